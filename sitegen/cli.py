@@ -1,0 +1,122 @@
+"""Command line: build, check, serve, schema, pages. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import BuildFailed, Problem
+from .render import Settings, normalise_base
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def print_problems(problems: Sequence[Problem], output_format: str) -> None:
+    """Print every problem, one a line, then a count; as GitHub annotations with --format github."""
+    for problem in problems:
+        print(problem.as_github() if output_format == "github" else str(problem), file=sys.stderr)
+    print(f"{len(problems)} problem(s) found; nothing was written.", file=sys.stderr)
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build the children's social care reform explainer from data/, content/ and templates/.",
+    )
+    main.add_argument("--project", type=Path, default=Path.cwd(),
+                      help="project folder holding data/, content/, templates/ and sources/ (default: here)")
+    main.add_argument("--debug", action="store_true", help="show a Python traceback for unexpected errors")
+    main.add_argument("--format", choices=["text", "github"], default="text",
+                      help="how problems are printed: text (path:line:column: …) or github annotations")
+    commands = main.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site into site/ (the default command)",
+                                description="Build the site; the output folder changes only if the build succeeds.")
+    add_site_options(build)
+    commands.add_parser("check", help="validate every data file, page and quote; write nothing",
+                        description="Validate data, pages, references and quotes, and print a summary.")
+    serve = commands.add_parser("serve", help="live preview on 127.0.0.1, rebuilt on every save",
+                                description="Serve a live preview that rebuilds when content/, data/ or"
+                                            " templates/ change and shows build errors in the browser.")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    schema = commands.add_parser("schema", help="write a JSON Schema for every data file kind into schemas/",
+                                 description="Write schemas/<kind>.schema.json for editors' YAML support.")
+    schema.add_argument("--out", type=Path, default=None, help="folder for the schemas (default: schemas/)")
+    pages = commands.add_parser("pages", help="serve the built site exactly as GitHub Pages would, under /REPO/",
+                                description="Build with a sub-path and serve it on 127.0.0.1 as GitHub Pages"
+                                            " would, for a person to look at.")
+    pages.add_argument("--base-url", default="/REPO/", help="the sub-path (default /REPO/)")
+    pages.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default 8001)")
+    return main
+
+
+def add_site_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--out", type=Path, default=None, help="output folder (default: site/)")
+    command.add_argument("--base-url", default="/",
+                         help="path the site is served under, e.g. /REPO/ on GitHub Pages (default /)")
+    command.add_argument("--site-url", default="",
+                         help="public address of the site for canonical links, e.g. https://owner.github.io/REPO/")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    project: Path = args.project.resolve()
+    command = args.command or "build"
+    try:
+        return run(command, args, project)
+    except BuildFailed as failed:
+        print_problems(failed.problems, args.format)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # an editor never sees a traceback unless they ask for one
+        if args.debug:
+            raise
+        print(f"build.py: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("Run again with --debug for the details, and report it as a bug.", file=sys.stderr)
+        return 2
+
+
+def run(command: str, args: argparse.Namespace, project: Path) -> int:
+    from . import build
+
+    if command == "build":
+        started = time.perf_counter()
+        out = args.out or project / "site" if args.command else project / "site"
+        settings = (Settings(base_url=normalise_base(args.base_url), site_url=args.site_url)
+                    if args.command else Settings())
+        count = build.build_site(project, out, settings)
+        print(f"Built {count} files into {out} in {time.perf_counter() - started:.2f} s.")
+        return 0
+    if command == "check":
+        site = build.check_site(project)
+        from .summary import summary_line
+
+        print(summary_line(site))
+        return 0
+    if command == "schema":
+        from .schema import write_schemas
+
+        out = args.out or project / "schemas"
+        written = write_schemas(out, build.check_site(project))
+        print(f"Wrote {written} schemas into {out}.")
+        return 0
+    if command == "serve":
+        from .serve import serve
+
+        serve(project, args.port)
+        return 0
+    if command == "pages":
+        from .pages import serve_site
+
+        base = normalise_base(args.base_url)
+        out = project / ".pages-preview"
+        build.build_site(project, out, Settings(base_url=base))
+        server = serve_site(out, base, port=args.port)
+        print(f"Serving {out} as GitHub Pages would at http://127.0.0.1:{args.port}{base} (Ctrl+C stops).")
+        server.serve_forever()
+        return 0
+    raise AssertionError(command)

@@ -1,0 +1,222 @@
+"""Read YAML data and Markdown pages into plain Python values, keeping the line and column of every value.
+
+PyYAML forgets positions once it builds Python objects, and silently keeps the last of two equal keys.
+So we compose the node tree ourselves: it gives us every node's mark, lets us refuse duplicate keys and
+aliases (no "billion laughs"), and only then builds the values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Collector, Problem
+
+MAX_FILE_BYTES = 2_000_000
+"""Larger files are refused: no real data file comes near this, and it bounds time and memory."""
+
+MAX_DEPTH = 40
+"""Deeper nesting than any model needs is refused before it reaches the validator."""
+
+Loc = tuple[str | int, ...]
+
+Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+
+
+@dataclass
+class Marked:
+    """A YAML document's values, and where each value and key sits in its file (1-based)."""
+
+    path: str
+    data: Any
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value (or key) at loc, or of its nearest known parent."""
+        table = self.keys if key and loc in self.keys else self.values
+        while loc and loc not in table:
+            loc = loc[:-1]
+        return table.get(loc, (1, 1))
+
+
+# Plain-English help for the parser's most common complaints, matched against its words.
+YAML_HINTS: list[tuple[str, str]] = [
+    (
+        "cannot start any token",
+        "a tab or other character YAML cannot read starts a token here; indent with spaces only"
+        " and put text that starts with @, ` or % in quotes",
+    ),
+    (
+        "mapping values are not allowed",
+        "a colon followed by a space in an unquoted value, or a key indented wrongly; put the value"
+        ' in double quotes ("…") or line the key up with the keys above it',
+    ),
+    (
+        "while scanning a quoted scalar",
+        "a quote is opened but never closed; add the closing quote mark at the end of the value",
+    ),
+    (
+        "did not find expected key",
+        "this line is indented differently from the keys around it; line it up with its neighbours",
+    ),
+    (
+        "expected <block end>",
+        "this line is indented differently from the lines around it; line it up with its neighbours",
+    ),
+    (
+        "could not find expected ':'",
+        'a key has no colon after it, or a quoted value is not closed; write it as "key: value"',
+    ),
+    (
+        "did not find expected '-' indicator",
+        'a list item is missing its "- " or is indented wrongly; start each item with "- "'
+        " at the same indentation",
+    ),
+    (
+        "found undefined alias",
+        "aliases (*name) are not used in this site's data; write the value out in full",
+    ),
+]
+
+
+def explain_yaml_error(problem: str) -> str:
+    """Return the parser's words with a plain-English explanation and what to do."""
+    for needle, hint in YAML_HINTS:
+        if needle in problem:
+            return f"YAML syntax error: {hint} (the parser said: {problem})"
+    return f"YAML syntax error: {problem}; check the quotes and indentation on this line and the one above"
+
+
+def read_text(path: Path, shown: str, problems: Collector) -> str | None:
+    """Read a UTF-8 text file, refusing huge files and reporting bad bytes by line and column."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(shown, 1, 1, f"cannot read the file ({exc.strerror}); check it exists and is readable")
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        problems.add(
+            shown, 1, 1,
+            f"the file is {len(raw):,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it or remove what is not needed",
+        )
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        problems.add(shown, line, column, "this byte is not valid UTF-8; save the file as UTF-8")
+        return None
+    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        problems.add(
+            shown, line, column,
+            f"control character U+{ord(bad.group()):04X} in the text; delete it (it is invisible in most editors)",
+        )
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) -> Marked | None:
+    """Parse one YAML document, recording marks; report syntax errors, duplicate keys and aliases."""
+    offset = first_line - 1
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Marked(shown, None)
+        found: list[Problem] = []
+        doc = Marked(shown, None)
+        _walk(node, (), doc, found, set(), offset, 0)
+        if found:
+            problems.extend(found)
+            return None
+        doc.data = loader.construct_document(node)
+        return doc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (first_line, 1)
+        problems.add(shown, line, column, explain_yaml_error(str(exc.problem or exc.context)))
+        return None
+    except yaml.YAMLError as exc:  # e.g. a reader error without a mark
+        problems.add(shown, first_line, 1, explain_yaml_error(str(exc)))
+        return None
+    finally:
+        loader.dispose()
+
+
+def _walk(
+    node: yaml.Node, loc: Loc, doc: Marked, found: list[Problem],
+    seen: set[int], offset: int, depth: int,
+) -> None:
+    """Record the marks of node and its children; find duplicate keys, aliases and deep nesting."""
+    line, column = node.start_mark.line + 1 + offset, node.start_mark.column + 1
+    if id(node) in seen:
+        found.append(Problem(doc.path, line, column,
+                             "aliases (*name) are not used in this site's data; write the value out in full"))
+        return
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        found.append(Problem(doc.path, line, column,
+                             f"nested more than {MAX_DEPTH} levels deep; no data file needs this, flatten it"))
+        return
+    doc.values[loc] = (line, column)
+    if isinstance(node, yaml.MappingNode):
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1 + offset
+            key_column = key_node.start_mark.column + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                found.append(Problem(doc.path, key_line, key_column,
+                                     "a key must be a plain word, not a list or mapping; write it as name: value"))
+                continue
+            key = key_node.value
+            if key in first_seen:
+                found.append(Problem(
+                    doc.path, key_line, key_column,
+                    f'duplicate key "{key}" (first given on line {first_seen[key]}); '
+                    "keep one of them, YAML would silently drop the first",
+                ))
+                continue
+            first_seen[key] = key_line
+            doc.keys[(*loc, key)] = (key_line, key_column)
+            _walk(value_node, (*loc, key), doc, found, seen, offset, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*loc, index), doc, found, seen, offset, depth + 1)
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
+
+
+@dataclass
+class RawPage:
+    """A Markdown page split into its front matter (with marks) and body."""
+
+    path: str
+    slug: str
+    meta: Marked
+    body: str
+    body_line: int
+
+
+def split_page(text: str, shown: str, slug: str, problems: Collector) -> RawPage | None:
+    """Split `---` front matter from the Markdown body; the front matter must be a YAML mapping."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        problems.add(shown, 1, 1, 'the page must start with front matter: a line "---", "title: …",'
+                                  ' "description: …", then a line "---"')
+        return None
+    meta = parse_yaml(match.group(1) or "", shown, problems, first_line=2)
+    if meta is None:
+        return None
+    body_line = text.count("\n", 0, match.end()) + 1
+    return RawPage(shown, slug, meta, text[match.end():], body_line)

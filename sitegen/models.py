@@ -1,0 +1,409 @@
+"""Pydantic models: one per data file kind, each field documented for editors' schemas.
+
+Every model forbids unknown keys, so a typo is an error rather than a silently ignored field.
+Attribute docstrings become the descriptions in the JSON Schemas editors see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Slug = Annotated[
+    str,
+    Field(pattern=ID_PATTERN, max_length=80, examples=["family-help"]),
+]
+"""A lower-case id made of letters, digits and single hyphens: it becomes the item's permalink."""
+
+Text = Annotated[str, Field(min_length=1, max_length=5000)]
+Url = Annotated[
+    str,
+    Field(pattern=r"^https?://[^\s<>\"']+$", max_length=500, examples=["https://www.cypnow.co.uk/"]),
+]
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown keys are errors and field docstrings are schema descriptions."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        use_attribute_docstrings=True,
+        frozen=True,
+        str_strip_whitespace=True,
+    )
+
+
+class Citation(Strict):
+    """Where a fact comes from: a source and a short quote that appears word for word in it."""
+
+    source: Slug
+    """Id of the source in data/sources.yaml."""
+    quote: Annotated[str, Field(min_length=3, max_length=400, examples=["£200m over two years"])]
+    """A short verbatim quote from the source (checked against the archived text at build time)."""
+
+
+Citations = Annotated[list[Citation], Field(min_length=1)]
+
+
+class Lines(Strict):
+    """A range of lines in an archived text, counted from 1, both ends included."""
+
+    first: Annotated[int, Field(ge=1)]
+    """First line of the article in the archived file."""
+    last: Annotated[int, Field(ge=1)]
+    """Last line of the article (before any reader comments)."""
+
+
+class Source(Strict):
+    """A published article the site's facts come from."""
+
+    id: Slug
+    """Permalink id of the source."""
+    title: Text
+    """Headline as the article gives it."""
+    outlet: Text
+    """Publication, e.g. CYP Now or Community Care."""
+    author: str | None = None
+    """Author as the article names them; leave out when the article names none."""
+    date: dt.date | None = None
+    """Publication date as the article gives it; leave out when the article gives none (shown as undated)."""
+    url: Url | None = None
+    """Address of the original article; leave out when the archived text does not give it."""
+    archive: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+\.txt$", examples=["001_dfc6e561fe822ac1.txt"])]
+    """File name of the archived text in sources/, which quotes are checked against."""
+    lines: Lines | None = None
+    """Lines of the archived file that hold this article, when the file holds several articles."""
+    comments_from: Annotated[int, Field(ge=1)] | None = None
+    """First line of reader comments, if any: quotes must come from before it."""
+
+
+class ResponseStatus(str, Enum):
+    """The government's answer to a proposal, in a fixed vocabulary explained on the About page."""
+
+    accepted = "accepted"
+    accepted_in_part = "accepted-in-part"
+    to_be_tested = "to-be-tested"
+    consultation = "consultation"
+    rejected = "rejected"
+    not_addressed = "not-addressed"
+    unclear = "unclear"
+
+
+class Review(str, Enum):
+    """Which review made a proposal."""
+
+    care_review = "care-review"
+    cma = "cma"
+    safeguarding_panel = "safeguarding-panel"
+
+
+class Development(Strict):
+    """Something that happened to a proposal after the government's response."""
+
+    date: dt.date | None = None
+    """When it happened or was reported; leave out if the source gives no date."""
+    text: Text
+    """What happened, in the site's own words."""
+    citations: Citations
+    """Sources for this development."""
+
+
+class Response(Strict):
+    """The government's response to one proposal."""
+
+    status: ResponseStatus
+    """One of the fixed statuses."""
+    detail: Text
+    """What the government said, in the site's own words."""
+    citations: Citations
+    """Sources for the response."""
+
+
+class Recommendation(Strict):
+    """One proposal of a review, with the government's response and what happened later."""
+
+    id: Slug
+    """Permalink id."""
+    title: Text
+    """Short name of the proposal."""
+    review: Review = Review.care_review
+    """Which review made it."""
+    proposal: Text
+    """What the review proposed, in the site's own words."""
+    themes: Annotated[list[Slug], Field(min_length=1)]
+    """Ids of themes in data/themes.yaml."""
+    missions: list[Slug] = []
+    """Ids of the missions in data/missions.yaml this proposal serves."""
+    citations: Citations
+    """Sources for the proposal."""
+    response: Response
+    """The government's response."""
+    later: list[Development] = []
+    """Later developments, oldest first."""
+
+
+class Theme(Strict):
+    """A topic that groups proposals (for the filters of the comparison table)."""
+
+    id: Slug
+    """Permalink id."""
+    title: Text
+    """Name shown to readers."""
+    description: Text
+    """One plain sentence saying what the theme covers."""
+
+
+class Mission(Strict):
+    """One of the six missions of Stable Homes, Built on Love."""
+
+    id: Slug
+    """Permalink id."""
+    number: Annotated[int, Field(ge=1, le=6)]
+    """Mission number, 1 to 6."""
+    title: Text
+    """The mission as the sources word it."""
+    summary: Text
+    """What it means, in the site's own words."""
+    target_year: int | None = None
+    """Year the mission is meant to be met by, where a source gives it."""
+    citations: Citations
+    """Sources for the mission."""
+
+
+class Unit(str, Enum):
+    """How an amount of money is counted."""
+
+    gbp = "GBP"
+
+
+class Money(Strict):
+    """An amount of money with its unit and the period it covers."""
+
+    amount: Annotated[float, Field(gt=0, examples=[200000000])]
+    """Amount in whole pounds, e.g. 200000000 for £200m."""
+    unit: Unit = Unit.gbp
+    """Currency: pounds sterling."""
+    years: Annotated[int, Field(ge=1, le=50)] | None = None
+    """Number of years the amount covers, where given."""
+    period: str | None = None
+    """Period as the source words it, e.g. "2023-24 to 2024-25", where given."""
+
+
+class ReportedMoney(Strict):
+    """One reported value of a sum: the value and the source that reports it."""
+
+    money: Money
+    """The amount as this source reports it."""
+    citations: Citations
+    """Where this value is reported (the first citation's source date dates the value)."""
+
+
+class ReportedCount(Strict):
+    """One reported count (for example of areas in a programme) with its source."""
+
+    count: Annotated[int, Field(ge=0)]
+    """The number reported."""
+    citations: Citations
+    """Where this number is reported (the first citation's source date dates the value)."""
+
+
+class FundingKind(str, Enum):
+    """What kind of sum of money this is."""
+
+    pledge = "pledge"
+    allocation = "allocation"
+    call = "call"
+    estimate = "estimate"
+
+
+class FundingLine(Strict):
+    """A sum of money attached to the reform or its context."""
+
+    id: Slug
+    """Permalink id."""
+    title: Text
+    """Short name of the sum."""
+    kind: FundingKind
+    """Pledge (promised), allocation (given to a programme), call (asked for) or estimate."""
+    by: list[Slug] = []
+    """Ids of the people or organisations (data/people.yaml) who committed, allocated or called for it."""
+    purpose: Text
+    """What the money is for, in the site's own words."""
+    missions: list[Slug] = []
+    """Ids of the missions it serves."""
+    values: Annotated[list[ReportedMoney], Field(min_length=1)]
+    """Every value reported for this sum; several when sources differ or the figure changed."""
+    note: str | None = None
+    """Why the reported values differ, when they do."""
+
+
+class AreaKind(str, Enum):
+    """What kind of place an area is."""
+
+    council = "council"
+    region = "region"
+    partnership = "partnership"
+
+
+class Area(Strict):
+    """A council, region or partnership named as taking part in a programme."""
+
+    id: Slug
+    """Permalink id."""
+    name: Text
+    """Name as the sources give it."""
+    kind: AreaKind
+    """Council, region or partnership."""
+
+
+class Participation(Strict):
+    """An area named as taking part in a programme."""
+
+    area: Slug
+    """Id of the area in data/areas.yaml."""
+    citations: Citations
+    """Where the area is named as taking part."""
+
+
+class Pilot(Strict):
+    """A pilot, pathfinder, early-adopter or trial programme."""
+
+    id: Slug
+    """Permalink id."""
+    name: Text
+    """Name of the programme."""
+    purpose: Text
+    """What it tests, in the site's own words."""
+    missions: list[Slug] = []
+    """Ids of the missions it serves."""
+    recommendations: list[Slug] = []
+    """Ids of the proposals it tests."""
+    funding: list[Slug] = []
+    """Ids of the funding lines that pay for it."""
+    period: str | None = None
+    """When it runs, as the sources word it."""
+    area_counts: list[ReportedCount] = []
+    """Every reported number of areas taking part, each with its source."""
+    areas: list[Participation] = []
+    """Every area named as taking part."""
+    citations: Citations
+    """Sources for the programme."""
+
+
+class Precision(str, Enum):
+    """How much of a date is known."""
+
+    day = "day"
+    month = "month"
+    year = "year"
+
+
+class Event(Strict):
+    """A dated event on the timeline."""
+
+    id: Slug
+    """Permalink id."""
+    date: dt.date
+    """When it happened or is planned (the first of the month or year when only those are known)."""
+    precision: Precision = Precision.day
+    """Whether the day, only the month, or only the year is known."""
+    title: Text
+    """What happened, in a short line."""
+    text: str | None = None
+    """More detail, in the site's own words."""
+    planned: bool = False
+    """True when the sources report it as intended rather than done."""
+    related: list[Slug] = []
+    """Ids of proposals, missions, pilots or funding lines it concerns."""
+    citations: Citations
+    """Sources for the event."""
+
+
+class Term(Strict):
+    """A glossary term."""
+
+    id: Slug
+    """Permalink id and anchor."""
+    term: Text
+    """The term as readers meet it."""
+    aliases: list[str] = []
+    """Other spellings or the acronym, each linked to this term where it appears."""
+    definition: Text
+    """Plain-English definition in the site's own words."""
+    citations: Citations
+    """Sources the definition rests on."""
+
+
+class PartyKind(str, Enum):
+    """Whether an entry is a person or an organisation."""
+
+    person = "person"
+    organisation = "organisation"
+
+
+class Role(Strict):
+    """A role someone held when a source named them."""
+
+    role: Text
+    """The role as the source gives it."""
+    citations: Citations
+    """Where they are named in this role (the source's date dates the role)."""
+
+
+class Party(Strict):
+    """A person or organisation named in the sources."""
+
+    id: Slug
+    """Permalink id."""
+    name: Text
+    """Full name."""
+    kind: PartyKind
+    """Person or organisation."""
+    roles: Annotated[list[Role], Field(min_length=1)]
+    """Roles at the time of each source."""
+
+
+class Change(Strict):
+    """A dated note of a content change, shown on the item it touched and on the What changed page."""
+
+    date: dt.date
+    """When the change was made."""
+    summary: Text
+    """What changed, in one plain sentence."""
+    items: list[Slug] = []
+    """Ids of the items it touched."""
+
+
+class Page(Strict):
+    """Front matter of a Markdown page in content/."""
+
+    title: Text
+    """Page title."""
+    description: Annotated[str, Field(min_length=1, max_length=300)]
+    """One sentence for search results and link previews."""
+    order: int = 100
+    """Position in the navigation (lower first)."""
+    nav: bool = True
+    """Whether the page appears in the main navigation."""
+
+
+DATA_FILES: dict[str, type[Strict]] = {
+    "sources": Source,
+    "themes": Theme,
+    "missions": Mission,
+    "recommendations": Recommendation,
+    "funding": FundingLine,
+    "areas": Area,
+    "pilots": Pilot,
+    "timeline": Event,
+    "glossary": Term,
+    "people": Party,
+    "changes": Change,
+}
+"""Each data file, data/<name>.yaml, is a list of items of its model."""
+

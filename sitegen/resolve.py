@@ -1,0 +1,229 @@
+"""Resolve every cross-reference and verify every quote before any page is rendered.
+
+As in MkDocs and Pelican, all data is gathered and checked first, so every page sees the same,
+consistent site. A dangling id suggests the nearest existing one; a quote not found in its source
+shows the closest passage that is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import models as m
+from .errors import Collector, did_you_mean
+from .load import Loc, Marked
+
+ANY_ITEM = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary",
+            "people", "areas", "sources", "themes")
+"""Kinds a bare id in `related` or `items` may name (ids are unique within a kind)."""
+
+REFERENCES: dict[tuple[type[BaseModel], str], tuple[str, ...]] = {
+    (m.Citation, "source"): ("sources",),
+    (m.Recommendation, "themes"): ("themes",),
+    (m.Recommendation, "missions"): ("missions",),
+    (m.FundingLine, "by"): ("people",),
+    (m.FundingLine, "missions"): ("missions",),
+    (m.Participation, "area"): ("areas",),
+    (m.Pilot, "missions"): ("missions",),
+    (m.Pilot, "recommendations"): ("recommendations",),
+    (m.Pilot, "funding"): ("funding",),
+    (m.Event, "related"): ("recommendations", "missions", "pilots", "funding", "people", "areas"),
+    (m.Change, "items"): ANY_ITEM,
+}
+"""Which field of which model names an item of which kinds."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A resolved reference: the kind and id of the item named."""
+
+    kind: str
+    id: str
+
+
+@dataclass
+class Located:
+    """A validated item and where it came from, so later checks can point at its lines."""
+
+    item: Any
+    doc: Marked
+    loc: Loc
+
+
+@dataclass
+class PageSource:
+    """A validated Markdown page before rendering."""
+
+    slug: str
+    path: str
+    meta: m.Page
+    body: str
+    body_line: int
+
+
+@dataclass
+class Site:
+    """Everything the templates need: items by kind and id, backlinks, pages, dates."""
+
+    items: dict[str, dict[str, Any]]
+    pages: list[PageSource]
+    backlinks: dict[Ref, list[Ref]] = field(default_factory=dict)
+    changes_for: dict[Ref, list[m.Change]] = field(default_factory=dict)
+
+    def get(self, kind: str, item_id: str) -> Any:
+        return self.items[kind][item_id]
+
+
+def normalise(text: str) -> str:
+    """Fold whitespace and the forms of quote marks and apostrophes, as the quote check allows."""
+    text = text.translate(QUOTE_FORMS)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+QUOTE_FORMS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
+                             "\u201c": '"', "\u201d": '"', "\u201f": '"', "\u2033": '"'})
+
+
+def archived_text(source: m.Source, sources_dir: Path) -> str:
+    """The part of a source's archived file that quotes may come from (not reader comments)."""
+    lines = (sources_dir / source.archive).read_text(encoding="utf-8").splitlines()
+    first = source.lines.first if source.lines else 1
+    last = source.lines.last if source.lines else len(lines)
+    if source.comments_from:
+        last = min(last, source.comments_from - 1)
+    return "\n".join(lines[first - 1:last])
+
+
+def closest_passage(quote: str, text: str) -> str:
+    """The stretch of text most like the quote, to show an editor what the source really says."""
+    matcher = difflib.SequenceMatcher(None, text, quote, autojunk=False)
+    match = matcher.find_longest_match(0, len(text), 0, len(quote))
+    start = max(0, match.a - match.b)
+    return text[start:start + len(quote)]
+
+
+def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
+                 sources_dir: Path, problems: Collector) -> Site:
+    """Index items, refuse duplicate ids, resolve references and verify quotes."""
+    items: dict[str, dict[str, Any]] = {kind: {} for kind in m.DATA_FILES}
+    for kind, entries in located.items():
+        for entry in entries:
+            item_id = getattr(entry.item, "id", None)
+            if item_id is None:
+                continue
+            if item_id in items[kind]:
+                line, column = entry.doc.where((*entry.loc, "id"))
+                problems.add(entry.doc.path, line, column,
+                             f'duplicate id "{item_id}" in {kind}; ids must be unique, rename one of them')
+                continue
+            items[kind][item_id] = entry.item
+
+    site = Site(items=items, pages=pages)
+    texts = _source_texts(located.get("sources", []), sources_dir, problems)
+    backlinks: dict[Ref, set[Ref]] = defaultdict(set)
+    for kind, entries in located.items():
+        for entry in entries:
+            owner = Ref(kind, entry.item.id) if hasattr(entry.item, "id") else None
+            for field_loc, kinds, target in _reference_fields(entry.item, entry.loc):
+                ref = _resolve(target, kinds, items, entry.doc, field_loc, problems)
+                if ref and owner and ref != owner:
+                    backlinks[ref].add(owner)
+            for quote_loc, citation in _citations(entry.item, entry.loc):
+                _check_quote(citation, texts, entry.doc, quote_loc, problems)
+    site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
+    for change_entry in located.get("changes", []):
+        for item_id in change_entry.item.items:
+            for kind in ANY_ITEM:
+                if item_id in items[kind]:
+                    site.changes_for.setdefault(Ref(kind, item_id), []).append(change_entry.item)
+    return site
+
+
+def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector) -> dict[str, str]:
+    """Load each source's archived text once, normalised for the quote check."""
+    texts: dict[str, str] = {}
+    for entry in entries:
+        source: m.Source = entry.item
+        try:
+            texts[source.id] = normalise(archived_text(source, sources_dir))
+        except (OSError, UnicodeDecodeError):
+            line, column = entry.doc.where((*entry.loc, "archive"))
+            problems.add(entry.doc.path, line, column,
+                         f'archived text "sources/{source.archive}" cannot be read; copy the article there'
+                         " as UTF-8 text or correct the file name")
+    return texts
+
+
+def _reference_fields(obj: Any, loc: Loc) -> list[tuple[Loc, tuple[str, ...], str]]:
+    """Every (loc, target kinds, id) that obj and its nested models name."""
+    found: list[tuple[Loc, tuple[str, ...], str]] = []
+    if not isinstance(obj, BaseModel):
+        return found
+    for name in type(obj).model_fields:
+        value = getattr(obj, name)
+        kinds = REFERENCES.get((type(obj), name))
+        if kinds and isinstance(value, str):
+            found.append(((*loc, name), kinds, value))
+        elif kinds and isinstance(value, list):
+            found.extend(((*loc, name, i), kinds, v) for i, v in enumerate(value))
+        elif isinstance(value, BaseModel):
+            found.extend(_reference_fields(value, (*loc, name)))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                found.extend(_reference_fields(v, (*loc, name, i)))
+    return found
+
+
+def _citations(obj: Any, loc: Loc) -> list[tuple[Loc, m.Citation]]:
+    """Every citation inside obj, with the loc of its quote."""
+    if isinstance(obj, m.Citation):
+        return [((*loc, "quote"), obj)]
+    found: list[tuple[Loc, m.Citation]] = []
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            found.extend(_citations(getattr(obj, name), (*loc, name)))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            found.extend(_citations(v, (*loc, i)))
+    return found
+
+
+def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any]],
+             doc: Marked, loc: Loc, problems: Collector) -> Ref | None:
+    """Find the one item an id names among kinds, or report it with the nearest existing id."""
+    matches = [kind for kind in kinds if target in items[kind]]
+    if len(matches) == 1:
+        return Ref(matches[0], target)
+    line, column = doc.where(loc)
+    if matches:
+        problems.add(doc.path, line, column,
+                     f'"{target}" names items in {" and ".join(matches)}; rename one so the id is unambiguous')
+        return None
+    known = [item_id for kind in kinds for item_id in items[kind]]
+    where = " or ".join(f"data/{kind}.yaml" for kind in kinds)
+    problems.add(doc.path, line, column,
+                 f'no item with id "{target}" in {where};{did_you_mean(target, known)}'
+                 " use the id of an existing item or add the item")
+    return None
+
+
+def _check_quote(citation: m.Citation, texts: dict[str, str], doc: Marked, loc: Loc,
+                 problems: Collector) -> None:
+    """Report a quote that does not occur in its source, with the closest passage that does."""
+    text = texts.get(citation.source)
+    if text is None:
+        return  # the dangling source id is reported by _resolve
+    quote = normalise(citation.quote)
+    if quote in text:
+        return
+    line, column = doc.where(loc)
+    problems.add(doc.path, line, column,
+                 f'quote not found in source "{citation.source}"; the closest passage in the source is: '
+                 f'"{closest_passage(quote, text)}"; copy the words exactly as the source gives them')
