@@ -102,7 +102,8 @@ def read_text(path: Path, shown: str, problems: Collector) -> str | None:
     if len(raw) > MAX_FILE_BYTES:
         problems.add(
             shown, 1, 1,
-            f"the file is {len(raw):,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it or remove what is not needed",
+            f"the file is {len(raw):,} bytes, over the limit of {MAX_FILE_BYTES:,};"
+            " split it or remove what is not needed",
         )
         return None
     try:

@@ -7,7 +7,7 @@ Attribute docstrings become the descriptions in the JSON Schemas editors see.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -82,7 +82,7 @@ class Source(Strict):
     """First line of reader comments, if any: quotes must come from before it."""
 
 
-class ResponseStatus(str, Enum):
+class ResponseStatus(StrEnum):
     """The government's answer to a proposal, in a fixed vocabulary explained on the About page."""
 
     accepted = "accepted"
@@ -94,7 +94,7 @@ class ResponseStatus(str, Enum):
     unclear = "unclear"
 
 
-class Review(str, Enum):
+class Review(StrEnum):
     """Which review made a proposal."""
 
     care_review = "care-review"
@@ -175,7 +175,7 @@ class Mission(Strict):
     """Sources for the mission."""
 
 
-class Unit(str, Enum):
+class Unit(StrEnum):
     """How an amount of money is counted."""
 
     gbp = "GBP"
@@ -212,7 +212,7 @@ class ReportedCount(Strict):
     """Where this number is reported (the first citation's source date dates the value)."""
 
 
-class FundingKind(str, Enum):
+class FundingKind(StrEnum):
     """What kind of sum of money this is."""
 
     pledge = "pledge"
@@ -242,7 +242,7 @@ class FundingLine(Strict):
     """Why the reported values differ, when they do."""
 
 
-class AreaKind(str, Enum):
+class AreaKind(StrEnum):
     """What kind of place an area is."""
 
     council = "council"
@@ -295,7 +295,7 @@ class Pilot(Strict):
     """Sources for the programme."""
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     """How much of a date is known."""
 
     day = "day"
@@ -339,7 +339,7 @@ class Term(Strict):
     """Sources the definition rests on."""
 
 
-class PartyKind(str, Enum):
+class PartyKind(StrEnum):
     """Whether an entry is a person or an organisation."""
 
     person = "person"

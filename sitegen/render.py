@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from markupsafe import Markup, escape
 
 from . import models as m
 from .errors import Collector
-from .markup import TermLink, TermLinker, render_markdown
+from .markup import TermLink, TermLinker
 from .resolve import Ref, Site
 
 KIND_TITLES: dict[str, str] = {
@@ -162,47 +161,10 @@ def latest_source_date(site: Site) -> dt.date | None:
     return max(dates) if dates else None
 
 
-PageJob = tuple[str, str, dict[str, Any]]
-"""(destination path, template name, context)."""
-
-
-def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[PageJob]:
-    """Every page of the site: content pages, a list and a permalink page per item kind, and 404."""
-    jobs: list[PageJob] = []
-    for page in site.pages:
-        body, issues = render_markdown(page.body, renderer.base)
-        for issue in issues:
-            problems.add(page.path, page.body_line + issue.line - 1, issue.column, issue.message)
-        dest = "index.html" if page.slug == "index" else f"{page.slug}/index.html"
-        template = "home.html" if page.slug == "index" else "page.html"
-        jobs.append((dest, template, {"page": page, "body": renderer.link_terms(body)}))
-    for kind in KIND_TITLES:
-        items = sorted(site.items[kind].values(), key=sort_key(kind))
-        jobs.append((f"{kind}/index.html", renderer.pick(f"{kind}/list.html", "list.html"),
-                     {"kind": kind, "items": items}))
-        item_template = renderer.pick(f"{kind}/item.html", "item.html")
-        for item in items:
-            jobs.append((f"{kind}/{item.id}/index.html", item_template,
-                         {"kind": kind, "item": item, "ref": Ref(kind, item.id)}))
-    jobs.append(("404.html", "404.html", {}))
-    return jobs
-
-
-def sort_key(kind: str) -> Callable[[Any], Any]:
-    """How each kind is ordered on its list page."""
-    if kind == "missions":
-        return lambda item: item.number
-    if kind == "timeline":
-        return lambda item: (item.date, item.id)
-    if kind == "sources":
-        return lambda item: (item.date or dt.date.min, item.id)
-    if kind == "glossary":
-        return lambda item: (item.term.lower(), item.id)
-    return lambda item: item.id
-
-
 def render_site(site: Site, templates_dir: Path, settings: Settings, problems: Collector) -> dict[str, bytes]:
     """Render every planned page and copy static files; refuse two pages at one path."""
+    from .plan import plan_pages
+
     renderer = Renderer(templates_dir, site, settings)
     files: dict[str, bytes] = {}
     for dest, template, context in plan_pages(site, renderer, problems):
