@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
@@ -32,8 +33,11 @@ def clean_leftovers(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_site(files: dict[str, bytes], out: Path) -> None:
-    """Write every file into a fresh folder next to `out`, then atomically put it in `out`'s place."""
+def write_site(files: dict[str, bytes], out: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Write every file into a fresh folder next to `out`, then atomically put it in `out`'s place.
+
+    `finish` runs on the complete new folder before the swap (e.g. to build the search index there).
+    """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
@@ -43,6 +47,8 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         dest = tmp / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(files[rel])
+    if finish is not None:
+        finish(tmp)
     swap_in(tmp, out)
 
 
