@@ -66,17 +66,17 @@ def check_site(project: Path) -> Site:
     return site
 
 
-def render(project: Path, settings: Settings) -> dict[str, bytes]:
-    """Every output file of the site, by path; raise BuildFailed before anything is written."""
+def render(project: Path, settings: Settings) -> tuple[Site, dict[str, bytes]]:
+    """The checked site and every output file by path; raise BuildFailed before anything is written."""
     site = check_site(project)
     problems = Collector()
     files = render_site(site, project / "templates", settings, problems)
     problems.raise_if_any()
-    return files
+    return site, files
 
 
 def build_site(project: Path, out: Path, settings: Settings) -> int:
     """Build the site into out, atomically; return the number of files written."""
-    files = render(project, settings)
+    _site, files = render(project, settings)
     write_site(files, out)
     return len(files)

@@ -92,7 +92,7 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
         print(f"Built {count} files into {out} in {time.perf_counter() - started:.2f} s.")
         return 0
     if command == "check":
-        site = build.check_site(project)
+        site, _files = build.render(project, Settings())  # everything a build does, but nothing is written
         from .summary import summary_line
 
         print(summary_line(site))

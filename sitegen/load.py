@@ -47,6 +47,10 @@ class Marked:
 # Plain-English help for the parser's most common complaints, matched against its words.
 YAML_HINTS: list[tuple[str, str]] = [
     (
+        "tab character",
+        "a tab character is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
+    ),
+    (
         "cannot start any token",
         "a tab or other character YAML cannot read starts a token here; indent with spaces only"
         " and put text that starts with @, ` or % in quotes",
@@ -145,7 +149,8 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (first_line, 1)
-        problems.add(shown, line, column, explain_yaml_error(str(exc.problem or exc.context)))
+        said = "; ".join(str(part) for part in (exc.context, exc.problem) if part)
+        problems.add(shown, line, column, explain_yaml_error(said))
         return None
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         problems.add(shown, first_line, 1, explain_yaml_error(str(exc)))
@@ -160,7 +165,8 @@ def _walk(
 ) -> None:
     """Record the marks of node and its children; find duplicate keys, aliases and deep nesting."""
     line, column = node.start_mark.line + 1 + offset, node.start_mark.column + 1
-    if id(node) in seen:
+    if id(node) in seen:  # an alias: the node is shared, so point at the key that uses it
+        line, column = doc.keys.get(loc, (line, column))
         found.append(Problem(doc.path, line, column,
                              "aliases (*name) are not used in this site's data; write the value out in full"))
         return

@@ -16,7 +16,7 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Slug = Annotated[
     str,
-    Field(pattern=ID_PATTERN, max_length=80, examples=["family-help"]),
+    Field(pattern=ID_PATTERN, max_length=80),
 ]
 """A lower-case id made of letters, digits and single hyphens: it becomes the item's permalink."""
 

@@ -102,11 +102,22 @@ def archived_text(source: m.Source, sources_dir: Path) -> str:
 
 
 def closest_passage(quote: str, text: str) -> str:
-    """The stretch of text most like the quote, to show an editor what the source really says."""
-    matcher = difflib.SequenceMatcher(None, text, quote, autojunk=False)
-    match = matcher.find_longest_match(0, len(text), 0, len(quote))
-    start = max(0, match.a - match.b)
-    return text[start:start + len(quote)]
+    """The stretch of text most like the quote, whole words, to show an editor what the source says."""
+    anchor = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(
+        0, len(text), 0, len(quote))
+    guess = anchor.a - anchor.b
+    best, best_ratio = (max(0, guess), len(quote)), -1.0
+    for start in range(max(0, guess - 4), max(0, guess) + 5):
+        for length in range(max(1, len(quote) - 4), len(quote) + 5):
+            ratio = difflib.SequenceMatcher(None, text[start:start + length], quote, autojunk=False).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = (start, length), ratio
+    start, end = best[0], best[0] + best[1]
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[start:end]
 
 
 def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
@@ -127,6 +138,8 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
 
     site = Site(items=items, pages=pages)
     texts = _source_texts(located.get("sources", []), sources_dir, problems)
+    whole_files = {s.item.id: normalise((sources_dir / s.item.archive).read_text(encoding="utf-8"))
+                   for s in located.get("sources", []) if s.item.id in texts}
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
     for kind, entries in located.items():
         for entry in entries:
@@ -136,7 +149,7 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
                 if ref and owner and ref != owner:
                     backlinks[ref].add(owner)
             for quote_loc, citation in _citations(entry.item, entry.loc):
-                _check_quote(citation, texts, entry.doc, quote_loc, problems)
+                _check_quote(citation, texts, whole_files, entry.doc, quote_loc, problems)
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
     for change_entry in located.get("changes", []):
         for item_id in change_entry.item.items:
@@ -214,8 +227,8 @@ def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any
     return None
 
 
-def _check_quote(citation: m.Citation, texts: dict[str, str], doc: Marked, loc: Loc,
-                 problems: Collector) -> None:
+def _check_quote(citation: m.Citation, texts: dict[str, str], whole_files: dict[str, str], doc: Marked,
+                 loc: Loc, problems: Collector) -> None:
     """Report a quote that does not occur in its source, with the closest passage that does."""
     text = texts.get(citation.source)
     if text is None:
@@ -224,6 +237,11 @@ def _check_quote(citation: m.Citation, texts: dict[str, str], doc: Marked, loc: 
     if quote in text:
         return
     line, column = doc.where(loc)
+    if quote in whole_files.get(citation.source, ""):
+        problems.add(doc.path, line, column,
+                     f'quote is outside the article "{citation.source}" (in reader comments or another article'
+                     " of the same file); cite only the article's own words")
+        return
     problems.add(doc.path, line, column,
                  f'quote not found in source "{citation.source}"; the closest passage in the source is: '
                  f'"{closest_passage(quote, text)}"; copy the words exactly as the source gives them')

@@ -6,6 +6,7 @@ through the marks kept by load.py so the message points at the offending value i
 
 from __future__ import annotations
 
+import difflib
 import re
 import typing
 from enum import Enum
@@ -57,8 +58,13 @@ def validate_one(doc: Marked, raw: Any, prefix: Loc, model: type[M], problems: C
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        typos = {(tuple(e["loc"][:-1]), _nearest(str(e["loc"][-1]), allowed_keys(model, tuple(e["loc"][:-1]))))
+                 for e in errors if e["type"] == "extra_forbidden"}
+        for error in errors:
             inner = tuple(error["loc"])
+            if error["type"] == "missing" and (inner[:-1], inner[-1]) in typos:
+                continue  # reported once, as the misspelt key that should have been this one
             loc = (*prefix, *inner)
             is_key_error = error["type"] == "extra_forbidden"
             line, column = doc.where(loc, key=is_key_error)
@@ -109,6 +115,11 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
     if kind == "bool_parsing":
         return f'{where}: "{found}" is not true or false; write true or false'
     return f"{where}: {error['msg']} (found {found!r})"
+
+
+def _nearest(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _dotted(loc: Loc) -> str:

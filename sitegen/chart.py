@@ -1,0 +1,129 @@
+"""A horizontal bar chart drawn at build time as inline SVG: no JavaScript, no library.
+
+The scale is linear and starts at zero, so bar lengths compare honestly. Every bar is labelled with
+its figure and source in text, so colour never carries meaning alone, and the chart has a <title>,
+a <desc> and a plain-text summary for readers who cannot see it.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+WIDTH = 400
+"""Width of the drawing in SVG units; it scales to the column it sits in."""
+PAD = 8
+LINE = 16
+BAR = 14
+FONT = 13
+WRAP = 58
+"""Characters per label line at the font size above within the width above."""
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One reported sum: what it is, how much, who reported it and when."""
+
+    label: str
+    amount: float
+    figure: str
+    reported: str
+    group: str
+    css: str
+
+
+def nice_max(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 times a power of ten at or above value (the axis end)."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * power:
+            return float(step * power)
+    return float(10 * power)
+
+
+def short_money(amount: float) -> str:
+    """£0, £500m, £1.5bn: axis tick labels."""
+    if amount == 0:
+        return "£0"
+    if amount >= 1_000_000_000:
+        return f"£{amount / 1_000_000_000:g}bn"
+    if amount >= 1_000_000:
+        return f"£{amount / 1_000_000:g}m"
+    if amount >= 1_000:
+        return f"£{amount / 1_000:g}k"
+    return f"£{amount:g}"
+
+
+def describe(bars: list[Bar]) -> str:
+    """A plain-text summary of what the chart shows, for <desc> and the visible text alternative."""
+    if not bars:
+        return "No sums of money are recorded yet."
+    top = nice_max(max(b.amount for b in bars))
+    groups: dict[str, list[Bar]] = {}
+    for bar in bars:
+        groups.setdefault(bar.group, []).append(bar)
+    parts = [
+        f"{len(bars)} reported sums of money, drawn as bars on a scale that starts at £0 and runs to"
+        f" {short_money(top)}."
+    ]
+    for group, members in groups.items():
+        biggest = max(members, key=lambda b: b.amount)
+        parts.append(f"{group}: {len(members)} reported sum{'s' if len(members) != 1 else ''},"
+                     f" the largest {biggest.figure} ({biggest.label}).")
+    return " ".join(parts)
+
+
+def bar_chart(bars: list[Bar], title: str, chart_id: str = "chart") -> Markup:
+    """The SVG for bars grouped in the order given, with axis ticks and gridlines."""
+    top = nice_max(max((b.amount for b in bars), default=0))
+    plot = WIDTH - 2 * PAD - 24  # room for the last tick label
+    rows: list[str] = []
+    bar_tops: list[int] = []
+    y = PAD
+    group = None
+    for bar in bars:
+        if bar.group != group:
+            group = bar.group
+            y += LINE + (6 if rows else 0)
+            rows.append(f'<text class="chart-group" x="{PAD}" y="{y}">{escape(group)}</text>')
+            y += 4
+        for line in textwrap.wrap(bar.label, WRAP):
+            y += LINE
+            rows.append(f'<text x="{PAD}" y="{y}">{escape(line)}</text>')
+        y += LINE
+        rows.append(f'<text class="chart-figure" x="{PAD}" y="{y}">'
+                    f'{escape(bar.figure)} · {escape(bar.reported)}</text>')
+        y += 4
+        width = max(plot * bar.amount / top, 1.0)
+        bar_tops.append(y)
+        rows.append(f'<rect class="{escape(bar.css)}" x="{PAD}" y="{y}" width="{width:.1f}" height="{BAR}"/>')
+        y += BAR + 4
+    plot_bottom = y + 4
+    ticks: list[str] = []
+    for i in range(5):
+        value = top * i / 4
+        x = PAD + plot * i / 4
+        # gridlines only beside the bars, so they never cross the labels
+        ticks.extend(f'<line class="chart-grid" x1="{x:.1f}" y1="{t - 2}" x2="{x:.1f}" y2="{t + BAR + 2}"/>'
+                     for t in bar_tops)
+        ticks.append(f'<line class="chart-axis" x1="{x:.1f}" y1="{plot_bottom - 4}" x2="{x:.1f}"'
+                     f' y2="{plot_bottom + 2}"/>')
+        anchor = "start" if i == 0 else "middle"
+        ticks.append(f'<text class="chart-tick" x="{x:.1f}" y="{plot_bottom + LINE}"'
+                     f' text-anchor="{anchor}">{short_money(value)}</text>')
+    ticks.append(f'<line class="chart-axis" x1="{PAD}" y1="{plot_bottom - 1}" x2="{PAD + plot}"'
+                 f' y2="{plot_bottom - 1}"/>')
+    height = plot_bottom + LINE + PAD
+    desc = describe(bars)
+    return Markup(
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}"'
+        f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-size="{FONT}">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
+        + "".join(ticks) + "".join(rows) + "</svg>"
+    )

@@ -1,0 +1,187 @@
+"""Every dataset as CSV (one flat table, for spreadsheets) and JSON (the full records, for programs).
+
+The CSV rows match the rows of the table the site shows for the same data, so a reader who
+downloads a table gets what they saw. Output is sorted and has no timestamps: the same data gives
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from . import models as m
+from .resolve import Site
+from .views import Views
+
+Row = dict[str, str]
+
+
+def _join(values: list[str]) -> str:
+    return "; ".join(values)
+
+
+def _sources(item: Any) -> str:
+    from .views import citations_in
+
+    return _join(sorted({c.source for c in citations_in(item)}))
+
+
+def _date(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+def _amount(amount: float) -> str:
+    return f"{amount:.0f}" if amount == int(amount) else f"{amount}"
+
+
+def recommendation_rows(site: Site, views: Views) -> list[Row]:
+    return [
+        {
+            "id": r.id, "title": r.title, "review": r.review.value, "proposal": r.proposal,
+            "themes": _join(r.themes), "missions": _join(r.missions),
+            "response_status": r.response.status.value, "response_detail": r.response.detail,
+            "later": _join([f"{_date(d.date) or 'undated'}: {d.text}" for d in r.later]),
+            "sources": _sources(r),
+        }
+        for _, r in sorted(site.items["recommendations"].items())
+    ]
+
+
+def funding_rows(site: Site, views: Views) -> list[Row]:
+    """One row per reported value: a sum that sources report differently has several rows."""
+    rows: list[Row] = []
+    for _, line in sorted(site.items["funding"].items()):
+        for number, value in enumerate(line.values, start=1):
+            rows.append({
+                "id": line.id, "value": str(number), "title": line.title, "kind": line.kind.value,
+                "by": _join(line.by), "missions": _join(line.missions),
+                "amount_gbp": _amount(value.money.amount),
+                "years": str(value.money.years or ""), "period": value.money.period or "",
+                "reported_on": _date(views.reported_on(value.citations)),
+                "sources": _join([c.source for c in value.citations]),
+                "note": line.note or "",
+            })
+    return rows
+
+
+def pilot_rows(site: Site, views: Views) -> list[Row]:
+    return [
+        {
+            "id": p.id, "name": p.name, "purpose": p.purpose, "period": p.period or "",
+            "missions": _join(p.missions), "recommendations": _join(p.recommendations),
+            "funding": _join(p.funding), "areas": _join(sorted(a.area for a in p.areas)),
+            "area_counts": _join([f"{c.count} (reported {_date(views.reported_on(c.citations)) or 'undated'})"
+                                  for c in p.area_counts]),
+            "sources": _sources(p),
+        }
+        for _, p in sorted(site.items["pilots"].items())
+    ]
+
+
+def area_rows(site: Site, views: Views) -> list[Row]:
+    return [
+        {"id": a.id, "name": a.name, "kind": a.kind.value,
+         "programmes": _join([p.id for p in views.pilots_in_area(a.id)])}
+        for a in sorted(site.items["areas"].values(), key=lambda a: (a.name.lower(), a.id))
+    ]
+
+
+def timeline_rows(site: Site, views: Views) -> list[Row]:
+    return [
+        {"id": e.id, "date": _date(e.date), "precision": e.precision.value, "planned": "yes" if e.planned else "no",
+         "reported_on": _date(views.reported_on(e.citations)), "title": e.title, "text": e.text or "",
+         "related": _join(e.related), "sources": _sources(e)}
+        for e in sorted(site.items["timeline"].values(), key=lambda e: (e.date, e.id))
+    ]
+
+
+def glossary_rows(site: Site, views: Views) -> list[Row]:
+    return [
+        {"id": t.id, "term": t.term, "aliases": _join(t.aliases), "definition": t.definition, "sources": _sources(t)}
+        for t in sorted(site.items["glossary"].values(), key=lambda t: (t.term.lower(), t.id))
+    ]
+
+
+def source_rows(site: Site, views: Views) -> list[Row]:
+    return [
+        {"id": s.id, "title": s.title, "outlet": s.outlet, "author": s.author or "", "date": _date(s.date),
+         "url": s.url or "", "cited_by": str(len(views.citing(s.id)))}
+        for _, s in sorted(site.items["sources"].items())
+    ]
+
+
+def people_rows(site: Site, views: Views) -> list[Row]:
+    """One row per role: a person named in several roles over time has several rows."""
+    return [
+        {"id": p.id, "name": p.name, "kind": p.kind.value, "role": role.role,
+         "reported_on": _date(views.reported_on(role.citations)),
+         "sources": _join([c.source for c in role.citations])}
+        for _, p in sorted(site.items["people"].items())
+        for role in p.roles
+    ]
+
+
+def mission_rows(site: Site, views: Views) -> list[Row]:
+    return [
+        {"id": x.id, "number": str(x.number), "title": x.title, "summary": x.summary,
+         "target_year": str(x.target_year or ""), "sources": _sources(x)}
+        for x in sorted(site.items["missions"].values(), key=lambda x: x.number)
+    ]
+
+
+def theme_rows(site: Site, views: Views) -> list[Row]:
+    return [
+        {"id": t.id, "title": t.title, "description": t.description,
+         "proposals": _join([r.id for r in views.recommendations_where("themes", t.id)])}
+        for _, t in sorted(site.items["themes"].items())
+    ]
+
+
+ROWS: dict[str, Callable[[Site, Views], list[Row]]] = {
+    "recommendations": recommendation_rows,
+    "missions": mission_rows,
+    "pilots": pilot_rows,
+    "funding": funding_rows,
+    "timeline": timeline_rows,
+    "glossary": glossary_rows,
+    "sources": source_rows,
+    "people": people_rows,
+    "areas": area_rows,
+    "themes": theme_rows,
+}
+"""Each dataset and how it is flattened into CSV rows."""
+
+
+def csv_text(rows: list[Row]) -> str:
+    """CSV with a header row and Unix line ends; empty when there are no rows."""
+    if not rows:
+        return ""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def json_text(items: list[Any]) -> str:
+    """The full records as a JSON array, as the data files hold them."""
+    records = [item.model_dump(mode="json", exclude_defaults=False) for item in items]
+    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+
+
+def dataset_files(site: Site, views: Views, changes: list[m.Change]) -> dict[str, str]:
+    """data/<kind>.csv and data/<kind>.json for every dataset, including change notes."""
+    files: dict[str, str] = {}
+    for kind, rows_for in ROWS.items():
+        files[f"data/{kind}.csv"] = csv_text(rows_for(site, views))
+        records = sorted(site.items[kind].values(), key=lambda item: item.id)
+        files[f"data/{kind}.json"] = json_text(records)
+    files["data/changes.csv"] = csv_text([
+        {"date": _date(c.date), "summary": c.summary, "items": _join(c.items)} for c in changes
+    ])
+    files["data/changes.json"] = json_text(changes)
+    return files

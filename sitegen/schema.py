@@ -1,0 +1,91 @@
+"""JSON Schemas for editors: generated from the models, with descriptions, examples and real ids.
+
+yaml-language-server (VS Code's YAML extension and others) reads them through each data file's
+modeline, giving completion, hover help and red squiggles while an editor types. Reference fields
+list the ids that exist, so completion offers real ids from the other files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import models as m
+from .resolve import REFERENCES, Site
+
+FALLBACK_EXAMPLES: dict[str, Any] = {"string": "…", "integer": 1, "number": 1, "boolean": False}
+
+
+def field_examples(site: Site) -> dict[tuple[str, str], Any]:
+    """The first real value of every (model, field) in the data, to show editors as an example."""
+    found: dict[tuple[str, str], Any] = {}
+
+    def visit(obj: Any) -> None:
+        if isinstance(obj, list):
+            for value in obj:
+                visit(value)
+        elif isinstance(obj, BaseModel):
+            dumped = obj.model_dump(mode="json")
+            for name in type(obj).model_fields:
+                value = getattr(obj, name)
+                if (type(obj).__name__, name) not in found and value not in (None, [], "") \
+                        and not isinstance(value, (BaseModel, list)):
+                    found[(type(obj).__name__, name)] = dumped[name]
+                visit(value)
+
+    for items in site.items.values():
+        visit(sorted(items.values(), key=lambda item: item.id))
+    return found
+
+
+def kind_schema(kind: str, model: type[m.Strict], site: Site, examples: dict[tuple[str, str], Any]) -> dict[str, Any]:
+    """The schema of data/<kind>.yaml: a list of the model's items."""
+    inner = model.model_json_schema(ref_template="#/$defs/{model}")
+    defs: dict[str, Any] = inner.pop("$defs", {})
+    defs[model.__name__] = inner
+    for name, definition in defs.items():
+        for prop_name, prop in definition.get("properties", {}).items():
+            kinds = next((k for (cls, f), k in REFERENCES.items() if cls.__name__ == name and f == prop_name), None)
+            if kinds:
+                ids = sorted({item_id for k in kinds for item_id in site.items[k]})
+                target = prop["items"] if prop.get("type") == "array" else prop
+                target["enum"] = ids
+                target.pop("pattern", None)
+                target.pop("examples", None)
+            if "examples" not in prop:
+                example = examples.get((name, prop_name))
+                if example is None:
+                    example = FALLBACK_EXAMPLES.get(str(prop.get("type")), None)
+                if example is not None:
+                    prop["examples"] = [example]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{kind}.schema.json",
+        "title": f"data/{kind}.yaml",
+        "description": f"A list of {model.__name__} items. {model.__doc__ or ''}".strip(),
+        "type": "array",
+        "items": {"$ref": f"#/$defs/{model.__name__}"},
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def render_schemas(site: Site) -> dict[str, str]:
+    """File name to JSON text for every data file kind; deterministic."""
+    examples = field_examples(site)
+    return {
+        f"{kind}.schema.json": json.dumps(kind_schema(kind, model, site, examples), indent=2,
+                                          ensure_ascii=False, sort_keys=False) + "\n"
+        for kind, model in m.DATA_FILES.items()
+    }
+
+
+def write_schemas(out: Path, site: Site) -> int:
+    """Write every schema into out; return how many."""
+    out.mkdir(parents=True, exist_ok=True)
+    schemas = render_schemas(site)
+    for name, text in schemas.items():
+        (out / name).write_text(text, encoding="utf-8")
+    return len(schemas)

@@ -1,0 +1,133 @@
+"""Live preview: rebuild on every save, show build errors in the browser, never die.
+
+livereload watches content/, data/, templates/ and sources/ and calls `Preview.rebuild`; a small
+WSGI app serves the last good build from .preview/ (only files inside it), or, while the last build
+failed, a page listing every problem. Fixing the file brings the site back with one reload.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from .build import build_site
+from .errors import BuildFailed, Problem
+from .render import Settings
+
+WATCHED = ("content", "data", "templates", "sources")
+CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\s*')
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+class Preview:
+    """The preview's state: where it builds, and the problems of the last build, if it failed."""
+
+    def __init__(self, project: Path, out: Path):
+        self.project = project
+        self.out = out
+        self.problems: list[Problem] = []
+        self.fingerprint: tuple[int, float] | None = None
+        self.last_seconds = 0.0
+
+    def inputs_fingerprint(self) -> tuple[int, float]:
+        """Count and newest mtime of the watched files: equal fingerprints need no rebuild."""
+        count, newest = 0, 0.0
+        for folder in WATCHED:
+            for path in (self.project / folder).rglob("*"):
+                if path.is_file():
+                    count += 1
+                    newest = max(newest, path.stat().st_mtime)
+        return count, newest
+
+    def rebuild(self) -> None:
+        """Rebuild once per burst of saves; keep serving the last good site when a build fails."""
+        fingerprint = self.inputs_fingerprint()
+        if fingerprint == self.fingerprint:
+            return  # several watched folders reported the same burst of saves
+        self.fingerprint = fingerprint
+        started = time.perf_counter()
+        try:
+            build_site(self.project, self.out, Settings())
+            self.problems = []
+            self.last_seconds = time.perf_counter() - started
+            print(f"Rebuilt in {self.last_seconds * 1000:.0f} ms.", file=sys.stderr)
+        except BuildFailed as failed:
+            self.problems = failed.problems
+            for problem in failed.problems:
+                print(problem, file=sys.stderr)
+            print(f"{len(failed.problems)} problem(s); the preview shows them until they are fixed.",
+                  file=sys.stderr)
+        except Exception as exc:  # the preview must survive anything an edit can cause
+            self.problems = [Problem("build.py", 1, 1, f"internal error: {type(exc).__name__}: {exc}")]
+            print(self.problems[0], file=sys.stderr)
+
+    def app(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """WSGI: the error page while the build is broken, else the file asked for, from .preview/ only."""
+        if self.problems:
+            return self._respond(start_response, "500 Build failed", "text/html; charset=utf-8",
+                                 error_page(self.problems))
+        path = resolve_request(self.out, environ.get("PATH_INFO", "/"))
+        if path is None:
+            missing = self.out / "404.html"
+            body = missing.read_bytes() if missing.is_file() else b"Not found"
+            return self._respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
+        body = path.read_bytes()
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            body = CSP_META.sub(b"", body)  # the preview's reload script is inline; the published site keeps its CSP
+            kind += "; charset=utf-8"
+        return self._respond(start_response, "200 OK", kind, body)
+
+    @staticmethod
+    def _respond(start_response: StartResponse, status: str, kind: str, body: bytes) -> list[bytes]:
+        start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
+                                ("Cache-Control", "no-store")])
+        return [body]
+
+
+def resolve_request(root: Path, url_path: str) -> Path | None:
+    """The file a URL path names inside root, or None: never anything outside root."""
+    parts = [part for part in unquote(url_path).split("/") if part not in ("", ".")]
+    if any(part == ".." or "\\" in part or "\x00" in part for part in parts):
+        return None
+    path = root.joinpath(*parts)
+    if path.is_dir():
+        path = path / "index.html"
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    return path if path.is_file() else None
+
+
+def error_page(problems: list[Problem]) -> bytes:
+    """A plain page listing every problem, so the editor sees what to fix without the terminal."""
+    rows = "\n".join(
+        f"<li><code>{html.escape(p.path)}:{p.line}:{p.column}</code>: {html.escape(p.message)}</li>"
+        for p in problems
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>Build failed</title></head>'
+        f"<body><main><h1>The build failed: {len(problems)} problem(s)</h1>"
+        f"<p>Fix these and save; this page reloads by itself.</p><ol>{rows}</ol></main></body></html>\n"
+    ).encode()
+
+
+def serve(project: Path, port: int) -> None:
+    """Build, then serve on 127.0.0.1 with live reload until interrupted."""
+    from livereload import Server  # deferred, as MkDocs did: `build` works without the server's imports
+
+    preview = Preview(project, project / ".preview")
+    preview.rebuild()
+    server = Server(app=preview.app)
+    for folder in WATCHED:
+        server.watch(str(project / folder), preview.rebuild)
+    print(f"Previewing at http://127.0.0.1:{port}/ (Ctrl+C stops).", file=sys.stderr)
+    server.serve(host="127.0.0.1", port=port, debug=False, restart_delay=0)

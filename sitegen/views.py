@@ -1,0 +1,201 @@
+"""What the templates ask of the data: titles, citations, dates of reported values, who cites what.
+
+Everything here is computed once per build from the resolved Site and handed to Jinja as globals, so
+templates stay declarative. Every list is sorted, so the output is the same on every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import models as m
+from .resolve import Ref, Site
+
+STATUS_WORDS: dict[str, str] = {
+    "accepted": "Accepted",
+    "accepted-in-part": "Accepted in part",
+    "to-be-tested": "To be tested first",
+    "consultation": "Put out to consultation",
+    "rejected": "Rejected",
+    "not-addressed": "Not addressed",
+    "unclear": "Unclear",
+}
+"""Each response status in words; the order is the order readers see them in."""
+
+STATUS_HELP: dict[str, str] = {
+    "accepted": "The government said it would do what the review proposed.",
+    "accepted-in-part": "The government took up some of the proposal but not all of it.",
+    "to-be-tested": "The government said it would try the idea in some areas before deciding.",
+    "consultation": "The government said it would ask for views before deciding.",
+    "rejected": "The government said it would not do what the review proposed.",
+    "not-addressed": "The government's response did not deal with the proposal.",
+    "unclear": "The sources do not make the government's answer clear.",
+}
+
+KIND_SINGULAR: dict[str, str] = {
+    "recommendations": "Proposal",
+    "missions": "Mission",
+    "pilots": "Programme",
+    "funding": "Funding line",
+    "timeline": "Event",
+    "glossary": "Glossary term",
+    "sources": "Source",
+    "people": "Person or organisation",
+    "areas": "Council or region",
+    "themes": "Theme",
+}
+
+FUNDING_KIND_WORDS: dict[str, str] = {
+    "call": "Called for",
+    "estimate": "Estimated need",
+    "pledge": "Promised",
+    "allocation": "Allocated",
+}
+
+REVIEW_WORDS: dict[str, str] = {
+    "care-review": "Independent Review of Children's Social Care",
+    "cma": "Competition and Markets Authority study",
+    "safeguarding-panel": "Child Safeguarding Practice Review Panel",
+}
+
+SITE_NAME = "Children's social care reform explained"
+
+
+def title_of(item: Any) -> str:
+    """The name readers know an item by, whatever its kind calls the field."""
+    for name in ("title", "name", "term"):
+        value = getattr(item, name, None)
+        if isinstance(value, str):
+            return value
+    if isinstance(item, m.Change):
+        return item.summary
+    raise TypeError(f"no title on {type(item).__name__}")
+
+
+def citations_in(obj: Any) -> list[m.Citation]:
+    """Every citation inside an item, in document order."""
+    if isinstance(obj, m.Citation):
+        return [obj]
+    found: list[m.Citation] = []
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            found.extend(citations_in(getattr(obj, name)))
+    elif isinstance(obj, list):
+        for value in obj:
+            found.extend(citations_in(value))
+    return found
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One citation of a source, with the item that makes it."""
+
+    ref: Ref
+    quote: str
+
+
+class Views:
+    """Questions templates ask about the site, answered from indexes built once."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        quotes: dict[str, list[Quote]] = defaultdict(list)
+        for kind in sorted(site.items):
+            if kind == "changes":
+                continue
+            for item_id in sorted(site.items[kind]):
+                for citation in citations_in(site.items[kind][item_id]):
+                    quotes[citation.source].append(Quote(Ref(kind, item_id), citation.quote))
+        self.quotes = {key: _unique(value) for key, value in quotes.items()}
+        dates = [s.date for s in site.items["sources"].values() if s.date]
+        self.latest = max(dates) if dates else None
+
+    def get(self, ref: Ref) -> Any:
+        return self.site.items[ref.kind][ref.id]
+
+    def title(self, ref: Ref) -> str:
+        return title_of(self.get(ref))
+
+    def source(self, source_id: str) -> m.Source:
+        source: m.Source = self.site.items["sources"][source_id]
+        return source
+
+    def sources_of(self, item: Any) -> list[m.Source]:
+        """Every source an item cites, newest first, undated last."""
+        ids = {c.source for c in citations_in(item)}
+        found = [self.source(i) for i in ids]
+        return sorted(found, key=lambda s: (s.date is None, -(s.date or dt.date.min).toordinal(), s.id))
+
+    def latest_date(self, item: Any) -> dt.date | None:
+        """The date of the newest source an item cites (what 'Cite this page' gives)."""
+        dates = [s.date for s in self.sources_of(item) if s.date]
+        return max(dates) if dates else None
+
+    def reported_on(self, citations: list[m.Citation]) -> dt.date | None:
+        """The date that dates a reported value: its first citation's source date."""
+        return self.source(citations[0].source).date if citations else None
+
+    def quotes_from(self, source_id: str) -> list[Quote]:
+        """Every quote the site takes from a source, by citing item."""
+        return self.quotes.get(source_id, [])
+
+    def citing(self, source_id: str) -> list[Ref]:
+        """Every item that cites a source."""
+        return sorted({q.ref for q in self.quotes_from(source_id)}, key=lambda r: (r.kind, r.id))
+
+    def backlinks(self, ref: Ref) -> list[Ref]:
+        """Items that name this one (for a source, the items citing it are listed separately)."""
+        return [r for r in self.site.backlinks.get(ref, []) if r.kind != "changes"]
+
+    def changes(self, ref: Ref) -> list[m.Change]:
+        return sorted(self.site.changes_for.get(ref, []), key=lambda c: (c.date, c.summary), reverse=True)
+
+    def recommendations_where(self, field: str, value: str) -> list[m.Recommendation]:
+        """Proposals whose list field (themes, missions) holds value, by id."""
+        return [r for _, r in sorted(self.site.items["recommendations"].items())
+                if value in getattr(r, field)]
+
+    def by_status(self, status: str) -> list[m.Recommendation]:
+        return [r for _, r in sorted(self.site.items["recommendations"].items())
+                if r.response.status.value == status]
+
+    def statuses(self) -> list[tuple[str, int]]:
+        """Each status in reading order with its number of proposals (statuses with none left out)."""
+        counts = [(s, len(self.by_status(s))) for s in STATUS_WORDS]
+        return [(s, n) for s, n in counts if n]
+
+    def pilots_where(self, field: str, value: str) -> list[m.Pilot]:
+        return [p for _, p in sorted(self.site.items["pilots"].items()) if value in getattr(p, field)]
+
+    def pilots_in_area(self, area_id: str) -> list[m.Pilot]:
+        return [p for _, p in sorted(self.site.items["pilots"].items())
+                if any(a.area == area_id for a in p.areas)]
+
+    def funding_where(self, field: str, value: str) -> list[m.FundingLine]:
+        return [f for _, f in sorted(self.site.items["funding"].items()) if value in getattr(f, field)]
+
+    def funding_by(self, ids: list[str]) -> list[m.FundingLine]:
+        return [self.site.items["funding"][i] for i in sorted(ids)]
+
+    def events_for(self, ref: Ref) -> list[m.Event]:
+        return [e for e in sorted(self.site.items["timeline"].values(), key=lambda e: (e.date, e.id))
+                if ref.id in e.related]
+
+    def values_differ(self, values: list[Any]) -> bool:
+        """Whether several reported values are not all the same (then every one is shown with a note)."""
+        return len(values) > 1
+
+
+def _unique(quotes: list[Quote]) -> list[Quote]:
+    seen: set[Quote] = set()
+    out: list[Quote] = []
+    for quote in quotes:
+        if quote not in seen:
+            seen.add(quote)
+            out.append(quote)
+    return out
