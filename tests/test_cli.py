@@ -230,8 +230,6 @@ def test_template_error_names_template_and_line(project: Path, run_cli: Callable
         (templates / name).write_text("<p>{{ url() }}</p>\n", encoding="utf-8")
     (templates / "page.html").write_text("<p>ok</p>\n<p>{{ page.meta.no_such_field }}</p>\n", encoding="utf-8")
 
-    result = run_cli("--project", str(project), "check")
-    assert result.code == 0
     result = run_cli("--project", str(project), "build", "--out", str(project / "site"))
 
     assert result.code == 1
