@@ -1,0 +1,50 @@
+"""Writing is atomic: a failed build leaves the old site; leftovers of a killed build are cleaned up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen import write
+
+
+def test_swap_replaces_whole_site(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write.write_site({"a.html": b"old", "old-only.html": b"x"}, out)
+    write.write_site({"a.html": b"new", "dir/b.html": b"b"}, out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["a.html", "dir/b.html"]
+    assert (out / "a.html").read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_failure_while_writing_keeps_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    write.write_site({"a.html": b"old"}, out)
+
+    def explode(_folder: Path) -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write.write_site({"a.html": b"new"}, out, finish=explode)
+    assert (out / "a.html").read_bytes() == b"old"
+
+
+def test_leftovers_are_removed_and_an_interrupted_swap_is_restored(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    (tmp_path / ".site.tmp-123").mkdir()
+    old = tmp_path / ".site.tmp-456-old"
+    old.mkdir()
+    (old / "a.html").write_bytes(b"old")  # the swap was cut between its two renames: site/ is missing
+    write.clean_leftovers(out)
+    assert (out / "a.html").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_two_rename_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(write, "_exchange", lambda a, b: False)
+    out = tmp_path / "site"
+    write.write_site({"a.html": b"old"}, out)
+    write.write_site({"a.html": b"new"}, out)
+    assert (out / "a.html").read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
