@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine: `make site` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: site test setup check serve schema golden bench clean
+
+site: setup  ## set up and build the site into site/
+	$(PY) build.py build
+
+test: setup  ## set up everything (Python, npm, Chromium) and run every test, lint and type check
+	./scripts/system-deps.sh
+	npm ci --no-audit --no-fund --loglevel=error
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+check: setup  ## validate data, pages and quotes; write nothing
+	$(PY) build.py check
+
+serve: setup  ## live preview on http://127.0.0.1:8000/
+	$(PY) build.py serve
+
+schema: setup  ## regenerate schemas/ from the models and data
+	$(PY) build.py schema
+
+golden: setup  ## regenerate the golden site on purpose, after an intended change
+	rm -rf tests/expected/minimal
+	$(PY) build.py --project tests/projects/minimal build --out tests/expected/minimal
+
+clean:
+	rm -rf site .preview .pages-preview .cache

@@ -1,0 +1,52 @@
+"""Markdown safety and glossary linking."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.markup import TermLink, TermLinker, find_raw_html, render_markdown
+
+XSS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    '<svg onload="alert(1)"></svg>',
+    "<a href='javascript:alert(1)'>x</a>",
+    "<iframe src=//evil.example>",
+    "<!-- <script>alert(1)</script> -->",
+    "<div><p onclick=alert(1)>x",
+]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_raw_html_is_refused_and_never_passed_through(payload: str) -> None:
+    html, issues = render_markdown(f"Text {payload} more", "/")
+    assert issues, "raw HTML must be reported"
+    for tag in ("<script", "<img", "<svg", "<iframe", "<div", "<!--"):
+        assert tag not in html
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>",
+                                 "vbscript:x", " javascript:alert(1)"])
+def test_unsafe_link_schemes_are_refused(url: str) -> None:
+    html, issues = render_markdown(f"[click]({url})", "/")
+    assert issues and "scheme" in issues[-1].message
+    assert 'href="#"' in html
+
+
+def test_site_links_get_the_base_path() -> None:
+    html, issues = render_markdown("[About](/about/) and [ext](https://example.org/)", "/REPO/")
+    assert issues == []
+    assert 'href="/REPO/about/"' in html and 'href="https://example.org/"' in html
+
+
+def test_code_may_show_html() -> None:
+    assert find_raw_html("Use `<b>` or\n\n```\n<div>\n```\n") == []
+
+
+def test_terms_link_once_and_never_inside_links_or_headings() -> None:
+    linker = TermLinker([TermLink("family help", "/g/#fh", "family help"), TermLink("DfE", "/g/#dfe", "DfE")])
+    html = linker.link("<h2>family help</h2><p>Family help and family help; <a href='x'>DfE</a> dfe DfE</p>")
+    assert html.count('href="/g/#fh"') == 1
+    assert "<h2>family help</h2>" in html
+    assert '<a class="term" href="/g/#fh" title="family help">Family help</a>' in html
+    assert html.count('href="/g/#dfe"') == 1 and "dfe DfE" not in html  # acronyms match case-sensitively

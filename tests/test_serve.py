@@ -1,0 +1,110 @@
+"""The live preview: survives broken edits, shows every problem in the page, recovers, serves only the site."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from sitegen.serve import Preview, resolve_request
+
+
+def call(preview: Preview, path: str) -> tuple[str, bytes]:
+    status: list[str] = []
+
+    def start_response(code: str, headers: list[tuple[str, str]]) -> Any:
+        status.append(code)
+
+    body = b"".join(preview.app({"PATH_INFO": path}, start_response))
+    return status[0], body
+
+
+def test_broken_edit_shows_errors_and_fix_recovers(project: Path) -> None:
+    preview = Preview(project, project / ".preview")
+    preview.rebuild()
+    status, body = call(preview, "/recommendations/")
+    assert status == "200 OK" and b"family-help-services" in body
+
+    themes = project / "data" / "themes.yaml"
+    good = themes.read_text(encoding="utf-8")
+    themes.write_text(good.replace("  title:", "  titel:"), encoding="utf-8")
+    preview.rebuild()
+    status, body = call(preview, "/recommendations/")
+    assert status == "500 Build failed"
+    assert b"data/themes.yaml:2:3" in body and b"unknown key &quot;titel&quot;" in body
+
+    themes.write_text(good, encoding="utf-8")
+    time.sleep(0.01)
+    themes.touch()
+    preview.rebuild()
+    assert call(preview, "/recommendations/")[0] == "200 OK"
+
+
+def test_a_burst_of_saves_rebuilds_once(project: Path, monkeypatch: Any) -> None:
+    preview = Preview(project, project / ".preview")
+    builds: list[int] = []
+    monkeypatch.setattr("sitegen.serve.build_site", lambda *args: builds.append(1) or 0)
+    (project / "data" / "themes.yaml").touch()
+    for _folder in ("content", "data", "templates"):  # livereload calls once per watched folder that changed
+        preview.rebuild()
+    assert builds == [1]
+
+
+def test_html_is_served_without_csp_so_the_reload_script_runs(project: Path) -> None:
+    preview = Preview(project, project / ".preview")
+    preview.rebuild()
+    status, body = call(preview, "/")
+    assert status == "200 OK"
+    assert b"Content-Security-Policy" not in body
+
+
+def test_nothing_outside_the_site_is_served(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "index.html").write_text("home")
+    (tmp_path / "secret.txt").write_text("secret")
+    assert resolve_request(root, "/") == root / "index.html"
+    for attack in ("/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/static/../../secret.txt",
+                   "/%00", "/..\\secret.txt"):
+        assert resolve_request(root, attack) is None, attack
+
+
+def test_serve_listens_on_loopback_and_blocks_traversal(project: Path) -> None:
+    """A real server on 127.0.0.1 answers pages and refuses a path-traversal request."""
+    import socket
+
+    from livereload import Server
+
+    preview = Preview(project, project / ".preview")
+    preview.rebuild()
+    (project / "outside.txt").write_text("secret")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = Server(app=preview.app)
+    thread = threading.Thread(target=lambda: _serve(server, port), daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            page = urllib.request.urlopen(url + "/").read()
+            break
+        except OSError:
+            time.sleep(0.05)
+    assert b"<h1>" in page
+    try:
+        urllib.request.urlopen(url + "/%2e%2e/outside.txt")
+        raise AssertionError("traversal was served")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+    assert b"secret" not in (project / ".preview" / "404.html").read_bytes()
+
+
+def _serve(server: Any, port: int) -> None:
+    import asyncio
+
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    server.serve(host="127.0.0.1", port=port, debug=False, restart_delay=0)
