@@ -181,6 +181,15 @@ class Unit(StrEnum):
     gbp = "GBP"
 
 
+class Qualifier(StrEnum):
+    """How exact a reported amount is, as the source words it."""
+
+    about = "about"
+    just_under = "just under"
+    up_to = "up to"
+    more_than = "more than"
+
+
 class Money(Strict):
     """An amount of money with its unit and the period it covers."""
 
@@ -188,6 +197,8 @@ class Money(Strict):
     """Amount in whole pounds, e.g. 200000000 for £200m."""
     unit: Unit = Unit.gbp
     """Currency: pounds sterling."""
+    qualifier: Qualifier | None = None
+    """When the source gives the amount loosely ("roughly £2bn", "just under £40m"): how."""
     years: Annotated[int, Field(ge=1, le=50)] | None = None
     """Number of years the amount covers, where given."""
     period: str | None = None

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import models as m
+from . import views
 from .errors import Collector
 from .markup import TermLink, TermLinker
 from .resolve import Ref, Site
@@ -72,6 +73,8 @@ def format_money(money: m.Money) -> str:
         text = f"£{amount / 1_000_000:.2f}".rstrip("0").rstrip(".") + "m"
     else:
         text = f"£{amount:,.0f}"
+    if money.qualifier:
+        text = f"{money.qualifier} {text}"
     if money.years:
         text += f" over {money.years} year" + ("s" if money.years != 1 else "")
     if money.period:
@@ -108,6 +111,7 @@ class Renderer:
             site=site, base=self.base, url=self.url, item_url=self.item_url,
             kind_titles=KIND_TITLES, settings=settings, Ref=Ref,
             latest_source_date=latest_source_date(site),
+            absolute=self.absolute, has_schema=self.has_schema, **views.template_globals(site),
         )
 
     def pick(self, *names: str) -> str:
@@ -120,6 +124,16 @@ class Renderer:
     def url(self, path: str = "") -> str:
         """A URL under the base path for a site-relative path such as 'pilots/'."""
         return self.base + path.lstrip("/")
+
+    def absolute(self, page_url: str) -> str:
+        """A full address for a URL under the base path when the site's public address is known."""
+        if not self.settings.site_url:
+            return page_url
+        return self.settings.site_url.rstrip("/") + "/" + page_url.removeprefix(self.base).lstrip("/")
+
+    def has_schema(self, kind: str) -> bool:
+        """Whether schemas/<kind>.schema.json exists (the plan copies it into the site)."""
+        return (self.templates_dir.parent / "schemas" / f"{kind}.schema.json").is_file()
 
     def item_url(self, kind: str, item_id: str) -> str:
         """The permalink of an item."""
