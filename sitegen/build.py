@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import models as m
+from .content_checks import check_content
 from .errors import Collector
 from .load import parse_yaml, read_text, split_page
 from .render import Settings, render_site
@@ -63,6 +64,8 @@ def check_site(project: Path) -> Site:
     problems.raise_if_any()
     site = resolve_site(located, pages, project / "sources", problems)
     problems.raise_if_any()
+    site.warnings = check_content(site, located, problems)
+    problems.raise_if_any()
     return site
 
 
@@ -75,8 +78,15 @@ def render(project: Path, settings: Settings) -> tuple[Site, dict[str, bytes]]:
     return site, files
 
 
+def write(files: dict[str, bytes], out: Path) -> int:
+    """Write the rendered files and their search index into out, atomically; return the file count."""
+    from .search import index_site
+
+    write_site(files, out, finish=index_site)
+    return len(files)
+
+
 def build_site(project: Path, out: Path, settings: Settings) -> int:
     """Build the site into out, atomically; return the number of files written."""
     _site, files = render(project, settings)
-    write_site(files, out)
-    return len(files)
+    return write(files, out)

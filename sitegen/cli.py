@@ -21,6 +21,12 @@ def print_problems(problems: Sequence[Problem], output_format: str) -> None:
     print(f"{len(problems)} problem(s) found; nothing was written.", file=sys.stderr)
 
 
+def print_warnings(warnings: Sequence[Problem]) -> None:
+    """Warnings do not stop the build; they are printed so editors can improve the text."""
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="build.py",
@@ -88,11 +94,14 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
         out = args.out or project / "site" if args.command else project / "site"
         settings = (Settings(base_url=normalise_base(args.base_url), site_url=args.site_url)
                     if args.command else Settings())
-        count = build.build_site(project, out, settings)
+        site, files = build.render(project, settings)
+        print_warnings(site.warnings)
+        count = build.write(files, out)
         print(f"Built {count} files into {out} in {time.perf_counter() - started:.2f} s.")
         return 0
     if command == "check":
         site, _files = build.render(project, Settings())  # everything a build does, but nothing is written
+        print_warnings(site.warnings)
         from .summary import summary_line
 
         print(summary_line(site))

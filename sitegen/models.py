@@ -401,6 +401,9 @@ class Page(Strict):
     """Position in the navigation (lower first)."""
     nav: bool = True
     """Whether the page appears in the main navigation."""
+    about_the_site: list[str] = []
+    """Figures and acronyms on this page that describe the site itself, not the reform (e.g. "2.2" of
+    WCAG 2.2): they are exempt from the figure and glossary checks."""
 
 
 DATA_FILES: dict[str, type[Strict]] = {

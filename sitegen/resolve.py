@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import models as m
-from .errors import Collector, did_you_mean
+from .errors import Collector, Problem, did_you_mean
 from .load import Loc, Marked
 
 ANY_ITEM = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary",
@@ -75,6 +75,7 @@ class Site:
     items: dict[str, dict[str, Any]]
     pages: list[PageSource]
     backlinks: dict[Ref, list[Ref]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
     changes_for: dict[Ref, list[m.Change]] = field(default_factory=dict)
 
     def get(self, kind: str, item_id: str) -> Any:

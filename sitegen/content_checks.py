@@ -1,0 +1,171 @@
+"""Editorial checks: figures in pages must come from the data, acronyms must be in the glossary,
+and the site's own sentences should stay short.
+
+A figure written in content/ Markdown that no data value or cited quote contains is an error, so prose
+cannot drift from the checked data. Long sentences are warnings: plain English is a goal, not a gate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import models as m
+from .errors import Collector, Problem
+from .render import format_date, format_money
+from .resolve import PageSource, Site
+
+FIGURE = re.compile(
+    r"£\d[\d,]*(?:\.\d+)?(?:bn|m|k)?"            # sums of money
+    r"|\d[\d,]*(?:\.\d+)?\s?%"                     # percentages
+    r"|\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" \d{4}\b"                                    # dates
+    r"|\b\d[\d,]*(?:\.\d+)?\b"                     # counts and years
+)
+ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?\b")
+PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
+    m.Recommendation: ("title", "proposal"),
+    m.Response: ("detail",),
+    m.Development: ("text",),
+    m.Theme: ("description",),
+    m.Mission: ("summary",),
+    m.FundingLine: ("title", "purpose", "note"),
+    m.Pilot: ("purpose",),
+    m.Event: ("title", "text"),
+    m.Term: ("definition",),
+    m.Change: ("summary",),
+}
+"""The fields written in the site's own words (quotes and names are the sources' words)."""
+LONG_SENTENCE = 30
+
+
+def normalise_figure(figure: str) -> str:
+    return figure.replace(",", "").replace(" ", "").rstrip(".")
+
+
+def known_figures(site: Site) -> set[str]:
+    """Every figure that the data holds: quotes, amounts, counts, dates and the prose written from them."""
+    figures: set[str] = set()
+
+    def add_text(text: str) -> None:
+        figures.update(normalise_figure(f) for f in FIGURE.findall(text))
+
+    for item in _all_models(site):
+        if isinstance(item, m.Citation):
+            add_text(item.quote)
+        elif isinstance(item, m.Money):
+            add_text(format_money(item))
+        elif isinstance(item, m.ReportedCount):
+            figures.add(str(item.count))
+        for name in type(item).model_fields:
+            value = getattr(item, name)
+            if isinstance(value, str):
+                add_text(value)
+            elif hasattr(value, "isoformat"):
+                for precision in ("day", "month", "year"):
+                    add_text(format_date(value, precision))
+            elif isinstance(value, int) and not isinstance(value, bool):
+                figures.add(str(value))
+    return figures
+
+
+def _all_models(site: Site) -> Iterator[BaseModel]:
+    def walk(obj: Any) -> Iterator[BaseModel]:
+        if isinstance(obj, BaseModel):
+            yield obj
+            for name in type(obj).model_fields:
+                yield from walk(getattr(obj, name))
+        elif isinstance(obj, list):
+            for value in obj:
+                yield from walk(value)
+
+    for items in site.items.values():
+        for item in items.values():
+            yield from walk(item)
+
+
+def _position(text: str, index: int, first_line: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index)
+    return first_line + line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def check_page_figures(page: PageSource, figures: set[str], problems: Collector) -> None:
+    """Each figure in a page must be one the data or a cited quote holds."""
+    for match in FIGURE.finditer(page.body):
+        if normalise_figure(match.group()) not in figures:
+            line, column = _position(page.body, match.start(), page.body_line)
+            problems.add(page.path, line, column,
+                         f'the figure "{match.group()}" is not in the data or any cited quote; add it to the'
+                         " data with a citation, or correct it to the cited value")
+
+
+def glossary_words(site: Site) -> set[str]:
+    return {word for term in site.items["glossary"].values() for word in (term.term, *term.aliases)}
+
+
+def unknown_acronyms(text: str, words: set[str], exempt: set[str]) -> Iterator[re.Match[str]]:
+    """Acronyms in text that the glossary does not define."""
+    for match in ACRONYM.finditer(text):
+        acronym = match.group()
+        if not {acronym, acronym.removesuffix("s")} & (words | exempt):
+            yield match
+
+
+def acronym_message(acronym: str) -> str:
+    return (f'the acronym "{acronym}" is not in the glossary; add a term with "{acronym}" in its term or'
+            " aliases, or spell it out")
+
+
+def long_sentences(text: str) -> list[str]:
+    """Sentences over LONG_SENTENCE words, for a warning."""
+    sentences = re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", text))
+    return [s for s in sentences if len(s.split()) > LONG_SENTENCE]
+
+
+def check_content(site: Site, located: dict[str, list[Any]], problems: Collector) -> list[Problem]:
+    """Run the editorial checks; return warnings (long sentences), add errors to problems."""
+    warnings: list[Problem] = []
+    words = glossary_words(site)
+    figures = known_figures(site)
+    for page in site.pages:
+        exempt = set(page.meta.about_the_site)
+        check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, problems)
+        prose = re.sub(r"`[^`]*`|\]\([^)]*\)", lambda match: " " * len(match.group()), page.body)
+        for match in unknown_acronyms(prose, words, exempt):
+            problems.add(page.path, *_position(page.body, match.start(), page.body_line),
+                         acronym_message(match.group()))
+        for sentence in long_sentences(prose):
+            index = page.body.find(sentence[:30])
+            line, column = _position(page.body, max(index, 0), page.body_line)
+            warnings.append(Problem(page.path, line, column,
+                                    f"warning: a sentence of {len(sentence.split())} words; aim for under"
+                                    f" {LONG_SENTENCE}: {sentence[:60]}…"))
+    for entries in located.values():
+        for entry in entries:
+            for loc, text in _prose(entry.item, entry.loc):
+                line, column = entry.doc.where(loc)
+                for match in unknown_acronyms(text, words, set()):
+                    problems.add(entry.doc.path, line, column, acronym_message(match.group()))
+                for sentence in long_sentences(text):
+                    warnings.append(Problem(entry.doc.path, line, column,
+                                            f"warning: a sentence of {len(sentence.split())} words; aim for"
+                                            f" under {LONG_SENTENCE}: {sentence[:60]}…"))
+    return warnings
+
+
+def _prose(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(loc, text) of every own-words field in obj and the models inside it."""
+    if isinstance(obj, list):
+        for i, value in enumerate(obj):
+            yield from _prose(value, (*loc, i))
+    elif isinstance(obj, BaseModel):
+        fields = PROSE_FIELDS.get(type(obj), ())
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if name in fields and isinstance(value, str):
+                yield (*loc, name), value
+            else:
+                yield from _prose(value, (*loc, name))

@@ -1,0 +1,140 @@
+"""Hostile and broken input: never a traceback, never a partial site; killed builds lose nothing.
+
+The fuzz runs FUZZ_EXAMPLES examples (300 by default); `FUZZ_EXAMPLES=10000 make test` runs more.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, ROOT, snapshot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitegen.cli import main
+
+PROBLEM_LINE = re.compile(r"^[^\n:]+:\d+:\d+: \S.*$")
+FILES = sorted(p.relative_to(MINIMAL).as_posix() for p in (MINIMAL / "data").glob("*.yaml")) + [
+    "content/index.md", "content/about.md"]
+
+nasty_text = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+    st.sampled_from(["\x00", "\x07", "\t", "\ufeff", "\u202e", ": ", "- ", "&a", "*a", "!!python/object:os.system",
+                     "{", "[", "'", '"', "#", "|", ">", "---", "...", "%YAML 1.1", "<script>alert(1)</script>",
+                     "javascript:alert(1)", "9" * 400, "x" * 100_000, "[" * 100, "~", "null", "2023-13-45"]),
+)
+
+
+@st.composite
+def mutation(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A file of the minimal project and broken bytes to put in its place."""
+    name = draw(st.sampled_from(FILES))
+    text = (MINIMAL / name).read_bytes()
+    lines = text.split(b"\n")
+    kind = draw(st.sampled_from(["delete", "duplicate", "replace", "insert", "truncate", "indent", "bytes",
+                                 "retype"]))
+    i = draw(st.integers(0, max(0, len(lines) - 1)))
+    if kind == "delete":
+        del lines[i]
+    elif kind == "duplicate":
+        lines.insert(i, lines[i])
+    elif kind == "replace":
+        line = lines[i].decode()
+        start = draw(st.integers(0, len(line)))
+        end = draw(st.integers(start, len(line)))
+        lines[i] = (line[:start] + draw(nasty_text) + line[end:]).encode("utf-8", "surrogatepass")
+    elif kind == "insert":
+        lines.insert(i, draw(nasty_text).encode("utf-8", "surrogatepass"))
+    elif kind == "truncate":
+        return name, text[: draw(st.integers(0, len(text)))]
+    elif kind == "indent":
+        lines[i] = b" " * draw(st.integers(0, 7)) + lines[i].lstrip()
+    elif kind == "bytes":
+        lines[i] += draw(st.binary(min_size=1, max_size=8))
+    else:  # swap a value for another type
+        line = lines[i].decode()
+        if ":" in line:
+            key = line.split(":", 1)[0]
+            value = draw(st.sampled_from(["[]", "{}", "42", "true", "null", "[1, 2]", "{a: b}"]))
+            lines[i] = f"{key}: {value}".encode()
+    return name, b"\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    out = tmp_path_factory.mktemp("fuzz") / "site"
+    assert main(["--project", str(MINIMAL), "build", "--out", str(out)]) == 0
+    return out, snapshot(out)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(change=mutation())
+def test_broken_input_never_crashes(tmp_path_factory: pytest.TempPathFactory, built: tuple[Path, dict[str, bytes]],
+                                    change: tuple[str, bytes]) -> None:
+    project = tmp_path_factory.mktemp("p") / "project"
+    shutil.copytree(MINIMAL, project)
+    name, content = change
+    (project / name).write_bytes(content)
+    out = project / "site"
+    shutil.copytree(built[0], out)
+    err = io.StringIO()
+    with redirect_stderr(err), redirect_stdout(io.StringIO()):
+        code = main(["--project", str(project), "build", "--out", str(out)])
+    lines = err.getvalue().splitlines()
+    assert code in (0, 1), err.getvalue()
+    if code == 1:
+        assert lines and all(PROBLEM_LINE.match(line) for line in lines[:-1]), err.getvalue()
+        assert snapshot(out) == built[1], "a failed build changed the site"
+    assert "Traceback" not in err.getvalue()
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".site.tmp")) == []
+
+
+def synthetic_project(dest: Path, items: int, title: str) -> Path:
+    """The minimal project with many proposals, so a build takes long enough to be killed midway."""
+    shutil.copytree(MINIMAL, dest, dirs_exist_ok=True)
+    base = (MINIMAL / "data" / "recommendations.yaml").read_text(encoding="utf-8")
+    copies = [base.replace("id: family-help-services", f"id: proposal-{n}").replace(
+        "title: Family help services", f"title: {title} {n}") for n in range(items)]
+    (dest / "data" / "recommendations.yaml").write_text(base + "".join(copies), encoding="utf-8")
+    return dest
+
+
+def test_killed_builds_leave_old_or_new_site(tmp_path: Path) -> None:
+    old_project = synthetic_project(tmp_path / "old", 1500, "Old")
+    new_project = synthetic_project(tmp_path / "new", 1500, "New")
+    out = tmp_path / "site"
+    command = [sys.executable, str(ROOT / "build.py"), "build", "--out", str(out)]
+    subprocess.run([*command, "--project", str(new_project)], check=True, capture_output=True)
+    new = snapshot(out)
+    subprocess.run([*command, "--project", str(old_project)], check=True, capture_output=True)
+    old = snapshot(out)
+    started = time.perf_counter()
+    subprocess.run([*command, "--project", str(new_project)], check=True, capture_output=True)
+    duration = time.perf_counter() - started
+    outcomes = {"old": 0, "new": 0}
+    for point in range(12):
+        subprocess.run([*command, "--project", str(old_project)], check=True, capture_output=True)
+        process = subprocess.Popen([*command, "--project", str(new_project)], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(duration * (0.3 + point * 0.06))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        now = snapshot(out)
+        assert now in (old, new), f"kill point {point}: the site is neither the old nor the new one"
+        outcomes["old" if now == old else "new"] += 1
+    assert outcomes["old"] > 0, outcomes  # some kills landed before the swap
+    subprocess.run([*command, "--project", str(new_project)], check=True, capture_output=True)
+    assert snapshot(out) == new
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.tmp")] == []
