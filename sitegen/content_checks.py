@@ -121,7 +121,8 @@ def acronym_message(acronym: str) -> str:
 
 def long_sentences(text: str) -> list[str]:
     """Sentences over LONG_SENTENCE words, for a warning."""
-    sentences = re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", text))
+    sentences = [sentence for block in re.split(r"\n\s*\n|\n(?=#|[-*] |\d+\. )", text)
+                 for sentence in re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", block.strip()))]
     return [s for s in sentences if len(s.split()) > LONG_SENTENCE]
 
 

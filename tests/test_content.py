@@ -1,0 +1,116 @@
+"""The content rules, checked on the real data and the built site."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, Run
+from test_cli import edit
+
+from sitegen.build import build_site, check_site
+from sitegen.render import Settings, format_money
+from sitegen.resolve import Site
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return check_site(ROOT)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("real") / "site"
+    build_site(ROOT, out, Settings(base_url="/REPO/"))
+    return out
+
+
+def page_text(path: Path) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))).replace("&amp;", "&")
+
+
+def test_every_disagreement_renders_every_value(site: Site, built: Path) -> None:
+    disputed = [line for line in site.items["funding"].values()
+                if len({v.money for v in line.values}) > 1]
+    assert len(disputed) >= 3, "the sources disagree on several sums"
+    for line in disputed:
+        text = page_text(built / "funding" / line.id / "index.html")
+        for value in line.values:
+            assert format_money(value.money) in text, f"{line.id}: {format_money(value.money)} not shown"
+        assert line.note and line.note.split(".")[0] in text, f"{line.id}: no visible note"
+        funding_page = page_text(built / "funding" / "index.html")
+        for value in line.values:
+            assert format_money(value.money) in funding_page
+
+
+def test_changing_counts_render_with_each_reports_date(site: Site, built: Path) -> None:
+    for pilot in site.items["pilots"].values():
+        if len(pilot.area_counts) > 1:
+            text = page_text(built / "pilots" / pilot.id / "index.html")
+            for count in pilot.area_counts:
+                assert str(count.count) in text
+
+
+def test_every_glossary_term_is_linked_somewhere(site: Site, built: Path) -> None:
+    linked: set[str] = set()
+    for page in built.rglob("*.html"):
+        if page.parent.name != "glossary":
+            linked |= set(re.findall(r'class="term" href="/REPO/glossary/#([a-z0-9-]+)"', page.read_text()))
+    unlinked = sorted(set(site.items["glossary"]) - linked)
+    assert unlinked == [], f"glossary terms never linked from any page: {unlinked}"
+
+
+def test_planned_events_say_so(site: Site, built: Path) -> None:
+    text = page_text(built / "timeline" / "index.html")
+    planned = [e for e in site.items["timeline"].values() if e.planned]
+    assert planned
+    assert text.count("Planned, as reported on") >= len(planned)
+
+
+def test_an_uncited_item_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "data/missions.yaml", "  citations:\n    - source: test-article\n      quote: fix children's social care\n",
+         "  citations: []\n")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == "data/missions.yaml:6:14: citations: the list is empty; give at least 1 entry"
+
+
+def test_a_free_floating_figure_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "content/about.md", "From *data* files.", "From *data* files, costing £3.1bn.")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        'content/about.md:8:28: the figure "£3.1bn" is not in the data or any cited quote; add it to the data'
+        " with a citation, or correct it to the cited value")
+
+
+def test_a_cited_figure_is_accepted(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "content/about.md", "From *data* files.", "The review costed it at £2.6bn.")
+    assert run_cli("--project", str(project), "check").code == 0
+
+
+def test_an_acronym_missing_from_the_glossary_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "data/themes.yaml", "Support for families", "Support from the LGA for families")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        'data/themes.yaml:3:16: the acronym "LGA" is not in the glossary; add a term with "LGA" in its term or'
+        " aliases, or spell it out")
+
+
+def test_long_sentences_are_warned_not_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "content/about.md", "From *data* files.", "From data " + "and more " * 20 + "files.")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 0
+    assert "content/about.md:8:1: warning: a sentence of 43 words; aim for under 30" in result.err
+
+
+def test_summary_counts_the_real_data(site: Site, run_cli: Callable[..., Run]) -> None:
+    result = run_cli("--project", str(ROOT), "check")
+    assert result.code == 0
+    assert f"{len(site.items['recommendations'])} recommendations" in result.out
+    assert len(site.items["recommendations"]) > 20
+    assert len(site.items["missions"]) == 6
+    assert len(site.items["glossary"]) >= 30
