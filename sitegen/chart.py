@@ -95,9 +95,9 @@ def bar_chart(bars: list[Bar], title: str, chart_id: str = "chart") -> Markup:
         for line in textwrap.wrap(bar.label, WRAP):
             y += LINE
             rows.append(f'<text x="{PAD}" y="{y}">{escape(line)}</text>')
-        y += LINE
-        rows.append(f'<text class="chart-figure" x="{PAD}" y="{y}">'
-                    f'{escape(bar.figure)} · {escape(bar.reported)}</text>')
+        for line in textwrap.wrap(f"{bar.figure} · {bar.reported}", WRAP):
+            y += LINE
+            rows.append(f'<text class="chart-figure" x="{PAD}" y="{y}">{escape(line)}</text>')
         y += 4
         width = max(plot * bar.amount / top, 1.0)
         bar_tops.append(y)

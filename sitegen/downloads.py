@@ -47,7 +47,7 @@ def recommendation_rows(site: Site, views: Views) -> list[Row]:
             "later": _join([f"{_date(d.date) or 'undated'}: {d.text}" for d in r.later]),
             "sources": _sources(r),
         }
-        for _, r in sorted(site.items["recommendations"].items())
+        for r in sorted(site.items["recommendations"].values(), key=lambda r: (r.title.lower(), r.id))
     ]
 
 

@@ -77,6 +77,8 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         context: dict[str, Any] = {"kind": kind, "items": items}
         if kind == "funding":
             context["chart"] = chart
+        if kind == "glossary":
+            context["letters"] = by_initial(items, lambda term: term.term)
         jobs.append((f"{kind}/index.html", renderer.pick(f"{kind}/list.html", "list.html"), context))
         item_template = renderer.pick(f"{kind}/item.html", "item.html")
         for item in items:
@@ -118,6 +120,8 @@ def sort_key(kind: str) -> Callable[[Any], Any]:
         return lambda item: (item.date or dt.date.min, item.id)
     if kind == "glossary":
         return lambda item: (item.term.lower(), item.id)
+    if kind == "recommendations":
+        return lambda item: (item.title.lower(), item.id)
     if kind in ("areas", "people"):
         return lambda item: (item.name.lower(), item.id)
     return lambda item: item.id
@@ -156,11 +160,20 @@ def key_funding(site: Site) -> list[m.FundingLine]:
     """The sums the home page leads with: the largest called for and the largest committed."""
     lines = list(site.items["funding"].values())
     picked: list[m.FundingLine] = []
-    for kinds in (("call", "estimate"), ("pledge", "allocation")):
+    for kinds in (("call",), ("pledge", "allocation")):
         group = sorted((f for f in lines if f.kind.value in kinds),
                        key=lambda f: (-max(v.money.amount for v in f.values), f.id))
         picked.extend(group[:2])
     return picked
+
+
+def by_initial(items: list[Any], name: Callable[[Any], str]) -> list[tuple[str, list[Any]]]:
+    """Items grouped under the upper-case initial of their name, in the order given."""
+    groups: dict[str, list[Any]] = {}
+    for item in items:
+        initial = name(item)[:1].upper()
+        groups.setdefault(initial if initial.isalpha() else "0–9", []).append(item)
+    return sorted(groups.items(), key=lambda kv: (kv[0] == "0–9", kv[0]))
 
 
 def a_to_z(site: Site, views: Views) -> list[tuple[str, list[Ref]]]:
@@ -184,10 +197,9 @@ def feed_entries(site: Site, views: Views, changes: list[m.Change]) -> list[dict
     """Timeline events and change notes for the Atom feed, newest first."""
     entries: list[dict[str, Any]] = []
     for event in site.items["timeline"].values():
-        reported = views.reported_on(event.citations) or views.latest_date(event) or event.date
+        updated = views.latest_date(event) or views.latest or event.date  # when the site could know of it
         entries.append({"id": f"timeline/{event.id}", "title": event.title, "path": f"timeline/{event.id}/",
-                        "updated": max(reported, event.date) if not event.planned else reported,
-                        "event": event})
+                        "updated": updated, "event": event})
     for number, change in enumerate(sorted(changes, key=lambda c: (c.date, c.summary))):
         entries.append({"id": f"changes/{change.date.isoformat()}-{number}", "title": change.summary,
                         "path": "changes/", "updated": change.date, "change": change})

@@ -187,8 +187,10 @@ class Views:
                 if ref.id in e.related]
 
     def values_differ(self, values: list[Any]) -> bool:
-        """Whether several reported values are not all the same (then every one is shown with a note)."""
-        return len(values) > 1
+        """Whether reported values disagree (then every one is shown with a "Sources differ" note)."""
+        seen = {v.money if isinstance(v, m.ReportedMoney) else getattr(v, "count", getattr(v, "role", v))
+                for v in values}
+        return len(seen) > 1
 
 
 def _unique(quotes: list[Quote]) -> list[Quote]:
@@ -199,3 +201,49 @@ def _unique(quotes: list[Quote]) -> list[Quote]:
             seen.add(quote)
             out.append(quote)
     return out
+
+
+def template_globals(site: Site) -> dict[str, Any]:
+    """The names every template may use besides the Renderer's own."""
+    return {
+        "views": Views(site), "status_words": STATUS_WORDS, "status_help": STATUS_HELP,
+        "kind_singular": KIND_SINGULAR, "funding_kind_words": FUNDING_KIND_WORDS,
+        "review_words": REVIEW_WORDS, "site_name": SITE_NAME, "title_of": title_of,
+        "describe_item": describe_item, "shorten": shorten,
+    }
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    """Cut text at a word boundary to fit a meta description."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def describe_item(kind: str, item: Any) -> str:
+    """A one-sentence description of an item's page, unique because it names the item."""
+    name = title_of(item)
+    if kind == "recommendations":
+        text = f"{name}: what the review proposed and the government's response ({STATUS_WORDS[item.response.status]})."
+    elif kind == "missions":
+        text = f"Mission {item.number}: {name}"
+    elif kind == "pilots":
+        text = f"{name}: what it tests, where it runs, its money and dates, with sources."
+    elif kind == "funding":
+        text = f"{name}: every reported figure with its source and date."
+    elif kind == "timeline":
+        text = f"{'Planned' if item.planned else 'Event'}, {item.date.isoformat()}: {name}"
+    elif kind == "glossary":
+        text = f"{name}: {item.definition}"
+    elif kind == "sources":
+        text = f"{name} ({item.outlet}): the facts this site takes from it."
+    elif kind == "people":
+        text = f"{name}: roles as the sources give them, and where they appear on this site."
+    elif kind == "areas":
+        text = f"Which reform programmes {name} takes part in, with sources."
+    elif kind == "themes":
+        text = f"Proposals on {name.lower()}: {item.description}"
+    else:
+        text = name
+    return shorten(text)

@@ -70,8 +70,8 @@ def test_planned_events_say_so(site: Site, built: Path) -> None:
 
 
 def test_an_uncited_item_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
-    edit(project / "data/missions.yaml", "  citations:\n    - source: test-article\n      quote: fix children's social care\n",
-         "  citations: []\n")
+    cited = "  citations:\n    - source: test-article\n      quote: fix children's social care\n"
+    edit(project / "data/missions.yaml", cited, "  citations: []\n")
     result = run_cli("--project", str(project), "check")
     assert result.code == 1
     assert result.err.splitlines()[0] == "data/missions.yaml:6:14: citations: the list is empty; give at least 1 entry"

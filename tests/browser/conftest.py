@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitecheck import BASE_PATH, CHROMIUM_ARGS, ROOT, ServedSite, served
 
-EXTERNAL_LINKS = pytest.StashKey[dict[str, str]]()
+from .sitecheck import BASE_PATH, CHROMIUM_ARGS, EXTERNAL_LINKS, ROOT, ServedSite, served
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -61,3 +60,91 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_sep("-", f"{len(external)} external links (listed, not fetched)")
         for url, page in sorted(external.items()):
             terminalreporter.write_line(f"{url}  (first on {page})")
+
+
+# -- a small hand-made site, clean or with one fault of each kind, to show the checks find what they should --
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="icon" href="/REPO/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/REPO/site.css">{head}
+</head>
+<body>
+{skip}<header><p>Fake site</p>
+<nav aria-label="Main"><a href="/REPO/">Home</a> <a href="/REPO/recommendations/">Recommendations</a></nav>
+</header>
+<main id="main" tabindex="-1">
+{h1}
+{body}
+</main>
+</body>
+</html>
+"""
+SKIP = '<a class="skip-link" href="#main">Skip to main content</a>\n'
+CSS = """body { font-family: sans-serif; margin: 0 1rem; }
+.skip-link { position: absolute; left: -10000px; top: 0; }
+.skip-link:focus { left: 0.5rem; top: 0.5rem; padding: 0.5rem; background: #fff; outline: 3px solid #000; }
+@media print { nav { display: none; } }
+"""
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>\n'
+CLEAN = {
+    "index.html": ("Home", '<p>See the <a href="recommendations/">recommendations</a> and '
+                           '<a href="recommendations/r1/#part">part one</a>.</p>'),
+    "recommendations/index.html": ("Recommendations", '<p><a href="r1/">First recommendation</a>.</p>'),
+    "recommendations/r1/index.html": ("First recommendation", '<h2 id="part">Part one</h2>\n'
+                                      '<table><caption>Figures</caption><tr><th scope="col">Year</th>'
+                                      '<th scope="col">Amount</th></tr><tr><td>2024</td><td>£1m</td></tr></table>'
+                                      '\n<p><a href="../">All recommendations</a>.</p>'),
+    "404.html": ("Page not found", '<p>Try the <a href="/REPO/">home page</a>.</p>'),
+}
+FAULTS = {
+    "faults/no-alt/index.html": ("Image without alt", '<p><img src="/REPO/favicon.svg" width="10" height="10"></p>'),
+    "faults/links/index.html": ("Bad links", "<ul>"
+                                '<li><a href="/REPO/missing/">missing page</a></li>'
+                                '<li><a href="/about.html">root-relative</a></li>'
+                                '<li><a href="../../../../etc/">dotted out</a></li>'
+                                '<li><a href="/REPO/recommendations/r1/#nope">missing fragment</a></li>'
+                                '<li><a href="/REPO/recommendations/r1/#part">good fragment</a></li>'
+                                '<li><a href="https://example.org/ext">external</a></li>'
+                                '<li><a href="mailto:someone@example.org">mail</a></li></ul>'),
+    "faults/invalid/index.html": ("Invalid HTML", "<p><span><div>A block inside a span.</div></span></p>"),
+    "faults/js-only/index.html": ("Written by script", "<script>document.querySelector('main').innerHTML ="
+                                  " '<h1>Written by script</h1><p>Only JavaScript writes this.</p>'</script>"),
+    "faults/uncaught/index.html": ("Uncaught error", '<p>Text.</p>\n<script>throw new Error("boom")</script>'),
+    "faults/wide/index.html": ("Too wide", '<p style="width: 1000px">A paragraph 1000 pixels wide.</p>'),
+    "faults/foreign/index.html": ("Foreign request", '<p><img src="https://example.org/pixel.png" alt=""></p>'),
+    "faults/no-skip/index.html": ("No skip link", "<p>No skip link here.</p>"),
+    "faults/print-nav/index.html": ("Nav in print", "<p>Nav prints.</p>"),
+    "404.html": ("Page not found", '<p>Try the <a href="recommendations/">recommendations</a>.</p>'),
+}
+
+
+def write_fake_site(root: Path, with_faults: bool) -> Path:
+    """A small site built as the generator would with --base-url /REPO/; with_faults adds one fault per page."""
+    pages = {**CLEAN, **FAULTS} if with_faults else CLEAN
+    for relative, (title, body) in pages.items():
+        head = '\n<style>@media print { nav { display: block !important; } }</style>' if "print-nav" in relative else ""
+        skip = "" if "no-skip" in relative else SKIP
+        h1 = "" if "js-only" in relative else f"<h1>{title}</h1>"
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(PAGE.format(title=title, head=head, skip=skip, h1=h1, body=body), encoding="utf-8")
+    (root / "site.css").write_text(CSS, encoding="utf-8")
+    (root / "favicon.svg").write_text(SVG, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def clean_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    with served(write_fake_site(tmp_path_factory.mktemp("clean"), with_faults=False)) as serving:
+        yield serving
+
+
+@pytest.fixture(scope="session")
+def faulty_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    with served(write_fake_site(tmp_path_factory.mktemp("faulty"), with_faults=True)) as serving:
+        yield serving

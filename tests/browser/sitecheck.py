@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
+import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response
 
 from sitegen.pages import serve_site
@@ -34,6 +35,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 CHROMIUM_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
 REFLOW_WIDTH = 320  # WCAG 1.4.10: content reflows at 320 CSS pixels without scrolling sideways
 DESKTOP = {"width": 1280, "height": 800}
+EXTERNAL_LINKS = pytest.StashKey[dict[str, str]]()  # filled by the link check, listed in the terminal summary
 
 # Attributes that hold one URL, by element; srcset-like attributes hold several.
 URL_ATTRIBUTES = {
@@ -278,8 +280,10 @@ def visit(context: BrowserContext, url: str, origin: str, expect_status: int = 2
     seen = Visit(url)
 
     def on_console(message: ConsoleMessage) -> None:
+        where = message.location.get("url", "") if message.location else ""
+        if where == url and expect_status != 200 and message.text.startswith("Failed to load resource"):
+            return  # Chromium logs the expected status of the page itself
         if message.type == "error":
-            where = message.location.get("url", "") if message.location else ""
             seen.console.append(f"console error: {message.text}" + (f" ({where})" if where else ""))
 
     def on_request(request: Request) -> None:
@@ -346,8 +350,11 @@ FOCUSED = """() => {
           boxShadow: style.boxShadow, box: [box.left, box.top, box.width, box.height],
           viewport: [innerWidth, innerHeight]};
 }"""
-AFTER_SKIP = """() => ({hash: location.hash, active: document.activeElement && document.activeElement.id,
-                       tabindex: document.getElementById('main') && document.getElementById('main').getAttribute('tabindex')})"""
+AFTER_SKIP = """() => {
+  const main = document.getElementById('main');
+  return {hash: location.hash, active: document.activeElement ? document.activeElement.id : null,
+          tabindex: main ? main.getAttribute('tabindex') : null};
+}"""
 
 
 def check_skip_link(context: BrowserContext, url: str) -> list[str]:
