@@ -1,0 +1,52 @@
+"""EDITING.md cannot drift: every YAML example in it is added to a copy of the real project and built."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, Run
+
+GUIDE = (ROOT / "EDITING.md").read_text(encoding="utf-8")
+BLOCK = re.compile(r"```yaml (append|mistake)=(\S+)\n(.*?)```", re.S)
+EXAMPLES = [(m.group(2), m.group(3)) for m in BLOCK.finditer(GUIDE) if m.group(1) == "append"]
+
+
+@pytest.fixture
+def real_project(tmp_path: Path) -> Path:
+    dest = tmp_path / "project"
+    for folder in ("data", "content", "templates", "sources"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    return dest
+
+
+def test_the_guide_has_an_example_for_every_task() -> None:
+    files = {path for path, _yaml in EXAMPLES}
+    assert {"data/recommendations.yaml", "data/pilots.yaml", "data/areas.yaml", "data/funding.yaml",
+            "data/sources.yaml", "data/glossary.yaml", "data/timeline.yaml", "data/changes.yaml"} <= files
+
+
+def test_every_example_builds(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    for path, example in EXAMPLES:
+        with (real_project / path).open("a", encoding="utf-8") as data:
+            data.write("\n" + example)
+    result = run_cli("--project", str(real_project), "check")
+    assert result.code == 0, result.err
+    assert "recommendations" in result.out
+
+
+def test_the_error_shown_is_the_error_given(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    (match,) = [m for m in BLOCK.finditer(GUIDE) if m.group(1) == "mistake"]
+    path, mistake = match.group(2), match.group(3)
+    shown = re.search(r"```text\n(.*?)\n```", GUIDE[match.end():], re.S)
+    assert shown is not None
+    target = real_project / path
+    before = target.read_text(encoding="utf-8")
+    target.write_text(before + "\n" + mistake, encoding="utf-8")
+    line = before.count("\n") + 2 + mistake.splitlines().index("  sumary: A mistake.")
+    result = run_cli("--project", str(real_project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == shown.group(1).replace("LINE", str(line))
