@@ -32,31 +32,40 @@ def parser() -> argparse.ArgumentParser:
         prog="build.py",
         description="Build the children's social care reform explainer from data/, content/ and templates/.",
     )
-    main.add_argument("--project", type=Path, default=Path.cwd(),
-                      help="project folder holding data/, content/, templates/ and sources/ (default: here)")
-    main.add_argument("--debug", action="store_true", help="show a Python traceback for unexpected errors")
-    main.add_argument("--format", choices=["text", "github"], default="text",
-                      help="how problems are printed: text (path:line:column: …) or github annotations")
+    add_common_options(main, defaults=True)
+    common = argparse.ArgumentParser(add_help=False)
+    add_common_options(common, defaults=False)  # the same options are accepted after the command too
     commands = main.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build the site into site/ (the default command)",
+    build = commands.add_parser("build", parents=[common], help="build the site into site/ (the default command)",
                                 description="Build the site; the output folder changes only if the build succeeds.")
     add_site_options(build)
-    commands.add_parser("check", help="validate every data file, page and quote; write nothing",
+    commands.add_parser("check", parents=[common], help="validate every data file, page and quote; write nothing",
                         description="Validate data, pages, references and quotes, and print a summary.")
-    serve = commands.add_parser("serve", help="live preview on 127.0.0.1, rebuilt on every save",
+    serve = commands.add_parser("serve", parents=[common], help="live preview on 127.0.0.1, rebuilt on every save",
                                 description="Serve a live preview that rebuilds when content/, data/ or"
                                             " templates/ change and shows build errors in the browser.")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
-    schema = commands.add_parser("schema", help="write a JSON Schema for every data file kind into schemas/",
+    schema = commands.add_parser("schema", parents=[common], help="write a JSON Schema for every data file kind into schemas/",
                                  description="Write schemas/<kind>.schema.json for editors' YAML support.")
     schema.add_argument("--out", type=Path, default=None, help="folder for the schemas (default: schemas/)")
-    pages = commands.add_parser("pages", help="serve the built site exactly as GitHub Pages would, under /REPO/",
+    pages = commands.add_parser("pages", parents=[common], help="serve the built site exactly as GitHub Pages would, under /REPO/",
                                 description="Build with a sub-path and serve it on 127.0.0.1 as GitHub Pages"
                                             " would, for a person to look at.")
     pages.add_argument("--base-url", default="/REPO/", help="the sub-path (default /REPO/)")
     pages.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default 8001)")
     return main
+
+
+def add_common_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    """--project, --debug and --format; after a command they override the defaults only when given."""
+    keep = argparse.SUPPRESS
+    parser.add_argument("--project", type=Path, default=Path.cwd() if defaults else keep,
+                        help="project folder holding data/, content/, templates/ and sources/ (default: here)")
+    parser.add_argument("--debug", action="store_true", default=False if defaults else keep,
+                        help="show a Python traceback for unexpected errors")
+    parser.add_argument("--format", choices=["text", "github"], default="text" if defaults else keep,
+                        help="how problems are printed: text (path:line:column: …) or github annotations")
 
 
 def add_site_options(command: argparse.ArgumentParser) -> None:

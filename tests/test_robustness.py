@@ -112,11 +112,12 @@ def synthetic_project(dest: Path, items: int, title: str) -> Path:
 
 
 def test_killed_builds_leave_old_or_new_site(tmp_path: Path) -> None:
-    old_project = synthetic_project(tmp_path / "old", 1500, "Old")
-    new_project = synthetic_project(tmp_path / "new", 1500, "New")
+    old_project = synthetic_project(tmp_path / "old", 400, "Old")
+    new_project = synthetic_project(tmp_path / "new", 400, "New")
     out = tmp_path / "site"
     command = [sys.executable, str(ROOT / "build.py"), "build", "--out", str(out)]
-    subprocess.run([*command, "--project", str(new_project)], check=True, capture_output=True)
+    first = subprocess.run([*command, "--project", str(new_project)], capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
     new = snapshot(out)
     subprocess.run([*command, "--project", str(old_project)], check=True, capture_output=True)
     old = snapshot(out)
@@ -124,11 +125,11 @@ def test_killed_builds_leave_old_or_new_site(tmp_path: Path) -> None:
     subprocess.run([*command, "--project", str(new_project)], check=True, capture_output=True)
     duration = time.perf_counter() - started
     outcomes = {"old": 0, "new": 0}
-    for point in range(12):
+    for point in range(10):
         subprocess.run([*command, "--project", str(old_project)], check=True, capture_output=True)
         process = subprocess.Popen([*command, "--project", str(new_project)], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        time.sleep(duration * (0.3 + point * 0.06))
+        time.sleep(duration * (0.3 + point * 0.075))
         process.send_signal(signal.SIGKILL)
         process.wait()
         now = snapshot(out)
@@ -138,3 +139,67 @@ def test_killed_builds_leave_old_or_new_site(tmp_path: Path) -> None:
     subprocess.run([*command, "--project", str(new_project)], check=True, capture_output=True)
     assert snapshot(out) == new
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.tmp")] == []
+
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<svg onload=alert(1)>",
+    "javascript:alert(1)",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<iframe src=data:text/html,<script>alert(1)</script>>",
+    "' onmouseover='alert(1)",
+    "</title><script>alert(1)</script>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "{{ 7*7 }}{% raw %}",
+]
+
+
+class LiveMarkup(__import__("html.parser").parser.HTMLParser):
+    """Collects anything in a page that could run script."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}>")
+            if name in ("href", "src", "action", "formaction") and value and \
+                    value.replace(" ", "").lower().startswith(("javascript:", "data:text", "vbscript:")):
+                self.found.append(f"<{tag} {name}={value}>")
+        if tag == "script" and not dict(attrs).get("src"):
+            self.found.append("inline <script>")
+        if tag in ("iframe", "object", "embed", "img") and any("alert" in (v or "") for _n, v in attrs):
+            self.found.append(f"<{tag}> from data")
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_xss_payloads_in_every_text_field_stay_text(tmp_path: Path, payload: str) -> None:
+    """A payload in every free-text field of every data file is escaped on every page."""
+    project = tmp_path / "project"
+    shutil.copytree(MINIMAL, project)
+    fields = ("title", "proposal", "detail", "summary", "purpose", "note", "definition", "description", "outlet",
+              "text", "name", "term")
+    for path in (project / "data").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for field in fields:
+            text = re.sub(rf"^(\s*-?\s*{field}): (.*)$", lambda m: f"{m.group(1)}: {yaml_quote(payload)}", text,
+                          flags=re.M)
+        path.write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    err = io.StringIO()
+    with redirect_stderr(err), redirect_stdout(io.StringIO()):
+        code = main(["--project", str(project), "build", "--out", str(out)])
+    assert code == 0, err.getvalue()
+    for page in out.rglob("*.html"):
+        if "<" in payload:
+            assert payload not in page.read_text(encoding="utf-8"), f"{page.relative_to(out)} holds it unescaped"
+        parser = LiveMarkup()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.found == [], f"{page.relative_to(out)}: {parser.found}"
+
+
+def yaml_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
