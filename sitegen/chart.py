@@ -19,7 +19,7 @@ PAD = 8
 LINE = 16
 BAR = 14
 FONT = 13
-WRAP = 58
+WRAP = 50
 """Characters per label line at the font size above within the width above."""
 
 
@@ -105,9 +105,10 @@ def bar_chart(bars: list[Bar], title: str, chart_id: str = "chart") -> Markup:
         y += BAR + 4
     plot_bottom = y + 4
     ticks: list[str] = []
-    for i in range(5):
-        value = top * i / 4
-        x = PAD + plot * i / 4
+    steps = 4 if str(top).startswith("2") and not str(top).startswith("25") else 5
+    for i in range(steps + 1):
+        value = top * i / steps
+        x = PAD + plot * i / steps
         # gridlines only beside the bars, so they never cross the labels
         ticks.extend(f'<line class="chart-grid" x1="{x:.1f}" y1="{t - 2}" x2="{x:.1f}" y2="{t + BAR + 2}"/>'
                      for t in bar_tops)

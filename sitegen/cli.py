@@ -46,10 +46,12 @@ def parser() -> argparse.ArgumentParser:
                                 description="Serve a live preview that rebuilds when content/, data/ or"
                                             " templates/ change and shows build errors in the browser.")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
-    schema = commands.add_parser("schema", parents=[common], help="write a JSON Schema for every data file kind into schemas/",
+    schema = commands.add_parser("schema", parents=[common],
+                                 help="write a JSON Schema for every data file kind into schemas/",
                                  description="Write schemas/<kind>.schema.json for editors' YAML support.")
     schema.add_argument("--out", type=Path, default=None, help="folder for the schemas (default: schemas/)")
-    pages = commands.add_parser("pages", parents=[common], help="serve the built site exactly as GitHub Pages would, under /REPO/",
+    pages = commands.add_parser("pages", parents=[common],
+                                help="serve the built site exactly as GitHub Pages would, under /REPO/",
                                 description="Build with a sub-path and serve it on 127.0.0.1 as GitHub Pages"
                                             " would, for a person to look at.")
     pages.add_argument("--base-url", default="/REPO/", help="the sub-path (default /REPO/)")

@@ -51,10 +51,20 @@ def recommendation_rows(site: Site, views: Views) -> list[Row]:
     ]
 
 
+FUNDING_ORDER = ("call", "estimate", "pledge", "allocation")
+
+
+def funding_order(site: Site) -> list[m.FundingLine]:
+    """Sums called for first, then sums committed; the largest first within each (as the chart)."""
+    return sorted(site.items["funding"].values(),
+                  key=lambda f: (FUNDING_ORDER.index(f.kind.value) >= 2, -max(v.money.amount for v in f.values),
+                                 f.id))
+
+
 def funding_rows(site: Site, views: Views) -> list[Row]:
     """One row per reported value: a sum that sources report differently has several rows."""
     rows: list[Row] = []
-    for _, line in sorted(site.items["funding"].items()):
+    for line in funding_order(site):
         for number, value in enumerate(line.values, start=1):
             rows.append({
                 "id": line.id, "value": str(number), "title": line.title, "kind": line.kind.value,

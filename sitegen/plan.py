@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from . import models as m
 from .chart import Bar, bar_chart, describe
-from .downloads import dataset_files
+from .downloads import dataset_files, funding_order
 from .errors import Collector
-from .load import parse_yaml, read_text
+from .feeds import feed_entries, sitemap_paths
 from .markup import render_markdown
 from .resolve import Ref, Site
-from .validate import validate_list
 from .views import STATUS_WORDS, Views
 
 if TYPE_CHECKING:
@@ -38,6 +36,9 @@ FUNDING_GROUPS: dict[str, tuple[str, str]] = {
 }
 """The chart's two groups: what was asked for against what was committed."""
 
+CHART_FLOOR = 1_000_000
+"""Sums below £1m (grants to one person, for example) are left out of the chart but kept in the table."""
+
 HOME_DEFAULT = m.Page(
     title="Children's social care reform in England, explained",
     description="What the Independent Review of Children's Social Care proposed, what the government"
@@ -49,9 +50,10 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     """Every file of the site: pages, list and permalink pages per kind, filters, feeds and downloads."""
     from .render import KIND_TITLES, format_money
 
-    views: Views = renderer.env.globals["views"]
+    views = renderer.env.globals["views"]
+    assert isinstance(views, Views)
     project = renderer.templates_dir.parent
-    changes = load_changes(project)
+    changes = sorted(site.changes, key=lambda c: (c.date, c.summary), reverse=True)
     jobs: list[PageJob] = []
 
     # Markdown pages: the home page and pages such as About
@@ -76,7 +78,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         items = sorted(site.items[kind].values(), key=sort_key(kind))
         context: dict[str, Any] = {"kind": kind, "items": items}
         if kind == "funding":
-            context["chart"] = chart
+            context.update(chart=chart, lines=funding_order(site))
         if kind == "glossary":
             context["letters"] = by_initial(items, lambda term: term.term)
         jobs.append((f"{kind}/index.html", renderer.pick(f"{kind}/list.html", "list.html"), context))
@@ -92,7 +94,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
 
     jobs.append(("changes/index.html", "changes.html", {"changes": changes}))
     jobs.append(("print/index.html", "print.html", {"meta": home, "bodies": bodies, "chart": chart,
-                                                   "changes": changes}))
+                                                   "changes": changes, "lines": funding_order(site)}))
     jobs.append(("search/index.html", "search.html", {}))
     jobs.append(("a-z/index.html", "a-z.html", {"entries": a_to_z(site, views)}))
     jobs.append(("404.html", "404.html", {}))
@@ -104,8 +106,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     for path in sorted(schemas.glob("*.schema.json")) if schemas.is_dir() else []:
         jobs.append((f"schemas/{path.name}", "_raw.txt", {"body": Markup(path.read_text(encoding="utf-8"))}))
     jobs.append(("feed.xml", "feed.xml", {"entries": feed_entries(site, views, changes)}))
-    pages = sorted(dest.removesuffix("index.html") for dest, _, _ in jobs if dest.endswith("/index.html"))
-    jobs.append(("sitemap.xml", "sitemap.xml", {"pages": ["", *pages]}))
+    jobs.append(("sitemap.xml", "sitemap.xml", {"pages": sitemap_paths([dest for dest, _, _ in jobs])}))
     jobs.append(("robots.txt", "robots.txt", {}))
     return jobs
 
@@ -127,29 +128,16 @@ def sort_key(kind: str) -> Callable[[Any], Any]:
     return lambda item: item.id
 
 
-def load_changes(project: Path) -> list[m.Change]:
-    """Every change note, newest first (the resolved Site keeps only notes that name items)."""
-    path = project / "data" / "changes.yaml"
-    if not path.is_file():
-        return []
-    problems = Collector()  # already validated by the load stage; nothing new can go wrong here
-    text = read_text(path, "data/changes.yaml", problems)
-    doc = parse_yaml(text, "data/changes.yaml", problems) if text is not None else None
-    found = [item for _, item in validate_list(doc, m.Change, problems)] if doc is not None else []
-    return sorted(found, key=lambda c: (c.date, c.summary), reverse=True)
-
-
 def funding_bars(site: Site, views: Views, money: Callable[[m.Money], str]) -> list[Bar]:
     """One bar per reported value, called-for sums first, each group largest first."""
-    order = list(FUNDING_GROUPS)
-    lines = sorted(site.items["funding"].values(),
-                   key=lambda f: (FUNDING_GROUPS[f.kind.value][0] != FUNDING_GROUPS["call"][0],
-                                  -max(v.money.amount for v in f.values), order.index(f.kind.value), f.id))
     bars: list[Bar] = []
-    for line in lines:
+    for line in funding_order(site):
         group, css = FUNDING_GROUPS[line.kind.value]
         for value in line.values:
-            source = views.source(value.citations[0].source)
+            if value.money.amount < CHART_FLOOR:
+                continue
+            dated = [views.source(c.source) for c in value.citations if views.source(c.source).date]
+            source = dated[0] if dated else views.source(value.citations[0].source)
             when = source.date.strftime("%-d %b %Y") if source.date else "undated"
             bars.append(Bar(label=line.title, amount=value.money.amount, figure=money(value.money),
                             reported=f"{source.outlet}, {when}", group=group, css=css))
@@ -191,19 +179,6 @@ def a_to_z(site: Site, views: Views) -> list[tuple[str, list[Ref]]]:
             letters.setdefault(key, []).append((name.lower(), Ref(kind, item_id)))
     return [(letter, [ref for _, ref in sorted(entries, key=lambda e: (e[0], e[1].kind, e[1].id))])
             for letter, entries in sorted(letters.items(), key=lambda kv: (kv[0] == "0–9", kv[0]))]
-
-
-def feed_entries(site: Site, views: Views, changes: list[m.Change]) -> list[dict[str, Any]]:
-    """Timeline events and change notes for the Atom feed, newest first."""
-    entries: list[dict[str, Any]] = []
-    for event in site.items["timeline"].values():
-        updated = views.latest_date(event) or views.latest or event.date  # when the site could know of it
-        entries.append({"id": f"timeline/{event.id}", "title": event.title, "path": f"timeline/{event.id}/",
-                        "updated": updated, "event": event})
-    for number, change in enumerate(sorted(changes, key=lambda c: (c.date, c.summary))):
-        entries.append({"id": f"changes/{change.date.isoformat()}-{number}", "title": change.summary,
-                        "path": "changes/", "updated": change.date, "change": change})
-    return sorted(entries, key=lambda e: (e["updated"], e["id"]), reverse=True)
 
 
 __all__ = ["STATUS_WORDS", "PageJob", "plan_pages", "sort_key"]

@@ -76,6 +76,8 @@ class Site:
     pages: list[PageSource]
     backlinks: dict[Ref, list[Ref]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    changes: list[m.Change] = field(default_factory=list)
+    """Every change note, whether or not it names items."""
     changes_for: dict[Ref, list[m.Change]] = field(default_factory=dict)
 
     def get(self, kind: str, item_id: str) -> Any:
@@ -152,6 +154,7 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
             for quote_loc, citation in _citations(entry.item, entry.loc):
                 _check_quote(citation, texts, whole_files, entry.doc, quote_loc, problems)
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
+    site.changes = [entry.item for entry in located.get("changes", [])]
     for change_entry in located.get("changes", []):
         for item_id in change_entry.item.items:
             for kind in ANY_ITEM:

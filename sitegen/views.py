@@ -137,8 +137,9 @@ class Views:
         return max(dates) if dates else None
 
     def reported_on(self, citations: list[m.Citation]) -> dt.date | None:
-        """The date that dates a reported value: its first citation's source date."""
-        return self.source(citations[0].source).date if citations else None
+        """The date that dates a reported value: its first citation's source date (or first dated one)."""
+        dates = [self.source(c.source).date for c in citations]
+        return next((d for d in dates if d), None)
 
     def quotes_from(self, source_id: str) -> list[Quote]:
         """Every quote the site takes from a source, by citing item."""
@@ -237,7 +238,8 @@ def describe_item(kind: str, item: Any) -> str:
     elif kind == "glossary":
         text = f"{name}: {item.definition}"
     elif kind == "sources":
-        text = f"{name} ({item.outlet}): the facts this site takes from it."
+        when = item.date.isoformat() if item.date else "undated"
+        text = f"{name} ({item.outlet}, {when}): the facts this site takes from it."
     elif kind == "people":
         text = f"{name}: roles as the sources give them, and where they appear on this site."
     elif kind == "areas":

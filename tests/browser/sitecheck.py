@@ -22,7 +22,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Request, Response
 
 from sitegen.pages import serve_site
 
@@ -235,7 +235,22 @@ def run_vnu(site_dir: Path) -> list[str]:
     return problems
 
 
-# -- in the browser, with JavaScript: axe, console, network and reflow in one visit ----------------------
+# -- in the browser ----------------------------------------------------------------------------------------
+
+
+def new_context(browser: Browser, javascript: bool = True) -> BrowserContext:
+    """A desktop-sized context; with JavaScript, every page gets axe-core before its own scripts run.
+
+    An init script is compiled once and is not subject to the page's CSP, unlike a <script> tag; it is
+    much faster than evaluating axe's 600 KB in each page.
+    """
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=javascript)
+    context.set_default_timeout(15_000)
+    if javascript:
+        if not AXE_JS.is_file():
+            raise RuntimeError(f"{AXE_JS} is missing: run `npm ci` in {ROOT}")
+        context.add_init_script(path=AXE_JS)
+    return context
 
 
 class AxeViolation(NamedTuple):
@@ -258,24 +273,41 @@ class Visit:
     console: list[str] = field(default_factory=list)  # console errors and uncaught exceptions
     network: list[str] = field(default_factory=list)  # failed or >= 400 requests, other origins
     scroll_width: int = 0  # document width at REFLOW_WIDTH
+    too_wide: list[str] = field(default_factory=list)  # where the overflow starts: outermost boxes past the edge
 
 
 AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
   .then(result => result.violations.map(v => ({
     rule: v.id, impact: v.impact || '', help: v.help,
     targets: v.nodes.map(n => n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : t).join(' '))})))"""
+REFLOW = """limit => {
+  const width = document.documentElement.scrollWidth, edge = document.documentElement.clientWidth + 1;
+  const sticksOut = el => el.getBoundingClientRect().right > edge;
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + [...el.classList].map(c => '.' + c).join('');
+  const culprits = [];
+  if (width > edge) {
+    for (const el of document.body.querySelectorAll('*')) {
+      if (culprits.length >= limit) break;
+      if (sticksOut(el) && !sticksOut(el.parentElement)) {
+        const text = (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+        const right = Math.round(el.getBoundingClientRect().right);
+        culprits.push(`${name(el.parentElement)} > ${name(el)} "${text}" reaches ${right} px`);
+      }
+    }
+  }
+  return {width, culprits};
+}"""
 
 
 def axe_violations(page: Page) -> list[AxeViolation]:
-    """axe-core in the loaded page. evaluate() is not subject to the page's CSP, unlike a script tag."""
-    if not AXE_JS.is_file():
-        raise RuntimeError(f"{AXE_JS} is missing: run `npm ci` in {ROOT}")
+    """axe-core in the loaded page (from `new_context`'s init script, else evaluated now: never a script tag)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     return [AxeViolation(**found) for found in page.evaluate(AXE_RUN, AXE_TAGS)]
 
 
-def visit(context: BrowserContext, url: str, origin: str, expect_status: int = 200) -> Visit:
+def visit(page: Page, url: str, origin: str, expect_status: int = 200) -> Visit:
     """Load `url` once at desktop size: run axe, record console and network trouble, then measure at 320 px."""
     seen = Visit(url)
 
@@ -285,6 +317,9 @@ def visit(context: BrowserContext, url: str, origin: str, expect_status: int = 2
             return  # Chromium logs the expected status of the page itself
         if message.type == "error":
             seen.console.append(f"console error: {message.text}" + (f" ({where})" if where else ""))
+
+    def on_page_error(error: Error) -> None:
+        seen.console.append(f"uncaught exception: {error}")
 
     def on_request(request: Request) -> None:
         if request.url.startswith(("http:", "https:", "ws:", "wss:")) and not request.url.startswith(origin + "/"):
@@ -298,49 +333,56 @@ def visit(context: BrowserContext, url: str, origin: str, expect_status: int = 2
         if response.status >= 400 and response.status != expected:
             seen.network.append(f"HTTP {response.status}: {response.url}")
 
-    page = context.new_page()
-    page.set_viewport_size(DESKTOP)
     page.on("console", on_console)
-    page.on("pageerror", lambda error: seen.console.append(f"uncaught exception: {error}"))
+    page.on("pageerror", on_page_error)
     page.on("request", on_request)
     page.on("requestfailed", on_failed)
     page.on("response", on_response)
     try:
+        page.set_viewport_size(DESKTOP)
         response = page.goto(url, wait_until="load")
         if response is None or response.status != expect_status:
             seen.network.append(f"page answered {response.status if response else 'nothing'}, not {expect_status}")
         seen.axe = axe_violations(page)
         page.set_viewport_size({"width": REFLOW_WIDTH, "height": 800})
-        seen.scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
-    finally:
-        page.close()
+        reflow = page.evaluate(REFLOW, 3)
+        seen.scroll_width, seen.too_wide = reflow["width"], reflow["culprits"]
+    finally:  # the page is reused for the next URL: its events are no longer this one's
+        page.remove_listener("console", on_console)
+        page.remove_listener("pageerror", on_page_error)
+        page.remove_listener("request", on_request)
+        page.remove_listener("requestfailed", on_failed)
+        page.remove_listener("response", on_response)
     return seen
 
 
-# -- in the browser, other passes ------------------------------------------------------------------------
+WITHOUT_JS = """() => ({
+  mains: document.querySelectorAll('main').length,
+  mainText: document.querySelector('main') ? document.querySelector('main').innerText.trim().length : 0,
+  navs: document.querySelectorAll('nav').length,
+  tables: [...document.querySelectorAll('table')].map(table => table.checkVisibility()
+    && table.getBoundingClientRect().width > 0 && table.getBoundingClientRect().height > 0),
+})"""
 
 
-def check_without_javascript(context: BrowserContext, url: str) -> list[str]:
-    """With JavaScript off (`context` made with java_script_enabled=False): one <main> with text, a <nav>,
-    every table visible."""
-    page = context.new_page()
-    try:
-        page.goto(url, wait_until="load")
-        problems = []
-        mains = page.locator("main")
-        if mains.count() != 1:
-            problems.append(f"{mains.count()} <main> elements, not 1")
-        elif not mains.first.inner_text().strip():
-            problems.append("<main> shows no text without JavaScript")
-        if page.locator("nav").count() == 0:
-            problems.append("no <nav>")
-        tables = page.locator("table")
-        for index in range(tables.count()):
-            if not tables.nth(index).is_visible():
-                problems.append(f"table {index + 1} of {tables.count()} is hidden without JavaScript")
-        return problems
-    finally:
-        page.close()
+def check_without_javascript(page: Page, url: str) -> list[str]:
+    """On a page of a context with JavaScript off: one <main> with text, a <nav>, every table visible.
+
+    Playwright's evaluate still works there: it is the page's own scripts that are off.
+    """
+    page.goto(url, wait_until="load")
+    found = page.evaluate(WITHOUT_JS)
+    problems = []
+    if found["mains"] != 1:
+        problems.append(f"{found['mains']} <main> elements, not 1")
+    elif not found["mainText"]:
+        problems.append("<main> shows no text without JavaScript")
+    if not found["navs"]:
+        problems.append("no <nav>")
+    for index, visible in enumerate(found["tables"]):
+        if not visible:
+            problems.append(f"table {index + 1} of {len(found['tables'])} is hidden without JavaScript")
+    return problems
 
 
 FOCUSED = """() => {
@@ -357,45 +399,40 @@ AFTER_SKIP = """() => {
 }"""
 
 
-def check_skip_link(context: BrowserContext, url: str) -> list[str]:
+def check_skip_link(page: Page, url: str) -> list[str]:
     """The first Tab reaches a visible, visibly focused skip link, and Enter on it moves to <main id="main">."""
-    page = context.new_page()
-    try:
-        page.goto(url, wait_until="load")
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED)
-        if not (focused["tag"] == "a" and "skip-link" in focused["classes"] and focused["href"] == "#main"):
-            return [f"first Tab focused <{focused['tag']} class={' '.join(focused['classes'])!r} "
-                    f"href={focused['href']!r}>, not the skip link"]
-        problems = []
-        has_outline = focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0
-        if not has_outline and focused["boxShadow"] in ("none", ""):
-            problems.append("focused skip link has no visible focus indicator (no outline, no box-shadow)")
-        left, top, width, height = focused["box"]
-        view_width, view_height = focused["viewport"]
-        if width < 2 or height < 2 or left < 0 or top < 0 or left >= view_width or top >= view_height:
-            problems.append(f"focused skip link is not on screen (box {focused['box']})")
-        page.keyboard.press("Enter")
-        after = page.evaluate(AFTER_SKIP)
-        if after["hash"] != "#main":
-            problems.append(f"Enter on the skip link left location.hash = {after['hash']!r}")
-        if after["active"] != "main" and after["tabindex"] != "-1":
-            problems.append("after the skip link, focus is not on <main> and <main> lacks tabindex=-1")
-        return problems
-    finally:
-        page.close()
+    page.goto(url, wait_until="load")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    if not (focused["tag"] == "a" and "skip-link" in focused["classes"] and focused["href"] == "#main"):
+        return [f"first Tab focused <{focused['tag']} class={' '.join(focused['classes'])!r} "
+                f"href={focused['href']!r}>, not the skip link"]
+    problems = []
+    has_outline = focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0
+    if not has_outline and focused["boxShadow"] in ("none", ""):
+        problems.append("focused skip link has no visible focus indicator (no outline, no box-shadow)")
+    left, top, width, height = focused["box"]
+    view_width, view_height = focused["viewport"]
+    if width < 2 or height < 2 or left < 0 or top < 0 or left >= view_width or top >= view_height:
+        problems.append(f"focused skip link is not on screen (box {focused['box']})")
+    page.keyboard.press("Enter")
+    after = page.evaluate(AFTER_SKIP)
+    if after["hash"] != "#main":
+        problems.append(f"Enter on the skip link left location.hash = {after['hash']!r}")
+    if after["active"] != "main" and after["tabindex"] != "-1":
+        problems.append("after the skip link, focus is not on <main> and <main> lacks tabindex=-1")
+    return problems
 
 
 NAV_HIDDEN = """() => [...document.querySelectorAll('nav')].map(
   nav => getComputedStyle(nav).display === 'none' || !nav.checkVisibility())"""
 
 
-def check_print(context: BrowserContext, url: str) -> list[str]:
+def check_print(page: Page, url: str) -> list[str]:
     """In print media every <nav> is hidden, and Chromium makes a PDF of the page."""
-    page = context.new_page()
+    page.emulate_media(media="print")
     try:
         page.goto(url, wait_until="load")
-        page.emulate_media(media="print")
         hidden = page.evaluate(NAV_HIDDEN)
         problems = []
         if not hidden:
@@ -407,4 +444,4 @@ def check_print(context: BrowserContext, url: str) -> list[str]:
             problems.append(f"page.pdf() gave {len(pdf)} bytes, not a PDF")
         return problems
     finally:
-        page.close()
+        page.emulate_media(media="null")  # back to screen for the next check on this page

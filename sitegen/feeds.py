@@ -1,0 +1,32 @@
+"""What the Atom feed and the sitemap list; templates/feed.xml, sitemap.xml and robots.txt write them.
+
+Feed entries are dated by their newest source, not by the build, so the feed only changes when the
+facts do. Entry ids are tag: URIs, which stay the same wherever the site is published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import models as m
+from .resolve import Site
+from .views import Views
+
+
+def sitemap_paths(dests: list[str]) -> list[str]:
+    """Every page's path under the base, the home page first (404.html is not a page to index)."""
+    pages = sorted(dest.removesuffix("index.html") for dest in dests if dest.endswith("/index.html"))
+    return ["", *pages] if "index.html" in dests else pages
+
+
+def feed_entries(site: Site, views: Views, changes: list[m.Change]) -> list[dict[str, Any]]:
+    """Timeline events and change notes for the Atom feed, newest first."""
+    entries: list[dict[str, Any]] = []
+    for event in site.items["timeline"].values():
+        updated = views.latest_date(event) or views.latest or event.date  # when the site could know of it
+        entries.append({"id": f"timeline/{event.id}", "title": event.title, "path": f"timeline/{event.id}/",
+                        "updated": updated, "event": event})
+    for number, change in enumerate(sorted(changes, key=lambda c: (c.date, c.summary))):
+        entries.append({"id": f"changes/{change.date.isoformat()}-{number}", "title": change.summary,
+                        "path": "changes/", "updated": change.date, "change": change})
+    return sorted(entries, key=lambda e: (e["updated"], e["id"]), reverse=True)

@@ -1,0 +1,1 @@
+"""The real-browser quality gate (a package, so its conftest and helpers never shadow tests/conftest.py)."""

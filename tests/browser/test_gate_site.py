@@ -1,0 +1,128 @@
+"""The real-browser gate over every page of the built site, served under /REPO/ as on GitHub Pages.
+
+Each page is loaded once with JavaScript (axe, console, network and reflow from the same load) and
+once without; a few pages get the keyboard and print checks. Every test collects the problems of
+all pages and fails listing each one with its page, so one run shows everything to fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import pytest
+from playwright.sync_api import Browser
+
+from .sitecheck import (
+    EXTERNAL_LINKS,
+    REFLOW_WIDTH,
+    ServedSite,
+    Visit,
+    check_links,
+    check_print,
+    check_skip_link,
+    check_without_javascript,
+    new_context,
+    run_vnu,
+    visit,
+)
+
+pytestmark = pytest.mark.browser
+
+MISSING = "no/such/page/"  # a deep missing URL: Pages answers it with 404.html, whose URLs must still work
+
+
+def report(problems: list[str], what: str) -> str:
+    return f"{len(problems)} {what}:\n" + "\n".join(problems)
+
+
+def section_indexes(site: ServedSite) -> list[str]:
+    """The home page and each top-level section's index: the kinds of page a reader prints."""
+    return [page for page in site.pages
+            if page == "index.html" or page.count("/") == 1 and page.endswith("/index.html")]
+
+
+@pytest.fixture(scope="session")
+def visits(browser: Browser, site: ServedSite) -> dict[str, Visit]:
+    """Every page loaded once with JavaScript on, plus a deep missing URL that must get the 404 page."""
+    context = new_context(browser)
+    try:
+        tab = context.new_page()
+        found = {page: visit(tab, site.url(page), site.origin) for page in site.pages}
+        found[MISSING] = visit(tab, site.origin + site.base_path + MISSING, site.origin, expect_status=404)
+    finally:
+        context.close()
+    return found
+
+
+def test_site_has_the_expected_pages(site: ServedSite) -> None:
+    pages = set(site.pages)
+    for page in ("index.html", "404.html", "recommendations/index.html"):
+        assert page in pages, f"{page} missing from the built site"
+    assert any(PurePosixPath(page).match("recommendations/*/index.html") for page in pages), "no recommendation page"
+
+
+def test_axe_finds_no_violations(visits: dict[str, Visit]) -> None:
+    problems = [f"{page}: {violation}" for page, seen in visits.items() for violation in seen.axe]
+    assert not problems, report(problems, "axe-core violations (WCAG 2.2 AA + best practice)")
+
+
+def test_no_console_errors(visits: dict[str, Visit]) -> None:
+    problems = [f"{page}: {message}" for page, seen in visits.items() for message in seen.console]
+    assert not problems, report(problems, "console errors or uncaught exceptions")
+
+
+def test_no_failed_or_foreign_requests(visits: dict[str, Visit]) -> None:
+    problems = [f"{page}: {message}" for page, seen in visits.items() for message in seen.network]
+    assert not problems, report(problems, "failed requests, error statuses or requests to other origins")
+
+
+def test_reflows_at_320_css_pixels(visits: dict[str, Visit]) -> None:
+    problems = [f"{page}: {seen.scroll_width} px wide at {REFLOW_WIDTH} px: {'; '.join(seen.too_wide)}"
+                for page, seen in visits.items() if seen.scroll_width > REFLOW_WIDTH + 1]
+    assert not problems, report(problems, "pages scroll sideways at 320 px (WCAG 1.4.10)")
+
+
+def test_html_is_valid(site: ServedSite) -> None:
+    problems = run_vnu(site.site_dir)
+    assert not problems, report(problems, "HTML errors from the Nu Html Checker")
+
+
+def test_links_resolve_under_the_base_path(site: ServedSite, request: pytest.FixtureRequest) -> None:
+    links = check_links(site)
+    request.config.stash[EXTERNAL_LINKS] = links.external
+    assert links.checked > 0, "no internal link found: is the site empty?"
+    assert not links.errors, report(links.errors, "broken internal links")
+
+
+def test_readable_without_javascript(browser: Browser, site: ServedSite) -> None:
+    context = new_context(browser, javascript=False)
+    try:
+        tab = context.new_page()
+        problems = [f"{page}: {problem}" for page in site.pages
+                    for problem in check_without_javascript(tab, site.url(page))]
+    finally:
+        context.close()
+    assert not problems, report(problems, "problems with JavaScript off")
+
+
+def test_skip_link_works_from_the_keyboard(browser: Browser, site: ServedSite) -> None:
+    recommendations = [page for page in site.pages if PurePosixPath(page).match("recommendations/*/index.html")]
+    chosen = ["index.html", "recommendations/index.html", *recommendations[:1], "404.html"]
+    context = new_context(browser)
+    try:
+        tab = context.new_page()
+        problems = [f"{page}: {problem}" for page in chosen for problem in check_skip_link(tab, site.url(page))]
+    finally:
+        context.close()
+    assert not problems, report(problems, "keyboard problems")
+
+
+def test_prints_without_navigation(browser: Browser, site: ServedSite) -> None:
+    context = new_context(browser)
+    try:
+        tab = context.new_page()
+        problems = [f"{page}: {problem}" for page in section_indexes(site)
+                    for problem in check_print(tab, site.url(page))]
+    finally:
+        context.close()
+    assert not problems, report(problems, "print problems")

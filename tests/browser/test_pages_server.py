@@ -1,0 +1,101 @@
+"""sitegen.pages answers as GitHub Pages does for a project site, so the gate sees what readers will."""
+
+from __future__ import annotations
+
+import http.client
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sitegen.pages import serve_site
+
+from .sitecheck import ServedSite, served
+
+SECRET = "top secret, outside the site"
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    root = tmp_path_factory.mktemp("pages-server")
+    (root / "secret.txt").write_text(SECRET, encoding="utf-8")
+    site = root / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!DOCTYPE html><title>Home</title><p>home page", encoding="utf-8")
+    (site / "404.html").write_text("<!DOCTYPE html><title>Not found</title><p>the site's own 404", encoding="utf-8")
+    (site / "about.html").write_text("<!DOCTYPE html><title>About</title><p>about page", encoding="utf-8")
+    (site / "recommendations" / "r1").mkdir(parents=True)
+    (site / "recommendations" / "index.html").write_text("recommendations index", encoding="utf-8")
+    (site / "recommendations" / "r1" / "index.html").write_text("first recommendation", encoding="utf-8")
+    (site / "static").mkdir()  # a folder without index.html
+    (site / "static" / "site.css").write_text("body { color: black; }", encoding="utf-8")
+    (site / "escape").symlink_to(root)  # a link that leads out of the site
+    with served(site) as serving:
+        yield serving
+
+
+def get(site: ServedSite, path: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
+    """The raw request, path sent exactly as written (http.client does not normalise it, unlike a browser)."""
+    host, port = site.origin.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request(method, path)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/REPO/", "home page"),
+    ("/REPO/index.html", "home page"),
+    ("/REPO/recommendations/", "recommendations index"),
+    ("/REPO/recommendations/r1/", "first recommendation"),
+    ("/REPO/recommendations/r1/?utm=x", "first recommendation"),
+    ("/REPO/about", "about page"),
+    ("/REPO/about.html", "about page"),
+    ("/REPO/static/site.css", "color: black"),
+    ("/REPO/recommendations/../about.html", "about page"),
+])
+def test_serves_files_under_the_base_path(pages: ServedSite, path: str, expected: str) -> None:
+    status, _, body = get(pages, path)
+    assert (status, expected in body) == (200, True)
+
+
+@pytest.mark.parametrize(("path", "location"), [
+    ("/REPO", "/REPO/"),
+    ("/REPO/recommendations", "/REPO/recommendations/"),
+    ("/REPO/recommendations/r1?x=1", "/REPO/recommendations/r1/?x=1"),
+])
+def test_folders_without_slash_redirect(pages: ServedSite, path: str, location: str) -> None:
+    status, headers, _ = get(pages, path)
+    assert (status, headers["Location"]) == (301, location)
+
+
+@pytest.mark.parametrize("path", [
+    "/", "/index.html", "/about.html", "/REPOSITORY/", "/other/REPO/",
+    "/REPO/missing/", "/REPO/missing.html", "/REPO/recommendations/r2/",
+    "/REPO/static/",  # a folder without index.html: no listing
+    "/REPO/escape/secret.txt",  # a symlink out of the site
+    "/REPO/../secret.txt", "/REPO/%2e%2e/secret.txt", "/REPO/%2E%2E%2Fsecret.txt", "/REPO/..%2fsecret.txt",
+    "/REPO/static/..%2f..%2fsecret.txt", "/REPO/%2e%2e/%2e%2e/etc/passwd", "/REPO/..\\secret.txt",
+    "/REPO/%00index.html",
+])
+def test_everything_else_is_the_sites_404(pages: ServedSite, path: str) -> None:
+    status, headers, body = get(pages, path)
+    assert status == 404
+    assert "the site's own 404" in body
+    assert SECRET not in body
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_head_sends_no_body(pages: ServedSite) -> None:
+    assert get(pages, "/REPO/", "HEAD")[0] == 200
+    assert get(pages, "/REPO/missing/", "HEAD")[0:3:2] == (404, "")
+
+
+def test_serve_site_rejects_a_base_path_without_slashes(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="start and end with '/'"):
+        serve_site(tmp_path, "/REPO")
+    with pytest.raises(FileNotFoundError):
+        serve_site(tmp_path / "missing", "/REPO/")

@@ -1,0 +1,74 @@
+"""Atom feed, sitemap and robots.txt: well-formed, complete and under the base path."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from reader_site import BASE, SITE_URL, rendered, site_model
+
+from sitegen.plan import load_changes
+from sitegen.views import shorten
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def test_feed_holds_every_event_and_change_note() -> None:
+    from reader_site import ROOT
+
+    root = ET.fromstring(rendered(BASE, SITE_URL)["feed.xml"])
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    site = site_model()
+    assert len(entries) == len(site.items["timeline"]) + len(load_changes(ROOT))
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == len(ids)
+    updated = [e.findtext(f"{ATOM}updated") or "" for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    assert root.findtext(f"{ATOM}updated") == updated[0]
+    for entry in entries:
+        link = entry.find(f"{ATOM}link")
+        assert link is not None and (link.get("href") or "").startswith(SITE_URL)
+    planned = [e for e in site.items["timeline"].values() if e.planned]
+    summaries = " ".join(e.findtext(f"{ATOM}summary") or "" for e in entries)
+    if planned:
+        assert "as reported on" in summaries
+
+
+def test_feed_without_a_site_url_uses_paths_under_the_base() -> None:
+    root = ET.fromstring(rendered()["feed.xml"])
+    for link in root.iter(f"{ATOM}link"):
+        assert (link.get("href") or "").startswith(BASE)
+
+
+def test_sitemap_lists_every_page_once() -> None:
+    files = rendered(BASE, SITE_URL)
+    root = ET.fromstring(files["sitemap.xml"])
+    locs = [u.findtext(f"{SITEMAP}loc") or "" for u in root.findall(f"{SITEMAP}url")]
+    assert len(set(locs)) == len(locs)
+    expected = {SITE_URL + name.removesuffix("index.html") for name in files
+                if name.endswith("index.html")}
+    assert set(locs) == expected
+    assert SITE_URL + "404.html" not in locs
+
+
+def test_robots_points_at_the_sitemap_only_when_the_address_is_known() -> None:
+    assert f"Sitemap: {SITE_URL}sitemap.xml" in rendered(BASE, SITE_URL)["robots.txt"].decode()
+    assert "Sitemap" not in rendered()["robots.txt"].decode()
+    assert rendered()["robots.txt"].decode().startswith("User-agent: *\nAllow: /\n")
+
+
+def test_pages_advertise_the_feed() -> None:
+    html = rendered()["index.html"].decode()
+    assert '<link rel="alternate" type="application/atom+xml"' in html and f'href="{BASE}feed.xml"' in html
+
+
+def test_shorten_cuts_at_a_word() -> None:
+    assert shorten("one two three", 9) == "one two…"
+    assert shorten("short") == "short"
+
+
+def test_sitemap_paths_put_home_first_and_skip_the_404() -> None:
+    from sitegen.feeds import sitemap_paths
+
+    assert sitemap_paths(["404.html", "b/index.html", "index.html", "a/index.html", "feed.xml"]) == ["", "a/", "b/"]

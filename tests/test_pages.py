@@ -1,0 +1,345 @@
+"""Reader-facing pages of the real project: content, links, meta, budgets and the rules on reported values."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import pytest
+from reader_site import BASE, SITE_URL, Tags, html_pages, rendered, site_model, table_rows, transferred
+
+from sitegen.render import format_date, format_money
+from sitegen.views import STATUS_WORDS, Views, title_of
+
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'")
+BUDGET = 50 * 1024
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, bytes]:
+    return rendered()
+
+
+@pytest.fixture(scope="module")
+def pages(files: dict[str, bytes]) -> dict[str, str]:
+    return html_pages(files)
+
+
+def test_every_item_has_a_permalink_page(files: dict[str, bytes]) -> None:
+    site = site_model()
+    for kind, items in site.items.items():
+        if kind == "changes":
+            continue
+        assert f"{kind}/index.html" in files
+        for item_id in items:
+            assert f"{kind}/{item_id}/index.html" in files, (kind, item_id)
+    for name in ("index.html", "about/index.html", "changes/index.html", "print/index.html", "search/index.html",
+                 "a-z/index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt"):
+        assert name in files
+
+
+def test_head_and_landmarks_on_every_page(pages: dict[str, str]) -> None:
+    titles: dict[str, str] = {}
+    descriptions: dict[str, str] = {}
+    for name, html in pages.items():
+        tags = Tags(html)
+        assert tags.all("html")[0]["lang"] == "en-GB", name
+        metas = tags.all("meta")
+        assert {"http-equiv": "Content-Security-Policy", "content": CSP} in metas, name
+        description = next(m["content"] for m in metas if m.get("name") == "description")
+        assert description, name
+        assert any(m.get("property") == "og:title" for m in metas), name
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        assert title, name
+        assert title.group(1) not in titles, f"{name} and {titles.get(title.group(1))} share a title"
+        titles[title.group(1)] = name
+        other = descriptions.get(str(description))
+        assert other is None, f"{name} and {other} share a description"
+        descriptions[str(description)] = name
+        assert '<a class="skip-link" href="#main">' in html, name
+        assert '<main id="main" tabindex="-1"' in html, name
+        assert len(tags.all("h1")) == 1, name
+
+
+def test_no_inline_script_or_style(pages: dict[str, str]) -> None:
+    for name, html in pages.items():
+        tags = Tags(html)
+        for script in tags.all("script"):
+            assert script.get("src"), f"inline script in {name}"
+        assert not any("style" in attrs for _, attrs in tags.tags), f"style attribute in {name}"
+        assert "<style" not in html, name
+
+
+def test_headings_never_skip_a_level(pages: dict[str, str]) -> None:
+    for name, html in pages.items():
+        levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+        for before, after in zip(levels, levels[1:], strict=False):
+            assert after <= before + 1, f"{name}: h{before} followed by h{after}"
+
+
+def test_every_internal_link_resolves_under_the_base_path(files: dict[str, bytes], pages: dict[str, str]) -> None:
+    ids: dict[str, set[str]] = {name: set(re.findall(r'\sid="([^"]+)"', html)) for name, html in pages.items()}
+    for name, html in pages.items():
+        tags = Tags(html)
+        for attrs in tags.all("a") + tags.all("link") + tags.all("script"):
+            url = attrs.get("href") or attrs.get("src")
+            if not url or url.startswith(("http://", "https://", "mailto:")):
+                continue
+            target, fragment = urldefrag(url)
+            if not target:
+                assert fragment in ids[name], f"{name}: #{fragment} missing"
+                continue
+            assert target.startswith(BASE), f"{name}: {url} escapes the base path"
+            path = target.removeprefix(BASE)
+            if path.startswith("pagefind/"):
+                continue  # written by the search step after rendering
+            dest = path + "index.html" if path.endswith("/") or not path else path
+            assert dest in files, f"{name}: {url} has no page"
+            if fragment and dest.endswith(".html"):
+                assert fragment in ids[dest], f"{name}: {url} fragment missing"
+
+
+def test_every_page_is_under_the_budget(files: dict[str, bytes], pages: dict[str, str]) -> None:
+    for name in pages:
+        assert transferred(files, name) < BUDGET, f"{name}: {transferred(files, name)} bytes"
+
+
+def test_home_page_says_where_things_stand_and_leads_everywhere(pages: dict[str, str]) -> None:
+    html = pages["index.html"]
+    latest = max(s.date for s in site_model().items["sources"].values() if s.date)
+    assert f"Where things stand as of {format_date(latest)}" in html
+    for section in ("recommendations/", "missions/", "pilots/", "funding/", "timeline/", "glossary/", "sources/",
+                    "areas/", "changes/", "print/", "about/"):
+        assert f'href="{BASE}{section}"' in html, section
+    assert 'id="key-numbers"' in html
+
+
+def test_every_proposal_is_under_exactly_one_status_page(pages: dict[str, str]) -> None:
+    site = site_model()
+    seen: dict[str, list[str]] = {}
+    for status in STATUS_WORDS:
+        name = f"recommendations/status/{status}/index.html"
+        if name not in pages:
+            assert not any(r.response.status.value == status for r in site.items["recommendations"].values())
+            continue
+        for row in table_rows(pages[name], "proposals"):
+            seen.setdefault(row, []).append(status)
+    assert seen == {rid: [r.response.status.value] for rid, r in site.items["recommendations"].items()}
+
+
+def test_theme_pages_list_their_proposals(pages: dict[str, str]) -> None:
+    site = site_model()
+    for theme_id in site.items["themes"]:
+        html = pages[f"themes/{theme_id}/index.html"]
+        expected = sorted(r.id for r in site.items["recommendations"].values() if theme_id in r.themes)
+        rows = sorted(table_rows(html, "proposals")) if expected else []
+        assert rows == expected, theme_id
+
+
+def test_status_shown_in_words_and_shape(pages: dict[str, str]) -> None:
+    html = pages["recommendations/index.html"]
+    for r in site_model().items["recommendations"].values():
+        status = r.response.status.value
+        assert f'#{status}"></use></svg> {STATUS_WORDS[status]}</span>' in html
+    assert f'<script src="{BASE}static/table.js" defer></script>' in html
+    for status in STATUS_WORDS:
+        if f"status/{status}/" in html:
+            assert f'href="{BASE}recommendations/status/{status}/"' in html
+
+
+def _csv_rows(files: dict[str, bytes], name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(files[name].decode("utf-8"))))
+
+
+def test_tables_and_their_csv_hold_the_same_rows(files: dict[str, bytes], pages: dict[str, str]) -> None:
+    rows = _csv_rows(files, "data/recommendations.csv")
+    assert table_rows(pages["recommendations/index.html"], "proposals") == [r["id"] for r in rows]
+    rows = _csv_rows(files, "data/funding.csv")
+    assert table_rows(pages["funding/index.html"], "funding-table") == [f"{r['id']}#{r['value']}" for r in rows]
+    rows = _csv_rows(files, "data/areas.csv")
+    assert table_rows(pages["areas/index.html"], "areas-table") == [r["id"] for r in rows]
+
+
+def test_list_pages_link_their_downloads_and_schema(pages: dict[str, str]) -> None:
+    for kind in ("recommendations", "funding", "pilots", "timeline", "glossary", "sources", "people", "areas"):
+        html = pages[f"{kind}/index.html"]
+        assert f'href="{BASE}data/{kind}.csv"' in html and f'href="{BASE}data/{kind}.json"' in html, kind
+
+
+def test_every_reported_money_value_is_shown_with_its_date(pages: dict[str, str]) -> None:
+    site = site_model()
+    views_text = {name: Tags(html).plain() for name, html in pages.items()
+                  if name.startswith(("funding/", "pilots/"))}
+    for line in site.items["funding"].values():
+        text = views_text[f"funding/{line.id}/index.html"]
+        if len({v.money for v in line.values}) > 1:
+            assert "Sources differ:" in text, line.id
+            assert "Sources differ:" in views_text["funding/index.html"]
+        for value in line.values:
+            assert format_money(value.money) in text, (line.id, value.money)
+            assert format_money(value.money) in views_text["funding/index.html"]
+            when = Views(site).reported_on(value.citations)
+            assert (f"as reported on {format_date(when)}" if when else "as reported on an undated page") in text
+
+
+def test_every_area_count_is_shown_with_its_date(pages: dict[str, str]) -> None:
+    site = site_model()
+    for pilot in site.items["pilots"].values():
+        text = Tags(pages[f"pilots/{pilot.id}/index.html"]).plain()
+        listing = Tags(pages["pilots/index.html"]).plain()
+        for count in pilot.area_counts:
+            when = Views(site).reported_on(count.citations)
+            words = f"{count.count} area{'' if count.count == 1 else 's'}, "
+            words += f"as reported on {format_date(when)}" if when else "as reported on an undated page"
+            assert words in text and words in listing, (pilot.id, words)
+        if len({c.count for c in pilot.area_counts}) > 1:
+            assert "Sources differ:" in text
+
+
+def test_every_role_is_shown_with_its_date(pages: dict[str, str]) -> None:
+    for person in site_model().items["people"].values():
+        text = Tags(pages[f"people/{person.id}/index.html"]).plain()
+        for role in person.roles:
+            assert role.role in text
+        if len(person.roles) > 1:
+            assert "Sources differ:" in text
+
+
+def test_planned_events_say_so_with_the_report_date(pages: dict[str, str]) -> None:
+    site = site_model()
+    timeline = Tags(pages["timeline/index.html"]).plain()
+    for event in site.items["timeline"].values():
+        page = Tags(pages[f"timeline/{event.id}/index.html"]).plain()
+        when = Views(site).reported_on(event.citations)
+        if event.planned:
+            words = ("Planned, as reported on " + format_date(when) if when
+                     else "Planned, as reported on an undated page")
+            assert words in page and words in timeline, event.id
+        else:
+            assert "Planned," not in page, event.id
+
+
+def test_glossary_has_an_anchor_per_term_and_terms_link_to_it(pages: dict[str, str]) -> None:
+    site = site_model()
+    glossary = pages["glossary/index.html"]
+    for term_id in site.items["glossary"]:
+        assert f'<dt id="{term_id}">' in glossary
+    linked = set()
+    for name, html in pages.items():
+        for term_id in re.findall(rf'<a class="term" href="{BASE}glossary/#([^"]+)"', html):
+            assert term_id in site.items["glossary"], (name, term_id)
+            linked.add(term_id)
+    assert linked, "no glossary term is linked anywhere"
+    proposals = pages["recommendations/index.html"]
+    assert '<a class="term"' in proposals
+
+
+def test_item_pages_cite_sources_backlinks_changes_and_cite_this(pages: dict[str, str]) -> None:
+    site = site_model()
+    for ref, owners in site.backlinks.items():
+        if ref.kind == "sources":
+            continue
+        html = pages[f"{ref.kind}/{ref.id}/index.html"]
+        assert 'id="linked-from"' in html, ref
+        for owner in owners:
+            assert f'href="{BASE}{owner.kind}/{owner.id}/"' in html, (ref, owner)
+    for ref in site.changes_for:
+        assert 'id="changes"' in pages[f"{ref.kind}/{ref.id}/index.html"]
+    for rid, r in site.items["recommendations"].items():
+        html = pages[f"recommendations/{rid}/index.html"]
+        assert "Cite this page:" in html
+        for citation in r.citations:
+            assert f'href="{BASE}sources/{citation.source}/"' in html
+            source = site.items["sources"][citation.source]
+            if source.url:
+                assert f'href="{source.url}"' in html
+
+
+def test_sources_show_undated_and_author_only_when_given(pages: dict[str, str]) -> None:
+    for source in site_model().items["sources"].values():
+        text = Tags(pages[f"sources/{source.id}/index.html"]).plain()
+        assert ("Undated" in text) == (source.date is None), source.id
+        assert ("<dt>Author</dt>" in pages[f"sources/{source.id}/index.html"]) == (source.author is not None)
+
+
+def test_missions_show_proposals_pilots_and_money(pages: dict[str, str]) -> None:
+    site = site_model()
+    listing = pages["missions/index.html"]
+    for mission in site.items["missions"].values():
+        for r in site.items["recommendations"].values():
+            if mission.id in r.missions:
+                assert f'href="{BASE}recommendations/{r.id}/"' in listing
+        for f in site.items["funding"].values():
+            if mission.id in f.missions:
+                assert f'href="{BASE}funding/{f.id}/"' in listing
+
+
+def test_areas_page_answers_which_programmes_my_council_is_in(pages: dict[str, str]) -> None:
+    site = site_model()
+    html = pages["areas/index.html"]
+    for pilot in site.items["pilots"].values():
+        for participation in pilot.areas:
+            row = html[html.index(f'<tr data-id="{participation.area}"'):]
+            row = row[:row.index("</tr>")]
+            assert f'href="{BASE}pilots/{pilot.id}/"' in row
+
+
+def test_chart_and_table_on_the_funding_page(pages: dict[str, str]) -> None:
+    html = pages["funding/index.html"]
+    assert '<svg class="chart"' in html and "<title id=" in html and "<desc id=" in html
+    assert "What the chart shows:" in html
+    assert "<caption>" in html and '<th scope="col">' in html and '<th scope="row"' in html
+
+
+def test_print_page_holds_the_whole_explainer(pages: dict[str, str]) -> None:
+    site = site_model()
+    text = Tags(pages["print/index.html"]).plain()
+    for kind in ("recommendations", "pilots", "glossary"):
+        for item in site.items[kind].values():
+            assert title_of(item) in text, (kind, item.id)
+
+
+def test_search_page_needs_no_inline_script_and_offers_the_a_to_z(pages: dict[str, str]) -> None:
+    html = pages["search/index.html"]
+    assert f'<pagefind-config bundle-path="{BASE}pagefind/" base-url="{BASE}">' in html
+    assert f'<script type="module" src="{BASE}pagefind/pagefind-component-ui.js"></script>' in html
+    assert re.search(rf'<noscript>.*href="{BASE}a-z/".*</noscript>', html, re.S)
+    assert "data-pagefind-body" not in html
+    assert "data-pagefind-body" in pages["recommendations/index.html"]
+
+
+def test_404_uses_absolute_urls_under_the_base(pages: dict[str, str]) -> None:
+    html = pages["404.html"]
+    assert f'href="{BASE}static/site.css"' in html and f'href="{BASE}"' in html
+    assert 'href="/' not in html.replace(f'href="{BASE}', "")
+
+
+def test_canonical_and_open_graph_urls_when_the_site_url_is_known() -> None:
+    pages = html_pages(rendered(BASE, SITE_URL))
+    assert f'<link rel="canonical" href="{SITE_URL}pilots/">' in pages["pilots/index.html"]
+    assert f'<meta property="og:url" content="{SITE_URL}">' in pages["index.html"]
+    assert "canonical" not in html_pages(rendered())["index.html"]
+
+
+def test_site_works_at_the_root_too() -> None:
+    pages = html_pages(rendered("/", ""))
+    assert 'href="/static/site.css"' in pages["index.html"]
+    assert "/REPO/" not in pages["recommendations/index.html"]
+
+
+def test_build_writes_the_search_index(tmp_path: Path) -> None:
+    from reader_site import ROOT
+
+    from sitegen.build import build_site
+    from sitegen.render import Settings
+
+    out = tmp_path / "site"
+    build_site(ROOT, out, Settings(base_url=BASE))
+    assert (out / "pagefind" / "pagefind-component-ui.js").is_file()
+    assert (out / "pagefind" / "pagefind-entry.json").is_file()
+    assert (out / "search" / "index.html").is_file()
+    assert not list(tmp_path.glob(".site.tmp-*"))

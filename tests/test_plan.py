@@ -1,0 +1,73 @@
+"""The page plan: every page once, filters complete, helpers sorted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader_site import ROOT, site_model
+
+from sitegen.errors import Collector
+from sitegen.plan import a_to_z, by_initial, load_changes, plan_pages, sort_key
+from sitegen.render import Renderer, Settings
+from sitegen.views import STATUS_WORDS, Views
+
+
+def jobs() -> list[tuple[str, str, dict[str, object]]]:
+    site = site_model()
+    renderer = Renderer(ROOT / "templates", site, Settings(base_url="/REPO/"))
+    problems = Collector()
+    planned = plan_pages(site, renderer, problems)
+    assert problems.problems == []
+    return planned
+
+
+def test_every_destination_is_planned_once() -> None:
+    dests = [dest for dest, _, _ in jobs()]
+    assert len(dests) == len(set(dests))
+
+
+def test_templates_exist() -> None:
+    for _dest, template, _context in jobs():
+        assert (ROOT / "templates" / template).is_file(), template
+
+
+def test_status_pages_cover_every_proposal_once() -> None:
+    site = site_model()
+    seen: list[str] = []
+    for dest, _template, context in jobs():
+        if dest.startswith("recommendations/status/"):
+            assert context["status"] in STATUS_WORDS
+            seen.extend(r.id for r in context["items"])  # type: ignore[attr-defined]
+    assert sorted(seen) == sorted(site.items["recommendations"])
+
+
+def test_a_to_z_lists_every_item_once_in_order() -> None:
+    site = site_model()
+    entries = a_to_z(site, Views(site))
+    refs = [ref for _, group in entries for ref in group]
+    assert len(refs) == len(set(refs)) == sum(len(v) for k, v in site.items.items() if k != "changes")
+    letters = [letter for letter, _ in entries]
+    assert letters == sorted(letters, key=lambda x: (x == "0–9", x))
+
+
+def test_by_initial_groups_case_insensitively() -> None:
+    assert by_initial(["apple", "Avocado", "banana", "2nd"], str) == [
+        ("A", ["apple", "Avocado"]), ("B", ["banana"]), ("0–9", ["2nd"])]
+
+
+def test_sort_keys_put_missions_by_number_and_timeline_by_date() -> None:
+    site = site_model()
+    missions = sorted(site.items["missions"].values(), key=sort_key("missions"))
+    assert [x.number for x in missions] == sorted(x.number for x in site.items["missions"].values())
+    events = sorted(site.items["timeline"].values(), key=sort_key("timeline"))
+    assert [e.date for e in events] == sorted(e.date for e in events)
+
+
+def test_change_notes_without_items_are_kept(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "changes.yaml").write_text(
+        "- date: 2024-01-02\n  summary: First.\n- date: 2024-03-04\n  summary: Second.\n  items: [x]\n",
+        encoding="utf-8")
+    notes = load_changes(tmp_path)
+    assert [n.summary for n in notes] == ["Second.", "First."]
+    assert load_changes(tmp_path / "missing") == []
