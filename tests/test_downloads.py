@@ -9,7 +9,6 @@ import json
 from reader_site import ROOT, rendered, site_model
 
 from sitegen.downloads import ROWS, csv_text, json_text
-from sitegen.plan import load_changes
 
 
 def test_every_dataset_has_csv_and_json() -> None:
@@ -21,7 +20,7 @@ def test_every_dataset_has_csv_and_json() -> None:
         rows = list(csv.DictReader(io.StringIO(files[f"data/{kind}.csv"].decode())))
         assert {r["id"] for r in rows} == set(site.items[kind]) or not site.items[kind], kind
     changes = json.loads(files["data/changes.json"])
-    assert len(changes) == len(load_changes(ROOT))
+    assert len(changes) == len(site_model().changes)
 
 
 def test_csv_rows_split_several_reported_values() -> None:

@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 
 from reader_site import BASE, SITE_URL, rendered, site_model
 
-from sitegen.plan import load_changes
 from sitegen.views import shorten
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -14,13 +13,12 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def test_feed_holds_every_event_and_change_note() -> None:
-    from reader_site import ROOT
 
     root = ET.fromstring(rendered(BASE, SITE_URL)["feed.xml"])
     assert root.tag == f"{ATOM}feed"
     entries = root.findall(f"{ATOM}entry")
     site = site_model()
-    assert len(entries) == len(site.items["timeline"]) + len(load_changes(ROOT))
+    assert len(entries) == len(site.items["timeline"]) + len(site_model().changes)
     ids = [e.findtext(f"{ATOM}id") for e in entries]
     assert len(set(ids)) == len(ids)
     updated = [e.findtext(f"{ATOM}updated") or "" for e in entries]

@@ -7,7 +7,7 @@ from pathlib import Path
 from reader_site import ROOT, site_model
 
 from sitegen.errors import Collector
-from sitegen.plan import a_to_z, by_initial, load_changes, plan_pages, sort_key
+from sitegen.plan import a_to_z, by_initial, plan_pages, sort_key
 from sitegen.render import Renderer, Settings
 from sitegen.views import STATUS_WORDS, Views
 
@@ -63,11 +63,10 @@ def test_sort_keys_put_missions_by_number_and_timeline_by_date() -> None:
     assert [e.date for e in events] == sorted(e.date for e in events)
 
 
-def test_change_notes_without_items_are_kept(tmp_path: Path) -> None:
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "changes.yaml").write_text(
-        "- date: 2024-01-02\n  summary: First.\n- date: 2024-03-04\n  summary: Second.\n  items: [x]\n",
+def test_change_notes_without_items_are_kept(project: Path) -> None:
+    from sitegen.build import check_site
+
+    (project / "data" / "changes.yaml").write_text(
+        "- date: 2024-01-02\n  summary: First.\n- date: 2024-03-04\n  summary: Second.\n  items: [test-article]\n",
         encoding="utf-8")
-    notes = load_changes(tmp_path)
-    assert [n.summary for n in notes] == ["Second.", "First."]
-    assert load_changes(tmp_path / "missing") == []
+    assert [n.summary for n in check_site(project).changes] == ["First.", "Second."]
