@@ -45,7 +45,8 @@ class Collector:
         self.problems: list[Problem] = []
 
     def add(self, path: str | Path, line: int, column: int, message: str) -> None:
-        self.problems.append(Problem(str(path), line, column, message))
+        """Record a problem; its message is kept to one line, so each problem is one line of output."""
+        self.problems.append(Problem(str(path), line, column, " ".join(message.split())))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.problems.extend(problems)

@@ -94,6 +94,11 @@ class TermLink:
     title: str
 
 
+def _fold(words: str) -> str:
+    """One key for a term however its apostrophe is written."""
+    return words.replace("&#39;", "'").replace("\u2019", "'").lower()
+
+
 SKIP_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "dfn", "script", "style", "title"}
 TAG = re.compile(r"(<[^>]*>)")
 
@@ -103,8 +108,9 @@ class TermLinker:
 
     def __init__(self, terms: Iterable[TermLink]):
         ordered = sorted(terms, key=lambda t: (-len(t.words), t.words))
-        self.by_word = {t.words.lower(): t for t in ordered}
-        parts = [re.escape(t.words) for t in ordered]
+        self.by_word = {_fold(t.words): t for t in ordered}
+        # the text is already escaped, so an apostrophe may be &#39; (or a curly one, as sources write it)
+        parts = [re.escape(t.words).replace("'", "(?:'|&\\#39;|\u2019)") for t in ordered]
         self.pattern = re.compile(r"(?<![\w-])(" + "|".join(parts) + r")(?![\w-])", re.I) if parts else None
 
     def link(self, fragment: str) -> Markup:
@@ -133,7 +139,7 @@ class TermLinker:
 
     def _anchor(self, match: re.Match[str], done: set[str]) -> str:
         words = match.group(1)
-        term = self.by_word[words.lower()]
+        term = self.by_word[_fold(words)]
         is_acronym = term.words.isupper()
         if term.href in done or (is_acronym and words != term.words):
             return words

@@ -23,7 +23,7 @@ Slug = Annotated[
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Url = Annotated[
     str,
-    Field(pattern=r"^https?://[^\s<>\"']+$", max_length=500, examples=["https://www.cypnow.co.uk/"]),
+    Field(pattern=r"""^https?://[^\s<>"']+$""", max_length=500, examples=["https://www.cypnow.co.uk/"]),
 ]
 
 

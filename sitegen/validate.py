@@ -23,16 +23,16 @@ EXAMPLES: dict[str, str] = {
     "id": "id: family-help",
     "title": "title: Family help",
     "name": "name: Josh MacAlister",
-    "citations": "citations:\n  - source: cypnow-2023-02-02\n    quote: £200m over two years",
-    "source": "source: cypnow-2023-02-02",
+    "citations": "citations: [{source: cypnow-2023-02-02-200m-plan, quote: …}]",
+    "source": "source: cypnow-2023-02-02-200m-plan",
     "quote": "quote: £200m over two years",
     "date": "date: 2023-02-02",
     "amount": "amount: 200000000",
     "money": "money: {amount: 200000000, years: 2}",
     "status": "status: accepted",
     "themes": "themes: [family-help]",
-    "roles": "roles:\n  - role: Children's minister\n    citations: [...]",
-    "values": "values:\n  - money: {amount: 200000000, years: 2}\n    citations: [...]",
+    "roles": "roles: [{role: Children's minister, citations: […]}]",
+    "values": "values: [{money: {amount: 200000000, years: 2}, citations: […]}]",
 }
 
 
