@@ -119,6 +119,8 @@ FAULTS = {
     "faults/foreign/index.html": ("Foreign request", '<p><img src="https://example.org/pixel.png" alt=""></p>'),
     "faults/no-skip/index.html": ("No skip link", "<p>No skip link here.</p>"),
     "faults/print-nav/index.html": ("Nav in print", "<p>Nav prints.</p>"),
+    "faults/csp/index.html": ("Blocked by the policy", "<p>An inline script the policy refuses.</p>"
+                              "<script>document.title = 'ran'</script>"),
     "404.html": ("Page not found", '<p>Try the <a href="recommendations/">recommendations</a>.</p>'),
 }
 
@@ -128,6 +130,8 @@ def write_fake_site(root: Path, with_faults: bool) -> Path:
     pages = {**CLEAN, **FAULTS} if with_faults else CLEAN
     for relative, (title, body) in pages.items():
         head = '\n<style>@media print { nav { display: block !important; } }</style>' if "print-nav" in relative else ""
+        if "csp" in relative:
+            head = "\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\">"
         skip = "" if "no-skip" in relative else SKIP
         h1 = "" if "js-only" in relative else f"<h1>{title}</h1>"
         path = root / relative

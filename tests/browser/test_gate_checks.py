@@ -95,6 +95,8 @@ def test_visit_reports_each_fault(tab: Page, faulty_site: ServedSite) -> None:
     assert any("boom" in message for message in at("faults/uncaught/index.html").console)
     foreign = at("faults/foreign/index.html").network
     assert any("outside the test server: https://example.org/pixel.png" in message for message in foreign), foreign
+    blocked = at("faults/csp/index.html").console
+    assert any("Content Security Policy" in message for message in blocked), blocked
     wide = at("faults/wide/index.html")
     assert wide.scroll_width > REFLOW_WIDTH + 1
     assert wide.too_wide == ['main#main > p "A paragraph 1000 pixels wide." reaches 1016 px'], wide.too_wide
