@@ -288,3 +288,13 @@ def test_every_command_has_help(command: str) -> None:
     )
     assert result.returncode == 0
     assert f"usage: build.py {command}" in result.stdout
+
+
+def test_two_pages_at_one_path_are_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    """A page named like a section would overwrite it: refused, as Pelican's writer refuses to overwrite."""
+    (project / "content" / "pilots.md").write_text("---\ntitle: Pilots\ndescription: A clash.\n---\nText.\n",
+                                                   encoding="utf-8")
+    result = run_cli("--project", str(project), "build", "--out", str(project / "site"))
+    assert result.code == 1
+    assert "two pages would be written to pilots/index.html" in result.err.splitlines()[0]
+    assert not (project / "site").exists()

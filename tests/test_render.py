@@ -1,0 +1,29 @@
+"""Formatting helpers every template uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sitegen.models import Money
+from sitegen.render import format_date, format_money, normalise_base
+
+
+def test_base_paths_always_start_and_end_with_a_slash() -> None:
+    assert [normalise_base(b) for b in ("", "/", "REPO", "/REPO", "REPO/", " /a/b/ ")] == [
+        "/", "/", "/REPO/", "/REPO/", "/REPO/", "/a/b/"]
+
+
+def test_dates_in_british_form_with_their_precision() -> None:
+    day = dt.date(2023, 2, 2)
+    assert format_date(day) == "2 February 2023"
+    assert format_date(day, "month") == "February 2023"
+    assert format_date(day, "year") == "2023"
+    assert format_date(None) == "undated"
+
+
+def test_money_with_unit_period_and_qualifier() -> None:
+    assert format_money(Money(amount=200_000_000, years=2)) == "£200m over 2 years"
+    assert format_money(Money(amount=2_600_000_000)) == "£2.6bn"
+    assert format_money(Money(amount=40_000_000, years=2, qualifier="just under")) == "just under £40m over 2 years"
+    assert format_money(Money(amount=7_800_000, period="up to March 2025")) == "£7.8m (up to March 2025)"
+    assert format_money(Money(amount=3_000, years=1)) == "£3,000 over 1 year"
