@@ -9,13 +9,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .sitecheck import BASE_PATH, CHROMIUM_ARGS, EXTERNAL_LINKS, ROOT, ServedSite, served
+from .sitecheck import BASE_PATH, CHROMIUM_ARGS, EXTERNAL_LINKS, GATE_FIGURES, ROOT, ServedSite, served
+
+GATE_STARTED: dict[str, float] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -35,6 +38,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's site, built once for the session with --base-url /REPO/."""
+    GATE_STARTED["at"] = time.perf_counter()
     prebuilt = os.environ.get("SITEGEN_PREBUILT_SITE")
     if prebuilt:
         return Path(prebuilt).resolve()
@@ -54,7 +58,15 @@ def site(built_site: Path) -> Iterator[ServedSite]:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """List the external links the gate saw but, being offline, did not fetch."""
+    """Print the gate's figures and wall time, and list the external links it saw but did not fetch."""
+    if GATE_FIGURES:
+        terminalreporter.write_sep("-", "real-browser gate")
+        for name, count in GATE_FIGURES.items():
+            terminalreporter.write_line(f"{name}: {count}")
+        started = GATE_STARTED.get("at")
+        if started is not None:
+            seconds = time.perf_counter() - started
+            terminalreporter.write_line(f"gate wall time (build, serve, every check): {seconds:.0f} s")
     external = config.stash.get(EXTERNAL_LINKS, None)
     if external:
         terminalreporter.write_sep("-", f"{len(external)} external links (listed, not fetched)")

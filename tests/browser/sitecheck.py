@@ -36,6 +36,8 @@ CHROMIUM_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCL
 REFLOW_WIDTH = 320  # WCAG 1.4.10: content reflows at 320 CSS pixels without scrolling sideways
 DESKTOP = {"width": 1280, "height": 800}
 EXTERNAL_LINKS = pytest.StashKey[dict[str, str]]()  # filled by the link check, listed in the terminal summary
+GATE_FIGURES: dict[str, int] = {}
+"""What the gate measured in this run, printed at the end of the session (pages, violations, links)."""
 
 # Attributes that hold one URL, by element; srcset-like attributes hold several.
 URL_ATTRIBUTES = {

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser
 
 from .sitecheck import (
     EXTERNAL_LINKS,
+    GATE_FIGURES,
     REFLOW_WIDTH,
     ServedSite,
     Visit,
@@ -51,6 +52,7 @@ def visits(browser: Browser, site: ServedSite) -> dict[str, Visit]:
         found[MISSING] = visit(tab, site.origin + site.base_path + MISSING, site.origin, expect_status=404)
     finally:
         context.close()
+    GATE_FIGURES["pages loaded in Chromium"] = len(found)
     return found
 
 
@@ -63,33 +65,40 @@ def test_site_has_the_expected_pages(site: ServedSite) -> None:
 
 def test_axe_finds_no_violations(visits: dict[str, Visit]) -> None:
     problems = [f"{page}: {violation}" for page, seen in visits.items() for violation in seen.axe]
+    GATE_FIGURES["axe violations"] = len(problems)
     assert not problems, report(problems, "axe-core violations (WCAG 2.2 AA + best practice)")
 
 
 def test_no_console_errors(visits: dict[str, Visit]) -> None:
     problems = [f"{page}: {message}" for page, seen in visits.items() for message in seen.console]
+    GATE_FIGURES["console errors (CSP violations included)"] = len(problems)
     assert not problems, report(problems, "console errors or uncaught exceptions")
 
 
 def test_no_failed_or_foreign_requests(visits: dict[str, Visit]) -> None:
     problems = [f"{page}: {message}" for page, seen in visits.items() for message in seen.network]
+    GATE_FIGURES["failed or other-origin requests"] = len(problems)
     assert not problems, report(problems, "failed requests, error statuses or requests to other origins")
 
 
 def test_reflows_at_320_css_pixels(visits: dict[str, Visit]) -> None:
     problems = [f"{page}: {seen.scroll_width} px wide at {REFLOW_WIDTH} px: {'; '.join(seen.too_wide)}"
                 for page, seen in visits.items() if seen.scroll_width > REFLOW_WIDTH + 1]
+    GATE_FIGURES["pages scrolling sideways at 320 px"] = len(problems)
     assert not problems, report(problems, "pages scroll sideways at 320 px (WCAG 1.4.10)")
 
 
 def test_html_is_valid(site: ServedSite) -> None:
     problems = run_vnu(site.site_dir)
+    GATE_FIGURES["vnu errors"] = len(problems)
     assert not problems, report(problems, "HTML errors from the Nu Html Checker")
 
 
 def test_links_resolve_under_the_base_path(site: ServedSite, request: pytest.FixtureRequest) -> None:
     links = check_links(site)
     request.config.stash[EXTERNAL_LINKS] = links.external
+    GATE_FIGURES["internal links checked"] = links.checked
+    GATE_FIGURES["broken internal links"] = len(links.errors)
     assert links.checked > 0, "no internal link found: is the site empty?"
     assert not links.errors, report(links.errors, "broken internal links")
 
@@ -102,6 +111,7 @@ def test_readable_without_javascript(browser: Browser, site: ServedSite) -> None
                     for problem in check_without_javascript(tab, site.url(page))]
     finally:
         context.close()
+    GATE_FIGURES["problems with JavaScript off"] = len(problems)
     assert not problems, report(problems, "problems with JavaScript off")
 
 
