@@ -1,21 +1,59 @@
-"""The recipe: load, validate, resolve, render, write. Each stage reports all its problems at once."""
+"""The recipe: load, validate, resolve, render, write. Each stage reports all its problems at once.
+
+With a BuildCache (the command line's .cache/, the preview's memory), a build does only the work
+whose inputs changed: items are parsed and validated again only when their text changed, pages are
+rendered again only when a fact they showed changed, unchanged files are hard-linked from the last
+output, and Pagefind runs only when some HTML changed. The output is the same bytes either way.
+"""
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import models as m
+from .cache import BuildCache, CacheState, Fingerprints, OutputFile, PageRecord, code_version, digest, tree_digest
 from .content_checks import check_content
-from .errors import Collector
-from .load import parse_yaml, read_text, split_page
-from .render import Settings, render_site
+from .errors import Collector, Problem
+from .load import ItemMarks, parse_yaml, read_text, split_items, split_page
+from .render import Renderer, Settings, render_jobs, render_site, static_files, unique_jobs
 from .resolve import Located, PageSource, Site, resolve_site
 from .validate import validate_list, validate_one
-from .write import write_site
+from .write import SiteWriter, write_site
+
+INPUT_FOLDERS = ("data", "content", "templates", "sources", "schemas")
+"""Everything a build reads besides the code: a change anywhere here is a change of input."""
 
 
-def load_data(project: Path, problems: Collector) -> dict[str, list[Located]]:
+@dataclass
+class Timings:
+    """Seconds spent in each stage of one build, for `build --timings` and the benchmarks."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(name, time.perf_counter() - started)
+
+    def add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
+    def report(self) -> str:
+        return " ".join(f"{name.replace(' ', '_')}={seconds:.3f}" for name, seconds in self.seconds.items())
+
+
+def load_data(project: Path, problems: Collector, cache: BuildCache | None = None,
+              timings: Timings | None = None) -> dict[str, list[Located]]:
     """Read and validate every data/<kind>.yaml; a missing file is an empty list."""
+    timings = timings or Timings()
     located: dict[str, list[Located]] = {}
     data_dir = project / "data"
     known = set(m.DATA_FILES)
@@ -29,12 +67,56 @@ def load_data(project: Path, problems: Collector) -> dict[str, list[Located]]:
         if not path.exists():
             located[kind] = []
             continue
-        text = read_text(path, shown, problems)
-        doc = parse_yaml(text, shown, problems) if text is not None else None
+        with timings.stage("load"):
+            text = read_text(path, shown, problems)
+        if text is not None and cache is not None:
+            items = load_items(text, shown, kind, model, cache, timings)
+            if items is not None:
+                located[kind] = items
+                continue
+        with timings.stage("load"):
+            doc = parse_yaml(text, shown, problems) if text is not None else None
         if doc is None:
             located[kind] = []
             continue
-        located[kind] = [Located(item, doc, (index,)) for index, item in validate_list(doc, model, problems)]
+        with timings.stage("validate"):
+            located[kind] = [Located(item, doc, (index,)) for index, item in validate_list(doc, model, problems)]
+    return located
+
+
+def load_items(text: str, shown: str, kind: str, model: type[m.Strict], cache: BuildCache,
+               timings: Timings) -> list[Located] | None:
+    """The file's items, each parsed and validated only if its text is new to the cache.
+
+    None when the file is not a plain list of items or any item has a problem: the file is then
+    read whole, the usual way, so every problem is reported exactly as without a cache.
+    """
+    chunks = split_items(text)
+    if chunks is None:
+        return None
+    with timings.stage("load"):
+        cache.load_items()
+    located: list[Located] = []
+    for index, (first_line, chunk) in enumerate(chunks):
+        key = digest(kind.encode(), chunk.encode())
+        found = cache.items.get(key)
+        if found is None:
+            scratch = Collector()
+            with timings.stage("load"):
+                doc = parse_yaml(chunk, shown, scratch)
+            if doc is None or not isinstance(doc.data, list) or len(doc.data) != 1:
+                return None
+            with timings.stage("validate"):
+                item = validate_one(doc, doc.data[0], (0,), model, scratch)
+            if item is None:
+                return None
+            found = cache.items[key] = (item, doc.values, doc.keys)
+            cache.items_changed = True
+        cache.used_items.add(key)
+        item, values, keys = found
+        marks = ItemMarks(shown, None, values, keys, index=index, line_offset=first_line - 1)
+        cache.item_hashes[id(item)] = key
+        located.append(Located(item, marks, (index,)))
     return located
 
 
@@ -56,15 +138,19 @@ def load_pages(project: Path, problems: Collector) -> list[PageSource]:
     return pages
 
 
-def check_site(project: Path) -> Site:
+def check_site(project: Path, cache: BuildCache | None = None, timings: Timings | None = None) -> Site:
     """Load, validate and resolve everything; raise BuildFailed with every problem found."""
+    timings = timings or Timings()
     problems = Collector()
-    located = load_data(project, problems)
-    pages = load_pages(project, problems)
+    located = load_data(project, problems, cache, timings)
+    with timings.stage("load"):
+        pages = load_pages(project, problems)
     problems.raise_if_any()
-    site = resolve_site(located, pages, project / "sources", problems)
+    with timings.stage("resolve+quotes"):
+        site = resolve_site(located, pages, project / "sources", problems)
     problems.raise_if_any()
-    site.warnings = check_content(site, located, problems)
+    with timings.stage("content checks"):
+        site.warnings = check_content(site, located, problems)
     problems.raise_if_any()
     return site
 
@@ -86,7 +172,199 @@ def write(files: dict[str, bytes], out: Path) -> int:
     return len(files)
 
 
-def build_site(project: Path, out: Path, settings: Settings) -> int:
+def build_site(project: Path, out: Path, settings: Settings, cache: BuildCache | None = None,
+               timings: Timings | None = None, workers: int = 1, defer_index: bool = False) -> int:
     """Build the site into out, atomically; return the number of files written."""
-    _site, files = render(project, settings)
-    return write(files, out)
+    return build(project, out, settings, cache, timings, workers, defer_index).count
+
+
+@dataclass
+class BuildResult:
+    count: int
+    """Files of the site, not counting the search index."""
+    warnings: list[Problem]
+    rendered: int = 0
+    """Pages rendered by this build (the rest were unchanged and reused)."""
+    index_pending: bool = False
+    """The search index is still the last build's (defer_index): build again to update it."""
+
+
+def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None = None,
+          timings: Timings | None = None, workers: int = 1, defer_index: bool = False) -> BuildResult:
+    """Build into out, reusing what the cache proves unchanged; raise BuildFailed before out changes.
+
+    With defer_index (the preview), changed pages are swapped in with the last search index, and
+    the result says so: the next build (which the preview starts at once) brings the index up to date.
+    """
+    timings = timings or Timings()
+    cache = cache or BuildCache(None)
+    out = out.absolute()
+    with timings.stage("load"):
+        version = code_version()
+        cache.load(version)
+        inputs_key = digest(version.encode(), repr(settings).encode(), str(out).encode(),
+                            *(tree_digest(project / folder).encode() for folder in INPUT_FOLDERS))
+    previous = cache.state
+    with timings.stage("write"):
+        if previous.inputs_key == inputs_key and output_is_intact(out, previous, exact=True):
+            return BuildResult(previous.count, previous.warnings)  # nothing changed: out is already right
+    cache.item_hashes.clear()
+    cache.used_items = set()
+    site = check_site(project, cache, timings)
+    with timings.stage("plan"):
+        renderer = Renderer(project / "templates", site, settings, cache.jinja_folder(), cache.markdown)
+        problems = Collector()
+        jobs = unique_jobs(plan_jobs(site, renderer, problems), problems)
+        fingerprints = Fingerprints(site, renderer.views, cache.item_hashes)
+        render_key = digest(version.encode(), repr(settings).encode(), str(out).encode(),
+                            *(tree_digest(project / folder).encode() for folder in ("templates", "schemas")),
+                            fingerprints.of_value(site_wide_data(site, renderer)).encode())
+        trusted = previous.render_key == render_key and output_is_intact(out, previous, exact=False)
+        contexts = [fingerprints.of_value((template, context)) for _dest, template, context in jobs]
+        todo = [index for index, (dest, _, _) in enumerate(jobs)
+                if not (trusted and is_reusable(previous, dest, contexts[index], fingerprints))]
+    timings.add("markdown", renderer.markdown_seconds)
+    state = CacheState(render_key=render_key, inputs_key=inputs_key, out=str(out), warnings=site.warnings)
+    writer = SiteWriter(out)
+    index_pending = False
+    try:
+        written: dict[str, str] = {}
+        rendering = set(todo)
+        with timings.stage("write"):
+            for index, (dest, _, _) in enumerate(jobs):
+                if index not in rendering:
+                    writer.link(dest, out / dest)
+                    written[dest] = previous.files[dest].hash
+                    state.pages[dest] = previous.pages[dest]
+        started = time.perf_counter()
+        for index, html, facts in render_jobs(renderer, [jobs[i] for i in todo], problems, workers):
+            dest = jobs[todo[index]][0]
+            timings.add("jinja", time.perf_counter() - started)
+            if html is not None and not problems.problems:
+                with timings.stage("write"):
+                    written[dest] = put_file(writer, out, previous, dest, html)
+                state.pages[dest] = PageRecord(contexts[todo[index]],
+                                               tuple(sorted((f, fingerprints.of_fact(f)) for f in facts)))
+            started = time.perf_counter()
+        problems.raise_if_any()
+        with timings.stage("write"):
+            for rel, data in static_files(project / "templates").items():
+                written[rel] = put_file(writer, out, previous, rel, data)
+        state.html_key = digest(*(f"{rel} {hashed}".encode() for rel, hashed in sorted(written.items())
+                                  if rel.endswith(".html")))
+        with timings.stage("search index"):
+            finish = None
+            index_is_intact = output_is_intact(out, previous, exact=False, under="pagefind/")
+            if index_is_intact and (previous.html_key == state.html_key or defer_index):
+                for rel in previous.files:
+                    if rel.startswith("pagefind/"):
+                        writer.link(rel, out / rel)
+                if previous.html_key != state.html_key:  # the index is of the last pages: build again soon
+                    state.html_key, state.inputs_key, index_pending = previous.html_key, "", True
+            else:
+                from .search import index_site
+
+                finish = index_site
+        with timings.stage("search index" if finish else "write"):
+            writer.commit(finish)
+    finally:
+        writer.discard()
+    with timings.stage("write"):
+        state.count = len(written)
+        state.files = describe_output(out, written)
+        cache.state = state
+        cache.index_pending = index_pending
+        cache.save(version)
+    return BuildResult(len(written), site.warnings, len(todo), index_pending)
+
+
+def plan_jobs(site: Site, renderer: Renderer, problems: Collector) -> list[tuple[str, str, dict[str, object]]]:
+    from .plan import plan_pages
+
+    return plan_pages(site, renderer, problems)
+
+
+def site_wide_data(site: Site, renderer: Renderer) -> tuple[object, ...]:
+    """What every page shows besides its own facts: the navigation, the footer's date, the glossary links.
+
+    Hashed into the render key, so a change here renders every page again.
+    """
+    navigation = [(page.slug, page.path, page.meta) for page in site.pages]
+    terms = [(t.words, t.href, t.title) for t in renderer.linker.by_word.values()]
+    return navigation, renderer.env.globals["latest_source_date"], terms
+
+
+def is_reusable(previous: CacheState, dest: str, context: str, fingerprints: Fingerprints) -> bool:
+    """Whether the last build's page at dest is still right: same context, every fact unchanged."""
+    record = previous.pages.get(dest)
+    return (record is not None and record.context == context and dest in previous.files
+            and all(fingerprints.of_fact(fact) == value for fact, value in record.facts))
+
+
+def put_file(writer: SiteWriter, out: Path, previous: CacheState, rel: str, data: bytes) -> str:
+    """Write data at rel, or link the old file when its bytes are the same; return the bytes' hash."""
+    hashed = digest(data)
+    old = previous.files.get(rel)
+    if old is not None and old.hash == hashed and previous.out == str(out) and is_unchanged(out / rel, old):
+        writer.link(rel, out / rel)
+    else:
+        writer.add(rel, data)
+    return hashed
+
+
+def is_unchanged(path: Path, meta: OutputFile) -> bool:
+    try:
+        return is_same_file(os.stat(path), meta)
+    except OSError:
+        return False
+
+
+def output_is_intact(out: Path, previous: CacheState, *, exact: bool, under: str = "") -> bool:
+    """Whether out still holds the files the last build wrote (same size, inode and mtime).
+
+    With exact, out must hold nothing else either. A file changed or removed by hand fails the check,
+    so it is rendered or linked again, never trusted.
+    """
+    if previous.out != str(out) or not previous.files:
+        return False
+    wanted = {rel: meta for rel, meta in previous.files.items() if rel.startswith(under)}
+    if not wanted:
+        return False
+    if exact:
+        found = scan_output(out / under, under)
+        return set(found) == set(wanted) and all(is_same_file(found[rel], meta) for rel, meta in wanted.items())
+    try:
+        return all(is_same_file(os.stat(out / rel), meta) for rel, meta in wanted.items())
+    except OSError:
+        return False
+
+
+def is_same_file(stat: os.stat_result, meta: OutputFile) -> bool:
+    return (stat.st_size, stat.st_ino, stat.st_mtime_ns) == (meta.size, meta.inode, meta.mtime_ns)
+
+
+def scan_output(folder: Path, prefix: str = "") -> dict[str, os.stat_result]:
+    """Every file under folder by relative path, with its stat."""
+    found: dict[str, os.stat_result] = {}
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            found.update(scan_output(Path(entry.path), f"{prefix}{entry.name}/"))
+        else:
+            found[prefix + entry.name] = entry.stat(follow_symlinks=False)
+    return found
+
+
+def describe_output(out: Path, written: dict[str, str]) -> dict[str, OutputFile]:
+    """The manifest of the new output: every file's stat, and the hash of those the build wrote."""
+    return {rel: OutputFile(written.get(rel, ""), stat.st_size, stat.st_ino, stat.st_mtime_ns)
+            for rel, stat in scan_output(out).items()}
+
+
+def default_workers() -> int:
+    """Processes to render a cold build with: the machine's cores."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+

@@ -40,6 +40,8 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="build the site into site/ (the default command)",
                                 description="Build the site; the output folder changes only if the build succeeds.")
     add_site_options(build)
+    build.add_argument("--timings", action="store_true",
+                       help="print the seconds spent in each stage to stderr (for benchmarks)")
     commands.add_parser("check", parents=[common], help="validate every data file, page and quote; write nothing",
                         description="Validate data, pages, references and quotes, and print a summary.")
     serve = commands.add_parser("serve", parents=[common], help="live preview on 127.0.0.1, rebuilt on every save",
@@ -99,16 +101,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(command: str, args: argparse.Namespace, project: Path) -> int:
     from . import build
+    from .cache import BuildCache
 
     if command == "build":
         started = time.perf_counter()
         out = args.out or project / "site" if args.command else project / "site"
         settings = (Settings(base_url=normalise_base(args.base_url), site_url=args.site_url)
                     if args.command else Settings())
-        site, files = build.render(project, settings)
-        print_warnings(site.warnings)
-        count = build.write(files, out)
-        print(f"Built {count} files into {out} in {time.perf_counter() - started:.2f} s.")
+        timings = build.Timings()
+        cache = BuildCache(project / ".cache")
+        result = build.build(project, out, settings, cache, timings, workers=build.default_workers())
+        print_warnings(result.warnings)
+        if getattr(args, "timings", False):
+            print(f"timings: {timings.report()} rendered={result.rendered}", file=sys.stderr)
+        print(f"Built {result.count} files into {out} in {time.perf_counter() - started:.2f} s.")
         return 0
     if command == "check":
         site, _files = build.render(project, Settings())  # everything a build does, but nothing is written

@@ -18,7 +18,6 @@ from .chart import Bar, bar_chart, describe
 from .downloads import dataset_files, funding_order
 from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
-from .markup import render_markdown
 from .resolve import Ref, Site
 from .views import STATUS_WORDS, Views
 
@@ -59,7 +58,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     # Markdown pages: the home page and pages such as About
     bodies: dict[str, Markup] = {}
     for page in site.pages:
-        body, issues = render_markdown(page.body, renderer.base)
+        body, issues = renderer.markdown(page.body)
         for issue in issues:
             problems.add(page.path, page.body_line + issue.line - 1, issue.column, issue.message)
         bodies[page.slug] = renderer.link_terms(body)

@@ -8,19 +8,26 @@ and under a GitHub Pages sub-path alike.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup, escape
 
 from . import models as m
 from . import views
-from .errors import Collector
-from .markup import TermLink, TermLinker
+from .cache import Fact, TracedViews, digest, tracing, track_items
+from .errors import Collector, Problem
+from .markup import MarkupIssue, TermLink, TermLinker, render_markdown
 from .resolve import Ref, Site
+
+if TYPE_CHECKING:
+    from .plan import PageJob
 
 KIND_TITLES: dict[str, str] = {
     "recommendations": "Review versus response",
@@ -85,7 +92,9 @@ def format_money(money: m.Money) -> str:
 class Renderer:
     """Holds the Jinja environment and the helpers every template shares."""
 
-    def __init__(self, templates_dir: Path, site: Site, settings: Settings):
+    def __init__(self, templates_dir: Path, site: Site, settings: Settings, bytecode_dir: Path | None = None,
+                 markdown_memo: dict[tuple[str, str], tuple[Markup, list[MarkupIssue]]] | None = None):
+        track_items(site)  # reads are recorded while a page renders, for the build cache
         self.site = site
         self.settings = settings
         self.base = normalise_base(settings.base_url)
@@ -97,6 +106,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         )
         terms = [
             TermLink(words, self.url(f"glossary/#{term.id}"), term.term)
@@ -104,6 +114,10 @@ class Renderer:
             for words in (term.term, *term.aliases)
         ]
         self.linker = TermLinker(terms)
+        self.markdown_memo = {} if markdown_memo is None else markdown_memo
+        self.markdown_seconds = 0.0
+        self.linked: dict[str, Markup] = {}
+        """Memo of link_terms: the same text (a proposal on its page, list, theme and status pages) is linked once."""
         self.env.filters.update(
             date=format_date, money=format_money, terms=self.link_terms, url=self.url,
         )
@@ -113,6 +127,8 @@ class Renderer:
             latest_source_date=latest_source_date(site),
             absolute=self.absolute, has_schema=self.has_schema, **views.template_globals(site),
         )
+        self.views = TracedViews(site)
+        self.env.globals["views"] = self.views
 
     def pick(self, *names: str) -> str:
         """The first of the named templates that exists (a kind's own, else the generic one)."""
@@ -120,6 +136,16 @@ class Renderer:
             if (self.templates_dir / name).is_file():
                 return name
         return names[-1]
+
+    def markdown(self, text: str) -> tuple[Markup, list[MarkupIssue]]:
+        """render_markdown, remembered by the text's hash: unchanged pages are not converted again."""
+        key = (digest(text.encode()), self.base)
+        found = self.markdown_memo.get(key)
+        if found is None:
+            started = time.perf_counter()
+            found = self.markdown_memo[key] = render_markdown(text, self.base)
+            self.markdown_seconds += time.perf_counter() - started
+        return found
 
     def url(self, path: str = "") -> str:
         """A URL under the base path for a site-relative path such as 'pilots/'."""
@@ -141,7 +167,11 @@ class Renderer:
 
     def link_terms(self, text: Any) -> Markup:
         """Escape plain text (or keep safe HTML) and link the glossary terms in it."""
-        return self.linker.link(str(escape(text)))
+        safe = str(escape(text))
+        linked = self.linked.get(safe)
+        if linked is None:
+            linked = self.linked[safe] = self.linker.link(safe)
+        return linked
 
     def render(self, template: str, dest: str, problems: Collector, **context: Any) -> bytes | None:
         """Render one page; report template errors at the template's own file and line."""
@@ -180,17 +210,89 @@ def render_site(site: Site, templates_dir: Path, settings: Settings, problems: C
     from .plan import plan_pages
 
     renderer = Renderer(templates_dir, site, settings)
+    jobs = unique_jobs(plan_pages(site, renderer, problems), problems)
     files: dict[str, bytes] = {}
-    for dest, template, context in plan_pages(site, renderer, problems):
-        if dest in files:
+    for index, html, _facts in render_jobs(renderer, jobs, problems):
+        if html is not None:
+            files[jobs[index][0]] = html
+    files.update(static_files(templates_dir))
+    return files
+
+
+def unique_jobs(jobs: list[PageJob], problems: Collector) -> list[PageJob]:
+    """The jobs, each destination once: a second page at one path is a problem, not an overwrite."""
+    seen: set[str] = set()
+    kept: list[PageJob] = []
+    for job in jobs:
+        dest, template, _context = job
+        if dest in seen:
             problems.add(f"templates/{template}", 1, 1,
                          f"two pages would be written to {dest}; give one of the items another id")
             continue
-        html = renderer.render(template, dest, problems, **context)
-        if html is not None:
-            files[dest] = html
+        seen.add(dest)
+        kept.append(job)
+    return kept
+
+
+def static_files(templates_dir: Path) -> dict[str, bytes]:
+    """templates/static/ as it is, under static/."""
     static = templates_dir / "static"
-    for path in sorted(static.rglob("*")) if static.is_dir() else []:
-        if path.is_file():
-            files[f"static/{path.relative_to(static).as_posix()}"] = path.read_bytes()
-    return files
+    return {f"static/{path.relative_to(static).as_posix()}": path.read_bytes()
+            for path in (sorted(static.rglob("*")) if static.is_dir() else []) if path.is_file()}
+
+
+RenderedJob = tuple[int, bytes | None, frozenset[Fact]]
+"""(index of the job, its bytes or None after a template error, the facts the page read)."""
+
+PARALLEL_FROM = 32
+"""Fewer pages than this render in this process: forking costs more than it saves."""
+
+_forked: tuple[Renderer, list[PageJob]] | None = None
+"""What forked workers render from: set before the pool forks, so nothing is pickled to them."""
+
+
+def render_jobs(renderer: Renderer, jobs: list[PageJob], problems: Collector,
+                workers: int = 1) -> Iterator[RenderedJob]:
+    """Render the jobs in order, recording what each page reads; over `workers` processes when many.
+
+    Each page depends only on its own job, so the bytes are the same however the work is split.
+    """
+    global _forked
+    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+        for index, html, facts, found in _render_batch(renderer, jobs, range(len(jobs))):
+            problems.extend(found)
+            yield index, html, facts
+        return
+    for template in sorted({template for _, template, _ in jobs}):
+        try:
+            renderer.env.get_template(template)  # compile once, before the fork, for every worker
+        except jinja2.TemplateError:
+            pass  # reported with its line when the page renders
+    size = max(1, min(64, len(jobs) // (workers * 8)))
+    batches = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    _forked = (renderer, jobs)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for batch in pool.imap(_render_forked, batches):
+                for index, html, facts, found in batch:
+                    problems.extend(found)
+                    yield index, html, facts
+    finally:
+        _forked = None
+
+
+def _render_forked(indexes: range) -> list[tuple[int, bytes | None, frozenset[Fact], list[Problem]]]:
+    assert _forked is not None
+    return _render_batch(*_forked, indexes)
+
+
+def _render_batch(renderer: Renderer, jobs: list[PageJob],
+                  indexes: range) -> list[tuple[int, bytes | None, frozenset[Fact], list[Problem]]]:
+    done = []
+    for index in indexes:
+        dest, template, context = jobs[index]
+        found = Collector()
+        with tracing() as facts:
+            html = renderer.render(template, dest, found, **context)
+        done.append((index, html, frozenset(facts), found.problems))
+    return done

@@ -3,6 +3,11 @@
 livereload watches content/, data/, templates/ and sources/ and calls `Preview.rebuild`; a small
 WSGI app serves the last good build from .preview/ (only files inside it), or, while the last build
 failed, a page listing every problem. Fixing the file brings the site back with one reload.
+
+Rebuilds are incremental (a BuildCache kept in memory and in .cache/preview/): a save re-renders only
+the pages that show what changed. The search index, which takes longer than the pages, is brought up
+to date in a background build right after the changed pages are written, so the reload is not held
+up by it; until then, search in the preview answers from the index of the previous save.
 """
 
 from __future__ import annotations
@@ -11,13 +16,15 @@ import html
 import mimetypes
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .build import build_site
+from .build import build, build_site
+from .cache import BuildCache
 from .errors import BuildFailed, Problem
 from .render import Settings
 
@@ -35,6 +42,9 @@ class Preview:
         self.problems: list[Problem] = []
         self.fingerprint: tuple[int, float] | None = None
         self.last_seconds = 0.0
+        self.cache = BuildCache(project / ".cache" / "preview")
+        self.building = threading.Lock()
+        """One build at a time: a save waits for the search index of the one before."""
 
     def inputs_fingerprint(self) -> tuple[int, float]:
         """Count and newest mtime of the watched files: equal fingerprints need no rebuild."""
@@ -54,10 +64,14 @@ class Preview:
         self.fingerprint = fingerprint
         started = time.perf_counter()
         try:
-            build_site(self.project, self.out, Settings())
+            with self.building:
+                build_site(self.project, self.out, Settings(), self.cache, None, 1, True)
             self.problems = []
             self.last_seconds = time.perf_counter() - started
             print(f"Rebuilt in {self.last_seconds * 1000:.0f} ms.", file=sys.stderr)
+            if self.cache.index_pending:
+                self.cache.index_pending = False
+                threading.Thread(target=self.update_index, daemon=True).start()
         except BuildFailed as failed:
             self.problems = failed.problems
             for problem in failed.problems:
@@ -67,6 +81,14 @@ class Preview:
         except Exception as exc:  # the preview must survive anything an edit can cause
             self.problems = [Problem("build.py", 1, 1, f"internal error: {type(exc).__name__}: {exc}")]
             print(self.problems[0], file=sys.stderr)
+
+    def update_index(self) -> None:
+        """Bring the search index up to date after a rebuild that deferred it (see the module docstring)."""
+        try:
+            with self.building:
+                build(self.project, self.out, Settings(), self.cache)
+        except Exception as exc:  # the next save rebuilds anyway; say why search may be stale
+            print(f"The search index was not updated: {exc}", file=sys.stderr)
 
     def app(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """WSGI: the error page while the build is broken, else the file asked for, from .preview/ only."""

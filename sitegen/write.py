@@ -38,18 +38,62 @@ def write_site(files: dict[str, bytes], out: Path, finish: Callable[[Path], None
 
     `finish` runs on the complete new folder before the swap (e.g. to build the search index there).
     """
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(out)
-    tmp = out.parent / f"{temp_prefix(out)}{os.getpid()}"
-    tmp.mkdir()
-    for rel in sorted(files):
-        dest = tmp / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(files[rel])
-    if finish is not None:
-        finish(tmp)
-    swap_in(tmp, out)
+    writer = SiteWriter(out)
+    try:
+        for rel in sorted(files):
+            writer.add(rel, files[rel])
+        writer.commit(finish)
+    finally:
+        writer.discard()
+
+
+class SiteWriter:
+    """Fills a fresh folder next to `out` file by file, then swaps it in; or discards it on failure.
+
+    Files are written as they come, so a large site is never held in memory whole. A file that is
+    unchanged since the last build is hard-linked from the old folder instead of written again: the
+    new folder is still complete on its own, so the swap stays atomic.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out.absolute()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(self.out)
+        self.tmp = self.out.parent / f"{temp_prefix(self.out)}{os.getpid()}"
+        self.tmp.mkdir()
+        self.folders: set[Path] = {self.tmp}
+        self.committed = False
+
+    def _dest(self, rel: str) -> Path:
+        dest = self.tmp / rel
+        if dest.parent not in self.folders:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(dest.parent)
+        return dest
+
+    def add(self, rel: str, data: bytes) -> None:
+        """Write one file."""
+        self._dest(rel).write_bytes(data)
+
+    def link(self, rel: str, source: Path) -> None:
+        """Put the old folder's file at rel without copying its bytes (copied where links fail)."""
+        dest = self._dest(rel)
+        try:
+            os.link(source, dest)
+        except OSError:
+            shutil.copy2(source, dest)
+
+    def commit(self, finish: Callable[[Path], None] | None = None) -> None:
+        """Run `finish` on the complete folder (e.g. the search index), then swap it into `out`."""
+        if finish is not None:
+            finish(self.tmp)
+        swap_in(self.tmp, self.out)
+        self.committed = True
+
+    def discard(self) -> None:
+        """Remove the new folder unless it was swapped in (after a failed build)."""
+        if not self.committed:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def swap_in(new: Path, out: Path) -> None:

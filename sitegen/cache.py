@@ -1,0 +1,423 @@
+"""The build cache: do again only the work whose inputs changed, and prove it by content hashes.
+
+Three things are kept between builds, in .cache/ (never in site/, git-ignored):
+
+- validated items, keyed by the hash of their YAML text, so an edit re-parses one item, not a file;
+- for every output file, the hash of its job's context and the *facts* the page read while it was
+  rendered (an item, a whole kind, a backlink list, a query such as "pilots testing proposal X"),
+  each with its fingerprint; a page is reused only when every fact still has the same fingerprint,
+  so one edited item re-renders exactly the pages that showed it;
+- the manifest of the last output folder (hash, size, inode and mtime of every file), so unchanged
+  files are hard-linked from it instead of written, and Pagefind runs only when some HTML changed.
+
+Everything that is not a fact of the data (templates, code, settings, library versions, the glossary
+terms linked on every page, the navigation) is hashed into one key: when it changes, every page is
+rendered again. A cache file is a pickle behind a checksum and that key; anything that does not
+match (corrupt, truncated, another version) is ignored and rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .resolve import Ref, Site
+from .views import Views
+
+Fact = tuple[Any, ...]
+"""Something a page read from the site, e.g. ("item", "pilots", "x") or ("kind", "themes")."""
+
+CACHE_FORMAT = b"sitegen-cache-1"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def digest(*parts: bytes) -> str:
+    """A short content hash of some bytes."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """Hash of this package's source and the versions of everything that shapes the output."""
+    import jinja2
+    import markdown
+    import pydantic
+    import yaml
+
+    sources = [path.read_bytes() for path in sorted(PACKAGE.glob("*.py"))]
+    versions = f"{sys.version}|{jinja2.__version__}|{markdown.__version__}|{pydantic.VERSION}|{yaml.__version__}"
+    return digest(versions.encode(), *sources)
+
+
+def tree_digest(folder: Path) -> str:
+    """Hash of every file's path and bytes under folder (symlinks followed); '' when it is missing."""
+    if not folder.is_dir():
+        return ""
+    parts: list[bytes] = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            parts += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
+    return digest(*parts)
+
+
+# --- Recording what a page reads ----------------------------------------------------------------
+
+_traces: list[set[Fact]] = []
+
+
+def record(fact: Fact) -> None:
+    """Note that the page being rendered read this fact (no-op outside a trace)."""
+    if _traces:
+        _traces[-1].add(fact)
+
+
+@contextmanager
+def tracing() -> Iterator[set[Fact]]:
+    """Collect the facts read inside the block."""
+    facts: set[Fact] = set()
+    _traces.append(facts)
+    try:
+        yield facts
+    finally:
+        _traces.pop()
+
+
+class TrackedItems(dict[str, Any]):
+    """One kind's items by id. Reading one item records it; walking the kind records the whole kind."""
+
+    def __init__(self, kind: str, items: dict[str, Any]):
+        super().__init__(items)
+        self.kind = kind
+
+    def __getitem__(self, key: str) -> Any:
+        record(("item", self.kind, key))
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        record(("item", self.kind, key))
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        record(("item", self.kind, key))
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        record(("kind", self.kind))
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        record(("kind", self.kind))
+        return super().__len__()
+
+    def keys(self) -> Any:
+        record(("kind", self.kind))
+        return super().keys()
+
+    def values(self) -> Any:
+        record(("kind", self.kind))
+        return super().values()
+
+    def items(self) -> Any:
+        record(("kind", self.kind))
+        return super().items()
+
+    def __reduce__(self) -> Any:
+        return (TrackedItems, (self.kind, dict(super().items())))
+
+
+def track_items(site: Site) -> None:
+    """Make every kind's items record reads (idempotent)."""
+    for kind, items in site.items.items():
+        if not isinstance(items, TrackedItems):
+            site.items[kind] = TrackedItems(kind, items)
+
+
+class TracedViews(Views):
+    """Views answered from indexes built once (not a scan per call), each answer recorded as a fact.
+
+    The answers are the same lists, in the same order, as the plain Views gives.
+    """
+
+    def __init__(self, site: Site):
+        with tracing():  # building the indexes reads everything; no page should depend on that
+            super().__init__(site)
+            self._by_field: dict[tuple[str, str], dict[str, list[Any]]] = {}
+            self._status: dict[str, list[Any]] = defaultdict(list)
+            for _, rec in sorted(site.items["recommendations"].items()):
+                self._status[rec.response.status.value].append(rec)
+            self._events: dict[str, list[Any]] = defaultdict(list)
+            for event in sorted(site.items["timeline"].values(), key=lambda e: (e.date, e.id)):
+                for rid in dict.fromkeys(event.related):
+                    self._events[rid].append(event)
+            self._in_area: dict[str, list[Any]] = defaultdict(list)
+            for _, pilot in sorted(site.items["pilots"].items()):
+                for area_id in dict.fromkeys(a.area for a in pilot.areas):
+                    self._in_area[area_id].append(pilot)
+
+    def _where(self, kind: str, field: str, value: str) -> list[Any]:
+        """Items of kind whose list field holds value, by id (as Views' scans give them)."""
+        index = self._by_field.get((kind, field))
+        if index is None:
+            index = defaultdict(list)
+            with tracing():
+                for _, item in sorted(self.site.items[kind].items()):
+                    for member in dict.fromkeys(getattr(item, field)):
+                        index[member].append(item)
+            self._by_field[(kind, field)] = index
+        return list(index.get(value, []))
+
+    def quotes_from(self, source_id: str) -> list[Any]:
+        record(("quotes", source_id))
+        return super().quotes_from(source_id)
+
+    def backlinks(self, ref: Ref) -> list[Ref]:
+        record(("backlinks", ref))
+        return super().backlinks(ref)
+
+    def changes(self, ref: Ref) -> list[Any]:
+        record(("changes", ref))
+        return super().changes(ref)
+
+    def recommendations_where(self, field: str, value: str) -> list[Any]:
+        record(("query", "recommendations_where", field, value))
+        return self._where("recommendations", field, value)
+
+    def pilots_where(self, field: str, value: str) -> list[Any]:
+        record(("query", "pilots_where", field, value))
+        return self._where("pilots", field, value)
+
+    def funding_where(self, field: str, value: str) -> list[Any]:
+        record(("query", "funding_where", field, value))
+        return self._where("funding", field, value)
+
+    def by_status(self, status: str) -> list[Any]:
+        record(("query", "by_status", status))
+        return list(self._status.get(status, []))
+
+    def statuses(self) -> list[tuple[str, int]]:
+        record(("query", "statuses"))
+        with tracing():
+            return super().statuses()
+
+    def pilots_in_area(self, area_id: str) -> list[Any]:
+        record(("query", "pilots_in_area", area_id))
+        return list(self._in_area.get(area_id, []))
+
+    def events_for(self, ref: Ref) -> list[Any]:
+        record(("query", "events_for", ref))
+        return list(self._events.get(ref.id, []))
+
+
+# --- Fingerprints -------------------------------------------------------------------------------
+
+
+class Fingerprints:
+    """Fingerprints of values and facts against one build's site, each computed once."""
+
+    def __init__(self, site: Site, views: TracedViews, item_hashes: dict[int, str]):
+        self.site = site
+        self.views = views
+        self.item_hashes = dict(item_hashes)
+        """id() of each item loaded through the cache → hash of its YAML text."""
+        self.computed: dict[int, tuple[BaseModel, str]] = {}
+        """Hashes of other models' JSON, holding the model so that its id() is not reused."""
+        self.known: dict[Fact, str] = {}
+
+    def of_item(self, item: BaseModel) -> str:
+        found = self.item_hashes.get(id(item))
+        if found is not None:
+            return found
+        computed = self.computed.get(id(item))
+        if computed is None:
+            computed = self.computed[id(item)] = (item, digest(item.model_dump_json().encode()))
+        return computed[1]
+
+    def of_value(self, value: Any) -> str:
+        """A hash of a context value: models by their content, strings with their safe/unsafe type."""
+        parts: list[bytes] = []
+        self._feed(value, parts)
+        return digest(*parts)
+
+    def _feed(self, value: Any, parts: list[bytes]) -> None:
+        if isinstance(value, BaseModel):
+            parts += [b"M", self.of_item(value).encode()]
+        elif isinstance(value, str):
+            parts += [type(value).__name__.encode(), value.encode()]  # Markup is escaped differently
+        elif isinstance(value, list | tuple):
+            parts.append(f"[{len(value)}".encode())
+            for member in value:
+                self._feed(member, parts)
+        elif isinstance(value, dict):
+            parts.append(f"{{{len(value)}".encode())
+            for key, member in value.items():
+                self._feed(key, parts)
+                self._feed(member, parts)
+        else:  # numbers, dates, None, Ref and other frozen dataclasses of plain values
+            parts.append(repr(value).encode())
+
+    def of_fact(self, fact: Fact) -> str:
+        found = self.known.get(fact)
+        if found is None:
+            found = self.known[fact] = self._compute(fact)
+        return found
+
+    def _compute(self, fact: Fact) -> str:
+        with tracing():
+            what = fact[0]
+            if what == "item":
+                items = self.site.items[fact[1]]
+                return self.of_item(items[fact[2]]) if dict.__contains__(items, fact[2]) else "absent"
+            if what == "kind":
+                return self.of_value(list(dict.items(self.site.items[fact[1]])))
+            if what == "quotes":
+                return self.of_value(self.views.quotes_from(fact[1]))
+            if what == "backlinks":
+                return self.of_value(self.views.backlinks(fact[1]))
+            if what == "changes":
+                return self.of_value(self.views.changes(fact[1]))
+            if what == "query":
+                return self.of_value(getattr(self.views, fact[1])(*fact[2:]))
+        raise ValueError(f"unknown fact {fact!r}")
+
+
+# --- What is kept between builds ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """How one output file was made: its job's context hash and the facts it read."""
+
+    context: str
+    facts: tuple[tuple[Fact, str], ...]
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """A file of the last output folder, with what tells that it is still the file we wrote."""
+
+    hash: str
+    size: int
+    inode: int
+    mtime_ns: int
+
+
+@dataclass
+class CacheState:
+    """Everything kept between builds of one project into one output folder."""
+
+    render_key: str = ""
+    """Hash of templates, code, settings and site-wide data: page records are valid only under it."""
+    inputs_key: str = ""
+    """Hash of every input file: equal means nothing changed at all."""
+    out: str = ""
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    files: dict[str, OutputFile] = field(default_factory=dict)
+    html_key: str = ""
+    """Hash of every HTML file the Pagefind index in the output was built from."""
+    warnings: list[Any] = field(default_factory=list)
+    count: int = 0
+
+
+class BuildCache:
+    """The cache of one project: item and Markdown memos, and the state of the last build.
+
+    It lives in memory for the preview and is saved to and loaded from `folder` (when given) for
+    command-line builds.
+    """
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.items: dict[str, Any] = {}
+        """YAML text hash → (validated item, marks relative to the item's first line)."""
+        self.markdown: dict[tuple[str, str], Any] = {}
+        self.state = CacheState()
+        self.loaded = False
+        self.items_loaded = False
+        self.version = ""
+        self.items_changed = False
+        self.index_pending = False
+        """The last build deferred the search index (see build.build)."""
+        self.used_items: set[str] = set()
+        """Keys of the items the current build used: the others are dropped when saving."""
+        self.item_hashes: dict[int, str] = {}
+        """id() of each item the current build loaded through the cache → its key."""
+
+    def path(self, name: str) -> Path | None:
+        return None if self.folder is None else self.folder / name
+
+    def load(self, version: str) -> None:
+        """Read the saved cache once; a file that fails its checksum or version is ignored."""
+        if self.loaded:
+            return
+        self.loaded = True
+        self.version = version
+        state = read_cache_file(self.path("state.pickle"), version)
+        if isinstance(state, CacheState):
+            self.state = state
+
+    def load_items(self) -> None:
+        """Read the saved items once, when a build first needs them (a build with nothing changed does not)."""
+        if self.items_loaded:
+            return
+        self.items_loaded = True
+        items = read_cache_file(self.path("items.pickle"), self.version)
+        if isinstance(items, dict):
+            self.items = items
+
+    def save(self, version: str) -> None:
+        """Write the cache atomically, keeping only the items the last build used."""
+        if self.items_changed or len(self.items) != len(self.used_items):
+            self.items = {key: value for key, value in self.items.items() if key in self.used_items}
+            write_cache_file(self.path("items.pickle"), version, self.items)
+            self.items_changed = False
+        write_cache_file(self.path("state.pickle"), version, self.state)
+
+    def jinja_folder(self) -> Path | None:
+        folder = self.path("jinja")
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+
+def read_cache_file(path: Path | None, version: str) -> Any:
+    """The pickled value in path, or None when it is missing, corrupt or from another version."""
+    if path is None:
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    header = CACHE_FORMAT + b" " + version.encode() + b" "
+    if not raw.startswith(header) or len(raw) < len(header) + 32:
+        return None
+    checksum, payload = raw[len(header):len(header) + 32], raw[len(header) + 32:]
+    if digest(payload).encode() != checksum:
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a checksum collision or a class that changed shape: rebuild, never trust
+        return None
+
+
+def write_cache_file(path: Path | None, version: str, value: Any) -> None:
+    """Pickle value behind a header (format, code version) and a checksum; replace the file atomically."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(CACHE_FORMAT + b" " + version.encode() + b" " + digest(payload).encode() + payload)
+    tmp.replace(path)

@@ -1,0 +1,56 @@
+"""The benchmark's synthetic project builds cleanly, and its Hugo twin has the same pages and text."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+from conftest import ROOT
+
+from sitegen.build import build, check_site
+from sitegen.cache import BuildCache
+from sitegen.render import Settings
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench  # noqa: E402
+from generate import Sizes, generate  # noqa: E402
+
+
+def test_generated_project_passes_every_check(tmp_path: Path) -> None:
+    generate(tmp_path, 40)
+    site = check_site(tmp_path)  # every reference resolves and every quote is in its source text
+    assert len(site.items["recommendations"]) == 40
+    assert {kind: len(items) for kind, items in site.items.items() if kind != "changes"} == {
+        kind: Sizes(40).of(kind) for kind in site.items if kind != "changes"}
+    proposal = site.items["recommendations"]["recommendations-1"]
+    assert 250 <= len(f"{proposal.proposal} {proposal.response.detail}".split()) <= 360
+
+
+def test_generation_is_deterministic(tmp_path: Path) -> None:
+    generate(tmp_path / "a", 20)
+    generate(tmp_path / "b", 20)
+    for name in ("recommendations.yaml", "sources.yaml"):
+        assert (tmp_path / "a" / "data" / name).read_bytes() == (tmp_path / "b" / "data" / name).read_bytes()
+
+
+def test_the_benchmark_edit_builds_incrementally(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    generate(project, 20)
+    cache = BuildCache(project / ".cache")
+    first = build(project, project / "site", Settings(), cache)
+    bench.edit_one_item(project, 1)
+    again = build(project, project / "site", Settings(), BuildCache(project / ".cache"))
+    assert 0 < again.rendered < first.rendered
+    assert "Edited title number 1" in (project / "data" / "recommendations.yaml").read_text(encoding="utf-8")
+
+
+def test_hugo_twin_has_the_same_number_of_pages_and_the_texts(tmp_path: Path) -> None:
+    generate(tmp_path / "project", 20)
+    bench.hugo_project(tmp_path / "project", tmp_path / "hugo", 50)
+    pages = sorted((tmp_path / "hugo" / "content" / "items").glob("*.md"))
+    assert len(pages) == 50
+    first = yaml.safe_load((tmp_path / "project" / "data" / "recommendations.yaml").read_text())[0]
+    assert first["proposal"] in pages[0].read_text(encoding="utf-8") or any(
+        first["proposal"] in page.read_text(encoding="utf-8") for page in pages)

@@ -1,0 +1,138 @@
+"""The build cache: cold, warm and incremental builds give the same bytes; a bad cache is never trusted."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import snapshot
+
+from sitegen import render
+from sitegen.build import build, build_site, check_site
+from sitegen.cache import BuildCache, read_cache_file
+from sitegen.errors import BuildFailed
+from sitegen.load import split_items
+from sitegen.render import Settings
+
+
+def cold_build(project: Path, out: Path) -> dict[str, bytes]:
+    """A build with no cache at all: the reference every cached build must equal."""
+    build_site(project, out, Settings())
+    return snapshot(out)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_same_site(built: dict[str, bytes], expected: dict[str, bytes]) -> None:
+    assert sorted(built) == sorted(expected)
+    for name, content in expected.items():
+        assert built[name] == content, f"{name} differs from a cold build"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_cold_warm_and_incremental_builds_give_the_same_bytes(project: Path, tmp_path: Path, workers: int,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)  # the forked workers render even this small site
+    cache, out = BuildCache(project / ".cache"), project / "site"
+    first = build(project, out, Settings(), cache, workers=workers)
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-1"))
+
+    warm = build(project, out, Settings(), BuildCache(project / ".cache"), workers=workers)
+    assert warm.count == first.count
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-1"))
+
+    # one line of one item, then an edit of a glossary term (linked on every page) and of a page
+    edit(project / "data" / "themes.yaml", "title: Family help", "title: Family help and support")
+    again = build(project, out, Settings(), BuildCache(project / ".cache"), workers=workers)
+    assert 0 < again.rendered < first.rendered, "only the pages showing the theme are rendered again"
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-2"))
+
+    glossary = project / "data" / "glossary.yaml"
+    text = glossary.read_text(encoding="utf-8")
+    glossary.write_text(text.replace("term: ", "term: New ", 1), encoding="utf-8")
+    edit(project / "content" / "about.md", "title:", "title: All")
+    build(project, out, Settings(), BuildCache(project / ".cache"), workers=workers)
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-3"))
+
+
+def test_the_preview_defers_the_index_then_catches_up(project: Path, tmp_path: Path) -> None:
+    cache, out = BuildCache(None), project / "site"  # the preview's in-memory cache
+    build(project, out, Settings(), cache)
+    edit(project / "data" / "themes.yaml", "title: Family help", "title: Family help and support")
+    deferred = build(project, out, Settings(), cache, defer_index=True)
+    assert deferred.index_pending and deferred.rendered > 0
+    caught_up = build(project, out, Settings(), cache)
+    assert not caught_up.index_pending and caught_up.rendered == 0
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
+
+
+def test_a_corrupt_cache_file_is_detected_and_ignored(project: Path, tmp_path: Path) -> None:
+    out = project / "site"
+    first = build(project, out, Settings(), BuildCache(project / ".cache"))
+    state, items = project / ".cache" / "state.pickle", project / ".cache" / "items.pickle"
+    raw = bytearray(state.read_bytes())
+    raw[-10] ^= 0xFF  # one flipped byte in the payload
+    state.write_bytes(bytes(raw))
+    items.write_bytes(items.read_bytes()[:-100])  # a truncated file
+    assert read_cache_file(state, "any") is None and read_cache_file(items, "any") is None
+    cache = BuildCache(project / ".cache")
+    result = build(project, out, Settings(), cache)
+    assert result.rendered == first.rendered, "nothing was reused from the corrupt cache"
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
+
+
+def test_a_cache_of_another_code_version_is_ignored(project: Path) -> None:
+    build(project, project / "site", Settings(), BuildCache(project / ".cache"))
+    cache = BuildCache(project / ".cache")
+    cache.load("another-version")
+    assert cache.items == {} and cache.state.pages == {}
+
+
+def test_an_output_file_changed_by_hand_is_written_again(project: Path, tmp_path: Path) -> None:
+    out = project / "site"
+    build(project, out, Settings(), BuildCache(project / ".cache"))
+    (out / "glossary" / "index.html").write_text("changed by hand")
+    (out / "stray.html").write_text("left by someone")
+    build(project, out, Settings(), BuildCache(project / ".cache"))
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
+
+
+def test_problems_are_reported_at_the_same_places_with_a_cache(project: Path) -> None:
+    build(project, project / "site", Settings(), BuildCache(project / ".cache"))
+    edit(project / "data" / "recommendations.yaml", "themes: [", "themes: [no-such-theme, ")
+    with pytest.raises(BuildFailed) as plain:
+        check_site(project)
+    cache = BuildCache(project / ".cache")
+    cache.load("x")
+    with pytest.raises(BuildFailed) as cached:
+        build(project, project / "site", Settings(), BuildCache(project / ".cache"))
+    assert cached.value.problems == plain.value.problems
+
+
+def test_data_files_split_into_items_only_when_plainly_shaped() -> None:
+    assert split_items("# a comment\n- id: a\n  title: A\n\n- id: b\n") == [(2, "- id: a\n  title: A\n\n"),
+                                                                           (5, "- id: b\n\n")]
+    assert split_items("[{id: a}]\n") is None  # flow style: parsed whole
+    assert split_items("- id: a\nkey: value\n") is None
+    assert split_items("\t- id: a\n") is None
+
+
+def test_the_preview_updates_the_search_index_after_a_save(project: Path, tmp_path: Path) -> None:
+    from sitegen.serve import Preview
+
+    preview = Preview(project, project / ".preview")
+    preview.rebuild()
+    edit(project / "data" / "themes.yaml", "title: Family help", "title: Family help and support")
+    preview.fingerprint = None
+    preview.rebuild()
+    assert not preview.problems
+    for _ in range(600):  # the index is brought up to date in the background
+        time.sleep(0.05)
+        if not preview.building.locked() and preview.cache.state.inputs_key:
+            break
+    assert_same_site(snapshot(project / ".preview"), cold_build(project, tmp_path / "cold"))
