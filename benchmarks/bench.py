@@ -19,6 +19,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -196,6 +197,34 @@ def stage_table(results: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def preview_times(project: Path, saves: int) -> list[float]:
+    """Seconds from saving a one-line change to one item until the preview has written the pages.
+
+    Runs the preview's own rebuild (what livereload calls on a save) in this process, as `serve` does,
+    on a copy of the project, editing one theme's description each time.
+    """
+    from sitegen.serve import Preview
+
+    work = Path(tempfile.mkdtemp(prefix="sitegen-preview-")) / "project"
+    shutil.copytree(project, work, ignore=shutil.ignore_patterns("site", ".cache", ".preview", "node_modules",
+                                                                 ".venv", ".git", "tests"))
+    preview = Preview(work, work / ".preview")
+    preview.rebuild()
+    themes = work / "data" / "themes.yaml"
+    original = themes.read_text(encoding="utf-8")
+    times = []
+    for save in range(saves):
+        themes.write_text(original.replace("description: ", f"description: Edit {save}. ", 1), encoding="utf-8")
+        started = time.perf_counter()
+        preview.rebuild()
+        times.append(time.perf_counter() - started)
+        assert not preview.problems, preview.problems
+        time.sleep(0.5)  # an editor's next save comes later; let the background search index catch up
+    with preview.building:  # wait for the last background index update
+        shutil.rmtree(work.parent)
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -208,7 +237,15 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--repeat", type=int, default=3)
     run.add_argument("--workdir", type=Path, default=Path("/tmp/sitegen-bench"))
     run.add_argument("--results", type=Path, default=None, help="also write the tables as JSON here")
+    preview = commands.add_parser("preview", help="time the live preview from a save to the pages written")
+    preview.add_argument("--project", type=Path, default=Path(__file__).resolve().parent.parent)
+    preview.add_argument("--saves", type=int, default=7)
     args = parser.parse_args(argv)
+    if args.command == "preview":
+        times = sorted(preview_times(args.project, args.saves))
+        print(f"Preview save-to-written over {len(times)} saves: median {statistics.median(times) * 1000:.0f} ms,"
+              f" fastest {times[0] * 1000:.0f} ms, slowest {times[-1] * 1000:.0f} ms.")
+        return 0
     if args.command == "generate":
         generate(args.dir, args.items, args.seed)
         print(f"Wrote a project of {args.items} recommendations into {args.dir}.")

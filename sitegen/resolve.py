@@ -8,6 +8,7 @@ shows the closest passage that is.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ class Site:
         return self.items[kind][item_id]
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Fold whitespace and the forms of quote marks and apostrophes, as the quote check allows."""
     text = text.translate(QUOTE_FORMS)
@@ -97,6 +99,8 @@ QUOTE_FORMS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u203
 def archived_text(source: m.Source, sources_dir: Path) -> str:
     """The part of a source's archived file that quotes may come from (not reader comments)."""
     lines = (sources_dir / source.archive).read_text(encoding="utf-8").splitlines()
+    if source.lines is None and source.comments_from is None:
+        return "\n".join(lines)
     first = source.lines.first if source.lines else 1
     last = source.lines.last if source.lines else len(lines)
     if source.comments_from:
