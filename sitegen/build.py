@@ -9,6 +9,7 @@ output, and Pagefind runs only when some HTML changed. The output is the same by
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +59,8 @@ def load_data(project: Path, problems: Collector, cache: BuildCache | None = Non
     data_dir = project / "data"
     known = set(m.DATA_FILES)
     for path in sorted(data_dir.glob("*.y*ml")):
+        if path.name.startswith("."):
+            continue  # an editor's lock or backup file
         if path.stem not in known or path.suffix != ".yaml":
             problems.add(f"data/{path.name}", 1, 1,
                          f"unknown data file; data files are named {', '.join(sorted(k + '.yaml' for k in known))}")
@@ -120,11 +123,26 @@ def load_items(text: str, shown: str, kind: str, model: type[m.Strict], cache: B
     return located
 
 
+RESERVED_PAGE_NAMES = {*m.DATA_FILES, "static", "search", "print", "a-z", "data", "schemas", "pagefind", "404"}
+"""Addresses the generator's own pages and files take: a content page of that name would clash."""
+
+
+def is_page_name(stem: str) -> bool:
+    """A content page's file name makes its address, so it must be an id and not a section's name."""
+    return re.fullmatch(m.ID_PATTERN, stem) is not None and stem not in RESERVED_PAGE_NAMES
+
+
 def load_pages(project: Path, problems: Collector) -> list[PageSource]:
     """Read every content/*.md page and validate its front matter."""
     pages: list[PageSource] = []
     for path in sorted((project / "content").glob("*.md")):
+        if path.name.startswith("."):
+            continue  # an editor's lock or backup file, not a page
         shown = f"content/{path.name}"
+        if not is_page_name(path.stem):
+            problems.add(shown, 1, 1, f'"{path.stem}" cannot name a page: it would take the address of a section'
+                                      " of the site or is not a valid id; rename the file, e.g. content/my-page.md")
+            continue
         text = read_text(path, shown, problems)
         raw = split_page(text, shown, path.stem, problems) if text is not None else None
         if raw is None:

@@ -6,6 +6,7 @@ facts do. Entry ids are tag: URIs, which stay the same wherever the site is publ
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from . import models as m
@@ -26,7 +27,9 @@ def feed_entries(site: Site, views: Views, changes: list[m.Change]) -> list[dict
         updated = views.latest_date(event) or views.latest or event.date  # when the site could know of it
         entries.append({"id": f"timeline/{event.id}", "title": event.title, "path": f"timeline/{event.id}/",
                         "updated": updated, "event": event})
-    for number, change in enumerate(sorted(changes, key=lambda c: (c.date, c.summary))):
-        entries.append({"id": f"changes/{change.date.isoformat()}-{number}", "title": change.summary,
+    for change in sorted(changes, key=lambda c: (c.date, c.summary)):
+        # stable however notes are added or reordered: the date and the note's own words
+        digest = hashlib.sha256(change.summary.encode()).hexdigest()[:12]
+        entries.append({"id": f"changes/{change.date.isoformat()}-{digest}", "title": change.summary,
                         "path": "changes/", "updated": change.date, "change": change})
     return sorted(entries, key=lambda e: (e["updated"], e["id"]), reverse=True)

@@ -61,12 +61,13 @@ class _LinkRules(Treeprocessor):
                 url = element.get(attribute)
                 if url is None:
                     continue
-                cleaned = "".join(url.split()).lower()
-                if cleaned.startswith("/"):
-                    element.set(attribute, self.base_url + url.lstrip("/"))
-                elif ":" in cleaned.split("/")[0] and not cleaned.startswith(SAFE_SCHEMES):
+                cleaned = "".join(html.unescape(url).split()).lower()  # as the browser will read it
+                if cleaned.startswith("//") or "\\" in cleaned or (
+                        ":" in cleaned.split("/")[0] and not cleaned.startswith(SAFE_SCHEMES)):
                     self.issues.append(url)
                     element.set(attribute, "#")
+                elif cleaned.startswith("/"):
+                    element.set(attribute, self.base_url + url.lstrip("/"))
 
 
 def render_markdown(text: str, base_url: str) -> tuple[Markup, list[MarkupIssue]]:
@@ -81,7 +82,8 @@ def render_markdown(text: str, base_url: str) -> tuple[Markup, list[MarkupIssue]
     for url in bad_urls:
         index = max(text.find(url), 0)
         issues.append(MarkupIssue(*_position(text, index),
-                                  f"link {url!r} uses a scheme the site does not allow; use https:// or a path"))
+                                  f"link {url!r} uses a scheme or form the site does not allow; use https://…"
+                                  " for other sites or /path/ for this one"))
     return Markup(body), issues
 
 

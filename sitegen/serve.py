@@ -40,21 +40,24 @@ class Preview:
         self.project = project
         self.out = out
         self.problems: list[Problem] = []
-        self.fingerprint: tuple[int, float] | None = None
+        self.fingerprint: int | None = None
         self.last_seconds = 0.0
         self.cache = BuildCache(project / ".cache" / "preview")
         self.building = threading.Lock()
         """One build at a time: a save waits for the search index of the one before."""
 
-    def inputs_fingerprint(self) -> tuple[int, float]:
-        """Count and newest mtime of the watched files: equal fingerprints need no rebuild."""
-        count, newest = 0, 0.0
+    def inputs_fingerprint(self) -> int:
+        """A hash of every watched file's path, size and mtime: equal fingerprints need no rebuild."""
+        seen: list[tuple[str, int, int]] = []
         for folder in WATCHED:
             for path in (self.project / folder).rglob("*"):
+                try:
+                    stat = path.stat()
+                except OSError:  # an editor's temporary file, gone again mid-scan
+                    continue
                 if path.is_file():
-                    count += 1
-                    newest = max(newest, path.stat().st_mtime)
-        return count, newest
+                    seen.append((str(path), stat.st_size, stat.st_mtime_ns))
+        return hash(tuple(sorted(seen)))
 
     def rebuild(self) -> None:
         """Rebuild once per burst of saves; keep serving the last good site when a build fails."""

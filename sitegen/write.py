@@ -56,8 +56,9 @@ class SiteWriter:
     """
 
     def __init__(self, out: Path):
-        self.out = out.absolute()
+        self.out = out.resolve()  # a symlinked output folder: swap the folder it points to
         self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = lock_folder(self.out.parent)  # one build at a time may write beside `out`
         clean_leftovers(self.out)
         self.tmp = self.out.parent / f"{temp_prefix(self.out)}{os.getpid()}"
         self.tmp.mkdir()
@@ -91,9 +92,24 @@ class SiteWriter:
         self.committed = True
 
     def discard(self) -> None:
-        """Remove the new folder unless it was swapped in (after a failed build)."""
+        """Remove the new folder unless it was swapped in (after a failed build); let other builds go on."""
         if not self.committed:
             shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.lock is not None:
+            os.close(self.lock)  # closing the descriptor releases the lock
+            self.lock = None
+
+
+def lock_folder(folder: Path) -> int | None:
+    """Hold an exclusive lock on folder until the descriptor is closed, so that a second build into the
+    same place waits instead of deleting this one's temporary folder as a leftover."""
+    try:
+        import fcntl
+    except ImportError:  # not on this system: builds are not serialised
+        return None
+    descriptor = os.open(folder, os.O_RDONLY)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    return descriptor
 
 
 def swap_in(new: Path, out: Path) -> None:

@@ -169,8 +169,8 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "content/about.md",
         "From *data* files.",
         "From [data](javascript:alert(1)) files.",
-        "content/about.md:8:13: link 'javascript:alert(1)' uses a scheme the site does not allow; use ht"
-        "tps:// or a path",
+        "content/about.md:8:13: link 'javascript:alert(1)' uses a scheme or form the site does not allow;"
+        " use https://… for other sites or /path/ for this one",
     ),
     (
         "bad-url",
@@ -291,10 +291,27 @@ def test_every_command_has_help(command: str) -> None:
 
 
 def test_two_pages_at_one_path_are_refused(project: Path, run_cli: Callable[..., Run]) -> None:
-    """A page named like a section would overwrite it: refused, as Pelican's writer refuses to overwrite."""
+    """A page named like a section would overwrite it: refused at the page's own file."""
+    (project / "content" / "pilots.md").write_text("---\ntitle: Pilots\ndescription: A clash.\n---\nText.\n",
+                                                   encoding="utf-8")
+    (project / "content" / ".#about.md").write_text("an editor's lock file", encoding="utf-8")
+    result = run_cli("--project", str(project), "build", "--out", str(project / "site"))
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        'content/pilots.md:1:1: "pilots" cannot name a page: it would take the address of a section of the site'
+        " or is not a valid id; rename the file, e.g. content/my-page.md")
+    assert len(result.err.splitlines()) == 2  # the lock file is not read as a page
+    assert not (project / "site").exists()
+
+
+def test_plan_collisions_are_still_refused(project: Path, run_cli: Callable[..., Run],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer's own guard, behind the page-name rule: two jobs for one path fail the build."""
+    import sitegen.build
+
+    monkeypatch.setattr(sitegen.build, "RESERVED_PAGE_NAMES", set())
     (project / "content" / "pilots.md").write_text("---\ntitle: Pilots\ndescription: A clash.\n---\nText.\n",
                                                    encoding="utf-8")
     result = run_cli("--project", str(project), "build", "--out", str(project / "site"))
     assert result.code == 1
     assert "two pages would be written to pilots/index.html" in result.err.splitlines()[0]
-    assert not (project / "site").exists()

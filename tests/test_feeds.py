@@ -70,3 +70,19 @@ def test_sitemap_paths_put_home_first_and_skip_the_404() -> None:
     from sitegen.feeds import sitemap_paths
 
     assert sitemap_paths(["404.html", "b/index.html", "index.html", "a/index.html", "feed.xml"]) == ["", "a/", "b/"]
+
+
+def test_change_note_ids_do_not_move_when_a_note_is_added() -> None:
+    import datetime as dt
+
+    from sitegen.feeds import feed_entries
+    from sitegen.models import Change
+    from sitegen.views import Views
+
+    site = site_model()
+    views = Views(site)
+    note = Change(date=dt.date(2026, 1, 2), summary="Second note.")
+    earlier = Change(date=dt.date(2025, 1, 1), summary="A back-dated note.")
+    before = {e["title"]: e["id"] for e in feed_entries(site, views, [note]) if "change" in e}
+    after = {e["title"]: e["id"] for e in feed_entries(site, views, [earlier, note]) if "change" in e}
+    assert after["Second note."] == before["Second note."]

@@ -48,3 +48,30 @@ def test_two_rename_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     write.write_site({"a.html": b"new"}, out)
     assert (out / "a.html").read_bytes() == b"new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_symlinked_output_folder_is_updated_through_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    write.write_site({"a.html": b"old"}, real)
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    write.write_site({"a.html": b"new"}, tmp_path / "link")
+    assert (tmp_path / "link").is_symlink()
+    assert (real / "a.html").read_bytes() == b"new"
+
+
+def test_a_second_build_waits_instead_of_deleting_the_first_ones_work(tmp_path: Path) -> None:
+    """While one build holds its writer open, another into the same place waits for it to finish."""
+    import threading
+
+    out = tmp_path / "site"
+    first = write.SiteWriter(out)
+    first.add("a.html", b"first")
+    finished: list[str] = []
+    second = threading.Thread(target=lambda: (write.write_site({"a.html": b"second"}, out), finished.append("2")))
+    second.start()
+    second.join(timeout=0.5)
+    assert finished == [] and first.tmp.is_dir(), "the second build must wait, leaving the first's folder alone"
+    first.commit()
+    first.discard()
+    second.join(timeout=10)
+    assert finished == ["2"] and (out / "a.html").read_bytes() == b"second"
