@@ -68,7 +68,7 @@ class Preview:
         started = time.perf_counter()
         try:
             with self.building:
-                build_site(self.project, self.out, Settings(), self.cache, None, 1, True)
+                build_site(self.project, self.out, Settings(), cache=self.cache, defer_index=True)
             self.problems = []
             self.last_seconds = time.perf_counter() - started
             print(f"Rebuilt in {self.last_seconds * 1000:.0f} ms.", file=sys.stderr)
