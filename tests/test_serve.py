@@ -46,7 +46,7 @@ def test_broken_edit_shows_errors_and_fix_recovers(project: Path) -> None:
 def test_a_burst_of_saves_rebuilds_once(project: Path, monkeypatch: Any) -> None:
     preview = Preview(project, project / ".preview")
     builds: list[int] = []
-    monkeypatch.setattr("sitegen.serve.build_site", lambda *args: builds.append(1) or 0)
+    monkeypatch.setattr("sitegen.serve.build_site", lambda *args, **kwargs: builds.append(1) or 0)
     (project / "data" / "themes.yaml").touch()
     for _folder in ("content", "data", "templates"):  # livereload calls once per watched folder that changed
         preview.rebuild()
