@@ -104,7 +104,7 @@ def hugo_project(project: Path, dest: Path, pages: int) -> None:
         for item in yaml.load((project / "data" / f"{kind}.yaml").read_text(), Loader=yaml.CSafeLoader) or []:
             body = item.get("proposal") or item.get("purpose") or item.get("text") or item.get("definition", "")
             if kind == "recommendations":
-                body += "\n\n## What the government said\n\n" + item["response"]["detail"]
+                body += "\n\n## What the government said\n\n" + item["response"]["detail"] + "\n\n" + item["body"]
             texts.append((str(item.get("title") or item.get("name") or item.get("term")), body))
     for number in range(pages):
         title, body = texts[number % len(texts)]

@@ -1,9 +1,10 @@
 """A synthetic project of N recommendations, shaped like the real site, for the benchmarks.
 
-Each recommendation carries its ~300-word body in its text fields: about 200 words of `proposal` and
-100 of `response.detail` (recommendations have no Markdown body). The other kinds follow in fixed
-proportions, every citation quotes a whole sentence of a synthetic source text in sources/, and the
-templates and schemas are symlinks to the repository's own. The same seed gives the same project.
+Each recommendation has a short proposal and response (about 20 and 30 words, as the real data has)
+and a ~300-word Markdown `body` with a heading, a list, a link and emphasis, shown on its own page.
+The other kinds follow in fixed proportions, every citation quotes a whole sentence of a synthetic
+source text in sources/, and the templates and schemas are symlinks to the repository's own. The
+same seed gives the same project.
 """
 
 from __future__ import annotations
@@ -114,22 +115,37 @@ class Writer:
         return lines
 
 
+def markdown_body(w: Writer, index: int) -> str:
+    """About 300 words of Markdown: paragraphs, a heading, a list, a link to another proposal, emphasis."""
+    other = (index * 7919) % w.sizes.of("recommendations") + 1
+    first = w.text(90).split(". ")
+    first[1] = f"*{first[1]}*"
+    return "\n".join([
+        ". ".join(first), "", f"## {w.title(4)}", "",
+        *(f"- {w.sentence()}" for _ in range(4)), "",
+        f"{w.text(60)} See [a related proposal](/recommendations/recommendations-{other}/) for more.", "",
+        f"{w.text(40)} **{w.title(3)}** {w.text(40)}",
+    ])
+
+
 def kind_items(w: Writer, kind: str, index: int) -> list[str]:
     """The YAML lines of one item."""
     n = index + 1
     rng = w.rng
     if kind == "recommendations":
-        lines = [f"- id: recommendations-{n}", f"  title: {q(w.title())}", f"  proposal: {q(w.text(200))}",
+        lines = [f"- id: recommendations-{n}", f"  title: {q(w.title())}", f"  proposal: {q(w.text(20))}",
                  f"  themes: [{', '.join(sorted(set(w.ids('themes', rng.randint(1, 2)))))}]"]
         missions = sorted(set(rng.sample(MISSIONS, rng.randint(0, 2))))
         if missions:
             lines.append(f"  missions: [{', '.join(missions)}]")
         lines += w.citations(2, 2)
-        lines += ["  response:", f"    status: {rng.choice(STATUSES)}", f"    detail: {q(w.text(100))}"]
+        lines += ["  response:", f"    status: {rng.choice(STATUSES)}", f"    detail: {q(w.text(30))}"]
         lines += w.citations(4)
         if rng.random() < 0.3:
             lines += ["  later:", f"    - date: {w.date()}", f"      text: {q(w.text(25))}"]
             lines += w.citations(6)
+        lines.append("  body: |")
+        lines += [f"    {line}" if line else "" for line in markdown_body(w, index).split("\n")]
         return lines
     if kind == "themes":
         return [f"- id: themes-{n}", f"  title: {q(w.title(3))}", f"  description: {q(w.sentence())}"]

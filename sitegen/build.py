@@ -21,8 +21,8 @@ from .cache import BuildCache, CacheState, Fingerprints, OutputFile, PageRecord,
 from .content_checks import check_content
 from .errors import Collector, Problem
 from .load import ItemMarks, parse_yaml, read_text, split_items, split_page
-from .render import Renderer, Settings, render_jobs, render_site, static_files, unique_jobs
-from .resolve import Located, PageSource, Site, resolve_site
+from .render import Renderer, Settings, convert_bodies, render_jobs, render_site, static_files, unique_jobs
+from .resolve import Located, MarkdownText, PageSource, Site, resolve_site
 from .validate import validate_list, validate_one
 from .write import SiteWriter, write_site
 
@@ -170,6 +170,8 @@ def check_site(project: Path, cache: BuildCache | None = None, timings: Timings 
     with timings.stage("content checks"):
         site.warnings = check_content(site, located, problems)
     problems.raise_if_any()
+    site.bodies = [MarkdownText(entry.item.body, entry.doc.path, *entry.doc.where((*entry.loc, "body")))
+                   for entry in located.get("recommendations", []) if entry.item.body]
     return site
 
 
@@ -191,9 +193,10 @@ def write(files: dict[str, bytes], out: Path) -> int:
 
 
 def build_site(project: Path, out: Path, settings: Settings, cache: BuildCache | None = None,
-               timings: Timings | None = None, workers: int = 1, defer_index: bool = False) -> int:
+               timings: Timings | None = None, workers: int = 1, defer_index: bool = False,
+               in_place: bool = False) -> int:
     """Build the site into out, atomically; return the number of files written."""
-    return build(project, out, settings, cache, timings, workers, defer_index).count
+    return build(project, out, settings, cache, timings, workers, defer_index, in_place).count
 
 
 @dataclass
@@ -208,11 +211,13 @@ class BuildResult:
 
 
 def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None = None,
-          timings: Timings | None = None, workers: int = 1, defer_index: bool = False) -> BuildResult:
+          timings: Timings | None = None, workers: int = 1, defer_index: bool = False,
+          in_place: bool = False) -> BuildResult:
     """Build into out, reusing what the cache proves unchanged; raise BuildFailed before out changes.
 
     With defer_index (the preview), changed pages are swapped in with the last search index, and
     the result says so: the next build (which the preview starts at once) brings the index up to date.
+    With in_place (the preview too), changed files replace the old ones inside out, one by one.
     """
     timings = timings or Timings()
     cache = cache or BuildCache(None)
@@ -230,8 +235,13 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     cache.used_items = set()
     site = check_site(project, cache, timings)
     with timings.stage("plan"):
+        cache.load_markdown()
         renderer = Renderer(project / "templates", site, settings, cache.jinja_folder(), cache.markdown)
         problems = Collector()
+    with timings.stage("markdown"):
+        convert_bodies(site, renderer, problems, workers)
+    problems.raise_if_any()
+    with timings.stage("plan"):
         jobs = unique_jobs(plan_jobs(site, renderer, problems), problems)
         fingerprints = Fingerprints(site, renderer.views, cache.item_hashes)
         render_key = digest(version.encode(), repr(settings).encode(), str(out).encode(),
@@ -241,9 +251,9 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         contexts = [fingerprints.of_value((template, context)) for _dest, template, context in jobs]
         todo = [index for index, (dest, _, _) in enumerate(jobs)
                 if not (trusted and is_reusable(previous, dest, contexts[index], fingerprints))]
-    timings.add("markdown", renderer.markdown_seconds)
+    cache.markdown = {key: renderer.markdown_memo[key] for key in sorted(renderer.markdown_used)}
     state = CacheState(render_key=render_key, inputs_key=inputs_key, out=str(out), warnings=site.warnings)
-    writer = SiteWriter(out)
+    writer = SiteWriter(out, in_place)
     index_pending = False
     try:
         written: dict[str, str] = {}
@@ -254,16 +264,16 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                     writer.link(dest, out / dest)
                     written[dest] = previous.files[dest].hash
                     state.pages[dest] = previous.pages[dest]
-        started = time.perf_counter()
-        for index, html, facts in render_jobs(renderer, [jobs[i] for i in todo], problems, workers):
-            dest = jobs[todo[index]][0]
-            timings.add("jinja", time.perf_counter() - started)
-            if html is not None and not problems.problems:
-                with timings.stage("write"):
-                    written[dest] = put_file(writer, out, previous, dest, html)
-                state.pages[dest] = PageRecord(contexts[todo[index]],
-                                               tuple(sorted((f, fingerprints.of_fact(f)) for f in facts)))
-            started = time.perf_counter()
+        with timings.stage("jinja"):  # and writing, in the same processes
+            def keep(dest: str, html: bytes) -> str:
+                return put_file(writer, out, previous, dest, html)
+
+            for index, hashed, facts in render_jobs(renderer, [jobs[i] for i in todo], problems, workers, keep):
+                dest = jobs[todo[index]][0]
+                if hashed is not None and not problems.problems:
+                    written[dest] = hashed
+                    state.pages[dest] = PageRecord(contexts[todo[index]],
+                                                   tuple(sorted((f, fingerprints.of_fact(f)) for f in facts)))
         problems.raise_if_any()
         with timings.stage("write"):
             for rel, data in static_files(project / "templates").items():
@@ -284,6 +294,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
 
                 finish = index_site
         with timings.stage("search index" if finish else "write"):
+            writer.kept.update(written)  # pages written by render workers too
             writer.commit(finish)
     finally:
         writer.discard()

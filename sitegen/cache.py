@@ -338,11 +338,16 @@ class BuildCache:
     command-line builds.
     """
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, persist: bool = True):
         self.folder = folder
+        self.persist = persist
+        """Save the memos to folder after each build (the preview keeps them in memory and only
+        uses folder for compiled templates)."""
         self.items: dict[str, Any] = {}
         """YAML text hash → (validated item, marks relative to the item's first line)."""
-        self.markdown: dict[tuple[str, str], Any] = {}
+        self.markdown: dict[tuple[str, str, int], Any] = {}
+        """(text hash, base URL, heading shift) → converted Markdown and its problems."""
+        self.markdown_saved: set[tuple[str, str, int]] = set()
         self.state = CacheState()
         self.loaded = False
         self.items_loaded = False
@@ -364,7 +369,7 @@ class BuildCache:
             return
         self.loaded = True
         self.version = version
-        state = read_cache_file(self.path("state.pickle"), version)
+        state = read_cache_file(self.path("state.pickle"), version) if self.persist else None
         if isinstance(state, CacheState):
             self.state = state
 
@@ -373,12 +378,27 @@ class BuildCache:
         if self.items_loaded:
             return
         self.items_loaded = True
-        items = read_cache_file(self.path("items.pickle"), self.version)
+        items = read_cache_file(self.path("items.pickle"), self.version) if self.persist else None
         if isinstance(items, dict):
             self.items = items
 
+    def load_markdown(self) -> None:
+        """Read the saved Markdown conversions once."""
+        if self.markdown_saved or self.markdown:
+            return
+        found = read_cache_file(self.path("markdown.pickle"), self.version) if self.persist else None
+        if isinstance(found, dict):
+            self.markdown = found
+            self.markdown_saved = set(found)
+
     def save(self, version: str) -> None:
-        """Write the cache atomically, keeping only the items the last build used."""
+        """Write the cache atomically, keeping only the items and Markdown the last build used."""
+        if not self.persist:
+            self.items = {key: value for key, value in self.items.items() if key in self.used_items}
+            return
+        if set(self.markdown) != self.markdown_saved:
+            write_cache_file(self.path("markdown.pickle"), version, self.markdown)
+            self.markdown_saved = set(self.markdown)
         if self.items_changed or len(self.items) != len(self.used_items):
             self.items = {key: value for key, value in self.items.items() if key in self.used_items}
             write_cache_file(self.path("items.pickle"), version, self.items)

@@ -27,7 +27,7 @@ FIGURE = re.compile(
 )
 ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?\b")
 PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
-    m.Recommendation: ("title", "proposal"),
+    m.Recommendation: ("title", "proposal", "body"),
     m.Response: ("detail",),
     m.Development: ("text",),
     m.Theme: ("description",),
@@ -40,6 +40,8 @@ PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
 }
 """The fields written in the site's own words (quotes and names are the sources' words)."""
 LONG_SENTENCE = 30
+MARKDOWN_NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)")
+"""Code and link targets in Markdown: not the site's own words, so not checked as prose."""
 
 
 def normalise_figure(figure: str) -> str:
@@ -134,7 +136,7 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
     for page in site.pages:
         exempt = set(page.meta.about_the_site)
         check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, problems)
-        prose = re.sub(r"`[^`]*`|\]\([^)]*\)", lambda match: " " * len(match.group()), page.body)
+        prose = MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), page.body)
         for match in unknown_acronyms(prose, words, exempt):
             problems.add(page.path, *_position(page.body, match.start(), page.body_line),
                          acronym_message(match.group()))
@@ -148,8 +150,14 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
         for entry in entries:
             for loc, text in _prose(entry.item, entry.loc):
                 line, column = entry.doc.where(loc)
+                if loc[-1] == "body":  # Markdown: skip code and link targets, point at the very word
+                    text = MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), text)
                 for match in unknown_acronyms(text, words, set()):
-                    problems.add(entry.doc.path, line, column, acronym_message(match.group()))
+                    at = (line, column)
+                    if loc[-1] == "body":
+                        at_line, at_column = _position(text, match.start(), line)
+                        at = (at_line, at_column + column - 1)
+                    problems.add(entry.doc.path, *at, acronym_message(match.group()))
                 for sentence in long_sentences(text):
                     warnings.append(Problem(entry.doc.path, line, column,
                                             f"warning: a sentence of {len(sentence.split())} words; aim for"

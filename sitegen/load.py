@@ -159,7 +159,7 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
             return Marked(shown, None)
         found: list[Problem] = []
         doc = Marked(shown, None)
-        _walk(node, (), doc, found, set(), offset, 0)
+        _walk(node, (), doc, found, set(), offset, 0, text)
         if found:
             problems.extend(found)
             return None
@@ -180,10 +180,19 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
 
 def _walk(
     node: yaml.Node, loc: Loc, doc: Marked, found: list[Problem],
-    seen: set[int], offset: int, depth: int,
+    seen: set[int], offset: int, depth: int, text: str,
 ) -> None:
-    """Record the marks of node and its children; find duplicate keys, aliases and deep nesting."""
+    """Record the marks of node and its children; find duplicate keys, aliases and deep nesting.
+
+    A block scalar (`|` or `>`) is marked at its first line of text, not at the indicator, so a
+    problem inside it (a line of Markdown, say) can be counted from there.
+    """
     line, column = node.start_mark.line + 1 + offset, node.start_mark.column + 1
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        start = text.find("\n", node.start_mark.index) + 1
+        if 0 < start < node.end_mark.index:
+            first = text[start:text.find("\n", start) % (len(text) + 1)]
+            line, column = line + 1, len(first) - len(first.lstrip(" ")) + 1
     if id(node) in seen:  # an alias: the node is shared, so point at the key that uses it
         line, column = doc.keys.get(loc, (line, column))
         found.append(Problem(doc.path, line, column,
@@ -214,10 +223,10 @@ def _walk(
                 continue
             first_seen[key] = key_line
             doc.keys[(*loc, key)] = (key_line, key_column)
-            _walk(value_node, (*loc, key), doc, found, seen, offset, depth + 1)
+            _walk(value_node, (*loc, key), doc, found, seen, offset, depth + 1, text)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*loc, index), doc, found, seen, offset, depth + 1)
+            _walk(item, (*loc, index), doc, found, seen, offset, depth + 1, text)
 
 
 def split_items(text: str) -> list[tuple[int, str]] | None:

@@ -70,14 +70,46 @@ class _LinkRules(Treeprocessor):
                     element.set(attribute, self.base_url + url.lstrip("/"))
 
 
-def render_markdown(text: str, base_url: str) -> tuple[Markup, list[MarkupIssue]]:
-    """Convert Markdown to HTML; return it with every problem found (raw HTML, unsafe links)."""
+class _HeadingShift(Treeprocessor):
+    """Move every heading down some levels, so a body's `## heading` sits under the page's own h2."""
+
+    def __init__(self, md: markdown.Markdown, levels: int):
+        super().__init__(md)
+        self.levels = levels
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if re.fullmatch(r"h[1-6]", element.tag):
+                element.tag = f"h{min(6, int(element.tag[1]) + self.levels)}"
+
+
+_converters: dict[tuple[str, int], tuple[markdown.Markdown, list[str]]] = {}
+"""One converter per base URL and heading shift, reset between texts: setting one up costs more than a conversion."""
+
+
+def _converter(base_url: str, shift: int) -> tuple[markdown.Markdown, list[str]]:
+    found = _converters.get((base_url, shift))
+    if found is None:
+        bad_urls: list[str] = []
+        md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_LinkRules(md, base_url, bad_urls), "link_rules", 1)
+        if shift:
+            md.treeprocessors.register(_HeadingShift(md, shift), "heading_shift", 2)
+        found = _converters[(base_url, shift)] = (md, bad_urls)
+    return found
+
+
+def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, list[MarkupIssue]]:
+    """Convert Markdown to HTML; return it with every problem found (raw HTML, unsafe links).
+
+    shift moves headings down that many levels (an item's body sits under a heading of its page).
+    """
     issues = find_raw_html(text)
-    bad_urls: list[str] = []
-    md = markdown.Markdown(extensions=["tables", "sane_lists", "smarty"], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    md.treeprocessors.register(_LinkRules(md, base_url, bad_urls), "link_rules", 1)
+    md, bad_urls = _converter(base_url, shift)
+    md.reset()
+    bad_urls.clear()
     body = md.convert(text)
     for url in bad_urls:
         index = max(text.find(url), 0)
@@ -101,6 +133,34 @@ def _fold(words: str) -> str:
     return words.replace("&#39;", "'").replace("\u2019", "'").lower()
 
 
+APOSTROPHE = "(?:'|&#39;|\u2019)"
+"""The text is already escaped, so an apostrophe may be &#39; (or a curly one, as sources write it)."""
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of the (folded) words, longest first, with shared prefixes factored out.
+
+    A plain alternation of hundreds of terms is tried term by term at every position of every text;
+    the trie form reads each character once.
+    """
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+        branches = [(APOSTROPHE if char == "'" else re.escape(char)) + pattern(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
+
+
 SKIP_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "dfn", "script", "style", "title"}
 TAG = re.compile(r"(<[^>]*>)")
 
@@ -111,9 +171,8 @@ class TermLinker:
     def __init__(self, terms: Iterable[TermLink]):
         ordered = sorted(terms, key=lambda t: (-len(t.words), t.words))
         self.by_word = {_fold(t.words): t for t in ordered}
-        # the text is already escaped, so an apostrophe may be &#39; (or a curly one, as sources write it)
-        parts = [re.escape(t.words).replace("'", "(?:'|&\\#39;|\u2019)") for t in ordered]
-        self.pattern = re.compile(r"(?<![\w-])(" + "|".join(parts) + r")(?![\w-])", re.I) if parts else None
+        words = trie_pattern(self.by_word)
+        self.pattern = re.compile(r"(?<![\w-])(" + words + r")(?![\w-])", re.I) if self.by_word else None
 
     def link(self, fragment: str) -> Markup:
         """Return fragment (already safe HTML) with each term linked once, never inside links or code."""

@@ -145,6 +145,8 @@ class Recommendation(Strict):
     """The government's response."""
     later: list[Development] = []
     """Later developments, oldest first."""
+    body: str = ""
+    """More about the proposal, in Markdown (## headings, lists, links, *emphasis*), shown on its own page."""
 
 
 class Theme(Strict):

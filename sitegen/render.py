@@ -8,10 +8,10 @@ and under a GitHub Pages sub-path alike.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import multiprocessing
-import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from . import models as m
 from . import views
-from .cache import Fact, TracedViews, digest, tracing, track_items
+from .cache import Fact, TracedViews, digest, record, tracing, track_items
 from .errors import Collector, Problem
 from .markup import MarkupIssue, TermLink, TermLinker, render_markdown
 from .resolve import Ref, Site
@@ -93,7 +93,7 @@ class Renderer:
     """Holds the Jinja environment and the helpers every template shares."""
 
     def __init__(self, templates_dir: Path, site: Site, settings: Settings, bytecode_dir: Path | None = None,
-                 markdown_memo: dict[tuple[str, str], tuple[Markup, list[MarkupIssue]]] | None = None):
+                 markdown_memo: dict[tuple[str, str, int], tuple[Markup, list[MarkupIssue]]] | None = None):
         track_items(site)  # reads are recorded while a page renders, for the build cache
         self.site = site
         self.settings = settings
@@ -106,6 +106,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # templates do not change during a build; the preview makes a new Renderer
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         )
         terms = [
@@ -115,7 +116,9 @@ class Renderer:
         ]
         self.linker = TermLinker(terms)
         self.markdown_memo = {} if markdown_memo is None else markdown_memo
-        self.markdown_seconds = 0.0
+        self.markdown_used: set[tuple[str, str, int]] = set()
+        self.fragments: dict[tuple[str, int], tuple[Markup, frozenset[Fact], Any]] = {}
+        """Keys of the memo this build used: only those are kept in the cache."""
         self.linked: dict[str, Markup] = {}
         """Memo of link_terms: the same text (a proposal on its page, list, theme and status pages) is linked once."""
         self.env.filters.update(
@@ -125,7 +128,8 @@ class Renderer:
             site=site, base=self.base, url=self.url, item_url=self.item_url,
             kind_titles=KIND_TITLES, settings=settings, Ref=Ref,
             latest_source_date=latest_source_date(site),
-            absolute=self.absolute, has_schema=self.has_schema, **views.template_globals(site),
+            absolute=self.absolute, has_schema=self.has_schema, markdown=self.body_html,
+            proposal_row=lambda item: self.fragment("recommendations/_row.html", item), **views.template_globals(site),
         )
         self.views = TracedViews(site)
         self.env.globals["views"] = self.views
@@ -137,15 +141,53 @@ class Renderer:
                 return name
         return names[-1]
 
-    def markdown(self, text: str) -> tuple[Markup, list[MarkupIssue]]:
-        """render_markdown, remembered by the text's hash: unchanged pages are not converted again."""
-        key = (digest(text.encode()), self.base)
+    def markdown(self, text: str, shift: int = 0) -> tuple[Markup, list[MarkupIssue]]:
+        """render_markdown, remembered by the text's hash: unchanged texts are not converted again."""
+        key = (digest(text.encode()), self.base, shift)
+        self.markdown_used.add(key)
         found = self.markdown_memo.get(key)
         if found is None:
-            started = time.perf_counter()
-            found = self.markdown_memo[key] = render_markdown(text, self.base)
-            self.markdown_seconds += time.perf_counter() - started
+            found = self.markdown_memo[key] = render_markdown(text, self.base, shift)
         return found
+
+    def convert(self, texts: list[str], workers: int = 1) -> None:
+        """Convert the texts not yet in the memo and link their glossary terms, over `workers`
+        forked processes when there are many (Markdown is the costliest step of a cold build)."""
+        global _converting
+        todo = sorted({text for text in texts
+                       if (digest(text.encode()), self.base, BODY_SHIFT) not in self.markdown_memo})
+        if workers <= 1 or len(todo) < PARALLEL_FROM:
+            for text in todo:
+                self.body_html(text)
+            return
+        _converting = self
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                converted = pool.map(_convert_forked, todo, chunksize=max(1, len(todo) // (workers * 4)))
+        finally:
+            _converting = None
+        for text, (found, linked) in zip(todo, converted, strict=True):
+            self.markdown_memo[(digest(text.encode()), self.base, BODY_SHIFT)] = found
+            self.linked[str(found[0])] = linked
+
+    def fragment(self, template: str, item: Any) -> Markup:
+        """A piece of page rendered once per item and reused, such as a proposal's row in every table.
+
+        The facts it read are recorded again each time it is used, so the cache sees them on every page.
+        """
+        key = (template, id(item))
+        found = self.fragments.get(key)
+        if found is None:
+            with tracing() as facts:
+                html = Markup(self.env.get_template(template).render(item=item))
+            found = self.fragments[key] = (html, frozenset(facts), item)  # the item kept, so its id() stays its own
+        for fact in found[1]:
+            record(fact)
+        return found[0]
+
+    def body_html(self, text: str) -> Markup:
+        """An item's Markdown body as HTML, with its glossary terms linked."""
+        return self.link_terms(self.markdown(text, BODY_SHIFT)[0])
 
     def url(self, path: str = "") -> str:
         """A URL under the base path for a site-relative path such as 'pilots/'."""
@@ -157,6 +199,7 @@ class Renderer:
             return page_url
         return self.settings.site_url.rstrip("/") + "/" + page_url.removeprefix(self.base).lstrip("/")
 
+    @functools.cache  # noqa: B019  (one Renderer per build: the memo goes with it)
     def has_schema(self, kind: str) -> bool:
         """Whether schemas/<kind>.schema.json exists (the plan copies it into the site)."""
         return (self.templates_dir.parent / "schemas" / f"{kind}.schema.json").is_file()
@@ -210,6 +253,7 @@ def render_site(site: Site, templates_dir: Path, settings: Settings, problems: C
     from .plan import plan_pages
 
     renderer = Renderer(templates_dir, site, settings)
+    convert_bodies(site, renderer, problems)
     jobs = unique_jobs(plan_pages(site, renderer, problems), problems)
     files: dict[str, bytes] = {}
     for index, html, _facts in render_jobs(renderer, jobs, problems):
@@ -217,6 +261,14 @@ def render_site(site: Site, templates_dir: Path, settings: Settings, problems: C
             files[jobs[index][0]] = html
     files.update(static_files(templates_dir))
     return files
+
+
+def convert_bodies(site: Site, renderer: Renderer, problems: Collector, workers: int = 1) -> None:
+    """Convert every item's Markdown body once (over the cores when many); report problems at their lines."""
+    renderer.convert([body.text for body in site.bodies], workers)
+    for body in site.bodies:
+        for issue in renderer.markdown(body.text, BODY_SHIFT)[1]:
+            problems.add(body.path, body.line + issue.line - 1, body.column + issue.column - 1, issue.message)
 
 
 def unique_jobs(jobs: list[PageJob], problems: Collector) -> list[PageJob]:
@@ -241,27 +293,39 @@ def static_files(templates_dir: Path) -> dict[str, bytes]:
             for path in (sorted(static.rglob("*")) if static.is_dir() else []) if path.is_file()}
 
 
-RenderedJob = tuple[int, bytes | None, frozenset[Fact]]
-"""(index of the job, its bytes or None after a template error, the facts the page read)."""
+Keep = Callable[[str, bytes], Any]
+"""What to do with a rendered page (dest, bytes), in the process that rendered it: write it, or hand it back."""
+
+RenderedJob = tuple[int, Any, frozenset[Fact]]
+"""(index of the job, what `keep` returned or None after a template error, the facts the page read)."""
+
+BODY_SHIFT = 1
+"""An item's body sits under its page's h2 "More about this proposal": its ## headings become h3."""
 
 PARALLEL_FROM = 32
 """Fewer pages than this render in this process: forking costs more than it saves."""
 
-_forked: tuple[Renderer, list[PageJob]] | None = None
+_forked: tuple[Renderer, list[PageJob], Keep] | None = None
 """What forked workers render from: set before the pool forks, so nothing is pickled to them."""
 
 
+def hand_back(dest: str, html: bytes) -> bytes:
+    return html
+
+
 def render_jobs(renderer: Renderer, jobs: list[PageJob], problems: Collector,
-                workers: int = 1) -> Iterator[RenderedJob]:
+                workers: int = 1, keep: Keep = hand_back) -> Iterator[RenderedJob]:
     """Render the jobs in order, recording what each page reads; over `workers` processes when many.
 
-    Each page depends only on its own job, so the bytes are the same however the work is split.
+    Each page is passed to `keep` where it was rendered, so a worker writes its own pages and only
+    their hashes travel back. Each page depends only on its own job, so the bytes are the same
+    however the work is split.
     """
     global _forked
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
-        for index, html, facts, found in _render_batch(renderer, jobs, range(len(jobs))):
+        for index, kept, facts, found in _render_batch(renderer, jobs, keep, range(len(jobs))):
             problems.extend(found)
-            yield index, html, facts
+            yield index, kept, facts
         return
     for template in sorted({template for _, template, _ in jobs}):
         try:
@@ -270,29 +334,40 @@ def render_jobs(renderer: Renderer, jobs: list[PageJob], problems: Collector,
             pass  # reported with its line when the page renders
     size = max(1, min(64, len(jobs) // (workers * 8)))
     batches = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-    _forked = (renderer, jobs)
+    _forked = (renderer, jobs, keep)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for batch in pool.imap(_render_forked, batches):
-                for index, html, facts, found in batch:
+                for index, kept, facts, found in batch:
                     problems.extend(found)
-                    yield index, html, facts
+                    yield index, kept, facts
     finally:
         _forked = None
 
 
-def _render_forked(indexes: range) -> list[tuple[int, bytes | None, frozenset[Fact], list[Problem]]]:
+_converting: Renderer | None = None
+"""The renderer forked Markdown workers convert with: set before the pool forks, so nothing is pickled."""
+
+
+def _convert_forked(text: str) -> tuple[tuple[Markup, list[MarkupIssue]], Markup]:
+    assert _converting is not None
+    found = render_markdown(text, _converting.base, BODY_SHIFT)
+    return found, _converting.link_terms(found[0])
+
+
+def _render_forked(indexes: range) -> list[tuple[int, Any, frozenset[Fact], list[Problem]]]:
     assert _forked is not None
     return _render_batch(*_forked, indexes)
 
 
-def _render_batch(renderer: Renderer, jobs: list[PageJob],
-                  indexes: range) -> list[tuple[int, bytes | None, frozenset[Fact], list[Problem]]]:
+def _render_batch(renderer: Renderer, jobs: list[PageJob], keep: Keep,
+                  indexes: range) -> list[tuple[int, Any, frozenset[Fact], list[Problem]]]:
     done = []
     for index in indexes:
         dest, template, context = jobs[index]
         found = Collector()
         with tracing() as facts:
             html = renderer.render(template, dest, found, **context)
-        done.append((index, html, frozenset(facts), found.problems))
+        kept = keep(dest, html) if html is not None and not found.problems else None
+        done.append((index, kept, frozenset(facts), found.problems))
     return done

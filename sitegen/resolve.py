@@ -69,6 +69,16 @@ class PageSource:
     body_line: int
 
 
+@dataclass(frozen=True)
+class MarkdownText:
+    """A Markdown text held in a data file, and the line and column where its first line starts."""
+
+    text: str
+    path: str
+    line: int
+    column: int
+
+
 @dataclass
 class Site:
     """Everything the templates need: items by kind and id, backlinks, pages, dates."""
@@ -80,6 +90,8 @@ class Site:
     changes: list[m.Change] = field(default_factory=list)
     """Every change note, whether or not it names items."""
     changes_for: dict[Ref, list[m.Change]] = field(default_factory=dict)
+    bodies: list[MarkdownText] = field(default_factory=list)
+    """The Markdown bodies of items, with where each starts, to convert and check before rendering."""
 
     def get(self, kind: str, item_id: str) -> Any:
         return self.items[kind][item_id]

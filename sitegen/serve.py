@@ -42,7 +42,7 @@ class Preview:
         self.problems: list[Problem] = []
         self.fingerprint: int | None = None
         self.last_seconds = 0.0
-        self.cache = BuildCache(project / ".cache" / "preview")
+        self.cache = BuildCache(project / ".cache" / "preview", persist=False)
         self.building = threading.Lock()
         """One build at a time: a save waits for the search index of the one before."""
 
@@ -68,7 +68,7 @@ class Preview:
         started = time.perf_counter()
         try:
             with self.building:
-                build_site(self.project, self.out, Settings(), cache=self.cache, defer_index=True)
+                build_site(self.project, self.out, Settings(), cache=self.cache, defer_index=True, in_place=True)
             self.problems = []
             self.last_seconds = time.perf_counter() - started
             print(f"Rebuilt in {self.last_seconds * 1000:.0f} ms.", file=sys.stderr)
@@ -89,7 +89,7 @@ class Preview:
         """Bring the search index up to date after a rebuild that deferred it (see the module docstring)."""
         try:
             with self.building:
-                build(self.project, self.out, Settings(), self.cache)
+                build(self.project, self.out, Settings(), self.cache, in_place=True)
         except Exception as exc:  # the next save rebuilds anyway; say why search may be stale
             print(f"The search index was not updated: {exc}", file=sys.stderr)
 

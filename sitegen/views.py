@@ -207,7 +207,7 @@ def _unique(quotes: list[Quote]) -> list[Quote]:
 def template_globals(site: Site) -> dict[str, Any]:
     """The names every template may use besides the Renderer's own."""
     return {
-        "views": Views(site), "status_words": STATUS_WORDS, "status_help": STATUS_HELP,
+        "status_words": STATUS_WORDS, "status_help": STATUS_HELP,
         "kind_singular": KIND_SINGULAR, "funding_kind_words": FUNDING_KIND_WORDS,
         "review_words": REVIEW_WORDS, "site_name": SITE_NAME, "title_of": title_of,
         "describe_item": describe_item, "shorten": shorten,

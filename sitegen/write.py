@@ -53,16 +53,27 @@ class SiteWriter:
     Files are written as they come, so a large site is never held in memory whole. A file that is
     unchanged since the last build is hard-linked from the old folder instead of written again: the
     new folder is still complete on its own, so the swap stays atomic.
+
+    With in_place (the live preview, where a reload needs only the pages that changed), files are
+    replaced one by one inside `out` itself, each atomically, and files the build did not produce
+    are removed at commit; nothing else is touched.
     """
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, in_place: bool = False):
         self.out = out.resolve()  # a symlinked output folder: swap the folder it points to
         self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.in_place = in_place
         self.lock = lock_folder(self.out.parent)  # one build at a time may write beside `out`
         clean_leftovers(self.out)
-        self.tmp = self.out.parent / f"{temp_prefix(self.out)}{os.getpid()}"
-        self.tmp.mkdir()
+        if in_place:
+            self.tmp = self.out
+            self.tmp.mkdir(exist_ok=True)
+        else:
+            self.tmp = self.out.parent / f"{temp_prefix(self.out)}{os.getpid()}"
+            self.tmp.mkdir()
         self.folders: set[Path] = {self.tmp}
+        self.kept: set[str] = set()
+        """Files of this build (in_place): everything else in `out` is removed at commit."""
         self.committed = False
 
     def _dest(self, rel: str) -> Path:
@@ -74,10 +85,21 @@ class SiteWriter:
 
     def add(self, rel: str, data: bytes) -> None:
         """Write one file."""
-        self._dest(rel).write_bytes(data)
+        dest = self._dest(rel)
+        if self.in_place:
+            self.kept.add(rel)
+            part = dest.with_name(f".{dest.name}.part-{os.getpid()}")
+            part.write_bytes(data)
+            part.replace(dest)
+        else:
+            dest.write_bytes(data)
 
     def link(self, rel: str, source: Path) -> None:
         """Put the old folder's file at rel without copying its bytes (copied where links fail)."""
+        if self.in_place:
+            self.kept.add(rel)
+            if source == self.tmp / rel:
+                return  # already in place
         dest = self._dest(rel)
         try:
             os.link(source, dest)
@@ -86,14 +108,29 @@ class SiteWriter:
 
     def commit(self, finish: Callable[[Path], None] | None = None) -> None:
         """Run `finish` on the complete folder (e.g. the search index), then swap it into `out`."""
+        if self.in_place:
+            self.remove_others()
         if finish is not None:
             finish(self.tmp)
-        swap_in(self.tmp, self.out)
+        if not self.in_place:
+            swap_in(self.tmp, self.out)
         self.committed = True
+
+    def remove_others(self) -> None:
+        """Remove the files (and emptied folders) of `out` that this build did not produce."""
+        for root, _folders, files in os.walk(self.out, topdown=False):
+            here = Path(root)
+            prefix = here.relative_to(self.out).as_posix()
+            for name in files:
+                rel = name if prefix == "." else f"{prefix}/{name}"
+                if rel not in self.kept:
+                    (here / name).unlink()
+            if here != self.out and not any(here.iterdir()):
+                here.rmdir()
 
     def discard(self) -> None:
         """Remove the new folder unless it was swapped in (after a failed build); let other builds go on."""
-        if not self.committed:
+        if not self.committed and not self.in_place:
             shutil.rmtree(self.tmp, ignore_errors=True)
         if self.lock is not None:
             os.close(self.lock)  # closing the descriptor releases the lock

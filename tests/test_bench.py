@@ -25,7 +25,18 @@ def test_generated_project_passes_every_check(tmp_path: Path) -> None:
     assert {kind: len(items) for kind, items in site.items.items() if kind != "changes"} == {
         kind: Sizes(40).of(kind) for kind in site.items if kind != "changes"}
     proposal = site.items["recommendations"]["recommendations-1"]
-    assert 250 <= len(f"{proposal.proposal} {proposal.response.detail}".split()) <= 360
+    assert 250 <= len(proposal.body.split()) <= 360  # the issue's ~300-word Markdown body
+    for piece in ("\n## ", "\n- ", "](/recommendations/", "*", "**"):  # a heading, a list, a link, emphasis
+        assert piece in proposal.body
+    assert len(proposal.proposal.split()) <= 40  # table cells as short as the real data's
+
+
+def test_generated_bodies_render_as_markdown(tmp_path: Path) -> None:
+    generate(tmp_path, 20)
+    build(tmp_path, tmp_path / "site", Settings())
+    page = (tmp_path / "site" / "recommendations" / "recommendations-1" / "index.html").read_text(encoding="utf-8")
+    assert "<h3>" in page and "<li>" in page and "<em>" in page and "<strong>" in page
+    assert '<a href="/recommendations/recommendations-' in page
 
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:
@@ -52,5 +63,5 @@ def test_hugo_twin_has_the_same_number_of_pages_and_the_texts(tmp_path: Path) ->
     pages = sorted((tmp_path / "hugo" / "content" / "items").glob("*.md"))
     assert len(pages) == 50
     first = yaml.safe_load((tmp_path / "project" / "data" / "recommendations.yaml").read_text())[0]
-    assert first["proposal"] in pages[0].read_text(encoding="utf-8") or any(
-        first["proposal"] in page.read_text(encoding="utf-8") for page in pages)
+    texts = [page.read_text(encoding="utf-8") for page in pages]
+    assert any(first["proposal"] in text and first["body"] in text for text in texts)

@@ -165,6 +165,22 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "**, [text](https://…)) or put the text in `backticks` to show it as code",
     ),
     (
+        "raw-html-in-a-body",
+        "data/recommendations.yaml",
+        "    - One team for early help",
+        "    - One <b>team</b> for early help",
+        "data/recommendations.yaml:20:11: raw HTML '<b>' is not allowed in Markdown; use Markdown (e.g. **bold"
+        "**, [text](https://…)) or put the text in `backticks` to show it as code",
+    ),
+    (
+        "unsafe-link-in-a-body",
+        "data/recommendations.yaml",
+        "[themes](/themes/)",
+        "[themes](javascript:alert(1))",
+        "data/recommendations.yaml:21:24: link 'javascript:alert(1)' uses a scheme or form the site does not allow;"
+        " use https://… for other sites or /path/ for this one",
+    ),
+    (
         "unsafe-link",
         "content/about.md",
         "From *data* files.",

@@ -75,3 +75,22 @@ def test_a_second_build_waits_instead_of_deleting_the_first_ones_work(tmp_path: 
     first.discard()
     second.join(timeout=10)
     assert finished == ["2"] and (out / "a.html").read_bytes() == b"second"
+
+
+def test_in_place_writing_for_the_preview_replaces_only_what_changed(tmp_path: Path) -> None:
+    out = tmp_path / ".preview"
+    write.write_site({"a.html": b"a", "b/index.html": b"b", "gone/index.html": b"g"}, out)
+    untouched = (out / "b" / "index.html").stat().st_ino
+    writer = write.SiteWriter(out, in_place=True)
+    try:
+        writer.add("a.html", b"a2")
+        writer.link("b/index.html", out / "b" / "index.html")
+        writer.add("new/index.html", b"n")
+        writer.commit()
+    finally:
+        writer.discard()
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert files == ["a.html", "b/index.html", "new/index.html"]  # "gone" and its folder removed
+    assert (out / "a.html").read_bytes() == b"a2"
+    assert (out / "b" / "index.html").stat().st_ino == untouched  # not rewritten
+    assert [p.name for p in tmp_path.iterdir()] == [".preview"]  # no temporary folder beside it
