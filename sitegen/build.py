@@ -168,7 +168,7 @@ def check_site(project: Path, cache: BuildCache | None = None, timings: Timings 
         site = resolve_site(located, pages, project / "sources", problems)
     problems.raise_if_any()
     with timings.stage("content checks"):
-        site.warnings = check_content(site, located, problems)
+        site.warnings = check_content(site, located, problems, cache.checks if cache else None)
     problems.raise_if_any()
     site.bodies = [MarkdownText(entry.item.body, entry.doc.path, *entry.doc.where((*entry.loc, "body")))
                    for entry in located.get("recommendations", []) if entry.item.body]
@@ -261,7 +261,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         with timings.stage("write"):
             for index, (dest, _, _) in enumerate(jobs):
                 if index not in rendering:
-                    writer.link(dest, out / dest)
+                    writer.reuse(dest)
                     written[dest] = previous.files[dest].hash
                     state.pages[dest] = previous.pages[dest]
         with timings.stage("jinja"):  # and writing, in the same processes
@@ -286,7 +286,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
             if index_is_intact and (previous.html_key == state.html_key or defer_index):
                 for rel in previous.files:
                     if rel.startswith("pagefind/"):
-                        writer.link(rel, out / rel)
+                        writer.reuse(rel)
                 if previous.html_key != state.html_key:  # the index is of the last pages: build again soon
                     state.html_key, state.inputs_key, index_pending = previous.html_key, "", True
             else:
@@ -295,12 +295,12 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                 finish = index_site
         with timings.stage("search index" if finish else "write"):
             writer.kept.update(written)  # pages written by render workers too
-            writer.commit(finish)
+            writer.commit(finish, stale=set(previous.files) - writer.kept if previous.out == str(out) else None)
     finally:
         writer.discard()
     with timings.stage("write"):
         state.count = len(written)
-        state.files = describe_output(out, written)
+        state.files = describe_output(out, written, previous, scan_all=finish is not None)
         cache.state = state
         cache.index_pending = index_pending
         cache.save(version)
@@ -335,7 +335,7 @@ def put_file(writer: SiteWriter, out: Path, previous: CacheState, rel: str, data
     hashed = digest(data)
     old = previous.files.get(rel)
     if old is not None and old.hash == hashed and previous.out == str(out) and is_unchanged(out / rel, old):
-        writer.link(rel, out / rel)
+        writer.reuse(rel)
     else:
         writer.add(rel, data)
     return hashed
@@ -362,8 +362,9 @@ def output_is_intact(out: Path, previous: CacheState, *, exact: bool, under: str
     if exact:
         found = scan_output(out / under, under)
         return set(found) == set(wanted) and all(is_same_file(found[rel], meta) for rel, meta in wanted.items())
+    folder = f"{out}/"
     try:
-        return all(is_same_file(os.stat(out / rel), meta) for rel, meta in wanted.items())
+        return all(is_same_file(os.stat(folder + rel), meta) for rel, meta in wanted.items())
     except OSError:
         return False
 
@@ -387,10 +388,26 @@ def scan_output(folder: Path, prefix: str = "") -> dict[str, os.stat_result]:
     return found
 
 
-def describe_output(out: Path, written: dict[str, str]) -> dict[str, OutputFile]:
-    """The manifest of the new output: every file's stat, and the hash of those the build wrote."""
-    return {rel: OutputFile(written.get(rel, ""), stat.st_size, stat.st_ino, stat.st_mtime_ns)
-            for rel, stat in scan_output(out).items()}
+def describe_output(out: Path, written: dict[str, str], previous: CacheState,
+                    scan_all: bool = True) -> dict[str, OutputFile]:
+    """The manifest of the new output: every file's stat, and the hash of those the build wrote.
+
+    A file with the same bytes as last time was linked from the last output, so it keeps its inode
+    and mtime and its last entry is reused; only changed files are stat'ed, unless something else
+    (Pagefind) wrote into out. A wrong guess only makes the next build check and render more.
+    """
+    if scan_all or previous.out != str(out):
+        return {rel: OutputFile(written.get(rel, ""), stat.st_size, stat.st_ino, stat.st_mtime_ns)
+                for rel, stat in scan_output(out).items()}
+    files: dict[str, OutputFile] = {}
+    for rel in sorted({*written, *(rel for rel in previous.files if rel.startswith("pagefind/"))}):
+        old = previous.files.get(rel)
+        if old is not None and old.hash == written.get(rel, ""):
+            files[rel] = old
+        else:
+            stat = os.stat(out / rel)
+            files[rel] = OutputFile(written.get(rel, ""), stat.st_size, stat.st_ino, stat.st_mtime_ns)
+    return files
 
 
 def default_workers() -> int:

@@ -18,6 +18,7 @@ match (corrupt, truncated, another version) is ignored and rebuilt, never truste
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -50,8 +51,12 @@ def digest(*parts: bytes) -> str:
     return h.hexdigest()
 
 
+@functools.cache
 def code_version() -> str:
-    """Hash of this package's source and the versions of everything that shapes the output."""
+    """Hash of this package's source and the versions of everything that shapes the output.
+
+    Computed once per process: the code a process runs cannot change under it.
+    """
     import jinja2
     import markdown
     import pydantic
@@ -348,6 +353,8 @@ class BuildCache:
         self.markdown: dict[tuple[str, str, int], Any] = {}
         """(text hash, base URL, heading shift) → converted Markdown and its problems."""
         self.markdown_saved: set[tuple[str, str, int]] = set()
+        self.checks: dict[int, Any] = {}
+        """Editorial check results of unchanged items, in memory only (see content_checks.check_content)."""
         self.state = CacheState()
         self.loaded = False
         self.items_loaded = False

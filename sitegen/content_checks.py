@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -48,22 +49,22 @@ def normalise_figure(figure: str) -> str:
     return figure.replace(",", "").replace(" ", "").rstrip(".")
 
 
-def known_figures(site: Site) -> set[str]:
-    """Every figure that the data holds: quotes, amounts, counts, dates and the prose written from them."""
+def item_figures(item: BaseModel) -> frozenset[str]:
+    """Every figure one item holds: quotes, amounts, counts, dates and the prose written from them."""
     figures: set[str] = set()
 
     def add_text(text: str) -> None:
         figures.update(normalise_figure(f) for f in FIGURE.findall(text))
 
-    for item in _all_models(site):
-        if isinstance(item, m.Citation):
-            add_text(item.quote)
-        elif isinstance(item, m.Money):
-            add_text(format_money(item))
-        elif isinstance(item, m.ReportedCount):
-            figures.add(str(item.count))
-        for name in type(item).model_fields:
-            value = getattr(item, name)
+    for model in _models_in(item):
+        if isinstance(model, m.Citation):
+            add_text(model.quote)
+        elif isinstance(model, m.Money):
+            add_text(format_money(model))
+        elif isinstance(model, m.ReportedCount):
+            figures.add(str(model.count))
+        for name in type(model).model_fields:
+            value = getattr(model, name)
             if isinstance(value, str):
                 add_text(value)
             elif hasattr(value, "isoformat"):
@@ -71,22 +72,52 @@ def known_figures(site: Site) -> set[str]:
                     add_text(format_date(value, precision))
             elif isinstance(value, int) and not isinstance(value, bool):
                 figures.add(str(value))
-    return figures
+    return frozenset(figures)
 
 
-def _all_models(site: Site) -> Iterator[BaseModel]:
-    def walk(obj: Any) -> Iterator[BaseModel]:
-        if isinstance(obj, BaseModel):
-            yield obj
-            for name in type(obj).model_fields:
-                yield from walk(getattr(obj, name))
-        elif isinstance(obj, list):
-            for value in obj:
-                yield from walk(value)
+def _models_in(obj: Any) -> Iterator[BaseModel]:
+    if isinstance(obj, BaseModel):
+        yield obj
+        for name in type(obj).model_fields:
+            yield from _models_in(getattr(obj, name))
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from _models_in(value)
 
-    for items in site.items.values():
-        for item in items.values():
-            yield from walk(item)
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem in one item's prose: where (the field, and the offset in its text for Markdown), what."""
+
+    loc: tuple[Any, ...]
+    offset: int | None
+    message: str
+    warning: bool
+
+
+@dataclass
+class ItemChecks:
+    """What the checks found in one item, kept while the item is unchanged (see check_content)."""
+
+    item: BaseModel
+    words: frozenset[str]
+    figures: frozenset[str]
+    findings: list[Finding]
+
+
+def check_item(item: BaseModel, words: frozenset[str]) -> list[Finding]:
+    """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose."""
+    found: list[Finding] = []
+    for loc, text in _prose(item, ()):
+        is_markdown = loc[-1] == "body"
+        if is_markdown:  # skip code and link targets, point at the very word
+            text = MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), text)
+        for match in unknown_acronyms(text, set(words), set()):
+            found.append(Finding(loc, match.start() if is_markdown else None, acronym_message(match.group()), False))
+        for sentence in long_sentences(text):
+            found.append(Finding(loc, None, f"warning: a sentence of {len(sentence.split())} words; aim for under"
+                                            f" {LONG_SENTENCE}: {sentence[:60]}…", True))
+    return found
 
 
 def _position(text: str, index: int, first_line: int) -> tuple[int, int]:
@@ -128,16 +159,43 @@ def long_sentences(text: str) -> list[str]:
     return [s for s in sentences if len(s.split()) > LONG_SENTENCE]
 
 
-def check_content(site: Site, located: dict[str, list[Any]], problems: Collector) -> list[Problem]:
-    """Run the editorial checks; return warnings (long sentences), add errors to problems."""
+def check_content(site: Site, located: dict[str, list[Any]], problems: Collector,
+                  memo: dict[int, ItemChecks] | None = None) -> list[Problem]:
+    """Run the editorial checks; return warnings (long sentences), add errors to problems.
+
+    memo (the build cache's) keeps each unchanged item's results between builds, by the identity of
+    the validated item, which the item cache keeps while its text is unchanged.
+    """
+    memo = {} if memo is None else memo
     warnings: list[Problem] = []
-    words = glossary_words(site)
-    figures = known_figures(site)
+    words = frozenset(glossary_words(site))
+    results: dict[int, ItemChecks] = {}
+    for entries in located.values():
+        for entry in entries:
+            checked = memo.get(id(entry.item))
+            if checked is None or checked.item is not entry.item or checked.words != words:
+                checked = ItemChecks(entry.item, words, item_figures(entry.item), check_item(entry.item, words))
+            results[id(entry.item)] = checked
+            for finding in checked.findings:
+                loc = (*entry.loc, *finding.loc)
+                line, column = entry.doc.where(loc)
+                if finding.offset is not None:
+                    at_line, at_column = _position(_field(entry.item, finding.loc), finding.offset, line)
+                    line, column = at_line, at_column + column - 1
+                if finding.warning:
+                    warnings.append(Problem(entry.doc.path, line, column, finding.message))
+                else:
+                    problems.add(entry.doc.path, line, column, finding.message)
+    memo.clear()
+    memo.update(results)
+    figures: set[str] = set()
+    if any(FIGURE.search(page.body) for page in site.pages):  # only pages are checked against the data's figures
+        figures = figures.union(*(checked.figures for checked in results.values()))
     for page in site.pages:
         exempt = set(page.meta.about_the_site)
         check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, problems)
         prose = MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), page.body)
-        for match in unknown_acronyms(prose, words, exempt):
+        for match in unknown_acronyms(prose, set(words), exempt):
             problems.add(page.path, *_position(page.body, match.start(), page.body_line),
                          acronym_message(match.group()))
         for sentence in long_sentences(prose):
@@ -146,23 +204,13 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
             warnings.append(Problem(page.path, line, column,
                                     f"warning: a sentence of {len(sentence.split())} words; aim for under"
                                     f" {LONG_SENTENCE}: {sentence[:60]}…"))
-    for entries in located.values():
-        for entry in entries:
-            for loc, text in _prose(entry.item, entry.loc):
-                line, column = entry.doc.where(loc)
-                if loc[-1] == "body":  # Markdown: skip code and link targets, point at the very word
-                    text = MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), text)
-                for match in unknown_acronyms(text, words, set()):
-                    at = (line, column)
-                    if loc[-1] == "body":
-                        at_line, at_column = _position(text, match.start(), line)
-                        at = (at_line, at_column + column - 1)
-                    problems.add(entry.doc.path, *at, acronym_message(match.group()))
-                for sentence in long_sentences(text):
-                    warnings.append(Problem(entry.doc.path, line, column,
-                                            f"warning: a sentence of {len(sentence.split())} words; aim for"
-                                            f" under {LONG_SENTENCE}: {sentence[:60]}…"))
     return warnings
+
+
+def _field(obj: Any, loc: tuple[Any, ...]) -> str:
+    for step in loc:
+        obj = obj[step] if isinstance(step, int) else getattr(obj, step)
+    return str(obj)
 
 
 def _prose(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:

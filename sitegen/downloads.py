@@ -177,14 +177,30 @@ def csv_text(rows: list[Row]) -> str:
     return buffer.getvalue()
 
 
+_dumped: dict[int, tuple[Any, str]] = {}
+"""Each item's JSON from the last build in this process, by identity (the preview's unchanged items
+are the same objects, so they are not dumped again); the item is held so its id() stays its own."""
+
+
 def json_text(items: list[Any]) -> str:
-    """The full records as a JSON array, as the data files hold them."""
-    records = [item.model_dump(mode="json", exclude_defaults=False) for item in items]
-    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    """The full records as a JSON array, as the data files hold them (json.dumps with indent=1)."""
+    if not items:
+        return "[]\n"
+    parts = []
+    for item in items:
+        found = _dumped.get(id(item))
+        if found is None or found[0] is not item:
+            record = json.dumps(item.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False, indent=1)
+            found = _dumped[id(item)] = (item, " " + record.replace("\n", "\n "))
+        parts.append(found[1])
+    return "[\n" + ",\n".join(parts) + "\n]\n"
 
 
 def dataset_files(site: Site, views: Views, changes: list[m.Change]) -> dict[str, str]:
     """data/<kind>.csv and data/<kind>.json for every dataset, including change notes."""
+    current = {id(item) for items in site.items.values() for item in items.values()}
+    for key in [key for key in _dumped if key not in current]:
+        del _dumped[key]
     files: dict[str, str] = {}
     for kind, rows_for in ROWS.items():
         files[f"data/{kind}.csv"] = csv_text(rows_for(site, views))

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import multiprocessing
+import multiprocessing.pool
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,7 +165,7 @@ class Renderer:
             return
         _converting = self
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with forked_pool(workers) as pool:
                 converted = pool.map(_convert_forked, todo, chunksize=max(1, len(todo) // (workers * 4)))
         finally:
             _converting = None
@@ -336,13 +339,29 @@ def render_jobs(renderer: Renderer, jobs: list[PageJob], problems: Collector,
     batches = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     _forked = (renderer, jobs, keep)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with forked_pool(workers) as pool:
             for batch in pool.imap(_render_forked, batches):
                 for index, kept, facts, found in batch:
                     problems.extend(found)
                     yield index, kept, facts
     finally:
         _forked = None
+
+
+@contextmanager
+def forked_pool(workers: int) -> Iterator[multiprocessing.pool.Pool]:
+    """A pool of forked workers that share the parent's memory instead of copying it.
+
+    The parent's objects are frozen out of the garbage collector first: otherwise each worker's
+    first collection touches every object and so copies every page of a large site's memory.
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 _converting: Renderer | None = None

@@ -94,6 +94,13 @@ class SiteWriter:
         else:
             dest.write_bytes(data)
 
+    def reuse(self, rel: str) -> None:
+        """Keep the last build's file at rel (in place there is nothing to do but remember it)."""
+        if self.in_place:
+            self.kept.add(rel)
+        else:
+            self.link(rel, self.out / rel)
+
     def link(self, rel: str, source: Path) -> None:
         """Put the old folder's file at rel without copying its bytes (copied where links fail)."""
         if self.in_place:
@@ -106,18 +113,31 @@ class SiteWriter:
         except OSError:
             shutil.copy2(source, dest)
 
-    def commit(self, finish: Callable[[Path], None] | None = None) -> None:
-        """Run `finish` on the complete folder (e.g. the search index), then swap it into `out`."""
+    def commit(self, finish: Callable[[Path], None] | None = None, stale: set[str] | None = None) -> None:
+        """Run `finish` on the complete folder (e.g. the search index), then swap it into `out`.
+
+        In place, the files of `out` this build did not produce are removed first: those in `stale`
+        when the caller knows them (the last build's files), else found by walking `out`.
+        """
         if self.in_place:
-            self.remove_others()
+            self.remove_others(stale)
         if finish is not None:
             finish(self.tmp)
         if not self.in_place:
             swap_in(self.tmp, self.out)
         self.committed = True
 
-    def remove_others(self) -> None:
+    def remove_others(self, stale: set[str] | None = None) -> None:
         """Remove the files (and emptied folders) of `out` that this build did not produce."""
+        if stale is not None:
+            for rel in sorted(stale):
+                path = self.out / rel
+                path.unlink(missing_ok=True)
+                for folder in path.parents:
+                    if folder == self.out or any(folder.iterdir()):
+                        break
+                    folder.rmdir()
+            return
         for root, _folders, files in os.walk(self.out, topdown=False):
             here = Path(root)
             prefix = here.relative_to(self.out).as_posix()
