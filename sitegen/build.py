@@ -97,8 +97,6 @@ def load_items(text: str, shown: str, kind: str, model: type[m.Strict], cache: B
     chunks = split_items(text)
     if chunks is None:
         return None
-    with timings.stage("load"):
-        cache.load_items()
     located: list[Located] = []
     for index, (first_line, chunk) in enumerate(chunks):
         key = digest(kind.encode(), chunk.encode())
@@ -114,7 +112,6 @@ def load_items(text: str, shown: str, kind: str, model: type[m.Strict], cache: B
             if item is None:
                 return None
             found = cache.items[key] = (item, doc.values, doc.keys)
-            cache.items_changed = True
         cache.used_items.add(key)
         item, values, keys = found
         marks = ItemMarks(shown, None, values, keys, index=index, line_offset=first_line - 1)
@@ -275,6 +272,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                     state.pages[dest] = PageRecord(contexts[todo[index]],
                                                    tuple(sorted((f, fingerprints.of_fact(f)) for f in facts)))
         problems.raise_if_any()
+        note_workers_peak()
         with timings.stage("write"):
             for rel, data in static_files(project / "templates").items():
                 written[rel] = put_file(writer, out, previous, rel, data)
@@ -408,6 +406,28 @@ def describe_output(out: Path, written: dict[str, str], previous: CacheState,
             stat = os.stat(out / rel)
             files[rel] = OutputFile(written.get(rel, ""), stat.st_size, stat.st_ino, stat.st_mtime_ns)
     return files
+
+
+def note_workers_peak() -> None:
+    import resource
+
+    global _workers_peak_kb
+    _workers_peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def peak_memory() -> str:
+    """Peak memory of this build, its render workers and Pagefind, in MB, for `build --timings`."""
+    import resource
+
+    from . import search
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return (f"peak_build_mb={own / 1024:.0f} peak_workers_mb={_workers_peak_kb / 1024:.0f}"
+            f" peak_pagefind_mb={search.peak_kb / 1024:.0f}")
+
+
+_workers_peak_kb = 0
+"""RUSAGE_CHILDREN after the render workers ended and before Pagefind ran: the workers' peak (kB)."""
 
 
 def default_workers() -> int:

@@ -1,8 +1,10 @@
 """The build cache: do again only the work whose inputs changed, and prove it by content hashes.
 
-Three things are kept between builds, in .cache/ (never in site/, git-ignored):
+Kept between builds, in .cache/ (never in site/, git-ignored):
 
-- validated items, keyed by the hash of their YAML text, so an edit re-parses one item, not a file;
+- validated items, keyed by the hash of their YAML text, so an edit re-parses one item, not a file
+  (in memory only, for the preview: from disk, unpickling 10,000 items took as long as parsing them);
+- converted Markdown, keyed by the hash of its text;
 - for every output file, the hash of its job's context and the *facts* the page read while it was
   rendered (an item, a whole kind, a backlink list, a query such as "pilots testing proposal X"),
   each with its fingerprint; a page is reused only when every fact still has the same fingerprint,
@@ -357,9 +359,7 @@ class BuildCache:
         """Editorial check results of unchanged items, in memory only (see content_checks.check_content)."""
         self.state = CacheState()
         self.loaded = False
-        self.items_loaded = False
         self.version = ""
-        self.items_changed = False
         self.index_pending = False
         """The last build deferred the search index (see build.build)."""
         self.used_items: set[str] = set()
@@ -380,15 +380,6 @@ class BuildCache:
         if isinstance(state, CacheState):
             self.state = state
 
-    def load_items(self) -> None:
-        """Read the saved items once, when a build first needs them (a build with nothing changed does not)."""
-        if self.items_loaded:
-            return
-        self.items_loaded = True
-        items = read_cache_file(self.path("items.pickle"), self.version) if self.persist else None
-        if isinstance(items, dict):
-            self.items = items
-
     def load_markdown(self) -> None:
         """Read the saved Markdown conversions once."""
         if self.markdown_saved or self.markdown:
@@ -400,16 +391,12 @@ class BuildCache:
 
     def save(self, version: str) -> None:
         """Write the cache atomically, keeping only the items and Markdown the last build used."""
+        self.items = {key: value for key, value in self.items.items() if key in self.used_items}
         if not self.persist:
-            self.items = {key: value for key, value in self.items.items() if key in self.used_items}
             return
         if set(self.markdown) != self.markdown_saved:
             write_cache_file(self.path("markdown.pickle"), version, self.markdown)
             self.markdown_saved = set(self.markdown)
-        if self.items_changed or len(self.items) != len(self.used_items):
-            self.items = {key: value for key, value in self.items.items() if key in self.used_items}
-            write_cache_file(self.path("items.pickle"), version, self.items)
-            self.items_changed = False
         write_cache_file(self.path("state.pickle"), version, self.state)
 
     def jinja_folder(self) -> Path | None:

@@ -113,7 +113,7 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
         result = build.build(project, out, settings, cache, timings, workers=build.default_workers())
         print_warnings(result.warnings)
         if getattr(args, "timings", False):
-            print(f"timings: {timings.report()} rendered={result.rendered}", file=sys.stderr)
+            print(f"timings: {timings.report()} rendered={result.rendered} {build.peak_memory()}", file=sys.stderr)
         print(f"Built {result.count} files into {out} in {time.perf_counter() - started:.2f} s.")
         return 0
     if command == "check":

@@ -101,8 +101,9 @@ class ItemChecks:
 
     item: BaseModel
     words: frozenset[str]
-    figures: frozenset[str]
     findings: list[Finding]
+    figures: frozenset[str] | None = None
+    """Gathered only when a content page has figures to check against the data."""
 
 
 def check_item(item: BaseModel, words: frozenset[str]) -> list[Finding]:
@@ -174,7 +175,7 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
         for entry in entries:
             checked = memo.get(id(entry.item))
             if checked is None or checked.item is not entry.item or checked.words != words:
-                checked = ItemChecks(entry.item, words, item_figures(entry.item), check_item(entry.item, words))
+                checked = ItemChecks(entry.item, words, check_item(entry.item, words))
             results[id(entry.item)] = checked
             for finding in checked.findings:
                 loc = (*entry.loc, *finding.loc)
@@ -190,7 +191,10 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
     memo.update(results)
     figures: set[str] = set()
     if any(FIGURE.search(page.body) for page in site.pages):  # only pages are checked against the data's figures
-        figures = figures.union(*(checked.figures for checked in results.values()))
+        for checked in results.values():
+            if checked.figures is None:
+                checked.figures = item_figures(checked.item)
+            figures |= checked.figures
     for page in site.pages:
         exempt = set(page.meta.about_the_site)
         check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, problems)

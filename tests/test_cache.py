@@ -74,7 +74,7 @@ def test_the_preview_defers_the_index_then_catches_up(project: Path, tmp_path: P
 def test_a_corrupt_cache_file_is_detected_and_ignored(project: Path, tmp_path: Path) -> None:
     out = project / "site"
     first = build(project, out, Settings(), BuildCache(project / ".cache"))
-    state, items = project / ".cache" / "state.pickle", project / ".cache" / "items.pickle"
+    state, items = project / ".cache" / "state.pickle", project / ".cache" / "markdown.pickle"
     raw = bytearray(state.read_bytes())
     raw[-10] ^= 0xFF  # one flipped byte in the payload
     state.write_bytes(bytes(raw))
