@@ -269,8 +269,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                 dest = jobs[todo[index]][0]
                 if hashed is not None and not problems.problems:
                     written[dest] = hashed
-                    state.pages[dest] = PageRecord(contexts[todo[index]],
-                                                   tuple(sorted((f, fingerprints.of_fact(f)) for f in facts)))
+                    facts_now = tuple((f, fingerprints.of_fact(f)) for f in facts)  # any order: only looked up
+                    state.pages[dest] = PageRecord(contexts[todo[index]], facts_now)
         problems.raise_if_any()
         note_workers_peak()
         with timings.stage("write"):
@@ -316,9 +316,8 @@ def site_wide_data(site: Site, renderer: Renderer) -> tuple[object, ...]:
 
     Hashed into the render key, so a change here renders every page again.
     """
-    navigation = [(page.slug, page.path, page.meta) for page in site.pages]
     terms = [(t.words, t.href, t.title) for t in renderer.linker.by_word.values()]
-    return navigation, renderer.env.globals["latest_source_date"], terms
+    return renderer.env.globals["navigation"], renderer.env.globals["latest_source_date"], terms
 
 
 def is_reusable(previous: CacheState, dest: str, context: str, fingerprints: Fingerprints) -> bool:

@@ -136,6 +136,15 @@ class Renderer:
         )
         self.views = TracedViews(site)
         self.env.globals["views"] = self.views
+        self.env.globals["navigation"] = self.navigation()
+
+    def navigation(self) -> list[tuple[str, str, bool]]:
+        """The main menu as (label, URL, is a section): the sections, the pages marked `nav`, search."""
+        sections = [(KIND_TITLES[kind], self.url(f"{kind}/"), True) for kind in NAV_SECTIONS]
+        pages = [(page.meta.title, self.url(f"{page.slug}/"), False)
+                 for page in sorted(self.site.pages, key=lambda page: page.meta.order)
+                 if page.meta.nav and page.slug != "index"]
+        return [*sections, *pages, ("Search", self.url("search/"), False)]
 
     def pick(self, *names: str) -> str:
         """The first of the named templates that exists (a kind's own, else the generic one)."""
@@ -301,6 +310,9 @@ Keep = Callable[[str, bytes], Any]
 
 RenderedJob = tuple[int, Any, frozenset[Fact]]
 """(index of the job, what `keep` returned or None after a template error, the facts the page read)."""
+
+NAV_SECTIONS = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary", "sources")
+"""The sections in the main menu, in order."""
 
 BODY_SHIFT = 1
 """An item's body sits under its page's h2 "More about this proposal": its ## headings become h3."""

@@ -50,3 +50,16 @@ def test_the_error_shown_is_the_error_given(real_project: Path, run_cli: Callabl
     result = run_cli("--project", str(real_project), "check")
     assert result.code == 1
     assert result.err.splitlines()[0] == shown.group(1).replace("LINE", str(line))
+
+
+def test_the_body_example_renders_as_markdown_on_its_page(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    for path, example in EXAMPLES:
+        if "example-with-a-body" in example:
+            with (real_project / path).open("a", encoding="utf-8") as data:
+                data.write("\n" + example)
+    result = run_cli("--project", str(real_project), "build")
+    assert result.code == 0, result.err
+    page = (real_project / "site" / "recommendations" / "example-with-a-body" / "index.html").read_text("utf-8")
+    assert '<h2 id="more">More about this proposal</h2>' in page
+    assert "<h3>Where it is being tried</h3>" in page and "early help</a></em>" in page  # terms linked too
+    assert '<a href="/pilots/">pathfinder areas</a>' in page
