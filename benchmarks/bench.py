@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # sitegen, for the preview timing
 
 from generate import generate  # noqa: E402
 
@@ -69,7 +70,7 @@ def make_cold(project: Path) -> None:
     shutil.rmtree(project / "site", ignore_errors=True)
 
 
-EDIT = re.compile(r"^(  title: \")(.*)(\")$", re.M)
+EDIT = re.compile(r"^  title: (.*)$", re.M)
 
 
 def edit_one_item(project: Path, round_number: int) -> None:
@@ -78,8 +79,8 @@ def edit_one_item(project: Path, round_number: int) -> None:
     text = path.read_text(encoding="utf-8")
     titles = list(EDIT.finditer(text))
     match = titles[len(titles) // 2]
-    new_title = f"Edited title number {round_number}"
-    path.write_text(text[:match.start(2)] + new_title + text[match.end(2):], encoding="utf-8")
+    new_title = f'"Edited title number {round_number}"'
+    path.write_text(text[:match.start(1)] + new_title + text[match.end(1):], encoding="utf-8")
 
 
 def html_pages(folder: Path) -> int:

@@ -222,8 +222,9 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     with timings.stage("load"):
         version = code_version()
         cache.load(version)
+        trees = {folder: tree_digest(project / folder) for folder in INPUT_FOLDERS}
         inputs_key = digest(version.encode(), repr(settings).encode(), str(out).encode(),
-                            *(tree_digest(project / folder).encode() for folder in INPUT_FOLDERS))
+                            *(trees[folder].encode() for folder in INPUT_FOLDERS))
     previous = cache.state
     with timings.stage("write"):
         if previous.inputs_key == inputs_key and output_is_intact(out, previous, exact=True):
@@ -242,7 +243,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         jobs = unique_jobs(plan_jobs(site, renderer, problems), problems)
         fingerprints = Fingerprints(site, renderer.views, cache.item_hashes)
         render_key = digest(version.encode(), repr(settings).encode(), str(out).encode(),
-                            *(tree_digest(project / folder).encode() for folder in ("templates", "schemas")),
+                            trees["templates"].encode(), trees["schemas"].encode(),
                             fingerprints.of_value(site_wide_data(site, renderer)).encode())
         trusted = previous.render_key == render_key and output_is_intact(out, previous, exact=False)
         contexts = [fingerprints.of_value((template, context)) for _dest, template, context in jobs]

@@ -126,7 +126,7 @@ class TrackedItems(dict[str, Any]):
         return super().__iter__()
 
     def __len__(self) -> int:
-        record(("kind", self.kind))
+        record(("count", self.kind))  # a page that shows only how many does not depend on which
         return super().__len__()
 
     def keys(self) -> Any:
@@ -201,6 +201,11 @@ class TracedViews(Views):
     def recommendations_where(self, field: str, value: str) -> list[Any]:
         record(("query", "recommendations_where", field, value))
         return self._where("recommendations", field, value)
+
+    def count_recommendations_where(self, field: str, value: str) -> int:
+        record(("query", "count_recommendations_where", field, value))
+        with tracing():
+            return super().count_recommendations_where(field, value)
 
     def pilots_where(self, field: str, value: str) -> list[Any]:
         record(("query", "pilots_where", field, value))
@@ -289,6 +294,8 @@ class Fingerprints:
                 return self.of_item(items[fact[2]]) if dict.__contains__(items, fact[2]) else "absent"
             if what == "kind":
                 return self.of_value(list(dict.items(self.site.items[fact[1]])))
+            if what == "count":
+                return str(dict.__len__(self.site.items[fact[1]]))
             if what == "quotes":
                 return self.of_value(self.views.quotes_from(fact[1]))
             if what == "backlinks":

@@ -117,7 +117,7 @@ class Renderer:
             for term in site.items["glossary"].values()
             for words in (term.term, *term.aliases)
         ]
-        self.linker = TermLinker(terms)
+        self.linker = term_linker(tuple(terms))
         self.markdown_memo = {} if markdown_memo is None else markdown_memo
         self.markdown_used: set[tuple[str, str, int]] = set()
         self.fragments: dict[tuple[str, int], tuple[Markup, frozenset[Fact], Any]] = {}
@@ -273,6 +273,12 @@ def render_site(site: Site, templates_dir: Path, settings: Settings, problems: C
             files[jobs[index][0]] = html
     files.update(static_files(templates_dir))
     return files
+
+
+@functools.lru_cache(maxsize=4)
+def term_linker(terms: tuple[TermLink, ...]) -> TermLinker:
+    """The linker for these glossary terms, built once while the glossary is unchanged (the preview)."""
+    return TermLinker(terms)
 
 
 def convert_bodies(site: Site, renderer: Renderer, problems: Collector, workers: int = 1) -> None:

@@ -161,6 +161,10 @@ class Views:
         return [r for _, r in sorted(self.site.items["recommendations"].items())
                 if value in getattr(r, field)]
 
+    def count_recommendations_where(self, field: str, value: str) -> int:
+        """How many proposals recommendations_where gives (a page showing the count depends on nothing else)."""
+        return len(self.recommendations_where(field, value))
+
     def by_status(self, status: str) -> list[m.Recommendation]:
         return [r for _, r in sorted(self.site.items["recommendations"].items())
                 if r.response.status.value == status]

@@ -136,3 +136,28 @@ def test_the_preview_updates_the_search_index_after_a_save(project: Path, tmp_pa
         if not preview.building.locked() and preview.cache.state.inputs_key:
             break
     assert_same_site(snapshot(project / ".preview"), cold_build(project, tmp_path / "cold"))
+
+
+def test_an_edited_title_re_renders_exactly_the_pages_that_show_it(tmp_path: Path) -> None:
+    """The real site: a proposal's new title reaches every page naming it, and no other page is rendered."""
+    import shutil
+
+    from conftest import ROOT
+
+    project = tmp_path / "project"
+    for folder in ("data", "content", "templates", "sources", "schemas"):
+        shutil.copytree(ROOT / folder, project / folder)
+    out = project / "site"
+    build(project, out, Settings(), BuildCache(project / ".cache"))
+    before = snapshot(out)
+    edit(project / "data" / "recommendations.yaml", "title: Specialist child protection lead practitioners",
+         "title: Specialist lead practitioners for child protection")
+    again = build(project, out, Settings(), BuildCache(project / ".cache"))
+    after = snapshot(out)
+    changed = {name for name in after if after[name] != before.get(name) and not name.startswith("pagefind/")}
+    assert again.rendered == len(changed | {"data/recommendations.csv", "data/recommendations.json"}), (
+        "a page was rendered again although nothing it shows changed")
+    assert all(b"Specialist lead practitioners for child protection" in after[name]
+               for name in changed if name.endswith(".html"))
+    assert "themes/funding/index.html" not in changed  # a theme page that only counts the proposals
+    assert_same_site(after, cold_build(project, tmp_path / "cold"))
