@@ -19,6 +19,7 @@ from pathlib import Path
 from . import models as m
 from .cache import BuildCache, CacheState, Fingerprints, OutputFile, PageRecord, code_version, digest, tree_digest
 from .content_checks import check_content
+from .downloads import forget_dumps
 from .errors import Collector, Problem
 from .load import ItemMarks, parse_yaml, read_text, split_items, split_page
 from .render import Renderer, Settings, convert_bodies, render_jobs, render_site, static_files, unique_jobs
@@ -232,6 +233,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     cache.item_hashes.clear()
     cache.used_items = set()
     site = check_site(project, cache, timings)
+    if cache.persist:
+        cache.items = {}  # kept only by the preview; here the marks would hold memory through rendering
     with timings.stage("plan"):
         cache.load_markdown()
         renderer = Renderer(project / "templates", site, settings, cache.jinja_folder(), cache.markdown)
@@ -241,6 +244,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     problems.raise_if_any()
     with timings.stage("plan"):
         jobs = unique_jobs(plan_jobs(site, renderer, problems), problems)
+        if cache.persist:
+            forget_dumps()  # likewise
         fingerprints = Fingerprints(site, renderer.views, cache.item_hashes)
         render_key = digest(version.encode(), repr(settings).encode(), str(out).encode(),
                             trees["templates"].encode(), trees["schemas"].encode(),

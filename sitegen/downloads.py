@@ -196,6 +196,11 @@ def json_text(items: list[Any]) -> str:
     return "[\n" + ",\n".join(parts) + "\n]\n"
 
 
+def forget_dumps() -> None:
+    """Drop the per-item JSON memo (a command-line build has no next build to reuse it)."""
+    _dumped.clear()
+
+
 def dataset_files(site: Site, views: Views, changes: list[m.Change]) -> dict[str, str]:
     """data/<kind>.csv and data/<kind>.json for every dataset, including change notes."""
     current = {id(item) for items in site.items.values() for item in items.values()}

@@ -180,7 +180,7 @@ class Renderer:
             _converting = None
         for text, (found, linked) in zip(todo, converted, strict=True):
             self.markdown_memo[(digest(text.encode()), self.base, BODY_SHIFT)] = found
-            self.linked[str(found[0])] = linked
+            self.linked[found[0]] = linked  # the Markup itself as key: a str() copy would double the memory
 
     def fragment(self, template: str, item: Any) -> Markup:
         """A piece of page rendered once per item and reused, such as a proposal's row in every table.
