@@ -112,10 +112,10 @@ def load_items(text: str, shown: str, kind: str, model: type[m.Strict], cache: B
                 item = validate_one(doc, doc.data[0], (0,), model, scratch)
             if item is None:
                 return None
-            found = cache.items[key] = (item, doc.values, doc.keys)
+            found = cache.items[key] = (item, doc.values, doc.keys, doc.literal)
         cache.used_items.add(key)
-        item, values, keys = found
-        marks = ItemMarks(shown, None, values, keys, index=index, line_offset=first_line - 1)
+        item, values, keys, literal = found
+        marks = ItemMarks(shown, None, values, keys, literal, index=index, line_offset=first_line - 1)
         cache.item_hashes[id(item)] = key
         located.append(Located(item, marks, (index,)))
     return located
@@ -168,7 +168,8 @@ def check_site(project: Path, cache: BuildCache | None = None, timings: Timings 
     with timings.stage("content checks"):
         site.warnings = check_content(site, located, problems, cache.checks if cache else None)
     problems.raise_if_any()
-    site.bodies = [MarkdownText(entry.item.body, entry.doc.path, *entry.doc.where((*entry.loc, "body")))
+    site.bodies = [MarkdownText(entry.item.body, entry.doc.path, *entry.doc.where((*entry.loc, "body")),
+                                exact=entry.doc.is_literal((*entry.loc, "body")))
                    for entry in located.get("recommendations", []) if entry.item.body]
     return site
 
@@ -260,28 +261,35 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     index_pending = False
     try:
         written: dict[str, str] = {}
+        same: set[str] = set()
+        """Files that are the last build's very files (kept or hard-linked): their manifest entries hold."""
         rendering = set(todo)
         with timings.stage("write"):
             for index, (dest, _, _) in enumerate(jobs):
                 if index not in rendering:
-                    writer.reuse(dest)
+                    if writer.reuse(dest):
+                        same.add(dest)
                     written[dest] = previous.files[dest].hash
                     state.pages[dest] = previous.pages[dest]
         with timings.stage("jinja"):  # and writing, in the same processes
-            def keep(dest: str, html: bytes) -> str:
+            def keep(dest: str, html: bytes) -> tuple[str, bool]:
                 return put_file(writer, out, previous, dest, html)
 
-            for index, hashed, facts in render_jobs(renderer, [jobs[i] for i in todo], problems, workers, keep):
+            for index, kept, facts in render_jobs(renderer, [jobs[i] for i in todo], problems, workers, keep):
                 dest = jobs[todo[index]][0]
-                if hashed is not None and not problems.problems:
-                    written[dest] = hashed
+                if kept is not None and not problems.problems:
+                    written[dest] = kept[0]
+                    if kept[1]:
+                        same.add(dest)
                     facts_now = tuple((f, fingerprints.of_fact(f)) for f in facts)  # any order: only looked up
                     state.pages[dest] = PageRecord(contexts[todo[index]], facts_now)
         problems.raise_if_any()
         note_workers_peak()
         with timings.stage("write"):
             for rel, data in static_files(project / "templates").items():
-                written[rel] = put_file(writer, out, previous, rel, data)
+                written[rel], is_same = put_file(writer, out, previous, rel, data)
+                if is_same:
+                    same.add(rel)
         state.html_key = digest(*(f"{rel} {hashed}".encode() for rel, hashed in sorted(written.items())
                                   if rel.endswith(".html")))
         with timings.stage("search index"):
@@ -289,8 +297,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
             index_is_intact = output_is_intact(out, previous, exact=False, under="pagefind/")
             if index_is_intact and (previous.html_key == state.html_key or defer_index):
                 for rel in previous.files:
-                    if rel.startswith("pagefind/"):
-                        writer.reuse(rel)
+                    if rel.startswith("pagefind/") and writer.reuse(rel):
+                        same.add(rel)
                 if previous.html_key != state.html_key:  # the index is of the last pages: build again soon
                     state.html_key, state.inputs_key, index_pending = previous.html_key, "", True
             else:
@@ -300,11 +308,15 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         with timings.stage("search index" if finish else "write"):
             writer.kept.update(written)  # pages written by render workers too
             writer.commit(finish, stale=set(previous.files) - writer.kept if previous.out == str(out) else None)
+    except BaseException:
+        if in_place:  # some pages may be written already: the next build must check and clean everything
+            cache.state = CacheState()
+        raise
     finally:
         writer.discard()
     with timings.stage("write"):
         state.count = len(written)
-        state.files = describe_output(out, written, previous, scan_all=finish is not None)
+        state.files = describe_output(out, written, previous, same, scan_all=finish is not None)
         cache.state = state
         cache.index_pending = index_pending
         cache.save(version)
@@ -322,8 +334,9 @@ def site_wide_data(site: Site, renderer: Renderer) -> tuple[object, ...]:
 
     Hashed into the render key, so a change here renders every page again.
     """
+    pages = [(page.slug, page.path, page.meta) for page in site.pages]  # the menu, and the home page's list
     terms = [(t.words, t.href, t.title) for t in renderer.linker.by_word.values()]
-    return renderer.env.globals["navigation"], renderer.env.globals["latest_source_date"], terms
+    return pages, renderer.env.globals["latest_source_date"], terms
 
 
 def is_reusable(previous: CacheState, dest: str, context: str, fingerprints: Fingerprints) -> bool:
@@ -333,15 +346,15 @@ def is_reusable(previous: CacheState, dest: str, context: str, fingerprints: Fin
             and all(fingerprints.of_fact(fact) == value for fact, value in record.facts))
 
 
-def put_file(writer: SiteWriter, out: Path, previous: CacheState, rel: str, data: bytes) -> str:
-    """Write data at rel, or link the old file when its bytes are the same; return the bytes' hash."""
+def put_file(writer: SiteWriter, out: Path, previous: CacheState, rel: str, data: bytes) -> tuple[str, bool]:
+    """Write data at rel, or keep the old file when its bytes are the same; return the bytes' hash and
+    whether the last build's very file was kept (then its manifest entry still holds)."""
     hashed = digest(data)
     old = previous.files.get(rel)
     if old is not None and old.hash == hashed and previous.out == str(out) and is_unchanged(out / rel, old):
-        writer.reuse(rel)
-    else:
-        writer.add(rel, data)
-    return hashed
+        return hashed, writer.reuse(rel)
+    writer.add(rel, data)
+    return hashed, False
 
 
 def is_unchanged(path: Path, meta: OutputFile) -> bool:
@@ -391,13 +404,13 @@ def scan_output(folder: Path, prefix: str = "") -> dict[str, os.stat_result]:
     return found
 
 
-def describe_output(out: Path, written: dict[str, str], previous: CacheState,
+def describe_output(out: Path, written: dict[str, str], previous: CacheState, same: set[str],
                     scan_all: bool = True) -> dict[str, OutputFile]:
     """The manifest of the new output: every file's stat, and the hash of those the build wrote.
 
-    A file with the same bytes as last time was linked from the last output, so it keeps its inode
-    and mtime and its last entry is reused; only changed files are stat'ed, unless something else
-    (Pagefind) wrote into out. A wrong guess only makes the next build check and render more.
+    A file that is the last build's very file (kept in place or hard-linked) keeps its inode and
+    mtime, so its last entry is reused; other files are stat'ed, and everything is when something
+    else (Pagefind) wrote into out.
     """
     if scan_all or previous.out != str(out):
         return {rel: OutputFile(written.get(rel, ""), stat.st_size, stat.st_ino, stat.st_mtime_ns)
@@ -405,7 +418,7 @@ def describe_output(out: Path, written: dict[str, str], previous: CacheState,
     files: dict[str, OutputFile] = {}
     for rel in sorted({*written, *(rel for rel in previous.files if rel.startswith("pagefind/"))}):
         old = previous.files.get(rel)
-        if old is not None and old.hash == written.get(rel, ""):
+        if old is not None and rel in same:
             files[rel] = old
         else:
             stat = os.stat(out / rel)

@@ -171,16 +171,19 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
     warnings: list[Problem] = []
     words = frozenset(glossary_words(site))
     results: dict[int, ItemChecks] = {}
-    for entries in located.values():
+    facts: list[ItemChecks] = []  # the items whose figures pages may quote (change notes are not facts)
+    for kind, entries in located.items():
         for entry in entries:
             checked = memo.get(id(entry.item))
             if checked is None or checked.item is not entry.item or checked.words != words:
                 checked = ItemChecks(entry.item, words, check_item(entry.item, words))
             results[id(entry.item)] = checked
+            if kind != "changes":
+                facts.append(checked)
             for finding in checked.findings:
                 loc = (*entry.loc, *finding.loc)
                 line, column = entry.doc.where(loc)
-                if finding.offset is not None:
+                if finding.offset is not None and entry.doc.is_literal(loc):
                     at_line, at_column = _position(_field(entry.item, finding.loc), finding.offset, line)
                     line, column = at_line, at_column + column - 1
                 if finding.warning:
@@ -191,7 +194,7 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
     memo.update(results)
     figures: set[str] = set()
     if any(FIGURE.search(page.body) for page in site.pages):  # only pages are checked against the data's figures
-        for checked in results.values():
+        for checked in facts:
             if checked.figures is None:
                 checked.figures = item_figures(checked.item)
             figures |= checked.figures

@@ -36,6 +36,12 @@ class Marked:
     data: Any
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    literal: set[Loc] = field(default_factory=set)
+    """Values written as literal blocks (`|`), marked at their first line of text: line n of the
+    text is line n of the block, so a problem inside (in Markdown, say) can be placed exactly."""
+
+    def is_literal(self, loc: Loc) -> bool:
+        return loc in self.literal
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value (or key) at loc, or of its nearest known parent."""
@@ -57,10 +63,14 @@ class ItemMarks(Marked):
     line_offset: int = 0
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
-        if loc and loc[0] == self.index:
-            loc = (0, *loc[1:])
-        line, column = super().where(loc, key=key)
+        line, column = super().where(self._own(loc), key=key)
         return line + self.line_offset, column
+
+    def is_literal(self, loc: Loc) -> bool:
+        return super().is_literal(self._own(loc))
+
+    def _own(self, loc: Loc) -> Loc:
+        return (0, *loc[1:]) if loc and loc[0] == self.index else loc
 
 
 # Plain-English help for the parser's most common complaints, matched against its words.
@@ -184,15 +194,17 @@ def _walk(
 ) -> None:
     """Record the marks of node and its children; find duplicate keys, aliases and deep nesting.
 
-    A block scalar (`|` or `>`) is marked at its first line of text, not at the indicator, so a
-    problem inside it (a line of Markdown, say) can be counted from there.
+    A literal block (`|`) whose first line has text is marked at that line, not at the indicator,
+    so a problem inside it (a line of Markdown, say) can be counted from there.
     """
     line, column = node.start_mark.line + 1 + offset, node.start_mark.column + 1
-    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+    if isinstance(node, yaml.ScalarNode) and node.style == "|":
         start = text.find("\n", node.start_mark.index) + 1
         if 0 < start < node.end_mark.index:
             first = text[start:text.find("\n", start) % (len(text) + 1)]
-            line, column = line + 1, len(first) - len(first.lstrip(" ")) + 1
+            if first.strip():
+                line, column = line + 1, len(first) - len(first.lstrip(" ")) + 1
+                doc.literal.add(loc)
     if id(node) in seen:  # an alias: the node is shared, so point at the key that uses it
         line, column = doc.keys.get(loc, (line, column))
         found.append(Problem(doc.path, line, column,

@@ -121,6 +121,7 @@ class Renderer:
         self.markdown_memo = {} if markdown_memo is None else markdown_memo
         self.markdown_used: set[tuple[str, str, int]] = set()
         self.fragments: dict[tuple[str, int], tuple[Markup, frozenset[Fact], Any]] = {}
+        self.schemas_found: dict[str, bool] = {}
         """Keys of the memo this build used: only those are kept in the cache."""
         self.linked: dict[str, Markup] = {}
         """Memo of link_terms: the same text (a proposal on its page, list, theme and status pages) is linked once."""
@@ -211,10 +212,12 @@ class Renderer:
             return page_url
         return self.settings.site_url.rstrip("/") + "/" + page_url.removeprefix(self.base).lstrip("/")
 
-    @functools.cache  # noqa: B019  (one Renderer per build: the memo goes with it)
     def has_schema(self, kind: str) -> bool:
         """Whether schemas/<kind>.schema.json exists (the plan copies it into the site)."""
-        return (self.templates_dir.parent / "schemas" / f"{kind}.schema.json").is_file()
+        found = self.schemas_found.get(kind)
+        if found is None:
+            found = self.schemas_found[kind] = (self.templates_dir.parent / "schemas" / f"{kind}.schema.json").is_file()
+        return found
 
     def item_url(self, kind: str, item_id: str) -> str:
         """The permalink of an item."""
@@ -286,7 +289,11 @@ def convert_bodies(site: Site, renderer: Renderer, problems: Collector, workers:
     renderer.convert([body.text for body in site.bodies], workers)
     for body in site.bodies:
         for issue in renderer.markdown(body.text, BODY_SHIFT)[1]:
-            problems.add(body.path, body.line + issue.line - 1, body.column + issue.column - 1, issue.message)
+            if body.exact:
+                problems.add(body.path, body.line + issue.line - 1, body.column + issue.column - 1, issue.message)
+            else:
+                problems.add(body.path, body.line, body.column,
+                             f"in the body's line {issue.line}, column {issue.column}: {issue.message}")
 
 
 def unique_jobs(jobs: list[PageJob], problems: Collector) -> list[PageJob]:

@@ -77,6 +77,8 @@ class MarkdownText:
     path: str
     line: int
     column: int
+    exact: bool = True
+    """Whether line n of the text is line n from `line` on (a literal block); else only the field is known."""
 
 
 @dataclass

@@ -94,24 +94,27 @@ class SiteWriter:
         else:
             dest.write_bytes(data)
 
-    def reuse(self, rel: str) -> None:
-        """Keep the last build's file at rel (in place there is nothing to do but remember it)."""
+    def reuse(self, rel: str) -> bool:
+        """Keep the last build's file at rel; True when it is that very file (not a copy of it)."""
         if self.in_place:
             self.kept.add(rel)
-        else:
-            self.link(rel, self.out / rel)
+            return True
+        return self.link(rel, self.out / rel)
 
-    def link(self, rel: str, source: Path) -> None:
-        """Put the old folder's file at rel without copying its bytes (copied where links fail)."""
+    def link(self, rel: str, source: Path) -> bool:
+        """Put the old folder's file at rel without copying its bytes (copied where links fail);
+        True when it is linked, so it keeps its inode and mtime."""
         if self.in_place:
             self.kept.add(rel)
             if source == self.tmp / rel:
-                return  # already in place
+                return True  # already in place
         dest = self._dest(rel)
         try:
             os.link(source, dest)
+            return True
         except OSError:
             shutil.copy2(source, dest)
+            return False
 
     def commit(self, finish: Callable[[Path], None] | None = None, stale: set[str] | None = None) -> None:
         """Run `finish` on the complete folder (e.g. the search index), then swap it into `out`.

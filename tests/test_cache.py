@@ -161,3 +161,45 @@ def test_an_edited_title_re_renders_exactly_the_pages_that_show_it(tmp_path: Pat
                for name in changed if name.endswith(".html"))
     assert "themes/funding/index.html" not in changed  # a theme page that only counts the proposals
     assert_same_site(after, cold_build(project, tmp_path / "cold"))
+
+
+def test_a_page_description_change_reaches_the_home_page(project: Path, tmp_path: Path) -> None:
+    """The home page lists every content page with its description (found by a review)."""
+    out = project / "site"
+    build(project, out, Settings(), BuildCache(project / ".cache"))
+    edit(project / "content" / "about.md", "description: ", "description: Newly described. ")
+    build(project, out, Settings(), BuildCache(project / ".cache"))
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
+
+
+def test_a_failed_preview_build_leaves_nothing_behind(project: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview writes in place: pages written by a build that then failed must not linger."""
+    out = project / ".preview"
+    cache = BuildCache(project / ".cache", persist=False)
+    build(project, out, Settings(), cache, defer_index=True, in_place=True)
+    (project / "content" / "extra.md").write_text("---\ntitle: Extra\ndescription: An extra page.\n---\n\nHello.\n")
+    original = render.Renderer.render
+
+    def failing(self: render.Renderer, template: str, dest: str, problems: object, **context: object) -> object:
+        if dest == "sitemap.xml":  # a template error on the last page, after the others are written
+            problems.add("templates/sitemap.xml", 1, 1, "template error")  # type: ignore[attr-defined]
+            return None
+        return original(self, template, dest, problems, **context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render.Renderer, "render", failing)
+    with pytest.raises(BuildFailed):
+        build(project, out, Settings(), cache, defer_index=True, in_place=True)
+    monkeypatch.setattr(render.Renderer, "render", original)
+    (project / "content" / "extra.md").unlink()
+    build(project, out, Settings(), cache, in_place=True)
+    assert not (out / "extra").exists()
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
+
+
+def test_a_file_removed_by_hand_costs_one_full_build_not_every_build(project: Path) -> None:
+    out = project / "site"
+    build(project, out, Settings(), BuildCache(project / ".cache"))
+    (out / "about" / "index.html").unlink()
+    renders = [build(project, out, Settings(), BuildCache(project / ".cache")).rendered for _ in range(3)]
+    assert renders[0] > 0 and renders[1:] == [0, 0]

@@ -173,6 +173,16 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "**, [text](https://…)) or put the text in `backticks` to show it as code",
     ),
     (
+        "raw-html-in-a-quoted-body",
+        "data/recommendations.yaml",
+        "  body: |\n    The review wanted help to reach families *before* problems grow.\n\n"
+        "    ## How it would work\n\n    - One team for early help and child in need work.\n"
+        "    - See the [themes](/themes/) for related proposals.",
+        '  body: "Help for <b>families</b>."',
+        "data/recommendations.yaml:15:9: in the body's line 1, column 10: raw HTML '<b>' is not allowed in Markdo"
+        "wn; use Markdown (e.g. **bold**, [text](https://…)) or put the text in `backticks` to show it as code",
+    ),
+    (
         "unsafe-link-in-a-body",
         "data/recommendations.yaml",
         "[themes](/themes/)",
