@@ -12,6 +12,7 @@ import functools
 import gc
 import multiprocessing
 import multiprocessing.pool
+import re
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -198,9 +199,13 @@ class Renderer:
             record(fact)
         return found[0]
 
-    def body_html(self, text: str) -> Markup:
-        """An item's Markdown body as HTML, with its glossary terms linked."""
-        return self.link_terms(self.markdown(text, BODY_SHIFT)[0])
+    def body_html(self, text: str, levels_down: int = 0) -> Markup:
+        """An item's Markdown body as HTML, with its glossary terms linked; levels_down moves its
+        headings further down (the print page nests bodies one section deeper than their own page)."""
+        html = self.link_terms(self.markdown(text, BODY_SHIFT)[0])
+        if levels_down:
+            html = Markup(HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + levels_down)}>", html))
+        return html
 
     def url(self, path: str = "") -> str:
         """A URL under the base path for a site-relative path such as 'pilots/'."""
@@ -326,6 +331,9 @@ RenderedJob = tuple[int, Any, frozenset[Fact]]
 
 NAV_SECTIONS = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary", "sources")
 """The sections in the main menu, in order."""
+
+HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+"""A heading tag as Python-Markdown writes it (no attributes)."""
 
 BODY_SHIFT = 1
 """An item's body sits under its page's h2 "More about this proposal": its ## headings become h3."""

@@ -63,3 +63,5 @@ def test_the_body_example_renders_as_markdown_on_its_page(real_project: Path, ru
     assert '<h2 id="more">More about this proposal</h2>' in page
     assert "<h3>Where it is being tried</h3>" in page and "early help</a></em>" in page  # terms linked too
     assert '<a href="/pilots/">pathfinder areas</a>' in page
+    printed = (real_project / "site" / "print" / "index.html").read_text("utf-8")  # the whole explainer holds it too
+    assert '<h4 id="p-more-example-with-a-body">' in printed and "<h5>Where it is being tried</h5>" in printed
