@@ -358,7 +358,8 @@ class BuildCache:
         """Save the memos to folder after each build (the preview keeps them in memory and only
         uses folder for compiled templates)."""
         self.items: dict[str, Any] = {}
-        """YAML text hash → (validated item, marks relative to the item's first line)."""
+        """YAML text hash → (validated item, value marks, key marks, literal blocks), marks relative to
+        the item's first line."""
         self.markdown: dict[tuple[str, str, int], Any] = {}
         """(text hash, base URL, heading shift) → converted Markdown and its problems."""
         self.markdown_saved: set[tuple[str, str, int]] = set()

@@ -134,7 +134,7 @@ class Renderer:
             kind_titles=KIND_TITLES, settings=settings, Ref=Ref,
             latest_source_date=latest_source_date(site),
             absolute=self.absolute, has_schema=self.has_schema, markdown=self.body_html,
-            proposal_row=lambda item: self.fragment("recommendations/_row.html", item), **views.template_globals(site),
+            proposal_row=lambda item: self.fragment("recommendations/_row.html", item), **views.template_globals(),
         )
         self.views = TracedViews(site)
         self.env.globals["views"] = self.views

@@ -208,7 +208,7 @@ def _unique(quotes: list[Quote]) -> list[Quote]:
     return out
 
 
-def template_globals(site: Site) -> dict[str, Any]:
+def template_globals() -> dict[str, Any]:
     """The names every template may use besides the Renderer's own."""
     return {
         "status_words": STATUS_WORDS, "status_help": STATUS_HELP,
