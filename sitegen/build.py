@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import models as m
-from .cache import BuildCache, CacheState, Fingerprints, OutputFile, PageRecord, code_version, digest, tree_digest
+from .cache import BuildCache, CacheState, Fact, Fingerprints, OutputFile, PageRecord, code_version, digest, tree_digest
 from .content_checks import check_content
 from .downloads import forget_dumps
 from .errors import Collector, Problem
@@ -238,7 +238,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         cache.items = {}  # kept only by the preview; here the marks would hold memory through rendering
     with timings.stage("plan"):
         cache.load_markdown()
-        renderer = Renderer(project / "templates", site, settings, cache.jinja_folder(), cache.markdown)
+        renderer = Renderer(project / "templates", site, settings, cache.jinja_folder(), cache.markdown, cache.carried)
         problems = Collector()
     with timings.stage("markdown"):
         convert_bodies(site, renderer, problems, workers)
@@ -252,11 +252,16 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                             trees["templates"].encode(), trees["schemas"].encode(),
                             fingerprints.of_value(site_wide_data(site, renderer)).encode())
         trusted = previous.render_key == render_key and output_is_intact(out, previous, exact=False)
+        if not cache.persist:
+            renderer.carry(fingerprints, render_key)
         contexts = [fingerprints.of_value((template, context)) for _dest, template, context in jobs]
+        changed = changed_facts(previous, fingerprints) if trusted else set()
         todo = [index for index, (dest, _, _) in enumerate(jobs)
-                if not (trusted and is_reusable(previous, dest, contexts[index], fingerprints))]
+                if not (trusted and is_reusable(previous, dest, contexts[index], changed))]
     cache.markdown = {key: renderer.markdown_memo[key] for key in sorted(renderer.markdown_used)}
     state = CacheState(render_key=render_key, inputs_key=inputs_key, out=str(out), warnings=site.warnings)
+    if trusted:  # the reused pages' facts, still with the same fingerprints
+        state.facts = {fact: value for fact, value in previous.facts.items() if fact not in changed}
     writer = SiteWriter(out, in_place)
     index_pending = False
     try:
@@ -281,8 +286,9 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                     written[dest] = kept[0]
                     if kept[1]:
                         same.add(dest)
-                    facts_now = tuple((f, fingerprints.of_fact(f)) for f in facts)  # any order: only looked up
-                    state.pages[dest] = PageRecord(contexts[todo[index]], facts_now)
+                    for fact in facts:
+                        state.facts[fact] = fingerprints.of_fact(fact)
+                    state.pages[dest] = PageRecord(contexts[todo[index]], facts)
         problems.raise_if_any()
         note_workers_peak()
         with timings.stage("write"):
@@ -319,6 +325,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         state.files = describe_output(out, written, previous, same, scan_all=finish is not None)
         cache.state = state
         cache.index_pending = index_pending
+        if not cache.persist:
+            cache.carried = renderer.carried_forward()
         cache.save(version)
     return BuildResult(len(written), site.warnings, len(todo), index_pending)
 
@@ -339,11 +347,19 @@ def site_wide_data(site: Site, renderer: Renderer) -> tuple[object, ...]:
     return pages, renderer.env.globals["latest_source_date"], terms
 
 
-def is_reusable(previous: CacheState, dest: str, context: str, fingerprints: Fingerprints) -> bool:
-    """Whether the last build's page at dest is still right: same context, every fact unchanged."""
+def changed_facts(previous: CacheState, fingerprints: Fingerprints) -> set[Fact]:
+    """The facts the last build's pages read whose fingerprint is not the same any more.
+
+    Each fact is computed once here, however many pages read it.
+    """
+    return {fact for fact, value in previous.facts.items() if fingerprints.of_fact(fact) != value}
+
+
+def is_reusable(previous: CacheState, dest: str, context: str, changed: set[Fact]) -> bool:
+    """Whether the last build's page at dest is still right: same context, no fact it read changed."""
     record = previous.pages.get(dest)
     return (record is not None and record.context == context and dest in previous.files
-            and all(fingerprints.of_fact(fact) == value for fact, value in record.facts))
+            and record.facts.isdisjoint(changed))
 
 
 def put_file(writer: SiteWriter, out: Path, previous: CacheState, rel: str, data: bytes) -> tuple[str, bool]:

@@ -312,10 +312,11 @@ class Fingerprints:
 
 @dataclass(frozen=True)
 class PageRecord:
-    """How one output file was made: its job's context hash and the facts it read."""
+    """How one output file was made: its job's context hash and the facts it read (their fingerprints
+    are in CacheState.facts)."""
 
     context: str
-    facts: tuple[tuple[Fact, str], ...]
+    facts: frozenset[Fact]
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,9 @@ class CacheState:
     """Hash of every input file: equal means nothing changed at all."""
     out: str = ""
     pages: dict[str, PageRecord] = field(default_factory=dict)
+    facts: dict[Fact, str] = field(default_factory=dict)
+    """The fingerprint of every fact the pages read: one value per fact, as every page was rendered or
+    proven unchanged against the same site."""
     files: dict[str, OutputFile] = field(default_factory=dict)
     html_key: str = ""
     """Hash of every HTML file the Pagefind index in the output was built from."""
@@ -374,6 +378,8 @@ class BuildCache:
         """Keys of the items the current build used: the others are dropped when saving."""
         self.item_hashes: dict[int, str] = {}
         """id() of each item the current build loaded through the cache → its key."""
+        self.carried: Any = None
+        """Pieces of pages the last build rendered (render.Carried), in memory only, for the preview."""
 
     def path(self, name: str) -> Path | None:
         return None if self.folder is None else self.folder / name

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from . import models as m
 from . import views
-from .cache import Fact, TracedViews, digest, record, tracing, track_items
+from .cache import Fact, Fingerprints, TracedViews, digest, record, tracing, track_items
 from .errors import Collector, Problem
 from .markup import MarkupIssue, TermLink, TermLinker, render_markdown
 from .resolve import Ref, Site
@@ -97,7 +97,8 @@ class Renderer:
     """Holds the Jinja environment and the helpers every template shares."""
 
     def __init__(self, templates_dir: Path, site: Site, settings: Settings, bytecode_dir: Path | None = None,
-                 markdown_memo: dict[tuple[str, str, int], tuple[Markup, list[MarkupIssue]]] | None = None):
+                 markdown_memo: dict[tuple[str, str, int], tuple[Markup, list[MarkupIssue]]] | None = None,
+                 carried: Carried | None = None):
         track_items(site)  # reads are recorded while a page renders, for the build cache
         self.site = site
         self.settings = settings
@@ -121,9 +122,15 @@ class Renderer:
         self.linker = term_linker(tuple(terms))
         self.markdown_memo = {} if markdown_memo is None else markdown_memo
         self.markdown_used: set[tuple[str, str, int]] = set()
-        self.fragments: dict[tuple[str, int], tuple[Markup, frozenset[Fact], Any]] = {}
-        self.schemas_found: dict[str, bool] = {}
         """Keys of the memo this build used: only those are kept in the cache."""
+        self.fragments: dict[tuple[str, str, str], Fragment] = {}
+        self.bodies: dict[tuple[str, int], tuple[Markup, tuple[str, str, int]]] = {}
+        """Memo of body_html: the HTML of a body and its key in the Markdown memo."""
+        self.carried = carried if carried is not None and carried.linker is self.linker else None
+        """What the last build rendered, to reuse once proven unchanged (see Carried)."""
+        self.fingerprints: Fingerprints | None = None
+        self.render_key = ""
+        self.schemas_found: dict[str, bool] = {}
         self.linked: dict[str, Markup] = {}
         """Memo of link_terms: the same text (a proposal on its page, list, theme and status pages) is linked once."""
         self.env.filters.update(
@@ -134,7 +141,8 @@ class Renderer:
             kind_titles=KIND_TITLES, settings=settings, Ref=Ref,
             latest_source_date=latest_source_date(site),
             absolute=self.absolute, has_schema=self.has_schema, markdown=self.body_html,
-            proposal_row=lambda item: self.fragment("recommendations/_row.html", item), **views.template_globals(),
+            proposal_row=lambda item: self.fragment("recommendations/_row.html", "recommendations", item),
+            **views.template_globals(),
         )
         self.views = TracedViews(site)
         self.env.globals["views"] = self.views
@@ -184,28 +192,69 @@ class Renderer:
             self.markdown_memo[(digest(text.encode()), self.base, BODY_SHIFT)] = found
             self.linked[found[0]] = linked  # the Markup itself as key: a str() copy would double the memory
 
-    def fragment(self, template: str, item: Any) -> Markup:
+    def fragment(self, template: str, kind: str, item: Any) -> Markup:
         """A piece of page rendered once per item and reused, such as a proposal's row in every table.
 
         The facts it read are recorded again each time it is used, so the cache sees them on every page.
+        The preview also reuses the last build's piece when it is proven unchanged (see Carried).
         """
-        key = (template, id(item))
+        key = (template, kind, item.id)
         found = self.fragments.get(key)
         if found is None:
-            with tracing() as facts:
-                html = Markup(self.env.get_template(template).render(item=item))
-            found = self.fragments[key] = (html, frozenset(facts), item)  # the item kept, so its id() stays its own
-        for fact in found[1]:
+            found = self.fragments[key] = self._carried_fragment(key) or self._render_fragment(template, kind, item)
+        for fact in found.facts:
             record(fact)
-        return found[0]
+        return found.html
+
+    def _render_fragment(self, template: str, kind: str, item: Any) -> Fragment:
+        with tracing() as facts:
+            html = Markup(self.env.get_template(template).render(item=item))
+        checked: tuple[tuple[Fact, str], ...] = ()
+        if self.fingerprints is not None:  # the item itself is passed, not read: it is checked too
+            checked = tuple((fact, self.fingerprints.of_fact(fact)) for fact in (*facts, ("item", kind, item.id)))
+        return Fragment(html, frozenset(facts), checked)
+
+    def _carried_fragment(self, key: tuple[str, str, str]) -> Fragment | None:
+        """The last build's piece when this build renders under the same key and it read no changed fact."""
+        if self.carried is None or self.fingerprints is None or self.carried.render_key != self.render_key:
+            return None
+        found = self.carried.fragments.get(key)
+        if found is None or not all(self.fingerprints.of_fact(fact) == value for fact, value in found.checked):
+            return None
+        return found
 
     def body_html(self, text: str, levels_down: int = 0) -> Markup:
         """An item's Markdown body as HTML, with its glossary terms linked; levels_down moves its
         headings further down (the print page nests bodies one section deeper than their own page)."""
-        html = self.link_terms(self.markdown(text, BODY_SHIFT)[0])
-        if levels_down:
-            html = Markup(HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + levels_down)}>", html))
-        return html
+        key = (text, levels_down)
+        found = self.bodies.get(key) or (self.carried.bodies.get(key) if self.carried else None)
+        if found is None:
+            markdown_key = (digest(text.encode()), self.base, BODY_SHIFT)
+            html = self.link_terms(self.markdown(text, BODY_SHIFT)[0])
+            if levels_down:
+                html = Markup(HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + levels_down)}>", html))
+            found = (html, markdown_key)
+        self.bodies[key] = found
+        self.markdown_used.add(found[1])
+        return found[0]
+
+    def carry(self, fingerprints: Fingerprints, render_key: str) -> None:
+        """Let this build reuse the last build's pieces: the facts they read are checked against fingerprints."""
+        self.fingerprints = fingerprints
+        self.render_key = render_key
+
+    def carried_forward(self) -> Carried:
+        """What the next build may reuse: this build's pieces, and the last build's still of use."""
+        earlier = self.carried
+        fragments = dict(earlier.fragments) if earlier and earlier.render_key == self.render_key else {}
+        fragments.update(self.fragments)
+        bodies = {**(earlier.bodies if earlier else {}), **self.bodies}
+        texts = {body.text for body in self.site.bodies}
+        return Carried(
+            render_key=self.render_key, linker=self.linker,
+            fragments={key: found for key, found in fragments.items() if key[2] in self.site.items[key[1]]},
+            bodies={key: found for key, found in bodies.items() if key[0] in texts},
+        )
 
     def url(self, path: str = "") -> str:
         """A URL under the base path for a site-relative path such as 'pilots/'."""
@@ -281,6 +330,28 @@ def render_site(site: Site, templates_dir: Path, settings: Settings, problems: C
             files[jobs[index][0]] = html
     files.update(static_files(templates_dir))
     return files
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of page (see Renderer.fragment): its HTML, the facts it read, and those facts with their
+    fingerprints when it was rendered, the item's own included."""
+
+    html: Markup
+    facts: frozenset[Fact]
+    checked: tuple[tuple[Fact, str], ...]
+
+
+@dataclass(frozen=True)
+class Carried:
+    """Pieces of pages the preview keeps from one build for the next, each reused only when proven
+    unchanged: a fragment when the render key is the same and every fact it read has the same
+    fingerprint; a body's HTML when the glossary is the same (the same linker)."""
+
+    render_key: str
+    linker: TermLinker
+    fragments: dict[tuple[str, str, str], Fragment]
+    bodies: dict[tuple[str, int], tuple[Markup, tuple[str, str, int]]]
 
 
 @functools.lru_cache(maxsize=4)

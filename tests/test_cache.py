@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import snapshot
@@ -138,8 +139,8 @@ def test_the_preview_updates_the_search_index_after_a_save(project: Path, tmp_pa
     assert_same_site(snapshot(project / ".preview"), cold_build(project, tmp_path / "cold"))
 
 
-def test_an_edited_title_re_renders_exactly_the_pages_that_show_it(tmp_path: Path) -> None:
-    """The real site: a proposal's new title reaches every page naming it, and no other page is rendered."""
+def real_project(tmp_path: Path) -> Path:
+    """A writable copy of the real site's inputs."""
     import shutil
 
     from conftest import ROOT
@@ -147,6 +148,12 @@ def test_an_edited_title_re_renders_exactly_the_pages_that_show_it(tmp_path: Pat
     project = tmp_path / "project"
     for folder in ("data", "content", "templates", "sources", "schemas"):
         shutil.copytree(ROOT / folder, project / folder)
+    return project
+
+
+def test_an_edited_title_re_renders_exactly_the_pages_that_show_it(tmp_path: Path) -> None:
+    """The real site: a proposal's new title reaches every page naming it, and no other page is rendered."""
+    project = real_project(tmp_path)
     out = project / "site"
     build(project, out, Settings(), BuildCache(project / ".cache"))
     before = snapshot(out)
@@ -161,6 +168,46 @@ def test_an_edited_title_re_renders_exactly_the_pages_that_show_it(tmp_path: Pat
                for name in changed if name.endswith(".html"))
     assert "themes/funding/index.html" not in changed  # a theme page that only counts the proposals
     assert_same_site(after, cold_build(project, tmp_path / "cold"))
+
+
+def test_the_preview_renders_a_row_again_only_when_something_it_shows_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview keeps each proposal's table row between saves and checks the facts it read."""
+    from sitegen.views import citations_in
+
+    project = real_project(tmp_path)
+    out, cache = project / ".preview", BuildCache(project / ".cache", persist=False)
+    rows: list[str] = []
+    original = render.Renderer._render_fragment
+
+    def counting(self: render.Renderer, template: str, kind: str, item: Any) -> render.Fragment:
+        rows.append(item.id)
+        return original(self, template, kind, item)
+
+    monkeypatch.setattr(render.Renderer, "_render_fragment", counting)
+    build(project, out, Settings(), cache, defer_index=True, in_place=True)
+    site = check_site(project)
+    assert sorted(rows) == sorted(site.items["recommendations"])
+
+    rows.clear()
+    edit(project / "data" / "recommendations.yaml", "title: Specialist child protection lead practitioners",
+         "title: Specialist lead practitioners for child protection")
+    build(project, out, Settings(), cache, defer_index=True, in_place=True)
+    assert len(rows) == 1, "only the edited proposal's row is rendered again"
+
+    rows.clear()
+    citing_rows = {s.id: {r.id for r in site.items["recommendations"].values()
+                          if any(c.source == s.id for c in citations_in(r))}
+                   for s in site.items["sources"].values() if s.outlet == "CYP Now"}
+    source = site.items["sources"][max(citing_rows, key=lambda source_id: len(citing_rows[source_id]))]
+    citing = citing_rows[source.id]
+    path = project / "data" / "sources.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("outlet: CYP Now", text.index(f"- id: {source.id}\n"))
+    path.write_text(f"{text[:at]}outlet: CYP Now magazine{text[at + len('outlet: CYP Now'):]}", encoding="utf-8")
+    build(project, out, Settings(), cache, in_place=True)
+    assert citing and sorted(rows) == sorted(citing), "exactly the rows citing the renamed source"
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
 
 
 def test_a_page_description_change_reaches_the_home_page(project: Path, tmp_path: Path) -> None:
