@@ -19,7 +19,6 @@ from pathlib import Path
 from . import models as m
 from .cache import BuildCache, CacheState, Fact, Fingerprints, OutputFile, PageRecord, code_version, digest, tree_digest
 from .content_checks import check_content
-from .downloads import forget_dumps
 from .errors import Collector, Problem
 from .load import ItemMarks, parse_yaml, read_text, split_items, split_page
 from .render import Renderer, Settings, convert_bodies, render_jobs, render_site, static_files, unique_jobs
@@ -245,8 +244,6 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     problems.raise_if_any()
     with timings.stage("plan"):
         jobs = unique_jobs(plan_jobs(site, renderer, problems), problems)
-        if cache.persist:
-            forget_dumps()  # likewise
         fingerprints = Fingerprints(site, renderer.views, cache.item_hashes)
         render_key = digest(version.encode(), repr(settings).encode(), str(out).encode(),
                             trees["templates"].encode(), trees["schemas"].encode(),

@@ -202,6 +202,11 @@ class TracedViews(Views):
         record(("query", "recommendations_where", field, value))
         return self._where("recommendations", field, value)
 
+    def recommendation_ids_where(self, field: str, value: str) -> list[str]:
+        record(("query", "recommendation_ids_where", field, value))
+        with tracing():
+            return super().recommendation_ids_where(field, value)
+
     def count_recommendations_where(self, field: str, value: str) -> int:
         record(("query", "count_recommendations_where", field, value))
         with tracing():

@@ -25,9 +25,9 @@ def _join(values: list[str]) -> str:
 
 
 def _sources(item: Any) -> str:
-    from .views import citations_in
+    from .views import item_citations
 
-    return _join(sorted({c.source for c in citations_in(item)}))
+    return _join(sorted({c.source for c in item_citations(item)}))
 
 
 def _date(value: Any) -> str:
@@ -146,7 +146,7 @@ def mission_rows(site: Site, views: Views) -> list[Row]:
 def theme_rows(site: Site, views: Views) -> list[Row]:
     return [
         {"id": t.id, "title": t.title, "description": t.description,
-         "proposals": _join([r.id for r in views.recommendations_where("themes", t.id)])}
+         "proposals": _join(views.recommendation_ids_where("themes", t.id))}
         for _, t in sorted(site.items["themes"].items())
     ]
 
@@ -196,23 +196,27 @@ def json_text(items: list[Any]) -> str:
     return "[\n" + ",\n".join(parts) + "\n]\n"
 
 
-def forget_dumps() -> None:
-    """Drop the per-item JSON memo (a command-line build has no next build to reuse it)."""
-    _dumped.clear()
-
-
-def dataset_files(site: Site, views: Views, changes: list[m.Change]) -> dict[str, str]:
-    """data/<kind>.csv and data/<kind>.json for every dataset, including change notes."""
-    current = {id(item) for items in site.items.values() for item in items.values()}
+def forget_old_dumps(site: Site) -> None:
+    """Drop the JSON of items that are not in this build's site (edited or removed since)."""
+    current = {id(item) for items in site.items.values() for item in dict.values(items)}
+    current.update(id(change) for change in site.changes)
     for key in [key for key in _dumped if key not in current]:
         del _dumped[key]
-    files: dict[str, str] = {}
-    for kind, rows_for in ROWS.items():
-        files[f"data/{kind}.csv"] = csv_text(rows_for(site, views))
-        records = sorted(site.items[kind].values(), key=lambda item: item.id)
-        files[f"data/{kind}.json"] = json_text(records)
-    files["data/changes.csv"] = csv_text([
-        {"date": _date(c.date), "summary": c.summary, "items": _join(c.items)} for c in changes
-    ])
-    files["data/changes.json"] = json_text(changes)
-    return files
+
+
+def dataset_text(site: Site, views: Views, kind: str, fmt: str) -> str:
+    """data/<kind>.csv or data/<kind>.json. Made while its page renders, so the build cache records
+    what it read: the file is made again only when an item it holds changed."""
+    if fmt == "csv":
+        return csv_text(ROWS[kind](site, views))
+    return json_text(sorted(site.items[kind].values(), key=lambda item: item.id))
+
+
+def change_files(changes: list[m.Change]) -> dict[str, str]:
+    """data/changes.csv and data/changes.json: the change notes, newest first."""
+    return {
+        "data/changes.csv": csv_text([
+            {"date": _date(c.date), "summary": c.summary, "items": _join(c.items)} for c in changes
+        ]),
+        "data/changes.json": json_text(changes),
+    }

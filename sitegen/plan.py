@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from . import models as m
 from .chart import Bar, bar_chart, describe
-from .downloads import dataset_files, funding_order
+from .downloads import ROWS, change_files, forget_old_dumps, funding_order
 from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
 from .resolve import Ref, Site
@@ -99,7 +99,11 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     jobs.append(("404.html", "404.html", {}))
 
     # Downloads, schemas, feed, sitemap and robots.txt
-    for dest, text in sorted(dataset_files(site, views, changes).items()):
+    forget_old_dumps(site)
+    for kind in sorted(ROWS):
+        for fmt in ("csv", "json"):
+            jobs.append((f"data/{kind}.{fmt}", "_dataset.txt", {"kind": kind, "format": fmt}))
+    for dest, text in change_files(changes).items():
         jobs.append((dest, "_raw.txt", {"body": Markup(text)}))
     schemas = project / "schemas"
     for path in sorted(schemas.glob("*.schema.json")) if schemas.is_dir() else []:

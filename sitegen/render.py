@@ -141,7 +141,7 @@ class Renderer:
             kind_titles=KIND_TITLES, settings=settings, Ref=Ref,
             latest_source_date=latest_source_date(site),
             absolute=self.absolute, has_schema=self.has_schema, markdown=self.body_html,
-            proposal_row=lambda item: self.fragment("recommendations/_row.html", "recommendations", item),
+            piece=self.fragment, dataset=self.dataset,
             **views.template_globals(),
         )
         self.views = TracedViews(site)
@@ -237,6 +237,12 @@ class Renderer:
         self.bodies[key] = found
         self.markdown_used.add(found[1])
         return found[0]
+
+    def dataset(self, kind: str, fmt: str) -> Markup:
+        """A data download's text (see downloads.dataset_text): it is already the file's bytes."""
+        from .downloads import dataset_text
+
+        return Markup(dataset_text(self.site, self.views, kind, fmt))
 
     def carry(self, fingerprints: Fingerprints, render_key: str) -> None:
         """Let this build reuse the last build's pieces: the facts they read are checked against fingerprints."""

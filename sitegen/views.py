@@ -91,6 +91,20 @@ def citations_in(obj: Any) -> list[m.Citation]:
     return found
 
 
+_citations: dict[int, tuple[Any, list[m.Citation]]] = {}
+"""Memo of item_citations by id(), each item kept so that its id() stays its own. The preview's items
+are the same objects from one build to the next while their text is unchanged, so a save walks only
+the edited item."""
+
+
+def item_citations(item: Any) -> list[m.Citation]:
+    """citations_in(item), remembered (items are frozen)."""
+    found = _citations.get(id(item))
+    if found is None or found[0] is not item:
+        found = _citations[id(item)] = (item, citations_in(item))
+    return found[1]
+
+
 @dataclass(frozen=True)
 class Quote:
     """One citation of a source, with the item that makes it."""
@@ -105,11 +119,14 @@ class Views:
     def __init__(self, site: Site):
         self.site = site
         quotes: dict[str, list[Quote]] = defaultdict(list)
+        current = {id(item) for items in site.items.values() for item in dict.values(items)}
+        for key in [key for key in _citations if key not in current]:
+            del _citations[key]  # items of earlier builds
         for kind in sorted(site.items):
             if kind == "changes":
                 continue
             for item_id in sorted(site.items[kind]):
-                for citation in citations_in(site.items[kind][item_id]):
+                for citation in item_citations(site.items[kind][item_id]):
                     quotes[citation.source].append(Quote(Ref(kind, item_id), citation.quote))
         self.quotes = {key: _unique(value) for key, value in quotes.items()}
         dates = [s.date for s in site.items["sources"].values() if s.date]
@@ -127,7 +144,7 @@ class Views:
 
     def sources_of(self, item: Any) -> list[m.Source]:
         """Every source an item cites, newest first, undated last."""
-        ids = {c.source for c in citations_in(item)}
+        ids = {c.source for c in item_citations(item)}
         found = [self.source(i) for i in ids]
         return sorted(found, key=lambda s: (s.date is None, -(s.date or dt.date.min).toordinal(), s.id))
 
@@ -160,6 +177,10 @@ class Views:
         """Proposals whose list field (themes, missions) holds value, by id."""
         return [r for _, r in sorted(self.site.items["recommendations"].items())
                 if value in getattr(r, field)]
+
+    def recommendation_ids_where(self, field: str, value: str) -> list[str]:
+        """The ids recommendations_where gives (a list of ids depends on nothing else)."""
+        return [r.id for r in self.recommendations_where(field, value)]
 
     def count_recommendations_where(self, field: str, value: str) -> int:
         """How many proposals recommendations_where gives (a page showing the count depends on nothing else)."""

@@ -162,8 +162,8 @@ def test_an_edited_title_re_renders_exactly_the_pages_that_show_it(tmp_path: Pat
     again = build(project, out, Settings(), BuildCache(project / ".cache"))
     after = snapshot(out)
     changed = {name for name in after if after[name] != before.get(name) and not name.startswith("pagefind/")}
-    assert again.rendered == len(changed | {"data/recommendations.csv", "data/recommendations.json"}), (
-        "a page was rendered again although nothing it shows changed")
+    assert again.rendered == len(changed), (
+        f"a page was rendered again although nothing it shows changed: {sorted(changed)}")
     assert all(b"Specialist lead practitioners for child protection" in after[name]
                for name in changed if name.endswith(".html"))
     assert "themes/funding/index.html" not in changed  # a theme page that only counts the proposals
@@ -181,7 +181,8 @@ def test_the_preview_renders_a_row_again_only_when_something_it_shows_changed(
     original = render.Renderer._render_fragment
 
     def counting(self: render.Renderer, template: str, kind: str, item: Any) -> render.Fragment:
-        rows.append(item.id)
+        if template == "recommendations/_row.html":
+            rows.append(item.id)
         return original(self, template, kind, item)
 
     monkeypatch.setattr(render.Renderer, "_render_fragment", counting)
