@@ -269,8 +269,12 @@ class Fingerprints:
         return digest(*parts)
 
     def _feed(self, value: Any, parts: list[bytes]) -> None:
-        if isinstance(value, BaseModel):
+        if type(value) is str:  # the commonest, first
+            parts += [b"str", value.encode()]
+        elif isinstance(value, BaseModel):
             parts += [b"M", self.of_item(value).encode()]
+        elif type(value) is Ref:  # a dataclass's repr is slow, and references are many
+            parts += [b"Ref", value.kind.encode(), value.id.encode()]
         elif isinstance(value, str):
             parts += [type(value).__name__.encode(), value.encode()]  # Markup is escaped differently
         elif isinstance(value, list | tuple):

@@ -162,15 +162,21 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     whole_files = {s.item.id: normalise((sources_dir / s.item.archive).read_text(encoding="utf-8"))
                    for s in located.get("sources", []) if s.item.id in texts}
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
+    global _walks
+    walks, _walks = _walks, {}
     for kind, entries in located.items():
         for entry in entries:
             owner = Ref(kind, entry.item.id) if hasattr(entry.item, "id") else None
-            for field_loc, kinds, target in _reference_fields(entry.item, entry.loc):
-                ref = _resolve(target, kinds, items, entry.doc, field_loc, problems)
+            walk = walks.get(id(entry.item))
+            if walk is None or walk[0] is not entry.item:
+                walk = (entry.item, _reference_fields(entry.item, ()), _citations(entry.item, ()))
+            _walks[id(entry.item)] = walk
+            for field_loc, kinds, target in walk[1]:
+                ref = _resolve(target, kinds, items, entry.doc, (*entry.loc, *field_loc), problems)
                 if ref and owner and ref != owner:
                     backlinks[ref].add(owner)
-            for quote_loc, citation in _citations(entry.item, entry.loc):
-                _check_quote(citation, texts, whole_files, entry.doc, quote_loc, problems)
+            for quote_loc, citation in walk[2]:
+                _check_quote(citation, texts, whole_files, entry.doc, (*entry.loc, *quote_loc), problems)
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
     site.changes = [entry.item for entry in located.get("changes", [])]
     for change_entry in located.get("changes", []):
@@ -179,6 +185,12 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
                 if item_id in items[kind]:
                     site.changes_for.setdefault(Ref(kind, item_id), []).append(change_entry.item)
     return site
+
+
+_walks: dict[int, tuple[Any, list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, m.Citation]]]] = {}
+"""The last build's references and citations of each item, by id(), each item kept so that its id()
+stays its own. The preview's unchanged items are the same objects from one build to the next, so a
+save walks only the edited item (items are frozen)."""
 
 
 def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector) -> dict[str, str]:
@@ -249,13 +261,19 @@ def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any
     return None
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def normalised_quote(quote: str) -> str:
+    """normalise(quote), remembered: the preview checks the same quotes on every save."""
+    return normalise(quote)
+
+
 def _check_quote(citation: m.Citation, texts: dict[str, str], whole_files: dict[str, str], doc: Marked,
                  loc: Loc, problems: Collector) -> None:
     """Report a quote that does not occur in its source, with the closest passage that does."""
     text = texts.get(citation.source)
     if text is None:
         return  # the dangling source id is reported by _resolve
-    quote = normalise(citation.quote)
+    quote = normalised_quote(citation.quote)
     if quote in text:
         return
     line, column = doc.where(loc)

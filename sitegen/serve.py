@@ -8,10 +8,15 @@ Rebuilds are incremental (a BuildCache kept in memory and in .cache/preview/): a
 the pages that show what changed. The search index, which takes longer than the pages, is brought up
 to date in a background build right after the changed pages are written, so the reload is not held
 up by it; until then, search in the preview answers from the index of the previous save.
+
+Python's garbage collector is paused while a save is built and run once in the background after it:
+on a large site the preview holds millions of objects, and the full collections a build would
+otherwise trigger took a quarter of a save's time at 10,000 items.
 """
 
 from __future__ import annotations
 
+import gc
 import html
 import mimetypes
 import re
@@ -30,6 +35,8 @@ from .render import Settings
 
 WATCHED = ("content", "data", "templates", "sources")
 CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\s*')
+GC_DELAY = 0.5
+"""Seconds between a save's pages being written and the garbage collection after it."""
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
@@ -66,15 +73,17 @@ class Preview:
             return  # several watched folders reported the same burst of saves
         self.fingerprint = fingerprint
         started = time.perf_counter()
+        follow_up = self.collect_garbage
         try:
             with self.building:
+                gc.disable()  # until collect_garbage, after this save (see the module docstring)
                 build_site(self.project, self.out, Settings(), cache=self.cache, defer_index=True, in_place=True)
             self.problems = []
             self.last_seconds = time.perf_counter() - started
             print(f"Rebuilt in {self.last_seconds * 1000:.0f} ms.", file=sys.stderr)
             if self.cache.index_pending:
                 self.cache.index_pending = False
-                threading.Thread(target=self.update_index, daemon=True).start()
+                follow_up = self.update_index
         except BuildFailed as failed:
             self.problems = failed.problems
             for problem in failed.problems:
@@ -84,6 +93,7 @@ class Preview:
         except Exception as exc:  # the preview must survive anything an edit can cause
             self.problems = [Problem("build.py", 1, 1, f"internal error: {type(exc).__name__}: {exc}")]
             print(self.problems[0], file=sys.stderr)
+        threading.Thread(target=follow_up, daemon=True).start()
 
     def update_index(self) -> None:
         """Bring the search index up to date after a rebuild that deferred it (see the module docstring)."""
@@ -92,6 +102,18 @@ class Preview:
                 build(self.project, self.out, Settings(), self.cache, in_place=True)
         except Exception as exc:  # the next save rebuilds anyway; say why search may be stale
             print(f"The search index was not updated: {exc}", file=sys.stderr)
+        self.collect_garbage()
+
+    def collect_garbage(self) -> None:
+        """Collect what the last build left, then let the collector run by itself until the next save.
+
+        It waits a moment first, so that the browser's reload is served before the collection holds
+        the interpreter.
+        """
+        time.sleep(GC_DELAY)
+        with self.building:
+            gc.collect()
+            gc.enable()
 
     def app(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """WSGI: the error page while the build is broken, else the file asked for, from .preview/ only."""

@@ -108,3 +108,35 @@ def _serve(server: Any, port: int) -> None:
 
     asyncio.set_event_loop(asyncio.new_event_loop())
     server.serve(host="127.0.0.1", port=port, debug=False, restart_delay=0)
+
+
+def test_the_garbage_collector_is_paused_only_while_a_save_builds(project: Path, monkeypatch: Any) -> None:
+    """Full collections are kept out of the save-to-written time and run once after it (both outcomes)."""
+    import gc
+
+    from sitegen import serve
+
+    monkeypatch.setattr(serve, "GC_DELAY", 0.0)
+    during: list[bool] = []
+    real_build_site = serve.build_site
+
+    def watching(*args: Any, **kwargs: Any) -> int:
+        during.append(gc.isenabled())
+        return real_build_site(*args, **kwargs)
+
+    monkeypatch.setattr(serve, "build_site", watching)
+    preview = Preview(project, project / ".preview")
+    themes = project / "data" / "themes.yaml"
+    good = themes.read_text(encoding="utf-8")
+    try:
+        for text in (good, good.replace("  title:", "  titel:")):  # a good save, then a broken one
+            themes.write_text(text, encoding="utf-8")
+            preview.rebuild()
+            deadline = time.monotonic() + 60
+            while not gc.isenabled() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert gc.isenabled(), "the collector is on again after the save"
+        assert during == [False, False]
+        assert preview.problems, "the second save was broken"
+    finally:
+        gc.enable()
