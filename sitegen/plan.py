@@ -167,11 +167,12 @@ def by_initial(items: list[Any], name: Callable[[Any], str]) -> list[tuple[str, 
     return sorted(groups.items(), key=lambda kv: (kv[0] == "0–9", kv[0]))
 
 
-def a_to_z(site: Site, views: Views) -> list[tuple[str, list[Ref]]]:
-    """Every item on the site under its initial letter, for readers without search."""
+def a_to_z(site: Site, views: Views) -> list[tuple[str, list[tuple[str, Ref]]]]:
+    """Every item on the site, as (title, reference), under its initial letter, for readers without
+    search. The titles are in the page's context, so the page is made again only when one changes."""
     from .views import title_of
 
-    letters: dict[str, list[tuple[str, Ref]]] = {}
+    letters: dict[str, list[tuple[str, str, Ref]]] = {}
     for kind in sorted(site.items):
         for item_id, item in sorted(site.items[kind].items()):
             if kind == "changes":
@@ -179,8 +180,8 @@ def a_to_z(site: Site, views: Views) -> list[tuple[str, list[Ref]]]:
             name = title_of(item)
             initial = name[:1].upper()
             key = initial if initial.isalpha() else "0–9"
-            letters.setdefault(key, []).append((name.lower(), Ref(kind, item_id)))
-    return [(letter, [ref for _, ref in sorted(entries, key=lambda e: (e[0], e[1].kind, e[1].id))])
+            letters.setdefault(key, []).append((name.lower(), name, Ref(kind, item_id)))
+    return [(letter, [(name, ref) for _, name, ref in sorted(entries, key=lambda e: (e[0], e[2].kind, e[2].id))])
             for letter, entries in sorted(letters.items(), key=lambda kv: (kv[0] == "0–9", kv[0]))]
 
 

@@ -9,7 +9,7 @@ from reader_site import ROOT, site_model
 from sitegen.errors import Collector
 from sitegen.plan import a_to_z, by_initial, plan_pages, sort_key
 from sitegen.render import Renderer, Settings
-from sitegen.views import STATUS_WORDS, Views
+from sitegen.views import STATUS_WORDS, Views, title_of
 
 
 def jobs() -> list[tuple[str, str, dict[str, object]]]:
@@ -44,7 +44,8 @@ def test_status_pages_cover_every_proposal_once() -> None:
 def test_a_to_z_lists_every_item_once_in_order() -> None:
     site = site_model()
     entries = a_to_z(site, Views(site))
-    refs = [ref for _, group in entries for ref in group]
+    refs = [ref for _, group in entries for _title, ref in group]
+    assert all(title == title_of(site.items[ref.kind][ref.id]) for _, group in entries for title, ref in group)
     assert len(refs) == len(set(refs)) == sum(len(v) for k, v in site.items.items() if k != "changes")
     letters = [letter for letter, _ in entries]
     assert letters == sorted(letters, key=lambda x: (x == "0–9", x))
