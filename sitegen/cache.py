@@ -24,6 +24,7 @@ import functools
 import hashlib
 import os
 import pickle
+import struct
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
@@ -47,9 +48,8 @@ PACKAGE = Path(__file__).resolve().parent
 def digest(*parts: bytes) -> str:
     """A short content hash of some bytes."""
     h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
+    h.update(struct.pack(f"<Q{len(parts)}Q", len(parts), *map(len, parts)))  # unambiguous: the lengths first
+    h.update(b"".join(parts))
     return h.hexdigest()
 
 
