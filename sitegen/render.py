@@ -125,8 +125,9 @@ class Renderer:
         """Keys of the memo this build used: only those are kept in the cache."""
         self.fragments: dict[tuple[str, str, str], Fragment] = {}
         self.bodies: dict[tuple[str, int], tuple[Markup, tuple[str, str, int]]] = {}
-        """Memo of body_html: the HTML of a body and its key in the Markdown memo."""
-        self.carried = carried if carried is not None and carried.linker is self.linker else None
+        """The bodies' HTML this build made (with their keys in the Markdown memo), kept for the preview's next."""
+        same_links = carried is not None and carried.linker is self.linker and carried.base == self.base
+        self.carried = carried if same_links else None
         """What the last build rendered, to reuse once proven unchanged (see Carried)."""
         self.fingerprints: Fingerprints | None = None
         self.render_key = ""
@@ -234,7 +235,8 @@ class Renderer:
             if levels_down:
                 html = Markup(HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + levels_down)}>", html))
             found = (html, markdown_key)
-        self.bodies[key] = found
+        if self.fingerprints is not None:  # kept for the preview's next build (see carry)
+            self.bodies[key] = found
         self.markdown_used.add(found[1])
         return found[0]
 
@@ -257,7 +259,7 @@ class Renderer:
         bodies = {**(earlier.bodies if earlier else {}), **self.bodies}
         texts = {body.text for body in self.site.bodies}
         return Carried(
-            render_key=self.render_key, linker=self.linker,
+            render_key=self.render_key, linker=self.linker, base=self.base,
             fragments={key: found for key, found in fragments.items() if key[2] in self.site.items[key[1]]},
             bodies={key: found for key, found in bodies.items() if key[0] in texts},
         )
@@ -356,6 +358,7 @@ class Carried:
 
     render_key: str
     linker: TermLinker
+    base: str
     fragments: dict[tuple[str, str, str], Fragment]
     bodies: dict[tuple[str, int], tuple[Markup, tuple[str, str, int]]]
 

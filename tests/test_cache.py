@@ -211,6 +211,21 @@ def test_the_preview_renders_a_row_again_only_when_something_it_shows_changed(
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
 
 
+def test_the_preview_makes_a_body_again_when_its_text_or_the_glossary_changes(project: Path, tmp_path: Path) -> None:
+    """A body's HTML is kept between saves only while its text and the glossary's links are the same."""
+    out, cache = project / ".preview", BuildCache(project / ".cache", persist=False)
+    build(project, out, Settings(), cache, defer_index=True, in_place=True)
+    edit(project / "data" / "recommendations.yaml", "help to reach families", "help to reach more families")
+    build(project, out, Settings(), cache, in_place=True)
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-1"))
+    assert b"reach more families" in (out / "print" / "index.html").read_bytes()
+
+    edit(project / "data" / "glossary.yaml", "term: family help\n", "term: family help\n  aliases: [early help]\n")
+    build(project, out, Settings(), cache, in_place=True)
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-2"))
+    assert b">early help</a>" in (out / "print" / "index.html").read_bytes()
+
+
 def test_a_page_description_change_reaches_the_home_page(project: Path, tmp_path: Path) -> None:
     """The home page lists every content page with its description (found by a review)."""
     out = project / "site"
