@@ -177,31 +177,26 @@ def csv_text(rows: list[Row]) -> str:
     return buffer.getvalue()
 
 
-_dumped: dict[int, tuple[Any, str]] = {}
-"""Each item's JSON from the last build in this process, by identity (the preview's unchanged items
-are the same objects, so they are not dumped again); the item is held so its id() stays its own."""
+_dumped: m.ItemMemo[str] = m.ItemMemo()
+"""Each item's JSON record, indented as a member of the array."""
+
+
+def _dump(item: Any) -> str:
+    record = json.dumps(item.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False, indent=1)
+    return " " + record.replace("\n", "\n ")
 
 
 def json_text(items: list[Any]) -> str:
     """The full records as a JSON array, as the data files hold them (json.dumps with indent=1)."""
     if not items:
         return "[]\n"
-    parts = []
-    for item in items:
-        found = _dumped.get(id(item))
-        if found is None or found[0] is not item:
-            record = json.dumps(item.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False, indent=1)
-            found = _dumped[id(item)] = (item, " " + record.replace("\n", "\n "))
-        parts.append(found[1])
+    parts = [_dumped.get(item, _dump) for item in items]
     return "[\n" + ",\n".join(parts) + "\n]\n"
 
 
 def forget_old_dumps(site: Site) -> None:
     """Drop the JSON of items that are not in this build's site (edited or removed since)."""
-    current = {id(item) for items in site.items.values() for item in dict.values(items)}
-    current.update(id(change) for change in site.changes)
-    for key in [key for key in _dumped if key not in current]:
-        del _dumped[key]
+    _dumped.keep_only(site.every_item())
 
 
 def dataset_text(site: Site, views: Views, kind: str, fmt: str) -> str:

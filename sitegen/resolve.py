@@ -11,6 +11,7 @@ import difflib
 import functools
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,12 @@ class Site:
     def get(self, kind: str, item_id: str) -> Any:
         return self.items[kind][item_id]
 
+    def every_item(self) -> Iterator[Any]:
+        """The items of every kind, and the change notes."""
+        for items in self.items.values():
+            yield from dict.values(items)  # not a read of the whole kind (see cache.TrackedItems)
+        yield from self.changes
+
 
 @functools.lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
@@ -162,20 +169,17 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     whole_files = {s.item.id: normalise((sources_dir / s.item.archive).read_text(encoding="utf-8"))
                    for s in located.get("sources", []) if s.item.id in texts}
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
-    global _walks
-    walks, _walks = _walks, {}
+    _walks.keep_only(entry.item for entries in located.values() for entry in entries)
     for kind, entries in located.items():
         for entry in entries:
             owner = Ref(kind, entry.item.id) if hasattr(entry.item, "id") else None
-            walk = walks.get(id(entry.item))
-            if walk is None or walk[0] is not entry.item:
-                walk = (entry.item, _reference_fields(entry.item, ()), _citations(entry.item, ()))
-            _walks[id(entry.item)] = walk
-            for field_loc, kinds, target in walk[1]:
+            references, citations = _walks.get(entry.item, lambda item: (_reference_fields(item, ()),
+                                                                         _citations(item, ())))
+            for field_loc, kinds, target in references:
                 ref = _resolve(target, kinds, items, entry.doc, (*entry.loc, *field_loc), problems)
                 if ref and owner and ref != owner:
                     backlinks[ref].add(owner)
-            for quote_loc, citation in walk[2]:
+            for quote_loc, citation in citations:
                 _check_quote(citation, texts, whole_files, entry.doc, (*entry.loc, *quote_loc), problems)
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
     site.changes = [entry.item for entry in located.get("changes", [])]
@@ -187,10 +191,8 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     return site
 
 
-_walks: dict[int, tuple[Any, list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, m.Citation]]]] = {}
-"""The last build's references and citations of each item, by id(), each item kept so that its id()
-stays its own. The preview's unchanged items are the same objects from one build to the next, so a
-save walks only the edited item (items are frozen)."""
+_walks: m.ItemMemo[tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, m.Citation]]]] = m.ItemMemo()
+"""Each item's references and citations, at locs relative to the item."""
 
 
 def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector) -> dict[str, str]:

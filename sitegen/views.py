@@ -91,18 +91,12 @@ def citations_in(obj: Any) -> list[m.Citation]:
     return found
 
 
-_citations: dict[int, tuple[Any, list[m.Citation]]] = {}
-"""Memo of item_citations by id(), each item kept so that its id() stays its own. The preview's items
-are the same objects from one build to the next while their text is unchanged, so a save walks only
-the edited item."""
+_citations: m.ItemMemo[list[m.Citation]] = m.ItemMemo()
 
 
 def item_citations(item: Any) -> list[m.Citation]:
-    """citations_in(item), remembered (items are frozen)."""
-    found = _citations.get(id(item))
-    if found is None or found[0] is not item:
-        found = _citations[id(item)] = (item, citations_in(item))
-    return found[1]
+    """citations_in(item), remembered while the item is unchanged."""
+    return _citations.get(item, citations_in)
 
 
 @dataclass(frozen=True)
@@ -119,9 +113,7 @@ class Views:
     def __init__(self, site: Site):
         self.site = site
         quotes: dict[str, list[Quote]] = defaultdict(list)
-        current = {id(item) for items in site.items.values() for item in dict.values(items)}
-        for key in [key for key in _citations if key not in current]:
-            del _citations[key]  # items of earlier builds
+        _citations.keep_only(site.every_item())
         for kind in sorted(site.items):
             if kind == "changes":
                 continue
