@@ -17,7 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import models as m
-from .cache import BuildCache, CacheState, Fact, Fingerprints, OutputFile, PageRecord, code_version, digest, tree_digest
+from .cache import (
+    BuildCache,
+    CacheState,
+    Fact,
+    Fingerprints,
+    OutputFile,
+    PageRecord,
+    code_version,
+    data_aspects,
+    depends_on,
+    digest,
+    moved_aspects,
+    tree_digest,
+)
 from .content_checks import check_content
 from .errors import Collector, Problem
 from .load import ItemMarks, parse_yaml, read_text, split_items, split_page
@@ -223,7 +236,9 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     with timings.stage("load"):
         version = code_version()
         cache.load(version)
-        trees = {folder: tree_digest(project / folder) for folder in INPUT_FOLDERS}
+        seen = None if cache.persist else cache.files_seen  # the preview reads only the files that changed
+        trees = {folder: tree_digest(project / folder, None if seen is None else seen.setdefault(folder, {}))
+                 for folder in INPUT_FOLDERS}
         inputs_key = digest(version.encode(), repr(settings).encode(), str(out).encode(),
                             *(trees[folder].encode() for folder in INPUT_FOLDERS))
     previous = cache.state
@@ -249,14 +264,17 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                             trees["templates"].encode(), trees["schemas"].encode(),
                             fingerprints.of_value(site_wide_data(site, renderer)).encode())
         trusted = previous.render_key == render_key and output_is_intact(out, previous, exact=False)
+        aspects = data_aspects(site, fingerprints, previous.aspects)
+        moved = moved_aspects(previous.aspects, aspects)
         if not cache.persist:
-            renderer.carry(fingerprints, render_key)
+            renderer.carry(fingerprints, render_key, moved)
         contexts = [fingerprints.of_value((template, context)) for _dest, template, context in jobs]
-        changed = changed_facts(previous, fingerprints) if trusted else set()
+        changed = changed_facts(previous, fingerprints, moved) if trusted else set()
         todo = [index for index, (dest, _, _) in enumerate(jobs)
                 if not (trusted and is_reusable(previous, dest, contexts[index], changed))]
     cache.markdown = {key: renderer.markdown_memo[key] for key in sorted(renderer.markdown_used)}
-    state = CacheState(render_key=render_key, inputs_key=inputs_key, out=str(out), warnings=site.warnings)
+    state = CacheState(render_key=render_key, inputs_key=inputs_key, out=str(out), warnings=site.warnings,
+                       aspects=aspects)
     if trusted:  # the reused pages' facts, still with the same fingerprints
         state.facts = {fact: value for fact, value in previous.facts.items() if fact not in changed}
     writer = SiteWriter(out, in_place)
@@ -283,7 +301,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                     written[dest] = kept[0]
                     if kept[1]:
                         same.add(dest)
-                    for fact in facts:
+                    for fact in facts.difference(state.facts):  # the others' are already this build's
                         state.facts[fact] = fingerprints.of_fact(fact)
                     state.pages[dest] = PageRecord(contexts[todo[index]], facts)
         problems.raise_if_any()
@@ -344,12 +362,16 @@ def site_wide_data(site: Site, renderer: Renderer) -> tuple[object, ...]:
     return pages, renderer.env.globals["latest_source_date"], terms
 
 
-def changed_facts(previous: CacheState, fingerprints: Fingerprints) -> set[Fact]:
+def changed_facts(previous: CacheState, fingerprints: Fingerprints, moved: set[str] | None) -> set[Fact]:
     """The facts the last build's pages read whose fingerprint is not the same any more.
 
-    Each fact is computed once here, however many pages read it.
+    Each fact is computed once here, however many pages read it, and only when the aspect of the data
+    it is worked out from moved (all of them when moved is None).
     """
-    return {fact for fact, value in previous.facts.items() if fingerprints.of_fact(fact) != value}
+    if moved is None:
+        return {fact for fact, value in previous.facts.items() if fingerprints.of_fact(fact) != value}
+    return {fact for fact, value in previous.facts.items()
+            if ((aspect := depends_on(fact)) is None or aspect in moved) and fingerprints.of_fact(fact) != value}
 
 
 def is_reusable(previous: CacheState, dest: str, context: str, changed: set[Fact]) -> bool:

@@ -26,6 +26,7 @@ import os
 import pickle
 import struct
 import sys
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +36,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .resolve import Ref, Site
+from . import models as m
+from .resolve import Ref, Site, item_links
 from .views import Views
 
 Fact = tuple[Any, ...]
@@ -69,14 +71,42 @@ def code_version() -> str:
     return digest(versions.encode(), *sources)
 
 
-def tree_digest(folder: Path) -> str:
-    """Hash of every file's path and bytes under folder (symlinks followed); '' when it is missing."""
+FileSeen = tuple[tuple[int, int, int], bytes, bool]
+"""A file's (size, inode, mtime), the hash of its bytes, and whether it had been unchanged for a while
+when they were read (see tree_digest)."""
+
+SETTLED_NS = 1_000_000_000
+"""A file last changed this long before it was read cannot change again without a new mtime."""
+
+
+def tree_digest(folder: Path, seen: dict[str, FileSeen] | None = None) -> str:
+    """Hash of every file's path and bytes under folder (symlinks followed); '' when it is missing.
+
+    With `seen` (the preview's memory of the last save), a file is not read again while its size,
+    inode and mtime are the same and it had been unchanged for a second when it was last read: a
+    file written again within one tick of the clock could keep its mtime, so a fresh one is always read.
+    """
     if not folder.is_dir():
         return ""
     parts: list[bytes] = []
+    found: dict[str, FileSeen] = {}
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            parts += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
+        try:
+            stat = path.stat()
+        except OSError:  # an editor's temporary file, gone again mid-scan
+            continue
+        if not path.is_file():
+            continue
+        key, stamp = str(path), (stat.st_size, stat.st_ino, stat.st_mtime_ns)
+        known = seen.get(key) if seen is not None else None
+        if known is None or known[0] != stamp or not known[2]:
+            settled = time.time_ns() - stat.st_mtime_ns >= SETTLED_NS
+            known = (stamp, digest(path.read_bytes()).encode(), settled)
+        found[key] = known
+        parts += [path.relative_to(folder).as_posix().encode(), known[1]]
+    if seen is not None:
+        seen.clear()
+        seen.update(found)
     return digest(*parts)
 
 
@@ -165,10 +195,6 @@ class TracedViews(Views):
             self._status: dict[str, list[Any]] = defaultdict(list)
             for _, rec in sorted(site.items["recommendations"].items()):
                 self._status[rec.response.status.value].append(rec)
-            self._events: dict[str, list[Any]] = defaultdict(list)
-            for event in sorted(site.items["timeline"].values(), key=lambda e: (e.date, e.id)):
-                for rid in dict.fromkeys(event.related):
-                    self._events[rid].append(event)
             self._in_area: dict[str, list[Any]] = defaultdict(list)
             for _, pilot in sorted(site.items["pilots"].items()):
                 for area_id in dict.fromkeys(a.area for a in pilot.areas):
@@ -233,10 +259,6 @@ class TracedViews(Views):
         record(("query", "pilots_in_area", area_id))
         return list(self._in_area.get(area_id, []))
 
-    def events_for(self, ref: Ref) -> list[Any]:
-        record(("query", "events_for", ref))
-        return list(self._events.get(ref.id, []))
-
 
 # --- Fingerprints -------------------------------------------------------------------------------
 
@@ -296,11 +318,11 @@ class Fingerprints:
         return found
 
     def _compute(self, fact: Fact) -> str:
+        what = fact[0]
+        if what == "item":  # the commonest, and it reads nothing a page could record
+            items = self.site.items[fact[1]]
+            return self.of_item(dict.__getitem__(items, fact[2])) if dict.__contains__(items, fact[2]) else "absent"
         with tracing():
-            what = fact[0]
-            if what == "item":
-                items = self.site.items[fact[1]]
-                return self.of_item(items[fact[2]]) if dict.__contains__(items, fact[2]) else "absent"
             if what == "kind":
                 return self.of_value(list(dict.items(self.site.items[fact[1]])))
             if what == "count":
@@ -314,6 +336,79 @@ class Fingerprints:
             if what == "query":
                 return self.of_value(getattr(self.views, fact[1])(*fact[2:]))
         raise ValueError(f"unknown fact {fact!r}")
+
+
+# --- What facts are worked out from -------------------------------------------------------------
+
+QUERY_KINDS: dict[str, str] = {
+    "recommendations_where": "recommendations", "recommendation_ids_where": "recommendations",
+    "count_recommendations_where": "recommendations", "by_status": "recommendations",
+    "statuses": "recommendations", "pilots_where": "pilots", "pilots_in_area": "pilots",
+    "funding_where": "funding",
+}
+"""The one kind each of TracedViews' queries reads."""
+
+
+def depends_on(fact: Fact) -> str | None:
+    """The aspect of the data (see data_aspects) a fact is worked out from; None for anything else.
+
+    A fact whose aspect is the same as in the last build has the same fingerprint, so it need not
+    be worked out again: on a save, most of a large site's facts are skipped this way.
+    """
+    what = fact[0]
+    if what in ("item", "kind", "count"):
+        return f"items:{fact[1]}"
+    if what == "query":
+        kind = QUERY_KINDS.get(fact[1])
+        return None if kind is None else f"items:{kind}"
+    if what in ("backlinks", "quotes"):  # which items name which, and what they quote
+        return "links"
+    if what == "changes":
+        return "changes"
+    return None
+
+
+_links: m.ItemMemo[bytes] = m.ItemMemo()
+
+
+def links_text(item: Any) -> bytes:
+    """What an item names and quotes (not where), as bytes, to hash into the "links" aspect."""
+    references, citations = item_links(item)
+    named = [f"{' '.join(kinds)}:{target}" for _, kinds, target in references]
+    quoted = [f"{c.source}:{c.quote}" for _, c in citations]
+    return "\0".join([getattr(item, "id", ""), *named, "", *quoted]).encode()
+
+
+def data_aspects(site: Site, fingerprints: Fingerprints, previous: dict[str, str]) -> dict[str, str]:
+    """Digests of the parts of the data that facts are worked out from (see depends_on).
+
+    - "ids:<kind>": which ids the kind has (references resolve against them, so when one changes,
+      every fact is worked out again);
+    - "items:<kind>": the kind's items in order, each by the hash of its text;
+    - "links": what every item names and quotes (backlinks and a source's quotes follow from it);
+    - "changes": the change notes.
+
+    An unchanged kind's part of "links" is the last build's.
+    """
+    aspects = {"changes": fingerprints.of_value(site.changes)}
+    links: list[bytes] = []
+    _links.keep_only(site.every_item())
+    for kind, items in sorted(site.items.items()):
+        aspects[f"ids:{kind}"] = digest(*(item_id.encode() for item_id in sorted(dict.keys(items))))
+        aspects[f"items:{kind}"] = fingerprints.of_fact(("kind", kind))
+        if previous.get(f"items:{kind}") == aspects[f"items:{kind}"] and f"links:{kind}" in previous:
+            aspects[f"links:{kind}"] = previous[f"links:{kind}"]
+        else:
+            aspects[f"links:{kind}"] = digest(*(_links.get(item, links_text) for item in dict.values(items)))
+        links.append(aspects[f"links:{kind}"].encode())
+    aspects["links"] = digest(*links)
+    return aspects
+
+
+def moved_aspects(previous: dict[str, str], aspects: dict[str, str]) -> set[str] | None:
+    """The aspects that differ from the last build's; None when an id came or went (then every fact may)."""
+    moved = {name for name in previous.keys() | aspects.keys() if previous.get(name) != aspects.get(name)}
+    return None if not previous or any(name.startswith("ids:") for name in moved) else moved
 
 
 # --- What is kept between builds ----------------------------------------------------------------
@@ -351,6 +446,8 @@ class CacheState:
     facts: dict[Fact, str] = field(default_factory=dict)
     """The fingerprint of every fact the pages read: one value per fact, as every page was rendered or
     proven unchanged against the same site."""
+    aspects: dict[str, str] = field(default_factory=dict)
+    """The data_aspects the facts' fingerprints were taken against."""
     files: dict[str, OutputFile] = field(default_factory=dict)
     html_key: str = ""
     """Hash of every HTML file the Pagefind index in the output was built from."""
@@ -389,6 +486,8 @@ class BuildCache:
         """id() of each item the current build loaded through the cache → its key."""
         self.carried: Any = None
         """Pieces of pages the last build rendered (render.Carried), in memory only, for the preview."""
+        self.files_seen: dict[str, dict[str, FileSeen]] = {}
+        """Each input folder's files as the last build read them (see tree_digest), in memory only, for the preview."""
 
     def path(self, name: str) -> Path | None:
         return None if self.folder is None else self.folder / name

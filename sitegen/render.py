@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from . import models as m
 from . import views
-from .cache import Fact, Fingerprints, TracedViews, digest, record, tracing, track_items
+from .cache import Fact, Fingerprints, TracedViews, depends_on, digest, record, tracing, track_items
 from .errors import Collector, Problem
 from .markup import MarkupIssue, TermLink, TermLinker, render_markdown
 from .resolve import Ref, Site
@@ -131,6 +131,7 @@ class Renderer:
         """What the last build rendered, to reuse once proven unchanged (see Carried)."""
         self.fingerprints: Fingerprints | None = None
         self.render_key = ""
+        self.moved: set[str] | None = None
         self.schemas_found: dict[str, bool] = {}
         self.linked: dict[str, Markup] = {}
         """Memo of link_terms: the same text (a proposal on its page, list, theme and status pages) is linked once."""
@@ -210,17 +211,28 @@ class Renderer:
     def _render_fragment(self, template: str, kind: str, item: Any) -> Fragment:
         with tracing() as facts:
             html = Markup(self.env.get_template(template).render(item=item))
-        checked: tuple[tuple[Fact, str], ...] = ()
+        checked: dict[str | None, list[tuple[Fact, str]]] = {}
         if self.fingerprints is not None:  # the item itself is passed, not read: it is checked too
-            checked = tuple((fact, self.fingerprints.of_fact(fact)) for fact in (*facts, ("item", kind, item.id)))
-        return Fragment(html, frozenset(facts), checked)
+            for fact in {*facts, ("item", kind, item.id)}:
+                checked.setdefault(depends_on(fact), []).append((fact, self.fingerprints.of_fact(fact)))
+        return Fragment(html, frozenset(facts), {aspect: tuple(found) for aspect, found in checked.items()})
 
     def _carried_fragment(self, key: tuple[str, str, str]) -> Fragment | None:
-        """The last build's piece when this build renders under the same key and it read no changed fact."""
+        """The last build's piece when this build renders under the same key and it read no changed fact.
+
+        A piece that was current in the last build need only have the facts checked whose aspect of the
+        data moved since (see cache.depends_on); any other, every fact.
+        """
         if self.carried is None or self.fingerprints is None or self.carried.render_key != self.render_key:
             return None
         found = self.carried.fragments.get(key)
-        if found is None or not all(self.fingerprints.of_fact(fact) == value for fact, value in found.checked):
+        if found is None:
+            return None
+        if self.moved is not None and key in self.carried.current:
+            groups = [found.checked[aspect] for aspect in (*self.moved, None) if aspect in found.checked]
+        else:
+            groups = list(found.checked.values())
+        if not all(self.fingerprints.of_fact(fact) == value for group in groups for fact, value in group):
             return None
         return found
 
@@ -246,21 +258,28 @@ class Renderer:
 
         return Markup(dataset_text(self.site, self.views, kind, fmt))
 
-    def carry(self, fingerprints: Fingerprints, render_key: str) -> None:
-        """Let this build reuse the last build's pieces: the facts they read are checked against fingerprints."""
+    def carry(self, fingerprints: Fingerprints, render_key: str, moved: set[str] | None) -> None:
+        """Let this build reuse the last build's pieces: the facts they read are checked against fingerprints,
+        those of the aspects that moved since the last build (see cache.moved_aspects) or all of them."""
         self.fingerprints = fingerprints
         self.render_key = render_key
+        self.moved = moved
 
     def carried_forward(self) -> Carried:
         """What the next build may reuse: this build's pieces, and the last build's still of use."""
         earlier = self.carried
         fragments = dict(earlier.fragments) if earlier and earlier.render_key == self.render_key else {}
+        current = set(self.fragments)
+        if earlier and fragments and self.moved is not None:  # unused this time, but still current
+            current.update(key for key in earlier.current if key in fragments and key not in self.fragments
+                           and None not in fragments[key].checked and self.moved.isdisjoint(fragments[key].checked))
         fragments.update(self.fragments)
         bodies = {**(earlier.bodies if earlier else {}), **self.bodies}
         texts = {body.text for body in self.site.bodies}
+        kept = {key: found for key, found in fragments.items() if key[2] in self.site.items[key[1]]}
         return Carried(
-            render_key=self.render_key, linker=self.linker, base=self.base,
-            fragments={key: found for key, found in fragments.items() if key[2] in self.site.items[key[1]]},
+            render_key=self.render_key, linker=self.linker, base=self.base, fragments=kept,
+            current=frozenset(key for key in current if key in kept),
             bodies={key: found for key, found in bodies.items() if key[0] in texts},
         )
 
@@ -347,7 +366,8 @@ class Fragment:
 
     html: Markup
     facts: frozenset[Fact]
-    checked: tuple[tuple[Fact, str], ...]
+    checked: dict[str | None, tuple[tuple[Fact, str], ...]]
+    """The facts with their fingerprints, by the aspect of the data each is worked out from."""
 
 
 @dataclass(frozen=True)
@@ -360,6 +380,8 @@ class Carried:
     linker: TermLinker
     base: str
     fragments: dict[tuple[str, str, str], Fragment]
+    current: frozenset[tuple[str, str, str]]
+    """The fragments whose fingerprints are those of the build that carried them forward."""
     bodies: dict[tuple[str, int], tuple[Markup, tuple[str, str, int]]]
 
 

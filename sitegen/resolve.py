@@ -173,8 +173,7 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     for kind, entries in located.items():
         for entry in entries:
             owner = Ref(kind, entry.item.id) if hasattr(entry.item, "id") else None
-            references, citations = _walks.get(entry.item, lambda item: (_reference_fields(item, ()),
-                                                                         _citations(item, ())))
+            references, citations = item_links(entry.item)
             for field_loc, kinds, target in references:
                 ref = _resolve(target, kinds, items, entry.doc, (*entry.loc, *field_loc), problems)
                 if ref and owner and ref != owner:
@@ -191,8 +190,15 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     return site
 
 
-_walks: m.ItemMemo[tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, m.Citation]]]] = m.ItemMemo()
-"""Each item's references and citations, at locs relative to the item."""
+Links = tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, m.Citation]]]
+"""An item's references (loc, kinds the id may name, id) and citations (loc of the quote, citation)."""
+
+_walks: m.ItemMemo[Links] = m.ItemMemo()
+
+
+def item_links(item: Any) -> Links:
+    """The references and citations inside an item, at locs relative to it, remembered while it is unchanged."""
+    return _walks.get(item, lambda item: (_reference_fields(item, ()), _citations(item, ())))
 
 
 def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector) -> dict[str, str]:

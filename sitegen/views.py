@@ -200,10 +200,6 @@ class Views:
     def funding_by(self, ids: list[str]) -> list[m.FundingLine]:
         return [self.site.items["funding"][i] for i in sorted(ids)]
 
-    def events_for(self, ref: Ref) -> list[m.Event]:
-        return [e for e in sorted(self.site.items["timeline"].values(), key=lambda e: (e.date, e.id))
-                if ref.id in e.related]
-
     def values_differ(self, values: list[Any]) -> bool:
         """Whether reported values disagree (then every one is shown with a "Sources differ" note)."""
         seen = {v.money if isinstance(v, m.ReportedMoney) else getattr(v, "count", getattr(v, "role", v))

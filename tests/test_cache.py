@@ -11,7 +11,8 @@ from conftest import snapshot
 
 from sitegen import render
 from sitegen.build import build, build_site, check_site
-from sitegen.cache import BuildCache, read_cache_file
+from sitegen.build import render as render_files
+from sitegen.cache import QUERY_KINDS, BuildCache, read_cache_file, tracing, track_items
 from sitegen.errors import BuildFailed
 from sitegen.load import split_items
 from sitegen.render import Settings
@@ -226,6 +227,61 @@ def test_the_preview_makes_a_body_again_when_its_text_or_the_glossary_changes(pr
     assert b">early help</a>" in (out / "print" / "index.html").read_bytes()
 
 
+LINK_AND_QUERY_EDITS = [
+    # each step changes what some fact other than an item's own text is worked out from
+    [("pilots.yaml", "recommendations: [family-help-services, non-social-workers-hold-child-in-need-cases, ",
+      "recommendations: [family-help-services, ")],  # backlinks, and the pilots testing a proposal
+    [("pilots.yaml", 'quote: "to test the model in ten areas"', 'quote: "test the model in ten areas"')],  # quotes
+    [("timeline.yaml", "related: [regional-care-cooperatives]\n",
+      "related: [regional-care-cooperatives, family-help-services]\n")],  # the events about a proposal
+    [("recommendations.yaml", "themes: [family-help, funding]", "themes: [family-help]")],  # a theme's proposals
+    [("changes.yaml", "summary: First publication of the explainer.\n  items: []",
+      "summary: First publication of this explainer.\n  items: [family-help-services]")],  # an item's changes
+    [("themes.yaml", "- id: child-protection\n",
+      "- id: a-new-theme\n  title: A new theme\n  description: Added by a test.\n\n- id: child-protection\n")],
+    [("people.yaml", "- id: martin-narey\n", "- id: narey\n"),  # an event's related id now names an area
+     ("areas.yaml", "- {id: dorset,", "- {id: martin-narey, name: Narey, kind: council}\n- {id: dorset,")],
+]
+
+
+@pytest.mark.parametrize("persist", [False, True], ids=["preview", "command line"])
+def test_edits_to_links_quotes_and_queries_reach_every_page(tmp_path: Path, persist: bool) -> None:
+    """Facts worked out from other items (backlinks, quotes, queries, change notes) are skipped only
+    while what they are worked out from is unchanged: after each kind of edit, the site is a cold build's."""
+    project = real_project(tmp_path)
+    out = project / "site"
+    cache = BuildCache(project / ".cache", persist=persist)
+    build(project, out, Settings(), cache, defer_index=True, in_place=not persist)
+    for step in LINK_AND_QUERY_EDITS:
+        for file, old, new in step:
+            edit(project / "data" / file, old, new)
+        build(project, out, Settings(), cache if not persist else BuildCache(project / ".cache"),
+              defer_index=True, in_place=not persist)
+        if not persist:  # as the preview's search index update does: a build that renders nothing
+            assert build(project, out, Settings(), cache, defer_index=True, in_place=True).rendered == 0
+        built = {name: data for name, data in snapshot(out).items() if not name.startswith("pagefind/")}
+        _site, expected = render_files(project, Settings())
+        assert_same_site(built, expected)
+
+
+def test_each_query_reads_only_the_kind_it_is_said_to_depend_on(tmp_path: Path) -> None:
+    """A query fact is skipped while its kind is unchanged, so QUERY_KINDS must name every kind it reads."""
+    from sitegen.views import Views
+
+    project = real_project(tmp_path)
+    cache = BuildCache(project / ".cache", persist=False)
+    build(project, project / "site", Settings(), cache, defer_index=True)
+    queries = [fact for fact in cache.state.facts if fact[0] == "query"]
+    assert {fact[1] for fact in queries} >= {"pilots_where", "recommendations_where", "statuses"}
+    site = check_site(project)
+    track_items(site)
+    views = Views(site)  # the plain views scan the items, so every kind a query reads is recorded
+    for fact in queries:
+        with tracing() as read:
+            getattr(views, fact[1])(*fact[2:])
+        assert {kind for what, kind, *_ in read} == {QUERY_KINDS[fact[1]]}, fact
+
+
 def test_a_page_description_change_reaches_the_home_page(project: Path, tmp_path: Path) -> None:
     """The home page lists every content page with its description (found by a review)."""
     out = project / "site"
@@ -266,3 +322,37 @@ def test_a_file_removed_by_hand_costs_one_full_build_not_every_build(project: Pa
     (out / "about" / "index.html").unlink()
     renders = [build(project, out, Settings(), BuildCache(project / ".cache")).rendered for _ in range(3)]
     assert renders[0] > 0 and renders[1:] == [0, 0]
+
+
+def test_the_preview_reads_again_only_the_input_files_whose_stat_changed(tmp_path: Path) -> None:
+    """tree_digest with the preview's memory trusts a file's size, inode and mtime, but only once the
+    file had been unchanged for a while: a file written twice within one tick of the clock is read again."""
+    import os
+
+    from sitegen.cache import tree_digest
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    old, fresh = folder / "old.yaml", folder / "fresh.yaml"
+    old.write_text("a: 1\n")
+    fresh.write_text("b: 1\n")
+    long_ago = time.time_ns() - 60 * 10**9
+    os.utime(old, ns=(long_ago, long_ago))
+    seen: dict[str, Any] = {}
+    first = tree_digest(folder, seen)
+    assert first == tree_digest(folder), "the same digest with or without the memory"
+
+    def rewrite(path: Path, text: str) -> None:  # new bytes, same size, inode and mtime
+        stat = path.stat()
+        with path.open("r+") as file:
+            file.write(text)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    rewrite(old, "a: 2\n")
+    assert tree_digest(folder, seen) == first, "a settled file with the same stat is not read again"
+    rewrite(fresh, "b: 2\n")
+    assert tree_digest(folder, seen) != first, "a fresh file is always read"
+    old.write_text("a: 33\n")
+    assert tree_digest(folder, seen) == tree_digest(folder), "a new size is read"
+    old.unlink()
+    assert tree_digest(folder, seen) == tree_digest(folder) and len(seen) == 1, "a removed file is forgotten"
