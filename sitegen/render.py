@@ -14,7 +14,7 @@ import multiprocessing
 import multiprocessing.pool
 import re
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +143,7 @@ class Renderer:
             kind_titles=KIND_TITLES, settings=settings, Ref=Ref,
             latest_source_date=latest_source_date(site),
             absolute=self.absolute, has_schema=self.has_schema, markdown=self.body_html,
-            piece=self.fragment, dataset=self.dataset,
+            pieces=self.pieces, dataset=self.dataset,
             **views.template_globals(),
         )
         self.views = TracedViews(site)
@@ -193,6 +193,14 @@ class Renderer:
         for text, (found, linked) in zip(todo, converted, strict=True):
             self.markdown_memo[(digest(text.encode()), self.base, BODY_SHIFT)] = found
             self.linked[found[0]] = linked  # the Markup itself as key: a str() copy would double the memory
+
+    def pieces(self, template: str, kind: str, items: Iterable[Any], end: str = "\n") -> Markup:
+        """Each item's piece of page (see fragment), each followed by `end`, for a template to show
+        as one list or table: one call instead of a loop, which at 10,000 rows cost more than the rows."""
+        parts: list[str] = []
+        for item in items:
+            parts += (self.fragment(template, kind, item), end)
+        return Markup("".join(parts))
 
     def fragment(self, template: str, kind: str, item: Any) -> Markup:
         """A piece of page rendered once per item and reused, such as a proposal's row in every table.
