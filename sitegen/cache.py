@@ -121,6 +121,12 @@ def record(fact: Fact) -> None:
         _traces[-1].add(fact)
 
 
+def record_all(facts: frozenset[Fact]) -> None:
+    """record() each of these facts (a kept piece of page records every fact it read)."""
+    if _traces:
+        _traces[-1].update(facts)
+
+
 @contextmanager
 def tracing() -> Iterator[set[Fact]]:
     """Collect the facts read inside the block."""

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from . import models as m
 from . import views
-from .cache import Fact, Fingerprints, TracedViews, depends_on, digest, record, tracing, track_items
+from .cache import Fact, Fingerprints, TracedViews, depends_on, digest, record_all, tracing, track_items
 from .errors import Collector, Problem
 from .markup import MarkupIssue, TermLink, TermLinker, render_markdown
 from .resolve import Ref, Site
@@ -212,8 +212,7 @@ class Renderer:
         found = self.fragments.get(key)
         if found is None:
             found = self.fragments[key] = self._carried_fragment(key) or self._render_fragment(template, kind, item)
-        for fact in found.facts:
-            record(fact)
+        record_all(found.facts)
         return found.html
 
     def _render_fragment(self, template: str, kind: str, item: Any) -> Fragment:
