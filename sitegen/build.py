@@ -368,10 +368,9 @@ def changed_facts(previous: CacheState, fingerprints: Fingerprints, moved: set[s
     Each fact is computed once here, however many pages read it, and only when the aspect of the data
     it is worked out from moved (all of them when moved is None).
     """
-    if moved is None:
-        return {fact for fact, value in previous.facts.items() if fingerprints.of_fact(fact) != value}
     return {fact for fact, value in previous.facts.items()
-            if ((aspect := depends_on(fact)) is None or aspect in moved) and fingerprints.of_fact(fact) != value}
+            if (moved is None or (aspect := depends_on(fact)) is None or aspect in moved)
+            and fingerprints.of_fact(fact) != value}
 
 
 def is_reusable(previous: CacheState, dest: str, context: str, changed: set[Fact]) -> bool:

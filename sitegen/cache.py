@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from pydantic import BaseModel
@@ -95,7 +96,7 @@ def tree_digest(folder: Path, seen: dict[str, FileSeen] | None = None) -> str:
             stat = path.stat()
         except OSError:  # an editor's temporary file, gone again mid-scan
             continue
-        if not path.is_file():
+        if not S_ISREG(stat.st_mode):
             continue
         key, stamp = str(path), (stat.st_size, stat.st_ino, stat.st_mtime_ns)
         known = seen.get(key) if seen is not None else None
