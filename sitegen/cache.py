@@ -298,14 +298,11 @@ class Fingerprints:
         return digest(*parts)
 
     def _feed(self, value: Any, parts: list[bytes]) -> None:
-        if type(value) is str:  # the commonest, first
+        kind = type(value)
+        if kind is str:  # the commonest first; isinstance of a model (an ABC) is the slowest test, so last
             parts += [b"str", value.encode()]
-        elif isinstance(value, BaseModel):
-            parts += [b"M", self.of_item(value).encode()]
-        elif type(value) is Ref:  # a dataclass's repr is slow, and references are many
+        elif kind is Ref:  # a dataclass's repr is slow, and references are many
             parts += [b"Ref", value.kind.encode(), value.id.encode()]
-        elif isinstance(value, str):
-            parts += [type(value).__name__.encode(), value.encode()]  # Markup is escaped differently
         elif isinstance(value, list | tuple):
             parts.append(f"[{len(value)}".encode())
             for member in value:
@@ -315,7 +312,11 @@ class Fingerprints:
             for key, member in value.items():
                 self._feed(key, parts)
                 self._feed(member, parts)
-        else:  # numbers, dates, None, Ref and other frozen dataclasses of plain values
+        elif isinstance(value, BaseModel):
+            parts += [b"M", self.of_item(value).encode()]
+        elif isinstance(value, str):
+            parts += [kind.__name__.encode(), value.encode()]  # Markup is escaped differently
+        else:  # numbers, dates, None and other frozen dataclasses of plain values
             parts.append(repr(value).encode())
 
     def of_fact(self, fact: Fact) -> str:

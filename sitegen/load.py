@@ -241,24 +241,35 @@ def _walk(
             _walk(item, (*loc, index), doc, found, seen, offset, depth + 1, text)
 
 
+ITEM_START = re.compile(r"\n-(?=[ \n]|\Z)")
+"""A line that starts a top-level list item: "- " or a lone "-" (the text is read with a newline before it)."""
+STRAY_LINE = re.compile(r"\n(?:[^- #\n]|-[^ \n])")
+"""A line that is none of an item's start, an indented line, a comment or a blank line."""
+
+
 def split_items(text: str) -> list[tuple[int, str]] | None:
     """Split a data file into its top-level list items: (first line, text) each.
 
     Only for the plain shape every data file has: items starting with "- " at column 0, and only
     comments or blank lines between them. Anything else gives None, and the file is parsed whole.
+    Each item's text runs to the next item, and ends with a newline. Regular expressions find the
+    lines, as a loop over a 30 MB file's lines takes twice as long.
     """
-    items: list[tuple[int, list[str]]] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.startswith("- ") or line == "-":
-            items.append((number, [line]))
-        elif not line or line[0] == " " or line[0] == "#":
-            if items:
-                items[-1][1].append(line)
-            elif line.startswith(" "):
-                return None  # indented text before the first item
-        else:
-            return None
-    return [(first, "\n".join(lines) + "\n") for first, lines in items]
+    lines = "\n" + text  # every line now starts after a newline, the first one too
+    if STRAY_LINE.search(lines):
+        return None
+    starts = [found.start() for found in ITEM_START.finditer(lines)]
+    if "\n " in lines[:starts[0] if starts else len(lines)]:
+        return None  # indented text before the first item
+    if not starts:
+        return []
+    items: list[tuple[int, str]] = []
+    line = lines.count("\n", 0, starts[0])
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        chunk = lines[start + 1:end + 1]  # the last one is given its newline (again, if it had one)
+        items.append((line + 1, chunk if end < len(lines) else chunk + "\n"))
+        line += chunk.count("\n")
+    return items
 
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)

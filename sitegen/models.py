@@ -445,6 +445,17 @@ class ItemMemo(Generic[Remembered]):
             found = self._found[id(item)] = (item, make(item))
         return found[1]
 
+    def find(self, item: Any) -> Remembered | None:
+        """What was remembered for this very item, if anything."""
+        found = self._found.get(id(item))
+        return found[1] if found is not None and found[0] is item else None
+
+    def remember(self, item: Any, value: Remembered) -> None:
+        self._found[id(item)] = (item, value)
+
+    def clear(self) -> None:
+        self._found.clear()
+
     def keep_only(self, items: Iterable[Any]) -> None:
         """Forget every item but these (the others were edited or removed since)."""
         current = {id(item) for item in items}

@@ -12,6 +12,7 @@ import functools
 import gc
 import multiprocessing
 import multiprocessing.pool
+import operator
 import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from jinja2.filters import do_sort, ignore_case
 from markupsafe import Markup, escape
+from pydantic import BaseModel
 
 from . import models as m
 from . import views
@@ -93,6 +96,18 @@ def format_money(money: m.Money) -> str:
     return text
 
 
+@jinja2.pass_environment
+def sort_items(environment: jinja2.Environment, value: Iterable[Any], reverse: bool = False,
+               case_sensitive: bool = False, attribute: str | int | None = None) -> list[Any]:
+    """Jinja's sort, in the same order, but fast for models by one plain attribute: Jinja looks each
+    attribute up through the environment, and the tables of 10,000 proposals are sorted on every save."""
+    items = list(value)
+    if isinstance(attribute, str) and attribute.isidentifier() and all(isinstance(i, BaseModel) for i in items):
+        get = operator.attrgetter(attribute)
+        return sorted(items, key=get if case_sensitive else lambda item: ignore_case(get(item)), reverse=reverse)
+    return do_sort(environment, items, reverse, case_sensitive, attribute)
+
+
 class Renderer:
     """Holds the Jinja environment and the helpers every template shares."""
 
@@ -136,7 +151,7 @@ class Renderer:
         self.linked: dict[str, Markup] = {}
         """Memo of link_terms: the same text (a proposal on its page, list, theme and status pages) is linked once."""
         self.env.filters.update(
-            date=format_date, money=format_money, terms=self.link_terms, url=self.url,
+            date=format_date, money=format_money, terms=self.link_terms, url=self.url, sort=sort_items,
         )
         self.env.globals.update(
             site=site, base=self.base, url=self.url, item_url=self.item_url,
@@ -167,7 +182,7 @@ class Renderer:
 
     def markdown(self, text: str, shift: int = 0) -> tuple[Markup, list[MarkupIssue]]:
         """render_markdown, remembered by the text's hash: unchanged texts are not converted again."""
-        key = (digest(text.encode()), self.base, shift)
+        key = (text_digest(text), self.base, shift)
         self.markdown_used.add(key)
         found = self.markdown_memo.get(key)
         if found is None:
@@ -179,7 +194,7 @@ class Renderer:
         forked processes when there are many (Markdown is the costliest step of a cold build)."""
         global _converting
         todo = sorted({text for text in texts
-                       if (digest(text.encode()), self.base, BODY_SHIFT) not in self.markdown_memo})
+                       if (text_digest(text), self.base, BODY_SHIFT) not in self.markdown_memo})
         if workers <= 1 or len(todo) < PARALLEL_FROM:
             for text in todo:
                 self.body_html(text)
@@ -191,7 +206,7 @@ class Renderer:
         finally:
             _converting = None
         for text, (found, linked) in zip(todo, converted, strict=True):
-            self.markdown_memo[(digest(text.encode()), self.base, BODY_SHIFT)] = found
+            self.markdown_memo[(text_digest(text), self.base, BODY_SHIFT)] = found
             self.linked[found[0]] = linked  # the Markup itself as key: a str() copy would double the memory
 
     def pieces(self, template: str, kind: str, items: Iterable[Any], end: str = "\n") -> Markup:
@@ -249,7 +264,7 @@ class Renderer:
         key = (text, levels_down)
         found = self.bodies.get(key) or (self.carried.bodies.get(key) if self.carried else None)
         if found is None:
-            markdown_key = (digest(text.encode()), self.base, BODY_SHIFT)
+            markdown_key = (text_digest(text), self.base, BODY_SHIFT)
             html = self.link_terms(self.markdown(text, BODY_SHIFT)[0])
             if levels_down:
                 html = Markup(HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + levels_down)}>", html))
@@ -390,6 +405,13 @@ class Carried:
     current: frozenset[tuple[str, str, str]]
     """The fragments whose fingerprints are those of the build that carried them forward."""
     bodies: dict[tuple[str, int], tuple[Markup, tuple[str, str, int]]]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def text_digest(text: str) -> str:
+    """digest() of a Markdown text, remembered: the preview's unchanged bodies are the same strings
+    on every save, and 10,000 bodies were hashed twice a save."""
+    return digest(text.encode())
 
 
 @functools.lru_cache(maxsize=4)

@@ -11,7 +11,7 @@ import difflib
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,20 +166,27 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
 
     site = Site(items=items, pages=pages)
     texts = _source_texts(located.get("sources", []), sources_dir, problems)
-    whole_files = {s.item.id: normalise((sources_dir / s.item.archive).read_text(encoding="utf-8"))
-                   for s in located.get("sources", []) if s.item.id in texts}
+    archives = {s.item.id: sources_dir / s.item.archive for s in located.get("sources", []) if s.item.id in texts}
+
+    @functools.cache
+    def whole_file(source_id: str) -> str:
+        """A source's whole archived file, read only for a quote its article lacks."""
+        return normalise(archives[source_id].read_text(encoding="utf-8"))
+
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
-    _walks.keep_only(entry.item for entries in located.values() for entry in entries)
+    every_item = [entry.item for entries in located.values() for entry in entries]
+    _walks.keep_only(every_item)
+    _resolved.against(items, texts)
+    _resolved.refs.keep_only(every_item)
     for kind, entries in located.items():
         for entry in entries:
             owner = Ref(kind, entry.item.id) if hasattr(entry.item, "id") else None
-            references, citations = item_links(entry.item)
-            for field_loc, kinds, target in references:
-                ref = _resolve(target, kinds, items, entry.doc, (*entry.loc, *field_loc), problems)
-                if ref and owner and ref != owner:
+            refs = _resolved.refs.find(entry.item)
+            if refs is None:
+                refs = _resolve_item(entry, items, texts, whole_file, problems)
+            for ref in refs:
+                if owner and ref != owner:
                     backlinks[ref].add(owner)
-            for quote_loc, citation in citations:
-                _check_quote(citation, texts, whole_files, entry.doc, (*entry.loc, *quote_loc), problems)
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
     site.changes = [entry.item for entry in located.get("changes", [])]
     for change_entry in located.get("changes", []):
@@ -188,6 +195,44 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
                 if item_id in items[kind]:
                     site.changes_for.setdefault(Ref(kind, item_id), []).append(change_entry.item)
     return site
+
+
+def _resolve_item(entry: Located, items: dict[str, dict[str, Any]], texts: dict[str, str],
+                  whole_file: Callable[[str], str], problems: Collector) -> list[Ref]:
+    """The items an item names, with its quotes checked; remembered when it has no problem."""
+    before = len(problems.problems)
+    refs: list[Ref] = []
+    references, citations = item_links(entry.item)
+    for field_loc, kinds, target in references:
+        ref = _resolve(target, kinds, items, entry.doc, (*entry.loc, *field_loc), problems)
+        if ref:
+            refs.append(ref)
+    for quote_loc, citation in citations:
+        _check_quote(citation, texts, whole_file, entry.doc, (*entry.loc, *quote_loc), problems)
+    if len(problems.problems) == before:
+        _resolved.refs.remember(entry.item, refs)
+    return refs
+
+
+@dataclass
+class ResolvedItems:
+    """Each item's resolved references, remembered while the item, every kind's ids and the sources'
+    texts stay the same: then it names the same items and its quotes are still found. The preview's
+    save resolves only the edited item."""
+
+    ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    refs: m.ItemMemo[list[Ref]] = field(default_factory=m.ItemMemo)
+
+    def against(self, items: dict[str, dict[str, Any]], texts: dict[str, str]) -> None:
+        """Forget every item's references unless they were found against these very ids and texts."""
+        ids = {kind: tuple(found) for kind, found in items.items()}
+        if ids != self.ids or texts != self.texts:
+            self.ids, self.texts = ids, texts
+            self.refs.clear()
+
+
+_resolved = ResolvedItems()
 
 
 Links = tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, m.Citation]]]
@@ -275,7 +320,7 @@ def normalised_quote(quote: str) -> str:
     return normalise(quote)
 
 
-def _check_quote(citation: m.Citation, texts: dict[str, str], whole_files: dict[str, str], doc: Marked,
+def _check_quote(citation: m.Citation, texts: dict[str, str], whole_file: Callable[[str], str], doc: Marked,
                  loc: Loc, problems: Collector) -> None:
     """Report a quote that does not occur in its source, with the closest passage that does."""
     text = texts.get(citation.source)
@@ -285,7 +330,7 @@ def _check_quote(citation: m.Citation, texts: dict[str, str], whole_files: dict[
     if quote in text:
         return
     line, column = doc.where(loc)
-    if quote in whole_files.get(citation.source, ""):
+    if quote in whole_file(citation.source):
         problems.add(doc.path, line, column,
                      f'quote is outside the article "{citation.source}" (in reader comments or another article'
                      " of the same file); cite only the article's own words")

@@ -112,15 +112,16 @@ class Views:
 
     def __init__(self, site: Site):
         self.site = site
-        quotes: dict[str, list[Quote]] = defaultdict(list)
+        quotes: dict[str, dict[tuple[str, str, str], None]] = defaultdict(dict)  # each quote once, in order
         _citations.keep_only(site.every_item())
         for kind in sorted(site.items):
             if kind == "changes":
                 continue
-            for item_id in sorted(site.items[kind]):
-                for citation in item_citations(site.items[kind][item_id]):
-                    quotes[citation.source].append(Quote(Ref(kind, item_id), citation.quote))
-        self.quotes = {key: _unique(value) for key, value in quotes.items()}
+            for item_id, item in sorted(site.items[kind].items()):
+                for citation in item_citations(item):
+                    quotes[citation.source][(kind, item_id, citation.quote)] = None
+        self.quotes = {source: [Quote(Ref(kind, item_id), quote) for kind, item_id, quote in found]
+                       for source, found in quotes.items()}
         dates = [s.date for s in site.items["sources"].values() if s.date]
         self.latest = max(dates) if dates else None
 
@@ -205,16 +206,6 @@ class Views:
         seen = {v.money if isinstance(v, m.ReportedMoney) else getattr(v, "count", getattr(v, "role", v))
                 for v in values}
         return len(seen) > 1
-
-
-def _unique(quotes: list[Quote]) -> list[Quote]:
-    seen: set[Quote] = set()
-    out: list[Quote] = []
-    for quote in quotes:
-        if quote not in seen:
-            seen.add(quote)
-            out.append(quote)
-    return out
 
 
 def template_globals() -> dict[str, Any]:

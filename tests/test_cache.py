@@ -122,6 +122,11 @@ def test_data_files_split_into_items_only_when_plainly_shaped() -> None:
     assert split_items("[{id: a}]\n") is None  # flow style: parsed whole
     assert split_items("- id: a\nkey: value\n") is None
     assert split_items("\t- id: a\n") is None
+    assert split_items("  id: a\n- id: b\n") is None  # indented text before the first item
+    assert split_items("-id: a\n") is None  # "-" then a letter is a plain scalar, not an item
+    assert split_items("-\n  id: a\n-\n-") == [(1, "-\n  id: a\n"), (3, "-\n"), (4, "-\n")]
+    assert split_items("- id: a") == [(1, "- id: a\n")]  # no newline at the end
+    assert split_items("# only a comment\n\n") == []
 
 
 def test_the_preview_updates_the_search_index_after_a_save(project: Path, tmp_path: Path) -> None:
@@ -313,6 +318,34 @@ def test_a_failed_preview_build_leaves_nothing_behind(project: Path, tmp_path: P
     (project / "content" / "extra.md").unlink()
     build(project, out, Settings(), cache, in_place=True)
     assert not (out / "extra").exists()
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
+
+
+def test_the_preview_checks_unchanged_items_again_when_what_they_name_or_quote_changed(project: Path,
+                                                                                     tmp_path: Path) -> None:
+    """A save resolves only the items it changed, unless an id or a source's text changed: then an
+    unchanged proposal that names a removed theme, or quotes words taken out of its source, fails."""
+    out, cache = project / ".preview", BuildCache(project / ".cache", persist=False)
+    build(project, out, Settings(), cache, defer_index=True, in_place=True)
+    themes, article = project / "data" / "themes.yaml", project / "sources" / "article.txt"
+    kept_article = article.read_text(encoding="utf-8")
+
+    edit(article, "package of measures", "set of measures")
+    with pytest.raises(BuildFailed) as unquoted:
+        build(project, out, Settings(), cache, defer_index=True, in_place=True)
+    assert [(p.path, p.line) for p in unquoted.value.problems] == [("data/recommendations.yaml", 14)]
+    assert "quote not found" in unquoted.value.problems[0].message
+    article.write_text(kept_article, encoding="utf-8")
+    edit(themes, "Support for families", "Help for families")  # a save that resolves nothing new
+    build(project, out, Settings(), cache, defer_index=True, in_place=True)
+
+    edit(themes, "- id: family-help\n", "- id: family-support\n")
+    with pytest.raises(BuildFailed) as removed:
+        build(project, out, Settings(), cache, defer_index=True, in_place=True)
+    assert [(p.path, p.line) for p in removed.value.problems] == [("data/recommendations.yaml", 4)]
+    assert 'no item with id "family-help"' in removed.value.problems[0].message
+    edit(themes, "- id: family-support\n", "- id: family-help\n")
+    build(project, out, Settings(), cache, in_place=True)
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
 
 
