@@ -49,11 +49,14 @@ PACKAGE = Path(__file__).resolve().parent
 
 
 def digest(*parts: bytes) -> str:
-    """A short content hash of some bytes."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(struct.pack(f"<Q{len(parts)}Q", len(parts), *map(len, parts)))  # unambiguous: the lengths first
+    """A short content hash of some bytes: SHA-256, cut to 128 bits.
+
+    SHA-256 rather than BLAKE2, because OpenSSL runs it on the CPU's SHA instructions: twice as fast
+    on these machines, and a save at 10,000 items hashes about 90 MB of pages.
+    """
+    h = hashlib.sha256(struct.pack(f"<Q{len(parts)}Q", len(parts), *map(len, parts)))  # the lengths first
     h.update(b"".join(parts))
-    return h.hexdigest()
+    return h.hexdigest()[:32]
 
 
 @functools.cache
@@ -122,10 +125,10 @@ def record(fact: Fact) -> None:
         _traces[-1].add(fact)
 
 
-def record_all(facts: frozenset[Fact]) -> None:
-    """record() each of these facts (a kept piece of page records every fact it read)."""
+def record_all(*facts: frozenset[Fact]) -> None:
+    """record() each fact of these sets (kept pieces of page record every fact they read)."""
     if _traces:
-        _traces[-1].update(facts)
+        _traces[-1].update(*facts)
 
 
 @contextmanager

@@ -212,23 +212,25 @@ class Renderer:
     def pieces(self, template: str, kind: str, items: Iterable[Any], end: str = "\n") -> Markup:
         """Each item's piece of page (see fragment), each followed by `end`, for a template to show
         as one list or table: one call instead of a loop, which at 10,000 rows cost more than the rows."""
+        found = [self.fragment(template, kind, item) for item in items]
+        record_all(*(piece.facts for piece in found))
         parts: list[str] = []
-        for item in items:
-            parts += (self.fragment(template, kind, item), end)
+        for piece in found:
+            parts += (piece.html, end)
         return Markup("".join(parts))
 
-    def fragment(self, template: str, kind: str, item: Any) -> Markup:
+    def fragment(self, template: str, kind: str, item: Any) -> Fragment:
         """A piece of page rendered once per item and reused, such as a proposal's row in every table.
 
-        The facts it read are recorded again each time it is used, so the cache sees them on every page.
-        The preview also reuses the last build's piece when it is proven unchanged (see Carried).
+        The facts it read are recorded again each time it is used (by pieces), so the cache sees them
+        on every page. The preview also reuses the last build's piece when it is proven unchanged
+        (see Carried).
         """
         key = (template, kind, item.id)
         found = self.fragments.get(key)
         if found is None:
             found = self.fragments[key] = self._carried_fragment(key) or self._render_fragment(template, kind, item)
-        record_all(found.facts)
-        return found.html
+        return found
 
     def _render_fragment(self, template: str, kind: str, item: Any) -> Fragment:
         with tracing() as facts:
