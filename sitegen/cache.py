@@ -125,10 +125,10 @@ def record(fact: Fact) -> None:
         _traces[-1].add(fact)
 
 
-def record_all(*facts: frozenset[Fact]) -> None:
+def record_all(*fact_sets: frozenset[Fact]) -> None:
     """record() each fact of these sets (kept pieces of page record every fact they read)."""
     if _traces:
-        _traces[-1].update(*facts)
+        _traces[-1].update(*fact_sets)
 
 
 @contextmanager

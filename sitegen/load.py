@@ -259,14 +259,16 @@ def split_items(text: str) -> list[tuple[int, str]] | None:
     if STRAY_LINE.search(lines):
         return None
     starts = [found.start() for found in ITEM_START.finditer(lines)]
-    if "\n " in lines[:starts[0] if starts else len(lines)]:
+    if lines.find("\n ", 0, starts[0] if starts else len(lines)) >= 0:
         return None  # indented text before the first item
     if not starts:
         return []
     items: list[tuple[int, str]] = []
     line = lines.count("\n", 0, starts[0])
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
-        chunk = lines[start + 1:end + 1]  # the last one is given its newline (again, if it had one)
+        chunk = lines[start + 1:end + 1]
+        # The last item gets one more newline, as the old line-by-line join gave it (a file that
+        # ends with a newline ends its last item with two). The text is a cache key: keep it so.
         items.append((line + 1, chunk if end < len(lines) else chunk + "\n"))
         line += chunk.count("\n")
     return items

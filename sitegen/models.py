@@ -451,9 +451,11 @@ class ItemMemo(Generic[Remembered]):
         return found[1] if found is not None and found[0] is item else None
 
     def remember(self, item: Any, value: Remembered) -> None:
+        """Remember value for this very item (see find)."""
         self._found[id(item)] = (item, value)
 
     def clear(self) -> None:
+        """Forget every item."""
         self._found.clear()
 
     def keep_only(self, items: Iterable[Any]) -> None:

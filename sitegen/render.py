@@ -104,7 +104,9 @@ def sort_items(environment: jinja2.Environment, value: Iterable[Any], reverse: b
     items = list(value)
     if isinstance(attribute, str) and attribute.isidentifier() and all(isinstance(i, BaseModel) for i in items):
         get = operator.attrgetter(attribute)
-        return sorted(items, key=get if case_sensitive else lambda item: ignore_case(get(item)), reverse=reverse)
+        if case_sensitive:
+            return sorted(items, key=lambda item: (get(item),), reverse=reverse)  # a 1-tuple, as Jinja's key
+        return sorted(items, key=lambda item: (ignore_case(get(item)),), reverse=reverse)
     return do_sort(environment, items, reverse, case_sensitive, attribute)
 
 
@@ -210,19 +212,19 @@ class Renderer:
             self.linked[found[0]] = linked  # the Markup itself as key: a str() copy would double the memory
 
     def pieces(self, template: str, kind: str, items: Iterable[Any], end: str = "\n") -> Markup:
-        """Each item's piece of page (see fragment), each followed by `end`, for a template to show
+        """Each item's piece of page (see _fragment), each followed by `end`, for a template to show
         as one list or table: one call instead of a loop, which at 10,000 rows cost more than the rows."""
-        found = [self.fragment(template, kind, item) for item in items]
+        found = [self._fragment(template, kind, item) for item in items]
         record_all(*(piece.facts for piece in found))
         parts: list[str] = []
         for piece in found:
             parts += (piece.html, end)
         return Markup("".join(parts))
 
-    def fragment(self, template: str, kind: str, item: Any) -> Fragment:
+    def _fragment(self, template: str, kind: str, item: Any) -> Fragment:
         """A piece of page rendered once per item and reused, such as a proposal's row in every table.
 
-        The facts it read are recorded again each time it is used (by pieces), so the cache sees them
+        It records nothing: pieces() records its facts each time it is used, so the cache sees them
         on every page. The preview also reuses the last build's piece when it is proven unchanged
         (see Carried).
         """

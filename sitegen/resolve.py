@@ -171,7 +171,10 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     @functools.cache
     def whole_file(source_id: str) -> str:
         """A source's whole archived file, read only for a quote its article lacks."""
-        return normalise(archives[source_id].read_text(encoding="utf-8"))
+        try:
+            return normalise(archives[source_id].read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):  # two sources with one id, the other's file unreadable
+            return ""
 
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
     every_item = [entry.item for entries in located.values() for entry in entries]
@@ -217,16 +220,17 @@ def _resolve_item(entry: Located, items: dict[str, dict[str, Any]], texts: dict[
 @dataclass
 class ResolvedItems:
     """Each item's resolved references, remembered while the item, every kind's ids and the sources'
-    texts stay the same: then it names the same items and its quotes are still found. The preview's
-    save resolves only the edited item."""
+    texts stay the same: then it names the same items and its quotes are still found. Only items
+    without a problem are remembered, so a problem is reported on every build until it is mended.
+    The preview's save resolves only the edited item."""
 
-    ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    ids: dict[str, frozenset[str]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     refs: m.ItemMemo[list[Ref]] = field(default_factory=m.ItemMemo)
 
     def against(self, items: dict[str, dict[str, Any]], texts: dict[str, str]) -> None:
         """Forget every item's references unless they were found against these very ids and texts."""
-        ids = {kind: tuple(found) for kind, found in items.items()}
+        ids = {kind: frozenset(found) for kind, found in items.items()}
         if ids != self.ids or texts != self.texts:
             self.ids, self.texts = ids, texts
             self.refs.clear()

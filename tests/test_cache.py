@@ -127,6 +127,9 @@ def test_data_files_split_into_items_only_when_plainly_shaped() -> None:
     assert split_items("-\n  id: a\n-\n-") == [(1, "-\n  id: a\n"), (3, "-\n"), (4, "-\n")]
     assert split_items("- id: a") == [(1, "- id: a\n")]  # no newline at the end
     assert split_items("# only a comment\n\n") == []
+    assert split_items("") == []
+    assert split_items("-\tid: a\n") is None  # a tab after the dash is not an item's start
+    assert split_items("- a\r\n\r\n") is None  # a Windows blank line is not blank
 
 
 def test_the_preview_updates_the_search_index_after_a_save(project: Path, tmp_path: Path) -> None:
@@ -321,10 +324,20 @@ def test_a_failed_preview_build_leaves_nothing_behind(project: Path, tmp_path: P
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
 
 
-def test_the_preview_checks_unchanged_items_again_when_what_they_name_or_quote_changed(project: Path,
-                                                                                     tmp_path: Path) -> None:
+def test_the_preview_checks_unchanged_items_again_when_what_they_name_or_quote_changed(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A save resolves only the items it changed, unless an id or a source's text changed: then an
     unchanged proposal that names a removed theme, or quotes words taken out of its source, fails."""
+    from sitegen import resolve
+
+    resolved: list[str] = []
+    resolve_item = resolve._resolve_item
+
+    def counted(entry: Any, *args: Any) -> Any:
+        resolved.append(getattr(entry.item, "id", ""))
+        return resolve_item(entry, *args)
+
+    monkeypatch.setattr(resolve, "_resolve_item", counted)
     out, cache = project / ".preview", BuildCache(project / ".cache", persist=False)
     build(project, out, Settings(), cache, defer_index=True, in_place=True)
     themes, article = project / "data" / "themes.yaml", project / "sources" / "article.txt"
@@ -336,8 +349,12 @@ def test_the_preview_checks_unchanged_items_again_when_what_they_name_or_quote_c
     assert [(p.path, p.line) for p in unquoted.value.problems] == [("data/recommendations.yaml", 14)]
     assert "quote not found" in unquoted.value.problems[0].message
     article.write_text(kept_article, encoding="utf-8")
-    edit(themes, "Support for families", "Help for families")  # a save that resolves nothing new
+    edit(themes, "Support for families", "Help for families")
     build(project, out, Settings(), cache, defer_index=True, in_place=True)
+    resolved.clear()
+    edit(themes, "Help for families", "Help for all families")
+    build(project, out, Settings(), cache, defer_index=True, in_place=True)
+    assert resolved == ["family-help"], "a save resolves only the item it changed"
 
     edit(themes, "- id: family-help\n", "- id: family-support\n")
     with pytest.raises(BuildFailed) as removed:
