@@ -9,6 +9,7 @@ import json
 from reader_site import ROOT, rendered, site_model
 
 from sitegen.downloads import ROWS, csv_text, json_text
+from sitegen.models import Theme
 
 
 def test_every_dataset_has_csv_and_json() -> None:
@@ -45,6 +46,9 @@ def test_csv_and_json_text_are_plain_and_stable() -> None:
     assert csv_text([]) == ""
     assert csv_text([{"a": "1", "b": "x, y"}]) == 'a,b\n1,"x, y"\n'
     assert json_text([]) == "[]\n"
+    themes = [Theme(id="a", title="A", description="The letter a."), Theme(id="b", title="B", description="B’s.")]
+    assert json_text(themes) == json.dumps([t.model_dump(mode="json") for t in themes], ensure_ascii=False,
+                                           indent=1) + "\n"
 
 
 def test_output_is_deterministic(tmp_path: object) -> None:
