@@ -8,10 +8,11 @@ output, and Pagefind runs only when some HTML changed. The output is the same by
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +35,12 @@ from .cache import (
 from .content_checks import check_content
 from .errors import Collector, Problem
 from .load import ItemMarks, parse_yaml, read_text, split_items, split_page
+from .plan import PageJob, plan_pages, search_shards
 from .render import Renderer, Settings, convert_bodies, render_jobs, render_site, static_files, unique_jobs
 from .resolve import Located, MarkdownText, PageSource, Site, resolve_site
+from .search import Shard, bundle_of, index_shards
 from .validate import validate_list, validate_one
-from .write import SiteWriter, write_site
+from .write import SiteWriter
 
 INPUT_FOLDERS = ("data", "content", "templates", "sources", "schemas")
 """Everything a build reads besides the code: a change anywhere here is a change of input."""
@@ -195,14 +198,6 @@ def render(project: Path, settings: Settings) -> tuple[Site, dict[str, bytes]]:
     return site, files
 
 
-def write(files: dict[str, bytes], out: Path) -> int:
-    """Write the rendered files and their search index into out, atomically; return the file count."""
-    from .search import index_site
-
-    write_site(files, out, finish=index_site)
-    return len(files)
-
-
 def build_site(project: Path, out: Path, settings: Settings, cache: BuildCache | None = None,
                timings: Timings | None = None, workers: int = 1, defer_index: bool = False,
                in_place: bool = False) -> int:
@@ -258,7 +253,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         convert_bodies(site, renderer, problems, workers)
     problems.raise_if_any()
     with timings.stage("plan"):
-        jobs = unique_jobs(plan_jobs(site, renderer, problems), problems)
+        jobs = unique_jobs(plan_pages(site, renderer, problems), problems)
         fingerprints = Fingerprints(site, renderer.views, cache.item_hashes)
         render_key = digest(version.encode(), repr(settings).encode(), str(out).encode(),
                             trees["templates"].encode(), trees["schemas"].encode(),
@@ -278,7 +273,6 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     if trusted:  # the reused pages' facts, still with the same fingerprints
         state.facts = {fact: value for fact, value in previous.facts.items() if fact not in changed}
     writer = SiteWriter(out, in_place)
-    index_pending = False
     try:
         written: dict[str, str] = {}
         same: set[str] = set()
@@ -311,21 +305,9 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                 written[rel], is_same = put_file(writer, out, previous, rel, data)
                 if is_same:
                     same.add(rel)
-        state.html_key = digest(*(f"{rel} {hashed}".encode() for rel, hashed in sorted(written.items())
-                                  if rel.endswith(".html")))
         with timings.stage("search index"):
-            finish = None
-            index_is_intact = output_is_intact(out, previous, exact=False, under="pagefind/")
-            if index_is_intact and (previous.html_key == state.html_key or defer_index):
-                for rel in previous.files:
-                    if rel.startswith("pagefind/") and writer.reuse(rel):
-                        same.add(rel)
-                if previous.html_key != state.html_key:  # the index is of the last pages: build again soon
-                    state.html_key, state.inputs_key, index_pending = previous.html_key, "", True
-            else:
-                from .search import index_site
-
-                finish = index_site
+            finish, index_pending = plan_search_index(jobs, settings, out, written, previous, state, writer,
+                                                      same, defer_index, workers)
         with timings.stage("search index" if finish else "write"):
             writer.kept.update(written)  # pages written by render workers too
             writer.commit(finish, stale=set(previous.files) - writer.kept if previous.out == str(out) else None)
@@ -346,10 +328,39 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     return BuildResult(len(written), site.warnings, len(todo), index_pending)
 
 
-def plan_jobs(site: Site, renderer: Renderer, problems: Collector) -> list[tuple[str, str, dict[str, object]]]:
-    from .plan import plan_pages
+def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, written: dict[str, str],
+                      previous: CacheState, state: CacheState, writer: SiteWriter, same: set[str],
+                      defer_index: bool, workers: int) -> tuple[Callable[[Path], None] | None, bool]:
+    """Keep every search shard whose pages are unchanged; return the hook that indexes the others, and
+    whether some kept shard is out of date (defer_index: the preview indexes it in the next build).
 
-    return plan_pages(site, renderer, problems)
+    A shard's key is the hash of its pages' paths and bytes; its bundle is kept only when the key is
+    the same (or defer_index) and its files are still the last build's.
+    """
+    shards = search_shards(jobs, settings)
+    old_files: dict[str, list[str]] = {}
+    for rel in previous.files:
+        bundle = bundle_of(rel)
+        if bundle is not None:
+            old_files.setdefault(bundle, []).append(rel)
+    stale: list[Shard] = []
+    pending = False
+    for shard in shards:
+        key = digest(*(f"{rel} {written[rel]}".encode() for rel in shard.pages))
+        old_key, files = previous.search_keys.get(shard.bundle), old_files.get(shard.bundle, [])
+        if (old_key is None or not (old_key == key or defer_index) or previous.out != str(out)
+                or not files_are_intact(out, previous, files)):
+            stale.append(shard)
+        else:
+            for rel in files:
+                if writer.reuse(rel):
+                    same.add(rel)
+            if old_key != key:  # the bundle is of the last pages: build again soon
+                key, pending = old_key, True
+        state.search_keys[shard.bundle] = key
+    if pending:
+        state.inputs_key = ""
+    return (functools.partial(index_shards, shards=stale, workers=workers) if stale else None), pending
 
 
 def site_wide_data(site: Site, renderer: Renderer) -> tuple[object, ...]:
@@ -398,7 +409,16 @@ def is_unchanged(path: Path, meta: OutputFile) -> bool:
         return False
 
 
-def output_is_intact(out: Path, previous: CacheState, *, exact: bool, under: str = "") -> bool:
+def files_are_intact(out: Path, previous: CacheState, files: list[str]) -> bool:
+    """Whether these files of the last build are still in out as it left them (see output_is_intact)."""
+    folder = f"{out}/"
+    try:
+        return all(is_same_file(os.stat(folder + rel), previous.files[rel]) for rel in files)
+    except OSError:
+        return False
+
+
+def output_is_intact(out: Path, previous: CacheState, *, exact: bool) -> bool:
     """Whether out still holds the files the last build wrote (same size, inode and mtime).
 
     With exact, out must hold nothing else either. A file changed or removed by hand fails the check,
@@ -406,17 +426,11 @@ def output_is_intact(out: Path, previous: CacheState, *, exact: bool, under: str
     """
     if previous.out != str(out) or not previous.files:
         return False
-    wanted = {rel: meta for rel, meta in previous.files.items() if rel.startswith(under)}
-    if not wanted:
-        return False
     if exact:
-        found = scan_output(out / under, under)
-        return set(found) == set(wanted) and all(is_same_file(found[rel], meta) for rel, meta in wanted.items())
-    folder = f"{out}/"
-    try:
-        return all(is_same_file(os.stat(folder + rel), meta) for rel, meta in wanted.items())
-    except OSError:
-        return False
+        found = scan_output(out)
+        return set(found) == set(previous.files) and all(is_same_file(found[rel], meta)
+                                                         for rel, meta in previous.files.items())
+    return files_are_intact(out, previous, list(previous.files))
 
 
 def is_same_file(stat: os.stat_result, meta: OutputFile) -> bool:

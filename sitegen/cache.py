@@ -460,8 +460,8 @@ class CacheState:
     aspects: dict[str, str] = field(default_factory=dict)
     """The data_aspects the facts' fingerprints were taken against."""
     files: dict[str, OutputFile] = field(default_factory=dict)
-    html_key: str = ""
-    """Hash of every HTML file the Pagefind index in the output was built from."""
+    search_keys: dict[str, str] = field(default_factory=dict)
+    """Each search index bundle's folder → hash of the HTML files its Pagefind run read."""
     warnings: list[Any] = field(default_factory=list)
     count: int = 0
 

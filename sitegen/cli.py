@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import BuildFailed, Problem
 from .render import Settings, normalise_base
+from .search import SHARD_PAGES
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +41,9 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="build the site into site/ (the default command)",
                                 description="Build the site; the output folder changes only if the build succeeds.")
     add_site_options(build)
+    build.add_argument("--search-shard-pages", type=positive, default=SHARD_PAGES, metavar="N",
+                       help="pages per search index shard; a smaller N makes Pagefind use less memory"
+                            f" (default {SHARD_PAGES})")
     build.add_argument("--timings", action="store_true",
                        help="print the seconds spent in each stage to stderr (for benchmarks)")
     commands.add_parser("check", parents=[common], help="validate every data file, page and quote; write nothing",
@@ -59,6 +63,13 @@ def parser() -> argparse.ArgumentParser:
     pages.add_argument("--base-url", default="/REPO/", help="the sub-path (default /REPO/)")
     pages.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default 8001)")
     return main
+
+
+def positive(text: str) -> int:
+    """An argument that must be a whole number above 0."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, not {text!r}")
+    return int(text)
 
 
 def add_common_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
@@ -106,7 +117,8 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
     if command == "build":
         started = time.perf_counter()
         out = args.out or project / "site" if args.command else project / "site"
-        settings = (Settings(base_url=normalise_base(args.base_url), site_url=args.site_url)
+        settings = (Settings(base_url=normalise_base(args.base_url), site_url=args.site_url,
+                             search_shard_pages=args.search_shard_pages)
                     if args.command else Settings())
         timings = build.Timings()
         cache = BuildCache(project / ".cache")

@@ -19,10 +19,11 @@ from .downloads import ROWS, change_files, forget_old_dumps, funding_order
 from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
 from .resolve import Ref, Site
+from .search import Shard, plan_shards
 from .views import STATUS_WORDS, Views
 
 if TYPE_CHECKING:
-    from .render import Renderer
+    from .render import Renderer, Settings
 
 PageJob = tuple[str, str, dict[str, Any]]
 """(destination path, template name, context)."""
@@ -37,6 +38,10 @@ FUNDING_GROUPS: dict[str, tuple[str, str]] = {
 
 CHART_FLOOR = 1_000_000
 """Sums below £1m (grants to one person, for example) are left out of the chart but kept in the table."""
+
+UNSEARCHED = {"search_indexed": False}
+"""The context of a page search should not find: it lists items that have pages of their own (lists,
+filters, the A–Z, the print page), or has nothing to find (search, 404). Only the others are indexed."""
 
 HOME_DEFAULT = m.Page(
     title="Children's social care reform in England, explained",
@@ -75,7 +80,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     # A list page and a permalink page per item, for every kind
     for kind in KIND_TITLES:
         items = sorted(site.items[kind].values(), key=sort_key(kind))
-        context: dict[str, Any] = {"kind": kind, "items": items}
+        context: dict[str, Any] = {"kind": kind, "items": items, **UNSEARCHED}
         if kind == "funding":
             context.update(chart=chart, lines=funding_order(site))
         if kind == "glossary":
@@ -89,14 +94,15 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     # Filters that work without JavaScript: a page per response status (themes have their own pages)
     for status, _count in views.statuses():
         jobs.append((f"recommendations/status/{status}/index.html", "recommendations/status.html",
-                     {"status": status, "items": views.by_status(status)}))
+                     {"status": status, "items": views.by_status(status), **UNSEARCHED}))
 
     jobs.append(("changes/index.html", "changes.html", {"changes": changes}))
     jobs.append(("print/index.html", "print.html", {"meta": home, "bodies": bodies, "chart": chart,
-                                                   "changes": changes, "lines": funding_order(site)}))
-    jobs.append(("search/index.html", "search.html", {}))
-    jobs.append(("a-z/index.html", "a-z.html", {"entries": a_to_z(site, views)}))
-    jobs.append(("404.html", "404.html", {}))
+                                                   "changes": changes, "lines": funding_order(site), **UNSEARCHED}))
+    search: dict[str, Any] = {**UNSEARCHED}  # and the other shards' bundles, once every page is listed (below)
+    jobs.append(("search/index.html", "search.html", search))
+    jobs.append(("a-z/index.html", "a-z.html", {"entries": a_to_z(site, views), **UNSEARCHED}))
+    jobs.append(("404.html", "404.html", {**UNSEARCHED}))
 
     # Downloads, schemas, feed, sitemap and robots.txt
     forget_old_dumps(site)
@@ -111,7 +117,14 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     jobs.append(("feed.xml", "feed.xml", {"entries": feed_entries(site, views, changes)}))
     jobs.append(("sitemap.xml", "sitemap.xml", {"pages": sitemap_paths([dest for dest, _, _ in jobs])}))
     jobs.append(("robots.txt", "robots.txt", {}))
+    search["merge"] = [shard.bundle for shard in search_shards(jobs, renderer.settings)[1:]]
     return jobs
+
+
+def search_shards(jobs: list[PageJob], settings: Settings) -> list[Shard]:
+    """How the pages search finds are split between the search index's bundles."""
+    found = [dest for dest, _, context in jobs if dest.endswith(".html") and context.get("search_indexed", True)]
+    return plan_shards(found, settings.search_shard_pages)
 
 
 def sort_key(kind: str) -> Callable[[Any], Any]:
@@ -185,4 +198,4 @@ def a_to_z(site: Site, views: Views) -> list[tuple[str, list[tuple[str, Ref]]]]:
             for letter, entries in sorted(letters.items(), key=lambda kv: (kv[0] == "0–9", kv[0]))]
 
 
-__all__ = ["STATUS_WORDS", "PageJob", "plan_pages", "sort_key"]
+__all__ = ["STATUS_WORDS", "PageJob", "plan_pages", "search_shards", "sort_key"]

@@ -32,6 +32,7 @@ from .cache import Fact, Fingerprints, TracedViews, depends_on, digest, record_a
 from .errors import Collector, Problem
 from .markup import MarkupIssue, TermLink, TermLinker, render_markdown
 from .resolve import Ref, Site
+from .search import SHARD_PAGES
 
 if TYPE_CHECKING:
     from .plan import PageJob
@@ -59,6 +60,8 @@ class Settings:
     """Path the site is served under, e.g. /REPO/ on GitHub Pages; always starts and ends with /."""
     site_url: str = ""
     """Public address of the site, for canonical links and feeds, e.g. https://owner.github.io/REPO/."""
+    search_shard_pages: int = SHARD_PAGES
+    """Pages per search index shard: a Pagefind run's memory grows with its pages (see search.py)."""
 
 
 def normalise_base(base: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,12 @@ from sitegen.cache import QUERY_KINDS, BuildCache, read_cache_file, tracing, tra
 from sitegen.errors import BuildFailed
 from sitegen.load import split_items
 from sitegen.render import Settings
+from sitegen.search import bundle_of, plan_shards
 
 
-def cold_build(project: Path, out: Path) -> dict[str, bytes]:
+def cold_build(project: Path, out: Path, settings: Settings | None = None) -> dict[str, bytes]:
     """A build with no cache at all: the reference every cached build must equal."""
-    build_site(project, out, Settings())
+    build_site(project, out, settings or Settings())
     return snapshot(out)
 
 
@@ -177,6 +179,68 @@ def test_an_edited_title_re_renders_exactly_the_pages_that_show_it(tmp_path: Pat
                for name in changed if name.endswith(".html"))
     assert "themes/funding/index.html" not in changed  # a theme page that only counts the proposals
     assert_same_site(after, cold_build(project, tmp_path / "cold"))
+
+
+def bundle_inodes(out: Path) -> dict[str, set[int]]:
+    """The inodes of each search bundle's files: a bundle indexed again gets new files."""
+    found: dict[str, set[int]] = {}
+    for path in (out / "pagefind").rglob("*"):
+        if path.is_file():
+            bundle = bundle_of(path.relative_to(out).as_posix())
+            assert bundle is not None
+            found.setdefault(bundle, set()).add(path.stat().st_ino)
+    return found
+
+
+def indexed_pages(out: Path) -> int:
+    """How many pages the bundles in out hold, by Pagefind's own count."""
+    entries = [json.loads(path.read_text()) for path in (out / "pagefind").rglob("pagefind-entry.json")]
+    return sum(language["page_count"] for entry in entries for language in entry["languages"].values())
+
+
+def test_a_large_index_is_split_in_shards_and_only_shards_whose_pages_changed_are_indexed_again(
+        tmp_path: Path) -> None:
+    """The real site in shards of 60 pages: the shards hold every indexed page once, the search page
+    merges them, an edit indexes again only the shards holding a changed page, the preview's deferred
+    index catches up on the next build, and every step gives a cold build's bytes."""
+    project, settings = real_project(tmp_path), Settings(search_shard_pages=60)
+    out, cache = project / "site", BuildCache(project / ".cache")
+    build(project, out, settings, cache)
+    with_body = sorted(path.relative_to(out).as_posix() for path in out.rglob("*.html")
+                       if b"data-pagefind-body" in path.read_bytes())
+    shards = sorted(bundle_inodes(out))
+    assert len(shards) == len(plan_shards(with_body, 60)) == -(-len(with_body) // 60) > 2
+    search = (out / "search" / "index.html").read_text()
+    assert f'data-merge="{" ".join("/" + bundle for bundle in shards if bundle != "pagefind/")}"' in search
+    unsharded = tmp_path / "unsharded"
+    build_site(project, unsharded, Settings())
+    assert indexed_pages(out) == indexed_pages(unsharded) == len(with_body)
+    assert "data-merge" not in (unsharded / "search" / "index.html").read_text()
+
+    before, inodes = snapshot(out), bundle_inodes(out)
+    edit(project / "data" / "recommendations.yaml", "title: Specialist child protection lead practitioners",
+         "title: Specialist lead practitioners for child protection")
+    build(project, out, settings, BuildCache(project / ".cache"))
+    after = snapshot(out)
+    changed_pages = {name for name in after if name.endswith(".html") and after[name] != before.get(name)}
+    holding = {shard.bundle for shard in plan_shards(with_body, 60) if changed_pages.intersection(shard.pages)}
+    indexed_again = {bundle for bundle, found in bundle_inodes(out).items() if found.isdisjoint(inodes[bundle])}
+    assert indexed_again == holding and 0 < len(holding) < len(shards)
+    assert all(bundle_inodes(out)[bundle] == inodes[bundle] for bundle in set(shards) - holding)
+    assert_same_site(after, cold_build(project, tmp_path / "cold-1", settings))
+
+    preview, preview_cache = project / ".preview", BuildCache(project / ".cache" / "preview", persist=False)
+    build(project, preview, settings, preview_cache, defer_index=True, in_place=True)
+    edit(project / "data" / "recommendations.yaml", "title: Specialist lead practitioners for child protection",
+         "title: Lead practitioners for child protection")
+    saved = build(project, preview, settings, preview_cache, defer_index=True, in_place=True)
+    assert saved.index_pending and not preview_cache.state.inputs_key
+    cold = cold_build(project, tmp_path / "cold-2", settings)
+    pages_only = {name: data for name, data in snapshot(preview).items() if not name.startswith("pagefind/")}
+    assert_same_site(pages_only, {name: data for name, data in cold.items() if not name.startswith("pagefind/")})
+    caught_up = build(project, preview, settings, preview_cache, in_place=True)
+    assert not caught_up.index_pending and preview_cache.state.inputs_key
+    assert_same_site(snapshot(preview), cold)
 
 
 def test_the_preview_renders_a_row_again_only_when_something_it_shows_changed(

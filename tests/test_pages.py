@@ -305,14 +305,54 @@ def test_print_page_holds_the_whole_explainer(pages: dict[str, str]) -> None:
 
 def test_search_page_needs_no_inline_script_and_offers_the_a_to_z(pages: dict[str, str]) -> None:
     html = pages["search/index.html"]
-    assert f'<pagefind-config bundle-path="{BASE}pagefind/" base-url="{BASE}">' in html
-    assert f'<script type="module" src="{BASE}pagefind/pagefind-component-ui.js"></script>' in html
+    ui = f'<script src="{BASE}pagefind/pagefind-component-ui.js"></script>'
+    config = f'<script src="{BASE}static/search.js" data-bundle="{BASE}pagefind/" data-base="{BASE}"></script>'
+    assert ui in html and config in html  # one bundle: nothing to merge
+    assert html.index(ui) < html.index(config) < html.index("<pagefind-input>")  # configured before it appears
+    assert "<script>" not in html
     assert re.search(rf'<noscript>.*href="{BASE}a-z/".*</noscript>', html, re.S)
     assert "data-pagefind-body" not in html
     assert "data-pagefind-body" not in pages["recommendations/index.html"]  # lists repeat items: search finds the items
     item = next(dest for dest in pages if dest.startswith("recommendations/") and dest.count("/") == 2
                 and "/status/" not in dest)
     assert "data-pagefind-body" in pages[item]
+
+
+def test_pages_are_split_in_search_shards_by_path() -> None:
+    from sitegen.search import bundle_of, plan_shards
+
+    shards = plan_shards(["b.html", "a/index.html", "c/index.html", "d.html", "e.html"], 2)
+    assert [(shard.bundle, shard.pages) for shard in shards] == [
+        ("pagefind/", ("a/index.html", "b.html")),
+        ("pagefind/shard-2/", ("c/index.html", "d.html")),
+        ("pagefind/shard-3/", ("e.html",)),
+    ]
+    assert [shard.bundle for shard in plan_shards([], 2)] == ["pagefind/"]  # the search page always has a bundle
+    assert bundle_of("pagefind/index/en_1.pf_index") == "pagefind/"
+    assert bundle_of("pagefind/shard-12/fragment/x.pf_fragment") == "pagefind/shard-12/"
+    assert bundle_of("pagefind/shard-x/y") == "pagefind/"
+    assert bundle_of("recommendations/index.html") is None
+
+
+def test_a_pagefind_run_reports_its_own_memory_and_its_errors(tmp_path: Path) -> None:
+    from sitegen.errors import BuildFailed
+    from sitegen.search import run_pagefind
+
+    pages = tmp_path / "pages"
+    (pages / "a").mkdir(parents=True)
+    (pages / "a" / "index.html").write_text('<html lang="en"><body><main data-pagefind-body><h1>Kinship</h1>'
+                                            "<p>Kinship carers.</p></main></body></html>")
+    ballast = bytearray(300 << 20)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # this process's own peak is now above 300 MB
+    peak_kb = run_pagefind(pages, tmp_path / "bundle")
+    assert 0 < peak_kb < 200 << 10  # Pagefind's peak for one page, not this process's
+    assert (tmp_path / "bundle" / "pagefind-entry.json").is_file()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BuildFailed) as failed:
+        run_pagefind(tmp_path / "empty", tmp_path / "none")
+    said = failed.value.problems[0].message
+    assert re.match(r"Pagefind could not index the site: .*not able to build an index", said, re.S)
+    assert "peak_kb" not in said
 
 
 def test_404_uses_absolute_urls_under_the_base(pages: dict[str, str]) -> None:

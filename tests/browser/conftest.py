@@ -50,6 +50,23 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+SHARD_PAGES = 60
+"""Search shard size for `sharded_site`: the real site's 340 pages make 6 shards, as 17,000 pages would 12."""
+
+
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The project's site with its search index in shards of SHARD_PAGES pages, served under /REPO/."""
+    out = tmp_path_factory.mktemp("sharded") / "site"
+    command = [sys.executable, "build.py", "build", "--out", str(out), "--base-url", BASE_PATH,
+               "--search-shard-pages", str(SHARD_PAGES)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        pytest.fail(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}", pytrace=False)
+    with served(out) as serving:
+        yield serving
+
+
 @pytest.fixture(scope="session")
 def site(built_site: Path) -> Iterator[ServedSite]:
     """The built site at http://127.0.0.1:PORT/REPO/, served by sitegen.pages."""

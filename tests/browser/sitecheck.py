@@ -22,7 +22,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Request, Response
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Request, Response, TimeoutError
 
 from sitegen.pages import serve_site
 
@@ -356,6 +356,21 @@ def visit(page: Page, url: str, origin: str, expect_status: int = 200) -> Visit:
         page.remove_listener("requestfailed", on_failed)
         page.remove_listener("response", on_response)
     return seen
+
+
+def search_results(page: Page, url: str, query: str, wanted: str) -> tuple[list[str], list[str]]:
+    """Type query into the search page at url, as a reader would, and wait for a result linking to
+    wanted; return the result links shown and any console errors or uncaught exceptions on the way."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url, wait_until="load")
+    page.fill("pagefind-input input", query)
+    try:
+        page.wait_for_selector(f'pagefind-results a[href="{wanted}"]')
+    except TimeoutError:
+        pass  # the caller reports what was found instead
+    return [link.get_attribute("href") or "" for link in page.query_selector_all("pagefind-results a")], errors
 
 
 WITHOUT_JS = """() => ({

@@ -7,6 +7,7 @@ all pages and fails listing each one with its page, so one run shows everything 
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 import pytest
@@ -24,6 +25,7 @@ from .sitecheck import (
     check_without_javascript,
     new_context,
     run_vnu,
+    search_results,
     visit,
 )
 
@@ -136,3 +138,31 @@ def test_prints_without_navigation(browser: Browser, site: ServedSite) -> None:
     finally:
         context.close()
     assert not problems, report(problems, "print problems")
+
+
+def test_search_finds_pages_of_the_last_shard(browser: Browser, site: ServedSite, sharded_site: ServedSite) -> None:
+    """Search works on the site as built, and on the same site with its index in shards, where the
+    search page must merge every bundle: a page of the last shard is found by its heading."""
+    from html import unescape
+
+    from sitegen.search import plan_shards
+
+    from .conftest import SHARD_PAGES
+
+    folder = sharded_site.site_dir
+    searched = [page for page in sharded_site.pages if "data-pagefind-body" in (folder / page).read_text()]
+    shards = plan_shards(searched, SHARD_PAGES)
+    assert len(shards) > 2
+    wanted = shards[-1].pages[-1]
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", (folder / wanted).read_text(), re.S)
+    assert heading, wanted
+    query = unescape(re.sub(r"<[^>]+>", "", heading.group(1)))
+    context = new_context(browser)
+    try:
+        for served_site in (site, sharded_site):
+            link = served_site.url(wanted).removeprefix(served_site.origin)
+            found, errors = search_results(context.new_page(), served_site.url("search/index.html"), query, link)
+            assert link in found, (query, found)
+            assert not errors, errors
+    finally:
+        context.close()

@@ -1,7 +1,20 @@
-/* Search page: Pagefind's Component UI does the searching (loaded as a module from pagefind/).
-   This file only carries a query over from a link or form such as search/?q=kinship into the box. */
+/* Search page: Pagefind's Component UI does the searching (pagefind/pagefind-component-ui.js, loaded
+   just before this file). This file configures it before the search elements appear: the bundle, the
+   site's base path, and the other shards' bundles to merge (a large site's index is split in shards,
+   see sitegen/search.py). Then it carries a query over from a link such as search/?q=kinship. */
 (function () {
   "use strict";
+  var script = document.currentScript;
+  var base = script.dataset.base;
+  var merge = (script.dataset.merge || "").split(" ").filter(Boolean).map(function (bundle) {
+    return { bundlePath: bundle, baseUrl: base };
+  });
+  window.PagefindComponents.configureInstance("default", {
+    bundlePath: script.dataset.bundle,
+    baseUrl: base,
+    mergeIndex: merge
+  });
+
   var query = new URLSearchParams(window.location.search).get("q");
   if (!query) { return; }
   var tries = 0;
