@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import models as m
 from .cache import (
@@ -306,8 +307,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                 if is_same:
                     same.add(rel)
         with timings.stage("search index"):
-            finish, index_pending = plan_search_index(jobs, settings, out, written, previous, state, writer,
-                                                      same, defer_index, workers)
+            search = plan_search_index(jobs, settings, out, written, previous, state, writer, same, defer_index)
+            finish, index_pending = search.finish, search.pending
         with timings.stage("search index" if finish else "write"):
             writer.kept.update(written)  # pages written by render workers too
             writer.commit(finish, stale=set(previous.files) - writer.kept if previous.out == str(out) else None)
@@ -319,7 +320,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         writer.discard()
     with timings.stage("write"):
         state.count = len(written)
-        state.files = describe_output(out, written, previous, same, scan_all=finish is not None)
+        state.files = describe_output(out, written, search.kept, previous, same, scan_all=finish is not None)
         cache.state = state
         cache.index_pending = index_pending
         if not cache.persist:
@@ -328,11 +329,19 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     return BuildResult(len(written), site.warnings, len(todo), index_pending)
 
 
+class SearchPlan(NamedTuple):
+    finish: Callable[[Path], None] | None
+    """The hook that indexes the shards whose bundles cannot be kept; None when all are kept."""
+    pending: bool
+    """Some kept bundle is of the last build's pages (defer_index): the preview indexes it next."""
+    kept: list[str]
+    """The last build's bundle files kept as they are."""
+
+
 def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, written: dict[str, str],
                       previous: CacheState, state: CacheState, writer: SiteWriter, same: set[str],
-                      defer_index: bool, workers: int) -> tuple[Callable[[Path], None] | None, bool]:
-    """Keep every search shard whose pages are unchanged; return the hook that indexes the others, and
-    whether some kept shard is out of date (defer_index: the preview indexes it in the next build).
+                      defer_index: bool) -> SearchPlan:
+    """Keep every search shard's bundle whose pages are unchanged, and plan to index the others.
 
     A shard's key is the hash of its pages' paths and bytes; its bundle is kept only when the key is
     the same (or defer_index) and its files are still the last build's.
@@ -344,23 +353,26 @@ def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, writte
         if bundle is not None:
             old_files.setdefault(bundle, []).append(rel)
     stale: list[Shard] = []
+    kept: list[str] = []
     pending = False
     for shard in shards:
         key = digest(*(f"{rel} {written[rel]}".encode() for rel in shard.pages))
         old_key, files = previous.search_keys.get(shard.bundle), old_files.get(shard.bundle, [])
-        if (old_key is None or not (old_key == key or defer_index) or previous.out != str(out)
+        if (old_key is None or not (old_key == key or defer_index) or previous.out != str(out) or not files
                 or not files_are_intact(out, previous, files)):
             stale.append(shard)
         else:
             for rel in files:
                 if writer.reuse(rel):
                     same.add(rel)
+            kept += files
             if old_key != key:  # the bundle is of the last pages: build again soon
                 key, pending = old_key, True
         state.search_keys[shard.bundle] = key
     if pending:
         state.inputs_key = ""
-    return (functools.partial(index_shards, shards=stale, workers=workers) if stale else None), pending
+    finish = functools.partial(index_shards, shards=stale) if stale else None
+    return SearchPlan(finish, pending, kept)
 
 
 def site_wide_data(site: Site, renderer: Renderer) -> tuple[object, ...]:
@@ -452,19 +464,19 @@ def scan_output(folder: Path, prefix: str = "") -> dict[str, os.stat_result]:
     return found
 
 
-def describe_output(out: Path, written: dict[str, str], previous: CacheState, same: set[str],
+def describe_output(out: Path, written: dict[str, str], kept: list[str], previous: CacheState, same: set[str],
                     scan_all: bool = True) -> dict[str, OutputFile]:
     """The manifest of the new output: every file's stat, and the hash of those the build wrote.
 
-    A file that is the last build's very file (kept in place or hard-linked) keeps its inode and
-    mtime, so its last entry is reused; other files are stat'ed, and everything is when something
-    else (Pagefind) wrote into out.
+    The output is the files written and the search bundles' files kept. A file that is the last
+    build's very file (kept in place or hard-linked) keeps its inode and mtime, so its last entry is
+    reused; other files are stat'ed, and everything is when something else (Pagefind) wrote into out.
     """
     if scan_all or previous.out != str(out):
         return {rel: OutputFile(written.get(rel, ""), stat.st_size, stat.st_ino, stat.st_mtime_ns)
                 for rel, stat in scan_output(out).items()}
     files: dict[str, OutputFile] = {}
-    for rel in sorted({*written, *(rel for rel in previous.files if rel.startswith("pagefind/"))}):
+    for rel in sorted({*written, *kept}):
         old = previous.files.get(rel)
         if old is not None and rel in same:
             files[rel] = old

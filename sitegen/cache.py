@@ -65,13 +65,20 @@ def code_version() -> str:
 
     Computed once per process: the code a process runs cannot change under it.
     """
+    from importlib.metadata import PackageNotFoundError, version
+
     import jinja2
     import markdown
     import pydantic
     import yaml
 
+    try:
+        pagefind = version("pagefind")  # kept search bundles must be merged with ones of the same version
+    except PackageNotFoundError:
+        pagefind = ""
     sources = [path.read_bytes() for path in sorted(PACKAGE.glob("*.py"))]
-    versions = f"{sys.version}|{jinja2.__version__}|{markdown.__version__}|{pydantic.VERSION}|{yaml.__version__}"
+    versions = (f"{sys.version}|{jinja2.__version__}|{markdown.__version__}|{pydantic.VERSION}|{yaml.__version__}"
+                f"|{pagefind}")
     return digest(versions.encode(), *sources)
 
 

@@ -1,13 +1,14 @@
 """The search index: Pagefind reads the finished HTML and writes pagefind/ beside it.
 
-It runs through write_site's `finish` hook, on the complete new folder before it is swapped in, so
-the index always matches the pages. Only the <main data-pagefind-body> of content pages is indexed.
+It runs through SiteWriter.commit's `finish` hook, on the complete new folder before it is swapped in
+(or, in the preview, in the output folder once every page is in place), so the index always matches
+the pages. Only the <main data-pagefind-body> of the pages the plan marks searchable is indexed.
 
 Pagefind holds a whole index in memory: about 180 KB a page, 2.8 GB for 17,000 pages. So a large
 site is indexed in shards of `Settings.search_shard_pages` pages, each a Pagefind bundle of its own
 (the first in pagefind/, the others in pagefind/shard-N/), which the search page merges in the
 browser, as Pagefind's multisite search does. A shard is indexed again only when one of its pages
-changed, and up to one shard a core runs at once. A site of one shard is indexed exactly as before.
+changed. A site of one shard is indexed exactly as before.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,28 +62,28 @@ def bundle_of(rel: str) -> str | None:
     return found.group(0) if found else "pagefind/"
 
 
-def index_shards(folder: Path, shards: Sequence[Shard], workers: int = 1) -> None:
-    """Index each shard's pages in folder into folder/<its bundle>, up to `workers` Pagefind runs at once.
+def index_shards(folder: Path, shards: Sequence[Shard]) -> None:
+    """Index each shard's pages in folder into folder/<its bundle>, one Pagefind run at a time.
 
-    Each run reads hard links of its shard's pages in a scratch folder and writes a fresh bundle
-    there, which then takes the place of the shard's old bundle files (other shards' are untouched).
+    One at a time, so that Pagefind's memory is one shard's however many cores there are (two runs
+    at once were up to a fifth quicker on two cores, and twice the memory). Each run reads hard links
+    of its shard's pages in a scratch folder and writes a fresh bundle there, which then takes the
+    place of the shard's old bundle files (other shards' are untouched).
     """
+    global peak_kb
     check_installed()
     scratch = folder / SCRATCH
     shutil.rmtree(scratch, ignore_errors=True)  # left by a killed build
     try:
-        runs: list[tuple[Shard, Path, Path]] = []
         for number, shard in enumerate(shards):
             pages, bundle = scratch / f"{number}-pages", scratch / f"{number}-bundle"
             for rel in shard.pages:
                 (pages / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.link(folder / rel, pages / rel)
-            runs.append((shard, pages, bundle))
-        with ThreadPoolExecutor(max(1, workers)) as pool:
-            peaks = list(pool.map(lambda run: run_pagefind(run[1], run[2]), runs))
-        global peak_kb
-        peak_kb = max(peak_kb, *peaks)
-        for shard, _pages, bundle in runs:
+                try:
+                    os.link(folder / rel, pages / rel)
+                except OSError:  # a file system without hard links
+                    shutil.copy2(folder / rel, pages / rel)
+            peak_kb = max(peak_kb, run_pagefind(pages, bundle))
             put_bundle(bundle, folder / shard.bundle)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -127,12 +127,6 @@ def check_installed() -> None:
     except ImportError as exc:
         raise BuildFailed([Problem("pyproject.toml", 1, 1, "the search index needs Pagefind; install it with"
                                                            ' `pip install "pagefind[bin]==1.5.2"`')]) from exc
-
-
-def index_site(folder: Path) -> None:
-    """Build the whole search index of the site in folder (write_site's finish hook)."""
-    pages = (path.relative_to(folder).as_posix() for path in folder.rglob("*.html"))
-    index_shards(folder, plan_shards(pages, SHARD_PAGES))
 
 
 peak_kb = 0

@@ -358,16 +358,18 @@ def visit(page: Page, url: str, origin: str, expect_status: int = 200) -> Visit:
     return seen
 
 
-def search_results(page: Page, url: str, query: str, wanted: str) -> tuple[list[str], list[str]]:
-    """Type query into the search page at url, as a reader would, and wait for a result linking to
-    wanted; return the result links shown and any console errors or uncaught exceptions on the way."""
+def search_results(page: Page, url: str, query: str, wanted: str, timeout_ms: float = 15_000,
+                   ) -> tuple[list[str], list[str]]:
+    """Type query into the search page at url, as a reader would, and wait (up to timeout_ms) for a
+    result linking to wanted; return the result links shown and any console errors or uncaught
+    exceptions on the way."""
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url, wait_until="load")
     page.fill("pagefind-input input", query)
     try:
-        page.wait_for_selector(f'pagefind-results a[href="{wanted}"]')
+        page.wait_for_selector(f'pagefind-results a[href="{wanted}"]', timeout=timeout_ms)
     except TimeoutError:
         pass  # the caller reports what was found instead
     return [link.get_attribute("href") or "" for link in page.query_selector_all("pagefind-results a")], errors

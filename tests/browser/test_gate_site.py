@@ -11,7 +11,7 @@ import re
 from pathlib import PurePosixPath
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Route
 
 from .sitecheck import (
     EXTERNAL_LINKS,
@@ -164,5 +164,14 @@ def test_search_finds_pages_of_the_last_shard(browser: Browser, site: ServedSite
             found, errors = search_results(context.new_page(), served_site.url("search/index.html"), query, link)
             assert link in found, (query, found)
             assert not errors, errors
+
+        def without_merge(route: Route) -> None:  # the search page as if it merged no other shard
+            response = route.fetch()
+            route.fulfill(response=response, body=re.sub(r' data-merge="[^"]*"', "", response.text()))
+
+        tab, search_page = context.new_page(), sharded_site.url("search/index.html")
+        tab.route(search_page, without_merge)
+        found, errors = search_results(tab, search_page, query, link, timeout_ms=5_000)
+        assert link not in found, "the page was found without merging its shard: the test proves nothing"
     finally:
         context.close()
