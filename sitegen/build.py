@@ -3,7 +3,8 @@
 With a BuildCache (the command line's .cache/, the preview's memory), a build does only the work
 whose inputs changed: items are parsed and validated again only when their text changed, pages are
 rendered again only when a fact they showed changed, unchanged files are hard-linked from the last
-output, and Pagefind runs only when some HTML changed. The output is the same bytes either way.
+output, and Pagefind indexes again only the search shards holding a changed page. The output is the
+same bytes either way.
 """
 
 from __future__ import annotations

@@ -316,6 +316,17 @@ def test_every_command_has_help(command: str) -> None:
     assert f"usage: build.py {command}" in result.stdout
 
 
+def test_the_search_shard_size_is_checked_and_used(project: Path, tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    refused = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--search-shard-pages", "0"],
+                             capture_output=True, text=True, check=False)
+    assert refused.returncode == 2
+    assert "--search-shard-pages: expected a whole number above 0, not '0'" in refused.stderr
+    out = tmp_path / "site"
+    assert run_cli("--project", str(project), "build", "--out", str(out), "--search-shard-pages", "5").code == 0
+    assert (out / "pagefind" / "shard-2" / "pagefind-entry.json").is_file()
+    assert 'data-merge="/pagefind/shard-2/' in (out / "search" / "index.html").read_text()
+
+
 def test_two_pages_at_one_path_are_refused(project: Path, run_cli: Callable[..., Run]) -> None:
     """A page named like a section would overwrite it: refused at the page's own file."""
     (project / "content" / "pilots.md").write_text("---\ntitle: Pilots\ndescription: A clash.\n---\nText.\n",
