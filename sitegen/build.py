@@ -215,7 +215,7 @@ class BuildResult:
     rendered: int = 0
     """Pages rendered by this build (the rest were unchanged and reused)."""
     index_pending: bool = False
-    """The search index is still the last build's (defer_index): build again to update it."""
+    """Some of the search index is still the last build's (defer_index): build again to update it."""
 
 
 def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None = None,
@@ -225,6 +225,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
 
     With defer_index (the preview), changed pages are swapped in with the last search index, and
     the result says so: the next build (which the preview starts at once) brings the index up to date.
+    Only a search shard the last build did not have (or whose files are gone) is indexed at once.
     With in_place (the preview too), changed files replace the old ones inside out, one by one.
     """
     timings = timings or Timings()
@@ -312,7 +313,9 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
             finish, index_pending = search.finish, search.pending
         with timings.stage("search index" if finish else "write"):
             writer.kept.update(written)  # pages written by render workers too
-            writer.commit(finish, stale=set(previous.files) - writer.kept if previous.out == str(out) else None)
+            # in place, a re-indexed bundle's old files stay until its new ones are ready (index_shards)
+            writer.commit(finish, stale=set(previous.files) - writer.kept - search.replaced
+                          if previous.out == str(out) else None)
     except BaseException:
         if in_place:  # some pages may be written already: the next build must check and clean everything
             cache.state = CacheState()
@@ -337,6 +340,8 @@ class SearchPlan(NamedTuple):
     """Some kept bundle is of the last build's pages (defer_index): the preview indexes it next."""
     kept: list[str]
     """The last build's bundle files kept as they are."""
+    replaced: set[str]
+    """The last build's files of the bundles indexed again: finish replaces them."""
 
 
 def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, written: dict[str, str],
@@ -355,6 +360,7 @@ def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, writte
             old_files.setdefault(bundle, []).append(rel)
     stale: list[Shard] = []
     kept: list[str] = []
+    replaced: set[str] = set()
     pending = False
     for shard in shards:
         key = digest(*(f"{rel} {written[rel]}".encode() for rel in shard.pages))
@@ -362,6 +368,7 @@ def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, writte
         if (old_key is None or not (old_key == key or defer_index) or previous.out != str(out) or not files
                 or not files_are_intact(out, previous, files)):
             stale.append(shard)
+            replaced.update(files)
         else:
             for rel in files:
                 if writer.reuse(rel):
@@ -373,7 +380,7 @@ def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, writte
     if pending:
         state.inputs_key = ""
     finish = functools.partial(index_shards, shards=stale) if stale else None
-    return SearchPlan(finish, pending, kept)
+    return SearchPlan(finish, pending, kept, replaced)
 
 
 def site_wide_data(site: Site, renderer: Renderer) -> tuple[object, ...]:

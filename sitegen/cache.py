@@ -10,7 +10,8 @@ Kept between builds, in .cache/ (never in site/, git-ignored):
   each with its fingerprint; a page is reused only when every fact still has the same fingerprint,
   so one edited item re-renders exactly the pages that showed it;
 - the manifest of the last output folder (hash, size, inode and mtime of every file), so unchanged
-  files are hard-linked from it instead of written, and Pagefind runs only when some HTML changed.
+  files are hard-linked from it instead of written, and Pagefind indexes again only the search
+  shards holding a changed page (see search.py).
 
 Everything that is not a fact of the data (templates, code, settings, library versions, the glossary
 terms linked on every page, the navigation) is hashed into one key: when it changes, every page is
@@ -72,13 +73,15 @@ def code_version() -> str:
     import pydantic
     import yaml
 
-    try:
-        pagefind = version("pagefind")  # kept search bundles must be merged with ones of the same version
-    except PackageNotFoundError:
-        pagefind = ""
+    pagefind = [os.environ.get("PAGEFIND_BINARY_PATH", "")]  # kept search bundles must be merged
+    for package in ("pagefind", "pagefind_bin", "pagefind_bin_extended"):  # with ones of the same Pagefind
+        try:
+            pagefind.append(version(package))
+        except PackageNotFoundError:
+            pagefind.append("")
     sources = [path.read_bytes() for path in sorted(PACKAGE.glob("*.py"))]
     versions = (f"{sys.version}|{jinja2.__version__}|{markdown.__version__}|{pydantic.VERSION}|{yaml.__version__}"
-                f"|{pagefind}")
+                f"|{'|'.join(pagefind)}")
     return digest(versions.encode(), *sources)
 
 

@@ -1,8 +1,9 @@
 """The search index: Pagefind reads the finished HTML and writes pagefind/ beside it.
 
 It runs through SiteWriter.commit's `finish` hook, on the complete new folder before it is swapped in
-(or, in the preview, in the output folder once every page is in place), so the index always matches
-the pages. Only the <main data-pagefind-body> of the pages the plan marks searchable is indexed.
+(or, in the preview, in the output folder once every page is in place), so the index matches the
+pages; only the preview may defer it to its next build (see build.build). Only the
+<main data-pagefind-body> of the pages the plan marks searchable is indexed.
 
 Pagefind holds a whole index in memory: about 180 KB a page, 2.8 GB for 17,000 pages. So a large
 site is indexed in shards of `Settings.search_shard_pages` pages, each a Pagefind bundle of its own
@@ -67,14 +68,16 @@ def index_shards(folder: Path, shards: Sequence[Shard]) -> None:
 
     One at a time, so that Pagefind's memory is one shard's however many cores there are (two runs
     at once were up to a fifth quicker on two cores, and twice the memory). Each run reads hard links
-    of its shard's pages in a scratch folder and writes a fresh bundle there, which then takes the
-    place of the shard's old bundle files (other shards' are untouched).
+    of its shard's pages in a scratch folder and writes a fresh bundle there. Only when every run has
+    succeeded do the fresh bundles replace the old ones, so a failed run leaves every old bundle
+    whole (the preview, which indexes in place, keeps searching the last index).
     """
     global peak_kb
     check_installed()
     scratch = folder / SCRATCH
     shutil.rmtree(scratch, ignore_errors=True)  # left by a killed build
     try:
+        fresh: list[Path] = []
         for number, shard in enumerate(shards):
             pages, bundle = scratch / f"{number}-pages", scratch / f"{number}-bundle"
             for rel in shard.pages:
@@ -83,42 +86,67 @@ def index_shards(folder: Path, shards: Sequence[Shard]) -> None:
                     os.link(folder / rel, pages / rel)
                 except OSError:  # a file system without hard links
                     shutil.copy2(folder / rel, pages / rel)
-            peak_kb = max(peak_kb, run_pagefind(pages, bundle))
-            put_bundle(bundle, folder / shard.bundle)
+            peak_kb = max(peak_kb, run_pagefind(pages, bundle, f"{shard.bundle} ({len(shard.pages)} pages)"))
+            fresh.append(bundle)
+        for shard, bundle in zip(shards, fresh, strict=True):
+            put_bundle(bundle, folder, shard.bundle)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def put_bundle(fresh: Path, dest: Path) -> None:
-    """Move a fresh bundle's files into dest, replacing any of the same name (never another shard's)."""
+def put_bundle(fresh: Path, folder: Path, bundle: str) -> None:
+    """Replace the bundle at folder/bundle by the fresh one: the old one's files go, never another
+    shard's folder (pagefind/shard-N/ lies inside pagefind/)."""
+    dest = folder / bundle
+    if dest.is_dir():
+        for entry in sorted(dest.iterdir()):
+            is_folder = entry.is_dir() and not entry.is_symlink()
+            if bundle_of(f"{bundle}{entry.name}/" if is_folder else f"{bundle}{entry.name}") != bundle:
+                continue
+            if is_folder:
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
     dest.mkdir(parents=True, exist_ok=True)
     for entry in sorted(fresh.iterdir()):
-        target = dest / entry.name
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        entry.replace(target)
+        entry.replace(dest / entry.name)
 
 
 RUN_AND_MEASURE = """
 import os, sys
 pid = os.posix_spawn(sys.executable, [sys.executable, "-m", "pagefind", *sys.argv[1:]], os.environ)
 _pid, status, usage = os.wait4(pid, 0)
-print(f"\\npeak_kb={usage.ru_maxrss}")
-sys.exit(os.waitstatus_to_exitcode(status))
+print(f"\\npeak_kb={usage.ru_maxrss} exit={os.waitstatus_to_exitcode(status)}")
 """
 """Runs Pagefind from a small process, so that its peak memory is its own: a process started by the
-build itself inherits the build's peak as its own starting figure."""
+build itself inherits the build's peak as its own starting figure. It prints Pagefind's exit code
+(negative: the signal that stopped it) after what Pagefind said."""
 
 
-def run_pagefind(pages: Path, bundle: Path) -> int:
+def run_pagefind(pages: Path, bundle: Path, shown: str = "the site") -> int:
     """Index the HTML under pages into bundle; return Pagefind's peak memory in kB."""
     done = subprocess.run([sys.executable, "-c", RUN_AND_MEASURE, "--site", str(pages), "--output-path", str(bundle),
                            "--silent"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
-    said, _, peak = done.stdout.rpartition("\npeak_kb=")
-    if done.returncode != 0:
+    said, marker, ending = done.stdout.rpartition("\npeak_kb=")
+    if not marker:  # the small process itself failed: what it said is all there is
+        said, ending = done.stdout, ""
+    peak, _, code = ending.partition(" exit=")
+    if done.returncode != 0 or not code.strip().lstrip("-").isdigit() or int(code) != 0:
         raise BuildFailed([Problem("templates/base.html", 1, 1,
-                                   f"Pagefind could not index the site: {said.strip() or done.stdout.strip()}")])
+                                   f"Pagefind could not index {shown}: {why_pagefind_failed(said, code)}")])
     return int(peak)
+
+
+def why_pagefind_failed(said: str, code: str) -> str:
+    """Pagefind's own words, or how it ended when it said nothing (killed, e.g. out of memory)."""
+    if said.strip():
+        return said.strip()
+    if code.strip() == "-9":
+        return ("it was killed (signal 9), most likely for lack of memory; a smaller --search-shard-pages"
+                " makes each Pagefind run use less")
+    if code.strip().startswith("-"):
+        return f"it was stopped by signal {code.strip()[1:]}"
+    return f"it ended with exit code {code.strip() or '?'} and said nothing"
 
 
 def check_installed() -> None:

@@ -100,8 +100,10 @@ class Preview:
         try:
             with self.building:
                 build(self.project, self.out, Settings(), self.cache, in_place=True)
-        except Exception as exc:  # the next save rebuilds anyway; say why search may be stale
-            print(f"The search index was not updated: {exc}", file=sys.stderr)
+        except BuildFailed as failed:  # the next save rebuilds anyway; say why search may be stale
+            print("The search index was not updated:", *failed.problems, sep="\n", file=sys.stderr)
+        except Exception as exc:
+            print(f"The search index was not updated: {type(exc).__name__}: {exc}", file=sys.stderr)
         self.collect_garbage()
 
     def collect_garbage(self) -> None:

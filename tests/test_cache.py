@@ -248,6 +248,39 @@ def test_a_large_index_is_split_in_shards_and_only_shards_whose_pages_changed_ar
     assert_same_site(snapshot(preview), cold_build(project, tmp_path / "cold-3", fewer))
 
 
+def test_a_failed_index_update_in_the_preview_leaves_the_last_index_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview indexes in place: when one shard's Pagefind run fails, no bundle has been
+    replaced yet, so search keeps answering from the last index; the next build catches up."""
+    from sitegen import search
+    from sitegen.errors import Problem
+
+    project, settings = real_project(tmp_path), Settings(search_shard_pages=60)
+    preview, cache = project / ".preview", BuildCache(project / ".cache" / "preview", persist=False)
+    build(project, preview, settings, cache, defer_index=True, in_place=True)
+    edit(project / "data" / "recommendations.yaml", "title: Specialist child protection lead practitioners",
+         "title: Specialist lead practitioners for child protection")
+    assert build(project, preview, settings, cache, defer_index=True, in_place=True).index_pending
+    index_before = {name: data for name, data in snapshot(preview).items() if name.startswith("pagefind/")}
+    runs: list[str] = []
+    real_run = search.run_pagefind
+
+    def failing_second(pages: Path, bundle: Path, shown: str = "the site") -> int:
+        runs.append(shown)
+        if len(runs) == 2:
+            raise BuildFailed([Problem("templates/base.html", 1, 1, "Pagefind could not index: test")])
+        return real_run(pages, bundle, shown)
+
+    monkeypatch.setattr(search, "run_pagefind", failing_second)
+    with pytest.raises(BuildFailed):
+        build(project, preview, settings, cache, in_place=True)
+    assert len(runs) == 2  # the first shard was indexed again, and still not put in place
+    assert {name: data for name, data in snapshot(preview).items() if name.startswith("pagefind/")} == index_before
+    monkeypatch.setattr(search, "run_pagefind", real_run)
+    build(project, preview, settings, cache, in_place=True)
+    assert_same_site(snapshot(preview), cold_build(project, tmp_path / "cold", settings))
+
+
 def test_the_preview_renders_a_row_again_only_when_something_it_shows_changed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The preview keeps each proposal's table row between saves and checks the facts it read."""

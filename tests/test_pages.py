@@ -327,7 +327,7 @@ def test_pages_are_split_in_search_shards_by_path() -> None:
         ("pagefind/shard-2/", ("c/index.html", "d.html")),
         ("pagefind/shard-3/", ("e.html",)),
     ]
-    assert [shard.bundle for shard in plan_shards([], 2)] == ["pagefind/"]  # the search page always has a bundle
+    assert [shard.bundle for shard in plan_shards([], 2)] == ["pagefind/"]  # (never indexed: home is searchable)
     assert bundle_of("pagefind/index/en_1.pf_index") == "pagefind/"
     assert bundle_of("pagefind/shard-12/fragment/x.pf_fragment") == "pagefind/shard-12/"
     assert bundle_of("pagefind/shard-x/y") == "pagefind/"
@@ -353,6 +353,14 @@ def test_a_pagefind_run_reports_its_own_memory_and_its_errors(tmp_path: Path) ->
     said = failed.value.problems[0].message
     assert re.match(r"Pagefind could not index the site: .*not able to build an index", said, re.S)
     assert "peak_kb" not in said
+
+
+def test_a_pagefind_run_that_is_killed_says_so() -> None:
+    from sitegen.search import why_pagefind_failed
+
+    assert "--search-shard-pages" in why_pagefind_failed("", "-9")  # the kernel's answer to too little memory
+    assert why_pagefind_failed("", "-15") == "it was stopped by signal 15"
+    assert why_pagefind_failed("Error: no HTML\n", "1") == "Error: no HTML"
 
 
 def test_404_uses_absolute_urls_under_the_base(pages: dict[str, str]) -> None:

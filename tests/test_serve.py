@@ -110,6 +110,20 @@ def _serve(server: Any, port: int) -> None:
     server.serve(host="127.0.0.1", port=port, debug=False, restart_delay=0)
 
 
+def test_a_failed_search_index_update_says_why(project: Path, monkeypatch: Any, capsys: Any) -> None:
+    from sitegen import serve
+    from sitegen.errors import BuildFailed, Problem
+
+    def failing(*args: Any, **kwargs: Any) -> None:
+        raise BuildFailed([Problem("templates/base.html", 1, 1, "Pagefind could not index pagefind/: killed")])
+
+    monkeypatch.setattr(serve, "build", failing)
+    Preview(project, project / ".preview").update_index()
+    said = capsys.readouterr().err
+    assert "The search index was not updated:\ntemplates/base.html:1:1: Pagefind could not index pagefind/: killed" \
+        in said
+
+
 def test_the_garbage_collector_is_paused_only_while_a_save_builds(project: Path, monkeypatch: Any) -> None:
     """Full collections are kept out of the save-to-written time and run once after it (both outcomes)."""
     import gc
