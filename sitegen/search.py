@@ -47,7 +47,8 @@ def plan_shards(html_pages: Iterable[str], per_shard: int) -> list[Shard]:
     """The site's HTML pages in runs of per_shard, in path order; always at least one shard.
 
     Runs of neighbouring paths keep a kind's pages together, and editing a page leaves every other
-    shard's pages, and so its bundle, the same.
+    shard's pages, and so its bundle, the same. Adding or removing a page moves the boundaries of
+    the shards after it (see benchmarks/RESULTS.md for why they are not chosen by hash).
     """
     pages = sorted(html_pages)
     runs = [tuple(pages[start:start + per_shard]) for start in range(0, len(pages), per_shard)] or [()]
