@@ -118,6 +118,23 @@ def test_problems_are_reported_at_the_same_places_with_a_cache(project: Path) ->
     assert cached.value.problems == plain.value.problems
 
 
+def test_an_unchanged_item_is_placed_exactly_when_a_change_elsewhere_breaks_it(project: Path) -> None:
+    """The preview keeps each item's validated model but not its marks: they are found again from
+    the item's text, and must be the very places a build without a cache reports."""
+    cache = BuildCache(None)  # the preview's: the items stay in memory between saves
+    build(project, project / "site", Settings(), cache)
+    themes = project / "data" / "themes.yaml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("- id: family-help\n", "- id: family-helps\n"),
+                      encoding="utf-8")
+    with pytest.raises(BuildFailed) as plain:
+        check_site(project)
+    with pytest.raises(BuildFailed) as cached:
+        build(project, project / "site", Settings(), cache)
+    assert cached.value.problems == plain.value.problems
+    assert any(p.path == "data/recommendations.yaml" and p.line > 1 and p.column > 1 and '"family-help"' in p.message
+               for p in cached.value.problems)
+
+
 def test_data_files_split_into_items_only_when_plainly_shaped() -> None:
     assert split_items("# a comment\n- id: a\n  title: A\n\n- id: b\n") == [(2, "- id: a\n  title: A\n\n"),
                                                                            (5, "- id: b\n\n")]
