@@ -13,7 +13,7 @@ import functools
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -290,8 +290,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                     written[dest] = previous.files[dest].hash
                     state.pages[dest] = previous.pages[dest]
         with timings.stage("jinja"):  # and writing, in the same processes
-            def keep(dest: str, html: bytes) -> tuple[str, bool]:
-                return put_file(writer, out, previous, dest, html)
+            def keep(dest: str, chunks: Iterator[bytes]) -> tuple[str, bool]:
+                return put_file(writer, out, previous, dest, chunks)
 
             for index, kept, facts in render_jobs(renderer, [jobs[i] for i in todo], problems, workers, keep):
                 dest = jobs[todo[index]][0]
@@ -307,7 +307,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         note_workers_peak()
         with timings.stage("write"):
             for rel, data in static_files(project / "templates").items():
-                written[rel], is_same = put_file(writer, out, previous, rel, data)
+                written[rel], is_same = put_file(writer, out, previous, rel, [data])
                 if is_same:
                     same.add(rel)
         with timings.stage("search index"):
@@ -423,15 +423,13 @@ def is_reusable(previous: CacheState, dest: str, context: str, changed: set[Fact
             and record.facts.isdisjoint(changed))
 
 
-def put_file(writer: SiteWriter, out: Path, previous: CacheState, rel: str, data: bytes) -> tuple[str, bool]:
-    """Write data at rel, or keep the old file when its bytes are the same; return the bytes' hash and
-    whether the last build's very file was kept (then its manifest entry still holds)."""
-    hashed = digest(data)
+def put_file(writer: SiteWriter, out: Path, previous: CacheState, rel: str,
+             chunks: Iterable[bytes]) -> tuple[str, bool]:
+    """Write a file from its bytes as they come, or keep the old file when they are the same; return
+    the bytes' hash and whether the last build's very file was kept (then its manifest entry holds)."""
     old = previous.files.get(rel)
-    if old is not None and old.hash == hashed and previous.out == str(out) and is_unchanged(out / rel, old):
-        return hashed, writer.reuse(rel)
-    writer.add(rel, data)
-    return hashed, False
+    usable = old is not None and previous.out == str(out) and is_unchanged(out / rel, old)
+    return writer.add(rel, chunks, old.hash if old is not None and usable else None)
 
 
 def is_unchanged(path: Path, meta: OutputFile) -> bool:

@@ -341,20 +341,40 @@ class Renderer:
             linked = self.linked[safe] = self.linker.link(safe)
         return linked
 
-    def render(self, template: str, dest: str, problems: Collector, **context: Any) -> bytes | None:
-        """Render one page; report template errors at the template's own file and line."""
+    def render(self, template: str, dest: str, problems: Collector, **context: Any) -> Iterator[bytes]:
+        """Render one page as its bytes, a megabyte or so at a time, as the reader writes them: the print
+        page of 10,000 items (50 MB) was held whole as text and as bytes at once.
+
+        A template error is reported at the template's own file and line, then RenderFailed is raised.
+        """
         try:
             page_url = self.url(dest.removesuffix("index.html"))
-            html = self.env.get_template(template).render(dest=dest, page_url=page_url, **context)
-            return html.encode("utf-8")
+            waiting: list[str] = []
+            size = 0
+            for text in self.env.get_template(template).generate(dest=dest, page_url=page_url, **context):
+                waiting.append(text)
+                size += len(text)
+                if size >= CHUNK_CHARACTERS:
+                    yield "".join(waiting).encode("utf-8")
+                    waiting, size = [], 0
+            yield "".join(waiting).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             problems.add(f"templates/{exc.name or template}", exc.lineno, 1,
                          f"template syntax error: {exc.message}; check the tags on this line")
+            raise RenderFailed from None
         except Exception as exc:  # any runtime error inside a template is an editor's problem to see
             name, line = _template_frame(exc, template)
             problems.add(f"templates/{name}", line, 1,
                          f"template error while rendering {dest}: {exc}; check the names used on this line")
-        return None
+            raise RenderFailed from None
+
+
+class RenderFailed(Exception):
+    """A page's template failed; the problem is reported already."""
+
+
+CHUNK_CHARACTERS = 1 << 20
+"""Renderer.render writes a page's text about this many characters at a time: a small page at once."""
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
@@ -461,8 +481,9 @@ def static_files(templates_dir: Path) -> dict[str, bytes]:
             for path in (sorted(static.rglob("*")) if static.is_dir() else []) if path.is_file()}
 
 
-Keep = Callable[[str, bytes], Any]
-"""What to do with a rendered page (dest, bytes), in the process that rendered it: write it, or hand it back."""
+Keep = Callable[[str, Iterator[bytes]], Any]
+"""What to do with a page (dest, its bytes as they are rendered), in the process that renders it:
+write it, or hand it back."""
 
 RenderedJob = tuple[int, Any, frozenset[Fact]]
 """(index of the job, what `keep` returned or None after a template error, the facts the page read)."""
@@ -483,8 +504,8 @@ _forked: tuple[Renderer, list[PageJob], Keep] | None = None
 """What forked workers render from: set before the pool forks, so nothing is pickled to them."""
 
 
-def hand_back(dest: str, html: bytes) -> bytes:
-    return html
+def hand_back(dest: str, chunks: Iterator[bytes]) -> bytes:
+    return b"".join(chunks)
 
 
 def render_jobs(renderer: Renderer, jobs: list[PageJob], problems: Collector,
@@ -557,7 +578,9 @@ def _render_batch(renderer: Renderer, jobs: list[PageJob], keep: Keep,
         dest, template, context = jobs[index]
         found = Collector()
         with tracing() as facts:
-            html = renderer.render(template, dest, found, **context)
-        kept = keep(dest, html) if html is not None and not found.problems else None
+            try:
+                kept = keep(dest, renderer.render(template, dest, found, **context))
+            except RenderFailed:
+                kept = None
         done.append((index, kept, frozenset(facts), found.problems))
     return done

@@ -8,9 +8,10 @@ elsewhere two renames, with a leftover folder restored or removed by the next bu
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
@@ -41,7 +42,7 @@ def write_site(files: dict[str, bytes], out: Path, finish: Callable[[Path], None
     writer = SiteWriter(out)
     try:
         for rel in sorted(files):
-            writer.add(rel, files[rel])
+            writer.add(rel, [files[rel]])
         writer.commit(finish)
     finally:
         writer.discard()
@@ -83,16 +84,32 @@ class SiteWriter:
             self.folders.add(dest.parent)
         return dest
 
-    def add(self, rel: str, data: bytes) -> None:
-        """Write one file."""
+    def add(self, rel: str, chunks: Iterable[bytes], old_hash: str | None = None) -> tuple[str, bool]:
+        """Write one file from its bytes as they come (a large page is never held whole); return their
+        hash (file_hash), and whether the last build's very file was kept instead.
+
+        old_hash is the hash of the last build's file at rel, when that file is still as it was
+        written: if the new bytes are the same, that file is kept (see reuse), not replaced.
+        """
         dest = self._dest(rel)
+        staged = dest.with_name(f".{dest.name}.part-{os.getpid()}") if self.in_place else dest
+        hashed = hashlib.sha256()
+        try:
+            with staged.open("wb") as file:
+                for chunk in chunks:
+                    hashed.update(chunk)
+                    file.write(chunk)
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+        found = hashed.hexdigest()[:32]
+        if found == old_hash:
+            staged.unlink()
+            return found, self.reuse(rel)
         if self.in_place:
             self.kept.add(rel)
-            part = dest.with_name(f".{dest.name}.part-{os.getpid()}")
-            part.write_bytes(data)
-            part.replace(dest)
-        else:
-            dest.write_bytes(data)
+            staged.replace(dest)
+        return found, False
 
     def reuse(self, rel: str) -> bool:
         """Keep the last build's file at rel; True when it is that very file (not a copy of it)."""

@@ -430,7 +430,7 @@ def test_a_failed_preview_build_leaves_nothing_behind(project: Path, tmp_path: P
     def failing(self: render.Renderer, template: str, dest: str, problems: object, **context: object) -> object:
         if dest == "sitemap.xml":  # a template error on the last page, after the others are written
             problems.add("templates/sitemap.xml", 1, 1, "template error")  # type: ignore[attr-defined]
-            return None
+            raise render.RenderFailed
         return original(self, template, dest, problems, **context)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render.Renderer, "render", failing)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,7 @@ def test_a_second_build_waits_instead_of_deleting_the_first_ones_work(tmp_path: 
 
     out = tmp_path / "site"
     first = write.SiteWriter(out)
-    first.add("a.html", b"first")
+    first.add("a.html", [b"first"])
     finished: list[str] = []
     second = threading.Thread(target=lambda: (write.write_site({"a.html": b"second"}, out), finished.append("2")))
     second.start()
@@ -83,9 +84,9 @@ def test_in_place_writing_for_the_preview_replaces_only_what_changed(tmp_path: P
     untouched = (out / "b" / "index.html").stat().st_ino
     writer = write.SiteWriter(out, in_place=True)
     try:
-        writer.add("a.html", b"a2")
+        writer.add("a.html", [b"a2"])
         writer.link("b/index.html", out / "b" / "index.html")
-        writer.add("new/index.html", b"n")
+        writer.add("new/index.html", [b"n"])
         writer.commit()
     finally:
         writer.discard()
@@ -94,3 +95,30 @@ def test_in_place_writing_for_the_preview_replaces_only_what_changed(tmp_path: P
     assert (out / "a.html").read_bytes() == b"a2"
     assert (out / "b" / "index.html").stat().st_ino == untouched  # not rewritten
     assert [p.name for p in tmp_path.iterdir()] == [".preview"]  # no temporary folder beside it
+
+
+def test_a_file_is_written_as_its_bytes_come_and_kept_when_they_are_the_same(tmp_path: Path) -> None:
+    """Pages are written chunk by chunk; a page that fails half way leaves the old file, and no part
+    of the new one, and a page whose bytes did not change keeps the old file itself."""
+    out = tmp_path / ".preview"
+    write.write_site({"a.html": b"old a"}, out)
+
+    def failing() -> Iterator[bytes]:
+        yield b"half of a"
+        raise RuntimeError("the template failed")
+
+    writer = write.SiteWriter(out, in_place=True)
+    try:
+        with pytest.raises(RuntimeError):
+            writer.add("a.html", failing())
+        hashed, kept = writer.add("b.html", [b"old b"])
+        assert not kept
+        inode = (out / "b.html").stat().st_ino
+        assert writer.add("b.html", [b"old ", b"b"], old_hash=hashed) == (hashed, True)
+        assert writer.add("c.html", [b"new ", b"c"], old_hash=hashed)[1] is False
+    finally:
+        writer.discard()
+    assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html", "c.html"]
+    assert (out / "a.html").read_bytes() == b"old a"
+    assert (out / "b.html").stat().st_ino == inode
+    assert (out / "c.html").read_bytes() == b"new c"
