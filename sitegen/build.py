@@ -305,6 +305,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                     state.pages[dest] = PageRecord(contexts[todo[index]], facts)
         problems.raise_if_any()
         note_workers_peak()
+        if cache.persist:  # the command line carries no pieces to a next build
+            renderer.forget_pieces()
         with timings.stage("write"):
             for rel, data in static_files(project / "templates").items():
                 written[rel], is_same = put_file(writer, out, previous, rel, [data])

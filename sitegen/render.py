@@ -214,18 +214,29 @@ class Renderer:
             self.markdown_memo[(text_digest(text), self.base, BODY_SHIFT)] = found
             self.linked[found[0]] = linked  # the Markup itself as key: a str() copy would double the memory
 
-    def pieces(self, template: str, kind: str, items: Iterable[Any], end: str = "\n") -> Markup:
-        """Each item's piece of page (see _fragment), each followed by `end`, for a template to show
-        as one list or table: one call instead of a loop, which at 10,000 rows cost more than the rows."""
-        found = [self._fragment(template, kind, item) for item in items]
-        record_all(*(piece.facts for piece in found))
-        parts: list[str] = []
-        for piece in found:
-            parts += (piece.html, end)
-        return Markup("".join(parts))
+    def pieces(self, template: str, kind: str, items: Iterable[Any], end: str = "\n",
+               shared: bool = True) -> Iterator[Markup]:
+        """Each item's piece of page (see _fragment), each followed by `end`, for a template to show as
+        one list or table, a megabyte or so at a time as the page is written:
+        `{% for part in pieces(...) %}{{ part }}{% endfor %}`. A loop over the rows themselves cost
+        more than the rows at 10,000; one string of them all was 28 MB on the print page.
 
-    def _fragment(self, template: str, kind: str, item: Any) -> Fragment:
-        """A piece of page rendered once per item and reused, such as a proposal's row in every table.
+        shared=false says no other page shows these pieces: a command-line build then forgets each
+        one once written (the print page's proposal bodies are 29 MB at 10,000 items). The preview
+        keeps them all for its next save.
+        """
+        def texts() -> Iterator[str]:
+            for item in items:
+                piece = self._fragment(template, kind, item, shared)
+                record_all(piece.facts)
+                yield piece.html
+                yield end
+
+        return (Markup(text) for text in joined_in_chunks(texts()))
+
+    def _fragment(self, template: str, kind: str, item: Any, shared: bool = True) -> Fragment:
+        """A piece of page rendered once per item and reused, such as a proposal's row in every table
+        (kept only when shared, or for the preview: see pieces).
 
         It records nothing: pieces() records its facts each time it is used, so the cache sees them
         on every page. The preview also reuses the last build's piece when it is proven unchanged
@@ -234,7 +245,9 @@ class Renderer:
         key = (template, kind, item.id)
         found = self.fragments.get(key)
         if found is None:
-            found = self.fragments[key] = self._carried_fragment(key) or self._render_fragment(template, kind, item)
+            found = self._carried_fragment(key) or self._render_fragment(template, kind, item)
+            if shared or self.fingerprints is not None:
+                self.fragments[key] = found
         return found
 
     def _render_fragment(self, template: str, kind: str, item: Any) -> Fragment:
@@ -281,11 +294,12 @@ class Renderer:
         self.markdown_used.add(found[1])
         return found[0]
 
-    def dataset(self, kind: str, fmt: str) -> Markup:
-        """A data download's text (see downloads.dataset_text): it is already the file's bytes."""
-        from .downloads import dataset_text
+    def dataset(self, kind: str, fmt: str) -> Iterator[Markup]:
+        """A data download's text (see downloads.dataset_parts), already the file's bytes, a megabyte
+        or so at a time: `{% for part in dataset(...) %}{{ part }}{% endfor %}`."""
+        from .downloads import dataset_parts
 
-        return Markup(dataset_text(self.site, self.views, kind, fmt))
+        return (Markup(text) for text in joined_in_chunks(dataset_parts(self.site, self.views, kind, fmt)))
 
     def carry(self, fingerprints: Fingerprints, render_key: str, moved: set[str] | None) -> None:
         """Let this build reuse the last build's pieces: the facts they read are checked against fingerprints,
@@ -293,6 +307,14 @@ class Renderer:
         self.fingerprints = fingerprints
         self.render_key = render_key
         self.moved = moved
+
+    def forget_pieces(self) -> None:
+        """Drop the pieces of pages and the linked texts kept for this build's pages, once they are
+        written and nothing carries them to a next build (the command line): 90 MB at 10,000 items,
+        held while the cache is saved."""
+        self.fragments.clear()
+        self.linked.clear()
+        self.bodies.clear()
 
     def carried_forward(self) -> Carried:
         """What the next build may reuse: this build's pieces, and the last build's still of use."""
@@ -349,15 +371,9 @@ class Renderer:
         """
         try:
             page_url = self.url(dest.removesuffix("index.html"))
-            waiting: list[str] = []
-            size = 0
-            for text in self.env.get_template(template).generate(dest=dest, page_url=page_url, **context):
-                waiting.append(text)
-                size += len(text)
-                if size >= CHUNK_CHARACTERS:
-                    yield "".join(waiting).encode("utf-8")
-                    waiting, size = [], 0
-            yield "".join(waiting).encode("utf-8")
+            for text in joined_in_chunks(self.env.get_template(template).generate(dest=dest, page_url=page_url,
+                                                                                   **context)):
+                yield text.encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             problems.add(f"templates/{exc.name or template}", exc.lineno, 1,
                          f"template syntax error: {exc.message}; check the tags on this line")
@@ -374,7 +390,20 @@ class RenderFailed(Exception):
 
 
 CHUNK_CHARACTERS = 1 << 20
-"""Renderer.render writes a page's text about this many characters at a time: a small page at once."""
+"""A page is written about this many characters at a time (see joined_in_chunks): a small page at once."""
+
+
+def joined_in_chunks(texts: Iterable[str]) -> Iterator[str]:
+    """The texts joined about CHUNK_CHARACTERS at a time, so that a large page is never one string."""
+    waiting: list[str] = []
+    size = 0
+    for text in texts:
+        waiting.append(text)
+        size += len(text)
+        if size >= CHUNK_CHARACTERS:
+            yield "".join(waiting)
+            waiting, size = [], 0
+    yield "".join(waiting)
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
