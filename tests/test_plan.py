@@ -71,3 +71,26 @@ def test_change_notes_without_items_are_kept(project: Path) -> None:
         "- date: 2024-01-02\n  summary: First.\n- date: 2024-03-04\n  summary: Second.\n  items: [test-article]\n",
         encoding="utf-8")
     assert [n.summary for n in check_site(project).changes] == ["First.", "Second."]
+
+
+def test_pieces_no_other_page_shows_are_kept_only_for_the_preview() -> None:
+    """pieces(shared=False) (the print page's) are written and forgotten by a command-line build, and
+    kept by the preview, which reuses them on its next save; they are the same text either way."""
+    from markupsafe import escape
+
+    from sitegen.cache import Fingerprints
+
+    site = site_model()
+    pilots = sorted(site.items["pilots"].values(), key=lambda pilot: pilot.id)
+    assert pilots
+    once = Renderer(ROOT / "templates", site, Settings())
+    text = "".join(once.pieces("pilots/_print.html", "pilots", pilots, "", shared=False))
+    assert not once.fragments
+    shared = Renderer(ROOT / "templates", site, Settings())
+    assert "".join(shared.pieces("pilots/_print.html", "pilots", pilots, "")) == text
+    assert len(shared.fragments) == len(pilots)
+    preview = Renderer(ROOT / "templates", site, Settings())
+    preview.carry(Fingerprints(site, preview.views, {}), "key", None)
+    assert "".join(preview.pieces("pilots/_print.html", "pilots", pilots, "", shared=False)) == text
+    assert len(preview.fragments) == len(pilots)
+    assert all(str(escape(pilot.name)) in text for pilot in pilots)
