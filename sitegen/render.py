@@ -222,8 +222,8 @@ class Renderer:
         more than the rows at 10,000; one string of them all was 28 MB on the print page.
 
         shared=false says no other page shows these pieces: a command-line build then forgets each
-        one once written (the print page's proposal bodies are 29 MB at 10,000 items). The preview
-        keeps them all for its next save.
+        one once written (at 10,000 items the print page's proposal bodies are 29 MB, the sources
+        page's entries 5 MB). The preview keeps them all for its next save.
         """
         def texts() -> Iterator[str]:
             for item in items:
@@ -285,7 +285,9 @@ class Renderer:
         found = self.bodies.get(key) or (self.carried.bodies.get(key) if self.carried else None)
         if found is None:
             markdown_key = (text_digest(text), self.base, BODY_SHIFT)
-            html = self.link_terms(self.markdown(text, BODY_SHIFT)[0])
+            # a body shows on its own page and the print page: remembered only for the preview (25 MB
+            # at 10,000 items); a cold build links every body once, before rendering (convert)
+            html = self.link_terms(self.markdown(text, BODY_SHIFT)[0], remember=self.carries_forward)
             if levels_down:
                 html = Markup(HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + levels_down)}>", html))
             found = (html, markdown_key)
@@ -361,12 +363,15 @@ class Renderer:
         """The permalink of an item."""
         return self.url(f"{kind}/{item_id}/")
 
-    def link_terms(self, text: Any) -> Markup:
-        """Escape plain text (or keep safe HTML) and link the glossary terms in it."""
+    def link_terms(self, text: Any, remember: bool = True) -> Markup:
+        """Escape plain text (or keep safe HTML) and link the glossary terms in it; remembered for the
+        next page that shows the same text, unless remember is false."""
         safe = str(escape(text))
         linked = self.linked.get(safe)
         if linked is None:
-            linked = self.linked[safe] = self.linker.link(safe)
+            linked = self.linker.link(safe)
+            if remember:
+                self.linked[safe] = linked
         return linked
 
     def render(self, template: str, dest: str, problems: Collector, **context: Any) -> Iterator[bytes]:
