@@ -494,7 +494,7 @@ def describe_output(out: Path, written: dict[str, str], kept: list[str], previou
     reused; other files are stat'ed, and everything is when something else (Pagefind) wrote into out.
     """
     if scan_all or previous.out != str(out):
-        return {rel: same_entry(previous, rel, written.get(rel, ""), stat) for rel, stat in scan_output(out)}
+        return {rel: manifest_entry(previous, rel, written.get(rel, ""), stat) for rel, stat in scan_output(out)}
     files: dict[str, OutputFile] = {}
     for rel in sorted({*written, *kept}):
         old = previous.files.get(rel)
@@ -506,7 +506,7 @@ def describe_output(out: Path, written: dict[str, str], kept: list[str], previou
     return files
 
 
-def same_entry(previous: CacheState, rel: str, hashed: str, stat: os.stat_result) -> OutputFile:
+def manifest_entry(previous: CacheState, rel: str, hashed: str, stat: os.stat_result) -> OutputFile:
     """The manifest entry of a file: the last build's when it is still that very file (40,000 at
     10,000 items, most of them unchanged), else a new one."""
     old = previous.files.get(rel)

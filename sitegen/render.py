@@ -318,8 +318,8 @@ class Renderer:
 
     def forget_pieces(self) -> None:
         """Drop the pieces of pages and the linked texts kept for this build's pages, once they are
-        written and nothing carries them to a next build (the command line): 90 MB at 10,000 items,
-        held while the cache is saved."""
+        written and nothing carries them to a next build (the command line), before the cache is
+        saved: at 10,000 items the proposals' rows alone are 15 MB."""
         self.fragments.clear()
         self.linked.clear()
         self.bodies.clear()
