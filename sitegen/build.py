@@ -328,7 +328,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         state.count = len(written)
         state.files = describe_output(out, written, search.kept, previous, same, scan_all=finish is not None)
         cache.state = state
-        del previous  # its manifest and facts are replaced: their memory can hold the pickle's while saving
+        del previous, keep  # the last state (keep holds it too) is replaced: its memory can hold the pickle's
         cache.index_pending = index_pending
         if not cache.persist:
             cache.carried = renderer.carried_forward()

@@ -580,11 +580,15 @@ def write_cache_file(path: Path | None, version: str, value: Any) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    with tmp.open("wb") as file:
-        file.write(CACHE_FORMAT + b" " + version.encode() + b" ")
-        hashing = HashingWriter(file)
-        pickle.dump(value, hashing, protocol=pickle.HIGHEST_PROTOCOL)
-        file.write(hashing.checksum())
+    try:
+        with tmp.open("wb") as file:
+            file.write(CACHE_FORMAT + b" " + version.encode() + b" ")
+            hashing = HashingWriter(file)
+            pickle.dump(value, hashing, protocol=pickle.HIGHEST_PROTOCOL)
+            file.write(hashing.checksum())
+    except BaseException:  # a full disk, an interrupt: leave no half-written file behind
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(path)
 
 

@@ -202,7 +202,8 @@ class Renderer:
                        if (text_digest(text), self.base, BODY_SHIFT) not in self.markdown_memo})
         if workers <= 1 or len(todo) < PARALLEL_FROM:
             for text in todo:
-                self.body_html(text)
+                found = self.markdown(text, BODY_SHIFT)
+                self.linked[found[0]] = self.link_terms(found[0], remember=False)  # kept as below
             return
         _converting = self
         try:

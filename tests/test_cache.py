@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import time
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from conftest import snapshot
 from sitegen import render
 from sitegen.build import build, build_site, check_site
 from sitegen.build import render as render_files
-from sitegen.cache import QUERY_KINDS, BuildCache, read_cache_file, tracing, track_items
+from sitegen.cache import QUERY_KINDS, BuildCache, read_cache_file, tracing, track_items, write_cache_file
 from sitegen.errors import BuildFailed
 from sitegen.load import split_items
 from sitegen.render import Settings
@@ -80,7 +81,7 @@ def test_a_corrupt_cache_file_is_detected_and_ignored(project: Path, tmp_path: P
     first = build(project, out, Settings(), BuildCache(project / ".cache"))
     state, items = project / ".cache" / "state.pickle", project / ".cache" / "markdown.pickle"
     raw = bytearray(state.read_bytes())
-    raw[-10] ^= 0xFF  # one flipped byte in the payload
+    raw[len(raw) // 2] ^= 0xFF  # one flipped byte in the payload
     state.write_bytes(bytes(raw))
     items.write_bytes(items.read_bytes()[:-100])  # a truncated file
     assert read_cache_file(state, "any") is None and read_cache_file(items, "any") is None
@@ -95,6 +96,17 @@ def test_a_cache_of_another_code_version_is_ignored(project: Path) -> None:
     cache = BuildCache(project / ".cache")
     cache.load("another-version")
     assert cache.items == {} and cache.state.pages == {}
+
+
+def test_a_cache_file_that_cannot_be_written_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The pickle goes straight into a temporary file: a failure half way removes it, and the last
+    good file stays."""
+    path = tmp_path / ".cache" / "state.pickle"
+    write_cache_file(path, "v1", {"kept": True})
+    with pytest.raises((pickle.PicklingError, AttributeError)):
+        write_cache_file(path, "v1", {"a value pickle refuses": lambda: None})
+    assert sorted(p.name for p in path.parent.iterdir()) == ["state.pickle"]
+    assert read_cache_file(path, "v1") == {"kept": True}
 
 
 def test_an_output_file_changed_by_hand_is_written_again(project: Path, tmp_path: Path) -> None:
