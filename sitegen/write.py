@@ -86,7 +86,7 @@ class SiteWriter:
 
     def add(self, rel: str, chunks: Iterable[bytes], old_hash: str | None = None) -> tuple[str, bool]:
         """Write one file from its bytes as they come (a large page is never held whole); return their
-        hash (file_hash), and whether the last build's very file was kept instead.
+        hash (SHA-256, cut to 128 bits), and whether the last build's very file was kept instead.
 
         old_hash is the hash of the last build's file at rel, when that file is still as it was
         written: if the new bytes are the same, that file is kept (see reuse), not replaced.
