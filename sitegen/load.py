@@ -17,6 +17,9 @@ import yaml
 from .errors import Collector, Problem
 
 MAX_FILE_BYTES = 64_000_000
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+"""Control characters an editor cannot see (tab, newline and carriage return are allowed)."""
+CONTROL_CHARACTER = re.compile("[" + re.escape(CONTROL_BYTES.decode("ascii")) + "]")
 """Larger files are refused: it bounds time and memory. The real data files are far smaller; the
 10,000-item benchmark project (benchmarks/) has a recommendations.yaml of about 27 MB."""
 
@@ -160,7 +163,9 @@ def read_text(path: Path, shown: str, problems: Collector) -> str | None:
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         problems.add(shown, line, column, "this byte is not valid UTF-8; save the file as UTF-8")
         return None
-    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    # in UTF-8 these characters are single bytes; deleting them from the bytes and comparing lengths
+    # is three times as fast as searching the text (a 33 MB file on every save at 10,000 items)
+    bad = CONTROL_CHARACTER.search(text) if len(raw.translate(None, CONTROL_BYTES)) != len(raw) else None
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1

@@ -336,7 +336,8 @@ class Renderer:
         fragments.update(self.fragments)
         bodies = {**(earlier.bodies if earlier else {}), **self.bodies}
         texts = {body.text for body in self.site.bodies}
-        kept = {key: found for key, found in fragments.items() if key[2] in self.site.items[key[1]]}
+        items = self.site.items  # dict's own `in`: TrackedItems' records a read, and this is no page's
+        kept = {key: found for key, found in fragments.items() if dict.__contains__(items[key[1]], key[2])}
         return Carried(
             render_key=self.render_key, linker=self.linker, base=self.base, fragments=kept,
             current=frozenset(key for key in current if key in kept),
