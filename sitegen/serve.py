@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .build import build, build_site
-from .cache import BuildCache
+from .cache import BuildCache, files_under
 from .errors import BuildFailed, Problem
 from .render import Settings
 
@@ -55,16 +55,8 @@ class Preview:
 
     def inputs_fingerprint(self) -> int:
         """A hash of every watched file's path, size and mtime: equal fingerprints need no rebuild."""
-        seen: list[tuple[str, int, int]] = []
-        for folder in WATCHED:
-            for path in (self.project / folder).rglob("*"):
-                try:
-                    stat = path.stat()
-                except OSError:  # an editor's temporary file, gone again mid-scan
-                    continue
-                if path.is_file():
-                    seen.append((str(path), stat.st_size, stat.st_mtime_ns))
-        return hash(tuple(sorted(seen)))
+        return hash(tuple((path, stat.st_size, stat.st_mtime_ns) for folder in WATCHED
+                          for _rel, path, stat in files_under(self.project / folder)))
 
     def rebuild(self) -> None:
         """Rebuild once per burst of saves; keep serving the last good site when a build fails."""

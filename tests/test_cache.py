@@ -537,3 +537,28 @@ def test_the_preview_reads_again_only_the_input_files_whose_stat_changed(tmp_pat
     assert tree_digest(folder, seen) == tree_digest(folder), "a new size is read"
     old.unlink()
     assert tree_digest(folder, seen) == tree_digest(folder) and len(seen) == 1, "a removed file is forgotten"
+
+
+def test_the_input_listing_follows_linked_files_skips_linked_folders_and_keeps_path_order(tmp_path: Path) -> None:
+    """files_under lists what the build hashes and the preview watches, as Path.rglob did before it."""
+    import os
+
+    from sitegen.cache import files_under
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "inner").mkdir(parents=True)
+    (elsewhere / "linked.txt").write_text("linked file")
+    (elsewhere / "inner" / "deep.txt").write_text("inside a linked folder")
+    folder = tmp_path / "templates"
+    for rel in ("a/x.html", "a-b/x.html", "a.html", "z/y/z.html"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(rel)
+    os.symlink(elsewhere / "linked.txt", folder / "link.txt")
+    os.symlink(elsewhere / "inner", folder / "linked-folder")
+    os.symlink(tmp_path / "missing.txt", folder / "broken.txt")
+
+    listed = files_under(folder)
+    assert [rel for rel, _, _ in listed] == ["a/x.html", "a-b/x.html", "a.html", "link.txt", "z/y/z.html"]
+    assert [Path(path).read_text() for rel, path, _ in listed if rel == "link.txt"] == ["linked file"]
+    assert all(stat.st_size == Path(path).stat().st_size for _, path, stat in listed)
+    assert files_under(tmp_path / "no-such-folder") == []
