@@ -331,8 +331,9 @@ class Renderer:
         fragments = dict(earlier.fragments) if earlier and earlier.render_key == self.render_key else {}
         current = set(self.fragments)
         if earlier and fragments and self.moved is not None:  # unused this time, but still current
-            current.update(key for key in earlier.current if key in fragments and key not in self.fragments
-                           and None not in fragments[key].checked and self.moved.isdisjoint(fragments[key].checked))
+            unused = earlier.current.difference(self.fragments)  # set operations in C: 33,000 keys at 10,000
+            current.update(key for key in unused if key in fragments and None not in fragments[key].checked
+                           and self.moved.isdisjoint(fragments[key].checked))
         fragments.update(self.fragments)
         bodies = {**(earlier.bodies if earlier else {}), **self.bodies}
         texts = {body.text for body in self.site.bodies}
@@ -340,7 +341,7 @@ class Renderer:
         kept = {key: found for key, found in fragments.items() if dict.__contains__(items[key[1]], key[2])}
         return Carried(
             render_key=self.render_key, linker=self.linker, base=self.base, fragments=kept,
-            current=frozenset(key for key in current if key in kept),
+            current=frozenset(current.intersection(kept)),
             bodies={key: found for key, found in bodies.items() if key[0] in texts},
         )
 
