@@ -313,7 +313,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                     same.add(rel)
         with timings.stage("search index"):
             search = plan_search_index(jobs, settings, out, written, previous, state, writer, same, defer_index,
-                                       checked=trusted)
+                                       checked=trusted and in_place)
             finish, index_pending = search.finish, search.pending
         with timings.stage("search index" if finish else "write"):
             writer.kept.update(written)  # pages written by render workers too
@@ -356,8 +356,9 @@ def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, writte
 
     A shard's key is the hash of its pages' paths and bytes; its bundle is kept only when the key is
     the same (or defer_index) and its files are still the last build's. `checked` says this build
-    found every file of the last build intact already (output_is_intact): the build writes no bundle
-    file before this, so they are not looked at again (20,000 files at 10,000 items).
+    found every file of the last build intact already (output_is_intact) and is the only one writing
+    into out (the preview): it writes no bundle file before this, so they are not looked at again
+    (20,000 files at 10,000 items). A command-line build looks again, after it has locked out.
     """
     shards = search_shards(jobs, settings)
     old_files: dict[str, list[str]] = {}

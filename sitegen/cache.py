@@ -94,7 +94,7 @@ SETTLED_NS = 1_000_000_000
 
 
 def tree_digest(folder: Path, seen: dict[str, FileSeen] | None = None) -> str:
-    """Hash of every file's path and bytes under folder (symlinks followed); '' when it is missing.
+    """Hash of every file's path and bytes under folder (see files_under); '' when it is missing.
 
     With `seen` (the preview's memory of the last save), a file is not read again while its size,
     inode and mtime are the same and it had been unchanged for a second when it was last read: a
@@ -111,7 +111,7 @@ def tree_digest(folder: Path, seen: dict[str, FileSeen] | None = None) -> str:
             settled = time.time_ns() - stat.st_mtime_ns >= SETTLED_NS
             try:
                 known = (stamp, digest(Path(key).read_bytes()).encode(), settled)
-            except OSError:  # gone again since it was listed
+            except FileNotFoundError:  # gone again since it was listed
                 continue
         found[key] = known
         parts += [rel.encode(), known[1]]
@@ -334,7 +334,7 @@ class Fingerprints:
         kind = type(value)
         if kind is str:  # the commonest first; isinstance of a model (an ABC) is the slowest test, so last
             parts += [b"str", value.encode()]
-        elif kind is Ref:  # a dataclass's repr is slow, and references are many
+        elif kind is Ref:  # references are many; before the tuple test, which a Ref (a named tuple) passes
             parts += [b"Ref", value.kind.encode(), value.id.encode()]
         elif isinstance(value, list | tuple):
             parts.append(f"[{len(value)}".encode())
@@ -349,7 +349,7 @@ class Fingerprints:
             parts += [b"M", self.of_item(value).encode()]
         elif isinstance(value, str):
             parts += [kind.__name__.encode(), value.encode()]  # Markup is escaped differently
-        else:  # numbers, dates, None and other frozen dataclasses of plain values
+        else:  # numbers, dates, None and frozen dataclasses of plain values
             parts.append(repr(value).encode())
 
     def of_fact(self, fact: Fact) -> str:

@@ -17,11 +17,12 @@ import yaml
 from .errors import Collector, Problem
 
 MAX_FILE_BYTES = 64_000_000
+"""Larger files are refused: it bounds time and memory. The real data files are far smaller; the
+10,000-item benchmark project (benchmarks/) has a recommendations.yaml of about 27 MB."""
+
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 """Control characters an editor cannot see (tab, newline and carriage return are allowed)."""
 CONTROL_CHARACTER = re.compile("[" + re.escape(CONTROL_BYTES.decode("ascii")) + "]")
-"""Larger files are refused: it bounds time and memory. The real data files are far smaller; the
-10,000-item benchmark project (benchmarks/) has a recommendations.yaml of about 27 MB."""
 
 MAX_DEPTH = 40
 """Deeper nesting than any model needs is refused before it reaches the validator."""

@@ -106,13 +106,18 @@ class Quote(NamedTuple):
     quote: str
 
 
-_quotes: m.ItemMemo[list[tuple[str, Quote]]] = m.ItemMemo()
+_quotes: m.ItemMemo[tuple[Ref, list[tuple[str, Quote]]]] = m.ItemMemo()
 
 
 def item_quotes(kind: str, item_id: str, item: Any) -> list[tuple[str, Quote]]:
-    """Each citation of an item as (source id, Quote), remembered while the item is unchanged."""
+    """Each citation of an item as (source id, Quote), remembered while the item is unchanged and
+    is the same kind's item of the same id."""
     ref = Ref(kind, item_id)
-    return _quotes.get(item, lambda item: [(c.source, Quote(ref, c.quote)) for c in item_citations(item)])
+    found = _quotes.find(item)
+    if found is None or found[0] != ref:
+        found = (ref, [(c.source, Quote(ref, c.quote)) for c in item_citations(item)])
+        _quotes.remember(item, found)
+    return found[1]
 
 
 class Views:

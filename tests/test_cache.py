@@ -560,5 +560,7 @@ def test_the_input_listing_follows_linked_files_skips_linked_folders_and_keeps_p
     listed = files_under(folder)
     assert [rel for rel, _, _ in listed] == ["a/x.html", "a-b/x.html", "a.html", "link.txt", "z/y/z.html"]
     assert [Path(path).read_text() for rel, path, _ in listed if rel == "link.txt"] == ["linked file"]
+    assert [Path(path) for _, path, _ in listed] == sorted(p for p in folder.rglob("*") if p.is_file()), \
+        "the same files, in the same order, and the same path strings as Path.rglob gives"
     assert all(stat.st_size == Path(path).stat().st_size for _, path, stat in listed)
     assert files_under(tmp_path / "no-such-folder") == []
