@@ -36,7 +36,7 @@ from .cache import (
 )
 from .content_checks import check_content
 from .errors import Collector, Problem
-from .load import ItemMarks, parse_yaml, read_text, split_items, split_page
+from .load import ItemMarks, parse_yaml, read_text, split_page, split_text, split_text_again
 from .plan import PageJob, plan_pages, search_shards
 from .render import Renderer, Settings, convert_bodies, render_jobs, render_site, static_files, unique_jobs
 from .resolve import Located, MarkdownText, PageSource, Site, resolve_site
@@ -112,12 +112,17 @@ def load_items(text: str, shown: str, kind: str, model: type[m.Strict], cache: B
     None when the file is not a plain list of items or any item has a problem: the file is then
     read whole, the usual way, so every problem is reported exactly as without a cache.
     """
-    chunks = split_items(text)
-    if chunks is None:
+    last = cache.splits.pop(shown, None)
+    split = split_text(text) if last is None else split_text_again(text, last)
+    if split is None:
         return None
+    known_keys = cache.item_keys.pop(shown, {})
+    keys: dict[int, tuple[str, str]] = {}
     located: list[Located] = []
-    for index, (first_line, chunk) in enumerate(chunks):
-        key = digest(kind.encode(), chunk.encode())
+    for index, (first_line, chunk) in enumerate(split.items):
+        known = known_keys.get(id(chunk))
+        key = known[1] if known is not None and known[0] is chunk else digest(kind.encode(), chunk.encode())
+        keys[id(chunk)] = (chunk, key)
         found = cache.items.get(key)
         if found is None:
             scratch = Collector()
@@ -135,6 +140,8 @@ def load_items(text: str, shown: str, kind: str, model: type[m.Strict], cache: B
         marks = ItemMarks(shown, None, literal=literal, index=index, line_offset=first_line - 1, text=chunk)
         cache.item_hashes[id(item)] = key
         located.append(Located(item, marks, (index,)))
+    if not cache.persist:  # the preview: its next save splits and hashes again only the edited items
+        cache.splits[shown], cache.item_keys[shown] = split, keys
     return located
 
 
