@@ -117,12 +117,10 @@ def load_items(text: str, shown: str, kind: str, model: type[m.Strict], cache: B
     if split is None:
         return None
     known_keys = cache.item_keys.pop(shown, {})
-    keys: dict[int, tuple[str, str]] = {}
+    keys: dict[str, str] = {}
     located: list[Located] = []
     for index, (first_line, chunk) in enumerate(split.items):
-        known = known_keys.get(id(chunk))
-        key = known[1] if known is not None and known[0] is chunk else digest(kind.encode(), chunk.encode())
-        keys[id(chunk)] = (chunk, key)
+        key = keys[chunk] = known_keys.get(chunk) or digest(kind.encode(), chunk.encode())
         found = cache.items.get(key)
         if found is None:
             scratch = Collector()

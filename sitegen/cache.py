@@ -530,8 +530,8 @@ class BuildCache:
         """Pieces of pages the last build rendered (render.Carried), in memory only, for the preview."""
         self.splits: dict[str, Any] = {}
         """Each data file's last text split into items (load.SplitText), in memory only, for the preview."""
-        self.item_keys: dict[str, dict[int, tuple[str, str]]] = {}
-        """Each data file's items' texts, by id(), with their hashes, in memory only, for the preview."""
+        self.item_keys: dict[str, dict[str, str]] = {}
+        """Each data file's items' texts with their hashes, in memory only, for the preview."""
         self.files_seen: dict[str, dict[str, FileSeen]] = {}
         """Each input folder's files as the last build read them (see tree_digest), in memory only, for the preview."""
 

@@ -333,8 +333,8 @@ def split_text_again(text: str, last: SplitText) -> SplitText | None:
     while (same_after > same_before and last.offsets[same_after - 1] + shift >= edited_from
            and text.startswith(item_text(same_after - 1), last.offsets[same_after - 1] + shift)):
         same_after -= 1
-    # split again from the first item that differs to the first unchanged one after it (an edit
-    # can join the item it ends in to the next one, or start a new one before it), both included
+    # split again from the first item that differs to the first unchanged one after it, both
+    # included: an edit can join its last item to the next one
     first, final = min(same_before, count - 1), min(same_after, count - 1)
     start = last.offsets[first]
     end = last.offsets[final + 1] + shift if final + 1 < count else len(text)
