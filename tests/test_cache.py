@@ -425,6 +425,10 @@ LINK_AND_QUERY_EDITS = [
       "summary: First publication of this explainer.\n  items: [family-help-services]")],  # an item's changes
     [("themes.yaml", "- id: child-protection\n",
       "- id: a-new-theme\n  title: A new theme\n  description: Added by a test.\n\n- id: child-protection\n")],
+    [("recommendations.yaml", "themes: [fostering]\n  missions: [stable-loving-homes]",
+      "themes: [fostering]\n  missions: [loving-relationships]")],  # the proposals of two missions
+    [("funding.yaml", "title: Open and secure children's homes (spring budget 2024)",
+      "title: Open and secure children's homes (2024 budget)")],  # a mission's money, on the print page too
     [("people.yaml", "- id: martin-narey\n", "- id: narey\n"),  # an event's related id now names an area
      ("areas.yaml", "- {id: dorset,", "- {id: martin-narey, name: Narey, kind: council}\n- {id: dorset,")],
 ]
