@@ -9,7 +9,7 @@ from reader_site import ROOT, site_model
 from sitegen.errors import Collector
 from sitegen.plan import a_to_z, by_initial, plan_pages, sort_key
 from sitegen.render import Renderer, Settings
-from sitegen.views import STATUS_WORDS, Views, title_of
+from sitegen.views import KIND_SINGULAR, STATUS_WORDS, title_of
 
 
 def jobs() -> list[tuple[str, str, dict[str, object]]]:
@@ -43,12 +43,16 @@ def test_status_pages_cover_every_proposal_once() -> None:
 
 def test_a_to_z_lists_every_item_once_in_order() -> None:
     site = site_model()
-    entries = a_to_z(site, Views(site))
-    refs = [ref for _, group in entries for _title, ref in group]
-    assert all(title == title_of(site.items[ref.kind][ref.id]) for _, group in entries for title, ref in group)
-    assert len(refs) == len(set(refs)) == sum(len(v) for k, v in site.items.items() if k != "changes")
+    entries = a_to_z(site, lambda kind, item_id: f"/{kind}/{item_id}/")
+    listed = [(title, address.strip("/").split("/"), words) for _, group in entries for title, address, words in group]
+    assert all(title == title_of(site.items[kind][item_id]) and words == KIND_SINGULAR[kind].lower()
+               for title, (kind, item_id), words in listed)
+    addresses = [tuple(address) for _, address, _ in listed]
+    assert len(addresses) == len(set(addresses)) == sum(len(v) for k, v in site.items.items() if k != "changes")
     letters = [letter for letter, _ in entries]
     assert letters == sorted(letters, key=lambda x: (x == "0–9", x))
+    for _, group in entries:
+        assert [title.lower() for title, _, _ in group] == sorted(title.lower() for title, _, _ in group)
 
 
 def test_by_initial_groups_case_insensitively() -> None:
