@@ -114,3 +114,23 @@ def test_summary_counts_the_real_data(site: Site, run_cli: Callable[..., Run]) -
     assert len(site.items["recommendations"]) > 20
     assert len(site.items["missions"]) == 6
     assert len(site.items["glossary"]) >= 30
+
+
+def test_a_sentence_is_long_from_thirty_one_words_within_its_paragraph() -> None:
+    from sitegen.content_checks import long_sentences
+
+    thirty = " ".join(["word"] * 30)
+    assert long_sentences(thirty + ".") == []
+    assert long_sentences(f"{thirty}\nmore.") == [f"{thirty} more."]  # 31 words; the line break made a space
+    assert long_sentences(f"Short.  {thirty}  more.") == [f"{thirty} more."]
+    assert long_sentences(f"{thirty}. {thirty}.") == []
+    assert long_sentences(f"{thirty}\n\nmore.") == []  # a paragraph ends the sentence
+    assert long_sentences(f"{thirty}\n- more") == []  # and so does a list item
+
+
+def test_an_acronym_is_known_from_the_glossary_or_the_exemptions_with_or_without_a_plural_s() -> None:
+    from sitegen.content_checks import unknown_acronyms
+
+    text = "The DFE, the LAs, NAAS and the NAASs asked CAFCASS."
+    assert [m.group() for m in unknown_acronyms(text, frozenset({"LA"}), {"NAAS"})] == ["DFE", "CAFCASS"]
+    assert [m.group() for m in unknown_acronyms(text, {"LA", "DFE", "CAFCASS", "NAAS"})] == []
