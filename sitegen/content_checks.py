@@ -46,6 +46,7 @@ BLOCK_BREAK = re.compile(r"\n\s*\n|\n(?=#|[-*] |\d+\. )")
 """Where a paragraph, heading or list item ends: a sentence does not run on past it."""
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 SPACES = re.compile(r"\s+")
+"""A run of spaces and line breaks: one space in a sentence quoted in a warning."""
 MARKDOWN_NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)")
 """Code and link targets in Markdown: not the site's own words, so not checked as prose."""
 

@@ -453,7 +453,7 @@ def render_site(site: Site, templates_dir: Path, settings: Settings, problems: C
 
 @dataclass(frozen=True)
 class Fragment:
-    """A piece of page (see Renderer.fragment): its HTML, the facts it read, and those facts with their
+    """A piece of page (see Renderer.pieces): its HTML, the facts it read, and those facts with their
     fingerprints when it was rendered, the item's own included."""
 
     html: Markup

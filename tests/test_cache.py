@@ -427,6 +427,7 @@ LINK_AND_QUERY_EDITS = [
       "- id: a-new-theme\n  title: A new theme\n  description: Added by a test.\n\n- id: child-protection\n")],
     [("recommendations.yaml", "themes: [fostering]\n  missions: [stable-loving-homes]",
       "themes: [fostering]\n  missions: [loving-relationships]")],  # the proposals of two missions
+    [("pilots.yaml", "  missions: [stable-loving-homes]", "  missions: [loving-relationships]")],  # and pilots
     [("funding.yaml", "title: Open and secure children's homes (spring budget 2024)",
       "title: Open and secure children's homes (2024 budget)")],  # a mission's money, on the print page too
     [("people.yaml", "- id: martin-narey\n", "- id: narey\n"),  # an event's related id now names an area
