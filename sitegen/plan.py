@@ -20,7 +20,7 @@ from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
 from .resolve import Ref, Site
 from .search import Shard, plan_shards
-from .views import STATUS_WORDS, Views
+from .views import KIND_SINGULAR, STATUS_WORDS, Views, title_of
 
 if TYPE_CHECKING:
     from .render import Renderer, Settings
@@ -185,8 +185,6 @@ def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[tuple[str, l
     without search. The page's context holds them all, so the page is made again only when one changes,
     and its template only writes them out: 17,000 at 10,000 items, where looking each address and kind
     up in the template cost 100 ms a save."""
-    from .views import KIND_SINGULAR, title_of
-
     letters: dict[str, list[tuple[str, str, Ref]]] = {}
     for kind in sorted(site.items):
         for item_id, item in sorted(site.items[kind].items()):
