@@ -316,7 +316,7 @@ def describe_item(kind: str, item: Any) -> str:
     elif kind == "funding":
         text = f"{name}: every reported figure with its source and date."
     elif kind == "timeline":
-        when = item.date.isoformat() if item.date else f"after {item.after}"
+        when = item.date.isoformat() if item.date else "date not given"
         text = f"{'Planned' if item.planned else 'Event'}, {when}: {name}"
     elif kind == "glossary":
         text = f"{name}: {item.definition}"
