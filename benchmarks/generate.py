@@ -3,7 +3,8 @@
 Each recommendation has a short proposal and response (about 20 and 30 words, as the real data has)
 and a ~300-word Markdown `body` with a heading, a list, a link and emphasis, shown on its own page.
 The other kinds follow in fixed proportions, every citation quotes a whole sentence of a synthetic
-source text in sources/, and the templates and schemas are symlinks to the repository's own. The
+source text in sources/, and the templates and schemas are symlinks to the repository's own. A sum,
+a count or a date is also cited with a sentence that holds it, as the content checks require. The
 same seed gives the same project.
 """
 
@@ -37,7 +38,8 @@ TERM_WORDS = ("kinship", "foster", "pathfinder", "advocacy", "corporate", "resid
 TERM_NOUNS = ("panel", "hub", "order", "duty", "pledge", "passport", "allowance", "standard", "board", "unit")
 
 STATUSES = ("accepted", "accepted-in-part", "to-be-tested", "consultation", "rejected", "not-addressed", "unclear")
-FUNDING_KINDS = ("pledge", "allocation", "call", "estimate")
+FUNDING_KINDS = ("pledged", "allocated", "called-for", "estimated-cost")
+MONTH_NAMES = ("January February March April May June July August September October November December").split()
 MISSIONS = ("loving-relationships", "stable-loving-homes", "stronger-corporate-parenting",
             "family-help-first", "safe-from-harm", "workforce-valued")
 
@@ -74,6 +76,8 @@ class Writer:
                       for i in range(sizes.of("glossary"))]
         self.source_sentences: list[list[str]] = [[self.sentence() for _ in range(40)]
                                                   for _ in range(sizes.of("sources"))]
+        self.facts: list[list[str]] = [[] for _ in range(sizes.of("sources"))]
+        """Sentences holding the items' sums, counts and dates, added to the sources' texts."""
 
     @staticmethod
     def word_of(i: int) -> str:
@@ -115,6 +119,15 @@ class Writer:
         return lines
 
 
+    def fact(self, indent: int, sentence: str) -> list[str]:
+        """A citation (without its list's key) of a sentence that holds a figure or a date, added to a
+        source in turn."""
+        source = sum(len(found) for found in self.facts) % len(self.facts)
+        self.facts[source].append(sentence)
+        pad = " " * indent
+        return [f"{pad}  - source: sources-{source + 1}", f"{pad}    quote: {q(sentence)}"]
+
+
 def markdown_body(w: Writer, index: int) -> str:
     """About 300 words of Markdown: paragraphs, a heading, a list, a link to another proposal, emphasis."""
     other = (index * 7919) % w.sizes.of("recommendations") + 1
@@ -142,7 +155,7 @@ def kind_items(w: Writer, kind: str, index: int) -> list[str]:
         lines += ["  response:", f"    status: {rng.choice(STATUSES)}", f"    detail: {q(w.text(30))}"]
         lines += w.citations(4)
         if rng.random() < 0.3:
-            lines += ["  later:", f"    - date: {w.date()}", f"      text: {q(w.text(25))}"]
+            lines += ["  later:", f"    - text: {q(w.text(25))}"]
             lines += w.citations(6)
         lines.append("  body: |")
         lines += [f"    {line}" if line else "" for line in markdown_body(w, index).split("\n")]
@@ -152,7 +165,7 @@ def kind_items(w: Writer, kind: str, index: int) -> list[str]:
     if kind == "missions":
         lines = [f"- id: {MISSIONS[index]}", f"  number: {n}", f"  title: {q(w.sentence())}",
                  f"  summary: {q(w.sentence())}", "  target_year: 2027"]
-        return lines + w.citations(2)
+        return lines + w.citations(2) + w.fact(2, f"Mission {n} is to be met by 2027.")
     if kind == "sources":
         return [f"- id: sources-{n}", f"  title: {q(w.title(7))}", f"  outlet: {q(w.title(2))}", f"  date: {w.date()}",
                 f"  url: https://example.org/articles/{n}", f"  archive: source-{n}.txt"]
@@ -161,8 +174,8 @@ def kind_items(w: Writer, kind: str, index: int) -> list[str]:
                  f"  missions: [{rng.choice(MISSIONS)}]",
                  f"  recommendations: [{', '.join(sorted(set(w.ids('recommendations', 3))))}]",
                  f"  funding: [{', '.join(sorted(set(w.ids('funding', 1))))}]",
-                 "  period: \"Two years\"", "  area_counts:", f"    - count: {rng.randint(2, 20)}"]
-        lines += w.citations(6)
+                 "  period: \"Two years\"", "  area_counts:", f"    - count: {(count := rng.randint(2, 20))}"]
+        lines += w.citations(6) + w.fact(6, f"Programme {n} runs in {count} areas.")
         lines.append("  areas:")
         for area in sorted(set(w.ids("areas", 2))):
             lines.append(f"    - area: {area}")
@@ -171,14 +184,17 @@ def kind_items(w: Writer, kind: str, index: int) -> list[str]:
     if kind == "funding":
         lines = [f"- id: funding-{n}", f"  title: {q(w.title(4))}", f"  kind: {rng.choice(FUNDING_KINDS)}",
                  f"  by: [{w.ids('people', 1)[0]}]", f"  purpose: {q(w.text(30))}",
-                 f"  missions: [{rng.choice(MISSIONS)}]", "  values:",
-                 f"    - money: {{amount: {rng.randint(1, 900) * 1_000_000}, years: {rng.randint(1, 5)}}}"]
-        return lines + w.citations(6)
+                 f"  missions: [{rng.choice(MISSIONS)}]", "  values:"]
+        millions = rng.randint(1, 900)
+        lines.append(f"    - money: {{amount: {millions * 1_000_000}, years: {rng.randint(1, 5)}}}")
+        return lines + w.citations(6) + w.fact(6, f"Sum {n} is £{millions}m.")
     if kind == "timeline":
-        lines = [f"- id: timeline-{n}", f"  date: {w.date()}", f"  title: {q(w.title(6))}",
+        date = w.date()
+        day = f"{int(date[8:])} {MONTH_NAMES[int(date[5:7]) - 1]} {date[:4]}"
+        lines = [f"- id: timeline-{n}", f"  date: {date}", f"  title: {q(w.title(6))}",
                  f"  text: {q(w.text(30))}", f"  planned: {'true' if rng.random() < 0.2 else 'false'}",
                  f"  related: [{', '.join(sorted(set(w.ids('recommendations', 2) + w.ids('pilots', 1))))}]"]
-        return lines + w.citations(2)
+        return lines + w.citations(2) + w.fact(2, f"Event {n} fell on {day}.")
     if kind == "glossary":
         return [f"- id: glossary-{n}", f"  term: {q(w.terms[index])}", f"  definition: {q(w.text(25))}",
                 *w.citations(2)]
@@ -213,12 +229,13 @@ def generate(dest: Path, count: int, seed: int = 1) -> None:
     for folder in ("data", "content", "sources"):
         shutil.rmtree(dest / folder, ignore_errors=True)
         (dest / folder).mkdir(parents=True)
-    for index, sentences in enumerate(writer.source_sentences):
-        body = "\n\n".join(" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4))
-        (dest / "sources" / f"source-{index + 1}.txt").write_text(body + "\n", encoding="utf-8")
     for kind in KINDS:
         chunks = ["\n".join(kind_items(writer, kind, i)) for i in range(sizes.of(kind))]
         (dest / "data" / f"{kind}.yaml").write_text("\n\n".join(chunks) + "\n", encoding="utf-8")
+    for index, sentences in enumerate(writer.source_sentences):  # with the facts the items cite
+        sentences = sentences + writer.facts[index]
+        body = "\n\n".join(" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4))
+        (dest / "sources" / f"source-{index + 1}.txt").write_text(body + "\n", encoding="utf-8")
     for name, text in PAGES.items():
         (dest / "content" / name).write_text(text, encoding="utf-8")
     for linked in ("templates", "schemas"):

@@ -33,6 +33,8 @@ class Bar:
     reported: str
     group: str
     css: str
+    key: str = ""
+    """What the bar stands for (a funding line's id), for readers' tools and tests: data-id."""
 
 
 def nice_max(value: float) -> float:
@@ -101,7 +103,8 @@ def bar_chart(bars: list[Bar], title: str, chart_id: str = "chart") -> Markup:
         y += 4
         width = max(plot * bar.amount / top, 1.0)
         bar_tops.append(y)
-        rows.append(f'<rect class="{escape(bar.css)}" x="{PAD}" y="{y}" width="{width:.1f}" height="{BAR}"/>')
+        rows.append(f'<rect class="{escape(bar.css)}" data-id="{escape(bar.key)}" x="{PAD}" y="{y}"'
+                    f' width="{width:.1f}" height="{BAR}"/>')
         y += BAR + 4
     plot_bottom = y + 4
     ticks: list[str] = []

@@ -1,14 +1,17 @@
 """Editorial checks: figures in pages must come from the data, acronyms must be in the glossary,
-and the site's own sentences should stay short.
+values must say what their quotes say, and the site's own sentences should stay short.
 
 A figure written in content/ Markdown that no data value or cited quote contains is an error, so prose
-cannot drift from the checked data. Long sentences are warnings: plain English is a goal, not a gate.
+cannot drift from the checked data. A reported sum or count must be in one of its quotes, with the
+qualifier the quote gives it ("up to 12"); a date must be in a quote to the precision claimed. Long
+sentences are warnings: plain English is a goal, not a gate.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +19,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import models as m
+from .claims import date_marks, figures_of, finest_precision, holds_date
 from .errors import Collector, Problem
-from .render import format_date, format_money
+from .formats import format_amount, format_date, format_money
 from .resolve import PageSource, Site
 
 FIGURE = re.compile(
@@ -41,6 +45,8 @@ PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     m.Change: ("summary",),
 }
 """The fields written in the site's own words (quotes and names are the sources' words)."""
+_published: Published = {}
+"""The sources' dates the last check read (see check_content)."""
 LONG_SENTENCE = 30
 BLOCK_BREAK = re.compile(r"\n\s*\n|\n(?=#|[-*] |\d+\. )")
 """Where a paragraph, heading or list item ends: a sentence does not run on past it."""
@@ -101,20 +107,27 @@ class Finding:
     warning: bool
 
 
+Published = Mapping[str, dt.date | None]
+"""Each source's date by id: quotes such as "yesterday" are read against it."""
+
+
 @dataclass
 class ItemChecks:
-    """What the checks found in one item, kept while the item is unchanged (see check_content)."""
+    """What the checks found in one item, kept while the item, the glossary's words and the sources'
+    dates are unchanged (see check_content)."""
 
     item: BaseModel
     words: frozenset[str]
+    published: Published
     findings: list[Finding]
     figures: frozenset[str] | None = None
     """Gathered only when a content page has figures to check against the data."""
 
 
-def check_item(item: BaseModel, words: frozenset[str]) -> list[Finding]:
-    """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose."""
-    found: list[Finding] = []
+def check_item(item: BaseModel, words: frozenset[str], published: Published) -> list[Finding]:
+    """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose,
+    and values or dates its quotes do not hold (errors)."""
+    found = check_claims(item, published)
     for loc, text in _prose(item, ()):
         is_markdown = loc[-1] == "body"
         if is_markdown:  # skip code and link targets, point at the very word
@@ -125,6 +138,111 @@ def check_item(item: BaseModel, words: frozenset[str]) -> list[Finding]:
             found.append(Finding(loc, None, f"warning: a sentence of {len(sentence.split())} words; aim for under"
                                             f" {LONG_SENTENCE}: {sentence[:60]}…", True))
     return found
+
+
+def check_claims(item: BaseModel, published: Published) -> list[Finding]:
+    """Every sum and count in one of its quotes with the quote's qualifier; every date in a quote to
+    its precision; an event's date, precision and `after` consistent."""
+    found: list[Finding] = []
+    for loc, model in _located_models(item, ()):
+        if isinstance(model, m.ReportedMoney | m.ReportedCount):
+            found.extend(_figure_findings(model, loc))
+    if isinstance(item, m.Event):
+        found.extend(_event_findings(item, published))
+    if isinstance(item, m.Mission) and item.target_year is not None:
+        years = {year for c in item.citations for year in date_marks(c.quote, published.get(c.source)).years}
+        if item.target_year not in years:
+            found.append(Finding(("target_year",), None, f"no quote of the mission gives the year {item.target_year};"
+                                                         " correct it, or cite a quote that gives it", False))
+    return found
+
+
+def _figure_findings(value: m.ReportedMoney | m.ReportedCount, loc: tuple[Any, ...]) -> list[Finding]:
+    """A sum or count that no quote holds, or whose qualifier is not the one its quote gives."""
+    if isinstance(value, m.ReportedMoney):
+        what, shown, qualifier = "sum", format_amount(value.money.amount), value.money.qualifier
+        figure_loc, qualifier_loc = (*loc, "money", "amount"), (*loc, "money", "qualifier")
+    else:
+        what, shown, qualifier = "count", str(value.count), value.qualifier
+        figure_loc, qualifier_loc = (*loc, "count"), (*loc, "qualifier")
+    held = [figures_of(value, c.quote) for c in value.citations]
+    if not any(held):
+        return [Finding(figure_loc, None, f"{shown} is in none of the quotes of this {what}; correct it to the"
+                                          f" figure a quote gives, or cite a quote that gives {shown}", False)]
+    for figures in held:
+        if not figures or any(f.qualifier == qualifier for f in figures):
+            continue
+        said = figures[0]
+        if qualifier is None:
+            message = f'the quote says "{said.words}" but the {what} has no qualifier; add qualifier: {said.qualifier}'
+            return [Finding(figure_loc, None, message, False)]
+        if said.qualifier is None:
+            message = (f'the quote says "{said.words}", without "{qualifier}"; remove the qualifier, or cite a'
+                       " quote that gives it")
+        else:
+            message = (f'the quote says "{said.words}" but the qualifier is "{qualifier}"; write qualifier:'
+                       f" {said.qualifier}")
+        return [Finding(qualifier_loc, None, message, False)]
+    return []
+
+
+PRECISION_WORDS = {m.Precision.day: "the day", m.Precision.month: "the month", m.Precision.year: "the year"}
+
+
+def _event_findings(event: m.Event, published: Published) -> list[Finding]:
+    """An event's date, precision and `after` agree with each other, and a quote holds the date."""
+    if event.precision is m.Precision.after:
+        found = []
+        if event.after is None:
+            found.append(Finding(("precision",), None, "precision: after needs the event this one followed; add"
+                                                       " after: with that event's id in data/timeline.yaml", False))
+        if event.date is not None:
+            found.append(Finding(("date",), None, "an event with precision: after has no date, as its sources give"
+                                                  " none; remove date (the site lists it after the event it followed)",
+                                 False))
+        return found
+    if event.after is not None:
+        return [Finding(("after",), None, "after: is only for events with precision: after; remove it, or write"
+                                          " precision: after and remove the date", False)]
+    if event.date is None:
+        return [Finding((), None, 'required key "date" is missing; add it, for example: date: 2023-02-02, or write'
+                                  " precision: after and the event it followed as after:", False)]
+    marks = [date_marks(c.quote, published.get(c.source)) for c in event.citations]
+    if any(holds_date(found, event.date, event.precision) for found in marks):
+        return []
+    finest = finest_precision(marks, event.date)
+    fix = (f"write precision: {finest}, which the quotes give, or correct the date" if finest else
+           "correct the date, cite a quote that gives it, or write precision: after and the event it followed"
+           " as after:")
+    return [Finding(("date",), None, f"no quote gives {PRECISION_WORDS[event.precision]} of this date"
+                                     f" ({format_date(event.date, event.precision.value)}); {fix}", False)]
+
+
+def check_after_chains(entries: list[Any], problems: Collector) -> None:
+    """An event may follow another, which may follow a third, but never come round to itself."""
+    events = {entry.item.id: entry for entry in entries}
+    for entry in entries:
+        seen = [entry.item.id]
+        anchor = entry.item.after
+        while anchor is not None and anchor in events and anchor not in seen:
+            seen.append(anchor)
+            anchor = events[anchor].item.after
+        if anchor == entry.item.id:
+            line, column = entry.doc.where((*entry.loc, "after"))
+            problems.add(entry.doc.path, line, column,
+                         f"events follow each other in a circle ({' → '.join([*seen, anchor])}); name an event"
+                         " with a date, or one that follows a dated event")
+
+
+def _located_models(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], BaseModel]]:
+    """(loc, model) of obj and every model inside it."""
+    if isinstance(obj, BaseModel):
+        yield loc, obj
+        for name in type(obj).model_fields:
+            yield from _located_models(getattr(obj, name), (*loc, name))
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj):
+            yield from _located_models(value, (*loc, i))
 
 
 def _position(text: str, index: int, first_line: int) -> tuple[int, int]:
@@ -184,16 +302,22 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
     memo (the build cache's) keeps each unchanged item's results between builds, by the identity of
     the validated item, which the item cache keeps while its text is unchanged.
     """
+    global _published
     memo = {} if memo is None else memo
     warnings: list[Problem] = []
     words = frozenset(glossary_words(site))
+    published: Published = {source_id: source.date for source_id, source in dict.items(site.items["sources"])}
+    if published == _published:
+        published = _published  # the same object as the last build's, so each item compares it at once
+    _published = published
     results: dict[int, ItemChecks] = {}
     facts: list[ItemChecks] = []  # the items whose figures pages may quote (change notes are not facts)
     for kind, entries in located.items():
         for entry in entries:
             checked = memo.get(id(entry.item))
-            if checked is None or checked.item is not entry.item or checked.words != words:
-                checked = ItemChecks(entry.item, words, check_item(entry.item, words))
+            if (checked is None or checked.item is not entry.item or checked.words != words
+                    or checked.published is not published):
+                checked = ItemChecks(entry.item, words, published, check_item(entry.item, words, published))
             results[id(entry.item)] = checked
             if kind != "changes":
                 facts.append(checked)
@@ -209,6 +333,7 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
                     problems.add(entry.doc.path, line, column, finding.message)
     memo.clear()
     memo.update(results)
+    check_after_chains(located.get("timeline", []), problems)
     figures: set[str] = set()
     if any(FIGURE.search(page.body) for page in site.pages):  # only pages are checked against the data's figures
         for checked in facts:

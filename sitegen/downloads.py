@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import models as m
+from .formats import format_count, format_money
 from .resolve import Site
 from .views import Views
 
@@ -40,32 +41,38 @@ def _amount(amount: float) -> str:
 
 
 def recommendation_rows(site: Site, views: Views) -> list[Row]:
-    return [_recommendation_rows.get(r, _recommendation_row)
+    global _row_dates
+    dates = {source.id: source.date for source in site.items["sources"].values()}  # the rows date developments
+    if dates != _row_dates:
+        _recommendation_rows.clear()
+        _row_dates = dates
+    return [_recommendation_rows.get(r, lambda r: _recommendation_row(r, views))
             for r in sorted(site.items["recommendations"].values(), key=lambda r: (r.title.lower(), r.id))]
 
 
-def _recommendation_row(r: m.Recommendation) -> Row:
+def _recommendation_row(r: m.Recommendation, views: Views) -> Row:
     return {
         "id": r.id, "title": r.title, "review": r.review.value, "proposal": r.proposal,
         "themes": _join(r.themes), "missions": _join(r.missions),
         "response_status": r.response.status.value, "response_detail": r.response.detail,
-        "later": _join([f"{_date(d.date) or 'undated'}: {d.text}" for d in r.later]),
+        "later": _join([f"reported {_date(views.reported_on(d)) or 'undated'}: {d.text}" for d in r.later]),
         "sources": _sources(r),
     }
 
 
 _recommendation_rows: m.ItemMemo[Row] = m.ItemMemo()
-"""Each proposal's CSV row, which only the proposal itself decides: the preview makes 10,000 on every save."""
-
-
-FUNDING_ORDER = ("call", "estimate", "pledge", "allocation")
+"""Each proposal's CSV row, which only the proposal and the sources' dates decide: the preview makes
+10,000 on every save."""
+_row_dates: dict[str, Any] = {}
+"""The sources' dates the remembered rows were made with."""
 
 
 def funding_order(site: Site) -> list[m.FundingLine]:
-    """Sums called for first, then sums committed; the largest first within each (as the chart)."""
+    """Sums by kind, in the order the kinds are listed in the model (called for first); the largest
+    first within each kind (as the chart)."""
+    kinds = list(m.FundingKind)
     return sorted(site.items["funding"].values(),
-                  key=lambda f: (FUNDING_ORDER.index(f.kind.value) >= 2, -max(v.money.amount for v in f.values),
-                                 f.id))
+                  key=lambda f: (kinds.index(f.kind), -max(v.money.amount for v in f.values), f.id))
 
 
 def funding_rows(site: Site, views: Views) -> list[Row]:
@@ -76,9 +83,9 @@ def funding_rows(site: Site, views: Views) -> list[Row]:
             rows.append({
                 "id": line.id, "value": str(number), "title": line.title, "kind": line.kind.value,
                 "by": _join(line.by), "missions": _join(line.missions),
-                "amount_gbp": _amount(value.money.amount),
+                "qualifier": value.money.qualifier or "", "amount_gbp": _amount(value.money.amount),
                 "years": str(value.money.years or ""), "period": value.money.period or "",
-                "reported_on": _date(views.reported_on(value.citations)),
+                "figure": format_money(value.money), "reported_on": _date(views.reported_on(value)),
                 "sources": _join([c.source for c in value.citations]),
                 "note": line.note or "",
             })
@@ -91,7 +98,7 @@ def pilot_rows(site: Site, views: Views) -> list[Row]:
             "id": p.id, "name": p.name, "purpose": p.purpose, "period": p.period or "",
             "missions": _join(p.missions), "recommendations": _join(p.recommendations),
             "funding": _join(p.funding), "areas": _join(sorted(a.area for a in p.areas)),
-            "area_counts": _join([f"{c.count} (reported {_date(views.reported_on(c.citations)) or 'undated'})"
+            "area_counts": _join([f"{format_count(c)} (reported {_date(views.reported_on(c)) or 'undated'})"
                                   for c in p.area_counts]),
             "sources": _sources(p),
         }
@@ -109,10 +116,11 @@ def area_rows(site: Site, views: Views) -> list[Row]:
 
 def timeline_rows(site: Site, views: Views) -> list[Row]:
     return [
-        {"id": e.id, "date": _date(e.date), "precision": e.precision.value, "planned": "yes" if e.planned else "no",
-         "reported_on": _date(views.reported_on(e.citations)), "title": e.title, "text": e.text or "",
+        {"id": e.id, "date": _date(e.date), "precision": e.precision.value, "after": e.after or "",
+         "when": views.event_date(e), "planned": "yes" if e.planned else "no",
+         "reported_on": _date(views.reported_on(e)), "title": e.title, "text": e.text or "",
          "related": _join(e.related), "sources": _sources(e)}
-        for e in sorted(site.items["timeline"].values(), key=lambda e: (e.date, e.id))
+        for e in sorted(site.items["timeline"].values(), key=views.event_key)
     ]
 
 
@@ -135,7 +143,7 @@ def people_rows(site: Site, views: Views) -> list[Row]:
     """One row per role: a person named in several roles over time has several rows."""
     return [
         {"id": p.id, "name": p.name, "kind": p.kind.value, "role": role.role,
-         "reported_on": _date(views.reported_on(role.citations)),
+         "reported_on": _date(views.reported_on(role)),
          "sources": _join([c.source for c in role.citations])}
         for _, p in sorted(site.items["people"].items())
         for role in p.roles

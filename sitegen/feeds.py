@@ -24,7 +24,8 @@ def feed_entries(site: Site, views: Views, changes: list[m.Change]) -> list[dict
     """Timeline events and change notes for the Atom feed, newest first."""
     entries: list[dict[str, Any]] = []
     for event in site.items["timeline"].values():
-        updated = views.latest_date(event) or views.latest or event.date  # when the site could know of it
+        # when the site could know of it
+        updated = views.latest_date(event) or views.latest or views.earliest_date(event)
         entries.append({"id": f"timeline/{event.id}", "title": event.title, "path": f"timeline/{event.id}/",
                         "updated": updated, "event": event})
     for change in sorted(changes, key=lambda c: (c.date, c.summary)):

@@ -104,10 +104,12 @@ class Review(StrEnum):
 
 
 class Development(Strict):
-    """Something that happened to a proposal after the government's response."""
+    """Something that happened to a proposal after the government's response.
 
-    date: dt.date | None = None
-    """When it happened or was reported; leave out if the source gives no date."""
+    It has no date of its own: the site dates it by its report, the earliest dated source it cites
+    (or says the source is undated), so a date is never typed by hand.
+    """
+
     text: Text
     """What happened, in the site's own words."""
     citations: Citations
@@ -173,7 +175,7 @@ class Mission(Strict):
     summary: Text
     """What it means, in the site's own words."""
     target_year: int | None = None
-    """Year the mission is meant to be met by, where a source gives it."""
+    """Year the mission is meant to be met by, where a quote of the mission gives it."""
     citations: Citations
     """Sources for the mission."""
 
@@ -185,12 +187,20 @@ class Unit(StrEnum):
 
 
 class Qualifier(StrEnum):
-    """How exact a reported amount is, as the source words it."""
+    """How exact a reported amount or count is, as the source words it, shown before the figure.
+
+    about: "about", "around", "roughly" or "approximately"; just under: "just under", "nearly" or
+    "almost"; up to: a ceiling, "up to"; at least: a floor, "at least"; more than: "more than" or
+    "over"; less than: "less than" or "fewer than"; expected: "expected" or "an expected".
+    """
 
     about = "about"
     just_under = "just under"
     up_to = "up to"
+    at_least = "at least"
     more_than = "more than"
+    less_than = "less than"
+    expected = "expected"
 
 
 class Money(Strict):
@@ -201,7 +211,8 @@ class Money(Strict):
     unit: Unit = Unit.gbp
     """Currency: pounds sterling."""
     qualifier: Qualifier | None = None
-    """When the source gives the amount loosely ("roughly £2bn", "just under £40m"): how."""
+    """The word the quote puts before the amount ("up to £45m", "at least £600m", "roughly £2bn"), if
+    any: the build checks it against the quote, and the site shows it wherever it shows the amount."""
     years: Annotated[int, Field(ge=1, le=50)] | None = None
     """Number of years the amount covers, where given."""
     period: str | None = None
@@ -214,7 +225,8 @@ class ReportedMoney(Strict):
     money: Money
     """The amount as this source reports it."""
     citations: Citations
-    """Where this value is reported (the first citation's source date dates the value)."""
+    """Where this value is reported. Quotes that hold the amount date it: the earliest dated source
+    among them is the date of report ("as reported in an undated source" when none is dated)."""
 
 
 class ReportedCount(Strict):
@@ -222,17 +234,34 @@ class ReportedCount(Strict):
 
     count: Annotated[int, Field(ge=0)]
     """The number reported."""
+    qualifier: Qualifier | None = None
+    """The word the quote puts before the number ("up to 12", "an expected 12"), if any: checked
+    against the quote and shown wherever the number is shown."""
     citations: Citations
-    """Where this number is reported (the first citation's source date dates the value)."""
+    """Where this number is reported. Quotes that hold the number (as digits or in words) date it:
+    the earliest dated source among them is the date of report."""
 
 
 class FundingKind(StrEnum):
-    """What kind of sum of money this is."""
+    """What a sum of money is: the site groups and labels sums by kind, never one kind under another's heading.
 
-    pledge = "pledge"
-    allocation = "allocation"
-    call = "call"
-    estimate = "estimate"
+    called-for: money someone asked to be spent, such as the care review's costing of its proposals.
+    estimated-cost: what someone estimated a thing costs or would cost, such as cost pressures or the
+    cost of delay; nobody promised or asked for it.
+    cut: money taken away, or forecast to be, such as past cuts to council budgets.
+    pledged: money the government promised or said "will be spent", not yet set aside for a named
+    programme; a plan, not money spent.
+    allocated: money the government set aside for a named programme, body or purpose (including
+    "would be allocated"); still a plan unless a source says it was spent.
+    spent: money a source says was spent.
+    """
+
+    called_for = "called-for"
+    estimated_cost = "estimated-cost"
+    cut = "cut"
+    pledged = "pledged"
+    allocated = "allocated"
+    spent = "spent"
 
 
 class FundingLine(Strict):
@@ -243,7 +272,7 @@ class FundingLine(Strict):
     title: Text
     """Short name of the sum."""
     kind: FundingKind
-    """Pledge (promised), allocation (given to a programme), call (asked for) or estimate."""
+    """What the sum is: called-for, estimated-cost, cut, pledged, allocated or spent (see FundingKind)."""
     by: list[Slug] = []
     """Ids of the people or organisations (data/people.yaml) who committed, allocated or called for it."""
     purpose: Text
@@ -310,28 +339,39 @@ class Pilot(Strict):
 
 
 class Precision(StrEnum):
-    """How much of a date is known."""
+    """How much of a date the sources give: the site never shows or sorts a date more precisely.
+
+    day, month, year: the quotes give the day, only the month, or only the year (the build checks
+    that a quote holds it). after: the sources give no date, only that it followed another event
+    (name it in `after`); the site lists it after that event and says so in words.
+    """
 
     day = "day"
     month = "month"
     year = "year"
+    after = "after"
 
 
 class Event(Strict):
-    """A dated event on the timeline."""
+    """An event on the timeline, dated as precisely as its sources date it and no more."""
 
     id: Slug
     """Permalink id."""
-    date: dt.date
-    """When it happened or is planned (the first of the month or year when only those are known)."""
+    date: dt.date | None = None
+    """When it happened or is planned (the first of the month or year when only those are known); a
+    quote must hold it. Leave it out with precision: after."""
     precision: Precision = Precision.day
-    """Whether the day, only the month, or only the year is known."""
+    """Whether the day, only the month or only the year is known, or only that it came after
+    another event (then give `after` and no date)."""
+    after: Slug | None = None
+    """With precision: after, the id of the event in data/timeline.yaml this one followed."""
     title: Text
     """What happened, in a short line."""
     text: str | None = None
     """More detail, in the site's own words."""
     planned: bool = False
-    """True when the sources report it as intended rather than done."""
+    """True when the sources report it as intended rather than done: shown as "planned, as reported
+    on" the earliest dated source whose quote gives its date."""
     related: list[Slug] = []
     """Ids of proposals, missions, pilots or funding lines it concerns."""
     citations: Citations
@@ -366,7 +406,7 @@ class Role(Strict):
     role: Text
     """The role as the source gives it."""
     citations: Citations
-    """Where they are named in this role (the source's date dates the role)."""
+    """Where they are named in this role (the earliest dated source among them dates the role)."""
 
 
 class Party(Strict):

@@ -18,23 +18,16 @@ from .chart import Bar, bar_chart, describe
 from .downloads import ROWS, change_files, forget_old_dumps, funding_order
 from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
+from .formats import format_money
 from .resolve import Ref, Site
 from .search import Shard, plan_shards
-from .views import KIND_SINGULAR, STATUS_WORDS, Views, title_of
+from .views import FUNDING_KIND_WORDS, KIND_SINGULAR, STATUS_WORDS, Views, title_of
 
 if TYPE_CHECKING:
     from .render import Renderer, Settings
 
 PageJob = tuple[str, str, dict[str, Any]]
 """(destination path, template name, context)."""
-
-FUNDING_GROUPS: dict[str, tuple[str, str]] = {
-    "call": ("Called for or estimated as needed", "bar-call"),
-    "estimate": ("Called for or estimated as needed", "bar-call"),
-    "pledge": ("Promised or allocated by government", "bar-commit"),
-    "allocation": ("Promised or allocated by government", "bar-commit"),
-}
-"""The chart's two groups: what was asked for against what was committed."""
 
 CHART_FLOOR = 1_000_000
 """Sums below £1m (grants to one person, for example) are left out of the chart but kept in the table."""
@@ -52,7 +45,7 @@ HOME_DEFAULT = m.Page(
 
 def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[PageJob]:
     """Every file of the site: pages, list and permalink pages per kind, filters, feeds and downloads."""
-    from .render import KIND_TITLES, format_money
+    from .render import KIND_TITLES
 
     views = renderer.env.globals["views"]
     assert isinstance(views, Views)
@@ -69,7 +62,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         bodies[page.slug] = renderer.link_terms(body)
     home = next((p.meta for p in site.pages if p.slug == "index"), HOME_DEFAULT)
     bars = funding_bars(site, views, format_money)
-    chart = {"svg": bar_chart(bars, "Sums of money called for and committed", "funding-chart"),
+    chart = {"svg": bar_chart(bars, "Reported sums of money, by kind", "funding-chart"),
              "summary": describe(bars)}
     jobs.append(("index.html", "home.html", {"meta": home, "body": bodies.get("index", Markup("")),
                                              "key_funding": key_funding(site)}))
@@ -79,7 +72,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
 
     # A list page and a permalink page per item, for every kind
     for kind in KIND_TITLES:
-        items = sorted(site.items[kind].values(), key=sort_key(kind))
+        items = sorted(site.items[kind].values(), key=sort_key(kind, views))
         context: dict[str, Any] = {"kind": kind, "items": items, **UNSEARCHED}
         if kind == "funding":
             context.update(chart=chart, lines=funding_order(site))
@@ -127,12 +120,12 @@ def search_shards(jobs: list[PageJob], settings: Settings) -> list[Shard]:
     return plan_shards(found, settings.search_shard_pages)
 
 
-def sort_key(kind: str) -> Callable[[Any], Any]:
+def sort_key(kind: str, views: Views) -> Callable[[Any], Any]:
     """How each kind is ordered on its list page."""
     if kind == "missions":
         return lambda item: item.number
     if kind == "timeline":
-        return lambda item: (item.date, item.id)
+        return views.event_key
     if kind == "sources":
         return lambda item: (item.date or dt.date.min, item.id)
     if kind == "glossary":
@@ -145,27 +138,27 @@ def sort_key(kind: str) -> Callable[[Any], Any]:
 
 
 def funding_bars(site: Site, views: Views, money: Callable[[m.Money], str]) -> list[Bar]:
-    """One bar per reported value, called-for sums first, each group largest first."""
+    """One bar per reported value, grouped by kind under the kind's own heading, largest first."""
     bars: list[Bar] = []
     for line in funding_order(site):
-        group, css = FUNDING_GROUPS[line.kind.value]
+        kind = line.kind.value
         for value in line.values:
             if value.money.amount < CHART_FLOOR:
                 continue
-            dated = [views.source(c.source) for c in value.citations if views.source(c.source).date]
-            source = dated[0] if dated else views.source(value.citations[0].source)
+            source = views.reporting_source(value)
             when = source.date.strftime("%-d %b %Y") if source.date else "undated"
             bars.append(Bar(label=line.title, amount=value.money.amount, figure=money(value.money),
-                            reported=f"{source.outlet}, {when}", group=group, css=css))
+                            reported=f"{source.outlet}, {when}", group=FUNDING_KIND_WORDS[kind], css=f"bar-{kind}",
+                            key=line.id))
     return bars
 
 
 def key_funding(site: Site) -> list[m.FundingLine]:
-    """The sums the home page leads with: the largest called for and the largest committed."""
+    """The sums the home page leads with: the largest called for and the largest pledged or allocated."""
     lines = list(site.items["funding"].values())
     picked: list[m.FundingLine] = []
-    for kinds in (("call",), ("pledge", "allocation")):
-        group = sorted((f for f in lines if f.kind.value in kinds),
+    for kinds in ((m.FundingKind.called_for,), (m.FundingKind.pledged, m.FundingKind.allocated)):
+        group = sorted((f for f in lines if f.kind in kinds),
                        key=lambda f: (-max(v.money.amount for v in f.values), f.id))
         picked.extend(group[:2])
     return picked

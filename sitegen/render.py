@@ -26,10 +26,10 @@ from jinja2.filters import do_sort, ignore_case
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from . import models as m
 from . import views
 from .cache import Fact, Fingerprints, TracedViews, depends_on, digest, record_all, tracing, track_items
 from .errors import Collector, Problem
+from .formats import format_count, format_date, format_money
 from .markup import MarkupIssue, TermLink, TermLinker, render_markdown
 from .resolve import Ref, Site
 from .search import SHARD_PAGES
@@ -68,35 +68,6 @@ def normalise_base(base: str) -> str:
     """'/REPO' or 'REPO/' -> '/REPO/'; '' -> '/'."""
     stripped = base.strip().strip("/")
     return f"/{stripped}/" if stripped else "/"
-
-
-def format_date(value: dt.date | None, precision: str = "day") -> str:
-    """British long date: 2 February 2023, February 2023 or 2023; 'undated' for None."""
-    if value is None:
-        return "undated"
-    if precision == "year":
-        return str(value.year)
-    if precision == "month":
-        return value.strftime("%B %Y")
-    return f"{value.day} {value.strftime('%B %Y')}"
-
-
-def format_money(money: m.Money) -> str:
-    """£200m, £2.6bn or £40,000, with the period when known."""
-    amount = money.amount
-    if amount >= 1_000_000_000:
-        text = f"£{amount / 1_000_000_000:.2f}".rstrip("0").rstrip(".") + "bn"
-    elif amount >= 1_000_000:
-        text = f"£{amount / 1_000_000:.2f}".rstrip("0").rstrip(".") + "m"
-    else:
-        text = f"£{amount:,.0f}"
-    if money.qualifier:
-        text = f"{money.qualifier} {text}"
-    if money.years:
-        text += f" over {money.years} year" + ("s" if money.years != 1 else "")
-    if money.period:
-        text += f" ({money.period})"
-    return text
 
 
 @jinja2.pass_environment
@@ -156,7 +127,8 @@ class Renderer:
         self.linked: dict[str, Markup] = {}
         """Memo of link_terms: the same text (a proposal on its page, list, theme and status pages) is linked once."""
         self.env.filters.update(
-            date=format_date, money=format_money, terms=self.link_terms, url=self.url, sort=sort_items,
+            date=format_date, money=format_money, count=format_count, terms=self.link_terms, url=self.url,
+            sort=sort_items,
         )
         self.env.globals.update(
             site=site, base=self.base, url=self.url, item_url=self.item_url,

@@ -37,6 +37,7 @@ REFERENCES: dict[tuple[type[BaseModel], str], tuple[str, ...]] = {
     (m.Pilot, "recommendations"): ("recommendations",),
     (m.Pilot, "funding"): ("funding",),
     (m.Event, "related"): ("recommendations", "missions", "pilots", "funding", "people", "areas"),
+    (m.Event, "after"): ("timeline",),
     (m.Change, "items"): ANY_ITEM,
 }
 """Which field of which model names an item of which kinds."""

@@ -51,7 +51,8 @@ def kind_schema(kind: str, model: type[m.Strict], site: Site, examples: dict[tup
             kinds = next((k for (cls, f), k in REFERENCES.items() if cls.__name__ == name and f == prop_name), None)
             if kinds:
                 ids = sorted({item_id for k in kinds for item_id in site.items[k]})
-                target = prop["items"] if prop.get("type") == "array" else prop
+                target = prop["items"] if prop.get("type") == "array" else next(
+                    (branch for branch in prop.get("anyOf", []) if branch.get("type") == "string"), prop)
                 target["enum"] = ids
                 target.pop("pattern", None)
                 target.pop("examples", None)

@@ -13,6 +13,8 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from . import models as m
+from .claims import carriers
+from .formats import format_date
 from .resolve import Ref, Site
 
 STATUS_WORDS: dict[str, str] = {
@@ -50,11 +52,14 @@ KIND_SINGULAR: dict[str, str] = {
 }
 
 FUNDING_KIND_WORDS: dict[str, str] = {
-    "call": "Called for",
-    "estimate": "Estimated need",
-    "pledge": "Promised",
-    "allocation": "Allocated",
+    "called-for": "Called for",
+    "estimated-cost": "Estimated cost",
+    "cut": "Cut",
+    "pledged": "Pledged",
+    "allocated": "Allocated",
+    "spent": "Spent",
 }
+"""Each kind of sum in words: the label of its rows and the heading of its group, in the order shown."""
 
 REVIEW_WORDS: dict[str, str] = {
     "care-review": "Independent Review of Children's Social Care",
@@ -159,10 +164,70 @@ class Views:
         dates = [s.date for s in self.sources_of(item) if s.date]
         return max(dates) if dates else None
 
-    def reported_on(self, citations: list[m.Citation]) -> dt.date | None:
-        """The date that dates a reported value: its first citation's source date (or first dated one)."""
-        dates = [self.source(c.source).date for c in citations]
-        return next((d for d in dates if d), None)
+    def reporting_source(self, value: Any) -> m.Source:
+        """The source that dates a reported value (a sum, a count, a planned event, a development, a
+        role): the earliest dated one among the citations whose quote holds the claim, else the first
+        of those, undated (see claims.carriers). Every date of report on the site comes from here."""
+        carrying = carriers(value, lambda source_id: self.source(source_id).date) or value.citations
+        sources = [self.source(c.source) for c in carrying]
+        dated = [s for s in sources if s.date]
+        return min(dated, key=lambda s: (s.date, s.id)) if dated else sources[0]
+
+    def reported_on(self, value: Any) -> dt.date | None:
+        """The date a value was reported (see reporting_source); None when its source is undated."""
+        return self.reporting_source(value).date
+
+    def event_date(self, event: m.Event) -> str:
+        """When an event happened or is due, in words, as precisely as its sources give it: "2 February
+        2023", "July 2024", or "after “General election…” (July 2024)" for one known only to follow another."""
+        if event.after is not None and event.date is None:
+            anchor = self.anchor(event)
+            return f"after “{anchor.title}” ({self.event_date(anchor)})"
+        return format_date(event.date, event.precision.value)
+
+    def anchor(self, event: m.Event) -> m.Event:
+        """The event an event with precision: after followed."""
+        found: m.Event = self.site.items["timeline"][event.after or ""]
+        return found
+
+    def event_group(self, event: m.Event) -> tuple[int, str]:
+        """The year an event is listed under, and the heading of its group: its own year; for one that
+        followed another, that one's year when its report is of the same year, else the span of years
+        it may fall in ("2015 to 2023", or "2024 or later" for a plan)."""
+        if event.date is not None:
+            return event.date.year, str(event.date.year)
+        year, heading = self.event_group(self.anchor(event))
+        reported = None if event.planned else self.reported_on(event)
+        if reported is None:
+            return year, f"{year} or later"
+        if heading == str(year) == str(reported.year):
+            return year, heading
+        return year, f"{year} to {reported.year}"
+
+    def event_key(self, event: m.Event) -> tuple[Any, ...]:
+        """Where an event is listed: by date, and one that followed another right after it (after that
+        year's other events when its own year is uncertain, so each year's group stays together)."""
+        year, heading = self.event_group(event)
+        return (year, heading != str(year), heading, self._place(event))
+
+    def earliest_date(self, event: m.Event) -> dt.date:
+        """The earliest an event may have happened: its date, or that of the dated event it came after."""
+        found: dt.date = self._place(event)[0]
+        return found
+
+    def _place(self, event: m.Event) -> tuple[Any, ...]:
+        if event.date is not None:
+            return (event.date, event.id)
+        return (*self._place(self.anchor(event)), event.id)
+
+    def timeline_groups(self, events: Any) -> list[tuple[str, str, list[m.Event]]]:
+        """Events in time order under their group headings (see event_group), as (heading, anchor id,
+        events): the timeline page and the print page list them so."""
+        groups: dict[str, list[m.Event]] = {}
+        for event in sorted(events, key=self.event_key):
+            groups.setdefault(self.event_group(event)[1], []).append(event)
+        return [(heading, "y" + heading.replace(" to ", "-").replace(" or later", "-later"), found)
+                for heading, found in groups.items()]
 
     def quotes_from(self, source_id: str) -> list[Quote]:
         """Every quote the site takes from a source, by citing item."""
@@ -251,7 +316,8 @@ def describe_item(kind: str, item: Any) -> str:
     elif kind == "funding":
         text = f"{name}: every reported figure with its source and date."
     elif kind == "timeline":
-        text = f"{'Planned' if item.planned else 'Event'}, {item.date.isoformat()}: {name}"
+        when = item.date.isoformat() if item.date else "date not given"
+        text = f"{'Planned' if item.planned else 'Event'}, {when}: {name}"
     elif kind == "glossary":
         text = f"{name}: {item.definition}"
     elif kind == "sources":

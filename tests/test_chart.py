@@ -33,7 +33,8 @@ def test_axis_ends_at_a_round_number_at_or_above_the_largest(value: float, expec
 
 def test_bars_start_at_zero_and_are_proportional() -> None:
     svg = str(bar_chart(bars(), "Sums"))
-    widths = [float(w) for w in re.findall(r'<rect class="bar-\w+" x="8" y="\d+" width="([\d.]+)"', svg)]
+    rects = r'<rect class="bar-\w+" data-id="[^"]*" x="8" y="\d+" width="([\d.]+)"'
+    widths = [float(w) for w in re.findall(rects, svg)]
     assert len(widths) == 3
     assert widths[0] / widths[1] == pytest.approx(13, rel=0.01)  # £2.6bn is 13 times £200m
     assert widths[2] == 1.0  # a sum too small to see still gets a hairline

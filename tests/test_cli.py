@@ -304,7 +304,7 @@ def test_check_prints_summary(project: Path, run_cli: Callable[..., Run]) -> Non
     result = run_cli("--project", str(project), "check")
     assert result.code == 0
     assert result.out.startswith("OK: 1 recommendations (responses: to-be-tested 1), 1 missions, 0 pilots")
-    assert result.out.rstrip().endswith("1 sources, 7 citations")
+    assert result.out.rstrip().endswith("1 sources, 8 citations")
 
 
 @pytest.mark.parametrize("command", ["build", "check", "serve", "schema", "pages"])

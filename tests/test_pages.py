@@ -11,7 +11,7 @@ from urllib.parse import urldefrag
 import pytest
 from reader_site import BASE, SITE_URL, Tags, html_pages, rendered, site_model, table_rows, transferred
 
-from sitegen.render import format_date, format_money
+from sitegen.formats import format_count, format_date, format_money
 from sitegen.views import STATUS_WORDS, Views, title_of
 
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
@@ -182,8 +182,8 @@ def test_every_reported_money_value_is_shown_with_its_date(pages: dict[str, str]
         for value in line.values:
             assert format_money(value.money) in text, (line.id, value.money)
             assert format_money(value.money) in views_text["funding/index.html"]
-            when = Views(site).reported_on(value.citations)
-            assert (f"as reported on {format_date(when)}" if when else "as reported on an undated page") in text
+            when = Views(site).reported_on(value)
+            assert (f"as reported on {format_date(when)}" if when else "as reported in an undated source") in text
 
 
 def test_every_area_count_is_shown_with_its_date(pages: dict[str, str]) -> None:
@@ -192,9 +192,9 @@ def test_every_area_count_is_shown_with_its_date(pages: dict[str, str]) -> None:
         text = Tags(pages[f"pilots/{pilot.id}/index.html"]).plain()
         listing = Tags(pages["pilots/index.html"]).plain()
         for count in pilot.area_counts:
-            when = Views(site).reported_on(count.citations)
-            words = f"{count.count} area{'' if count.count == 1 else 's'}, "
-            words += f"as reported on {format_date(when)}" if when else "as reported on an undated page"
+            when = Views(site).reported_on(count)
+            words = f"{format_count(count)}, "
+            words += f"as reported on {format_date(when)}" if when else "as reported in an undated source"
             assert words in text and words in listing, (pilot.id, words)
         if len({c.count for c in pilot.area_counts}) > 1:
             assert "Sources differ:" in text
@@ -214,10 +214,10 @@ def test_planned_events_say_so_with_the_report_date(pages: dict[str, str]) -> No
     timeline = Tags(pages["timeline/index.html"]).plain()
     for event in site.items["timeline"].values():
         page = Tags(pages[f"timeline/{event.id}/index.html"]).plain()
-        when = Views(site).reported_on(event.citations)
+        when = Views(site).reported_on(event)
         if event.planned:
             words = ("Planned, as reported on " + format_date(when) if when
-                     else "Planned, as reported on an undated page")
+                     else "Planned, as reported in an undated source")
             assert words in page and words in timeline, event.id
         else:
             assert "Planned," not in page, event.id

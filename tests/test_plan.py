@@ -9,7 +9,7 @@ from reader_site import ROOT, site_model
 from sitegen.errors import Collector
 from sitegen.plan import a_to_z, by_initial, plan_pages, sort_key
 from sitegen.render import Renderer, Settings
-from sitegen.views import KIND_SINGULAR, STATUS_WORDS, title_of
+from sitegen.views import KIND_SINGULAR, STATUS_WORDS, Views, title_of
 
 
 def jobs() -> list[tuple[str, str, dict[str, object]]]:
@@ -62,10 +62,15 @@ def test_by_initial_groups_case_insensitively() -> None:
 
 def test_sort_keys_put_missions_by_number_and_timeline_by_date() -> None:
     site = site_model()
-    missions = sorted(site.items["missions"].values(), key=sort_key("missions"))
+    views = Views(site)
+    missions = sorted(site.items["missions"].values(), key=sort_key("missions", views))
     assert [x.number for x in missions] == sorted(x.number for x in site.items["missions"].values())
-    events = sorted(site.items["timeline"].values(), key=sort_key("timeline"))
-    assert [e.date for e in events] == sorted(e.date for e in events)
+    events = sorted(site.items["timeline"].values(), key=sort_key("timeline", views))
+    assert [e.date for e in events if e.date] == sorted(e.date for e in events if e.date)
+    followers = [e for e in events if e.after]
+    assert followers, "the real timeline has events dated only as following another"
+    for event in followers:  # after the event it followed, never before
+        assert events.index(event) > events.index(site.items["timeline"][event.after]), event.id
 
 
 def test_change_notes_without_items_are_kept(project: Path) -> None:

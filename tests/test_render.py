@@ -9,8 +9,9 @@ import pytest
 from jinja2.filters import do_sort
 from pydantic import BaseModel
 
+from sitegen.formats import format_date, format_money
 from sitegen.models import Money
-from sitegen.render import format_date, format_money, normalise_base, sort_items
+from sitegen.render import normalise_base, sort_items
 
 
 def test_base_paths_always_start_and_end_with_a_slash() -> None:

@@ -1,0 +1,217 @@
+"""What a quote holds: the sums, counts and dates in it, each with the word the quote puts before it.
+
+A reported value is only as good as the quote behind it. These readers let the content checks prove
+that a value's quote holds its figure with the same qualifier ("up to 12", "at least £600m"), and that
+a date is no more precise than its quotes; and they tell the site which citations carry a claim, so
+that a value is dated by the earliest source that says it, never by whichever citation comes first.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from . import models as m
+
+
+class Figure(NamedTuple):
+    """A sum or a count in a quote, with the qualifier before it and the words as the quote gives them."""
+
+    value: float
+    qualifier: m.Qualifier | None
+    words: str
+
+
+QUALIFIER_WORDS: dict[str, m.Qualifier] = {
+    "just under": m.Qualifier.just_under, "nearly": m.Qualifier.just_under, "almost": m.Qualifier.just_under,
+    "about": m.Qualifier.about, "around": m.Qualifier.about, "roughly": m.Qualifier.about,
+    "approximately": m.Qualifier.about,
+    "up to": m.Qualifier.up_to,
+    "at least": m.Qualifier.at_least,
+    "more than": m.Qualifier.more_than, "over": m.Qualifier.more_than,
+    "less than": m.Qualifier.less_than, "fewer than": m.Qualifier.less_than,
+    "an expected": m.Qualifier.expected, "expected": m.Qualifier.expected,
+}
+"""The words a source puts right before a figure to say how exact it is, and the qualifier each means."""
+QUALIFIER_BEFORE = re.compile(r"(?:^|\W)(" + "|".join(sorted(QUALIFIER_WORDS, key=len, reverse=True))
+                              + r")\s+$", re.I)
+
+UNITS = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+MONEY = re.compile(rf"£\s?(?P<number>{NUMBER})(?:\s?(?P<unit>bn|billion|m|million|k|thousand)\b)?"
+                   rf"|\b(?P<bare>{NUMBER})\s(?P<word>billion|million)\b")
+"""A sum: £45m, £2.6bn, £2,000, or 45 million."""
+NUMBER_WORDS = {word: n for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+    " seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                     "ninety": 90, "hundred": 100})
+COUNT = re.compile(r"(?<![£\w.,–-])(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?![\w.,–-]*\d)"
+                   r"(?!\s?(?:%|per ?cent|bn\b|m\b|k\b|million|billion|st\b|nd\b|rd\b|th\b))"
+                   r"|\b(?P<word>" + "|".join(NUMBER_WORDS) + r")\b", re.I)
+"""A count: 12 or twelve; not a sum, a percentage, a decimal, an ordinal or part of a year range."""
+
+
+def _qualifier(quote: str, start: int) -> tuple[m.Qualifier | None, int]:
+    """The qualifier the words right before quote[start] give, and where those words start."""
+    found = QUALIFIER_BEFORE.search(quote, 0, start)
+    if found is None:
+        return None, start
+    return QUALIFIER_WORDS[found.group(1).lower()], found.start(1)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def money_figures(quote: str) -> tuple[Figure, ...]:
+    """Every sum of money in a quote, in pounds."""
+    found: list[Figure] = []
+    for match in MONEY.finditer(quote):
+        number = match.group("number") or match.group("bare")
+        unit = match.group("unit") or match.group("word")
+        value = float(number.replace(",", "")) * UNITS.get(unit or "", 1)
+        qualifier, start = _qualifier(quote, match.start())
+        found.append(Figure(value, qualifier, quote[start:match.end()]))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def count_figures(quote: str) -> tuple[Figure, ...]:
+    """Every whole number in a quote that is not a sum, in digits or in words."""
+    found: list[Figure] = []
+    for match in COUNT.finditer(quote):
+        digits, word = match.group("digits"), match.group("word")
+        value = float(digits.replace(",", "")) if digits else float(NUMBER_WORDS[word.lower()])
+        qualifier, start = _qualifier(quote, match.start())
+        found.append(Figure(value, qualifier, quote[start:match.end()]))
+    return tuple(found)
+
+
+def figures_of(value: m.ReportedMoney | m.ReportedCount, quote: str) -> list[Figure]:
+    """The figures in a quote equal to a reported value's amount or count."""
+    if isinstance(value, m.ReportedMoney):
+        return [f for f in money_figures(quote) if round(f.value) == round(value.money.amount)]
+    return [f for f in count_figures(quote) if f.value == value.count]
+
+
+# --- Dates ---------------------------------------------------------------------------------------
+
+MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
+MONTH = "|".join(MONTHS)
+YEAR = r"(?:19|20)\d\d"
+DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{MONTH})\b(?:,? (?P<year>{YEAR})\b)?")
+MONTH_DAY = re.compile(rf"\b(?P<month>{MONTH}) (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<year>{YEAR})\b)?")
+MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})\b(?:,? (?P<year>{YEAR})\b)?")
+"""Month names are matched with their capital only: "may fund" is not May."""
+YEARS = re.compile(rf"\b(?P<year>{YEAR})(?:[-–/](?P<end>\d\d))?\b")
+"""A year, or a span of years such as 2023-25, whose both ends count."""
+RELATIVE = re.compile(r"\b(?:(?P<day>today|yesterday|tomorrow)|(?P<which>this|last|next) (?P<span>week|month|year)"
+                      r"|next (?P<season>spring|summer|autumn)|(?P<now>currently))\b", re.I)
+"""Dates a news report gives relative to its own date."""
+SEASON_ENDS = {"spring": 5, "summer": 8, "autumn": 11}
+
+
+class DateMarks(NamedTuple):
+    """The dates a quote gives: years, (year or None, month) and (year or None, month, day)."""
+
+    years: frozenset[int]
+    months: frozenset[tuple[int | None, int]]
+    days: frozenset[tuple[int | None, int, int]]
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def date_marks(quote: str, published: dt.date | None) -> DateMarks:
+    """Every date a quote gives, at the precision it gives it; words such as "yesterday" or "last
+    month" are read against the source's date (and give nothing when it is undated)."""
+    years: set[int] = set()
+    months: set[tuple[int | None, int]] = set()
+    days: set[tuple[int | None, int, int]] = set()
+
+    def add(year: int | None, month: int | None = None, day: int | None = None) -> None:
+        if year is not None:
+            years.add(year)
+        if month is not None:
+            months.add((year, month))
+            if day is not None:
+                days.add((year, month, day))
+
+    for pattern in (DAY_MONTH, MONTH_DAY):
+        for match in pattern.finditer(quote):
+            year = int(match.group("year")) if match.group("year") else None
+            add(year, MONTHS[match.group("month")], int(match.group("day")))
+    for match in MONTH_YEAR.finditer(quote):
+        add(int(match.group("year")) if match.group("year") else None, MONTHS[match.group("month")])
+    for match in YEARS.finditer(quote):
+        year = int(match.group("year"))
+        add(year)
+        if match.group("end"):
+            add(year // 100 * 100 + int(match.group("end")))
+    if published is not None:
+        for match in RELATIVE.finditer(quote):
+            for when in _relative(match, published):
+                add(*when)
+    return DateMarks(frozenset(years), frozenset(months), frozenset(days))
+
+
+def _relative(match: re.Match[str], published: dt.date) -> list[tuple[int, ...]]:
+    """(year,), (year, month) or (year, month, day) that a relative date means, read on the day published."""
+    words = {name: (value or "").lower() for name, value in match.groupdict().items()}
+    if words["day"]:
+        day = published + dt.timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[words["day"]])
+        return [(day.year, day.month, day.day)]
+    if words["now"]:
+        return [(published.year, published.month)]
+    if words["season"]:
+        later = published.month > SEASON_ENDS[words["season"]] - 3
+        return [(published.year + later,)]
+    shift = {"this": 0, "last": -1, "next": 1}[words["which"]]
+    if words["span"] == "year":
+        return [(published.year + shift,)]
+    if words["span"] == "month":
+        month = published.month - 1 + shift
+        return [(published.year + month // 12, month % 12 + 1)]
+    monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=shift)
+    sunday = monday + dt.timedelta(days=6)
+    if (monday.year, monday.month) == (sunday.year, sunday.month):
+        return [(monday.year, monday.month)]
+    return [(monday.year,)] if monday.year == sunday.year else []
+
+
+def holds_date(marks: DateMarks, date: dt.date, precision: m.Precision) -> bool:
+    """Whether a quote's dates give this date to this precision (a month or day without a year
+    counts for any year: "in September" gives September)."""
+    if precision is m.Precision.year:
+        return date.year in marks.years
+    if precision is m.Precision.month:
+        return bool({(date.year, date.month), (None, date.month)} & marks.months)
+    if precision is m.Precision.day:
+        return bool({(date.year, date.month, date.day), (None, date.month, date.day)} & marks.days)
+    return False
+
+
+def finest_precision(marks: list[DateMarks], date: dt.date) -> m.Precision | None:
+    """The finest precision at which any of these quotes gives the date, if any does."""
+    for precision in (m.Precision.day, m.Precision.month, m.Precision.year):
+        if any(holds_date(found, date, precision) for found in marks):
+            return precision
+    return None
+
+
+# --- Which citations carry a claim ---------------------------------------------------------------
+
+
+def carriers(value: Any, published: Callable[[str], dt.date | None]) -> list[m.Citation]:
+    """The citations whose quote holds what a value claims: its sum or count, or an event's date.
+
+    Other claims (a development, a role, an event known only to follow another) are carried by every
+    citation. published gives a source's date, to read "yesterday" or "last month".
+    """
+    citations: list[m.Citation] = value.citations
+    if isinstance(value, m.ReportedMoney | m.ReportedCount):
+        return [c for c in citations if figures_of(value, c.quote)]
+    if isinstance(value, m.Event) and value.date is not None:
+        return [c for c in citations
+                if holds_date(date_marks(c.quote, published(c.source)), value.date, value.precision)]
+    return list(citations)

@@ -1,0 +1,50 @@
+"""How every output writes a date, a sum and a count: the pages, the chart, the feed and the downloads.
+
+One place each, so a qualifier ("up to 12 areas", "at least £600m") or a date's precision is never
+shown in one place and lost in another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import models as m
+
+
+def format_date(value: dt.date | None, precision: str = "day") -> str:
+    """British long date: 2 February 2023, February 2023 or 2023; 'undated' for None."""
+    if value is None:
+        return "undated"
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return value.strftime("%B %Y")
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def format_amount(amount: float) -> str:
+    """£200m, £2.6bn or £40,000: a sum alone."""
+    if amount >= 1_000_000_000:
+        return f"£{amount / 1_000_000_000:.2f}".rstrip("0").rstrip(".") + "bn"
+    if amount >= 1_000_000:
+        return f"£{amount / 1_000_000:.2f}".rstrip("0").rstrip(".") + "m"
+    return f"£{amount:,.0f}"
+
+
+def format_money(money: m.Money) -> str:
+    """A reported sum as every output shows it: its qualifier, the sum, and the years and period when
+    known ("more than £250m over 1 year (2025-26)")."""
+    text = format_amount(money.amount)
+    if money.qualifier:
+        text = f"{money.qualifier} {text}"
+    if money.years:
+        text += f" over {money.years} year" + ("s" if money.years != 1 else "")
+    if money.period:
+        text += f" ({money.period})"
+    return text
+
+
+def format_count(count: m.ReportedCount, noun: str = "area") -> str:
+    """A reported count as every output shows it, with its qualifier: "up to 12 areas", "1 area"."""
+    text = f"{count.count} {noun}{'' if count.count == 1 else 's'}"
+    return f"{count.qualifier} {text}" if count.qualifier else text

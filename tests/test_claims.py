@@ -1,0 +1,368 @@
+"""Every value says what its quotes say: report dates derived from the quotes that carry the claim,
+qualifiers kept everywhere, money grouped by kind, and dates no more precise than their quotes.
+
+Each check is shown failing on a bad example in a copy of the minimal project, and the real data is
+checked for the examples issue 19 found.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Run
+from reader_site import Tags, html_pages, rendered, site_model
+from test_cli import edit
+
+from sitegen import models as m
+from sitegen.claims import count_figures, date_marks, money_figures
+from sitegen.views import FUNDING_KIND_WORDS
+
+SECOND = """Second test article
+
+The government's response is due in September. The response came in February.
+Up to 12 areas will test family help, backed by at least £600m and a £200m package.
+A speech followed.
+"""
+
+
+def add_second_source(project: Path, date: str | None) -> None:
+    """A second article, dated or not, that the tests cite beside the minimal project's own."""
+    (project / "sources" / "second.txt").write_text(SECOND, encoding="utf-8")
+    dated = f"  date: {date}\n" if date else ""
+    with (project / "data" / "sources.yaml").open("a", encoding="utf-8") as sources:
+        sources.write(f"- id: second-article\n  title: A second article\n  outlet: Other News\n{dated}"
+                      "  archive: second.txt\n")
+
+
+def append(project: Path, name: str, text: str) -> None:
+    with (project / "data" / name).open("a", encoding="utf-8") as data:
+        data.write(text)
+
+
+def page(project: Path, path: str) -> str:
+    html = (project / "site" / path).read_text(encoding="utf-8")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
+
+
+def first_error(run_cli: Callable[..., Run], project: Path) -> str:
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1, result.err
+    return result.err.splitlines()[0]
+
+
+# --- 1. The date of report is derived from the citations whose quote holds the claim ----------------
+
+
+def test_a_plan_is_dated_by_the_source_that_gives_its_date_not_the_first(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    add_second_source(project, None)
+    append(project, "timeline.yaml", """- id: response-due
+  date: 2023-09-01
+  precision: month
+  planned: true
+  title: Response due
+  citations:
+    - source: test-article
+      quote: The government has today laid out
+    - source: second-article
+      quote: The government's response is due in September.
+""")
+    assert run_cli("--project", str(project), "build").code == 0
+    text = page(project, "timeline/index.html")
+    assert "Planned, as reported in an undated source : due September 2023" in text  # the first quote is dated
+    assert "as reported on 2 February 2023 : due September" not in text
+
+
+@pytest.mark.parametrize(("first", "second", "shown"), [
+    # both quotes hold £200m: the earlier source dates it, though it is cited second
+    ("a £200m package of measures", "a £200m package", "as reported on 15 January 2023"),
+    # the earlier source's quote does not hold £200m: it never dates the sum
+    ("a £200m package of measures", "A speech followed.", "as reported on 2 February 2023"),
+])
+def test_a_sum_is_dated_by_the_earliest_source_whose_quote_holds_it(
+        project: Path, run_cli: Callable[..., Run], first: str, second: str, shown: str) -> None:
+    add_second_source(project, "2023-01-15")
+    append(project, "funding.yaml", f"""- id: package
+  title: The package
+  kind: pledged
+  purpose: Money for the reforms.
+  values:
+    - money: {{amount: 200000000}}
+      citations:
+        - source: test-article
+          quote: {first}
+        - source: second-article
+          quote: {second}
+""")
+    assert run_cli("--project", str(project), "build").code == 0
+    assert f"£200m , {shown}" in page(project, "funding/package/index.html")
+
+
+def test_a_sum_in_none_of_its_quotes_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "data/funding.yaml", "amount: 2600000000, years: 5", "amount: 2700000000, years: 5")
+    assert first_error(run_cli, project) == (
+        "data/funding.yaml:6:23: £2.7bn is in none of the quotes of this sum; correct it to the figure a quote"
+        " gives, or cite a quote that gives £2.7bn")
+
+
+def test_the_real_consultation_response_is_dated_by_the_undated_analysis_that_says_september() -> None:
+    event = site_model().items["timeline"]["consultation-response-due"]
+    assert event.planned and len(event.citations) > 1
+    text = Tags(html_pages(rendered())["timeline/consultation-response-due/index.html"]).plain()
+    assert "Planned, as reported in an undated source: due September 2023" in text
+
+
+def test_developments_have_no_typed_date_and_show_the_date_of_their_report() -> None:
+    assert "date" not in m.Development.model_fields
+    pages = html_pages(rendered())
+    text = Tags(pages["recommendations/merge-evidence-bodies/index.html"]).plain()
+    assert "Reported on 7 June 2023: The merged body, Foundations, formally started work" in text
+
+
+# --- 2. Qualifiers kept everywhere -----------------------------------------------------------------
+
+
+def test_a_dropped_qualifier_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "sources/article.txt", "would cost £2.6bn over five", "would cost up to £2.6bn over five")
+    edit(project / "data/funding.yaml", "quote: cost £2.6bn", "quote: cost up to £2.6bn")
+    assert first_error(run_cli, project) == (
+        'data/funding.yaml:6:23: the quote says "up to £2.6bn" but the sum has no qualifier; add qualifier: up to')
+
+
+@pytest.mark.parametrize(("article", "qualifier", "message"), [
+    ("up to £2.6bn", "about", 'the quote says "up to £2.6bn" but the qualifier is "about"; write qualifier: up to'),
+    ("£2.6bn", "about",
+     'the quote says "£2.6bn", without "about"; remove the qualifier, or cite a quote that gives it'),
+])
+def test_a_qualifier_other_than_the_quotes_is_refused(project: Path, run_cli: Callable[..., Run], article: str,
+                                                      qualifier: str, message: str) -> None:
+    edit(project / "sources/article.txt", "would cost £2.6bn over five", f"would cost {article} over five")
+    edit(project / "data/funding.yaml", "quote: cost £2.6bn", f"quote: cost {article}")
+    edit(project / "data/funding.yaml", "years: 5}", f"years: 5, qualifier: {qualifier}}}")
+    assert first_error(run_cli, project) == f"data/funding.yaml:6:56: {message}"
+
+
+COUNTED = """- id: family-help-pilot
+  name: Family help pilot
+  purpose: Tests family help.
+  funding: [social-care-share]
+  area_counts:
+    - count: 12
+{qualifier}      citations:
+        - source: second-article
+          quote: Up to 12 areas will test family help
+  citations:
+    - source: second-article
+      quote: will test family help
+"""
+SHARE = """- id: social-care-share
+  title: Social care share
+  kind: allocated
+  purpose: Money for social care.
+  values:
+    - money: {amount: 600000000, qualifier: at least}
+      citations:
+        - source: second-article
+          quote: backed by at least £600m
+"""
+
+
+def test_a_count_keeps_its_qualifier(project: Path, run_cli: Callable[..., Run]) -> None:
+    add_second_source(project, "2023-03-01")
+    (project / "data" / "pilots.yaml").write_text(COUNTED.format(qualifier=""), encoding="utf-8")
+    append(project, "funding.yaml", SHARE)
+    assert first_error(run_cli, project) == (
+        'data/pilots.yaml:6:14: the quote says "Up to 12" but the count has no qualifier; add qualifier: up to')
+
+
+def test_every_output_shows_the_qualifier(project: Path, run_cli: Callable[..., Run]) -> None:
+    add_second_source(project, "2023-03-01")
+    (project / "data" / "pilots.yaml").write_text(COUNTED.format(qualifier="      qualifier: up to\n"),
+                                                  encoding="utf-8")
+    append(project, "funding.yaml", SHARE)
+    result = run_cli("--project", str(project), "build")
+    assert result.code == 0, result.err
+    for path in ("pilots/family-help-pilot/index.html", "pilots/index.html", "index.html"):
+        assert "up to 12 areas , as reported on 1 March 2023" in page(project, path), path
+    for path in ("funding/social-care-share/index.html", "funding/index.html", "index.html",
+                 "pilots/family-help-pilot/index.html"):
+        assert "at least £600m" in page(project, path), path
+    assert "at least £600m · Other News, 1 Mar 2023" in page(project, "funding/index.html")  # the chart
+    data = project / "site" / "data"
+    pilots = list(csv.DictReader(io.StringIO((data / "pilots.csv").read_text(encoding="utf-8"))))
+    assert pilots[0]["area_counts"] == "up to 12 areas (reported 2023-03-01)"
+    funding = {row["id"]: row for row in csv.DictReader(io.StringIO((data / "funding.csv").read_text("utf-8")))}
+    assert (funding["social-care-share"]["qualifier"], funding["social-care-share"]["figure"]) == (
+        "at least", "at least £600m")
+    records = json.loads((data / "pilots.json").read_text(encoding="utf-8"))
+    assert records[0]["area_counts"][0]["qualifier"] == "up to"
+    records = {r["id"]: r for r in json.loads((data / "funding.json").read_text(encoding="utf-8"))}
+    assert records["social-care-share"]["values"][0]["money"]["qualifier"] == "at least"
+
+
+def test_the_real_qualifiers_are_shown() -> None:
+    pages = {name: Tags(html).plain() for name, html in html_pages(rendered()).items()}
+    assert "at least £600m over 1 year (2025-26)" in pages["funding/council-social-care-600m/index.html"]
+    assert "at least £600m over 1 year (2025-26)" in pages["funding/index.html"]
+    pathfinder = pages["pilots/families-first-for-children-pathfinder/index.html"]
+    assert "up to 12 areas, as reported on 7 February 2023" in pathfinder
+    assert "up to 10 areas" in pages["pilots/index.html"]
+
+
+def test_figures_are_read_with_the_word_before_them() -> None:
+    assert [(f.value, f.qualifier) for f in money_figures("over £250m and at least £600m, £2,000 or 45 million")] == [
+        (250e6, m.Qualifier.more_than), (600e6, m.Qualifier.at_least), (2000, None), (45e6, None)]
+    assert [(f.value, f.qualifier) for f in count_figures("an expected 12, seven councils, nearly 30 in 2025-26,"
+                                                          " £44m and 12 per cent")] == [
+        (12, m.Qualifier.expected), (7, None), (30, m.Qualifier.just_under)]
+
+
+# --- 3. Money kinds --------------------------------------------------------------------------------
+
+
+def test_no_funding_heading_gathers_kinds_it_does_not_fit() -> None:
+    site = site_model()
+    html = html_pages(rendered())["funding/index.html"]
+    chart = html[html.index('<svg class="chart"'):html.index("</svg>")]
+    under: dict[str, set[str]] = {}
+    heading = None
+    for tag in re.finditer(r'<text class="chart-group"[^>]*>([^<]+)</text>|<rect [^>]*data-id="([^"]+)"', chart):
+        if tag.group(1):
+            heading = tag.group(1)
+            assert heading not in under, f"the chart heads two groups {heading}"
+            under[heading] = set()
+        else:
+            assert heading is not None
+            under[heading].add(site.items["funding"][tag.group(2)].kind.value)
+    assert len(under) >= 4 and sum(len(kinds) for kinds in under.values()) >= 4
+    for heading, kinds in under.items():
+        assert [FUNDING_KIND_WORDS[kind] for kind in kinds] == [heading], (heading, kinds)
+    for line_id, kind in re.findall(r'<tr data-id="([^"]+)".*?<td data-label="Kind">([^<]+)</td>', html, re.S):
+        assert kind == FUNDING_KIND_WORDS[site.items["funding"][line_id].kind.value], line_id
+    cuts = site.items["funding"]["childrens-services-cuts-2-2bn"]
+    assert cuts.kind is m.FundingKind.cut  # past cuts are not a need anyone estimated
+
+
+def test_a_retired_kind_is_refused_with_the_kinds_to_choose_from(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "data/funding.yaml", "kind: estimated-cost", "kind: estimate")
+    assert first_error(run_cli, project) == (
+        'data/funding.yaml:3:9: kind: "estimate" is not an allowed value; Did you mean "estimated-cost"? allowed'
+        " values: called-for, estimated-cost, cut, pledged, allocated, spent")
+
+
+# --- 4. Dates no more precise than their quotes ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("quote", "fix"), [
+    ("a £200m package of measures", "correct the date, cite a quote that gives it, or write precision: after and"
+                                    " the event it followed as after:"),
+    ("The response came in February.", "write precision: month, which the quotes give, or correct the date"),
+])
+def test_a_date_more_precise_than_its_quotes_is_refused(project: Path, run_cli: Callable[..., Run], quote: str,
+                                                        fix: str) -> None:
+    add_second_source(project, "2023-03-01")
+    source = "second-article" if "February" in quote else "test-article"
+    edit(project / "data/timeline.yaml", "    - source: test-article\n      quote: The government has today laid out",
+         f"    - source: {source}\n      quote: {quote}")
+    assert first_error(run_cli, project) == (
+        f"data/timeline.yaml:2:9: no quote gives the day of this date (2 February 2023); {fix}")
+
+
+def test_a_mission_year_in_none_of_its_quotes_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "data/missions.yaml", "  target_year: 2027", "  target_year: 2028")
+    assert first_error(run_cli, project) == (
+        "data/missions.yaml:5:16: no quote of the mission gives the year 2028; correct it, or cite a quote that"
+        " gives it")
+
+
+AFTER = """- id: speech
+  precision: after
+  after: response-published
+  title: A speech
+  citations:
+    - source: second-article
+      quote: A speech followed.
+- id: later-that-month
+  date: 2023-02-10
+  precision: month
+  title: Something later that month
+  citations:
+    - source: second-article
+      quote: The response came in February.
+"""
+
+
+@pytest.mark.parametrize(("date", "heading", "reported"), [
+    ("2023-03-01", "2023", "as reported on 1 March 2023"),
+    (None, "2023 or later", "as reported in an undated source"),
+])
+def test_an_event_known_only_to_follow_another_is_listed_after_it_and_said_so(
+        project: Path, run_cli: Callable[..., Run], date: str | None, heading: str, reported: str) -> None:
+    add_second_source(project, date)
+    append(project, "timeline.yaml", AFTER)
+    result = run_cli("--project", str(project), "build")
+    assert result.code == 0, result.err
+    text = page(project, "timeline/index.html")
+    assert f"Happened after “Government publishes its response” (2 February 2023), {reported}" in text
+    assert text.index("Government publishes its response") < text.index("A speech")
+    assert f"{heading} Happened after" in text  # under the heading of the years it may fall in
+    if date is None:  # a year it may not fall in does not hold it, so its group comes after that year's
+        assert text.index("Something later that month") < text.index("A speech")
+    csv_rows = list(csv.DictReader(io.StringIO((project / "site/data/timeline.csv").read_text("utf-8"))))
+    assert [row["id"] for row in csv_rows][:1] == ["response-published"]
+    speech = next(row for row in csv_rows if row["id"] == "speech")
+    assert (speech["date"], speech["precision"], speech["after"]) == ("", "after", "response-published")
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("  date: 2023-02-02\n", "  date: 2023-02-02\n  precision: after\n  after: speech\n",
+     "data/timeline.yaml:2:9: an event with precision: after has no date, as its sources give none; remove date"
+     " (the site lists it after the event it followed)"),
+    ("  date: 2023-02-02\n", "  precision: after\n",
+     "data/timeline.yaml:2:14: precision: after needs the event this one followed; add after: with that event's"
+     " id in data/timeline.yaml"),
+    ("  date: 2023-02-02\n", "  date: 2023-02-02\n  after: speech\n",
+     "data/timeline.yaml:3:10: after: is only for events with precision: after; remove it, or write precision:"
+     " after and remove the date"),
+    ("  date: 2023-02-02\n", "",
+     'data/timeline.yaml:1:3: required key "date" is missing; add it, for example: date: 2023-02-02, or write'
+     " precision: after and the event it followed as after:"),
+    ("  date: 2023-02-02\n", "  precision: after\n  after: speech\n",
+     "data/timeline.yaml:3:10: events follow each other in a circle (response-published → speech →"
+     " response-published); name an event with a date, or one that follows a dated event"),
+])
+def test_an_events_date_precision_and_after_must_agree(project: Path, run_cli: Callable[..., Run], old: str,
+                                                       new: str, message: str) -> None:
+    add_second_source(project, "2023-03-01")
+    append(project, "timeline.yaml", AFTER)
+    edit(project / "data/timeline.yaml", old, new)
+    assert first_error(run_cli, project) == message
+
+
+def test_the_real_kings_speech_follows_the_election() -> None:
+    site = site_model()
+    speech = site.items["timeline"]["kings-speech-2024"]
+    assert (speech.date, speech.precision, speech.after) == (None, m.Precision.after, "general-election-2024")
+    text = Tags(html_pages(rendered())["timeline/index.html"]).plain()
+    assert text.index("General election; Labour forms the government") < text.index("King's Speech announces")
+    assert ("Happened after “General election; Labour forms the government” (July 2024), as reported on"
+            " 14 October 2024") in text
+
+
+def test_dates_are_read_as_precisely_as_the_quote_gives_them() -> None:
+    on = dt.date(2024, 10, 14)  # a Monday
+    assert date_marks("which formally started work yesterday", on).days == {(2024, 10, 13)}
+    assert date_marks("Last month, the minister said", on).months == {(2024, 9)}
+    assert date_marks("issued last week", on).months == {(2024, 10)}
+    assert date_marks("This will report next spring", on).years == {2025}
+    assert date_marks("this month (July)", dt.date(2023, 7, 26)).months == {(2023, 7), (None, 7)}
+    assert date_marks("On 2 February 2023, the DfE", None).days == {(2023, 2, 2)}
+    assert date_marks("from 2023-25", None).years == {2023, 2025}
+    assert date_marks("it may fund further testing last year", None) == date_marks("", None)  # no date without one
