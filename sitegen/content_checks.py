@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from . import models as m
 from .errors import Collector, Problem
 from .render import format_date, format_money
-from .resolve import PageSource, Site
+from .resolve import Located, PageSource, Site, item_links, normalised_quote
 
 FIGURE = re.compile(
     r"£\d[\d,]*(?:\.\d+)?(?:bn|m|k)?"            # sums of money
@@ -113,8 +113,9 @@ class ItemChecks:
 
 
 def check_item(item: BaseModel, words: frozenset[str]) -> list[Finding]:
-    """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose."""
-    found: list[Finding] = []
+    """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose,
+    and citations repeated within one list (errors)."""
+    found = repeated_citations(item)
     for loc, text in _prose(item, ()):
         is_markdown = loc[-1] == "body"
         if is_markdown:  # skip code and link targets, point at the very word
@@ -125,6 +126,43 @@ def check_item(item: BaseModel, words: frozenset[str]) -> list[Finding]:
             found.append(Finding(loc, None, f"warning: a sentence of {len(sentence.split())} words; aim for under"
                                             f" {LONG_SENTENCE}: {sentence[:60]}…", True))
     return found
+
+
+def repeated_citations(item: BaseModel) -> list[Finding]:
+    """A citation that repeats one before it in the same list (the same source and quote): a fact cited
+    twice from one source would read as two confirmations."""
+    found: list[Finding] = []
+    first: dict[tuple[tuple[Any, ...], str, str], int] = {}
+    for loc, citation in item_links(item)[1]:  # loc: (..., "citations", index, "quote")
+        key, position = (loc[:-2], citation.source, normalised_quote(citation.quote)), int(loc[-2])
+        index = first.setdefault(key, position)
+        if index != position:
+            found.append(Finding(loc, None, f'this citation repeats citation {index + 1} of the same list (source'
+                                            f' "{citation.source}", the same quote); a source cited twice is still'
+                                            " one source: remove the repeat", False))
+    return found
+
+
+def check_same_words_same_status(entries: list[Located], problems: Collector) -> None:
+    """Two proposals whose responses cite the same words of the same source must carry the same status:
+    the same words cannot support two answers. Reported at the later proposal, naming the earlier."""
+    first: dict[tuple[str, str], tuple[Located, int]] = {}
+    for entry in entries:
+        response: m.Response = entry.item.response
+        for index, citation in enumerate(response.citations):
+            earlier, at = first.setdefault((citation.source, normalised_quote(citation.quote)), (entry, index))
+            theirs: m.Response = earlier.item.response
+            if theirs.status != response.status:
+                line, column = entry.doc.where((*entry.loc, "response", "status"))
+                quote_line, quote_column = earlier.doc.where((*earlier.loc, "response", "citations", at, "quote"))
+                problems.add(entry.doc.path, line, column,
+                             f'response status "{response.status.value}" differs from "{theirs.status.value}" of'
+                             f' proposal "{earlier.item.id}", whose response cites the same words of'
+                             f' "{citation.source}" ({earlier.doc.path}:{quote_line}:{quote_column}):'
+                             f' "{theirs.citations[at].quote}";'
+                             " the same words support one status: give both the status these words support (see"
+                             " the tests on content/about.md), or cite the words that tell the two answers apart")
+                break  # one report per proposal
 
 
 def _position(text: str, index: int, first_line: int) -> tuple[int, int]:
@@ -177,7 +215,7 @@ def long_sentences(text: str) -> list[str]:
     return [s for s in sentences if len(s.split()) > LONG_SENTENCE]
 
 
-def check_content(site: Site, located: dict[str, list[Any]], problems: Collector,
+def check_content(site: Site, located: dict[str, list[Located]], problems: Collector,
                   memo: dict[int, ItemChecks] | None = None) -> list[Problem]:
     """Run the editorial checks; return warnings (long sentences), add errors to problems.
 
@@ -209,6 +247,7 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
                     problems.add(entry.doc.path, line, column, finding.message)
     memo.clear()
     memo.update(results)
+    check_same_words_same_status(located.get("recommendations", []), problems)
     figures: set[str] = set()
     if any(FIGURE.search(page.body) for page in site.pages):  # only pages are checked against the data's figures
         for checked in facts:
