@@ -294,15 +294,17 @@ articles share at most a line one quotes from another, or a publisher's boilerpl
 LONG_SENTENCE_WORDS = 12
 """A sentence of this many words or more is too particular for two articles to share by chance."""
 
-SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n")
+SENTENCE_BREAK = re.compile(r"[.!?…] |\n")
+"""Where a sentence of a normalised text ends (its spaces are single) or one archived copy ends."""
 LIST_MARK = " -–•*"
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def long_sentences_of(text: str) -> tuple[str, ...]:
-    """A normalised source text's long sentences, in order, each once, without list marks."""
+    """A normalised source text's long sentences, in order, each once, without list marks and the
+    mark that ends them."""
     sentences = (sentence.strip(LIST_MARK) for sentence in SENTENCE_BREAK.split(text))
-    return tuple(dict.fromkeys(s for s in sentences if len(s.split()) >= LONG_SENTENCE_WORDS))
+    return tuple(dict.fromkeys(s for s in sentences if s.count(" ") >= LONG_SENTENCE_WORDS - 1))
 
 
 def check_one_entry_per_article(entries: list[Located], texts: dict[str, str], problems: Collector) -> None:
