@@ -296,14 +296,15 @@ LONG_SENTENCE_WORDS = 12
 
 SENTENCE_BREAK = re.compile(r"[.!?…] |\n")
 """Where a sentence of a normalised text ends (its spaces are single) or one archived copy ends."""
-LIST_MARK = " -–•*"
+SENTENCE_EDGES = " -–•*.!?…"
+"""List marks before a sentence and the mark that ends it (the last sentence of a copy keeps it)."""
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def long_sentences_of(text: str) -> tuple[str, ...]:
-    """A normalised source text's long sentences, in order, each once, without list marks and the
+    """A normalised source text's long sentences, in order, each once, without list marks or the
     mark that ends them."""
-    sentences = (sentence.strip(LIST_MARK) for sentence in SENTENCE_BREAK.split(text))
+    sentences = (sentence.strip(SENTENCE_EDGES) for sentence in SENTENCE_BREAK.split(text))
     return tuple(dict.fromkeys(s for s in sentences if s.count(" ") >= LONG_SENTENCE_WORDS - 1))
 
 
