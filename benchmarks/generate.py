@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,11 +111,16 @@ class Writer:
         return [f"{kind}-{self.rng.randrange(self.sizes.of(kind)) + 1}" for _ in range(count)]
 
     def citations(self, indent: int, count: int = 1) -> list[str]:
+        """A citations list of `count` different quotes (the content checks refuse a repeat)."""
         pad = " " * indent
-        lines = [f"{pad}citations:"]
-        for _ in range(count):
+        chosen: list[tuple[int, str]] = []
+        while len(chosen) < count:
             source = self.rng.randrange(self.sizes.of("sources"))
             quote = self.rng.choice(self.source_sentences[source])
+            if (source, quote) not in chosen:
+                chosen.append((source, quote))
+        lines = [f"{pad}citations:"]
+        for source, quote in chosen:
             lines += [f"{pad}  - source: sources-{source + 1}", f"{pad}    quote: {q(quote)}"]
         return lines
 
@@ -141,6 +147,12 @@ def markdown_body(w: Writer, index: int) -> str:
     ])
 
 
+def status_for(citations: list[str]) -> str:
+    """The response status these citations support: the same words always get the same status (the
+    content checks refuse two proposals citing the same response words with different statuses)."""
+    return STATUSES[zlib.crc32("\n".join(citations).encode()) % len(STATUSES)]
+
+
 def kind_items(w: Writer, kind: str, index: int) -> list[str]:
     """The YAML lines of one item."""
     n = index + 1
@@ -152,8 +164,9 @@ def kind_items(w: Writer, kind: str, index: int) -> list[str]:
         if missions:
             lines.append(f"  missions: [{', '.join(missions)}]")
         lines += w.citations(2, 2)
-        lines += ["  response:", f"    status: {rng.choice(STATUSES)}", f"    detail: {q(w.text(30))}"]
-        lines += w.citations(4)
+        detail = w.text(30)
+        response = w.citations(4)
+        lines += ["  response:", f"    status: {status_for(response)}", f"    detail: {q(detail)}", *response]
         if rng.random() < 0.3:
             lines += ["  later:", f"    - text: {q(w.text(25))}"]
             lines += w.citations(6)

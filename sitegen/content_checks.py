@@ -22,7 +22,7 @@ from . import models as m
 from .claims import date_marks, figures_of, finest_precision, holds_date
 from .errors import Collector, Problem
 from .formats import format_amount, format_date, format_money
-from .resolve import PageSource, Site
+from .resolve import Located, PageSource, Site, item_links, normalised_quote
 
 FIGURE = re.compile(
     r"£\d[\d,]*(?:\.\d+)?(?:bn|m|k)?"            # sums of money
@@ -126,8 +126,8 @@ class ItemChecks:
 
 def check_item(item: BaseModel, words: frozenset[str], published: Published) -> list[Finding]:
     """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose,
-    and values or dates its quotes do not hold (errors)."""
-    found = check_claims(item, published)
+    values or dates its quotes do not hold, and citations repeated within one list (errors)."""
+    found = check_claims(item, published) + repeated_citations(item)
     for loc, text in _prose(item, ()):
         is_markdown = loc[-1] == "body"
         if is_markdown:  # skip code and link targets, point at the very word
@@ -245,6 +245,43 @@ def _located_models(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any,
             yield from _located_models(value, (*loc, i))
 
 
+def repeated_citations(item: BaseModel) -> list[Finding]:
+    """A citation that repeats one before it in the same list (the same source and quote): a fact cited
+    twice from one source would read as two confirmations."""
+    found: list[Finding] = []
+    first: dict[tuple[tuple[Any, ...], str, str], int] = {}
+    for loc, citation in item_links(item)[1]:  # loc: (..., "citations", index, "quote")
+        key, position = (loc[:-2], citation.source, normalised_quote(citation.quote)), int(loc[-2])
+        index = first.setdefault(key, position)
+        if index != position:
+            found.append(Finding(loc, None, f'this citation repeats citation {index + 1} of the same list (source'
+                                            f' "{citation.source}", the same quote); a source cited twice is still'
+                                            " one source: remove the repeat", False))
+    return found
+
+
+def check_same_words_same_status(entries: list[Located], problems: Collector) -> None:
+    """Two proposals whose responses cite the same words of the same source must carry the same status:
+    the same words cannot support two answers. Reported at the later proposal, naming the earlier."""
+    first: dict[tuple[str, str], tuple[Located, int]] = {}
+    for entry in entries:
+        response: m.Response = entry.item.response
+        for index, citation in enumerate(response.citations):
+            earlier, at = first.setdefault((citation.source, normalised_quote(citation.quote)), (entry, index))
+            theirs: m.Response = earlier.item.response
+            if theirs.status != response.status:
+                line, column = entry.doc.where((*entry.loc, "response", "status"))
+                quote_line, quote_column = earlier.doc.where((*earlier.loc, "response", "citations", at, "quote"))
+                problems.add(entry.doc.path, line, column,
+                             f'response status "{response.status.value}" differs from "{theirs.status.value}" of'
+                             f' proposal "{earlier.item.id}", whose response cites the same words of'
+                             f' "{citation.source}" ({earlier.doc.path}:{quote_line}:{quote_column}):'
+                             f' "{theirs.citations[at].quote}";'
+                             " the same words support one status: give both the status these words support (see"
+                             " the tests on content/about.md), or cite the words that tell the two answers apart")
+                break  # one report per proposal
+
+
 def _position(text: str, index: int, first_line: int) -> tuple[int, int]:
     line = text.count("\n", 0, index)
     return first_line + line, index - (text.rfind("\n", 0, index) + 1) + 1
@@ -295,7 +332,7 @@ def long_sentences(text: str) -> list[str]:
     return [s for s in sentences if len(s.split()) > LONG_SENTENCE]
 
 
-def check_content(site: Site, located: dict[str, list[Any]], problems: Collector,
+def check_content(site: Site, located: dict[str, list[Located]], problems: Collector,
                   memo: dict[int, ItemChecks] | None = None) -> list[Problem]:
     """Run the editorial checks; return warnings (long sentences), add errors to problems.
 
@@ -334,6 +371,7 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
     memo.clear()
     memo.update(results)
     check_after_chains(located.get("timeline", []), problems)
+    check_same_words_same_status(located.get("recommendations", []), problems)
     figures: set[str] = set()
     if any(FIGURE.search(page.body) for page in site.pages):  # only pages are checked against the data's figures
         for checked in facts:

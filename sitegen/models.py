@@ -60,8 +60,24 @@ class Lines(Strict):
     """Last line of the article (before any reader comments)."""
 
 
+ArchiveName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+\.txt$", examples=["001_dfc6e561fe822ac1.txt"])]
+"""File name of an archived text in sources/."""
+
+
+class ArchivedCopy(Strict):
+    """Another archived copy of a source's article (one may be fuller than the other): quotes may come
+    from any copy, and the article is still one source."""
+
+    archive: ArchiveName
+    """File name of the archived text in sources/."""
+    lines: Lines | None = None
+    """Lines of the archived file that hold this copy, when the file holds several articles."""
+    comments_from: Annotated[int, Field(ge=1)] | None = None
+    """First line of reader comments after this copy, if any: quotes must come from before it."""
+
+
 class Source(Strict):
-    """A published article the site's facts come from."""
+    """A published article the site's facts come from: one entry per article, however often it was archived."""
 
     id: Slug
     """Permalink id of the source."""
@@ -75,12 +91,15 @@ class Source(Strict):
     """Publication date as the article gives it; leave out when the article gives none (shown as undated)."""
     url: Url | None = None
     """Address of the original article; leave out when the archived text does not give it."""
-    archive: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+\.txt$", examples=["001_dfc6e561fe822ac1.txt"])]
+    archive: ArchiveName
     """File name of the archived text in sources/, which quotes are checked against."""
     lines: Lines | None = None
     """Lines of the archived file that hold this article, when the file holds several articles."""
     comments_from: Annotated[int, Field(ge=1)] | None = None
     """First line of reader comments, if any: quotes must come from before it."""
+    copies: list[ArchivedCopy] = []
+    """Other archived copies of this same article, when it was archived more than once (quotes may come
+    from any copy); the entry keeps the date and address that a dated copy gives."""
 
 
 class ResponseStatus(StrEnum):

@@ -7,7 +7,6 @@ and under a GitHub Pages sub-path alike.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import gc
 import multiprocessing
@@ -133,13 +132,13 @@ class Renderer:
         self.env.globals.update(
             site=site, base=self.base, url=self.url, item_url=self.item_url,
             kind_titles=KIND_TITLES, settings=settings, Ref=Ref,
-            latest_source_date=latest_source_date(site),
             absolute=self.absolute, has_schema=self.has_schema, markdown=self.body_html,
             pieces=self.pieces, dataset=self.dataset,
             **views.template_globals(),
         )
         self.views = TracedViews(site)
         self.env.globals["views"] = self.views
+        self.env.globals["latest_source_date"] = self.views.latest
         self.env.globals["navigation"] = self.navigation()
 
     def navigation(self) -> list[tuple[str, str, bool]]:
@@ -400,12 +399,6 @@ def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
             found = (Path(frame.filename).name if "/templates/" not in frame.filename
                      else frame.filename.split("/templates/", 1)[1], frame.lineno)
     return found
-
-
-def latest_source_date(site: Site) -> dt.date | None:
-    """The date of the newest source: the site describes things as of this date."""
-    dates = [s.date for s in site.items["sources"].values() if s.date]
-    return max(dates) if dates else None
 
 
 def render_site(site: Site, templates_dir: Path, settings: Settings, problems: Collector) -> dict[str, bytes]:

@@ -121,15 +121,24 @@ QUOTE_FORMS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u203
                              "\u201c": '"', "\u201d": '"', "\u201f": '"', "\u2033": '"'})
 
 
-def archived_text(source: m.Source, sources_dir: Path) -> str:
-    """The part of a source's archived file that quotes may come from (not reader comments)."""
-    lines = (sources_dir / source.archive).read_text(encoding="utf-8").splitlines()
-    if source.lines is None and source.comments_from is None:
+Copy = m.Source | m.ArchivedCopy
+"""An archived copy of an article: a source entry's own, or one of its `copies`."""
+
+
+def archived_copies(source: m.Source) -> list[tuple[Loc, Copy]]:
+    """Every archived copy of a source's article, with its loc in the entry: its own, then its copies."""
+    return [((), source), *((("copies", index), copy) for index, copy in enumerate(source.copies))]
+
+
+def archived_text(copy: Copy, sources_dir: Path) -> str:
+    """The part of an archived file that quotes may come from (not reader comments)."""
+    lines = (sources_dir / copy.archive).read_text(encoding="utf-8").splitlines()
+    if copy.lines is None and copy.comments_from is None:
         return "\n".join(lines)
-    first = source.lines.first if source.lines else 1
-    last = source.lines.last if source.lines else len(lines)
-    if source.comments_from:
-        last = min(last, source.comments_from - 1)
+    first = copy.lines.first if copy.lines else 1
+    last = copy.lines.last if copy.lines else len(lines)
+    if copy.comments_from:
+        last = min(last, copy.comments_from - 1)
     return "\n".join(lines[first - 1:last])
 
 
@@ -170,13 +179,15 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
 
     site = Site(items=items, pages=pages)
     texts = _source_texts(located.get("sources", []), sources_dir, problems)
-    archives = {s.item.id: sources_dir / s.item.archive for s in located.get("sources", []) if s.item.id in texts}
+    check_one_entry_per_article(located.get("sources", []), texts, problems)
+    archives = {s.item.id: [sources_dir / copy.archive for _, copy in archived_copies(s.item)]
+                for s in located.get("sources", []) if s.item.id in texts}
 
     @functools.cache
     def whole_file(source_id: str) -> str:
-        """A source's whole archived file, read only for a quote its article lacks."""
+        """A source's whole archived files, read only for a quote its article lacks."""
         try:
-            return normalise(archives[source_id].read_text(encoding="utf-8"))
+            return "\n".join(normalise(path.read_text(encoding="utf-8")) for path in archives[source_id])
         except (OSError, UnicodeDecodeError):  # two sources with one id, the other's file unreadable
             return ""
 
@@ -255,18 +266,92 @@ def item_links(item: Any) -> Links:
 
 
 def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector) -> dict[str, str]:
-    """Load each source's archived text once, normalised for the quote check."""
+    """Load each source's archived text once, normalised for the quote check.
+
+    The copies of an article are joined by a line break, which no normalised quote holds, so a
+    quote is found only within one copy.
+    """
     texts: dict[str, str] = {}
     for entry in entries:
         source: m.Source = entry.item
-        try:
-            texts[source.id] = normalise(archived_text(source, sources_dir))
-        except (OSError, UnicodeDecodeError):
-            line, column = entry.doc.where((*entry.loc, "archive"))
-            problems.add(entry.doc.path, line, column,
-                         f'archived text "sources/{source.archive}" cannot be read; copy the article there'
-                         " as UTF-8 text or correct the file name")
+        copies: list[str] = []
+        for loc, copy in archived_copies(source):
+            try:
+                copies.append(normalise(archived_text(copy, sources_dir)))
+            except (OSError, UnicodeDecodeError):
+                line, column = entry.doc.where((*entry.loc, *loc, "archive"))
+                problems.add(entry.doc.path, line, column,
+                             f'archived text "sources/{copy.archive}" cannot be read; copy the article there'
+                             " as UTF-8 text or correct the file name")
+        if len(copies) == len(source.copies) + 1:
+            texts[source.id] = "\n".join(copies)
     return texts
+
+
+SAME_ARTICLE_SENTENCES = 3
+"""Two source entries with this many long sentences in common hold the same article: different
+articles share at most a line one quotes from another, or a publisher's boilerplate note."""
+
+LONG_SENTENCE_WORDS = 12
+"""A sentence of this many words or more is too particular for two articles to share by chance."""
+
+SENTENCE_BREAK = re.compile(r"[.!?…] |\n")
+"""Where a sentence of a normalised text ends (its spaces are single) or one archived copy ends."""
+SENTENCE_EDGES = " -–•*.!?…"
+"""List marks before a sentence and the mark that ends it (the last sentence of a copy keeps it)."""
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def long_sentences_of(text: str) -> tuple[str, ...]:
+    """A normalised source text's long sentences, in order, each once, without list marks or the
+    mark that ends them."""
+    sentences = (sentence.strip(SENTENCE_EDGES) for sentence in SENTENCE_BREAK.split(text))
+    return tuple(dict.fromkeys(s for s in sentences if s.count(" ") >= LONG_SENTENCE_WORDS - 1))
+
+
+def check_one_entry_per_article(entries: list[Located], texts: dict[str, str], problems: Collector) -> None:
+    """Report a source entry that holds the same article as an earlier one (the same address, or
+    long sentences in common): citing both would read as two confirmations of one report."""
+    by_address: dict[str, Located] = {}
+    by_sentence: dict[str, Located] = {}
+    for entry in entries:
+        source: m.Source = entry.item
+        if source.id not in texts:
+            continue  # unreadable, and reported
+        sentences = long_sentences_of(texts[source.id])
+        address = source.url.split("://", 1)[-1].rstrip("/").lower() if source.url else ""
+        shared: dict[str, tuple[Located, list[str]]] = {}  # by the earlier entry's id
+        for sentence in sentences:
+            owner = by_sentence.get(sentence)
+            if owner is not None:
+                shared.setdefault(owner.item.id, (owner, []))[1].append(sentence)
+        most = max(shared.values(), key=lambda found: len(found[1]), default=None)
+        earlier: Located | None = None
+        if address in by_address:
+            earlier, field = by_address[address], "url"
+            evidence = f"both give the address {source.url}"
+        elif most is not None and len(most[1]) >= SAME_ARTICLE_SENTENCES:
+            earlier, field = most[0], "archive"
+            example = next((s for s in most[1] if s[0].isalpha() and "://" not in s), most[1][0])  # prose, if any
+            evidence = f'they share {len(most[1])} long sentences, such as "{shorten_words(example, 12)}"'
+        if earlier is not None:
+            line, column = entry.doc.where((*entry.loc, field))
+            at_line, at_column = earlier.doc.where((*earlier.loc, "id"))
+            problems.add(entry.doc.path, line, column,
+                         f'source "{source.id}" holds the same article as "{earlier.item.id}" ({earlier.doc.path}:'
+                         f"{at_line}:{at_column}): {evidence}; one article is one source, or citing both reads as"
+                         " two confirmations: keep one entry for the article (list another archived copy of it"
+                         " under that entry's copies) and cite only that entry")
+        if address:
+            by_address.setdefault(address, entry)
+        for sentence in sentences:
+            by_sentence.setdefault(sentence, entry)
+
+
+def shorten_words(text: str, words: int) -> str:
+    """The first words of a text, with an ellipsis when there are more."""
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def _reference_fields(obj: Any, loc: Loc) -> list[tuple[Loc, tuple[str, ...], str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 from . import models as m
 from .claims import carriers
 from .formats import format_date
-from .resolve import Ref, Site
+from .resolve import Ref, Site, normalised_quote
 
 STATUS_WORDS: dict[str, str] = {
     "accepted": "Accepted",
@@ -29,14 +30,15 @@ STATUS_WORDS: dict[str, str] = {
 """Each response status in words; the order is the order readers see them in."""
 
 STATUS_HELP: dict[str, str] = {
-    "accepted": "The government said it would do what the review proposed.",
-    "accepted-in-part": "The government took up some of the proposal but not all of it.",
+    "accepted": "The government said it would do what was proposed.",
+    "accepted-in-part": "The government took up part of the proposal, or a smaller version of it.",
     "to-be-tested": "The government said it would try the idea in some areas before deciding.",
     "consultation": "The government said it would ask for views before deciding.",
-    "rejected": "The government said it would not do what the review proposed.",
+    "rejected": "The government said it would not do what was proposed.",
     "not-addressed": "The government's response did not deal with the proposal.",
     "unclear": "The sources do not make the government's answer clear.",
 }
+"""Each status in one sentence, as the About page gives it before the test for it."""
 
 KIND_SINGULAR: dict[str, str] = {
     "recommendations": "Proposal",
@@ -66,6 +68,13 @@ REVIEW_WORDS: dict[str, str] = {
     "cma": "Competition and Markets Authority study",
     "safeguarding-panel": "Child Safeguarding Practice Review Panel",
 }
+
+PROPOSED_BY: dict[str, str] = {
+    "care-review": "the review",
+    "cma": "the Competition and Markets Authority",
+    "safeguarding-panel": "the Child Safeguarding Practice Review Panel",
+}
+"""Each body that made proposals, as a sentence names it: "What the review proposed"."""
 
 SITE_NAME = "Children's social care reform explained"
 
@@ -140,8 +149,9 @@ class Views:
                 for source_id, quote in item_quotes(kind, item_id, item):
                     quotes[source_id][quote] = None
         self.quotes = {source_id: list(found) for source_id, found in quotes.items()}
-        dates = [s.date for s in site.items["sources"].values() if s.date]
-        self.latest = max(dates) if dates else None
+        cited = [s.date for source_id, s in site.items["sources"].items() if s.date and source_id in self.quotes]
+        self.latest = max(cited, default=None)
+        """The date of the newest source the site cites: the site says where things stand as of this date."""
 
     def get(self, ref: Ref) -> Any:
         return self.site.items[ref.kind][ref.id]
@@ -155,14 +165,30 @@ class Views:
 
     def sources_of(self, item: Any) -> list[m.Source]:
         """Every source an item cites, newest first, undated last."""
-        ids = {c.source for c in item_citations(item)}
+        return self._newest_first({c.source for c in item_citations(item)})
+
+    def _newest_first(self, ids: set[str]) -> list[m.Source]:
         found = [self.source(i) for i in ids]
         return sorted(found, key=lambda s: (s.date is None, -(s.date or dt.date.min).toordinal(), s.id))
 
     def latest_date(self, item: Any) -> dt.date | None:
-        """The date of the newest source an item cites (what 'Cite this page' gives)."""
-        dates = [s.date for s in self.sources_of(item) if s.date]
+        """The date of the newest source an item's page rests on (what 'Cite this page' gives)."""
+        dates = [s.date for s in self.sources_behind(item) if s.date]
         return max(dates) if dates else None
+
+    def sources_behind(self, item: Any) -> list[m.Source]:
+        """The sources an item's page rests on: a source page, the source itself; a theme or an area,
+        which cite nothing themselves, the sources of what its page lists (the theme's proposals, the
+        citations naming the area in each programme); any other item, the sources it cites."""
+        if isinstance(item, m.Source):
+            return [item]
+        if isinstance(item, m.Theme):
+            return self._newest_first({c.source for r in self.recommendations_where("themes", item.id)
+                                       for c in item_citations(r)})
+        if isinstance(item, m.Area):
+            return self._newest_first({c.source for p in self.pilots_in_area(item.id) for a in p.areas
+                                       if a.area == item.id for c in a.citations})
+        return self.sources_of(item)
 
     def reporting_source(self, value: Any) -> m.Source:
         """The source that dates a reported value (a sum, a count, a planned event, a development, a
@@ -279,11 +305,29 @@ class Views:
     def funding_by(self, ids: list[str]) -> list[m.FundingLine]:
         return [self.site.items["funding"][i] for i in sorted(ids)]
 
-    def values_differ(self, values: list[Any]) -> bool:
-        """Whether reported values disagree (then every one is shown with a "Sources differ" note)."""
-        seen = {v.money if isinstance(v, m.ReportedMoney) else getattr(v, "count", getattr(v, "role", v))
-                for v in values}
-        return len(seen) > 1
+    def values_differ(self, values: Sequence[m.ReportedMoney | m.ReportedCount]) -> bool:
+        """Whether the sources disagree (then the values are shown under "Sources differ"): see disagree."""
+        return any(disagree(a, b) for index, a in enumerate(values) for b in values[index + 1:])
+
+
+SPAN_FIELDS = ("years", "period")
+"""The parts of a sum that say how long it covers: a value that leaves one out does not contradict one that gives it."""
+
+
+def disagree(a: m.ReportedMoney | m.ReportedCount, b: m.ReportedMoney | m.ReportedCount) -> bool:
+    """Whether two reported values are a disagreement between sources: their figures differ (amount or
+    count, qualifier, or years or period where both give them) and no one citation holds both. A quote
+    that gives both figures reports a change (a rise from one to the other), not a disagreement."""
+    if {(c.source, normalised_quote(c.quote)) for c in a.citations} & {
+            (c.source, normalised_quote(c.quote)) for c in b.citations}:
+        return False
+    if isinstance(a, m.ReportedMoney) and isinstance(b, m.ReportedMoney):
+        first, second = a.money.model_dump(), b.money.model_dump()
+        for name in SPAN_FIELDS:
+            if first[name] is None or second[name] is None:
+                del first[name], second[name]
+        return first != second
+    return a.model_dump(exclude={"citations"}) != b.model_dump(exclude={"citations"})
 
 
 def template_globals() -> dict[str, Any]:
@@ -291,7 +335,7 @@ def template_globals() -> dict[str, Any]:
     return {
         "status_words": STATUS_WORDS, "status_help": STATUS_HELP,
         "kind_singular": KIND_SINGULAR, "funding_kind_words": FUNDING_KIND_WORDS,
-        "review_words": REVIEW_WORDS, "site_name": SITE_NAME, "title_of": title_of,
+        "review_words": REVIEW_WORDS, "proposed_by": PROPOSED_BY, "site_name": SITE_NAME, "title_of": title_of,
         "describe_item": describe_item, "shorten": shorten,
     }
 
@@ -308,7 +352,8 @@ def describe_item(kind: str, item: Any) -> str:
     """A one-sentence description of an item's page, unique because it names the item."""
     name = title_of(item)
     if kind == "recommendations":
-        text = f"{name}: what the review proposed and the government's response ({STATUS_WORDS[item.response.status]})."
+        text = (f"{name}: what {PROPOSED_BY[item.review]} proposed and the government's response"
+                f" ({STATUS_WORDS[item.response.status]}).")
     elif kind == "missions":
         text = f"Mission {item.number}: {name}"
     elif kind == "pilots":

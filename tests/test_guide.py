@@ -13,6 +13,8 @@ from conftest import ROOT, Run
 GUIDE = (ROOT / "EDITING.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"```yaml (append|mistake)=(\S+)\n(.*?)```", re.S)
 EXAMPLES = [(m.group(2), m.group(3)) for m in BLOCK.finditer(GUIDE) if m.group(1) == "append"]
+TEXT_FILES = re.findall(r"```text file=(\S+)\n(.*?)```", GUIDE, re.S)
+"""The archived texts the examples' sources need, written as the guide shows them."""
 
 
 @pytest.fixture
@@ -20,6 +22,8 @@ def real_project(tmp_path: Path) -> Path:
     dest = tmp_path / "project"
     for folder in ("data", "content", "templates", "sources"):
         shutil.copytree(ROOT / folder, dest / folder)
+    for path, text in TEXT_FILES:
+        (dest / path).write_text(text, encoding="utf-8")
     return dest
 
 
@@ -27,6 +31,8 @@ def test_the_guide_has_an_example_for_every_task() -> None:
     files = {path for path, _yaml in EXAMPLES}
     assert {"data/recommendations.yaml", "data/pilots.yaml", "data/areas.yaml", "data/funding.yaml",
             "data/sources.yaml", "data/glossary.yaml", "data/timeline.yaml", "data/changes.yaml"} <= files
+    assert any("copies:" in example for _path, example in EXAMPLES), "one article archived twice"
+    assert all(path.startswith("sources/") for path, _text in TEXT_FILES) and len(TEXT_FILES) >= 3
 
 
 def test_every_example_builds(real_project: Path, run_cli: Callable[..., Run]) -> None:

@@ -1,0 +1,311 @@
+"""Issue 19: labels and sources say what the sources say, and no more.
+
+One article is one source; "Sources differ" only where values differ; the same words carry the same
+response status; template text that does not contradict its page; the About page's method.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, Run
+from test_cli import edit
+
+from sitegen.build import build_site, check_site
+from sitegen.render import Settings
+from sitegen.views import STATUS_HELP, STATUS_WORDS, Views
+
+ARTICLE = """Example council tests family help
+The example council will test a family help team for two years before deciding whether to keep it.
+The team brings early help and child in need work together under one manager for every family it sees.
+Its leader said the council had waited a long time for the chance to work with families this way.
+Parents who took part in the first meetings said they wanted one worker instead of several visits.
+Comments
+A reader wrote: this will never work in a council of this size, whatever the manager says.
+"""
+
+
+def append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as data:
+        data.write("\n" + text)
+
+
+def line_of(path: Path, text: str) -> int:
+    """The line number (from 1) of the first line of path holding text."""
+    return next(number for number, line in enumerate(path.read_text("utf-8").splitlines(), 1) if text in line)
+
+
+def page_text(path: Path) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))).replace("&#39;", "'")
+
+
+def add_article(project: Path, name: str = "council.txt", text: str = ARTICLE) -> None:
+    (project / "sources" / name).write_text(text, encoding="utf-8")
+
+
+COUNCIL_SOURCE = """- id: council-article
+  title: Example council tests family help
+  outlet: Example News
+  date: 2024-03-01
+  url: https://example.org/council
+  archive: council.txt
+  comments_from: 6
+"""
+
+
+# --- One article, one source ---------------------------------------------------------------------
+
+
+def test_two_entries_holding_the_same_article_are_refused_at_the_later_one(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    add_article(project)
+    add_article(project, "council-copy.txt", "Archived again\n" + ARTICLE)
+    sources = project / "data" / "sources.yaml"
+    append(sources, COUNCIL_SOURCE)
+    append(sources, "- id: council-article-archived\n  title: Example council tests family help\n"
+                    "  outlet: Example News\n  archive: council-copy.txt\n")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    first = line_of(sources, "id: council-article")
+    assert result.err.splitlines()[0] == (
+        f'data/sources.yaml:{line_of(sources, "archive: council-copy.txt")}:12: source "council-article-archived"'
+        f' holds the same article as "council-article" (data/sources.yaml:{first}:7): they share 3 long'
+        ' sentences, such as "The team brings early help and child in need work together under…"; one article'
+        " is one source, or citing both reads as two confirmations: keep one entry for the article (list"
+        " another archived copy of it under that entry's copies) and cite only that entry")
+
+
+def test_two_entries_with_one_address_are_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    add_article(project)
+    sources = project / "data" / "sources.yaml"
+    append(sources, COUNCIL_SOURCE.replace("https://example.org/council", "http://example.org/article/"))
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(
+        f'data/sources.yaml:{line_of(sources, "http://example.org/article/")}:8: source "council-article" holds'
+        ' the same article as "test-article" (data/sources.yaml:1:7): both give the address'
+        " http://example.org/article/; one article is one source")
+
+
+def test_articles_sharing_a_sentence_or_two_are_two_sources(project: Path, run_cli: Callable[..., Run]) -> None:
+    """A line one article quotes from another, or a publisher's boilerplate, is not the same article."""
+    sentences = ARTICLE.splitlines()
+    add_article(project)
+    add_article(project, "other.txt", "Another article\n" + "\n".join(sentences[1:3])
+                + "\nA different council said it would not take part in the test of family help this year.\n")
+    sources = project / "data" / "sources.yaml"
+    append(sources, COUNCIL_SOURCE)
+    append(sources, "- id: other-article\n  title: Another article\n  outlet: Example News\n  archive: other.txt\n")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 0, result.err
+
+
+def test_one_entry_holds_every_archived_copy_and_quotes_come_from_any(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    add_article(project, "council.txt", "\n".join(ARTICLE.splitlines()[:3]) + "\n")  # a shorter copy
+    add_article(project, "council-full.txt", ARTICLE)
+    sources = project / "data" / "sources.yaml"
+    append(sources, COUNCIL_SOURCE.replace("  comments_from: 6\n", "")
+           + "  copies:\n    - archive: council-full.txt\n      comments_from: 6\n")
+    glossary = project / "data" / "glossary.yaml"
+    append(glossary, "- id: one-worker\n  term: one worker\n  definition: One worker for a family.\n"
+                     "  citations:\n    - source: council-article\n"
+                     '      quote: "Parents who took part in the first meetings said they wanted one worker"\n')
+    assert run_cli("--project", str(project), "check").code == 0  # the quote is in the fuller copy only
+    quote = "Parents who took part in the first meetings said they wanted one worker"
+    edit(glossary, quote, "this will never work in a council of this size")  # the fuller copy's reader comments
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert 'quote is outside the article "council-article" (in reader comments' in result.err.splitlines()[0]
+    edit(glossary, "this will never work in a council of this size", "they wanted two workers")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert 'quote not found in source "council-article"' in result.err.splitlines()[0]
+
+
+def test_an_unreadable_copy_is_reported_at_its_own_line(project: Path, run_cli: Callable[..., Run]) -> None:
+    sources = project / "data" / "sources.yaml"
+    append(sources, COUNCIL_SOURCE.replace("archive: council.txt", "archive: article.txt")
+           .replace("https://example.org/council", "https://example.org/other")
+           + "  copies:\n    - archive: missing-copy.txt\n")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        f'data/sources.yaml:{line_of(sources, "missing-copy.txt")}:16: archived text "sources/missing-copy.txt"'
+        " cannot be read; copy the article there as UTF-8 text or correct the file name")
+
+
+def test_a_citation_repeated_in_one_list_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    timeline = project / "data" / "timeline.yaml"
+    append(timeline, "    - source: test-article\n      quote: The government has  laid out\n")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        f"data/timeline.yaml:{line_of(timeline, 'quote: The government has  laid out')}:14: this citation repeats"
+        ' citation 1 of the same list (source "test-article", the same quote); a source cited twice is still'
+        " one source: remove the repeat")
+
+
+def test_the_real_sources_hold_one_entry_per_article() -> None:
+    """The Community Care key points were archived twice (once on their own, once in the tag feed): one
+    entry holds both copies, and the feed, which holds every one of its articles, has no entry of its own."""
+    site = check_site(ROOT)
+    archives = [(copy.archive, copy.lines) for source in site.items["sources"].values()
+                for copy in (source, *source.copies)]
+    assert ("004_c75363b7075ab9d5.txt", None) in archives
+    assert len(archives) == len(set(archives))
+
+
+# --- "Sources differ" only where values differ ----------------------------------------------------
+
+
+SECOND_SOURCE = """- id: second-article
+  title: A second test article
+  outlet: Example News
+  date: 2024-03-01
+  archive: council.txt
+"""
+
+
+def funding_line(values: str, note: str = "") -> str:
+    return ("- id: disputed\n  title: A disputed sum\n  kind: pledge\n  purpose: A sum for the test.\n"
+            f"  values:\n{values}" + (f"  note: {note}\n" if note else ""))
+
+
+def money(spec: str, source: str, quote: str) -> str:
+    return f"    - money: {{{spec}}}\n      citations:\n        - source: {source}\n          quote: \"{quote}\"\n"
+
+
+@pytest.mark.parametrize(("values", "differ"), [
+    (money("amount: 200000000, years: 2", "test-article", "a £200m package of measures")
+     + money("amount: 200000000, period: 2023-25", "second-article", "for two years"), False),
+    (money("amount: 2000", "test-article", "£200m package")
+     + money("amount: 3000", "test-article", "£200m package"), False),
+    (money("amount: 200000000, years: 2", "test-article", "a £200m package of measures")
+     + money("amount: 200000000, years: 3", "second-article", "for two years"), True),
+    (money("amount: 200000000, years: 2", "test-article", "a £200m package of measures")
+     + money("amount: 200000000, years: 2, qualifier: up to", "second-article", "for two years"), True),
+    (money("amount: 200000000", "test-article", "a £200m package of measures")
+     + money("amount: 150000000", "second-article", "for two years"), True),
+], ids=["period-said-two-ways", "one-quote-gives-a-rise", "years-differ", "qualifier-differs", "amounts-differ"])
+def test_sources_differ_only_where_the_values_differ(project: Path, values: str, differ: bool) -> None:
+    add_article(project)
+    append(project / "data" / "sources.yaml", SECOND_SOURCE)
+    (project / "data" / "funding.yaml").write_text(funding_line(values, "How the figures compare."), "utf-8")
+    build_site(project, project / "site", Settings())
+    for page in ("funding/disputed/index.html", "funding/index.html"):
+        text = page_text(project / "site" / page)
+        assert ("Sources differ: How the figures compare." in text) is differ, page
+        assert ("Note: How the figures compare." in text) is not differ, page
+
+
+def test_the_real_sites_sources_differ_banners_match_the_values(tmp_path: Path) -> None:
+    site = check_site(ROOT)
+    build_site(ROOT, tmp_path / "site", Settings())
+    views = Views(site)
+    for line in site.items["funding"].values():
+        text = page_text(tmp_path / "site" / "funding" / line.id / "index.html")
+        assert ("Sources differ:" in text) is views.values_differ(line.values), line.id
+        if line.note and not views.values_differ(line.values):
+            assert "Note: " + line.note.split(".")[0] in text, line.id
+    for person in site.items["people"]:
+        assert "Sources differ" not in page_text(tmp_path / "site" / "people" / person / "index.html")
+
+
+# --- The same words, the same status --------------------------------------------------------------
+
+
+SECOND_PROPOSAL = """- id: second-proposal
+  title: A second proposal
+  proposal: Another idea.
+  themes: [family-help]
+  citations:
+    - source: test-article
+      quote: "review's proposals"
+  response:
+    status: STATUS
+    detail: Tested too.
+    citations:
+      - source: test-article
+        quote: a £200m  package of measures
+"""
+
+
+def test_two_proposals_citing_the_same_words_need_the_same_status(project: Path,
+                                                                   run_cli: Callable[..., Run]) -> None:
+    recommendations = project / "data" / "recommendations.yaml"
+    append(recommendations, SECOND_PROPOSAL.replace("STATUS", "to-be-tested"))
+    assert run_cli("--project", str(project), "check").code == 0
+    edit(recommendations, "status: to-be-tested\n    detail: Tested too.", "status: accepted\n    detail: Tested too.")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        f"data/recommendations.yaml:{line_of(recommendations, 'status: accepted')}:13: response status"
+        ' "accepted" differs from "to-be-tested" of proposal "family-help-services", whose response cites the'
+        ' same words of "test-article" (data/recommendations.yaml:14:16): "a £200m package of measures"; the'
+        " same words support one status: give both the status these words support (see the tests on"
+        " content/about.md), or cite the words that tell the two answers apart")
+
+
+# --- Template text that agrees with its page ------------------------------------------------------
+
+
+def test_cite_this_page_gives_the_date_of_the_sources_the_page_rests_on(project: Path) -> None:
+    add_article(project)
+    append(project / "data" / "sources.yaml", SECOND_SOURCE.replace("  date: 2024-03-01\n", ""))
+    append(project / "data" / "themes.yaml", "- id: empty-theme\n  title: Empty\n  description: No proposals.\n")
+    build_site(project, project / "site", Settings())
+
+    def cite(page: str) -> str:
+        found = re.search(r"Cite this page: .*?\.(?= )", page_text(project / "site" / page / "index.html"))
+        assert found, page
+        return found.group()
+
+    assert cite("sources/test-article").endswith(", based on sources up to 2 February 2023.")
+    assert cite("themes/family-help").endswith(", based on sources up to 2 February 2023.")
+    assert cite("sources/second-article").endswith(", based on undated sources.")
+    assert cite("themes/empty-theme").endswith("/themes/empty-theme/ .")  # it rests on no source
+
+
+def test_a_proposal_is_headed_by_the_body_that_made_it(project: Path) -> None:
+    edit(project / "data" / "recommendations.yaml", "  proposal: Join up", "  review: cma\n  proposal: Join up")
+    build_site(project, project / "site", Settings())
+    page = project / "site" / "recommendations" / "family-help-services" / "index.html"
+    text = page_text(page)
+    assert "What the Competition and Markets Authority proposed" in text
+    assert "review proposed" not in text
+
+
+def test_the_home_page_is_as_of_the_newest_article_the_site_cites(project: Path) -> None:
+    """An entry nobody cites, such as an archive's capture of a feed, does not date the site."""
+    add_article(project)
+    append(project / "data" / "sources.yaml", SECOND_SOURCE.replace("2024-03-01", "2024-12-08"))
+    build_site(project, project / "site", Settings())
+    assert "Where things stand as of 2 February 2023" in page_text(project / "site" / "index.html")
+    assert "Facts as reported up to 2 February 2023" in page_text(project / "site" / "about" / "index.html")
+
+
+def test_the_real_home_page_is_as_of_the_newest_cited_article(tmp_path: Path) -> None:
+    site = check_site(ROOT)
+    views = Views(site)
+    newest = max(site.items["sources"][s].date for s in views.quotes if site.items["sources"][s].date)
+    build_site(ROOT, tmp_path / "site", Settings())
+    assert f"Where things stand as of {newest.day} {newest:%B %Y}" in page_text(tmp_path / "site" / "index.html")
+
+
+# --- The About page explains the method -----------------------------------------------------------
+
+
+def test_the_about_page_gives_every_status_its_meaning_and_test() -> None:
+    """The About page and the status pages give each status the same meaning (views.STATUS_HELP)."""
+    about = (ROOT / "content" / "about.md").read_text(encoding="utf-8")
+    for status, words in STATUS_WORDS.items():
+        found = re.search(rf"^- \*\*{re.escape(words)}\*\*: {re.escape(STATUS_HELP[status])} \*Test:\* \S", about,
+                          re.M)
+        assert found, f"no meaning and test for {words!r} on the About page"
+    for topic in ("earliest dated source", "undated", "Planned, as reported on", "Sources differ",
+                  "one source", "pull request"):
+        assert topic in about, topic
