@@ -140,11 +140,11 @@ def test_an_unreadable_copy_is_reported_at_its_own_line(project: Path, run_cli: 
 
 def test_a_citation_repeated_in_one_list_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
     timeline = project / "data" / "timeline.yaml"
-    append(timeline, "    - source: test-article\n      quote: The government has  laid out\n")
+    append(timeline, "    - source: test-article\n      quote: The government has  today laid out\n")
     result = run_cli("--project", str(project), "check")
     assert result.code == 1
     assert result.err.splitlines()[0] == (
-        f"data/timeline.yaml:{line_of(timeline, 'quote: The government has  laid out')}:14: this citation repeats"
+        f"data/timeline.yaml:{line_of(timeline, 'quote: The government has  today laid out')}:14: this citation repeats"
         ' citation 1 of the same list (source "test-article", the same quote); a source cited twice is still'
         " one source: remove the repeat")
 
@@ -166,12 +166,19 @@ SECOND_SOURCE = """- id: second-article
   title: A second test article
   outlet: Example News
   date: 2024-03-01
-  archive: council.txt
+  archive: second.txt
+"""
+SECOND_TEXT = """A second test article
+The council will get £200m from 2023-25.
+Another report says £200m over three years.
+A third says up to £200m over two years.
+A fourth says £150m.
+The grant will rise from £2,000 to £3,000.
 """
 
 
 def funding_line(values: str, note: str = "") -> str:
-    return ("- id: disputed\n  title: A disputed sum\n  kind: pledge\n  purpose: A sum for the test.\n"
+    return ("- id: disputed\n  title: A disputed sum\n  kind: pledged\n  purpose: A sum for the test.\n"
             f"  values:\n{values}" + (f"  note: {note}\n" if note else ""))
 
 
@@ -181,19 +188,20 @@ def money(spec: str, source: str, quote: str) -> str:
 
 @pytest.mark.parametrize(("values", "differ"), [
     (money("amount: 200000000, years: 2", "test-article", "a £200m package of measures")
-     + money("amount: 200000000, period: 2023-25", "second-article", "for two years"), False),
-    (money("amount: 2000", "test-article", "£200m package")
-     + money("amount: 3000", "test-article", "£200m package"), False),
+     + money("amount: 200000000, period: 2023-25", "second-article", "£200m from 2023-25"), False),
+    (money("amount: 2000", "second-article", "rise from £2,000 to £3,000")
+     + money("amount: 3000", "second-article", "rise from £2,000 to £3,000"), False),
     (money("amount: 200000000, years: 2", "test-article", "a £200m package of measures")
-     + money("amount: 200000000, years: 3", "second-article", "for two years"), True),
+     + money("amount: 200000000, years: 3", "second-article", "£200m over three years"), True),
     (money("amount: 200000000, years: 2", "test-article", "a £200m package of measures")
-     + money("amount: 200000000, years: 2, qualifier: up to", "second-article", "for two years"), True),
+     + money("amount: 200000000, years: 2, qualifier: up to", "second-article", "up to £200m over two years"), True),
     (money("amount: 200000000", "test-article", "a £200m package of measures")
-     + money("amount: 150000000", "second-article", "for two years"), True),
+     + money("amount: 150000000", "second-article", "A fourth says £150m."), True),
 ], ids=["period-said-two-ways", "one-quote-gives-a-rise", "years-differ", "qualifier-differs", "amounts-differ"])
 def test_sources_differ_only_where_the_values_differ(project: Path, values: str, differ: bool) -> None:
     add_article(project)
     append(project / "data" / "sources.yaml", SECOND_SOURCE)
+    (project / "sources" / "second.txt").write_text(SECOND_TEXT, "utf-8")
     (project / "data" / "funding.yaml").write_text(funding_line(values, "How the figures compare."), "utf-8")
     build_site(project, project / "site", Settings())
     for page in ("funding/disputed/index.html", "funding/index.html"):
@@ -256,6 +264,7 @@ def test_two_proposals_citing_the_same_words_need_the_same_status(project: Path,
 def test_cite_this_page_gives_the_date_of_the_sources_the_page_rests_on(project: Path) -> None:
     add_article(project)
     append(project / "data" / "sources.yaml", SECOND_SOURCE.replace("  date: 2024-03-01\n", ""))
+    (project / "sources" / "second.txt").write_text(SECOND_TEXT, "utf-8")
     append(project / "data" / "themes.yaml", "- id: empty-theme\n  title: Empty\n  description: No proposals.\n")
     build_site(project, project / "site", Settings())
 
@@ -283,6 +292,7 @@ def test_the_home_page_is_as_of_the_newest_article_the_site_cites(project: Path)
     """An entry nobody cites, such as an archive's capture of a feed, does not date the site."""
     add_article(project)
     append(project / "data" / "sources.yaml", SECOND_SOURCE.replace("2024-03-01", "2024-12-08"))
+    (project / "sources" / "second.txt").write_text(SECOND_TEXT, "utf-8")
     build_site(project, project / "site", Settings())
     assert "Where things stand as of 2 February 2023" in page_text(project / "site" / "index.html")
     assert "Facts as reported up to 2 February 2023" in page_text(project / "site" / "about" / "index.html")
