@@ -19,9 +19,10 @@ from .downloads import ROWS, change_files, forget_old_dumps, funding_order
 from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
 from .formats import format_money
+from .glance import Mark, Part, placed_date, status_bar, theme_bars, timeline_overview
 from .resolve import Ref, Site
 from .search import Shard, plan_shards
-from .views import FUNDING_KIND_WORDS, KIND_SINGULAR, STATUS_WORDS, Views, title_of
+from .views import FUNDING_KIND_WORDS, KIND_SINGULAR, LANE_WORDS, STATUS_WORDS, Views, title_of
 
 if TYPE_CHECKING:
     from .render import Renderer, Settings
@@ -65,7 +66,8 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     chart = {"svg": bar_chart(bars, "Reported sums of money, by kind", "funding-chart"),
              "summary": describe(bars)}
     jobs.append(("index.html", "home.html", {"meta": home, "body": bodies.get("index", Markup("")),
-                                             "key_funding": key_funding(site)}))
+                                             "key_funding": key_funding(site),
+                                             "glance": response_glance(site, views, renderer)}))
     for page in site.pages:
         if page.slug != "index":
             jobs.append((f"{page.slug}/index.html", "page.html", {"meta": page.meta, "body": bodies[page.slug]}))
@@ -76,6 +78,10 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         context: dict[str, Any] = {"kind": kind, "items": items, **UNSEARCHED}
         if kind == "funding":
             context.update(chart=chart, lines=funding_order(site))
+        if kind == "recommendations":
+            context["glance"] = response_glance(site, views, renderer)
+        if kind == "timeline":
+            context["overview"] = timeline_glance(site, views, renderer)
         if kind == "glossary":
             context["letters"] = by_initial(items, lambda term: term.term)
         jobs.append((f"{kind}/index.html", renderer.pick(f"{kind}/list.html", "list.html"), context))
@@ -151,6 +157,40 @@ def funding_bars(site: Site, views: Views, money: Callable[[m.Money], str]) -> l
                             reported=f"{source.outlet}, {when}", group=FUNDING_KIND_WORDS[kind], css=f"bar-{kind}",
                             key=line.id))
     return bars
+
+
+def response_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, Any]:
+    """The response bar and its theme view, from the same proposals as the table beside them."""
+    total = len(site.items["recommendations"])
+    statuses = [Part(s, STATUS_WORDS[s], n, renderer.url(f"recommendations/status/{s}/"))
+                for s, n in views.statuses()]
+    themes = [Part(t.id, t.title, n, renderer.item_url("themes", t.id))
+              for t in sorted(site.items["themes"].values(), key=lambda t: t.id)
+              if (n := views.count_recommendations_where("themes", t.id))]
+    return {"total": total, "statuses": statuses, "themes": themes,
+            "status_svg": status_bar(statuses, total, "Proposals by the government's response", "glance-status"),
+            "theme_svg": theme_bars(themes, total, "Proposals by theme", "glance-theme")}
+
+
+def timeline_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, Any]:
+    """The timeline overview, wide and narrow, from the same events as the list below it."""
+    lanes = list(LANE_WORDS)
+    marks: list[Mark] = []
+    placed: dict[str, dt.date] = {}
+
+    def place(event: m.Event) -> dt.date:
+        if event.id not in placed:
+            placed[event.id] = placed_date(event.date, event.precision.value, lambda: place(views.anchor(event)))
+        return placed[event.id]
+
+    for event in sorted(site.items["timeline"].values(), key=views.event_key):
+        marks.append(Mark(event.id, f"{event.title}, {views.event_date(event)}", place(event),
+                          lanes.index(views.event_lane(event)), event.planned, f"#event-{event.id}"))
+    words = list(LANE_WORDS.values())
+    title = "Timeline overview: events by lane over time"
+    return {"wide": timeline_overview(marks, words, views.latest, title, "glance-tl-wide", wide=True),
+            "narrow": timeline_overview(marks, words, views.latest, title, "glance-tl-narrow", wide=False),
+            "marks": marks}
 
 
 def key_funding(site: Site) -> list[m.FundingLine]:
