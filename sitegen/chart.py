@@ -35,6 +35,8 @@ class Bar:
     css: str
     key: str = ""
     """What the bar stands for (a funding line's id), for readers' tools and tests: data-id."""
+    qualifier: str | None = None
+    """The sum's qualifier ("at least", "up to"): a floor is drawn open-ended, a ceiling dashed."""
 
 
 def nice_max(value: float) -> float:
@@ -61,73 +63,85 @@ def short_money(amount: float) -> str:
     return f"£{amount:g}"
 
 
+OPEN_ENDED = {"at least", "more than"}
+"""Qualifiers of a floor: the bar ends in an arrow, as the sum may be larger."""
+CEILING = {"up to", "less than", "just under"}
+"""Qualifiers of a ceiling: the bar's end is dashed, as the sum may be smaller."""
+
+
 def describe(bars: list[Bar]) -> str:
     """A plain-text summary of what the chart shows, for <desc> and the visible text alternative."""
     if not bars:
         return "No sums of money are recorded yet."
-    top = nice_max(max(b.amount for b in bars))
     groups: dict[str, list[Bar]] = {}
     for bar in bars:
         groups.setdefault(bar.group, []).append(bar)
-    parts = [
-        f"{len(bars)} reported sums of money, drawn as bars on a scale that starts at £0 and runs to"
-        f" {short_money(top)}."
-    ]
+    parts = [f"{len(bars)} reported sum{'s' if len(bars) != 1 else ''} of money, drawn as bars on scales that"
+             f" start at £0; each part has its own scale."]
     for group, members in groups.items():
         biggest = max(members, key=lambda b: b.amount)
-        parts.append(f"{group}: {len(members)} reported sum{'s' if len(members) != 1 else ''},"
-                     f" the largest {biggest.figure} ({biggest.label}).")
+        parts.append(f"{group}: {len(members)} reported sum{'s' if len(members) != 1 else ''} on a scale to"
+                     f" {short_money(nice_max(biggest.amount))}, the largest {biggest.figure} ({biggest.label}).")
     return " ".join(parts)
 
 
 def bar_chart(bars: list[Bar], title: str, chart_id: str = "chart") -> Markup:
-    """The SVG for bars grouped in the order given, with axis ticks and gridlines."""
-    top = nice_max(max((b.amount for b in bars), default=0))
+    """The SVG for bars grouped in the order given, each group on its own scale under its heading,
+    with axis ticks and gridlines; a floor ("at least") ends in an arrow, a ceiling ("up to") dashed."""
     plot = WIDTH - 2 * PAD - 24  # room for the last tick label
     rows: list[str] = []
-    bar_tops: list[int] = []
     y = PAD
-    group = None
+    groups: dict[str, list[Bar]] = {}
     for bar in bars:
-        if bar.group != group:
-            group = bar.group
-            y += LINE + (6 if rows else 0)
-            rows.append(f'<text class="chart-group" x="{PAD}" y="{y}">{escape(group)}</text>')
-            y += 4
-        for line in textwrap.wrap(bar.label, WRAP):
-            y += LINE
-            rows.append(f'<text x="{PAD}" y="{y}">{escape(line)}</text>')
-        for line in textwrap.wrap(f"{bar.figure} · {bar.reported}", WRAP):
-            y += LINE
-            rows.append(f'<text class="chart-figure" x="{PAD}" y="{y}">{escape(line)}</text>')
+        groups.setdefault(bar.group, []).append(bar)
+    for group, members in groups.items():
+        top = nice_max(max(b.amount for b in members))
+        y += LINE + (10 if rows else 0)
+        rows.append(f'<text class="chart-group" x="{PAD}" y="{y}">{escape(group)}</text>')
         y += 4
-        width = max(plot * bar.amount / top, 1.0)
-        bar_tops.append(y)
-        rows.append(f'<rect class="{escape(bar.css)}" data-id="{escape(bar.key)}" x="{PAD}" y="{y}"'
-                    f' width="{width:.1f}" height="{BAR}"/>')
-        y += BAR + 4
-    plot_bottom = y + 4
-    ticks: list[str] = []
-    steps = 4 if str(top).startswith("2") and not str(top).startswith("25") else 5
-    for i in range(steps + 1):
-        value = top * i / steps
-        x = PAD + plot * i / steps
-        # gridlines only beside the bars, so they never cross the labels
-        ticks.extend(f'<line class="chart-grid" x1="{x:.1f}" y1="{t - 2}" x2="{x:.1f}" y2="{t + BAR + 2}"/>'
-                     for t in bar_tops)
-        ticks.append(f'<line class="chart-axis" x1="{x:.1f}" y1="{plot_bottom - 4}" x2="{x:.1f}"'
-                     f' y2="{plot_bottom + 2}"/>')
-        anchor = "start" if i == 0 else "middle"
-        ticks.append(f'<text class="chart-tick" x="{x:.1f}" y="{plot_bottom + LINE}"'
-                     f' text-anchor="{anchor}">{short_money(value)}</text>')
-    ticks.append(f'<line class="chart-axis" x1="{PAD}" y1="{plot_bottom - 1}" x2="{PAD + plot}"'
-                 f' y2="{plot_bottom - 1}"/>')
-    height = plot_bottom + LINE + PAD
+        bar_tops: list[int] = []
+        marks: list[str] = []
+        for bar in members:
+            for line in textwrap.wrap(bar.label, WRAP):
+                y += LINE
+                marks.append(f'<text x="{PAD}" y="{y}">{escape(line)}</text>')
+            for line in textwrap.wrap(f"{bar.figure} · {bar.reported}", WRAP):
+                y += LINE
+                marks.append(f'<text class="chart-figure" x="{PAD}" y="{y}">{escape(line)}</text>')
+            y += 4
+            width = max(plot * bar.amount / top, 1.0)
+            bar_tops.append(y)
+            marks.append(f'<rect class="{escape(bar.css)}" data-id="{escape(bar.key)}" x="{PAD}" y="{y}"'
+                         f' width="{width:.1f}" height="{BAR}"/>')
+            end = PAD + width
+            if bar.qualifier in OPEN_ENDED:
+                marks.append(f'<path class="chart-open {escape(bar.css)}" d="M{end:.1f} {y - 3}l10 {BAR / 2 + 3:g}'
+                             f'l-10 {BAR / 2 + 3:g}z"/>')
+            elif bar.qualifier in CEILING:
+                marks.append(f'<line class="chart-ceiling" x1="{end:.1f}" y1="{y - 3}" x2="{end:.1f}"'
+                             f' y2="{y + BAR + 3}"/>')
+            y += BAR + 4
+        bottom = y + 4
+        steps = 4 if str(top).startswith("2") and not str(top).startswith("25") else 5
+        for i in range(steps + 1):
+            value = top * i / steps
+            x = PAD + plot * i / steps
+            # gridlines only beside the bars, so they never cross the labels
+            rows.extend(f'<line class="chart-grid" x1="{x:.1f}" y1="{t - 2}" x2="{x:.1f}" y2="{t + BAR + 2}"/>'
+                        for t in bar_tops)
+            rows.append(f'<line class="chart-axis" x1="{x:.1f}" y1="{bottom - 4}" x2="{x:.1f}" y2="{bottom + 2}"/>')
+            anchor = "start" if i == 0 else "middle"
+            rows.append(f'<text class="chart-tick" x="{x:.1f}" y="{bottom + LINE}"'
+                        f' text-anchor="{anchor}">{short_money(value)}</text>')
+        rows.append(f'<line class="chart-axis" x1="{PAD}" y1="{bottom - 1}" x2="{PAD + plot}" y2="{bottom - 1}"/>')
+        rows.extend(marks)
+        y = bottom + LINE
+    height = y + PAD
     desc = describe(bars)
     return Markup(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}"'
         f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-size="{FONT}">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
-        + "".join(ticks) + "".join(rows) + "</svg>"
+        + "".join(rows) + "</svg>"
     )

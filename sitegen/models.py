@@ -371,6 +371,23 @@ class Precision(StrEnum):
     after = "after"
 
 
+class Lane(StrEnum):
+    """Which lane of the timeline overview an event sits in.
+
+    review: the reviews and the evidence around them (reports, studies, evaluations, surveys).
+    government: what the government and its departments said or did. pilots: programmes testing
+    the reforms. money: budgets and funding announcements. politics: elections, manifestos,
+    parliament and the sector's reaction. Leave it out and the site picks one: pilots when the event
+    names a pilot, money when it names a funding line, else government.
+    """
+
+    review = "review"
+    government = "government"
+    pilots = "pilots"
+    money = "money"
+    politics = "politics"
+
+
 class Event(Strict):
     """An event on the timeline, dated as precisely as its sources date it and no more."""
 
@@ -393,6 +410,9 @@ class Event(Strict):
     on" the earliest dated source whose quote gives its date."""
     related: list[Slug] = []
     """Ids of proposals, missions, pilots or funding lines it concerns."""
+    lane: Lane | None = None
+    """Lane of the timeline overview: review, government, pilots, money or politics (see Lane).
+    Leave it out for pilots when it names a pilot, money when it names a funding line, else government."""
     citations: Citations
     """Sources for the event."""
 

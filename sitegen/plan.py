@@ -18,10 +18,11 @@ from .chart import Bar, bar_chart, describe
 from .downloads import ROWS, change_files, forget_old_dumps, funding_order
 from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
-from .formats import format_money
+from .formats import format_amount, format_money
+from .glance import Mark, Part, placed_date, status_bar, theme_bars, timeline_overview
 from .resolve import Ref, Site
 from .search import Shard, plan_shards
-from .views import FUNDING_KIND_WORDS, KIND_SINGULAR, STATUS_WORDS, Views, title_of
+from .views import FUNDING_KIND_WORDS, KIND_SINGULAR, LANE_WORDS, STATUS_WORDS, Views, title_of
 
 if TYPE_CHECKING:
     from .render import Renderer, Settings
@@ -61,11 +62,10 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
             problems.add(page.path, page.body_line + issue.line - 1, issue.column, issue.message)
         bodies[page.slug] = renderer.link_terms(body)
     home = next((p.meta for p in site.pages if p.slug == "index"), HOME_DEFAULT)
-    bars = funding_bars(site, views, format_money)
-    chart = {"svg": bar_chart(bars, "Reported sums of money, by kind", "funding-chart"),
-             "summary": describe(bars)}
+    charts = funding_charts(site, views)
     jobs.append(("index.html", "home.html", {"meta": home, "body": bodies.get("index", Markup("")),
-                                             "key_funding": key_funding(site)}))
+                                             "key_funding": key_funding(site),
+                                             "glance": response_glance(site, views, renderer)}))
     for page in site.pages:
         if page.slug != "index":
             jobs.append((f"{page.slug}/index.html", "page.html", {"meta": page.meta, "body": bodies[page.slug]}))
@@ -75,7 +75,11 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         items = sorted(site.items[kind].values(), key=sort_key(kind, views))
         context: dict[str, Any] = {"kind": kind, "items": items, **UNSEARCHED}
         if kind == "funding":
-            context.update(chart=chart, lines=funding_order(site))
+            context.update(charts=charts, lines=funding_order(site))
+        if kind == "recommendations":
+            context["glance"] = response_glance(site, views, renderer)
+        if kind == "timeline":
+            context["overview"] = timeline_glance(site, views, renderer)
         if kind == "glossary":
             context["letters"] = by_initial(items, lambda term: term.term)
         jobs.append((f"{kind}/index.html", renderer.pick(f"{kind}/list.html", "list.html"), context))
@@ -90,7 +94,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
                      {"status": status, "items": views.by_status(status), **UNSEARCHED}))
 
     jobs.append(("changes/index.html", "changes.html", {"changes": changes}))
-    jobs.append(("print/index.html", "print.html", {"meta": home, "bodies": bodies, "chart": chart,
+    jobs.append(("print/index.html", "print.html", {"meta": home, "bodies": bodies, "charts": charts,
                                                    "changes": changes, "lines": funding_order(site), **UNSEARCHED}))
     search: dict[str, Any] = {**UNSEARCHED}  # and the other shards' bundles, once every page is listed (below)
     jobs.append(("search/index.html", "search.html", search))
@@ -137,8 +141,13 @@ def sort_key(kind: str, views: Views) -> Callable[[Any], Any]:
     return lambda item: item.id
 
 
+PER_YEAR = "A year (the sources give the years)"
+IN_TOTAL = "In total (the sources give no years)"
+
+
 def funding_bars(site: Site, views: Views, money: Callable[[m.Money], str]) -> list[Bar]:
-    """One bar per reported value, grouped by kind under the kind's own heading, largest first."""
+    """One bar per reported value, grouped by kind, and within a kind the sums whose years are known
+    (drawn per year) apart from the others (drawn in total), so no axis sets different periods side by side."""
     bars: list[Bar] = []
     for line in funding_order(site):
         kind = line.kind.value
@@ -147,10 +156,65 @@ def funding_bars(site: Site, views: Views, money: Callable[[m.Money], str]) -> l
                 continue
             source = views.reporting_source(value)
             when = source.date.strftime("%-d %b %Y") if source.date else "undated"
-            bars.append(Bar(label=line.title, amount=value.money.amount, figure=money(value.money),
-                            reported=f"{source.outlet}, {when}", group=FUNDING_KIND_WORDS[kind], css=f"bar-{kind}",
-                            key=line.id))
-    return bars
+            years = value.money.years
+            amount = value.money.amount / years if years else value.money.amount
+            figure = money(value.money)
+            if years:
+                qualified = f"{value.money.qualifier} " if value.money.qualifier else ""
+                figure = f"{qualified}{format_amount(amount)} a year ({figure})"
+            bars.append(Bar(label=line.title, amount=amount, figure=figure, reported=f"{source.outlet}, {when}",
+                            group=PER_YEAR if years else IN_TOTAL,
+                            css=f"bar-{kind}", key=line.id,
+                            qualifier=value.money.qualifier.value if value.money.qualifier else None))
+    order = {css: i for i, css in enumerate(dict.fromkeys(b.css for b in bars))}
+    return sorted(bars, key=lambda b: (order[b.css], b.group == IN_TOTAL))
+
+
+def funding_charts(site: Site, views: Views) -> list[dict[str, Any]]:
+    """One small chart per kind of sum, each with its own scales (see funding_bars)."""
+    bars = funding_bars(site, views, format_money)
+    charts: list[dict[str, Any]] = []
+    for kind, words in FUNDING_KIND_WORDS.items():
+        members = [b for b in bars if b.css == f"bar-{kind}"]
+        if members:
+            charts.append({"kind": kind, "heading": words,
+                           "svg": bar_chart(members, f"{words}: reported sums", f"funding-chart-{kind}"),
+                           "summary": describe(members)})
+    return charts
+
+
+def response_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, Any]:
+    """The response bar and its theme view, from the same proposals as the table beside them."""
+    total = len(site.items["recommendations"])
+    statuses = [Part(s, STATUS_WORDS[s], n, renderer.url(f"recommendations/status/{s}/"))
+                for s, n in views.statuses()]
+    themes = [Part(t.id, t.title, n, renderer.item_url("themes", t.id))
+              for t in sorted(site.items["themes"].values(), key=lambda t: t.id)
+              if (n := views.count_recommendations_where("themes", t.id))]
+    return {"total": total, "statuses": statuses, "themes": themes,
+            "status_svg": status_bar(statuses, total, "Proposals by the government's response", "glance-status"),
+            "theme_svg": theme_bars(themes, total, "Proposals by theme", "glance-theme")}
+
+
+def timeline_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, Any]:
+    """The timeline overview, wide and narrow, from the same events as the list below it."""
+    lanes = list(LANE_WORDS)
+    marks: list[Mark] = []
+    placed: dict[str, dt.date] = {}
+
+    def place(event: m.Event) -> dt.date:
+        if event.id not in placed:
+            placed[event.id] = placed_date(event.date, event.precision.value, lambda: place(views.anchor(event)))
+        return placed[event.id]
+
+    for event in sorted(site.items["timeline"].values(), key=views.event_key):
+        marks.append(Mark(event.id, f"{event.title}, {views.event_date(event)}", place(event),
+                          lanes.index(views.event_lane(event)), event.planned, f"#event-{event.id}"))
+    words = list(LANE_WORDS.values())
+    title = "Timeline overview: events by lane over time"
+    return {"wide": timeline_overview(marks, words, views.latest, title, "glance-tl-wide", wide=True),
+            "narrow": timeline_overview(marks, words, views.latest, title, "glance-tl-narrow", wide=False),
+            "marks": marks}
 
 
 def key_funding(site: Site) -> list[m.FundingLine]:

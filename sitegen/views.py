@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from . import models as m
 from .claims import carriers
 from .formats import format_date
+from .glance import swatch
 from .resolve import Ref, Site, normalised_quote
 
 STATUS_WORDS: dict[str, str] = {
@@ -62,6 +63,15 @@ FUNDING_KIND_WORDS: dict[str, str] = {
     "spent": "Spent",
 }
 """Each kind of sum in words: the label of its rows and the heading of its group, in the order shown."""
+
+LANE_WORDS: dict[str, str] = {
+    "review": "Reviews and evidence",
+    "government": "Government",
+    "pilots": "Pilots",
+    "money": "Money",
+    "politics": "Politics",
+}
+"""Each lane of the timeline overview in words, top to bottom."""
 
 REVIEW_WORDS: dict[str, str] = {
     "care-review": "Independent Review of Children's Social Care",
@@ -246,6 +256,17 @@ class Views:
             return (event.date, event.id)
         return (*self._place(self.anchor(event)), event.id)
 
+    def event_lane(self, event: m.Event) -> str:
+        """The lane of the timeline overview an event sits in: its own, else pilots when it names a
+        pilot, money when it names a funding line, else government (see models.Lane)."""
+        if event.lane is not None:
+            return event.lane.value
+        if any(r in self.site.items["pilots"] for r in event.related):
+            return "pilots"
+        if any(r in self.site.items["funding"] for r in event.related):
+            return "money"
+        return "government"
+
     def timeline_groups(self, events: Any) -> list[tuple[str, str, list[m.Event]]]:
         """Events in time order under their group headings (see event_group), as (heading, anchor id,
         events): the timeline page and the print page list them so."""
@@ -336,7 +357,7 @@ def template_globals() -> dict[str, Any]:
         "status_words": STATUS_WORDS, "status_help": STATUS_HELP,
         "kind_singular": KIND_SINGULAR, "funding_kind_words": FUNDING_KIND_WORDS,
         "review_words": REVIEW_WORDS, "proposed_by": PROPOSED_BY, "site_name": SITE_NAME, "title_of": title_of,
-        "describe_item": describe_item, "shorten": shorten,
+        "describe_item": describe_item, "shorten": shorten, "glance_swatch": swatch,
     }
 
 

@@ -17,8 +17,8 @@ def bars() -> list[Bar]:
         Bar("The care review's £2.6bn costing", 2_600_000_000, "£2.6bn over 4 years", "Community Care, 7 Feb 2023",
             "Called for", "bar-call"),
         Bar("£200m to start the reforms", 200_000_000, "£200m over 2 years", "CYP Now, 2 Feb 2023",
-            "Promised or allocated", "bar-commit"),
-        Bar("A tiny sum", 1_000, "£1,000", "undated", "Promised or allocated", "bar-commit"),
+            "Called for", "bar-call"),
+        Bar("A tiny sum", 1_000, "£1,000", "undated", "Called for", "bar-call"),
     ]
 
 
@@ -50,7 +50,7 @@ def test_chart_is_well_formed_svg_with_title_and_description() -> None:
     assert root.get("aria-labelledby") == "c1-title c1-desc"
     assert root.find(f"{SVG}title").text == "Sums of money"  # type: ignore[union-attr]
     desc = root.find(f"{SVG}desc").text or ""  # type: ignore[union-attr]
-    assert "starts at £0" in desc and "£2.6bn over 4 years" in desc
+    assert "start at £0" in desc and "£2.6bn over 4 years" in desc
     assert "style=" not in svg
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     for bar in bars():
@@ -65,3 +65,12 @@ def test_labels_are_escaped() -> None:
 def test_description_of_an_empty_chart() -> None:
     assert describe([]) == "No sums of money are recorded yet."
     assert "<rect" not in str(bar_chart([], "Nothing"))
+
+
+def test_each_group_has_its_own_scale_and_qualifiers_are_drawn() -> None:
+    svg = str(bar_chart([Bar("a", 2_000, "at least £2,000", "x", "Pledged", "bar-pledged", qualifier="at least"),
+                         Bar("b", 5, "up to £5", "x", "Allocated", "bar-allocated", qualifier="up to")], "t"))
+    ticks = re.findall(r'class="chart-tick"[^>]*>([^<]+)<', svg)
+    assert ticks.count("£0") == 2 and "£2k" in ticks and "£5" in ticks  # two axes, each to its own largest sum
+    assert svg.count('class="chart-open bar-pledged"') == 1  # a floor ends in an arrow
+    assert svg.count('class="chart-ceiling"') == 1  # a ceiling ends dashed

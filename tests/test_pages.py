@@ -291,7 +291,7 @@ def test_areas_page_answers_which_programmes_my_council_is_in(pages: dict[str, s
 def test_chart_and_table_on_the_funding_page(pages: dict[str, str]) -> None:
     html = pages["funding/index.html"]
     assert '<svg class="chart"' in html and "<title id=" in html and "<desc id=" in html
-    assert "What the chart shows:" in html
+    assert "Each kind of sum has its own chart and scales" in html
     assert "<caption>" in html and '<th scope="col">' in html and '<th scope="row"' in html
 
 
