@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import BuildFailed, Problem
-from .render import Settings, normalise_base
+from .render import Settings, normalise_base, normalise_repo_url
 from .search import SHARD_PAGES
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,7 @@ def parser() -> argparse.ArgumentParser:
                                             " would, for a person to look at.")
     pages.add_argument("--base-url", default="/REPO/", help="the sub-path (default /REPO/)")
     pages.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default 8001)")
+    add_repo_option(pages)
     return main
 
 
@@ -89,6 +91,41 @@ def add_site_options(command: argparse.ArgumentParser) -> None:
                          help="path the site is served under, e.g. /REPO/ on GitHub Pages (default /)")
     command.add_argument("--site-url", default="",
                          help="public address of the site for canonical links, e.g. https://owner.github.io/REPO/")
+    add_repo_option(command)
+
+
+def add_repo_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--repo-url", type=repo_url, default=None,
+                         help="GitHub repository whose correction form the \"Spotted a mistake?\" links open,"
+                              " e.g. https://github.com/owner/REPO (default: the repository a GitHub Actions"
+                              " run is for, from GITHUB_SERVER_URL and GITHUB_REPOSITORY; none elsewhere,"
+                              " and then the links are left out)")
+
+
+def repo_url(text: str) -> str:
+    """An argument that must be a repository address, or '' for none."""
+    try:
+        return normalise_repo_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def repo_url_from_environment() -> str:
+    """The repository a GitHub Actions run is for, so a fork's build points to the fork; '' elsewhere."""
+    repository = os.environ.get("GITHUB_REPOSITORY", "").strip()
+    if not repository:
+        return ""
+    server = os.environ.get("GITHUB_SERVER_URL", "").strip() or "https://github.com"
+    try:
+        return normalise_repo_url(f"{server.rstrip('/')}/{repository}")
+    except ValueError:
+        return ""  # a malformed environment gives no link rather than a wrong one
+
+
+def chosen_repo_url(args: argparse.Namespace) -> str:
+    """--repo-url when given (--repo-url '' turns the links off), else the environment's repository."""
+    given: str | None = getattr(args, "repo_url", None)
+    return repo_url_from_environment() if given is None else given
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,8 +155,8 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
         started = time.perf_counter()
         out = args.out or project / "site" if args.command else project / "site"
         settings = (Settings(base_url=normalise_base(args.base_url), site_url=args.site_url,
-                             search_shard_pages=args.search_shard_pages)
-                    if args.command else Settings())
+                             search_shard_pages=args.search_shard_pages, repo_url=chosen_repo_url(args))
+                    if args.command else Settings(repo_url=repo_url_from_environment()))
         timings = build.Timings()
         cache = BuildCache(project / ".cache")
         result = build.build(project, out, settings, cache, timings, workers=build.default_workers())
@@ -152,7 +189,7 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
 
         base = normalise_base(args.base_url)
         out = project / ".pages-preview"
-        build.build_site(project, out, Settings(base_url=base))
+        build.build_site(project, out, Settings(base_url=base, repo_url=chosen_repo_url(args)))
         server = serve_site(out, base, port=args.port)
         print(f"Serving {out} as GitHub Pages would at http://127.0.0.1:{args.port}{base} (Ctrl+C stops).")
         server.serve_forever()

@@ -251,7 +251,8 @@ def change_files(changes: list[m.Change]) -> dict[str, str]:
     """data/changes.csv and data/changes.json: the change notes, newest first."""
     return {
         "data/changes.csv": csv_text([
-            {"date": _date(c.date), "summary": c.summary, "items": _join(c.items)} for c in changes
+            {"date": _date(c.date), "kind": c.kind.value, "summary": c.summary, "why": c.why or "",
+             "items": _join(c.items)} for c in changes
         ]),
         "data/changes.json": json_text(changes),
     }

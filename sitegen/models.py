@@ -461,13 +461,29 @@ class Party(Strict):
     """Roles at the time of each source."""
 
 
+class ChangeKind(StrEnum):
+    """What a change note records.
+
+    correction: something the site said was wrong, and now says what its sources say.
+    change: anything else, such as new items or a new way of showing them.
+    """
+
+    correction = "correction"
+    change = "change"
+
+
 class Change(Strict):
-    """A dated note of a content change, shown on the item it touched and on the What changed page."""
+    """A dated note of a correction or change, shown on the items it touched and on the Corrections and
+    changes page."""
 
     date: dt.date
     """When the change was made."""
+    kind: ChangeKind = ChangeKind.change
+    """correction when the site said something wrong; change (the default) for anything else."""
     summary: Text
-    """What changed, in one plain sentence."""
+    """What changed or was corrected, in one plain sentence."""
+    why: Text | None = None
+    """Why: for a correction, what was wrong and what the source says instead."""
     items: list[Slug] = []
     """Ids of the items it touched."""
 

