@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import models as m
+from .characters import ZERO_WIDTH, describe_zero_width
 from .errors import Collector, Problem
 from .render import format_date, format_money
 from .resolve import PageSource, Site
@@ -113,8 +114,10 @@ class ItemChecks:
 
 
 def check_item(item: BaseModel, words: frozenset[str]) -> list[Finding]:
-    """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose."""
-    found: list[Finding] = []
+    """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose,
+    and zero-width characters (warnings) in any of its text."""
+    found = [Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True)
+             for loc, text in _strings(item, ()) if (invisible := ZERO_WIDTH.search(text))]
     for loc, text in _prose(item, ()):
         is_markdown = loc[-1] == "body"
         if is_markdown:  # skip code and link targets, point at the very word
@@ -216,6 +219,7 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
                 checked.figures = item_figures(checked.item)
             figures |= checked.figures
     for page in site.pages:
+        warnings += zero_width_warnings(page)
         exempt = set(page.meta.about_the_site)
         check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, problems)
         prose = MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), page.body)
@@ -229,6 +233,34 @@ def check_content(site: Site, located: dict[str, list[Any]], problems: Collector
                                     f"warning: a sentence of {len(sentence.split())} words; aim for under"
                                     f" {LONG_SENTENCE}: {sentence[:60]}…"))
     return warnings
+
+
+def zero_width_warnings(page: PageSource) -> list[Problem]:
+    """A warning for the first zero-width character in a page's front matter and in its body."""
+    warnings: list[Problem] = []
+    for loc, text in _strings(page.meta, ()):
+        invisible = ZERO_WIDTH.search(text)
+        if invisible:
+            line, column = page.front_matter.where(loc) if page.front_matter else (1, 1)
+            warnings.append(Problem(page.path, line, column, describe_zero_width(invisible.group())))
+            break
+    invisible = ZERO_WIDTH.search(page.body)
+    if invisible:
+        warnings.append(Problem(page.path, *_position(page.body, invisible.start(), page.body_line),
+                                describe_zero_width(invisible.group())))
+    return warnings
+
+
+def _strings(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(loc, text) of every string in obj and the models and lists inside it."""
+    if isinstance(obj, str):
+        yield loc, obj
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj):
+            yield from _strings(value, (*loc, i))
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _strings(getattr(obj, name), (*loc, name))
 
 
 def _field(obj: Any, loc: tuple[Any, ...]) -> str:

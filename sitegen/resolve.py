@@ -71,6 +71,8 @@ class PageSource:
     meta: m.Page
     body: str
     body_line: int
+    front_matter: Marked | None = None
+    """Where each value of the front matter sits, for a problem found after loading."""
 
 
 @dataclass(frozen=True)

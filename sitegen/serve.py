@@ -30,6 +30,7 @@ from urllib.parse import unquote
 
 from .build import build, build_site
 from .cache import BuildCache, files_under
+from .characters import printable
 from .errors import BuildFailed, Problem
 from .render import Settings
 
@@ -150,10 +151,8 @@ def resolve_request(root: Path, url_path: str) -> Path | None:
 
 def error_page(problems: list[Problem]) -> bytes:
     """A plain page listing every problem, so the editor sees what to fix without the terminal."""
-    rows = "\n".join(
-        f"<li><code>{html.escape(p.path)}:{p.line}:{p.column}</code>: {html.escape(p.message)}</li>"
-        for p in problems
-    )
+    rows = "\n".join(f"<li><code>{html.escape(printable(p.path))}:{p.line}:{p.column}</code>:"
+                     f" {html.escape(printable(p.message))}</li>" for p in problems)
     return (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>Build failed</title></head>'
         f"<body><main><h1>The build failed: {len(problems)} problem(s)</h1>"

@@ -1,0 +1,127 @@
+"""Text a pull request can carry (issue 22): escapes, control characters, forged workflow commands,
+numbers too large to be numbers. Each test carries out the attack through the command line."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Run, snapshot
+from test_cli import edit
+
+TITLE = "  title: Family help"
+"""The first title of data/themes.yaml (line 2): the attacks replace it."""
+
+
+@pytest.mark.parametrize(("written", "column", "message"), [
+    (r'"Family\x01help"', 17, "control character U+0001 in the text; delete it (it is invisible in most editors)"),
+    (r'"Family\0help"', 17, "control character U+0000 in the text; delete it (it is invisible in most editors)"),
+    (r'"\u202Epleh ylimaF"', 11, "bidirectional control U+202E in the text: it reorders the text around it, so a"
+                                 " title can read backwards; delete it"),
+    ("Family\u2066help", 16, "bidirectional control U+2066 in the text: it reorders the text around it, so a"
+                             " title can read backwards; delete it"),
+    (r'"Family\x85help"', 17, "control character U+0085 in the text; delete it (it is invisible in most editors)"),
+    (r'"Family\uFFFFhelp"', 17, "noncharacter U+FFFF in the text, which no text may hold; delete it"),
+    (r'"Family\fhelp"', 17, "control character U+000C in the text; delete it (it is invisible in most editors)"),
+])
+def test_characters_written_as_yaml_escapes_are_refused_where_written(
+        project: Path, run_cli: Callable[..., Run], written: str, column: int, message: str) -> None:
+    out = project / "site"
+    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 0
+    before = snapshot(out)
+    edit(project / "data/themes.yaml", TITLE, f"  title: {written}")
+    result = run_cli("--project", str(project), "build", "--out", str(out))
+    assert result.code == 1
+    assert result.err.splitlines()[0] == f"data/themes.yaml:2:{column}: {message}"
+    assert snapshot(out) == before, "nothing reaches the site"
+
+
+def test_a_nul_never_reaches_the_html_or_the_csv(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "data/recommendations.yaml", "title: Family help services", r'title: "Family help\0services"')
+    out = project / "site"
+    result = run_cli("--project", str(project), "build", "--out", str(out))
+    assert result.code == 1 and "U+0000" in result.err
+    assert not out.exists()
+    edit(project / "content/about.md", "About the tiny test site.", "About the tiny\0 test site.")
+    edit(project / "data/recommendations.yaml", r'"Family help\0services"', "Family help services")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1 and "U+0000" in result.err
+
+
+def test_a_control_character_in_a_page_body_is_refused_at_its_place(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    page = project / "content" / "about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join([*lines, "", "An \u202eevil line", "A bare\rreturn"]) + "\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(f"content/about.md:{len(lines) + 2}:4: bidirectional control U+202E")
+
+
+def test_an_ansi_escape_in_a_key_cannot_reach_the_terminal(project: Path, run_cli: Callable[..., Run]) -> None:
+    """A key that would clear the screen and print in red: refused, and shown only as an escape."""
+    edit(project / "data/themes.yaml", TITLE, '  "\\e[2J\\e[31mtitle": Family help')
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "data/themes.yaml:2:4: control character U+001B in the text; delete it (it is invisible in most editors)")
+    assert "\x1b" not in result.err
+
+
+def test_an_escape_in_a_file_name_is_printed_as_an_escape(project: Path, run_cli: Callable[..., Run]) -> None:
+    (project / "content" / "evil\x1b]0;owned\x07.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(r"content/evil\x1b]0;owned\x07.md:1:1: ")
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", result.err)
+
+
+def test_a_file_name_with_a_newline_cannot_forge_a_workflow_command(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    """On GitHub every line of the log that starts with :: is a command: a file name must not start one."""
+    name = "x\n::notice title=forged::all good\n::stop-commands::token\n.md"
+    (project / "content" / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "--format", "github", "check")
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert lines[0] == ("::error file=content/x%0A%3A%3Anotice title=forged%3A%3Aall good%0A%3A%3Astop-commands"
+                        '%3A%3Atoken%0A.md,line=1,col=1::"x ::notice title=forged::all good ::stop-commands::token "'
+                        " cannot name a page: it would take the address of a section of the site or is not a valid"
+                        " id; rename the file, e.g. content/my-page.md")
+    assert len(lines) == 2 and lines[1] == "1 problem(s) found; nothing was written."
+    text = run_cli("--project", str(project), "check")
+    assert text.err.splitlines()[0].startswith(r"content/x\x0a::notice title=forged::all good\x0a::stop-commands")
+
+
+def test_the_feed_stays_valid_xml_with_every_character_allowed(project: Path, run_cli: Callable[..., Run]) -> None:
+    """What the check lets through is valid XML 1.0: tabs, markup characters, emoji, zero-width (warned)."""
+    timeline = project / "data" / "timeline.yaml"
+    title = next(line for line in timeline.read_text(encoding="utf-8").splitlines() if line.startswith("  title:"))
+    edit(timeline, title, r'  title: "Tab\there <b>&amp; ]]> \U0001F600 zero\u200bwidth"')
+    out = project / "site"
+    result = run_cli("--project", str(project), "build", "--out", str(out))
+    assert result.code == 0, result.err
+    assert "warning: invisible zero-width character U+200B" in result.err
+    titles = [entry.findtext("{http://www.w3.org/2005/Atom}title")
+              for entry in ET.parse(out / "feed.xml").getroot().iter("{http://www.w3.org/2005/Atom}entry")]
+    assert "Tab\there <b>&amp; ]]> \U0001F600 zero\u200bwidth" in titles
+    edit(timeline, r'zero\u200bwidth"', r'form\ffeed"')
+    before = snapshot(out)
+    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 1
+    assert snapshot(out) == before
+    ET.parse(out / "feed.xml")
+
+
+def test_zero_width_characters_are_warned_about_at_their_place(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "data/themes.yaml", TITLE, "  title: Family\u200bhelp")
+    page = project / "content" / "about.md"
+    edit(page, "title: About", "title: About\u2060us")
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join([*lines, "", "A word\ufeffjoined"]) + "\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 0, result.err
+    warned = [line.split(": warning: ")[0] for line in result.err.splitlines() if "zero-width" in line]
+    assert warned == ["data/themes.yaml:2:10", "content/about.md:2:8", f"content/about.md:{len(lines) + 2}:7"]
