@@ -125,3 +125,31 @@ def test_zero_width_characters_are_warned_about_at_their_place(project: Path, ru
     assert result.code == 0, result.err
     warned = [line.split(": warning: ")[0] for line in result.err.splitlines() if "zero-width" in line]
     assert warned == ["data/themes.yaml:2:10", "content/about.md:2:8", f"content/about.md:{len(lines) + 2}:7"]
+
+
+FIRST_AMOUNT = "money: {amount: 2600000000, years: 5}"
+"""data/funding.yaml line 6: its first reported value."""
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("data/funding.yaml", FIRST_AMOUNT, "money: {amount: .inf, years: 5}",
+     'data/funding.yaml:6:23: values[0].money.amount: "inf" is not a number this site can show (infinite, or too'
+     " many digits); write a plain number, for example 200000000 for £200m"),
+    ("data/funding.yaml", FIRST_AMOUNT, "money: {amount: 1e308, years: 5}",
+     "data/funding.yaml:6:23: values[0].money.amount: 1e308 is more than 1,000,000,000,000, the largest value"
+     " allowed here; check it"),
+    ("data/funding.yaml", FIRST_AMOUNT, f"money: {{amount: 2600000000, years: {'9' * 5000}}}",
+     "data/funding.yaml:6:42: a number written with 5,000 characters; no number in this site's data needs more"
+     " than 20, check it"),
+    ("data/funding.yaml", FIRST_AMOUNT, f"money: {{amount: \"{'9' * 5000}\", years: 5}}",
+     f'data/funding.yaml:6:23: values[0].money.amount: "{"9" * 40}…" is not a number this site can show (infinite,'
+     " or too many digits); write a plain number, for example 200000000 for £200m"),
+    ("data/glossary.yaml", "  term: family help\n", f"  term: family help\n  aliases: [{'a' * 1200}]\n",
+     "data/glossary.yaml:3:13: aliases[0]: the text is too long; shorten it to at most 100 characters"),
+], ids=["infinite-amount", "1e308-amount", "5000-digit-count", "5000-digit-quoted-amount", "1200-character-alias"])
+def test_numbers_and_words_too_large_get_a_located_error(
+        project: Path, run_cli: Callable[..., Run], file: str, old: str, new: str, expected: str) -> None:
+    edit(project / file, old, new)
+    result = run_cli("--project", str(project), "check")
+    assert (result.code, result.err.splitlines()[0]) == (1, expected)
+    assert "internal error" not in result.err and "Traceback" not in result.err
