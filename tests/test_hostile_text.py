@@ -3,6 +3,8 @@ numbers too large to be numbers. Each test carries out the attack through the co
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -153,3 +155,23 @@ def test_numbers_and_words_too_large_get_a_located_error(
     result = run_cli("--project", str(project), "check")
     assert (result.code, result.err.splitlines()[0]) == (1, expected)
     assert "internal error" not in result.err and "Traceback" not in result.err
+
+
+def test_formulas_in_csv_downloads_are_neutralised(project: Path, run_cli: Callable[..., Run]) -> None:
+    """Cells a spreadsheet would run as formulas get a leading single quote (OWASP), in every CSV."""
+    formulas = {"data/recommendations.yaml": ("title: Family help services", '=hyperlink("https://x.example/",1)'),
+                "data/themes.yaml": ("description: Support for families before problems grow.", "+1+cmd|' /c calc'!a0"),
+                "data/glossary.yaml": ("term: family help", "-2+3"),
+                "data/timeline.yaml": ("title: Government publishes its response", "@sum(1+1)")}
+    for file, (old, formula) in formulas.items():
+        key = old.split(":")[0]
+        edit(project / file, old, f"{key}: '{formula.replace(chr(39), chr(39) * 2)}'")  # YAML's single quotes
+    (project / "data" / "changes.yaml").write_text("- date: 2023-03-01\n  summary: \"=1+1\"\n", encoding="utf-8")
+    out = project / "site"
+    result = run_cli("--project", str(project), "build", "--out", str(out))
+    assert result.code == 0, result.err
+    cells = [cell for path in sorted((out / "data").glob("*.csv"))
+             for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))) for cell in row]
+    assert [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+    for formula in [*(formula for _, formula in formulas.values()), "=1+1"]:
+        assert f"'{formula}" in cells, formula
