@@ -9,6 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Run, snapshot
@@ -175,3 +176,145 @@ def test_formulas_in_csv_downloads_are_neutralised(project: Path, run_cli: Calla
     assert [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
     for formula in [*(formula for _, formula in formulas.values()), "=1+1"]:
         assert f"'{formula}" in cells, formula
+
+
+@pytest.fixture
+def link_reading(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The characters Python-Markdown's link and image parsers read, call by call, with new converters."""
+    from markdown.inlinepatterns import LinkInlineProcessor
+
+    from sitegen import markup
+
+    read: list[int] = []
+
+    def counting(real: Any) -> Any:
+        def counted(self: LinkInlineProcessor, data: str, index: int) -> Any:
+            found = real(self, data, index)
+            read.append(found[-2] - index)  # both return (…, the index read up to, whether it is a link)
+            return found
+        return counted
+
+    for method in ("getText", "getLink"):
+        monkeypatch.setattr(LinkInlineProcessor, method, counting(getattr(LinkInlineProcessor, method)))
+    monkeypatch.setattr(markup, "_converters", {})
+    return read
+
+
+@pytest.mark.parametrize("text", ["![" * 16_000, "[" * 16_000, "[a](" * 4_000, "Intro [" + "word " * 6_000],
+                         ids=["32KB-of-image-starts", "16KB-of-brackets", "16KB-of-link-starts", "one-long-paragraph"])
+def test_runs_of_unclosed_brackets_are_refused_after_bounded_reading(link_reading: list[int], text: str) -> None:
+    """Python-Markdown reads from each [ to the paragraph's end: 32 KB of "![" took 52 s. The reading is
+    counted, and the text refused once it passes LINK_READING (plus the one call that passed it)."""
+    from sitegen.markup import LINK_READING, render_markdown
+
+    html, issues = render_markdown(text, "/")
+    if text.startswith("Intro"):  # one unclosed bracket in a long paragraph is read once, and is fine
+        assert issues == [] and sum(link_reading) <= 3 * len(text)  # by three parsers: links, references
+        return
+    assert html == "" and [issue.message.split(";")[0] for issue in issues] == [
+        "from here on, the text has so many [ or ( that are never closed that converting it would take too long"]
+    assert (issues[0].line, issues[0].column) == (1, text.index("[(" [text.startswith("[a](")]) + 1)
+    assert sum(link_reading) <= LINK_READING + len(text)
+
+
+def test_real_links_convert_within_the_reading_allowed(link_reading: list[int]) -> None:
+    from sitegen.markup import LINK_READING, render_markdown
+
+    text = "\n\n".join(f"See [source {n}](https://example.org/{n}) and [the list](/sources/)." for n in range(1_200))
+    html, issues = render_markdown(text, "/")
+    assert issues == [] and html.count("<a href=") == 2_400
+    assert sum(link_reading) < LINK_READING / 4
+
+
+def test_deep_nesting_and_huge_texts_are_refused_and_the_converter_stays_sound() -> None:
+    from sitegen.markup import MAX_MARKDOWN_CHARACTERS, render_markdown
+
+    normal = "## Heading\n\n- one\n- two\n\nA [link](/x/) and *emphasis*.\n"
+    expected = render_markdown(normal, "/")
+    for text in ("1. " * 3_000, "  - " * 2_000):  # each a list inside a list: Python-Markdown's RecursionError
+        assert [issue.message for issue in render_markdown(text, "/")[1]] == [
+            "lists or quotes are nested inside each other too deeply to convert; nest them fewer levels deep"]
+        assert render_markdown(normal, "/") == expected, "a conversion stopped half way leaves nothing behind"
+    long = "word " * (MAX_MARKDOWN_CHARACTERS // 5) + "x"
+    assert [issue.message for issue in render_markdown(long, "/")[1]] == [
+        "the text is 100,001 characters long, over the limit of 100,000; split it or shorten it"]
+
+
+def test_a_page_of_pathological_markdown_gets_a_located_error(project: Path, run_cli: Callable[..., Run]) -> None:
+    page = project / "content" / "about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join([*lines, "", "Text " + "![" * 16_000]) + "\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(f"content/about.md:{len(lines) + 2}:7: from here on, the text has")
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(("check", "text", "found"), [
+    ("figures", "x" + "1" * 40_000, []),
+    ("figures", "x" + "1" * 40_000 + "%", ["1" * 40_000 + "%"]),
+    ("figures", "x" + "1," * 20_000, ["1," * 19_998 + "1"]),
+    ("acronyms", "A" * 20_000 + "a", []),
+    ("acronyms", "A1" * 10_000 + "a", []),
+    ("link targets", "](" * 75_000, []),
+], ids=["digits", "digits-percent", "digits-commas", "capitals", "capitals-digits", "link-starts"])
+def test_the_content_checks_read_long_runs_in_bounded_time(check: str, text: str, found: list[str]) -> None:
+    """Each took 20 s or more (the figure check's 40,000 digits, 25 s): the expressions no longer
+    backtrack, so each finishes in a fraction of a second. 5 s leaves room for a busy machine."""
+    import time
+
+    from sitegen.content_checks import FIGURE, MARKDOWN_NOT_PROSE, unknown_acronyms
+
+    started = time.perf_counter()
+    if check == "figures":
+        result = FIGURE.findall(text)
+    elif check == "acronyms":
+        result = [match.group() for match in unknown_acronyms(text, frozenset())]
+    else:
+        result = [match.group() for match in MARKDOWN_NOT_PROSE.finditer(text)]
+    assert time.perf_counter() - started < 5
+    assert result == found
+
+
+def test_the_closest_passage_hint_reads_the_source_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its cost no longer grows with the source times the quote compared character by character: the
+    source is searched with str.find (counted here), and only stretches near the anchor are compared."""
+    import difflib
+
+    from sitegen import resolve
+
+    compared: list[int] = []
+
+    class Counted(difflib.SequenceMatcher):  # type: ignore[type-arg]
+        def __init__(self, isjunk: Any, a: str, b: str, autojunk: bool = True) -> None:
+            compared.append(len(a) + len(b))
+            super().__init__(isjunk, a, b, autojunk)
+
+    class Source(str):
+        finds = 0
+
+        def find(self, *args: Any) -> int:
+            Source.finds += 1
+            return super().find(*args)
+
+    monkeypatch.setattr(resolve.difflib, "SequenceMatcher", Counted)
+    article = "The government has laid out a £200m package of measures to fix children's social care. "
+    text = Source(resolve.normalise("Filler words about other things entirely. " * 2_500 + article * 2))
+    quote = "a £200n package of measures"
+    assert resolve.closest_passage(quote, text) == "a £200m package of measures"
+    assert len(compared) <= 9 and max(compared) < 4 * len(quote)
+    assert Source.finds <= len(quote) * 6
+
+
+def test_an_off_site_image_is_refused_where_written(project: Path, run_cli: Callable[..., Run]) -> None:
+    """It would load from another site in a reader's browser, and in an editor's preview of the pull request."""
+    page = project / "content" / "about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join([*lines, "", "Look: ![a pixel](https://evil.example/p.png?who=editor)"]) + "\n",
+                    encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        f"content/about.md:{len(lines) + 2}:18: image 'https://evil.example/p.png?who=editor' is on another site; the"
+        " site shows only its own images (a reader's browser, or an editor's preview, would fetch it from there):"
+        " copy it into templates/static/ and write /static/its-name")
