@@ -2,7 +2,8 @@
 
 livereload watches content/, data/, templates/ and sources/ and calls `Preview.rebuild`; a small
 WSGI app serves the last good build from .preview/ (only files inside it), or, while the last build
-failed, a page listing every problem. Fixing the file brings the site back with one reload.
+failed, a page listing every problem. Fixing the file brings the site back with one reload. It answers
+only requests addressed to this machine, and serves every page with its CSP (see preview_server).
 
 Rebuilds are incremental (a BuildCache kept in memory and in .cache/preview/): a save re-renders only
 the pages that show what changed. The search index, which takes longer than the pages, is brought up
