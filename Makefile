@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: site test setup check serve schema golden bench clean
+.PHONY: site test setup lock check serve schema golden bench clean
 
 site: setup  ## set up and build the site into site/
 	$(PY) build.py build
@@ -15,11 +15,17 @@ test: setup  ## set up everything (Python, npm, Chromium) and run every test, li
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Every package at the version requirements-ci.txt pins, each file checked against its hash: CI installs
+# nothing a pull request or a compromised release could swap. `make lock` writes the file again.
+$(VENV)/.installed: requirements-ci.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-ci.txt
 	touch $@
+
+lock: setup  ## pin pyproject.toml's dependencies (with the test extra) and their hashes in requirements-ci.txt
+	$(PY) -m pip install --quiet pip-tools
+	$(PY) -m piptools compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --output-file requirements-ci.txt pyproject.toml
 
 check: setup  ## validate data, pages and quotes; write nothing
 	$(PY) build.py check

@@ -36,7 +36,7 @@ from .cache import (
 )
 from .content_checks import check_content
 from .errors import Collector, Problem
-from .load import ItemMarks, parse_yaml, read_text, split_page, split_text, split_text_again
+from .load import ItemMarks, check_markdown_text, parse_yaml, read_text, split_page, split_text, split_text_again
 from .plan import PageJob, plan_pages, search_shards
 from .render import Renderer, Settings, convert_bodies, render_jobs, render_site, static_files, unique_jobs
 from .resolve import Located, MarkdownText, PageSource, Site, resolve_site
@@ -165,14 +165,14 @@ def load_pages(project: Path, problems: Collector) -> list[PageSource]:
             continue
         text = read_text(path, shown, problems)
         raw = split_page(text, shown, path.stem, problems) if text is not None else None
-        if raw is None:
+        if raw is None or not check_markdown_text(raw.body, shown, raw.body_line, problems):
             continue
         if not isinstance(raw.meta.data, dict):
             problems.add(shown, 2, 1, "the front matter must be key: value lines, e.g. title: About this site")
             continue
         meta = validate_one(raw.meta, raw.meta.data, (), m.Page, problems)
         if meta is not None:
-            pages.append(PageSource(path.stem, shown, meta, raw.body, raw.body_line))
+            pages.append(PageSource(path.stem, shown, meta, raw.body, raw.body_line, raw.meta))
     return pages
 
 

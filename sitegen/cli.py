@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .characters import printable
 from .errors import BuildFailed, Problem
 from .render import Settings, normalise_base, normalise_repo_url
 from .search import SHARD_PAGES
@@ -23,10 +24,10 @@ def print_problems(problems: Sequence[Problem], output_format: str) -> None:
     print(f"{len(problems)} problem(s) found; nothing was written.", file=sys.stderr)
 
 
-def print_warnings(warnings: Sequence[Problem]) -> None:
+def print_warnings(warnings: Sequence[Problem], output_format: str = "text") -> None:
     """Warnings do not stop the build; they are printed so editors can improve the text."""
     for warning in warnings:
-        print(warning, file=sys.stderr)
+        print(warning.as_github("warning") if output_format == "github" else str(warning), file=sys.stderr)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -142,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # an editor never sees a traceback unless they ask for one
         if args.debug:
             raise
-        print(f"build.py: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(printable(f"build.py: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         print("Run again with --debug for the details, and report it as a bug.", file=sys.stderr)
         return 2
 
@@ -160,14 +161,14 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
         timings = build.Timings()
         cache = BuildCache(project / ".cache")
         result = build.build(project, out, settings, cache, timings, workers=build.default_workers())
-        print_warnings(result.warnings)
+        print_warnings(result.warnings, args.format)
         if getattr(args, "timings", False):
             print(f"timings: {timings.report()} rendered={result.rendered} {build.peak_memory()}", file=sys.stderr)
         print(f"Built {result.count} files into {out} in {time.perf_counter() - started:.2f} s.")
         return 0
     if command == "check":
         site, _files = build.render(project, Settings())  # everything a build does, but nothing is written
-        print_warnings(site.warnings)
+        print_warnings(site.warnings, args.format)
         from .summary import summary_line
 
         print(summary_line(site))

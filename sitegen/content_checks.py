@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import models as m
+from .characters import ZERO_WIDTH, describe_zero_width
 from .claims import date_marks, figures_of, finest_precision, holds_date
 from .errors import Collector, Problem
 from .formats import format_amount, format_date, format_money
@@ -26,12 +27,18 @@ from .resolve import Located, PageSource, Site, item_links, normalised_quote
 
 FIGURE = re.compile(
     r"£\d[\d,]*(?:\.\d+)?(?:bn|m|k)?"            # sums of money
-    r"|\d[\d,]*(?:\.\d+)?\s?%"                     # percentages
+    r"|(?<!\d)(?<!\d,)\d[\d,]*+(?:\.\d++)?+\s?%"   # percentages, from where a number starts
     r"|\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)"
     r" \d{4}\b"                                    # dates
     r"|\b\d[\d,]*(?:\.\d+)?\b"                     # counts and years
 )
-ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?\b")
+"""A figure in prose. A percentage is sought only where a number starts (not after a digit, nor after
+a digit and a comma) and its digits are taken whole (possessive *+): tried from every digit of a long
+number, each try read to the number's end, so "x" and 40,000 digits took 25 s."""
+ACRONYM = re.compile(r"\b[A-Z](?=[0-9]*[A-Z])[A-Z0-9]*+s?\b")
+"""Capitals and digits, at least two capitals, an optional plural s. The second capital is found by a
+lookahead and the run is taken whole: two * over one run tried every way to split it (20,000 capitals
+took 22 s)."""
 PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     m.Recommendation: ("title", "proposal", "body"),
     m.Response: ("detail",),
@@ -53,8 +60,10 @@ BLOCK_BREAK = re.compile(r"\n\s*\n|\n(?=#|[-*] |\d+\. )")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 SPACES = re.compile(r"\s+")
 """A run of spaces and line breaks: one space in a sentence quoted in a warning."""
-MARKDOWN_NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)]*\)")
-"""Code and link targets in Markdown: not the site's own words, so not checked as prose."""
+MARKDOWN_NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)\]]*\)")
+"""Code and link targets in Markdown: not the site's own words, so not checked as prose. A target
+stops at a ], where the next could start: read to the text's end from every "](", a run of them took
+time with the square of its length."""
 
 
 def normalise_figure(figure: str) -> str:
@@ -126,8 +135,11 @@ class ItemChecks:
 
 def check_item(item: BaseModel, words: frozenset[str], published: Published) -> list[Finding]:
     """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose,
-    values or dates its quotes do not hold, and citations repeated within one list (errors)."""
+    values or dates its quotes do not hold, citations repeated within one list (errors), and
+    zero-width characters (warnings) in any of its text."""
     found = check_claims(item, published) + repeated_citations(item)
+    found += [Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True)
+              for loc, text in _strings(item, ()) if (invisible := ZERO_WIDTH.search(text))]
     for loc, text in _prose(item, ()):
         is_markdown = loc[-1] == "body"
         if is_markdown:  # skip code and link targets, point at the very word
@@ -379,6 +391,7 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
                 checked.figures = item_figures(checked.item)
             figures |= checked.figures
     for page in site.pages:
+        warnings += zero_width_warnings(page)
         exempt = set(page.meta.about_the_site)
         check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, problems)
         prose = MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), page.body)
@@ -392,6 +405,34 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
                                     f"warning: a sentence of {len(sentence.split())} words; aim for under"
                                     f" {LONG_SENTENCE}: {sentence[:60]}…"))
     return warnings
+
+
+def zero_width_warnings(page: PageSource) -> list[Problem]:
+    """A warning for the first zero-width character in a page's front matter and in its body."""
+    warnings: list[Problem] = []
+    for loc, text in _strings(page.meta, ()):
+        invisible = ZERO_WIDTH.search(text)
+        if invisible:
+            line, column = page.front_matter.where(loc) if page.front_matter else (1, 1)
+            warnings.append(Problem(page.path, line, column, describe_zero_width(invisible.group())))
+            break
+    invisible = ZERO_WIDTH.search(page.body)
+    if invisible:
+        warnings.append(Problem(page.path, *_position(page.body, invisible.start(), page.body_line),
+                                describe_zero_width(invisible.group())))
+    return warnings
+
+
+def _strings(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(loc, text) of every string in obj and the models and lists inside it."""
+    if isinstance(obj, str):
+        yield loc, obj
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj):
+            yield from _strings(value, (*loc, i))
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _strings(getattr(obj, name), (*loc, name))
 
 
 def _field(obj: Any, loc: tuple[Any, ...]) -> str:

@@ -200,8 +200,18 @@ def csv_lines(rows: list[Row]) -> Iterator[str]:
 def csv_line(values: tuple[str, ...]) -> str:
     """One CSV record, remembered: the preview writes the same 10,000 proposals' rows on every save."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values)
+    csv.writer(buffer, lineterminator="\n").writerow([as_text(value) for value in values])
     return buffer.getvalue()
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a formula to a spreadsheet, which runs it when the file is opened."""
+
+
+def as_text(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a single quote first,
+    as OWASP advises against CSV injection (a title "=HYPERLINK(…)" stays a title)."""
+    return f"'{cell}" if cell.startswith(FORMULA_START) else cell
 
 
 _dumped: m.ItemMemo[str] = m.ItemMemo()

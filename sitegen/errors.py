@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .characters import printable
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -22,12 +24,33 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        """One line, with any control or invisible character of the path or message shown as an escape:
+        both can hold what a pull request wrote (a file name, a key), printed to an editor's terminal."""
+        return printable(f"{self.path}:{self.line}:{self.column}: {self.message}")
 
-    def as_github(self) -> str:
-        """Render as a GitHub Actions annotation, so a pull request shows it on its line."""
-        text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.path},line={self.line},col={self.column}::{text}"
+    def as_github(self, command: str = "error") -> str:
+        """Render as a GitHub Actions annotation (error or warning), so a pull request shows it on its line.
+
+        Escaped as GitHub's runner reads workflow commands, so no path or message can end the annotation
+        early or start a command of its own (::stop-commands::, ::add-mask::) on a line of the log.
+        """
+        file = github_property(printable(self.path, keep=LINE_BREAKS))
+        message = github_data(printable(self.message, keep=LINE_BREAKS))
+        return f"::{command} file={file},line={self.line},col={self.column}::{message}"
+
+
+LINE_BREAKS = "\r\n"
+"""Kept for GitHub's own escapes (%0D, %0A), which its runner turns back into line breaks in the annotation."""
+
+
+def github_data(text: str) -> str:
+    """The message of a workflow command, escaped as GitHub's runner unescapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A property of a workflow command (file=…), escaped as GitHub's runner unescapes it."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 class BuildFailed(Exception):

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character
 from .errors import Collector, Problem
 
 MAX_FILE_BYTES = 64_000_000
@@ -224,6 +225,8 @@ def _walk(
             if first.strip():
                 line, column = line + 1, len(first) - len(first.lstrip(" ")) + 1
                 doc.literal[loc] = (line, column)
+    if isinstance(node, yaml.ScalarNode):
+        check_scalar(node, doc.path, text, offset, found)
     if id(node) in seen:  # an alias: the node is shared, so point at the key that uses it
         line, column = doc.keys.get(loc, (line, column))
         found.append(Problem(doc.path, line, column,
@@ -244,6 +247,7 @@ def _walk(
                 found.append(Problem(doc.path, key_line, key_column,
                                      "a key must be a plain word, not a list or mapping; write it as name: value"))
                 continue
+            check_scalar(key_node, doc.path, text, offset, found)
             key = key_node.value
             if key in first_seen:
                 found.append(Problem(
@@ -258,6 +262,56 @@ def _walk(
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, (*loc, index), doc, found, seen, offset, depth + 1, text)
+
+
+YAML_INT = "tag:yaml.org,2002:int"
+MAX_NUMBER_CHARACTERS = 20
+"""A whole number written longer than this is refused before YAML reads it: no number in the data comes
+near, and Python refuses to read one of more than 4,300 digits (an internal error, not the editor's)."""
+
+
+def check_scalar(node: yaml.ScalarNode, path: str, text: str, offset: int, found: list[Problem]) -> None:
+    """Refuse a scalar (a value or a key) for what it holds once YAML has decoded it: a character no
+    text may hold (see characters.py), whether typed or written as an escape such as "\\x01", or a
+    whole number too long to be one."""
+    bad = forbidden_character(node.value)
+    if bad is not None:
+        line, column = _written_at(node, bad.group(), text, offset)
+        found.append(Problem(path, line, column, describe_forbidden(bad.group())))
+    elif node.tag == YAML_INT and len(node.value) > MAX_NUMBER_CHARACTERS:
+        found.append(Problem(path, node.start_mark.line + 1 + offset, node.start_mark.column + 1,
+                             f"a number written with {len(node.value):,} characters; no number in this"
+                             f" site's data needs more than {MAX_NUMBER_CHARACTERS}, check it"))
+
+
+def check_markdown_text(text: str, shown: str, first_line: int, problems: Collector) -> bool:
+    """Refuse a Markdown page's body for a character no text may hold, as check_scalar does a YAML
+    value's; report where it is. True when the text is clean."""
+    bad = FORBIDDEN_IN_FILE.search(text)
+    if bad is None:
+        return True
+    index = bad.start()
+    problems.add(shown, first_line + text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1) + 1,
+                 describe_forbidden(bad.group()))
+    return False
+
+
+YAML_ESCAPES = {"\0": "\\0", "\a": "\\a", "\b": "\\b", "\v": "\\v", "\f": "\\f", "\r": "\\r",
+                "\x1b": "\\e", "\x85": "\\N"}
+"""YAML's one-letter escapes of refused characters."""
+
+
+def _written_at(node: yaml.ScalarNode, character: str, text: str, offset: int) -> tuple[int, int]:
+    """Line and column where a scalar's text writes character: as itself, or as an escape ("\\x01",
+    "\\u202E", "\\0"); the scalar's start if neither is found."""
+    code = ord(character)
+    written = re.compile(re.escape(character) + f"|\\\\(?i:x{code:02x}|u{code:04x}|U{code:08x})"
+                         + (f"|{re.escape(YAML_ESCAPES[character])}" if character in YAML_ESCAPES else ""))
+    found = written.search(text, node.start_mark.index, node.end_mark.index)
+    if found is None:
+        return node.start_mark.line + 1 + offset, node.start_mark.column + 1
+    index = found.start()
+    return text.count("\n", 0, index) + 1 + offset, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 ITEM_START = re.compile(r"\n-(?=[ \n]|\Z)")

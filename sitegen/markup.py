@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
@@ -48,9 +49,9 @@ def find_raw_html(text: str) -> list[MarkupIssue]:
 
 
 class _LinkRules(Treeprocessor):
-    """Prefix site-relative links with the base path and refuse unsafe URL schemes."""
+    """Prefix site-relative links with the base path; refuse unsafe URL schemes and images from other sites."""
 
-    def __init__(self, md: markdown.Markdown, base_url: str, issues: list[str]):
+    def __init__(self, md: markdown.Markdown, base_url: str, issues: list[tuple[str, str]]):
         super().__init__(md)
         self.base_url = base_url
         self.issues = issues
@@ -64,7 +65,14 @@ class _LinkRules(Treeprocessor):
                 cleaned = "".join(html.unescape(url).split()).lower()  # as the browser will read it
                 if cleaned.startswith("//") or "\\" in cleaned or (
                         ":" in cleaned.split("/")[0] and not cleaned.startswith(SAFE_SCHEMES)):
-                    self.issues.append(url)
+                    self.issues.append((url, f"link {url!r} uses a scheme or form the site does not allow; use"
+                                             " https://… for other sites or /path/ for this one"))
+                    element.set(attribute, "#")
+                elif element.tag == "img" and ":" in cleaned.split("/")[0]:
+                    self.issues.append((url, f"image {url!r} is on another site; the site shows only its own"
+                                             " images (a reader's browser, or an editor's preview, would fetch"
+                                             " it from there): copy it into templates/static/ and write"
+                                             " /static/its-name"))
                     element.set(attribute, "#")
                 elif cleaned.startswith("/"):
                     element.set(attribute, self.base_url + url.lstrip("/"))
@@ -83,40 +91,114 @@ class _HeadingShift(Treeprocessor):
                 element.tag = f"h{min(6, int(element.tag[1]) + self.levels)}"
 
 
-_converters: dict[tuple[str, int], tuple[markdown.Markdown, list[str]]] = {}
+MAX_MARKDOWN_CHARACTERS = 100_000
+"""A longer Markdown text is refused: the longest real one is a few thousand characters, and
+Python-Markdown takes up to 20 µs a character on some inputs (runs of emphasis or code marks)."""
+
+LINK_READING = 500_000
+"""Characters Python-Markdown may read, in all, to find where links and images end in one text.
+
+For each [ it reads on to the matching ], and for each ]( to the matching ), to the end of the
+paragraph when there is none: a run of [ or ]( takes time with the square of its length (32 KB of
+"![" took 52 s). A real text needs a few thousand; past this much, the text is refused. Counting
+characters, not seconds, gives every machine the same answer."""
+
+
+class TooMuchReading(Exception):
+    """The text's links need more reading than LINK_READING allows."""
+
+
+class _LinkReading:
+    """Counts the characters that Python-Markdown's link and image parsers read in one text.
+
+    Their getText and getLink return the position they read up to; each call's reading is charged
+    against LINK_READING, and TooMuchReading ends the conversion once it is spent.
+    """
+
+    PARSERS = ("reference", "link", "image_link", "image_reference", "short_reference", "short_image_ref")
+
+    def __init__(self, md: markdown.Markdown):
+        self.left = LINK_READING
+        for name in self.PARSERS:
+            parser = md.inlinePatterns[name]
+            for method in ("getText", "getLink"):
+                setattr(parser, method, self.counted(getattr(parser, method)))
+
+    def counted(self, read: Callable[[str, int], tuple[Any, ...]]) -> Callable[[str, int], tuple[Any, ...]]:
+        def reading(data: str, index: int) -> tuple[Any, ...]:
+            found = read(data, index)
+            self.left -= found[-2] - index  # both return (…, the index read up to, whether it is a link)
+            if self.left < 0:
+                raise TooMuchReading
+            return found
+
+        return reading
+
+
+@dataclass
+class _Converter:
+    md: markdown.Markdown
+    issues: list[tuple[str, str]]
+    """(URL, message) of each link or image the link rules refused in the last text."""
+    reading: _LinkReading
+
+
+_converters: dict[tuple[str, int], _Converter] = {}
 """One converter per base URL and heading shift, reset between texts: setting one up costs more than a conversion."""
 
 
-def _converter(base_url: str, shift: int) -> tuple[markdown.Markdown, list[str]]:
+def _converter(base_url: str, shift: int) -> _Converter:
     found = _converters.get((base_url, shift))
     if found is None:
-        bad_urls: list[str] = []
+        issues: list[tuple[str, str]] = []
         md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_LinkRules(md, base_url, bad_urls), "link_rules", 1)
+        md.treeprocessors.register(_LinkRules(md, base_url, issues), "link_rules", 1)
         if shift:
             md.treeprocessors.register(_HeadingShift(md, shift), "heading_shift", 2)
-        found = _converters[(base_url, shift)] = (md, bad_urls)
+        found = _converters[(base_url, shift)] = _Converter(md, issues, _LinkReading(md))
     return found
 
 
 def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, list[MarkupIssue]]:
-    """Convert Markdown to HTML; return it with every problem found (raw HTML, unsafe links).
+    """Convert Markdown to HTML; return it with every problem found (raw HTML, unsafe links, off-site
+    images, and a text too long, too deeply nested or with too many unclosed brackets to convert).
 
     shift moves headings down that many levels (an item's body sits under a heading of its page).
     """
+    if len(text) > MAX_MARKDOWN_CHARACTERS:
+        return Markup(""), [MarkupIssue(1, 1, f"the text is {len(text):,} characters long, over the limit of"
+                                              f" {MAX_MARKDOWN_CHARACTERS:,}; split it or shorten it")]
     issues = find_raw_html(text)
-    md, bad_urls = _converter(base_url, shift)
-    md.reset()
-    bad_urls.clear()
-    body = md.convert(text)
-    for url in bad_urls:
-        index = max(text.find(url), 0)
-        issues.append(MarkupIssue(*_position(text, index),
-                                  f"link {url!r} uses a scheme or form the site does not allow; use https://…"
-                                  " for other sites or /path/ for this one"))
+    converter = _converter(base_url, shift)
+    converter.md.reset()
+    converter.issues.clear()
+    converter.reading.left = LINK_READING
+    try:
+        body = converter.md.convert(text)
+    except (TooMuchReading, RecursionError) as stopped:
+        del _converters[(base_url, shift)]  # stopped half way, its parser's state is not to be trusted
+        if isinstance(stopped, RecursionError):
+            return Markup(""), [*issues, MarkupIssue(1, 1, "lists or quotes are nested inside each other too"
+                                                           " deeply to convert; nest them fewer levels deep")]
+        return Markup(""), [*issues, MarkupIssue(*_position(text, first_unclosed(text)), (
+            "from here on, the text has so many [ or ( that are never closed that converting it would take"
+            " too long; close each one, or write \\[ for a bracket that starts no link"))]
+    for url, message in converter.issues:
+        issues.append(MarkupIssue(*_position(text, max(text.find(url), 0)), message))
     return Markup(body), issues
+
+
+def first_unclosed(text: str) -> int:
+    """Where the first [ or ( that is never closed is (0 if none): where an editor should look."""
+    opened: dict[str, list[int]] = {"[": [], "(": []}
+    for index, char in enumerate(text):
+        if char in opened:
+            opened[char].append(index)
+        elif char in "])" and opened["[(" ["])".index(char)]]:
+            opened["[(" ["])".index(char)]].pop()
+    return min((stack[0] for stack in opened.values() if stack), default=0)
 
 
 @dataclass(frozen=True)
@@ -161,8 +243,10 @@ def trie_pattern(words: Iterable[str]) -> str:
     return pattern(trie)
 
 
+ENTITY = r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
+"""A character reference in the escaped text: matched first, so a term ("amp") is never found inside one."""
 SKIP_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "dfn", "script", "style", "title"}
-TAG = re.compile(r"(<[^>]*>)")
+TAG = re.compile(r"(<[^<>]*>)")
 
 
 class TermLinker:
@@ -172,7 +256,7 @@ class TermLinker:
         ordered = sorted(terms, key=lambda t: (-len(t.words), t.words))
         self.by_word = {_fold(t.words): t for t in ordered}
         words = trie_pattern(self.by_word)
-        self.pattern = re.compile(r"(?<![\w-])(" + words + r")(?![\w-])", re.I) if self.by_word else None
+        self.pattern = re.compile(ENTITY + r"|(?<![\w-])(" + words + r")(?![\w-])", re.I) if self.by_word else None
 
     def link(self, fragment: str) -> Markup:
         """Return fragment (already safe HTML) with each term linked once, never inside links or code."""
@@ -200,6 +284,8 @@ class TermLinker:
 
     def _anchor(self, match: re.Match[str], done: set[str]) -> str:
         words = match.group(1)
+        if words is None:
+            return match.group()  # an entity such as &amp;: kept whole, whatever term its letters spell
         term = self.by_word[_fold(words)]
         is_acronym = term.words.isupper()
         if term.href in done or (is_acronym and words != term.words):

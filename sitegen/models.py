@@ -222,10 +222,14 @@ class Qualifier(StrEnum):
     expected = "expected"
 
 
+MAX_AMOUNT = 1_000_000_000_000
+"""£1 trillion: no sum in the reform comes near, and a larger one (or .inf) is a typing mistake."""
+
+
 class Money(Strict):
     """An amount of money with its unit and the period it covers."""
 
-    amount: Annotated[float, Field(gt=0, examples=[200000000])]
+    amount: Annotated[float, Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False, examples=[200000000])]
     """Amount in whole pounds, e.g. 200000000 for £200m."""
     unit: Unit = Unit.gbp
     """Currency: pounds sterling."""
@@ -251,7 +255,7 @@ class ReportedMoney(Strict):
 class ReportedCount(Strict):
     """One reported count (for example of areas in a programme) with its source."""
 
-    count: Annotated[int, Field(ge=0)]
+    count: Annotated[int, Field(ge=0, le=1_000_000_000)]
     """The number reported."""
     qualifier: Qualifier | None = None
     """The word the quote puts before the number ("up to 12", "an expected 12"), if any: checked
@@ -417,14 +421,18 @@ class Event(Strict):
     """Sources for the event."""
 
 
+GlossaryWords = Annotated[str, Field(min_length=1, max_length=100)]
+"""A term or alias: every one becomes part of one regular expression, nested a level per letter."""
+
+
 class Term(Strict):
     """A glossary term."""
 
     id: Slug
     """Permalink id and anchor."""
-    term: Text
+    term: GlossaryWords
     """The term as readers meet it."""
-    aliases: list[str] = []
+    aliases: list[GlossaryWords] = []
     """Other spellings or the acronym, each linked to this term where it appears."""
     definition: Text
     """Plain-English definition in the site's own words."""

@@ -39,7 +39,10 @@ class PagesHandler(SimpleHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def send_head(self) -> io.BytesIO | BinaryIO | None:
-        """Answer for the file a URL names; anything that is not a file inside the site is a 404."""
+        """Answer for the file a URL names; anything that is not a file inside the site is a 404.
+        A request that names another host than this machine's loopback is refused (DNS rebinding)."""
+        if not is_loopback_host(self.headers.get("Host"), self.port()):
+            return self.send_wrong_host()
         raw_path = urlsplit(self.path).path
         url_path = unquote(raw_path, errors="replace")
         if "\x00" in url_path or "\\" in url_path:
@@ -95,6 +98,21 @@ class PagesHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
+    def port(self) -> int:
+        """The port the server listens on (the one it was given, or the one picked for port 0)."""
+        address = self.server.server_address
+        return int(address[1]) if isinstance(address, tuple) else 0
+
+    def send_wrong_host(self) -> io.BytesIO:
+        """Status 403 for a request whose Host header is not this server's loopback address."""
+        port = self.port()
+        body = f"This preview answers only to http://127.0.0.1:{port}/ and http://localhost:{port}/.\n".encode()
+        self.send_response(HTTPStatus.FORBIDDEN)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
     def redirect(self, location: str) -> None:
         """A 301 with an empty body, as Pages sends for a folder asked for without its slash."""
         query = urlsplit(self.path).query
@@ -117,6 +135,20 @@ class PagesHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             super().log_message(format, *args)
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def is_loopback_host(host: str | None, port: int) -> bool:
+    """Whether a request's Host header names this machine's loopback, at the server's own port.
+
+    A web page can have a browser send requests to 127.0.0.1 under a name of the page's own: with DNS
+    rebinding, evil.example resolves to 127.0.0.1 once the page has loaded, and the page then reads
+    the answers as its own. Such a request says Host: evil.example:8000, so a server that answers
+    only to loopback names cannot be read that way.
+    """
+    return host is not None and host.lower() in {f"{name}:{port}" for name in LOOPBACK_NAMES}
 
 
 def serve_site(site_dir: Path, base_path: str, host: str = "127.0.0.1", port: int = 8000,

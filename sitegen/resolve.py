@@ -72,6 +72,8 @@ class PageSource:
     meta: m.Page
     body: str
     body_line: int
+    front_matter: Marked | None = None
+    """Where each value of the front matter sits, for a problem found after loading."""
 
 
 @dataclass(frozen=True)
@@ -143,22 +145,39 @@ def archived_text(copy: Copy, sources_dir: Path) -> str:
 
 
 def closest_passage(quote: str, text: str) -> str:
-    """The stretch of text most like the quote, whole words, to show an editor what the source says."""
-    anchor = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(
-        0, len(text), 0, len(quote))
-    guess = anchor.a - anchor.b
-    best, best_ratio = (max(0, guess), len(quote)), -1.0
-    for start in range(max(0, guess - 4), max(0, guess) + 5):
-        for length in range(max(1, len(quote) - 4), len(quote) + 5):
-            ratio = difflib.SequenceMatcher(None, text[start:start + length], quote, autojunk=False).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = (start, length), ratio
-    start, end = best[0], best[0] + best[1]
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    return text[start:end]
+    """The stretch of the source most like the quote, in whole words, to show an editor what it says.
+    Both are normalised: words are parted by single spaces.
+
+    The longest stretch of the quote's characters that the source holds anchors it (sought with
+    str.find, its length found by halving); then nine stretches of words there, starting a word
+    earlier or later and a word longer or shorter than the quote, are compared with it. The source is
+    only read by str.find: comparing it with the quote character by character (difflib's longest
+    match, then 81 stretches) took 3.4 s for each wrong quote against a 100 KB source.
+    """
+    at, offset = _longest_common(quote, text)
+    source = text.split(" ")
+    aligned = text.count(" ", 0, max(0, at - offset))  # the source's word where the quote would start
+    words = quote.count(" ") + 1
+    passages = [" ".join(source[start:start + length]) for start in range(max(0, aligned - 1), aligned + 2)
+                for length in range(max(1, words - 1), words + 2)]
+    return max(passages, key=lambda passage: difflib.SequenceMatcher(None, passage, quote, autojunk=False).ratio())
+
+
+def _longest_common(quote: str, text: str) -> tuple[int, int]:
+    """Where text holds the longest stretch of the quote's characters, and where that stretch starts
+    in the quote; (0, 0) if they share none. A stretch of n characters is found only if one of n-1
+    is, so its length is found by halving: about 9 rounds of a str.find per start in the quote."""
+    found = (0, 0)
+    shortest, longest = 1, len(quote)
+    while shortest <= longest:
+        size = (shortest + longest) // 2
+        hit = next(((at, start) for start in range(len(quote) - size + 1)
+                    if (at := text.find(quote[start:start + size])) >= 0), None)
+        if hit is None:
+            longest = size - 1
+        else:
+            found, shortest = hit, size + 1
+    return found
 
 
 def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],

@@ -2,7 +2,8 @@
 
 livereload watches content/, data/, templates/ and sources/ and calls `Preview.rebuild`; a small
 WSGI app serves the last good build from .preview/ (only files inside it), or, while the last build
-failed, a page listing every problem. Fixing the file brings the site back with one reload.
+failed, a page listing every problem. Fixing the file brings the site back with one reload. It answers
+only requests addressed to this machine, and serves every page with its CSP (see preview_server).
 
 Rebuilds are incremental (a BuildCache kept in memory and in .cache/preview/): a save re-renders only
 the pages that show what changed. The search index, which takes longer than the pages, is brought up
@@ -19,7 +20,6 @@ from __future__ import annotations
 import gc
 import html
 import mimetypes
-import re
 import sys
 import threading
 import time
@@ -30,11 +30,12 @@ from urllib.parse import unquote
 
 from .build import build, build_site
 from .cache import BuildCache, files_under
+from .characters import printable
 from .errors import BuildFailed, Problem
+from .pages import LOOPBACK_NAMES, is_loopback_host
 from .render import Settings
 
 WATCHED = ("content", "data", "templates", "sources")
-CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\s*')
 GC_DELAY = 0.5
 """Seconds between a save's pages being written and the garbage collection after it."""
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -43,9 +44,11 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 class Preview:
     """The preview's state: where it builds, and the problems of the last build, if it failed."""
 
-    def __init__(self, project: Path, out: Path):
+    def __init__(self, project: Path, out: Path, port: int = 8000):
         self.project = project
         self.out = out
+        self.port = port
+        """The port the preview listens on: requests must name it (see pages.is_loopback_host)."""
         self.problems: list[Problem] = []
         self.fingerprint: int | None = None
         self.last_seconds = 0.0
@@ -110,7 +113,11 @@ class Preview:
             gc.enable()
 
     def app(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """WSGI: the error page while the build is broken, else the file asked for, from .preview/ only."""
+        """WSGI: the error page while the build is broken, else the file asked for, from .preview/ only;
+        nothing to a request that names another host than loopback (DNS rebinding)."""
+        if not is_loopback_host(environ.get("HTTP_HOST"), self.port):
+            return self._respond(start_response, "403 Forbidden", "text/plain; charset=utf-8",
+                                 f"This preview answers only to http://127.0.0.1:{self.port}/.\n".encode())
         if self.problems:
             return self._respond(start_response, "500 Build failed", "text/html; charset=utf-8",
                                  error_page(self.problems))
@@ -121,8 +128,7 @@ class Preview:
             return self._respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
         body = path.read_bytes()
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if kind == "text/html":
-            body = CSP_META.sub(b"", body)  # the preview's reload script is inline; the published site keeps its CSP
+        if kind == "text/html":  # served with its CSP, as published: the reload script is not inline
             kind += "; charset=utf-8"
         return self._respond(start_response, "200 OK", kind, body)
 
@@ -150,10 +156,8 @@ def resolve_request(root: Path, url_path: str) -> Path | None:
 
 def error_page(problems: list[Problem]) -> bytes:
     """A plain page listing every problem, so the editor sees what to fix without the terminal."""
-    rows = "\n".join(
-        f"<li><code>{html.escape(p.path)}:{p.line}:{p.column}</code>: {html.escape(p.message)}</li>"
-        for p in problems
-    )
+    rows = "\n".join(f"<li><code>{html.escape(printable(p.path))}:{p.line}:{p.column}</code>:"
+                     f" {html.escape(printable(p.message))}</li>" for p in problems)
     return (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>Build failed</title></head>'
         f"<body><main><h1>The build failed: {len(problems)} problem(s)</h1>"
@@ -163,12 +167,54 @@ def error_page(problems: list[Problem]) -> bytes:
 
 def serve(project: Path, port: int) -> None:
     """Build, then serve on 127.0.0.1 with live reload until interrupted."""
-    from livereload import Server  # deferred, as MkDocs did: `build` works without the server's imports
-
-    preview = Preview(project, project / ".preview")
+    preview = Preview(project, project / ".preview", port)
     preview.rebuild()
-    server = Server(app=preview.app)
+    server = preview_server(preview)
     for folder in WATCHED:
         server.watch(str(project / folder), preview.rebuild)
     print(f"Previewing at http://127.0.0.1:{port}/ (Ctrl+C stops).", file=sys.stderr)
     server.serve(host="127.0.0.1", port=port, debug=False, restart_delay=0)
+
+
+def preview_server(preview: Preview) -> Any:
+    """livereload's server for the preview, answering only to this machine.
+
+    Its pages, its reload script and its reload socket each refuse a request that names another host
+    (pages.is_loopback_host), and the socket one from a page of another origin (a page on the web could
+    otherwise open it). The reload script is loaded from the preview itself, where livereload would
+    write it into the page inline: so every page keeps the CSP the published site has, and an image
+    from another site in a pull request is not loaded while an editor previews it.
+    """
+    from livereload import Server  # deferred, as MkDocs did: `build` works without the server's imports
+    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+    from livereload.server import LiveScriptContainer
+    from tornado import web
+
+    origins = {f"http://{name}:{preview.port}" for name in LOOPBACK_NAMES}
+
+    class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
+        def prepare(self) -> None:
+            if not is_loopback_host(self.request.headers.get("Host"), preview.port):
+                raise web.HTTPError(403)
+
+        def check_origin(self, origin: str) -> bool:
+            return origin.lower() in origins
+
+    class ReloadScript(LiveReloadJSHandler):  # type: ignore[misc]
+        def prepare(self) -> None:
+            if not is_loopback_host(self.request.headers.get("Host"), preview.port):
+                raise web.HTTPError(403)
+
+    class PreviewServer(Server):  # type: ignore[misc]
+        def application(self, port: int, host: str, liveport: int | None = None, debug: bool | None = None,
+                        live_css: bool = True) -> None:
+            LiveReloadHandler.watcher = self.watcher
+            LiveReloadHandler.live_css = live_css
+            script = f'<script src="/livereload.js?port={port}"></script>'.encode()
+            web.Application([
+                (r"/livereload", ReloadSocket),
+                (r"/livereload\.js", ReloadScript),
+                (r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, script)}),
+            ]).listen(port, address=host)
+
+    return PreviewServer(app=preview.app)

@@ -98,8 +98,13 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
     if kind.startswith("date"):
         return f'{where}: "{found}" is not a date; write it as YYYY-MM-DD, for example 2023-02-02'
     if kind in {"float_parsing", "float_type", "int_parsing", "int_type"}:
-        return (f'{where}: "{found}" is not a whole number; write a plain number without £, commas or words,'
-                " for example 200000000 for £200m")
+        return (f'{where}: "{_short(found)}" is not a whole number; write a plain number without £, commas or'
+                " words, for example 200000000 for £200m")
+    if kind in {"finite_number", "int_parsing_size"}:
+        return (f'{where}: "{_short(found)}" is not a number this site can show (infinite, or too many digits);'
+                " write a plain number, for example 200000000 for £200m")
+    if kind == "less_than_equal":
+        return f"{where}: {_short(found)} is more than {int(ctx['le']):,}, the largest value allowed here; check it"
     if kind in {"string_type"}:
         return f"{where}: expected text, found {type(found).__name__} {found!r}; put the text in quotes"
     if kind in {"list_type"}:
@@ -115,6 +120,12 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
     if kind == "bool_parsing":
         return f'{where}: "{found}" is not true or false; write true or false'
     return f"{where}: {error['msg']} (found {found!r})"
+
+
+def _short(found: Any) -> str:
+    """A value as a message quotes it: at most 40 characters of it."""
+    text = str(found)
+    return text if len(text) <= 40 else f"{text[:40]}…"
 
 
 def _nearest(word: str, choices: list[str]) -> str | None:

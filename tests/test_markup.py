@@ -52,3 +52,26 @@ def test_terms_link_once_and_never_inside_links_or_headings() -> None:
     assert "<h2>family help</h2>" in html
     assert '<a class="term" href="/g/#fh" title="family help">Family help</a>' in html
     assert html.count('href="/g/#dfe"') == 1 and "dfe DfE" not in html  # acronyms match case-sensitively
+
+
+def test_a_glossary_term_never_splits_an_entity() -> None:
+    """A term "amp" must not turn &amp; into &<a>amp</a>; (broken text), nor &quot; or &#39; likewise."""
+    linker = TermLinker([TermLink("amp", "/g/#amp", "Amp"), TermLink("quot", "/g/#quot", "Quot")])
+    linked = linker.link("Salt &amp; pepper, &quot;quoted&quot; &#39;x&#x27; then amp and quot")
+    assert linked == ('Salt &amp; pepper, &quot;quoted&quot; &#39;x&#x27; then <a class="term" href="/g/#amp"'
+                      ' title="Amp">amp</a> and <a class="term" href="/g/#quot" title="Quot">quot</a>')
+
+
+@pytest.mark.parametrize("src", ["https://evil.example/pixel.png", "http://evil.example/x.gif",
+                                 "HTTPS://evil.example/x.png", "https://evil.example/x.png \"title\""])
+def test_off_site_images_are_refused_where_written(src: str) -> None:
+    html, issues = render_markdown(f"Intro.\n\nSee ![a chart]({src}) here.", "/")
+    assert [(issue.line, issue.column) for issue in issues] == [(3, 16)]
+    assert issues[0].message.lower().startswith("image 'http") and "is on another site" in issues[0].message
+    assert "evil.example" not in html
+
+
+def test_the_site_s_own_images_are_kept() -> None:
+    html, issues = render_markdown("![a chart](/static/chart.svg) ![b](chart.svg)", "/REPO/")
+    assert issues == []
+    assert 'src="/REPO/static/chart.svg"' in html and 'src="chart.svg"' in html

@@ -1,6 +1,9 @@
 """Hostile and broken input: never a traceback, never a partial site; killed builds lose nothing.
 
-The fuzz runs FUZZ_EXAMPLES examples (300 by default); `FUZZ_EXAMPLES=10000 make test` runs more.
+The fuzz runs FUZZ_EXAMPLES examples (300 by default); `FUZZ_EXAMPLES=10000 make test` runs more. Its
+inputs include what issue 22 found: characters written as YAML escapes, terminal and workflow-command
+escapes, pathological lengths and numbers; no message may print a control character, and a build that
+succeeds writes none into a page, the feed or a download.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import tempfile
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from conftest import MINIMAL, ROOT, snapshot
@@ -34,7 +38,19 @@ nasty_text = st.one_of(
     st.sampled_from(["\x00", "\x07", "\t", "\ufeff", "\u202e", ": ", "- ", "&a", "*a", "!!python/object:os.system",
                      "{", "[", "'", '"', "#", "|", ">", "---", "...", "%YAML 1.1", "<script>alert(1)</script>",
                      "javascript:alert(1)", "9" * 400, "x" * 100_000, "[" * 100, "~", "null", "2023-13-45"]),
+    # escapes that YAML decodes into characters no text may hold, and ones typed as they are (issue 22)
+    st.sampled_from(['"\\x01"', '"\\0"', '"\\u202E"', '"\\e[2J\\e[31m"', '"\\N"', '"\\uFFFE"', '"a\\rb"',
+                     "\x1b[2J", "\x1b]0;title\x07", "\u2066", "\u200b", "\x85", "\n::stop-commands::x\n",
+                     "=cmd|' /c calc'!A0", "@sum(1)", "![x](https://evil.example/p.png)", "&amp;"]),
+    # pathological lengths and numbers (issue 22): each must get an error or a build in bounded time
+    st.sampled_from(["![" * 16_000, "[a](" * 4_000, "1. " * 3_000, "x" + "1" * 40_000, "A" * 20_000 + "a",
+                     "](" * 20_000, "a" * 1_200, "9" * 5_000, ".inf", "-.inf", ".nan", "1e308", "1e-400",
+                     "0x" + "f" * 300, "1_000_000", "190:20:30"]),
 )
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+"""What a message must never print as it is: controls and bidirectional controls."""
+REFUSED_IN_OUTPUT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+"""What no page, feed or download of a successful build may hold."""
 
 
 @st.composite
@@ -100,9 +116,14 @@ def check_one_mutation(project: Path, built: tuple[Path, dict[str, bytes]], chan
         code = main(["--project", str(project), "build", "--out", str(out)])
     lines = err.getvalue().splitlines()
     assert code in (0, 1), err.getvalue()
+    assert not UNPRINTABLE.search(err.getvalue()), "a message printed a control character as it is"
     if code == 1:
         assert lines and all(PROBLEM_LINE.match(line) for line in lines[:-1]), err.getvalue()
         assert snapshot(out) == built[1], "a failed build changed the site"
+    else:
+        for path in [*out.rglob("*.html"), *out.rglob("*.csv"), *out.rglob("*.xml"), *out.rglob("*.json")]:
+            assert not REFUSED_IN_OUTPUT.search(path.read_text(encoding="utf-8")), path
+        ElementTree.parse(out / "feed.xml")
     assert "Traceback" not in err.getvalue()
     assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".site.tmp")) == []
 

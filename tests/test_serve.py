@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import re
 import threading
 import time
 import urllib.error
@@ -9,16 +11,16 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from sitegen.serve import Preview, resolve_request
+from sitegen.serve import Preview, preview_server, resolve_request
 
 
-def call(preview: Preview, path: str) -> tuple[str, bytes]:
+def call(preview: Preview, path: str, host: str = "127.0.0.1:8000") -> tuple[str, bytes]:
     status: list[str] = []
 
     def start_response(code: str, headers: list[tuple[str, str]]) -> Any:
         status.append(code)
 
-    body = b"".join(preview.app({"PATH_INFO": path}, start_response))
+    body = b"".join(preview.app({"PATH_INFO": path, "HTTP_HOST": host}, start_response))
     return status[0], body
 
 
@@ -53,12 +55,28 @@ def test_a_burst_of_saves_rebuilds_once(project: Path, monkeypatch: Any) -> None
     assert builds == [1]
 
 
-def test_html_is_served_without_csp_so_the_reload_script_runs(project: Path) -> None:
+def test_html_keeps_the_csp_of_the_published_site(project: Path) -> None:
+    """The preview serves each page as built, CSP and all: an off-site image does not load in it either."""
     preview = Preview(project, project / ".preview")
     preview.rebuild()
     status, body = call(preview, "/")
     assert status == "200 OK"
-    assert b"Content-Security-Policy" not in body
+    assert body == (project / ".preview" / "index.html").read_bytes()
+    assert b'<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\'' in body
+
+
+def test_a_request_for_another_host_is_refused(project: Path) -> None:
+    """DNS rebinding: a page on evil.example that resolves to 127.0.0.1 sends Host: evil.example:8000."""
+    preview = Preview(project, project / ".preview", port=8000)
+    preview.rebuild()
+    for host in ("evil.example:8000", "evil.example", "127.0.0.1:8001", "127.0.0.1", "localhost",
+                 "127.0.0.1.evil.example:8000", None):
+        status: list[str] = []
+        environ = {"PATH_INFO": "/"} | ({"HTTP_HOST": host} if host else {})
+        body = b"".join(preview.app(environ, lambda code, headers, status=status: status.append(code)))
+        assert status == ["403 Forbidden"] and b"<h1>" not in body, host
+    for allowed in ("127.0.0.1:8000", "localhost:8000", "LOCALHOST:8000", "[::1]:8000"):
+        assert call(preview, "/", host=allowed)[0] == "200 OK", allowed
 
 
 def test_nothing_outside_the_site_is_served(tmp_path: Path) -> None:
@@ -76,15 +94,14 @@ def test_serve_listens_on_loopback_and_blocks_traversal(project: Path) -> None:
     """A real server on 127.0.0.1 answers pages and refuses a path-traversal request."""
     import socket
 
-    from livereload import Server
-
     preview = Preview(project, project / ".preview")
     preview.rebuild()
     (project / "outside.txt").write_text("secret")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = Server(app=preview.app)
+    preview.port = port
+    server = preview_server(preview)
     thread = threading.Thread(target=lambda: _serve(server, port), daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
@@ -101,6 +118,34 @@ def test_serve_listens_on_loopback_and_blocks_traversal(project: Path) -> None:
     except urllib.error.HTTPError as error:
         assert error.code == 404
     assert b"secret" not in (project / ".preview" / "404.html").read_bytes()
+
+    # the page keeps its CSP and loads the reload script from the preview, never inline
+    assert b'<meta http-equiv="Content-Security-Policy"' in page
+    assert f'<script src="/livereload.js?port={port}"></script></head>'.encode() in page
+    assert [tag for tag in re.findall(rb"<script[^>]*>", page) if b" src=" not in tag] == []
+    assert request(port, "/livereload.js")[0] == 200
+
+    # another host is refused everywhere: pages, the reload script, the reload socket
+    for path in ("/", "/livereload.js", "/search/"):
+        assert request(port, path, {"Host": f"evil.example:{port}"})[0] == 403, path
+    key = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+           "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    assert request(port, "/livereload", {**key, "Origin": f"http://127.0.0.1:{port}"})[0] == 101
+    assert request(port, "/livereload", {**key, "Origin": "http://evil.example"})[0] == 403
+    assert request(port, "/livereload", {**key, "Origin": f"http://evil.example:{port}"})[0] == 403
+    assert request(port, "/livereload", {**key, "Origin": f"http://127.0.0.1:{port}",
+                                         "Host": f"evil.example:{port}"})[0] == 403
+
+
+def request(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """The status and body of one request to the preview, with these headers (Host: 127.0.0.1:port unless given)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": f"127.0.0.1:{port}", **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.read() if response.status != 101 else b""
+    finally:
+        connection.close()
 
 
 def _serve(server: Any, port: int) -> None:

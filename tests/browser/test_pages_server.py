@@ -34,12 +34,13 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
         yield serving
 
 
-def get(site: ServedSite, path: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
-    """The raw request, path sent exactly as written (http.client does not normalise it, unlike a browser)."""
-    host, port = site.origin.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+def get(site: ServedSite, path: str, method: str = "GET", host: str | None = None) -> tuple[int, dict[str, str], str]:
+    """The raw request, path sent exactly as written (http.client does not normalise it, unlike a browser),
+    with the Host header given (by default the one a browser sends: 127.0.0.1:PORT)."""
+    address, port = site.origin.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(address, int(port), timeout=10)
     try:
-        connection.request(method, path)
+        connection.request(method, path, headers={"Host": host} if host else {})
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
     finally:
@@ -99,3 +100,19 @@ def test_serve_site_rejects_a_base_path_without_slashes(tmp_path: Path) -> None:
         serve_site(tmp_path, "/REPO")
     with pytest.raises(FileNotFoundError):
         serve_site(tmp_path / "missing", "/REPO/")
+
+
+@pytest.mark.parametrize("host", ["evil.example:{port}", "evil.example", "127.0.0.1", "127.0.0.1:1", "localhost",
+                                  "127.0.0.1.evil.example:{port}"])
+def test_a_request_for_another_host_is_refused(pages: ServedSite, host: str) -> None:
+    """DNS rebinding: a page on evil.example, resolved to 127.0.0.1 once loaded, sends Host: evil.example:PORT."""
+    port = pages.origin.rsplit(":", 1)[1]
+    for method in ("GET", "HEAD"):
+        status, _, body = get(pages, "/REPO/", method, host=host.format(port=port))
+        assert status == 403 and "home page" not in body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}"])
+def test_loopback_names_are_answered(pages: ServedSite, host: str) -> None:
+    port = pages.origin.rsplit(":", 1)[1]
+    assert get(pages, "/REPO/", host=host.format(port=port))[:1] == (200,)

@@ -1,0 +1,320 @@
+"""Text a pull request can carry (issue 22): escapes, control characters, forged workflow commands,
+numbers too large to be numbers. Each test carries out the attack through the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Run, snapshot
+from test_cli import edit
+
+TITLE = "  title: Family help"
+"""The first title of data/themes.yaml (line 2): the attacks replace it."""
+
+
+@pytest.mark.parametrize(("written", "column", "message"), [
+    (r'"Family\x01help"', 17, "control character U+0001 in the text; delete it (it is invisible in most editors)"),
+    (r'"Family\0help"', 17, "control character U+0000 in the text; delete it (it is invisible in most editors)"),
+    (r'"\u202Epleh ylimaF"', 11, "bidirectional control U+202E in the text: it reorders the text around it, so a"
+                                 " title can read backwards; delete it"),
+    ("Family\u2066help", 16, "bidirectional control U+2066 in the text: it reorders the text around it, so a"
+                             " title can read backwards; delete it"),
+    (r'"Family\x85help"', 17, "control character U+0085 in the text; delete it (it is invisible in most editors)"),
+    (r'"Family\uFFFFhelp"', 17, "noncharacter U+FFFF in the text, which no text may hold; delete it"),
+    (r'"Family\fhelp"', 17, "control character U+000C in the text; delete it (it is invisible in most editors)"),
+])
+def test_characters_written_as_yaml_escapes_are_refused_where_written(
+        project: Path, run_cli: Callable[..., Run], written: str, column: int, message: str) -> None:
+    out = project / "site"
+    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 0
+    before = snapshot(out)
+    edit(project / "data/themes.yaml", TITLE, f"  title: {written}")
+    result = run_cli("--project", str(project), "build", "--out", str(out))
+    assert result.code == 1
+    assert result.err.splitlines()[0] == f"data/themes.yaml:2:{column}: {message}"
+    assert snapshot(out) == before, "nothing reaches the site"
+
+
+def test_a_nul_never_reaches_the_html_or_the_csv(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "data/recommendations.yaml", "title: Family help services", r'title: "Family help\0services"')
+    out = project / "site"
+    result = run_cli("--project", str(project), "build", "--out", str(out))
+    assert result.code == 1 and "U+0000" in result.err
+    assert not out.exists()
+    edit(project / "content/about.md", "About the tiny test site.", "About the tiny\0 test site.")
+    edit(project / "data/recommendations.yaml", r'"Family help\0services"', "Family help services")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1 and "U+0000" in result.err
+
+
+def test_a_control_character_in_a_page_body_is_refused_at_its_place(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    page = project / "content" / "about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join([*lines, "", "An \u202eevil line", "A bare\rreturn"]) + "\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(f"content/about.md:{len(lines) + 2}:4: bidirectional control U+202E")
+
+
+def test_an_ansi_escape_in_a_key_cannot_reach_the_terminal(project: Path, run_cli: Callable[..., Run]) -> None:
+    """A key that would clear the screen and print in red: refused, and shown only as an escape."""
+    edit(project / "data/themes.yaml", TITLE, '  "\\e[2J\\e[31mtitle": Family help')
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "data/themes.yaml:2:4: control character U+001B in the text; delete it (it is invisible in most editors)")
+    assert "\x1b" not in result.err
+
+
+def test_an_escape_in_a_file_name_is_printed_as_an_escape(project: Path, run_cli: Callable[..., Run]) -> None:
+    (project / "content" / "evil\x1b]0;owned\x07.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(r"content/evil\x1b]0;owned\x07.md:1:1: ")
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", result.err)
+
+
+def test_a_file_name_with_a_newline_cannot_forge_a_workflow_command(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    """On GitHub every line of the log that starts with :: is a command: a file name must not start one."""
+    name = "x\n::notice title=forged::all good\n::stop-commands::token\n.md"
+    (project / "content" / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "--format", "github", "check")
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert lines[0] == ("::error file=content/x%0A%3A%3Anotice title=forged%3A%3Aall good%0A%3A%3Astop-commands"
+                        '%3A%3Atoken%0A.md,line=1,col=1::"x ::notice title=forged::all good ::stop-commands::token "'
+                        " cannot name a page: it would take the address of a section of the site or is not a valid"
+                        " id; rename the file, e.g. content/my-page.md")
+    assert len(lines) == 2 and lines[1] == "1 problem(s) found; nothing was written."
+    text = run_cli("--project", str(project), "check")
+    assert text.err.splitlines()[0].startswith(r"content/x\x0a::notice title=forged::all good\x0a::stop-commands")
+
+
+def test_the_feed_stays_valid_xml_with_every_character_allowed(project: Path, run_cli: Callable[..., Run]) -> None:
+    """What the check lets through is valid XML 1.0: tabs, markup characters, emoji, zero-width (warned)."""
+    timeline = project / "data" / "timeline.yaml"
+    title = next(line for line in timeline.read_text(encoding="utf-8").splitlines() if line.startswith("  title:"))
+    edit(timeline, title, r'  title: "Tab\there <b>&amp; ]]> \U0001F600 zero\u200bwidth"')
+    out = project / "site"
+    result = run_cli("--project", str(project), "build", "--out", str(out))
+    assert result.code == 0, result.err
+    assert "warning: invisible zero-width character U+200B" in result.err
+    titles = [entry.findtext("{http://www.w3.org/2005/Atom}title")
+              for entry in ET.parse(out / "feed.xml").getroot().iter("{http://www.w3.org/2005/Atom}entry")]
+    assert "Tab\there <b>&amp; ]]> \U0001F600 zero\u200bwidth" in titles
+    edit(timeline, r'zero\u200bwidth"', r'form\ffeed"')
+    before = snapshot(out)
+    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 1
+    assert snapshot(out) == before
+    ET.parse(out / "feed.xml")
+
+
+def test_zero_width_characters_are_warned_about_at_their_place(project: Path, run_cli: Callable[..., Run]) -> None:
+    edit(project / "data/themes.yaml", TITLE, "  title: Family\u200bhelp")
+    page = project / "content" / "about.md"
+    edit(page, "title: About", "title: About\u2060us")
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join([*lines, "", "A word\ufeffjoined"]) + "\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 0, result.err
+    warned = [line.split(": warning: ")[0] for line in result.err.splitlines() if "zero-width" in line]
+    assert warned == ["data/themes.yaml:2:10", "content/about.md:2:8", f"content/about.md:{len(lines) + 2}:7"]
+
+
+FIRST_AMOUNT = "money: {amount: 2600000000, years: 5}"
+"""data/funding.yaml line 6: its first reported value."""
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("data/funding.yaml", FIRST_AMOUNT, "money: {amount: .inf, years: 5}",
+     'data/funding.yaml:6:23: values[0].money.amount: "inf" is not a number this site can show (infinite, or too'
+     " many digits); write a plain number, for example 200000000 for £200m"),
+    ("data/funding.yaml", FIRST_AMOUNT, "money: {amount: 1e308, years: 5}",
+     "data/funding.yaml:6:23: values[0].money.amount: 1e308 is more than 1,000,000,000,000, the largest value"
+     " allowed here; check it"),
+    ("data/funding.yaml", FIRST_AMOUNT, f"money: {{amount: 2600000000, years: {'9' * 5000}}}",
+     "data/funding.yaml:6:42: a number written with 5,000 characters; no number in this site's data needs more"
+     " than 20, check it"),
+    ("data/funding.yaml", FIRST_AMOUNT, f"money: {{amount: \"{'9' * 5000}\", years: 5}}",
+     f'data/funding.yaml:6:23: values[0].money.amount: "{"9" * 40}…" is not a number this site can show (infinite,'
+     " or too many digits); write a plain number, for example 200000000 for £200m"),
+    ("data/glossary.yaml", "  term: family help\n", f"  term: family help\n  aliases: [{'a' * 1200}]\n",
+     "data/glossary.yaml:3:13: aliases[0]: the text is too long; shorten it to at most 100 characters"),
+], ids=["infinite-amount", "1e308-amount", "5000-digit-count", "5000-digit-quoted-amount", "1200-character-alias"])
+def test_numbers_and_words_too_large_get_a_located_error(
+        project: Path, run_cli: Callable[..., Run], file: str, old: str, new: str, expected: str) -> None:
+    edit(project / file, old, new)
+    result = run_cli("--project", str(project), "check")
+    assert (result.code, result.err.splitlines()[0]) == (1, expected)
+    assert "internal error" not in result.err and "Traceback" not in result.err
+
+
+def test_formulas_in_csv_downloads_are_neutralised(project: Path, run_cli: Callable[..., Run]) -> None:
+    """Cells a spreadsheet would run as formulas get a leading single quote (OWASP), in every CSV."""
+    formulas = {"data/recommendations.yaml": ("title: Family help services", '=hyperlink("https://x.example/",1)'),
+                "data/themes.yaml": ("description: Support for families before problems grow.", "+1+cmd|' /c calc'!a0"),
+                "data/glossary.yaml": ("term: family help", "-2+3"),
+                "data/timeline.yaml": ("title: Government publishes its response", "@sum(1+1)")}
+    for file, (old, formula) in formulas.items():
+        key = old.split(":")[0]
+        edit(project / file, old, f"{key}: '{formula.replace(chr(39), chr(39) * 2)}'")  # YAML's single quotes
+    (project / "data" / "changes.yaml").write_text("- date: 2023-03-01\n  summary: \"=1+1\"\n", encoding="utf-8")
+    out = project / "site"
+    result = run_cli("--project", str(project), "build", "--out", str(out))
+    assert result.code == 0, result.err
+    cells = [cell for path in sorted((out / "data").glob("*.csv"))
+             for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))) for cell in row]
+    assert [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+    for formula in [*(formula for _, formula in formulas.values()), "=1+1"]:
+        assert f"'{formula}" in cells, formula
+
+
+@pytest.fixture
+def link_reading(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The characters Python-Markdown's link and image parsers read, call by call, with new converters."""
+    from markdown.inlinepatterns import LinkInlineProcessor
+
+    from sitegen import markup
+
+    read: list[int] = []
+
+    def counting(real: Any) -> Any:
+        def counted(self: LinkInlineProcessor, data: str, index: int) -> Any:
+            found = real(self, data, index)
+            read.append(found[-2] - index)  # both return (…, the index read up to, whether it is a link)
+            return found
+        return counted
+
+    for method in ("getText", "getLink"):
+        monkeypatch.setattr(LinkInlineProcessor, method, counting(getattr(LinkInlineProcessor, method)))
+    monkeypatch.setattr(markup, "_converters", {})
+    return read
+
+
+@pytest.mark.parametrize("text", ["![" * 16_000, "[" * 16_000, "[a](" * 4_000, "Intro [" + "word " * 6_000],
+                         ids=["32KB-of-image-starts", "16KB-of-brackets", "16KB-of-link-starts", "one-long-paragraph"])
+def test_runs_of_unclosed_brackets_are_refused_after_bounded_reading(link_reading: list[int], text: str) -> None:
+    """Python-Markdown reads from each [ to the paragraph's end: 32 KB of "![" took 52 s. The reading is
+    counted, and the text refused once it passes LINK_READING (plus the one call that passed it)."""
+    from sitegen.markup import LINK_READING, render_markdown
+
+    html, issues = render_markdown(text, "/")
+    if text.startswith("Intro"):  # one unclosed bracket in a long paragraph is read once, and is fine
+        assert issues == [] and sum(link_reading) <= 3 * len(text)  # by three parsers: links, references
+        return
+    assert html == "" and [issue.message.split(";")[0] for issue in issues] == [
+        "from here on, the text has so many [ or ( that are never closed that converting it would take too long"]
+    assert (issues[0].line, issues[0].column) == (1, text.index("[(" [text.startswith("[a](")]) + 1)
+    assert sum(link_reading) <= LINK_READING + len(text)
+
+
+def test_real_links_convert_within_the_reading_allowed(link_reading: list[int]) -> None:
+    from sitegen.markup import LINK_READING, render_markdown
+
+    text = "\n\n".join(f"See [source {n}](https://example.org/{n}) and [the list](/sources/)." for n in range(1_200))
+    html, issues = render_markdown(text, "/")
+    assert issues == [] and html.count("<a href=") == 2_400
+    assert sum(link_reading) < LINK_READING / 4
+
+
+def test_deep_nesting_and_huge_texts_are_refused_and_the_converter_stays_sound() -> None:
+    from sitegen.markup import MAX_MARKDOWN_CHARACTERS, render_markdown
+
+    normal = "## Heading\n\n- one\n- two\n\nA [link](/x/) and *emphasis*.\n"
+    expected = render_markdown(normal, "/")
+    for text in ("1. " * 3_000, "  - " * 2_000):  # each a list inside a list: Python-Markdown's RecursionError
+        assert [issue.message for issue in render_markdown(text, "/")[1]] == [
+            "lists or quotes are nested inside each other too deeply to convert; nest them fewer levels deep"]
+        assert render_markdown(normal, "/") == expected, "a conversion stopped half way leaves nothing behind"
+    long = "word " * (MAX_MARKDOWN_CHARACTERS // 5) + "x"
+    assert [issue.message for issue in render_markdown(long, "/")[1]] == [
+        "the text is 100,001 characters long, over the limit of 100,000; split it or shorten it"]
+
+
+def test_a_page_of_pathological_markdown_gets_a_located_error(project: Path, run_cli: Callable[..., Run]) -> None:
+    page = project / "content" / "about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join([*lines, "", "Text " + "![" * 16_000]) + "\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(f"content/about.md:{len(lines) + 2}:7: from here on, the text has")
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(("check", "text", "found"), [
+    ("figures", "x" + "1" * 40_000, []),
+    ("figures", "x" + "1" * 40_000 + "%", ["1" * 40_000 + "%"]),
+    ("figures", "x" + "1," * 20_000, ["1," * 19_998 + "1"]),
+    ("acronyms", "A" * 20_000 + "a", []),
+    ("acronyms", "A1" * 10_000 + "a", []),
+    ("link targets", "](" * 75_000, []),
+], ids=["digits", "digits-percent", "digits-commas", "capitals", "capitals-digits", "link-starts"])
+def test_the_content_checks_read_long_runs_in_bounded_time(check: str, text: str, found: list[str]) -> None:
+    """Each took 20 s or more (the figure check's 40,000 digits, 25 s): the expressions no longer
+    backtrack, so each finishes in a fraction of a second. 5 s leaves room for a busy machine."""
+    import time
+
+    from sitegen.content_checks import FIGURE, MARKDOWN_NOT_PROSE, unknown_acronyms
+
+    started = time.perf_counter()
+    if check == "figures":
+        result = FIGURE.findall(text)
+    elif check == "acronyms":
+        result = [match.group() for match in unknown_acronyms(text, frozenset())]
+    else:
+        result = [match.group() for match in MARKDOWN_NOT_PROSE.finditer(text)]
+    assert time.perf_counter() - started < 5
+    assert result == found
+
+
+def test_the_closest_passage_hint_reads_the_source_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its cost no longer grows with the source times the quote compared character by character: the
+    source is searched with str.find (counted here), and only stretches near the anchor are compared."""
+    import difflib
+
+    from sitegen import resolve
+
+    compared: list[int] = []
+
+    class Counted(difflib.SequenceMatcher):  # type: ignore[type-arg]
+        def __init__(self, isjunk: Any, a: str, b: str, autojunk: bool = True) -> None:
+            compared.append(len(a) + len(b))
+            super().__init__(isjunk, a, b, autojunk)
+
+    class Source(str):
+        finds = 0
+
+        def find(self, *args: Any) -> int:
+            Source.finds += 1
+            return super().find(*args)
+
+    monkeypatch.setattr(resolve.difflib, "SequenceMatcher", Counted)
+    article = "The government has laid out a £200m package of measures to fix children's social care. "
+    text = Source(resolve.normalise("Filler words about other things entirely. " * 2_500 + article * 2))
+    quote = "a £200n package of measures"
+    assert resolve.closest_passage(quote, text) == "a £200m package of measures"
+    assert len(compared) <= 9 and max(compared) < 4 * len(quote)
+    assert Source.finds <= len(quote) * 6
+
+
+def test_an_off_site_image_is_refused_where_written(project: Path, run_cli: Callable[..., Run]) -> None:
+    """It would load from another site in a reader's browser, and in an editor's preview of the pull request."""
+    page = project / "content" / "about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join([*lines, "", "Look: ![a pixel](https://evil.example/p.png?who=editor)"]) + "\n",
+                    encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        f"content/about.md:{len(lines) + 2}:18: image 'https://evil.example/p.png?who=editor' is on another site; the"
+        " site shows only its own images (a reader's browser, or an editor's preview, would fetch it from there):"
+        " copy it into templates/static/ and write /static/its-name")
