@@ -3,8 +3,8 @@
 Each recommendation has a short proposal and response (about 20 and 30 words, as the real data has)
 and a ~300-word Markdown `body` with a heading, a list, a link and emphasis, shown on its own page.
 The other kinds follow in fixed proportions, every citation quotes a whole sentence of a synthetic
-source text in sources/, and the templates and schemas are symlinks to the repository's own. The
-same seed gives the same project.
+source text in sources/, and the templates and schemas are copies of the repository's own (the
+build follows no link out of an input folder). The same seed gives the same project.
 """
 
 from __future__ import annotations
@@ -221,10 +221,10 @@ def generate(dest: Path, count: int, seed: int = 1) -> None:
         (dest / "data" / f"{kind}.yaml").write_text("\n\n".join(chunks) + "\n", encoding="utf-8")
     for name, text in PAGES.items():
         (dest / "content" / name).write_text(text, encoding="utf-8")
-    for linked in ("templates", "schemas"):
-        target = dest / linked
+    for copied in ("templates", "schemas"):
+        target = dest / copied
         if target.is_symlink() or target.is_file():
             target.unlink()
         elif target.is_dir():
             shutil.rmtree(target)
-        target.symlink_to(REPO / linked, target_is_directory=True)
+        shutil.copytree(REPO / copied, target)

@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import BuildFailed, Problem
 from .render import Settings, normalise_base
 from .search import SHARD_PAGES
+from .write import disk_full_message, is_disk_full
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -105,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # an editor never sees a traceback unless they ask for one
         if args.debug:
             raise
+        if is_disk_full(exc):
+            print(f"build.py: {disk_full_message(exc)}", file=sys.stderr)
+            return 1
         print(f"build.py: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("Run again with --debug for the details, and report it as a bug.", file=sys.stderr)
         return 2
@@ -112,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(command: str, args: argparse.Namespace, project: Path) -> int:
     from . import build
-    from .cache import BuildCache
+    from .cache import BuildCache, cache_folder
 
     if command == "build":
         started = time.perf_counter()
@@ -121,7 +125,7 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
                              search_shard_pages=args.search_shard_pages)
                     if args.command else Settings())
         timings = build.Timings()
-        cache = BuildCache(project / ".cache")
+        cache = BuildCache(cache_folder(project))
         result = build.build(project, out, settings, cache, timings, workers=build.default_workers())
         print_warnings(result.warnings)
         if getattr(args, "timings", False):

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from . import models as m
 from .errors import Collector, Problem, did_you_mean
+from .inputs import InputRefused, read_input
 from .load import Loc, Marked
 
 ANY_ITEM = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary",
@@ -122,7 +123,7 @@ QUOTE_FORMS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u203
 
 def archived_text(source: m.Source, sources_dir: Path) -> str:
     """The part of a source's archived file that quotes may come from (not reader comments)."""
-    lines = (sources_dir / source.archive).read_text(encoding="utf-8").splitlines()
+    lines = read_input(sources_dir / source.archive, sources_dir).decode("utf-8").splitlines()
     if source.lines is None and source.comments_from is None:
         return "\n".join(lines)
     first = source.lines.first if source.lines else 1
@@ -175,8 +176,8 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     def whole_file(source_id: str) -> str:
         """A source's whole archived file, read only for a quote its article lacks."""
         try:
-            return normalise(archives[source_id].read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):  # two sources with one id, the other's file unreadable
+            return normalise(read_input(archives[source_id], sources_dir).decode("utf-8"))
+        except (OSError, UnicodeDecodeError, InputRefused):  # two sources with one id, the other's file unreadable
             return ""
 
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
@@ -260,6 +261,10 @@ def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector
         source: m.Source = entry.item
         try:
             texts[source.id] = normalise(archived_text(source, sources_dir))
+        except InputRefused as exc:  # a link out of sources/ (never shown in a hint), a device, a huge file
+            line, column = entry.doc.where((*entry.loc, "archive"))
+            problems.add(entry.doc.path, line, column,
+                         f'archived text "sources/{source.archive}": {exc}')
         except (OSError, UnicodeDecodeError):
             line, column = entry.doc.where((*entry.loc, "archive"))
             problems.add(entry.doc.path, line, column,
