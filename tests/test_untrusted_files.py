@@ -246,6 +246,24 @@ def test_every_input_linked_out_of_its_folder_is_refused_with_its_place(
     assert not (tmp_path / "site").exists()
 
 
+def test_writing_the_schemas_replaces_a_link_instead_of_writing_through_it(
+        tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    """schemas/x.schema.json -> ~/.bashrc: `build.py schema` wrote the schema into ~/.bashrc."""
+    project = minimal_project(tmp_path / "project")
+    (tmp_path / "bashrc").write_text("export PATH\n")
+    (project / "schemas").mkdir()
+    (project / "schemas" / "themes.schema.json").symlink_to(tmp_path / "bashrc")
+    assert run_cli("--project", str(project), "schema").code == 0
+    assert (tmp_path / "bashrc").read_text() == "export PATH\n"
+    written = project / "schemas" / "themes.schema.json"
+    assert not written.is_symlink() and '"title"' in written.read_text()
+    shutil.rmtree(project / "schemas")
+    (project / "schemas").symlink_to(tmp_path, target_is_directory=True)
+    result = run_cli("--project", str(project), "schema")
+    assert result.code == 1 and result.err.startswith("schemas:1:1: schemas/ is a symbolic link;")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bashrc", "project"]
+
+
 def test_a_linked_input_folder_is_refused(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
     project = minimal_project(tmp_path / "project")
     shutil.move(project / "sources", tmp_path / "sources")
