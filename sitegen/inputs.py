@@ -25,12 +25,10 @@ LIMITS = {
 
 
 class InputRefused(Exception):
-    """A file the build will not read: `reason` says what is wrong with it, `advice` what would be right."""
+    """A file the build will not read: what is wrong with it, and what would be right."""
 
-    def __init__(self, reason: str, advice: str):
-        self.reason = reason
-        self.advice = advice
-        super().__init__(f"the file {reason}; {advice}")
+    def __init__(self, wrong: str, right: str):
+        super().__init__(f"the file {wrong}; {right}")
 
 
 def home_of(folder: Path) -> str:
