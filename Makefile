@@ -38,7 +38,10 @@ schema: setup  ## regenerate schemas/ from the models and data
 
 golden: setup  ## regenerate the golden site on purpose, after an intended change
 	rm -rf tests/expected/minimal
-	$(PY) build.py --project tests/projects/minimal build --out tests/expected/minimal
+	tmp=$$(mktemp -d) && cp -R tests/projects/minimal "$$tmp/minimal" && cp -R templates "$$tmp/minimal/" \
+	  && XDG_CACHE_HOME="$$tmp/cache" $(PY) build.py --project "$$tmp/minimal" build --out tests/expected/minimal; \
+	  status=$$?; rm -rf "$$tmp"; exit $$status
 
-clean:
+clean:  ## remove the built sites and this project's build cache (see sitegen/cache.py: cache_folder)
 	rm -rf site .preview .pages-preview .cache
+	[ ! -x $(PY) ] || $(PY) -c 'import pathlib, shutil, sitegen.cache as c; shutil.rmtree(c.cache_folder(pathlib.Path.cwd()))'

@@ -67,7 +67,9 @@ def build_once(project: Path) -> dict[str, object]:
 
 
 def make_cold(project: Path) -> None:
-    shutil.rmtree(project / ".cache", ignore_errors=True)
+    from sitegen.cache import cache_folder
+
+    shutil.rmtree(cache_folder(project), ignore_errors=True)
     shutil.rmtree(project / "site", ignore_errors=True)
 
 

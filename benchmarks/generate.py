@@ -3,9 +3,9 @@
 Each recommendation has a short proposal and response (about 20 and 30 words, as the real data has)
 and a ~300-word Markdown `body` with a heading, a list, a link and emphasis, shown on its own page.
 The other kinds follow in fixed proportions, every citation quotes a whole sentence of a synthetic
-source text in sources/, and the templates and schemas are symlinks to the repository's own. A sum,
-a count or a date is also cited with a sentence that holds it, as the content checks require. The
-same seed gives the same project.
+source text in sources/, and the templates and schemas are copies of the repository's own (the
+build follows no link out of an input folder). A sum, a count or a date is also cited with a
+sentence that holds it, as the content checks require. The same seed gives the same project.
 """
 
 from __future__ import annotations
@@ -251,10 +251,10 @@ def generate(dest: Path, count: int, seed: int = 1) -> None:
         (dest / "sources" / f"source-{index + 1}.txt").write_text(body + "\n", encoding="utf-8")
     for name, text in PAGES.items():
         (dest / "content" / name).write_text(text, encoding="utf-8")
-    for linked in ("templates", "schemas"):
-        target = dest / linked
+    for copied in ("templates", "schemas"):
+        target = dest / copied
         if target.is_symlink() or target.is_file():
             target.unlink()
         elif target.is_dir():
             shutil.rmtree(target)
-        target.symlink_to(REPO / linked, target_is_directory=True)
+        shutil.copytree(REPO / copied, target)

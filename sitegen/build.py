@@ -42,7 +42,7 @@ from .render import Renderer, Settings, convert_bodies, render_jobs, render_site
 from .resolve import Located, MarkdownText, PageSource, Site, resolve_site
 from .search import Shard, bundle_of, index_shards
 from .validate import validate_list, validate_one
-from .write import SiteWriter
+from .write import MARKER, SiteWriter, check_output
 
 INPUT_FOLDERS = ("data", "content", "templates", "sources", "schemas")
 """Everything a build reads besides the code: a change anywhere here is a change of input."""
@@ -85,11 +85,11 @@ def load_data(project: Path, problems: Collector, cache: BuildCache | None = Non
     for kind, model in m.DATA_FILES.items():
         path = data_dir / f"{kind}.yaml"
         shown = f"data/{kind}.yaml"
-        if not path.exists():
+        if not os.path.lexists(path):  # a link that leads nowhere is read, and so reported
             located[kind] = []
             continue
         with timings.stage("load"):
-            text = read_text(path, shown, problems)
+            text = read_text(path, shown, problems, data_dir)
         if text is not None and cache is not None:
             items = load_items(text, shown, kind, model, cache, timings)
             if items is not None:
@@ -163,7 +163,7 @@ def load_pages(project: Path, problems: Collector) -> list[PageSource]:
             problems.add(shown, 1, 1, f'"{path.stem}" cannot name a page: it would take the address of a section'
                                       " of the site or is not a valid id; rename the file, e.g. content/my-page.md")
             continue
-        text = read_text(path, shown, problems)
+        text = read_text(path, shown, problems, project / "content")
         raw = split_page(text, shown, path.stem, problems) if text is not None else None
         if raw is None or not check_markdown_text(raw.body, shown, raw.body_line, problems):
             continue
@@ -180,6 +180,11 @@ def check_site(project: Path, cache: BuildCache | None = None, timings: Timings 
     """Load, validate and resolve everything; raise BuildFailed with every problem found."""
     timings = timings or Timings()
     problems = Collector()
+    for folder in INPUT_FOLDERS:
+        if (project / folder).is_symlink():  # nothing would be read from it (see inputs.read_input)
+            problems.add(folder, 1, 1, f"{folder}/ is a symbolic link; the build reads only what is inside the"
+                                       f" project: put the folder itself here")
+    problems.raise_if_any()
     located = load_data(project, problems, cache, timings)
     with timings.stage("load"):
         pages = load_pages(project, problems)
@@ -236,6 +241,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     timings = timings or Timings()
     cache = cache or BuildCache(None)
     out = out.absolute()
+    check_output(out, project)  # before any work: the writer checks again before it changes anything
     with timings.stage("load"):
         version = code_version()
         cache.load(version)
@@ -281,7 +287,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     if trusted:  # the reused pages' facts, still with the same fingerprints
         state.facts = {fact: value for fact, value in previous.facts.items() if fact not in changed}
     shared: dict[Fact, Fact] = {fact: fact for fact in state.facts}  # each fact as one object (share_facts)
-    writer = SiteWriter(out, in_place)
+    writer = SiteWriter(out, in_place, project)
     try:
         written: dict[str, str] = {}
         same: set[str] = set()
@@ -312,7 +318,9 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
             renderer.forget_pieces()
             return_free_memory()
         with timings.stage("write"):
-            for rel, data in static_files(project / "templates").items():
+            statics = static_files(project / "templates", problems)
+            problems.raise_if_any()
+            for rel, data in statics.items():
                 written[rel], is_same = put_file(writer, out, previous, rel, [data])
                 if is_same:
                     same.add(rel)
@@ -491,6 +499,8 @@ def scan_output(folder: Path, prefix: str = "") -> Iterator[tuple[str, os.stat_r
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             yield from scan_output(Path(entry.path), f"{prefix}{entry.name}/")
+        elif entry.name == MARKER and not prefix:
+            continue  # the writer's, not the build's: it is written once and never replaced
         else:
             yield prefix + entry.name, entry.stat(follow_symlinks=False)
 

@@ -1,6 +1,6 @@
 """The build cache: do again only the work whose inputs changed, and prove it by content hashes.
 
-Kept between builds, in .cache/ (never in site/, git-ignored):
+Kept between builds outside the work tree (see cache_folder):
 
 - validated items, keyed by the hash of their YAML text, so an edit re-parses one item, not a file
   (in memory only, for the preview: from disk, unpickling 10,000 items took as long as parsing them);
@@ -16,7 +16,9 @@ Kept between builds, in .cache/ (never in site/, git-ignored):
 Everything that is not a fact of the data (templates, code, settings, library versions, the glossary
 terms linked on every page, the navigation) is hashed into one key: when it changes, every page is
 rendered again. A cache file is a pickle behind a checksum and that key; anything that does not
-match (corrupt, truncated, another version) is ignored and rebuilt, never trusted.
+match (corrupt, truncated, another version) is ignored and rebuilt, never trusted. Loading a pickle
+(or Jinja's compiled templates) runs code, and anyone can compute a checksum: that is why the cache
+is never in the work tree, where a pull request could put one.
 """
 
 from __future__ import annotations
@@ -33,12 +35,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISLNK, S_ISREG
 from typing import Any
 
 from pydantic import BaseModel
 
 from . import models as m
+from .errors import BuildFailed, Problem
+from .inputs import home_of, is_inside
 from .resolve import Ref, Site, item_links
 from .views import Views
 
@@ -85,6 +89,30 @@ def code_version() -> str:
     return digest(versions.encode(), *sources)
 
 
+def cache_folder(project: Path) -> Path:
+    """The build cache of a project: $XDG_CACHE_HOME/sitegen/<SHA-256 of the project's real path>/
+    (~/.cache when XDG_CACHE_HOME is unset), made readable by its owner only.
+
+    Never inside the work tree: a `.cache/` committed there is never read.
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    real = project.resolve()
+    folder = root / "sitegen" / hashlib.sha256(os.fsencode(real)).hexdigest()
+    shown = str(folder)
+    if folder.resolve().is_relative_to(real):
+        raise BuildFailed([Problem(shown, 1, 1, "the build cache would be inside the project, where a pull request"
+                                                " could put one: set XDG_CACHE_HOME to a folder outside it")])
+    root.mkdir(parents=True, exist_ok=True)
+    for level in (folder.parent, folder):
+        level.mkdir(mode=0o700, exist_ok=True)
+        if hasattr(os, "getuid") and level.stat().st_uid != os.getuid():
+            raise BuildFailed([Problem(str(level), 1, 1, "the build cache's folder belongs to another user, who"
+                                                         " could put code in it: remove it, or set XDG_CACHE_HOME")])
+        level.chmod(0o700)
+    return folder
+
+
 FileSeen = tuple[tuple[int, int, int], bytes, bool]
 """A file's (size, inode, mtime), the hash of its bytes, and whether it had been unchanged for a while
 when they were read (see tree_digest)."""
@@ -124,18 +152,26 @@ def tree_digest(folder: Path, seen: dict[str, FileSeen] | None = None) -> str:
 def files_under(folder: Path) -> list[tuple[str, str, os.stat_result]]:
     """Every regular file under folder as (relative POSIX path, path, stat), in path order.
 
-    As Path.rglob did: a symlink to a file is followed, a symlinked folder is not entered. os.walk
-    and os.stat, because pathlib took four times as long: the preview lists every input on each
-    save, and a large site has a thousand source texts.
+    A symlinked folder is not entered, and a symlink is followed only to a file inside folder: one
+    that leads out (to /dev/zero, say) is left to the build's reader, which refuses it with its place
+    (see inputs.read_input). os.walk and os.lstat, because pathlib took four times as long: the
+    preview lists every input on each save, and a large site has a thousand source texts.
     """
     found: list[tuple[str, str, os.stat_result]] = []
+    if folder.is_symlink():
+        return found
     top = str(folder)
+    home = home_of(folder)
     for root, _folders, names in os.walk(top):
         prefix = "" if root == top else root[len(top) + 1:].replace(os.sep, "/") + "/"
         for name in names:
             path = os.path.join(root, name)
             try:
-                stat = os.stat(path)
+                stat = os.lstat(path)
+                if S_ISLNK(stat.st_mode):
+                    if not is_inside(path, home):
+                        continue
+                    stat = os.stat(path)
             except OSError:  # an editor's temporary file, gone again mid-scan, or a broken link
                 continue
             if S_ISREG(stat.st_mode):

@@ -13,6 +13,7 @@ from .characters import printable
 from .errors import BuildFailed, Problem
 from .render import Settings, normalise_base, normalise_repo_url
 from .search import SHARD_PAGES
+from .write import disk_full_message, is_disk_full
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -143,6 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # an editor never sees a traceback unless they ask for one
         if args.debug:
             raise
+        if is_disk_full(exc):
+            print(printable(f"build.py: {disk_full_message(exc)}"), file=sys.stderr)
+            return 1
         print(printable(f"build.py: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         print("Run again with --debug for the details, and report it as a bug.", file=sys.stderr)
         return 2
@@ -150,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(command: str, args: argparse.Namespace, project: Path) -> int:
     from . import build
-    from .cache import BuildCache
+    from .cache import BuildCache, cache_folder
 
     if command == "build":
         started = time.perf_counter()
@@ -159,7 +163,7 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
                              search_shard_pages=args.search_shard_pages, repo_url=chosen_repo_url(args))
                     if args.command else Settings(repo_url=repo_url_from_environment()))
         timings = build.Timings()
-        cache = BuildCache(project / ".cache")
+        cache = BuildCache(cache_folder(project))
         result = build.build(project, out, settings, cache, timings, workers=build.default_workers())
         print_warnings(result.warnings, args.format)
         if getattr(args, "timings", False):

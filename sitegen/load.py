@@ -16,10 +16,10 @@ import yaml
 
 from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character
 from .errors import Collector, Problem
+from .inputs import LIMITS, InputRefused, read_input
 
-MAX_FILE_BYTES = 64_000_000
-"""Larger files are refused: it bounds time and memory. The real data files are far smaller; the
-10,000-item benchmark project (benchmarks/) has a recommendations.yaml of about 27 MB."""
+MAX_FILE_BYTES = LIMITS["data"]
+"""Larger data files are refused: it bounds time and memory (see inputs.LIMITS for the other folders)."""
 
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 """Control characters an editor cannot see (tab, newline and carriage return are allowed)."""
@@ -143,19 +143,16 @@ def explain_yaml_error(problem: str) -> str:
     return f"YAML syntax error: {problem}; check the quotes and indentation on this line and the one above"
 
 
-def read_text(path: Path, shown: str, problems: Collector) -> str | None:
-    """Read a UTF-8 text file, refusing huge files and reporting bad bytes by line and column."""
+def read_text(path: Path, shown: str, problems: Collector, folder: Path | None = None) -> str | None:
+    """Read a UTF-8 text file of an input folder (see inputs.read_input: no link out of it, no huge
+    file), reporting bad bytes by line and column; Windows line ends (CRLF) are read as plain ones."""
     try:
-        raw = path.read_bytes()
+        raw = read_input(path, folder or path.parent)
+    except InputRefused as exc:
+        problems.add(shown, 1, 1, str(exc))
+        return None
     except OSError as exc:
         problems.add(shown, 1, 1, f"cannot read the file ({exc.strerror}); check it exists and is readable")
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        problems.add(
-            shown, 1, 1,
-            f"the file is {len(raw):,} bytes, over the limit of {MAX_FILE_BYTES:,};"
-            " split it or remove what is not needed",
-        )
         return None
     try:
         text = raw.decode("utf-8")
@@ -176,7 +173,8 @@ def read_text(path: Path, shown: str, problems: Collector) -> str | None:
             f"control character U+{ord(bad.group()):04X} in the text; delete it (it is invisible in most editors)",
         )
         return None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n") if "\r" in text else text
 
 
 def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) -> Marked | None:

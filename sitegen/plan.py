@@ -20,6 +20,7 @@ from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
 from .formats import format_amount, format_money
 from .glance import Mark, Part, placed_date, status_bar, theme_bars, timeline_overview
+from .inputs import InputRefused, read_input
 from .resolve import Ref, Site
 from .search import Shard, plan_shards
 from .views import FUNDING_KIND_WORDS, KIND_SINGULAR, LANE_WORDS, STATUS_WORDS, Views, title_of
@@ -110,7 +111,13 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         jobs.append((dest, "_raw.txt", {"body": Markup(text)}))
     schemas = project / "schemas"
     for path in sorted(schemas.glob("*.schema.json")) if schemas.is_dir() else []:
-        jobs.append((f"schemas/{path.name}", "_raw.txt", {"body": Markup(path.read_text(encoding="utf-8"))}))
+        try:
+            text = read_input(path, schemas).decode("utf-8")
+        except (OSError, InputRefused, UnicodeDecodeError) as exc:
+            problems.add(f"schemas/{path.name}", 1, 1, str(exc) if isinstance(exc, InputRefused) else
+                         "cannot be read as UTF-8 text; run `build.py schema` to write it again")
+            continue
+        jobs.append((f"schemas/{path.name}", "_raw.txt", {"body": Markup(text)}))
     jobs.append(("feed.xml", "feed.xml", {"entries": feed_entries(site, views, changes)}))
     jobs.append(("sitemap.xml", "sitemap.xml", {"pages": sitemap_paths([dest for dest, _, _ in jobs])}))
     jobs.append(("robots.txt", "robots.txt", {}))

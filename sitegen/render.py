@@ -12,6 +12,7 @@ import gc
 import multiprocessing
 import multiprocessing.pool
 import operator
+import os
 import re
 import traceback
 import urllib.parse
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.filters import do_sort, ignore_case
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
@@ -30,6 +32,7 @@ from . import views
 from .cache import Fact, Fingerprints, TracedViews, depends_on, digest, record_all, tracing, track_items
 from .errors import Collector, Problem
 from .formats import format_count, format_date, format_money
+from .inputs import InputRefused, read_input
 from .markup import MarkupIssue, TermLink, TermLinker, render_markdown
 from .resolve import Ref, Site
 from .search import SHARD_PAGES
@@ -98,6 +101,32 @@ def sort_items(environment: jinja2.Environment, value: Iterable[Any], reverse: b
     return do_sort(environment, items, reverse, case_sensitive, attribute)
 
 
+class TemplateRefused(jinja2.TemplateError):
+    """A template file the build will not read (see inputs.read_input)."""
+
+    def __init__(self, name: str, refused: InputRefused):
+        super().__init__(str(refused))
+        self.name = name
+
+
+class InputLoader(jinja2.BaseLoader):
+    """Jinja's FileSystemLoader, but each template is read through inputs.read_input: a link out of
+    templates/ (to /etc/passwd, say) is refused instead of rendered."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, None]:
+        path = self.folder.joinpath(*split_template_path(template))
+        try:
+            source = read_input(path, self.folder).decode("utf-8")
+        except FileNotFoundError:
+            raise jinja2.TemplateNotFound(template) from None
+        except InputRefused as exc:
+            raise TemplateRefused(template, exc) from None
+        return source, str(path), None  # None: never reloaded (auto_reload is off)
+
+
 class Renderer:
     """Holds the Jinja environment and the helpers every template shares."""
 
@@ -110,7 +139,7 @@ class Renderer:
         self.base = normalise_base(settings.base_url)
         self.templates_dir = templates_dir
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            loader=InputLoader(templates_dir),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -390,6 +419,9 @@ class Renderer:
             problems.add(f"templates/{exc.name or template}", exc.lineno, 1,
                          f"template syntax error: {exc.message}; check the tags on this line")
             raise RenderFailed from None
+        except TemplateRefused as exc:
+            problems.add(f"templates/{exc.name}", 1, 1, str(exc.message))
+            raise RenderFailed from None
         except Exception as exc:  # any runtime error inside a template is an editor's problem to see
             name, line = _template_frame(exc, template)
             problems.add(f"templates/{name}", line, 1,
@@ -439,7 +471,7 @@ def render_site(site: Site, templates_dir: Path, settings: Settings, problems: C
     for index, html, _facts in render_jobs(renderer, jobs, problems):
         if html is not None:
             files[jobs[index][0]] = html
-    files.update(static_files(templates_dir))
+    files.update(static_files(templates_dir, problems))
     return files
 
 
@@ -509,11 +541,29 @@ def unique_jobs(jobs: list[PageJob], problems: Collector) -> list[PageJob]:
     return kept
 
 
-def static_files(templates_dir: Path) -> dict[str, bytes]:
-    """templates/static/ as it is, under static/."""
+def static_files(templates_dir: Path, problems: Collector) -> dict[str, bytes]:
+    """templates/static/ as it is, under static/; a link in it is read only when it leads to a file
+    inside templates/ (see inputs.read_input), and a linked folder is refused, not entered."""
     static = templates_dir / "static"
-    return {f"static/{path.relative_to(static).as_posix()}": path.read_bytes()
-            for path in (sorted(static.rglob("*")) if static.is_dir() else []) if path.is_file()}
+    files: dict[str, bytes] = {}
+    if static.is_symlink():
+        problems.add("templates/static", 1, 1, "templates/static/ is a symbolic link; put the folder itself here")
+        return files
+    for root, folders, names in os.walk(static):
+        here = Path(root)
+        for name in [*folders, *names]:
+            path = here / name
+            rel = path.relative_to(static).as_posix()
+            if name in folders and path.is_symlink():
+                problems.add(f"templates/static/{rel}", 1, 1, "this folder is a symbolic link, which the build does"
+                                                              " not follow; put the folder itself here")
+            elif name in names:
+                try:
+                    files[f"static/{rel}"] = read_input(path, templates_dir)
+                except (OSError, InputRefused) as exc:
+                    problems.add(f"templates/static/{rel}", 1, 1, str(exc) if isinstance(exc, InputRefused)
+                                 else f"cannot read the file ({exc.strerror}); check it exists and is readable")
+    return dict(sorted(files.items()))
 
 
 Keep = Callable[[str, Iterator[bytes]], Any]

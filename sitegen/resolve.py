@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from . import models as m
 from .errors import Collector, Problem, did_you_mean
+from .inputs import InputRefused, read_input
 from .load import Loc, Marked
 
 ANY_ITEM = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary",
@@ -134,7 +135,7 @@ def archived_copies(source: m.Source) -> list[tuple[Loc, Copy]]:
 
 def archived_text(copy: Copy, sources_dir: Path) -> str:
     """The part of an archived file that quotes may come from (not reader comments)."""
-    lines = (sources_dir / copy.archive).read_text(encoding="utf-8").splitlines()
+    lines = read_input(sources_dir / copy.archive, sources_dir).decode("utf-8").splitlines()
     if copy.lines is None and copy.comments_from is None:
         return "\n".join(lines)
     first = copy.lines.first if copy.lines else 1
@@ -206,8 +207,8 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     def whole_file(source_id: str) -> str:
         """A source's whole archived files, read only for a quote its article lacks."""
         try:
-            return "\n".join(normalise(path.read_text(encoding="utf-8")) for path in archives[source_id])
-        except (OSError, UnicodeDecodeError):  # two sources with one id, the other's file unreadable
+            return "\n".join(normalise(read_input(path, sources_dir).decode("utf-8")) for path in archives[source_id])
+        except (OSError, UnicodeDecodeError, InputRefused):  # two sources with one id, the other's file unreadable
             return ""
 
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
@@ -295,10 +296,12 @@ def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector
         source: m.Source = entry.item
         copies: list[str] = []
         for loc, copy in archived_copies(source):
+            line, column = entry.doc.where((*entry.loc, *loc, "archive"))
             try:
                 copies.append(normalise(archived_text(copy, sources_dir)))
+            except InputRefused as exc:  # a link out of sources/ (never shown in a hint), a device, a huge file
+                problems.add(entry.doc.path, line, column, f'archived text "sources/{copy.archive}": {exc}')
             except (OSError, UnicodeDecodeError):
-                line, column = entry.doc.where((*entry.loc, *loc, "archive"))
                 problems.add(entry.doc.path, line, column,
                              f'archived text "sources/{copy.archive}" cannot be read; copy the article there'
                              " as UTF-8 text or correct the file name")

@@ -8,12 +8,14 @@ list the ids that exist, so completion offers real ids from the other files.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from . import models as m
+from .errors import BuildFailed, Problem
 from .resolve import REFERENCES, Site
 
 FALLBACK_EXAMPLES: dict[str, Any] = {"string": "…", "integer": 1, "number": 1, "boolean": False}
@@ -84,9 +86,18 @@ def render_schemas(site: Site) -> dict[str, str]:
 
 
 def write_schemas(out: Path, site: Site) -> int:
-    """Write every schema into out; return how many."""
+    """Write every schema into out; return how many.
+
+    Each file is written beside its place and renamed over it, which replaces a symbolic link there
+    instead of writing where it leads (a pull request may carry schemas/x.schema.json -> ~/.bashrc).
+    """
+    if out.is_symlink():
+        raise BuildFailed([Problem(str(out), 1, 1, "the schemas folder is a symbolic link; remove the link,"
+                                                   " and the command makes a plain folder there")])
     out.mkdir(parents=True, exist_ok=True)
     schemas = render_schemas(site)
     for name, text in schemas.items():
-        (out / name).write_text(text, encoding="utf-8")
+        staged = out / f".{name}.part-{os.getpid()}"
+        staged.write_text(text, encoding="utf-8")
+        staged.replace(out / name)
     return len(schemas)

@@ -5,10 +5,11 @@ WSGI app serves the last good build from .preview/ (only files inside it), or, w
 failed, a page listing every problem. Fixing the file brings the site back with one reload. It answers
 only requests addressed to this machine, and serves every page with its CSP (see preview_server).
 
-Rebuilds are incremental (a BuildCache kept in memory and in .cache/preview/): a save re-renders only
-the pages that show what changed. The search index, which takes longer than the pages, is brought up
-to date in a background build right after the changed pages are written, so the reload is not held
-up by it; until then, search in the preview answers from the index of the previous save.
+Rebuilds are incremental (a BuildCache kept in memory; its compiled templates in cache.cache_folder):
+a save re-renders only the pages that show what changed. The search index, which takes longer than
+the pages, is brought up to date in a background build right after the changed pages are written, so
+the reload is not held up by it; until then, search in the preview answers from the index of the
+previous save.
 
 Python's garbage collector is paused while a save is built and run once in the background after it:
 on a large site the preview holds millions of objects, and the full collections a build would
@@ -29,11 +30,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from .build import build, build_site
-from .cache import BuildCache, files_under
+from .cache import BuildCache, cache_folder, files_under
 from .characters import printable
 from .errors import BuildFailed, Problem
 from .pages import LOOPBACK_NAMES, is_loopback_host
 from .render import Settings
+from .write import is_disk_full
 
 WATCHED = ("content", "data", "templates", "sources")
 GC_DELAY = 0.5
@@ -52,7 +54,7 @@ class Preview:
         self.problems: list[Problem] = []
         self.fingerprint: int | None = None
         self.last_seconds = 0.0
-        self.cache = BuildCache(project / ".cache" / "preview", persist=False)
+        self.cache = BuildCache(cache_folder(project) / "preview", persist=False)
         self.building = threading.Lock()
         """One build at a time: a save waits for the search index of the one before."""
 
@@ -86,7 +88,8 @@ class Preview:
             print(f"{len(failed.problems)} problem(s); the preview shows them until they are fixed.",
                   file=sys.stderr)
         except Exception as exc:  # the preview must survive anything an edit can cause
-            self.problems = [Problem("build.py", 1, 1, f"internal error: {type(exc).__name__}: {exc}")]
+            self.problems = [Problem("build.py", 1, 1, "the disk is full; free some space and save again"
+                                     if is_disk_full(exc) else f"internal error: {type(exc).__name__}: {exc}")]
             print(self.problems[0], file=sys.stderr)
         threading.Thread(target=follow_up, daemon=True).start()
 

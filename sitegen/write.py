@@ -3,19 +3,101 @@
 A failed or killed build therefore never leaves a half-written site: the output folder is always the
 complete old site or the complete new one. On Linux the swap is one renameat2(RENAME_EXCHANGE) call;
 elsewhere two renames, with a leftover folder restored or removed by the next build.
+
+Replacing a folder deletes what was in it, so the output folder is checked first (check_output): it
+may not be a symbolic link (`site -> ..` would take the project's parent with it), nor the project, an
+input folder, or inside or around one; and a folder that already holds files is replaced only when it
+holds the MARKER file that every build writes into its output.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import errno
 import hashlib
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeGuard
+
+from .errors import BuildFailed, Problem
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
+
+MARKER = ".sitegen-output"
+"""The file every build writes into its output folder: only a folder that holds it is replaced or cleaned."""
+MARKER_TEXT = b"build.py made this folder, and replaces it whole on every build: do not keep files here.\n"
+
+GUARDED = ("data", "content", "templates", "sources", "schemas", "tests", "sitegen", "scripts", "benchmarks",
+           ".git", ".github", ".ci", ".venv", "node_modules")
+"""The project's folders of input, code and history: an output folder is none of them, nor in or around one."""
+PACKAGE = Path(__file__).resolve().parent
+
+
+def check_output(out: Path, project: Path | None = None) -> None:
+    """Raise BuildFailed unless out can be replaced without deleting anything but an earlier build's output."""
+    out = Path(os.path.abspath(out))
+    shown = os.path.relpath(out, project) if project is not None and out.is_relative_to(project.absolute()) \
+        else str(out)
+    problem = output_problem(out, project)
+    if problem is not None:
+        raise BuildFailed([Problem(shown, 1, 1, problem)])
+
+
+def output_problem(out: Path, project: Path | None) -> str | None:
+    """What is wrong with out as an output folder (see check_output), or None."""
+    if out.is_symlink():
+        return ("the output folder is a symbolic link; a build replaces its output folder whole, which would"
+                " delete what the link leads to: remove the link, and the build makes a plain folder there")
+    real = out.resolve()
+    roots = [PACKAGE.parent] if project is None else [project.resolve(), PACKAGE.parent]
+    guarded = [PACKAGE] if project is None else [PACKAGE, *(project.resolve() / name for name in GUARDED)]
+    for folder in [*roots, *guarded]:
+        if real == folder or folder.is_relative_to(real):
+            return (f"the output folder would replace {folder}, which a build must never delete;"
+                    " build into a folder of its own, such as site/")
+    for folder in guarded:
+        if real.is_relative_to(folder):
+            return (f"the output folder is inside {folder}, which a build must never change;"
+                    " build into a folder of its own, such as site/")
+    if real.exists() and not real.is_dir():
+        return "the output path is a file, not a folder; remove it, or build into another folder"
+    if real.is_dir() and not holds_marker(real) and any(real.iterdir()):
+        return (f"the output folder holds files, but not the {MARKER} file every build writes into its output,"
+                " so a build did not make it (or an older version did) and would delete them: move it away or"
+                " delete it yourself, or build into a new or empty folder")
+    return None
+
+
+def holds_marker(folder: Path) -> bool:
+    """Whether folder holds the MARKER as a regular file (not a link), so a build made it."""
+    try:
+        return stat.S_ISREG(os.lstat(folder / MARKER).st_mode)
+    except OSError:
+        return False
+
+
+def remove_output(folder: Path) -> None:
+    """Delete a folder a build made, its MARKER last: one whose removal is cut short is still known as a
+    build's, and so removed by the next build (clean_leftovers)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name != MARKER:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+    with contextlib.suppress(OSError):
+        (folder / MARKER).unlink()
+        folder.rmdir()
 
 
 def temp_prefix(out: Path) -> str:
@@ -28,10 +110,14 @@ def clean_leftovers(out: Path) -> None:
     if not parent.is_dir():
         return
     for leftover in sorted(parent.glob(temp_prefix(out) + "*")):
-        if leftover.name.endswith("-old") and not out.exists():
+        if leftover.is_symlink() or not holds_marker(leftover):
+            with contextlib.suppress(OSError):
+                leftover.rmdir()  # a build killed before it wrote its MARKER left it empty
+            continue  # else not a folder a build made: leave it alone
+        if leftover.name.endswith("-old") and not os.path.lexists(out):
             leftover.rename(out)
         else:
-            shutil.rmtree(leftover, ignore_errors=True)
+            remove_output(leftover)
 
 
 def write_site(files: dict[str, bytes], out: Path, finish: Callable[[Path], None] | None = None) -> None:
@@ -60,11 +146,13 @@ class SiteWriter:
     are removed at commit; nothing else is touched.
     """
 
-    def __init__(self, out: Path, in_place: bool = False):
-        self.out = out.resolve()  # a symlinked output folder: swap the folder it points to
+    def __init__(self, out: Path, in_place: bool = False, project: Path | None = None):
+        check_output(out, project)
+        self.out = out.resolve()  # the output folder is no link (check_output), but a folder above may be
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.in_place = in_place
         self.lock = lock_folder(self.out.parent)  # one build at a time may write beside `out`
+        check_output(out, project)  # again: another build may have changed it while this one waited
         clean_leftovers(self.out)
         if in_place:
             self.tmp = self.out
@@ -72,7 +160,10 @@ class SiteWriter:
         else:
             self.tmp = self.out.parent / f"{temp_prefix(self.out)}{os.getpid()}"
             self.tmp.mkdir()
+        if not holds_marker(self.tmp):
+            (self.tmp / MARKER).write_bytes(MARKER_TEXT)
         self.folders: set[Path] = {self.tmp}
+        """Folders of the output that exist and are no links (see _dest)."""
         self.kept: set[str] = set()
         """Files of this build (in_place): everything else in `out` is removed at commit."""
         self.committed = False
@@ -80,9 +171,19 @@ class SiteWriter:
     def _dest(self, rel: str) -> Path:
         dest = self.tmp / rel
         if dest.parent not in self.folders:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(dest.parent)
+            self._make_folder(dest.parent)
         return dest
+
+    def _make_folder(self, folder: Path) -> None:
+        """Make a folder of the output, refusing one that is a symbolic link: in place (the preview),
+        the output's folders are the last build's, and a link there would lead the writing elsewhere."""
+        if folder.parent not in self.folders:
+            self._make_folder(folder.parent)
+        if folder.is_symlink():
+            raise BuildFailed([Problem(str(folder), 1, 1, "this folder of the output is a symbolic link; a build"
+                                       " writes only into folders it made: delete the output folder and build again")])
+        folder.mkdir(exist_ok=True)
+        self.folders.add(folder)
 
     def add(self, rel: str, chunks: Iterable[bytes], old_hash: str | None = None) -> tuple[str, bool]:
         """Write one file from its bytes as they come (a large page is never held whole); return their
@@ -152,6 +253,8 @@ class SiteWriter:
         if stale is not None:
             for rel in sorted(stale):
                 path = self.out / rel
+                if self._through_link(path):
+                    continue  # the file is not in out, and writing there is refused (_make_folder)
                 path.unlink(missing_ok=True)
                 for folder in path.parents:
                     if folder == self.out or any(folder.iterdir()):
@@ -163,18 +266,38 @@ class SiteWriter:
             prefix = here.relative_to(self.out).as_posix()
             for name in files:
                 rel = name if prefix == "." else f"{prefix}/{name}"
-                if rel not in self.kept:
+                if rel not in self.kept and rel != MARKER:
                     (here / name).unlink()
             if here != self.out and not any(here.iterdir()):
                 here.rmdir()
 
+    def _through_link(self, path: Path) -> bool:
+        """Whether a folder between out and path is a symbolic link."""
+        folder = path.parent
+        while folder != self.out and folder not in self.folders:
+            if folder.is_symlink():
+                return True
+            folder = folder.parent
+        return False
+
     def discard(self) -> None:
         """Remove the new folder unless it was swapped in (after a failed build); let other builds go on."""
         if not self.committed and not self.in_place:
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            remove_output(self.tmp)
         if self.lock is not None:
             os.close(self.lock)  # closing the descriptor releases the lock
             self.lock = None
+
+
+def is_disk_full(exc: BaseException) -> TypeGuard[OSError]:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full_message(exc: OSError) -> str:
+    """A plain message for a full disk: a build changes its output folder only when every file is written."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return (f"the disk is full{where}; free some space and build again. The output folder still holds a"
+            " complete site: a build puts its new one in place only once every file is written")
 
 
 def lock_folder(folder: Path) -> int | None:
@@ -195,12 +318,12 @@ def swap_in(new: Path, out: Path) -> None:
         new.rename(out)
         return
     if _exchange(new, out):
-        shutil.rmtree(new)
+        remove_output(new)
         return
     old = new.with_name(new.name + "-old")
     out.rename(old)
     new.rename(out)
-    shutil.rmtree(old)
+    remove_output(old)
 
 
 def _exchange(a: Path, b: Path) -> bool:

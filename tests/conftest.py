@@ -1,8 +1,15 @@
-"""Fixtures: a copy of the minimal project in tmp_path, and a runner for the command line."""
+"""Fixtures: a copy of the minimal project in tmp_path, and a runner for the command line.
+
+Every build of the test run (and of the processes it starts) uses a build cache of its own, empty at
+first, in a temporary folder (XDG_CACHE_HOME), as CI does on a fresh machine.
+"""
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +19,22 @@ import pytest
 from sitegen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-MINIMAL = ROOT / "tests" / "projects" / "minimal"
+MINIMAL_FILES = ROOT / "tests" / "projects" / "minimal"
+"""The minimal project's data, content and sources; its templates are the repository's own."""
 EXPECTED = ROOT / "tests" / "expected" / "minimal"
+
+
+def minimal_project(dest: Path) -> Path:
+    """The minimal project at dest, with a copy of the repository's templates (git tracks no symlink)."""
+    shutil.copytree(MINIMAL_FILES, dest)
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    return dest
+
+
+_scratch = Path(tempfile.mkdtemp(prefix="sitegen-tests-"))
+atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
+os.environ["XDG_CACHE_HOME"] = str(_scratch / "cache")
+MINIMAL = minimal_project(_scratch / "minimal")
 
 
 @dataclass

@@ -21,6 +21,7 @@ from sitegen.errors import BuildFailed
 from sitegen.load import SplitText, split_text, split_text_again
 from sitegen.render import Settings
 from sitegen.search import bundle_of, plan_shards
+from sitegen.write import MARKER
 
 
 def cold_build(project: Path, out: Path, settings: Settings | None = None) -> dict[str, bytes]:
@@ -450,7 +451,8 @@ def test_edits_to_links_quotes_and_queries_reach_every_page(tmp_path: Path, pers
               defer_index=True, in_place=not persist)
         if not persist:  # as the preview's search index update does: a build that renders nothing
             assert build(project, out, Settings(), cache, defer_index=True, in_place=True).rendered == 0
-        built = {name: data for name, data in snapshot(out).items() if not name.startswith("pagefind/")}
+        built = {name: data for name, data in snapshot(out).items()
+                 if not name.startswith("pagefind/") and name != MARKER}  # the writer's, not rendered
         _site, expected = render_files(project, Settings())
         assert_same_site(built, expected)
 
@@ -591,8 +593,9 @@ def test_the_preview_reads_again_only_the_input_files_whose_stat_changed(tmp_pat
     assert tree_digest(folder, seen) == tree_digest(folder) and len(seen) == 1, "a removed file is forgotten"
 
 
-def test_the_input_listing_follows_linked_files_skips_linked_folders_and_keeps_path_order(tmp_path: Path) -> None:
-    """files_under lists what the build hashes and the preview watches, as Path.rglob did before it."""
+def test_the_input_listing_follows_links_only_to_files_inside_and_keeps_path_order(tmp_path: Path) -> None:
+    """files_under lists what the build hashes and the preview watches, as Path.rglob did before it,
+    except that a link is followed only to a file inside the folder (not to /dev/zero, say)."""
     import os
 
     from sitegen.cache import files_under
@@ -605,14 +608,19 @@ def test_the_input_listing_follows_linked_files_skips_linked_folders_and_keeps_p
     for rel in ("a/x.html", "a-b/x.html", "a.html", "z/y/z.html"):
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_text(rel)
-    os.symlink(elsewhere / "linked.txt", folder / "link.txt")
+    os.symlink(elsewhere / "linked.txt", folder / "out.txt")
+    os.symlink("/dev/zero", folder / "zero.txt")
+    os.symlink("a.html", folder / "link.txt")
     os.symlink(elsewhere / "inner", folder / "linked-folder")
     os.symlink(tmp_path / "missing.txt", folder / "broken.txt")
 
     listed = files_under(folder)
     assert [rel for rel, _, _ in listed] == ["a/x.html", "a-b/x.html", "a.html", "link.txt", "z/y/z.html"]
-    assert [Path(path).read_text() for rel, path, _ in listed if rel == "link.txt"] == ["linked file"]
-    assert [Path(path) for _, path, _ in listed] == sorted(p for p in folder.rglob("*") if p.is_file()), \
+    assert [Path(path).read_text() for rel, path, _ in listed if rel == "link.txt"] == ["a.html"]
+    assert [Path(path) for _, path, _ in listed] == sorted(p for p in folder.rglob("*") if p.is_file()
+                                                           and p.name not in ("out.txt", "zero.txt")), \
         "the same files, in the same order, and the same path strings as Path.rglob gives"
     assert all(stat.st_size == Path(path).stat().st_size for _, path, stat in listed)
     assert files_under(tmp_path / "no-such-folder") == []
+    (tmp_path / "linked-templates").symlink_to(folder, target_is_directory=True)
+    assert files_under(tmp_path / "linked-templates") == [], "a linked input folder is not listed"

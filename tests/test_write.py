@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from sitegen import write
+from sitegen.errors import BuildFailed
 
 
 def test_swap_replaces_whole_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write.write_site({"a.html": b"old", "old-only.html": b"x"}, out)
     write.write_site({"a.html": b"new", "dir/b.html": b"b"}, out)
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["a.html", "dir/b.html"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        write.MARKER, "a.html", "dir/b.html"]
     assert (out / "a.html").read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
@@ -34,8 +37,10 @@ def test_failure_while_writing_keeps_old_site(tmp_path: Path, monkeypatch: pytes
 def test_leftovers_are_removed_and_an_interrupted_swap_is_restored(tmp_path: Path) -> None:
     out = tmp_path / "site"
     (tmp_path / ".site.tmp-123").mkdir()
+    (tmp_path / ".site.tmp-123" / write.MARKER).write_bytes(write.MARKER_TEXT)
     old = tmp_path / ".site.tmp-456-old"
     old.mkdir()
+    (old / write.MARKER).write_bytes(write.MARKER_TEXT)
     (old / "a.html").write_bytes(b"old")  # the swap was cut between its two renames: site/ is missing
     write.clean_leftovers(out)
     assert (out / "a.html").read_bytes() == b"old"
@@ -51,13 +56,70 @@ def test_two_rename_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_a_symlinked_output_folder_is_updated_through_the_link(tmp_path: Path) -> None:
+def test_a_symlinked_output_folder_is_refused(tmp_path: Path) -> None:
+    """Even one that leads to an earlier build's output: replacing a folder through a link is never done."""
     real = tmp_path / "real"
     write.write_site({"a.html": b"old"}, real)
     (tmp_path / "link").symlink_to(real, target_is_directory=True)
-    write.write_site({"a.html": b"new"}, tmp_path / "link")
-    assert (tmp_path / "link").is_symlink()
-    assert (real / "a.html").read_bytes() == b"new"
+    with pytest.raises(BuildFailed) as refused:
+        write.write_site({"a.html": b"new"}, tmp_path / "link")
+    assert "is a symbolic link" in refused.value.problems[0].message
+    assert (real / "a.html").read_bytes() == b"old"
+
+
+def test_leftovers_without_the_marker_or_behind_a_link_are_left_alone(tmp_path: Path) -> None:
+    """A folder or link named like a killed build's leftover, but not made by a build, is not touched:
+    `.site.tmp-1-old -> ..` would otherwise be moved into site/'s place."""
+    work = tmp_path / "work"
+    (work / "project" / "data").mkdir(parents=True)
+    (work / "project" / "data" / "keep.yaml").write_text("- id: a\n")
+    (work / "project" / ".site.tmp-1-old").symlink_to(work, target_is_directory=True)
+    (work / "project" / ".site.tmp-2").mkdir()
+    (work / "project" / ".site.tmp-2" / "keep.txt").write_text("not a build's")
+    write.write_site({"a.html": b"new"}, work / "project" / "site")
+    assert (work / "project" / "data" / "keep.yaml").read_text() == "- id: a\n"
+    assert (work / "project" / ".site.tmp-1-old").is_symlink()
+    assert (work / "project" / ".site.tmp-2" / "keep.txt").read_text() == "not a build's"
+    assert (work / "project" / "site" / "a.html").read_bytes() == b"new"
+
+
+def test_a_folder_without_the_marker_is_neither_replaced_nor_cleaned(tmp_path: Path) -> None:
+    """--out pointed at a folder of someone's files, by mistake: refused, nothing deleted, in either mode;
+    an empty or absent folder is fine, and one an earlier build made (with the marker) is replaced."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("years of work")
+    for in_place in (False, True):
+        with pytest.raises(BuildFailed) as refused:
+            write.SiteWriter(mine, in_place=in_place)
+        assert f"not the {write.MARKER} file" in refused.value.problems[0].message
+        assert sorted(p.name for p in mine.iterdir()) == ["thesis.tex"]
+    (tmp_path / "empty").mkdir()
+    write.write_site({"a.html": b"a"}, tmp_path / "empty")
+    write.write_site({"a.html": b"a"}, tmp_path / "absent")
+    write.write_site({"b.html": b"b"}, tmp_path / "absent")
+    assert sorted(p.name for p in (tmp_path / "absent").iterdir()) == [write.MARKER, "b.html"]
+    assert (tmp_path / "empty" / write.MARKER).read_bytes() == write.MARKER_TEXT
+
+
+def test_the_preview_does_not_write_or_remove_through_a_linked_folder_inside_its_output(tmp_path: Path) -> None:
+    """.preview/ holds the marker (a pull request can carry both): a linked folder inside it is refused,
+    and the last build's files behind it are not removed through it."""
+    out, elsewhere = tmp_path / ".preview", tmp_path / "elsewhere"
+    write.write_site({"a.html": b"a", "static/site.css": b"css"}, out)
+    elsewhere.mkdir()
+    (elsewhere / "site.css").write_text("someone's file")
+    shutil.rmtree(out / "static")
+    (out / "static").symlink_to(elsewhere, target_is_directory=True)
+    writer = write.SiteWriter(out, in_place=True)
+    try:
+        with pytest.raises(BuildFailed) as refused:
+            writer.add("static/site.css", [b"new css"])
+        assert "is a symbolic link" in refused.value.problems[0].message
+        writer.remove_others(stale={"static/site.css"})
+    finally:
+        writer.discard()
+    assert (elsewhere / "site.css").read_text() == "someone's file"
 
 
 def test_a_second_build_waits_instead_of_deleting_the_first_ones_work(tmp_path: Path) -> None:
@@ -91,7 +153,7 @@ def test_in_place_writing_for_the_preview_replaces_only_what_changed(tmp_path: P
     finally:
         writer.discard()
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert files == ["a.html", "b/index.html", "new/index.html"]  # "gone" and its folder removed
+    assert files == [write.MARKER, "a.html", "b/index.html", "new/index.html"]  # "gone" and its folder removed
     assert (out / "a.html").read_bytes() == b"a2"
     assert (out / "b" / "index.html").stat().st_ino == untouched  # not rewritten
     assert [p.name for p in tmp_path.iterdir()] == [".preview"]  # no temporary folder beside it
@@ -118,7 +180,7 @@ def test_a_file_is_written_as_its_bytes_come_and_kept_when_they_are_the_same(tmp
         assert writer.add("c.html", [b"new ", b"c"], old_hash=hashed)[1] is False
     finally:
         writer.discard()
-    assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html", "c.html"]
+    assert sorted(p.name for p in out.iterdir()) == [write.MARKER, "a.html", "b.html", "c.html"]
     assert (out / "a.html").read_bytes() == b"old a"
     assert (out / "b.html").stat().st_ino == inode
     assert (out / "c.html").read_bytes() == b"new c"

@@ -1,0 +1,76 @@
+"""Read the project's input files without trusting them.
+
+Everything in the repository may come from a pull request by someone we do not know. So a file is
+read only when it is a regular file whose real path stays inside the input folder it is read from: a
+symbolic link to /etc/passwd, /proc/self/environ, /dev/zero or the project's .git/ is refused, never
+followed. And only up to a size limit per folder, so that no file can exhaust memory or time.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+MEGABYTE = 1_000_000
+
+LIMITS = {
+    "data": 64 * MEGABYTE,  # the 10,000-item benchmark's recommendations.yaml is about 27 MB
+    "content": 2 * MEGABYTE,
+    "sources": 8 * MEGABYTE,
+    "templates": 8 * MEGABYTE,  # templates and the static files under templates/static/
+    "schemas": 8 * MEGABYTE,
+}
+"""The largest file the build reads from each input folder, in bytes. The real ones are far smaller."""
+
+
+class InputRefused(Exception):
+    """A file the build will not read: what is wrong with it, and what would be right."""
+
+    def __init__(self, wrong: str, right: str):
+        super().__init__(f"the file {wrong}; {right}")
+
+
+def home_of(folder: Path) -> str:
+    """The real path an input folder must have: its parent's real path and its own name, so that a
+    folder that is itself a link (data -> /etc) leads nowhere."""
+    return os.path.join(os.path.realpath(folder.parent), folder.name)
+
+
+def is_inside(path: str | Path, home: str) -> bool:
+    """Whether path, with every link in it followed, is inside the folder whose real path is home."""
+    return os.path.realpath(path).startswith(home + os.sep)
+
+
+def read_input(path: Path, folder: Path) -> bytes:
+    """The bytes of an input file inside `folder` (data/, content/, ... of the project).
+
+    Raises FileNotFoundError when there is no such file, and InputRefused when it is a link that
+    leads outside the folder, not a regular file, unreadable or larger than the folder's limit
+    (LIMITS; the largest of them for a folder not named there).
+    """
+    limit = LIMITS.get(folder.name, max(LIMITS.values()))
+    if not is_inside(path, home_of(folder)):
+        raise InputRefused(f"is a symbolic link that leads outside {folder.name}/",
+                           f"put the file itself in {folder.name}/: the build reads nothing from elsewhere")
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer; O_NOFOLLOW: the real path has no links
+        descriptor = os.open(os.path.realpath(path),
+                             os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise InputRefused(f"cannot be read ({exc.strerror})", "check that it is a readable file") from None
+    with os.fdopen(descriptor, "rb") as file:
+        found = os.fstat(descriptor)
+        if not stat.S_ISREG(found.st_mode):
+            raise InputRefused("is not a regular file (it is a folder, a device or a pipe)",
+                               f"put a text file in {folder.name}/ instead")
+        data = file.read(min(found.st_size, limit) + 1)
+        if found.st_size < len(data) <= limit:  # it grew since (an editor saving): read on, to the limit
+            data += file.read(limit + 1 - len(data))
+    if len(data) > limit:
+        raise InputRefused(f"is {max(found.st_size, len(data)):,} bytes, over the limit of {limit:,} bytes"
+                           f" for a file in {folder.name}/", "split it or remove what is not needed")
+    return data
+
