@@ -148,8 +148,8 @@ def sort_key(kind: str, views: Views) -> Callable[[Any], Any]:
     return lambda item: item.id
 
 
-PER_YEAR = "A year (the sources give the years)"
-IN_TOTAL = "In total (the sources give no years)"
+PER_YEAR = "Average a year (the sources give how many years)"
+IN_TOTAL = "In total (the sources give no number of years)"
 
 
 def funding_bars(site: Site, views: Views, money: Callable[[m.Money], str]) -> list[Bar]:
@@ -168,7 +168,7 @@ def funding_bars(site: Site, views: Views, money: Callable[[m.Money], str]) -> l
             figure = money(value.money)
             if years:
                 qualified = f"{value.money.qualifier} " if value.money.qualifier else ""
-                figure = f"{qualified}{format_amount(amount)} a year ({figure})"
+                figure = f"{qualified}{format_amount(amount)} a year on average ({figure})"
             bars.append(Bar(label=line.title, amount=amount, figure=figure, reported=f"{source.outlet}, {when}",
                             group=PER_YEAR if years else IN_TOTAL,
                             css=f"bar-{kind}", key=line.id,

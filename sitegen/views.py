@@ -34,7 +34,7 @@ STATUS_HELP: dict[str, str] = {
     "accepted": "The government said it would do what was proposed.",
     "accepted-in-part": "The government took up part of the proposal, or a smaller version of it.",
     "to-be-tested": "The government said it would try the idea in some areas before deciding.",
-    "consultation": "The government said it would ask for views before deciding.",
+    "consultation": "The government said it would ask for views on the proposal.",
     "rejected": "The government said it would not do what was proposed.",
     "not-addressed": "The government's response did not deal with the proposal.",
     "unclear": "The sources do not make the government's answer clear.",
