@@ -168,7 +168,7 @@ def funding_bars(site: Site, views: Views, money: Callable[[m.Money], str]) -> l
             figure = money(value.money)
             if years:
                 qualified = f"{value.money.qualifier} " if value.money.qualifier else ""
-                figure = f"{qualified}{format_amount(amount)} a year on average ({figure})"
+                figure = f"{qualified}{format_amount(amount)} a year{'' if years == 1 else ' on average'} ({figure})"
             bars.append(Bar(label=line.title, amount=amount, figure=figure, reported=f"{source.outlet}, {when}",
                             group=PER_YEAR if years else IN_TOTAL,
                             css=f"bar-{kind}", key=line.id,
