@@ -125,6 +125,7 @@ PAGE = """<!DOCTYPE html>
 """
 SKIP = '<a class="skip-link" href="#main">Skip to main content</a>\n'
 CSS = """body { font-family: sans-serif; margin: 0 1rem; }
+h1 { overflow-wrap: anywhere; }  /* "Recommendations" at 2em is wider than 320 px in DejaVu Sans Bold */
 .skip-link { position: absolute; left: -10000px; top: 0; }
 .skip-link:focus { left: 0.5rem; top: 0.5rem; padding: 0.5rem; background: #fff; outline: 3px solid #000; }
 @media print { nav { display: none; } }
