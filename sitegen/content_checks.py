@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import models as m
-from .characters import ZERO_WIDTH, describe_zero_width
+from .characters import describe_zero_width, zero_width_character
 from .claims import date_marks, figures_of, finest_precision, holds_date
 from .errors import Collector, Problem
 from .formats import format_amount, format_date, format_money
@@ -138,9 +138,11 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published) -> 
     values or dates its quotes do not hold, citations repeated within one list (errors), and
     zero-width characters (warnings) in any of its text."""
     found = check_claims(item, published) + repeated_citations(item)
-    found += [Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True)
-              for loc, text in _strings(item, ()) if (invisible := ZERO_WIDTH.search(text))]
-    for loc, text in _prose(item, ()):
+    for loc, text, is_prose in _strings(item, ()):
+        if not text.isprintable() and (invisible := zero_width_character(text)):
+            found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
+        if not is_prose:
+            continue
         is_markdown = loc[-1] == "body"
         if is_markdown:  # skip code and link targets, point at the very word
             text = MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), text)
@@ -410,29 +412,17 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
 def zero_width_warnings(page: PageSource) -> list[Problem]:
     """A warning for the first zero-width character in a page's front matter and in its body."""
     warnings: list[Problem] = []
-    for loc, text in _strings(page.meta, ()):
-        invisible = ZERO_WIDTH.search(text)
+    for loc, text, _prose in _strings(page.meta, ()):
+        invisible = zero_width_character(text)
         if invisible:
             line, column = page.front_matter.where(loc) if page.front_matter else (1, 1)
             warnings.append(Problem(page.path, line, column, describe_zero_width(invisible.group())))
             break
-    invisible = ZERO_WIDTH.search(page.body)
+    invisible = zero_width_character(page.body)
     if invisible:
         warnings.append(Problem(page.path, *_position(page.body, invisible.start(), page.body_line),
                                 describe_zero_width(invisible.group())))
     return warnings
-
-
-def _strings(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """(loc, text) of every string in obj and the models and lists inside it."""
-    if isinstance(obj, str):
-        yield loc, obj
-    elif isinstance(obj, list):
-        for i, value in enumerate(obj):
-            yield from _strings(value, (*loc, i))
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from _strings(getattr(obj, name), (*loc, name))
 
 
 def _field(obj: Any, loc: tuple[Any, ...]) -> str:
@@ -441,16 +431,15 @@ def _field(obj: Any, loc: tuple[Any, ...]) -> str:
     return str(obj)
 
 
-def _prose(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """(loc, text) of every own-words field in obj and the models inside it."""
-    if isinstance(obj, list):
+def _strings(obj: Any, loc: tuple[Any, ...], prose: bool = False) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
+    """(loc, text, whether it is in the site's own words) of every string in obj and the models and lists
+    inside it: the fields PROSE_FIELDS names are prose; quotes and names are the sources' words."""
+    if isinstance(obj, str):
+        yield loc, obj, prose
+    elif isinstance(obj, list):
         for i, value in enumerate(obj):
-            yield from _prose(value, (*loc, i))
+            yield from _strings(value, (*loc, i))
     elif isinstance(obj, BaseModel):
         fields = PROSE_FIELDS.get(type(obj), ())
         for name in type(obj).model_fields:
-            value = getattr(obj, name)
-            if name in fields and isinstance(value, str):
-                yield (*loc, name), value
-            else:
-                yield from _prose(value, (*loc, name))
+            yield from _strings(getattr(obj, name), (*loc, name), name in fields)

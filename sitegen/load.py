@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character
+from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character, may_hold_unprintable
 from .errors import Collector, Problem
 from .inputs import LIMITS, InputRefused, read_input
 
@@ -272,20 +272,21 @@ def check_scalar(node: yaml.ScalarNode, path: str, text: str, offset: int, found
     """Refuse a scalar (a value or a key) for what it holds once YAML has decoded it: a character no
     text may hold (see characters.py), whether typed or written as an escape such as "\\x01", or a
     whole number too long to be one."""
-    bad = forbidden_character(node.value)
+    value = node.value
+    bad = None if value.isprintable() else forbidden_character(value)  # most values: one test in C
     if bad is not None:
         line, column = _written_at(node, bad.group(), text, offset)
         found.append(Problem(path, line, column, describe_forbidden(bad.group())))
-    elif node.tag == YAML_INT and len(node.value) > MAX_NUMBER_CHARACTERS:
+    elif len(value) > MAX_NUMBER_CHARACTERS and node.tag == YAML_INT:
         found.append(Problem(path, node.start_mark.line + 1 + offset, node.start_mark.column + 1,
-                             f"a number written with {len(node.value):,} characters; no number in this"
+                             f"a number written with {len(value):,} characters; no number in this"
                              f" site's data needs more than {MAX_NUMBER_CHARACTERS}, check it"))
 
 
 def check_markdown_text(text: str, shown: str, first_line: int, problems: Collector) -> bool:
     """Refuse a Markdown page's body for a character no text may hold, as check_scalar does a YAML
     value's; report where it is. True when the text is clean."""
-    bad = FORBIDDEN_IN_FILE.search(text)
+    bad = FORBIDDEN_IN_FILE.search(text) if may_hold_unprintable(text.replace("\r\n", "\n")) else None
     if bad is None:
         return True
     index = bad.start()

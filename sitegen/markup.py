@@ -193,11 +193,12 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
 def first_unclosed(text: str) -> int:
     """Where the first [ or ( that is never closed is (0 if none): where an editor should look."""
     opened: dict[str, list[int]] = {"[": [], "(": []}
+    opener = {"]": "[", ")": "("}
     for index, char in enumerate(text):
         if char in opened:
             opened[char].append(index)
-        elif char in "])" and opened["[(" ["])".index(char)]]:
-            opened["[(" ["])".index(char)]].pop()
+        elif char in opener and opened[opener[char]]:
+            opened[opener[char]].pop()
     return min((stack[0] for stack in opened.values() if stack), default=0)
 
 

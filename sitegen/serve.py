@@ -101,7 +101,7 @@ class Preview:
         except BuildFailed as failed:  # the next save rebuilds anyway; say why search may be stale
             print("The search index was not updated:", *failed.problems, sep="\n", file=sys.stderr)
         except Exception as exc:
-            print(f"The search index was not updated: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print(printable(f"The search index was not updated: {type(exc).__name__}: {exc}"), file=sys.stderr)
         self.collect_garbage()
 
     def collect_garbage(self) -> None:
