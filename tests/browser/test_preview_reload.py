@@ -35,6 +35,7 @@ def preview(tmp_path: Path) -> Iterator[tuple[str, IOLoop]]:
     """The minimal project previewed on a free loopback port: its address and the server's event loop."""
     project = tmp_path / "project"
     shutil.copytree(ROOT / "tests" / "projects" / "minimal", project)
+    shutil.copytree(ROOT / "templates", project / "templates")  # git tracks no symlink: the templates are copied
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
