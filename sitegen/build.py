@@ -1,10 +1,10 @@
 """The recipe: load, validate, resolve, render, write. Each stage reports all its problems at once.
 
-With a BuildCache (the command line's .cache/, the preview's memory), a build does only the work
-whose inputs changed: items are parsed and validated again only when their text changed, pages are
-rendered again only when a fact they showed changed, unchanged files are hard-linked from the last
-output, and Pagefind indexes again only the search shards holding a changed page. The output is the
-same bytes either way.
+With a BuildCache (on disk outside the work tree, see cache.cache_folder; the preview's in memory),
+a build does only the work whose inputs changed: items are parsed and validated again only when their
+text changed, pages are rendered again only when a fact they showed changed, unchanged files are
+hard-linked from the last output, and Pagefind indexes again only the search shards holding a changed
+page. The output is the same bytes either way.
 """
 
 from __future__ import annotations
