@@ -156,7 +156,7 @@ class Recommendation(Strict):
     review: Review = Review.care_review
     """Which review made it."""
     proposal: Text
-    """What the review proposed, in the site's own words."""
+    """What the review (or other body) proposed, in the site's own words."""
     themes: Annotated[list[Slug], Field(min_length=1)]
     """Ids of themes in data/themes.yaml."""
     missions: list[Slug] = []
