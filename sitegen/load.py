@@ -194,6 +194,11 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
         doc.data = loader.construct_document(node)
         return doc
     except yaml.MarkedYAMLError as exc:
+        opened = unclosed_opening(text, exc)
+        if opened is not None:
+            line, column, message = opened
+            problems.add(shown, line + offset, column, message)
+            return None
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (first_line, 1)
         said = "; ".join(str(part) for part in (exc.context, exc.problem) if part)
@@ -204,6 +209,56 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
         return None
     finally:
         loader.dispose()
+
+
+KEY_LINE = re.compile(r"\n[ \t]*(?:- +)?[^\s:#'\"][^\n:]*:(?:[ \t]|$)", re.M)
+"""A line inside a quoted value that looks like a key (`  name: …`, `- id: …`): a sign that the quote
+ran on past the end of its line because it was never closed."""
+
+FLOW_CLOSERS = {"flow sequence": ("list", "[", "]"), "flow mapping": ("mapping", "{", "}")}
+
+
+def unclosed_opening(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """Line, column and message for a quote, `[` or `{` that was never closed, at where it opens.
+
+    YAML lets a quoted value run over many lines, so an unclosed quote swallows the lines after it
+    up to the next quote mark, and the parser complains there, often as wrong indentation.
+    """
+    mark = exc.problem_mark
+    context = exc.context or ""
+    if (context == "while scanning a quoted scalar" and exc.problem == "found unexpected end of stream"
+            and exc.context_mark is not None):
+        start = exc.context_mark
+        return start.line + 1, start.column + 1, never_closed(text[start.index], "the end of the file")
+    for flow, (name, opener, closer) in FLOW_CLOSERS.items():
+        if (context == f"while parsing a {flow}" and f"expected ',' or '{closer}'" in (exc.problem or "")
+                and exc.context_mark is not None and mark is not None
+                and closer not in text[exc.context_mark.index:text.find("\n", mark.index) % (len(text) + 1)]):
+            start = exc.context_mark
+            return (start.line + 1, start.column + 1,
+                    f'the {name} opened here with "{opener}" is never closed (YAML reached line {mark.line + 1}'
+                    f' without finding its "{closer}"); end it with "{closer}" and separate its entries with commas')
+    if mark is None:
+        return None
+    runaway = None
+    try:
+        for token in yaml.scan(text[:mark.index], Loader=Loader):
+            start, end = token.start_mark, token.end_mark
+            if (isinstance(token, yaml.ScalarToken) and token.style in ("'", '"') and start.line != end.line
+                    and KEY_LINE.search(text, start.index, end.index)):
+                runaway = token
+    except yaml.YAMLError:
+        pass  # the tokens before this point are the ones that matter
+    if runaway is None:
+        return None
+    start, end = runaway.start_mark, runaway.end_mark
+    return (start.line + 1, start.column + 1,
+            never_closed(text[start.index], f"line {end.line + 1}, where the next {text[start.index]} is"))
+
+
+def never_closed(quote: str, runs_to: str) -> str:
+    return (f"the quote {quote} that opens this value is never closed, so the value runs on to {runs_to};"
+            f" close it with {quote} at the end of the value on this line")
 
 
 def _walk(

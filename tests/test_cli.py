@@ -88,7 +88,8 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "data/themes.yaml",
         "- id: family-help\n",
         "- id: family-help\n  title: A\n  description: B\n- id: family-help\n",
-        'data/themes.yaml:4:7: duplicate id "family-help" in themes; ids must be unique, rename one of them',
+        'data/themes.yaml:4:7: the id "family-help" is used twice: first at line 1; give each item its own id'
+        " (rename one of them) or delete the copy",
     ),
     (
         "quote-not-found",
@@ -129,9 +130,8 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "data/themes.yaml",
         "title: Family help",
         'title: "Family help',
-        "data/themes.yaml:4:1: YAML syntax error: a quote is opened but never closed; add the closing qu"
-        "ote mark at the end of the value (the parser said: while scanning a quoted scalar; found unexpe"
-        "cted end of stream)",
+        'data/themes.yaml:2:10: the quote " that opens this value is never closed, so the value runs on to'
+        ' the end of the file; close it with " at the end of the value on this line',
     ),
     (
         "yaml-alias",
