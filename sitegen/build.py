@@ -27,6 +27,7 @@ from .cache import (
     Fingerprints,
     OutputFile,
     PageRecord,
+    cache_folder,
     code_version,
     data_aspects,
     depends_on,
@@ -208,7 +209,8 @@ def render(project: Path, settings: Settings) -> tuple[Site, dict[str, bytes]]:
     """The checked site and every output file by path; raise BuildFailed before anything is written."""
     site = check_site(project)
     problems = Collector()
-    files = render_site(site, project / "templates", settings, problems)
+    compiled = BuildCache(cache_folder(project)).jinja_folder()  # templates compiled once, as for a build
+    files = render_site(site, project / "templates", settings, problems, compiled)
     problems.raise_if_any()
     return site, files
 
