@@ -10,9 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, ROOT, Run, snapshot
-
-from sitegen.cli import main
+from conftest import ROOT, Run, snapshot
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -226,14 +224,6 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "l, themes.yaml, timeline.yaml",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def built_minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The minimal project's site, built once: each catalogue case starts from a copy of it."""
-    out = tmp_path_factory.mktemp("catalogue") / "site"
-    assert main(["--project", str(MINIMAL), "build", "--out", str(out)]) == 0
-    return out
 
 
 @pytest.mark.parametrize(("file", "old", "new", "expected"), [c[1:] for c in CATALOGUE], ids=[c[0] for c in CATALOGUE])
