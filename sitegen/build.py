@@ -27,7 +27,6 @@ from .cache import (
     Fingerprints,
     OutputFile,
     PageRecord,
-    cache_folder,
     code_version,
     data_aspects,
     depends_on,
@@ -36,7 +35,7 @@ from .cache import (
     tree_digest,
 )
 from .content_checks import check_content
-from .emptied import emptied_files, record_item_counts
+from .emptied import cache_folder_or_none, emptied_files, record_item_counts
 from .errors import Collector, Problem
 from .load import ItemMarks, check_markdown_text, parse_yaml, read_text, split_page, split_text, split_text_again
 from .plan import PageJob, plan_pages, search_shards
@@ -209,7 +208,7 @@ def render(project: Path, settings: Settings) -> tuple[Site, dict[str, bytes]]:
     """The checked site and every output file by path; raise BuildFailed before anything is written."""
     site = check_site(project)
     problems = Collector()
-    compiled = BuildCache(cache_folder(project)).jinja_folder()  # templates compiled once, as for a build
+    compiled = BuildCache(cache_folder_or_none(project)).jinja_folder()  # compiled once, as for a build
     files = render_site(site, project / "templates", settings, problems, compiled)
     problems.raise_if_any()
     return site, files

@@ -21,7 +21,7 @@ from .resolve import Located, Site, item_links
 RECORD = "last-good-build.json"
 
 
-def record_folder(project: Path) -> Path | None:
+def cache_folder_or_none(project: Path) -> Path | None:
     """The project's build cache folder, or None when it cannot be used (see cache.cache_folder)."""
     try:
         return cache_folder(project)
@@ -31,7 +31,7 @@ def record_folder(project: Path) -> Path | None:
 
 def record_item_counts(project: Path, site: Site) -> None:
     """Remember how many items each kind had, after a build that succeeded; written whole or not at all."""
-    folder = record_folder(project)
+    folder = cache_folder_or_none(project)
     if folder is None:
         return
     counts = {kind: len(items) for kind, items in site.items.items()} | {"changes": len(site.changes)}
@@ -45,7 +45,7 @@ def record_item_counts(project: Path, site: Site) -> None:
 
 def last_item_counts(project: Path) -> dict[str, int]:
     """Each kind's item count at the last good build; empty when there is no readable record."""
-    folder = record_folder(project)
+    folder = cache_folder_or_none(project)
     try:
         record = json.loads((folder / RECORD).read_text(encoding="utf-8")) if folder else None
     except (OSError, UnicodeDecodeError, ValueError):
