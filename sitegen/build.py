@@ -35,6 +35,7 @@ from .cache import (
     tree_digest,
 )
 from .content_checks import check_content
+from .emptied import cache_folder_or_none, emptied_files, record_item_counts
 from .errors import Collector, Problem
 from .load import ItemMarks, check_markdown_text, parse_yaml, read_text, split_page, split_text, split_text_again
 from .plan import PageJob, plan_pages, search_shards
@@ -191,6 +192,8 @@ def check_site(project: Path, cache: BuildCache | None = None, timings: Timings 
     problems.raise_if_any()
     with timings.stage("resolve+quotes"):
         site = resolve_site(located, pages, project / "sources", problems)
+    if problems.problems:
+        problems.extend(emptied_files(project, located))  # said first: it explains the references' problems
     problems.raise_if_any()
     with timings.stage("content checks"):
         site.warnings = check_content(site, located, problems, cache.checks if cache else None)
@@ -205,7 +208,8 @@ def render(project: Path, settings: Settings) -> tuple[Site, dict[str, bytes]]:
     """The checked site and every output file by path; raise BuildFailed before anything is written."""
     site = check_site(project)
     problems = Collector()
-    files = render_site(site, project / "templates", settings, problems)
+    compiled = BuildCache(cache_folder_or_none(project)).jinja_folder()  # compiled once, as for a build
+    files = render_site(site, project / "templates", settings, problems, compiled)
     problems.raise_if_any()
     return site, files
 
@@ -348,6 +352,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         if not cache.persist:
             cache.carried = renderer.carried_forward()
         cache.save(version)
+    record_item_counts(project, site)
     return BuildResult(len(written), site.warnings, len(todo), index_pending)
 
 

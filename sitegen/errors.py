@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .characters import printable
@@ -22,6 +22,8 @@ class Problem:
     line: int
     column: int
     message: str
+    leads: bool = field(default=False, compare=False)
+    """Printed before every other problem: it explains them (a data file emptied by mistake, say)."""
 
     def __str__(self) -> str:
         """One line, with any control or invisible character of the path or message shown as an escape:
@@ -57,7 +59,7 @@ class BuildFailed(Exception):
     """Raised with every problem of a stage; the build stops and site/ is left untouched."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(set(problems))
+        self.problems = sorted(set(problems), key=lambda problem: (not problem.leads, problem))
         super().__init__(f"{len(self.problems)} problem(s)")
 
 

@@ -17,6 +17,7 @@ import yaml
 from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character, may_hold_unprintable
 from .errors import Collector, Problem
 from .inputs import LIMITS, InputRefused, read_input
+from .yaml_errors import explain_yaml_error, unclosed_opening
 
 MAX_FILE_BYTES = LIMITS["data"]
 """Larger data files are refused: it bounds time and memory (see inputs.LIMITS for the other folders)."""
@@ -91,58 +92,6 @@ class ItemMarks(Marked):
         return (0, *loc[1:]) if loc and loc[0] == self.index else loc
 
 
-# Plain-English help for the parser's most common complaints, matched against its words.
-YAML_HINTS: list[tuple[str, str]] = [
-    (
-        "tab character",
-        "a tab character is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
-    ),
-    (
-        "cannot start any token",
-        "a tab or other character YAML cannot read starts a token here; indent with spaces only"
-        " and put text that starts with @, ` or % in quotes",
-    ),
-    (
-        "mapping values are not allowed",
-        "a colon followed by a space in an unquoted value, or a key indented wrongly; put the value"
-        ' in double quotes ("…") or line the key up with the keys above it',
-    ),
-    (
-        "while scanning a quoted scalar",
-        "a quote is opened but never closed; add the closing quote mark at the end of the value",
-    ),
-    (
-        "did not find expected key",
-        "this line is indented differently from the keys around it; line it up with its neighbours",
-    ),
-    (
-        "expected <block end>",
-        "this line is indented differently from the lines around it; line it up with its neighbours",
-    ),
-    (
-        "could not find expected ':'",
-        'a key has no colon after it, or a quoted value is not closed; write it as "key: value"',
-    ),
-    (
-        "did not find expected '-' indicator",
-        'a list item is missing its "- " or is indented wrongly; start each item with "- "'
-        " at the same indentation",
-    ),
-    (
-        "found undefined alias",
-        "aliases (*name) are not used in this site's data; write the value out in full",
-    ),
-]
-
-
-def explain_yaml_error(problem: str) -> str:
-    """Return the parser's words with a plain-English explanation and what to do."""
-    for needle, hint in YAML_HINTS:
-        if needle in problem:
-            return f"YAML syntax error: {hint} (the parser said: {problem})"
-    return f"YAML syntax error: {problem}; check the quotes and indentation on this line and the one above"
-
-
 def read_text(path: Path, shown: str, problems: Collector, folder: Path | None = None) -> str | None:
     """Read a UTF-8 text file of an input folder (see inputs.read_input: no link out of it, no huge
     file), reporting bad bytes by line and column; Windows line ends (CRLF) are read as plain ones."""
@@ -194,6 +143,11 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
         doc.data = loader.construct_document(node)
         return doc
     except yaml.MarkedYAMLError as exc:
+        opened = unclosed_opening(text, exc, Loader)
+        if opened is not None:
+            line, column, message = opened
+            problems.add(shown, line + offset, column, message)
+            return None
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (first_line, 1)
         said = "; ".join(str(part) for part in (exc.context, exc.problem) if part)

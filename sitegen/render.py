@@ -460,11 +460,12 @@ def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
     return found
 
 
-def render_site(site: Site, templates_dir: Path, settings: Settings, problems: Collector) -> dict[str, bytes]:
+def render_site(site: Site, templates_dir: Path, settings: Settings, problems: Collector,
+                bytecode_dir: Path | None = None) -> dict[str, bytes]:
     """Render every planned page and copy static files; refuse two pages at one path."""
     from .plan import plan_pages
 
-    renderer = Renderer(templates_dir, site, settings)
+    renderer = Renderer(templates_dir, site, settings, bytecode_dir)
     convert_bodies(site, renderer, problems)
     jobs = unique_jobs(plan_pages(site, renderer, problems), problems)
     files: dict[str, bytes] = {}

@@ -186,16 +186,20 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     """Index items, refuse duplicate ids, resolve references and verify quotes."""
     items: dict[str, dict[str, Any]] = {kind: {} for kind in m.DATA_FILES}
     for kind, entries in located.items():
+        first: dict[str, Located] = {}
         for entry in entries:
             item_id = getattr(entry.item, "id", None)
             if item_id is None:
                 continue
             if item_id in items[kind]:
                 line, column = entry.doc.where((*entry.loc, "id"))
+                first_line, _ = first[item_id].doc.where((*first[item_id].loc, "id"))
                 problems.add(entry.doc.path, line, column,
-                             f'duplicate id "{item_id}" in {kind}; ids must be unique, rename one of them')
+                             f'the id "{item_id}" is used twice: first at line {first_line}; give each item'
+                             " its own id (rename one of them) or delete the copy")
                 continue
             items[kind][item_id] = entry.item
+            first[item_id] = entry
 
     site = Site(items=items, pages=pages)
     texts = _source_texts(located.get("sources", []), sources_dir, problems)

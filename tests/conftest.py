@@ -60,6 +60,15 @@ def project(tmp_path: Path) -> Path:
     return dest
 
 
+@pytest.fixture(scope="session")
+def built_minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal project's site, built once per run, for tests that need a site a build left and
+    only read it or copy it (a failed build must leave it untouched)."""
+    out = tmp_path_factory.mktemp("built-minimal") / "site"
+    assert main(["--project", str(MINIMAL), "build", "--out", str(out)]) == 0
+    return out
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
     """Run build.py's main() in-process and capture what it prints."""

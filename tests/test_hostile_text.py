@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -31,9 +32,10 @@ TITLE = "  title: Family help"
     (r'"Family\fhelp"', 17, "control character U+000C in the text; delete it (it is invisible in most editors)"),
 ])
 def test_characters_written_as_yaml_escapes_are_refused_where_written(
-        project: Path, run_cli: Callable[..., Run], written: str, column: int, message: str) -> None:
+        project: Path, built_minimal: Path, run_cli: Callable[..., Run], written: str, column: int,
+        message: str) -> None:
     out = project / "site"
-    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 0
+    shutil.copytree(built_minimal, out)  # a site a build left
     before = snapshot(out)
     edit(project / "data/themes.yaml", TITLE, f"  title: {written}")
     result = run_cli("--project", str(project), "build", "--out", str(out))

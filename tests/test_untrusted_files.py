@@ -355,6 +355,8 @@ def test_a_committed_cache_is_never_loaded(tmp_path: Path, project: Path, run_cl
     result = run_cli("--project", str(project), "build", "--out", str(tmp_path / "site"))
     assert not proof.exists(), f"the build ran the code of {sorted(p.name for p in proof.iterdir())}"
     assert result.code == 0, result.err
+    assert run_cli("--project", str(project), "check").code == 0
+    assert not proof.exists(), f"check ran the code of {sorted(p.name for p in proof.iterdir())}"
     preview = Preview(project, project / ".preview")
     preview.rebuild()
     wait_for_the_preview(preview)
@@ -376,6 +378,18 @@ def test_the_cache_lives_outside_the_work_tree_for_its_owner_only(
     with pytest.raises(BuildFailed) as inside:
         cache_folder(project)
     assert "would be inside the project" in inside.value.problems[0].message
+
+
+def test_check_compiles_templates_outside_the_project_or_in_memory(
+        tmp_path: Path, project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """check keeps compiled templates in the build cache, and never where a pull request could put some."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert run_cli("--project", str(project), "check").code == 0
+    assert list((cache_folder(project) / "jinja").glob("*.cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".cache"))
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 0, result.err
+    assert not (project / ".cache").exists()
 
 
 # --- Low 6 and 7: a full disk, CRLF line ends ---------------------------------------------------

@@ -1,0 +1,114 @@
+"""What a YAML syntax error means for an editor, said where the mistake was made.
+
+The parser reports where it gave up, which for an unclosed quote or bracket can be many lines after
+the mistake; unclosed_opening finds where it opened. The other complaints get a plain-English hint.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+# Plain-English help for the parser's most common complaints, matched against its words.
+YAML_HINTS: list[tuple[str, str]] = [
+    (
+        "tab character",
+        "a tab character is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
+    ),
+    (
+        "cannot start any token",
+        "a tab or other character YAML cannot read starts a token here; indent with spaces only"
+        " and put text that starts with @, ` or % in quotes",
+    ),
+    (
+        "mapping values are not allowed",
+        "a colon followed by a space in an unquoted value, or a key indented wrongly; put the value"
+        ' in double quotes ("…") or line the key up with the keys above it',
+    ),
+    (
+        "while scanning a quoted scalar",
+        "a quote is opened but never closed; add the closing quote mark at the end of the value",
+    ),
+    (
+        "did not find expected key",
+        "this line is indented differently from the keys around it; line it up with its neighbours",
+    ),
+    (
+        "expected <block end>",
+        "this line is indented differently from the lines around it; line it up with its neighbours",
+    ),
+    (
+        "could not find expected ':'",
+        'a key has no colon after it, or a quoted value is not closed; write it as "key: value"',
+    ),
+    (
+        "did not find expected '-' indicator",
+        'a list item is missing its "- " or is indented wrongly; start each item with "- "'
+        " at the same indentation",
+    ),
+    (
+        "found undefined alias",
+        "aliases (*name) are not used in this site's data; write the value out in full",
+    ),
+]
+
+
+def explain_yaml_error(problem: str) -> str:
+    """Return the parser's words with a plain-English explanation and what to do."""
+    for needle, hint in YAML_HINTS:
+        if needle in problem:
+            return f"YAML syntax error: {hint} (the parser said: {problem})"
+    return f"YAML syntax error: {problem}; check the quotes and indentation on this line and the one above"
+
+
+KEY_LINE = re.compile(r"\n[ \t]*(?:- +)?[^\s:#'\"][^\n:]*:(?:[ \t]|$)", re.M)
+"""A line inside a quoted value that looks like a key (`  name: …`, `- id: …`): a sign that the quote
+ran on past the end of its line because it was never closed."""
+
+FLOW_CLOSERS = {"flow sequence": ("list", "[", "]"), "flow mapping": ("mapping", "{", "}")}
+
+
+def unclosed_opening(text: str, exc: yaml.MarkedYAMLError,
+                     loader: type[yaml.SafeLoader]) -> tuple[int, int, str] | None:
+    """Line, column and message for a quote, `[` or `{` that was never closed, at where it opens.
+
+    YAML lets a quoted value run over many lines, so an unclosed quote swallows the lines after it
+    up to the next quote mark, and the parser complains there, often as wrong indentation.
+    """
+    mark = exc.problem_mark
+    context = exc.context or ""
+    if (context == "while scanning a quoted scalar" and exc.problem == "found unexpected end of stream"
+            and exc.context_mark is not None):
+        start = exc.context_mark
+        return start.line + 1, start.column + 1, never_closed(text[start.index], "the end of the file")
+    for flow, (name, opener, closer) in FLOW_CLOSERS.items():
+        if (context == f"while parsing a {flow}" and f"expected ',' or '{closer}'" in (exc.problem or "")
+                and exc.context_mark is not None and mark is not None
+                and closer not in text[exc.context_mark.index:text.find("\n", mark.index) % (len(text) + 1)]):
+            start = exc.context_mark
+            return (start.line + 1, start.column + 1,
+                    f'the {name} opened here with "{opener}" is never closed (YAML reached line {mark.line + 1}'
+                    f' without finding its "{closer}"); end it with "{closer}" and separate its entries with commas')
+    if mark is None:
+        return None
+    runaway = None
+    try:
+        for token in yaml.scan(text[:mark.index], Loader=loader):
+            start, end = token.start_mark, token.end_mark
+            if (isinstance(token, yaml.ScalarToken) and token.style in ("'", '"') and start.line != end.line
+                    and KEY_LINE.search(text, start.index, end.index)):
+                runaway = token
+    except yaml.YAMLError:
+        pass  # the tokens before this point are the ones that matter
+    if runaway is None:
+        return None
+    start, end = runaway.start_mark, runaway.end_mark
+    return (start.line + 1, start.column + 1,
+            never_closed(text[start.index], f"line {end.line + 1}, where the next {text[start.index]} is"))
+
+
+def never_closed(quote: str, runs_to: str) -> str:
+    """The message for an unclosed quote: what is wrong, and that the same mark closes it."""
+    return (f"the quote {quote} that opens this value is never closed, so the value runs on to {runs_to};"
+            f" close it with {quote} at the end of the value on this line")

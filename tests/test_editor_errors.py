@@ -1,0 +1,132 @@
+"""Editor mistakes made as an editor makes them, on a copy of the real project: each is reported where
+it was made, saying what is wrong and what would be right (issue 20)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, Run
+
+from sitegen.cache import cache_folder
+from sitegen.emptied import RECORD
+from sitegen.serve import Preview
+
+
+@pytest.fixture
+def real_project(tmp_path: Path) -> Path:
+    dest = tmp_path / "project"
+    for folder in ("data", "content", "templates", "sources"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    return dest
+
+
+def replace_line(path: Path, old: str, new: str) -> int:
+    """Replace the first line that is exactly old; return its number."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = lines.index(old)
+    lines[number] = new
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return number + 1
+
+
+def first_problem(run_cli: Callable[..., Run], project: Path) -> str:
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1, result.out
+    assert "Traceback" not in result.err
+    return result.err.splitlines()[0]
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_unclosed_quote_is_reported_where_it_opens(real_project: Path, run_cli: Callable[..., Run],
+                                                      quote: str) -> None:
+    people = real_project / "data" / "people.yaml"
+    line = replace_line(people, "  name: Cathy Ashley", f"  name: {quote}Cathy Ashley")
+    text = people.read_text(encoding="utf-8")
+    closing = text.count("\n", 0, text.index(quote, text.index(f"{quote}Cathy Ashley") + 1)) + 1
+
+    assert first_problem(run_cli, real_project) == (
+        f"data/people.yaml:{line}:9: the quote {quote} that opens this value is never closed, so the value runs"
+        f" on to line {closing}, where the next {quote} is; close it with {quote} at the end of the value on"
+        " this line")
+
+
+def test_an_unclosed_list_is_reported_where_it_opens(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    changes = real_project / "data" / "changes.yaml"
+    text = changes.read_text(encoding="utf-8")
+    end = text.index(", funding]")  # the last entry of a list over several lines
+    changes.write_text(text[:end] + ", funding" + text[end + len(", funding]"):], encoding="utf-8")
+    opens = text.rindex("items: [", 0, end)
+    line = text.count("\n", 0, opens) + 1
+    column = opens - text.rindex("\n", 0, opens) + len("items: ")
+
+    problem = first_problem(run_cli, real_project)
+
+    assert problem.startswith(f'data/changes.yaml:{line}:{column}: the list opened here with "[" is never'
+                              f' closed (YAML reached line '), problem
+    assert problem.endswith('without finding its "]"); end it with "]" and separate its entries with commas')
+
+
+def test_a_duplicate_id_names_both_lines(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    people = real_project / "data" / "people.yaml"
+    first = people.read_text(encoding="utf-8").split("\n").index("- id: david-graham") + 1
+    second = replace_line(people, "- id: kevin-williams", "- id: david-graham")
+
+    assert first_problem(run_cli, real_project) == (
+        f'data/people.yaml:{second}:7: the id "david-graham" is used twice: first at line {first}; give each'
+        " item its own id (rename one of them) or delete the copy")
+
+
+def ids_in(path: Path) -> list[str]:
+    return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
+
+
+def test_an_emptied_file_is_said_first_with_its_last_good_count(
+        real_project: Path, run_cli: Callable[..., Run]) -> None:
+    people = real_project / "data" / "people.yaml"
+    held = len(ids_in(people))
+    assert run_cli("--project", str(real_project), "build").code == 0  # the last good build
+    for emptied in ["", "# people will be added later\n", "[]\n"]:
+        people.write_text(emptied, encoding="utf-8")
+
+        result = run_cli("--project", str(real_project), "check")
+
+        assert result.code == 1
+        lines = result.err.splitlines()[:-1]
+        pointing = [line for line in lines[1:] if 'no item with id "' in line and "data/people.yaml" in line]
+        assert lines[0] == (
+            f"data/people.yaml:1:1: the file is empty (it held {held} items at the last good build), so the"
+            f" {len(pointing)} references to its items listed after this name nothing; put its items back (undo"
+            " the edit that emptied it), or remove those references"), emptied
+        assert len(pointing) == len(lines) - 1 > 20  # then what points into it, and nothing else
+        named = {found.group(1) for line in pointing if (found := re.search(r'"([^"]+)"', line))}
+        assert named <= set(ids_in(ROOT / "data" / "people.yaml"))
+
+
+@pytest.mark.parametrize("record", [None, "{not json", '{"items": {"people": "82"}}', "[]"])
+def test_without_a_readable_last_good_build_the_file_is_only_said_to_be_empty(
+        real_project: Path, run_cli: Callable[..., Run], record: str | None) -> None:
+    if record is not None:
+        (cache_folder(real_project) / RECORD).write_text(record, encoding="utf-8")
+    (real_project / "data" / "people.yaml").write_text("", encoding="utf-8")
+
+    assert first_problem(run_cli, real_project).startswith(
+        "data/people.yaml:1:1: the file is empty, so the ")
+
+
+def test_the_preview_says_the_file_is_empty_first(real_project: Path) -> None:
+    preview = Preview(real_project, real_project / ".preview")
+    people = real_project / "data" / "people.yaml"
+    held = len(ids_in(people))
+    preview.rebuild()
+    assert preview.problems == []
+    people.write_text("# emptied\n", encoding="utf-8")
+
+    preview.rebuild()
+
+    assert preview.problems[0].message.startswith(f"the file is empty (it held {held} items at the last good build)")
+    assert (preview.problems[0].path, preview.problems[0].line) == ("data/people.yaml", 1)
+    assert all("no item with id" in problem.message for problem in preview.problems[1:])
