@@ -3,18 +3,23 @@ answer, the timeline's year links, year-only events and overdue plans. Real data
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import MINIMAL
+from conftest import MINIMAL, ROOT
 from reader_site import BASE, html_pages, rendered
 
 from sitegen.build import render
 from sitegen.errors import BuildFailed
 from sitegen.home import questions
 from sitegen.render import Settings
+from sitegen.search import spaced
 
 LATER_SOURCE = """- id: later-article
   title: "A later test article"
@@ -205,3 +210,44 @@ def test_real_plans_past_due_by_the_last_review_say_so_only_where_no_later_sourc
                        "timeline/family-network-pilots-first-start/index.html"]
     assert "due July 2023; no report since in our sources" in text_of(
         pages["timeline/family-network-pilots-first-start/index.html"])
+
+
+# --- Search ------------------------------------------------------------------------------------
+
+
+def indexed(site: Path) -> dict[str, dict[str, Any]]:
+    """What Pagefind stored of each page (its fragments: text, filters and meta), by address."""
+    found = {}
+    for fragment in sorted((site / "pagefind" / "fragment").iterdir()):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[data["url"]] = data
+    return found
+
+
+def test_labels_and_values_are_kept_apart_for_search() -> None:
+    page = b"<dl><dt>Made by</dt><dd>Child review</dd><dt>When:</dt><dd>2023.</dd></dl><p>a</p><p>b</p>"
+    assert spaced(page) == (b"<dl><dt>Made by:</dt>\n<dd>Child review.</dd>\n<dt>When:</dt>\n<dd>2023.</dd>\n</dl>\n"
+                            b"<p>a</p>\n<p>b</p>")
+    assert spaced(b"<p>An <em>inline</em><strong>run</strong></p>") == b"<p>An <em>inline</em><strong>run</strong></p>"
+
+
+def test_search_index_reads_cleanly_names_kinds_in_titles_and_leaves_boilerplate_out(
+        project: Path, run_cli: Callable[..., Any]) -> None:
+    out = project.parent / "out"
+    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 0
+    pages = indexed(out)
+    proposal = next(page for url, page in pages.items() if url.startswith("/recommendations/"))
+    assert proposal["meta"]["title"].startswith("Proposal: ")
+    assert "Made by: " in proposal["content"] and "Made by" + "I" not in proposal["content"]
+    assert pages["/"]["meta"]["title"] == "Home"
+    for url, page in pages.items():
+        for boilerplate in ("Cite this page", "Linked from", "Download this data", "Spotted a mistake"):
+            assert boilerplate not in page["content"], (url, boilerplate)
+
+
+def test_search_results_take_the_sites_colours_and_text_size() -> None:
+    css = (ROOT / "templates" / "static" / "site.css").read_text()
+    rules = css[css.index(".search {"):css.index("}", css.index(".search {"))]
+    for setting in ("--pf-text: var(--fg)", "--pf-background: var(--bg)", "--pf-text-secondary: var(--muted)",
+                    "--pf-result-excerpt-font-size: 1rem", "--pf-result-title-font-size: 1.125rem"):
+        assert setting in rules
