@@ -96,6 +96,9 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     for status, _count in views.statuses():
         jobs.append((f"recommendations/status/{status}/index.html", "recommendations/status.html",
                      {"status": status, "items": views.by_status(status), **UNSEARCHED}))
+    for theme_id, status, found in views.theme_statuses():  # and one per theme and status, so a theme keeps its filter
+        jobs.append((f"themes/{theme_id}/status/{status}/index.html", "recommendations/status.html",
+                     {"status": status, "theme": site.items["themes"][theme_id], "items": found, **UNSEARCHED}))
 
     jobs.append(("changes/index.html", "changes.html", {"changes": changes}))
     jobs.append(("print/index.html", "print.html", {"meta": home, "bodies": bodies, "charts": charts,

@@ -357,6 +357,23 @@ class Views:
         return [r for _, r in sorted(self.site.items["recommendations"].items())
                 if r.response.status.value == status]
 
+    def theme_statuses(self) -> list[tuple[str, str, list[m.Recommendation]]]:
+        """Each theme's proposals by status, as (theme id, status, proposals), for the pages that
+        filter a theme by status; a status none of the theme's proposals has is left out."""
+        found: list[tuple[str, str, list[m.Recommendation]]] = []
+        for theme_id in sorted(self.site.items["themes"]):
+            in_theme = self.recommendations_where("themes", theme_id)
+            for status in STATUS_WORDS:
+                if members := [r for r in in_theme if r.response.status.value == status]:
+                    found.append((theme_id, status, members))
+        return found
+
+    def statuses_within(self, theme_id: str) -> list[tuple[str, int]]:
+        """Each status in reading order with its number of the theme's proposals (none left out)."""
+        in_theme = self.recommendations_where("themes", theme_id)
+        counts = [(s, sum(r.response.status.value == s for r in in_theme)) for s in STATUS_WORDS]
+        return [(s, n) for s, n in counts if n]
+
     def statuses(self) -> list[tuple[str, int]]:
         """Each status in reading order with its number of proposals (statuses with none left out)."""
         counts = [(s, len(self.by_status(s))) for s in STATUS_WORDS]

@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 from conftest import MINIMAL, ROOT
-from reader_site import BASE, html_pages, rendered
+from reader_site import BASE, html_pages, rendered, site_model, table_rows
 
 from sitegen.build import render
 from sitegen.errors import BuildFailed
 from sitegen.home import questions
 from sitegen.render import Settings
 from sitegen.search import spaced
+from sitegen.views import STATUS_WORDS
 
 LATER_SOURCE = """- id: later-article
   title: "A later test article"
@@ -251,3 +252,53 @@ def test_search_results_take_the_sites_colours_and_text_size() -> None:
     for setting in ("--pf-text: var(--fg)", "--pf-background: var(--bg)", "--pf-text-secondary: var(--muted)",
                     "--pf-result-excerpt-font-size: 1rem", "--pf-result-title-font-size: 1.125rem"):
         assert setting in rules
+
+
+# --- Filters -----------------------------------------------------------------------------------
+
+
+def filter_links_of(html: str) -> list[tuple[str, str, int]]:
+    """The filter's links on a page, as (address, words, count)."""
+    block = html[html.index('<details class="filters"'):html.index("</details>")]
+    return [(href, text_of(words).strip(), int(count)) for href, words, count in
+            re.findall(r'<a href="([^"]+)"[^>]*>(.*?) \((\d+)\)</a>', block, re.S)]
+
+
+def test_a_themes_status_links_keep_the_theme_and_count_what_its_page_lists() -> None:
+    pages = html_pages(rendered())
+    theme_page = pages["themes/care-leavers/index.html"]
+    statuses = [(href, words, n) for href, words, n in filter_links_of(theme_page)
+                if href.startswith(f"{BASE}themes/care-leavers/status/")]
+    assert ("/REPO/themes/care-leavers/status/rejected/", "Rejected within care leavers", 1) in statuses
+    assert sum(n for _, _, n in statuses) == len(table_rows(theme_page, "proposals"))
+    for href, _words, count in statuses:
+        target = pages[href.removeprefix(BASE) + "index.html"]
+        assert len(table_rows(target, "proposals")) == count, href
+
+
+def test_every_theme_and_status_page_lists_exactly_that_themes_proposals_with_that_status() -> None:
+    site = site_model()
+    pages = html_pages(rendered())
+    found = 0
+    for theme_id in site.items["themes"]:
+        for status in STATUS_WORDS:
+            expected = sorted(r.id for r in site.items["recommendations"].values()
+                              if theme_id in r.themes and r.response.status.value == status)
+            name = f"themes/{theme_id}/status/{status}/index.html"
+            assert (name in pages) == bool(expected), name
+            if expected:
+                found += 1
+                assert sorted(table_rows(pages[name], "proposals")) == expected, name
+    assert found > len(site.items["themes"])
+
+
+def test_filters_are_one_set_of_links_folded_behind_one_filter_control() -> None:
+    pages = html_pages(rendered())
+    for name in ("recommendations/index.html", "recommendations/status/rejected/index.html",
+                 "themes/care-leavers/index.html"):
+        html = pages[name]
+        assert html.count('<details class="filters"') == 1, name
+        assert re.search(r'<details class="filters"[^>]*>\s*<summary>Filter', html), name
+        assert html.index('<details class="filters"') < html.index('<table class="proposals"')
+    script = (ROOT / "templates" / "static" / "table.js").read_text()
+    assert "select" not in script  # no drop-down lists beside the links
