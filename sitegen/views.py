@@ -165,6 +165,7 @@ class Views:
         home = next((page.meta for page in site.pages if page.slug == "index"), None)
         self.reviewed = home.last_reviewed if home else None
         """The date the editors last reviewed the site (content/index.md's last_reviewed), if given."""
+        self._overdue: tuple[str, ...] | None = None
 
     def get(self, ref: Ref) -> Any:
         return self.site.items[ref.kind][ref.id]
@@ -308,22 +309,35 @@ class Views:
         return event.date
 
     def overdue(self, event: m.Event) -> bool:
-        """Whether a plan was due before the editors last reviewed the site (see models.Page.last_reviewed)
-        and no source dated after the plan's own report says anything on it: none cited by the plan,
-        by an item it names, or by an event that names it or one of those items. A wide net: the site
-        says "no report since" only where nothing later could be about the plan."""
-        due = self.due_by(event)
-        reported = self.reported_on(event)
-        if due is None or reported is None or self.reviewed is None or due >= self.reviewed:
-            return False
-        named = set(event.related)
-        near: list[Any] = [event]
-        for kind in sorted(self.site.items):
-            near.extend(item for item_id, item in sorted(self.site.items[kind].items()) if item_id in named)
-        near.extend(e for e in self.site.items["timeline"].values()
-                    if e.after == event.id or event.id in e.related or named & set(e.related))
-        return not any((self.source(c.source).date or dt.date.min) > reported
-                       for item in near for c in item_citations(item))
+        """Whether a plan's date passed before the editors last reviewed the site with no later report
+        (see overdue_ids): then the site says "no report since in our sources"."""
+        return event.id in self.overdue_ids()
+
+    def overdue_ids(self) -> tuple[str, ...]:
+        """The plans due before the editors last reviewed the site (models.Page.last_reviewed) on which
+        no source dated after the plan's own report says anything: none cited by the plan, by an item
+        it names, or by an event that names it or one of those items. A wide net: the site says "no
+        report since" only where nothing later could be about the plan. Worked out once a build."""
+        if self._overdue is None:
+            events = self.site.items["timeline"]
+            naming: dict[str, list[m.Event]] = defaultdict(list)
+            for _, other in sorted(events.items()):
+                for named in {*other.related, *([other.after] if other.after else [])}:
+                    naming[named].append(other)
+            found: list[str] = []
+            for event_id, event in sorted(events.items()):
+                due, reported = self.due_by(event), self.reported_on(event)
+                if due is None or reported is None or self.reviewed is None or due >= self.reviewed:
+                    continue
+                near: list[Any] = [event, *naming[event_id]]
+                for named in event.related:
+                    near += [items[named] for _, items in sorted(self.site.items.items()) if named in items]
+                    near += naming[named]
+                if not any((self.source(c.source).date or dt.date.min) > reported
+                           for item in near for c in item_citations(item)):
+                    found.append(event_id)
+            self._overdue = tuple(found)
+        return self._overdue
 
     def quotes_from(self, source_id: str) -> list[Quote]:
         """Every quote the site takes from a source, by citing item."""
