@@ -314,6 +314,16 @@ class TracedViews(Views):
         with tracing():
             return super().count_recommendations_where(field, value)
 
+    def overdue_ids(self) -> tuple[str, ...]:
+        record(("query", "overdue_ids"))
+        with tracing():
+            return super().overdue_ids()
+
+    def statuses_within(self, theme_id: str) -> list[tuple[str, int]]:
+        record(("query", "statuses_within", theme_id))
+        with tracing():
+            return super().statuses_within(theme_id)
+
     def pilots_where(self, field: str, value: str) -> list[Any]:
         record(("query", "pilots_where", field, value))
         return self._where("pilots", field, value)
@@ -420,10 +430,14 @@ class Fingerprints:
 QUERY_KINDS: dict[str, str] = {
     "recommendations_where": "recommendations", "recommendation_ids_where": "recommendations",
     "count_recommendations_where": "recommendations", "by_status": "recommendations",
-    "statuses": "recommendations", "pilots_where": "pilots", "pilots_in_area": "pilots",
-    "funding_where": "funding",
+    "statuses": "recommendations", "statuses_within": "recommendations", "pilots_where": "pilots",
+    "pilots_in_area": "pilots", "funding_where": "funding",
 }
 """The one kind each of TracedViews' queries reads."""
+
+READS_SEVERAL_KINDS = frozenset({"overdue_ids"})
+"""Queries that read several kinds (a plan, the items it names, the sources' dates): depends_on gives
+them no aspect, so they are worked out again on every build; each answer is a short tuple of ids."""
 
 
 def depends_on(fact: Fact) -> str | None:

@@ -507,6 +507,14 @@ class Page(Strict):
     """Position in the navigation (lower first)."""
     nav: bool = True
     """Whether the page appears in the main navigation."""
+    key_figures: list[str] = []
+    """Home page only: the items whose headline figure the home page shows as a tile, each as
+    kind/id (funding/stable-homes-200m, or a pilot, whose tile is its number of areas). The funding
+    page opens with the funding lines among them, to answer "how much was needed, how much given"."""
+    last_reviewed: dt.date | None = None
+    """Home page only (content/index.md): the date the editors last checked the site against its
+    sources. A plan due before then that no later source reports on says so ("no report since in
+    our sources"). A fixed date, never today's, so a build gives the same pages whenever it runs."""
     about_the_site: list[str] = []
     """Figures and acronyms on this page that describe the site itself, not the reform (e.g. "2.2" of
     WCAG 2.2): they are exempt from the figure and glossary checks."""

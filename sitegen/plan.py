@@ -20,6 +20,7 @@ from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
 from .formats import format_amount, format_money
 from .glance import Mark, Part, placed_date, status_bar, theme_bars, timeline_overview
+from .home import key_figures, questions
 from .inputs import InputRefused, read_input
 from .resolve import Ref, Site
 from .search import Shard, plan_shards
@@ -64,9 +65,10 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         bodies[page.slug] = renderer.link_terms(body)
     home = next((p.meta for p in site.pages if p.slug == "index"), HOME_DEFAULT)
     charts = funding_charts(site, views)
-    jobs.append(("index.html", "home.html", {"meta": home, "body": bodies.get("index", Markup("")),
-                                             "key_funding": key_funding(site),
-                                             "glance": response_glance(site, views, renderer)}))
+    figures = key_figures(site, problems)
+    home_context = {"meta": home, "body": bodies.get("index", Markup("")), "figures": figures,
+                    "glance": response_glance(site, views, renderer)}  # and its questions (below)
+    jobs.append(("index.html", "home.html", home_context))
     for page in site.pages:
         if page.slug != "index":
             jobs.append((f"{page.slug}/index.html", "page.html", {"meta": page.meta, "body": bodies[page.slug]}))
@@ -76,7 +78,8 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         items = sorted(site.items[kind].values(), key=sort_key(kind, views))
         context: dict[str, Any] = {"kind": kind, "items": items, **UNSEARCHED}
         if kind == "funding":
-            context.update(charts=charts, lines=funding_order(site))
+            context.update(charts=charts, lines=funding_order(site),
+                           figures=[ref for ref in figures if ref.kind == "funding"])
         if kind == "recommendations":
             context["glance"] = response_glance(site, views, renderer)
         if kind == "timeline":
@@ -93,6 +96,9 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     for status, _count in views.statuses():
         jobs.append((f"recommendations/status/{status}/index.html", "recommendations/status.html",
                      {"status": status, "items": views.by_status(status), **UNSEARCHED}))
+    for theme_id, status, found in views.theme_statuses():  # and one per theme and status, so a theme keeps its filter
+        jobs.append((f"themes/{theme_id}/status/{status}/index.html", "recommendations/status.html",
+                     {"status": status, "theme": site.items["themes"][theme_id], "items": found, **UNSEARCHED}))
 
     jobs.append(("changes/index.html", "changes.html", {"changes": changes}))
     jobs.append(("print/index.html", "print.html", {"meta": home, "bodies": bodies, "charts": charts,
@@ -121,6 +127,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     jobs.append(("feed.xml", "feed.xml", {"entries": feed_entries(site, views, changes)}))
     jobs.append(("sitemap.xml", "sitemap.xml", {"pages": sitemap_paths([dest for dest, _, _ in jobs])}))
     jobs.append(("robots.txt", "robots.txt", {}))
+    home_context["questions"] = questions({dest for dest, _, _ in jobs})
     search["merge"] = [shard.bundle for shard in search_shards(jobs, renderer.settings)[1:]]
     return jobs
 
@@ -222,17 +229,6 @@ def timeline_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, A
     return {"wide": timeline_overview(marks, words, views.latest, title, "glance-tl-wide", wide=True),
             "narrow": timeline_overview(marks, words, views.latest, title, "glance-tl-narrow", wide=False),
             "marks": marks}
-
-
-def key_funding(site: Site) -> list[m.FundingLine]:
-    """The sums the home page leads with: the largest called for and the largest pledged or allocated."""
-    lines = list(site.items["funding"].values())
-    picked: list[m.FundingLine] = []
-    for kinds in ((m.FundingKind.called_for,), (m.FundingKind.pledged, m.FundingKind.allocated)):
-        group = sorted((f for f in lines if f.kind in kinds),
-                       key=lambda f: (-max(v.money.amount for v in f.values), f.id))
-        picked.extend(group[:2])
-    return picked
 
 
 def by_initial(items: list[Any], name: Callable[[Any], str]) -> list[tuple[str, list[Any]]]:

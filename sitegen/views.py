@@ -162,6 +162,10 @@ class Views:
         cited = [s.date for source_id, s in site.items["sources"].items() if s.date and source_id in self.quotes]
         self.latest = max(cited, default=None)
         """The date of the newest source the site cites: the site says where things stand as of this date."""
+        home = next((page.meta for page in site.pages if page.slug == "index"), None)
+        self.reviewed = home.last_reviewed if home else None
+        """The date the editors last reviewed the site (content/index.md's last_reviewed), if given."""
+        self._overdue: tuple[str, ...] | None = None
 
     def get(self, ref: Ref) -> Any:
         return self.site.items[ref.kind][ref.id]
@@ -242,9 +246,16 @@ class Views:
 
     def event_key(self, event: m.Event) -> tuple[Any, ...]:
         """Where an event is listed: by date, and one that followed another right after it (after that
-        year's other events when its own year is uncertain, so each year's group stays together)."""
+        year's other events when its own year is uncertain, so each year's group stays together); one
+        known only by its year after that year's dated events, since it may have fallen at any time."""
         year, heading = self.event_group(event)
-        return (year, heading != str(year), heading, self._place(event))
+        return (year, heading != str(year), heading, self.only_year_known(event), self._place(event))
+
+    def only_year_known(self, event: m.Event) -> bool:
+        """Whether the sources give only the year of an event (or of the one it followed)."""
+        if event.date is None:
+            return self.only_year_known(self.anchor(event))
+        return event.precision is m.Precision.year
 
     def earliest_date(self, event: m.Event) -> dt.date:
         """The earliest an event may have happened: its date, or that of the dated event it came after."""
@@ -272,9 +283,61 @@ class Views:
         events): the timeline page and the print page list them so."""
         groups: dict[str, list[m.Event]] = {}
         for event in sorted(events, key=self.event_key):
-            groups.setdefault(self.event_group(event)[1], []).append(event)
-        return [(heading, "y" + heading.replace(" to ", "-").replace(" or later", "-later"), found)
-                for heading, found in groups.items()]
+            heading = self.event_group(event)[1]
+            if heading.isdigit() and self.only_year_known(event):
+                heading = f"Sometime in {heading}"
+            groups.setdefault(heading, []).append(event)
+        return [(heading, year_anchor(heading), found) for heading, found in groups.items()]
+
+    def timeline_years(self, events: Any) -> list[tuple[str, str]]:
+        """Each year of the timeline once, as (year, anchor of its first group): the links at its top."""
+        years: dict[str, str] = {}
+        for heading, anchor, _found in self.timeline_groups(events):
+            years.setdefault(heading.removeprefix("Sometime in ").split(" ")[0], anchor)
+        return list(years.items())
+
+    def due_by(self, event: m.Event) -> dt.date | None:
+        """The last day a planned event's date allows (the end of its month or year); None when it is
+        not a plan or has no date of its own."""
+        if not event.planned or event.date is None:
+            return None
+        if event.precision is m.Precision.year:
+            return dt.date(event.date.year, 12, 31)
+        if event.precision is m.Precision.month:
+            following = dt.date(event.date.year + event.date.month // 12, event.date.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return event.date
+
+    def overdue(self, event: m.Event) -> bool:
+        """Whether a plan's date passed before the editors last reviewed the site with no later report
+        (see overdue_ids): then the site says "no report since in our sources"."""
+        return event.id in self.overdue_ids()
+
+    def overdue_ids(self) -> tuple[str, ...]:
+        """The plans due before the editors last reviewed the site (models.Page.last_reviewed) on which
+        no source dated after the plan's own report says anything: none cited by the plan, by an item
+        it names, or by an event that names it or one of those items. A wide net: the site says "no
+        report since" only where nothing later could be about the plan. Worked out once a build."""
+        if self._overdue is None:
+            events = self.site.items["timeline"]
+            naming: dict[str, list[m.Event]] = defaultdict(list)
+            for _, other in sorted(events.items()):
+                for named in {*other.related, *([other.after] if other.after else [])}:
+                    naming[named].append(other)
+            found: list[str] = []
+            for event_id, event in sorted(events.items()):
+                due, reported = self.due_by(event), self.reported_on(event)
+                if due is None or reported is None or self.reviewed is None or due >= self.reviewed:
+                    continue
+                near: list[Any] = [event, *naming[event_id]]
+                for named in event.related:
+                    near += [items[named] for _, items in sorted(self.site.items.items()) if named in items]
+                    near += naming[named]
+                if not any((self.source(c.source).date or dt.date.min) > reported
+                           for item in near for c in item_citations(item)):
+                    found.append(event_id)
+            self._overdue = tuple(found)
+        return self._overdue
 
     def quotes_from(self, source_id: str) -> list[Quote]:
         """Every quote the site takes from a source, by citing item."""
@@ -308,6 +371,23 @@ class Views:
         return [r for _, r in sorted(self.site.items["recommendations"].items())
                 if r.response.status.value == status]
 
+    def theme_statuses(self) -> list[tuple[str, str, list[m.Recommendation]]]:
+        """Each theme's proposals by status, as (theme id, status, proposals), for the pages that
+        filter a theme by status; a status none of the theme's proposals has is left out."""
+        found: list[tuple[str, str, list[m.Recommendation]]] = []
+        for theme_id in sorted(self.site.items["themes"]):
+            in_theme = self.recommendations_where("themes", theme_id)
+            for status in STATUS_WORDS:
+                if members := [r for r in in_theme if r.response.status.value == status]:
+                    found.append((theme_id, status, members))
+        return found
+
+    def statuses_within(self, theme_id: str) -> list[tuple[str, int]]:
+        """Each status in reading order with its number of the theme's proposals (none left out)."""
+        in_theme = self.recommendations_where("themes", theme_id)
+        counts = [(s, sum(r.response.status.value == s for r in in_theme)) for s in STATUS_WORDS]
+        return [(s, n) for s, n in counts if n]
+
     def statuses(self) -> list[tuple[str, int]]:
         """Each status in reading order with its number of proposals (statuses with none left out)."""
         counts = [(s, len(self.by_status(s))) for s in STATUS_WORDS]
@@ -326,9 +406,22 @@ class Views:
     def funding_by(self, ids: list[str]) -> list[m.FundingLine]:
         return [self.site.items["funding"][i] for i in sorted(ids)]
 
+    def headline(self, values: Sequence[m.ReportedMoney | m.ReportedCount]) -> Any:
+        """The value a key figure shows: the one reported last (the first of them when reported on the
+        same date), so a figure that changed over time shows where it stood at the newest report."""
+        newest = max((self.reported_on(v) or dt.date.min for v in values), default=dt.date.min)
+        return next(v for v in values if (self.reported_on(v) or dt.date.min) == newest)
+
     def values_differ(self, values: Sequence[m.ReportedMoney | m.ReportedCount]) -> bool:
         """Whether the sources disagree (then the values are shown under "Sources differ"): see disagree."""
         return any(disagree(a, b) for index, a in enumerate(values) for b in values[index + 1:])
+
+
+def year_anchor(heading: str) -> str:
+    """The id of a timeline group's heading: "y2024", "y2024-sometime", "y2015-2023", "y2024-later"."""
+    if heading.startswith("Sometime in "):
+        return f"y{heading.removeprefix('Sometime in ')}-sometime"
+    return "y" + heading.replace(" to ", "-").replace(" or later", "-later")
 
 
 SPAN_FIELDS = ("years", "period")

@@ -155,7 +155,7 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "order: 2",
         "ordr: 2",
         'content/about.md:4:1: unknown key "ordr"; Did you mean "order"? allowed keys here: about_the_site,'
-        " description, nav, order, title",
+        " description, key_figures, last_reviewed, nav, order, title",
     ),
     (
         "raw-html",

@@ -115,7 +115,7 @@ def test_home_page_says_where_things_stand_and_leads_everywhere(pages: dict[str,
     for section in ("recommendations/", "missions/", "pilots/", "funding/", "timeline/", "glossary/", "sources/",
                     "areas/", "changes/", "print/", "about/"):
         assert f'href="{BASE}{section}"' in html, section
-    assert 'id="key-numbers"' in html
+    assert 'id="key-figures"' in html and 'id="questions"' in html
 
 
 def test_every_proposal_is_under_exactly_one_status_page(pages: dict[str, str]) -> None:

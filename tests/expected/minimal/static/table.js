@@ -1,6 +1,5 @@
-/* Progressive enhancement for tables of proposals: sort by any column, and filter the full table
-   by government response and theme in place. Without JavaScript the table is complete and the
-   static filter pages linked above it do the same job. */
+/* Progressive enhancement for tables of proposals: sort by any column. Filtering is done by the
+   static filter pages linked above the table, with or without JavaScript. */
 (function () {
   "use strict";
 
@@ -34,65 +33,7 @@
     });
   }
 
-  function option(select, value, label) {
-    var item = document.createElement("option");
-    item.value = value;
-    item.textContent = label;
-    select.appendChild(item);
-  }
-
-  function field(form, id, label) {
-    var wrap = document.createElement("p");
-    var text = document.createElement("label");
-    var select = document.createElement("select");
-    text.htmlFor = id;
-    text.textContent = label;
-    select.id = id;
-    wrap.appendChild(text);
-    wrap.appendChild(select);
-    form.appendChild(wrap);
-    return select;
-  }
-
-  function addFilters(table) {
-    var form = document.createElement("form");
-    form.className = "table-filter";
-    form.setAttribute("aria-label", "Filter the table");
-    var status = field(form, table.id + "-status", "Government response");
-    var theme = field(form, table.id + "-theme", "Theme");
-    option(status, "", "All responses");
-    option(theme, "", "All themes");
-    document.querySelectorAll(".filters a[data-status]").forEach(function (link) {
-      option(status, link.getAttribute("data-status"), link.textContent.replace(/\s+/g, " ").trim());
-    });
-    document.querySelectorAll(".filters a[data-theme]").forEach(function (link) {
-      option(theme, link.getAttribute("data-theme"), link.getAttribute("data-name"));
-    });
-    var count = document.createElement("p");
-    count.className = "filter-count";
-    count.setAttribute("role", "status");
-    form.appendChild(count);
-    form.addEventListener("submit", function (event) { event.preventDefault(); });
-
-    function apply() {
-      var rows = table.tBodies[0].rows, shown = 0;
-      Array.prototype.forEach.call(rows, function (row) {
-        var themes = (row.getAttribute("data-themes") || "").split(" ");
-        var visible = (!status.value || row.getAttribute("data-status") === status.value) &&
-          (!theme.value || themes.indexOf(theme.value) !== -1);
-        row.hidden = !visible;
-        if (visible) { shown += 1; }
-      });
-      count.textContent = "Showing " + shown + " of " + rows.length + " proposals.";
-    }
-    status.addEventListener("change", apply);
-    theme.addEventListener("change", apply);
-    table.parentNode.parentNode.insertBefore(form, table.parentNode);
-    apply();
-  }
-
   document.querySelectorAll("table.proposals").forEach(function (table) {
     makeSortable(table);
-    if (table.hasAttribute("data-filterable")) { addFilters(table); }
   });
 }());

@@ -1,0 +1,54 @@
+"""The home page's key figures: which items the editors chose (content/index.md's key_figures)."""
+
+from __future__ import annotations
+
+from .errors import Collector
+from .resolve import Ref, Site
+
+FIGURE_KINDS = {"funding": "values", "pilots": "area_counts"}
+"""The kinds a key figure may come from, and the field holding its reported values."""
+
+
+def key_figures(site: Site, problems: Collector) -> list[Ref]:
+    """The home page's key figures as references, each checked: a known kind and item with figures."""
+    home = next((page for page in site.pages if page.slug == "index"), None)
+    if home is None:
+        return []
+    refs: list[Ref] = []
+    for index, entry in enumerate(home.meta.key_figures):
+        kind, _, item_id = entry.partition("/")
+        line, column = home.front_matter.where(("key_figures", index)) if home.front_matter else (1, 1)
+        if kind not in FIGURE_KINDS:
+            problems.add(home.path, line, column, f"key figure “{entry}” is not of a kind with figures;"
+                         " write funding/ID or pilots/ID")
+        elif item_id not in site.items[kind]:
+            problems.add(home.path, line, column, f"key figure “{entry}” names no item in data/{kind}.yaml;"
+                         f" use the id of one of its items, as {kind}/ID")
+        elif not getattr(site.items[kind][item_id], FIGURE_KINDS[kind]):
+            problems.add(home.path, line, column, f"key figure “{entry}” has no reported figures to show;"
+                         " choose an item that gives some")
+        else:
+            refs.append(Ref(kind, item_id))
+    return refs
+
+
+QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("What was rejected?", ("recommendations/status/rejected/",)),
+    ("How much money was needed, and how much was given?", ("funding/",)),
+    ("Is my council in a pilot?", ("for/councils/", "areas/")),
+    ("I am a care leaver", ("for/care-leavers/",)),
+    ("I am a social worker", ("for/social-workers/",)),
+    ("I am a journalist", ("for/journalists/",)),
+)
+"""The home page's entry points, in readers' own words, each with the pages that answer it, best
+first: the first the site has is linked, and a question none of whose pages exist is left out."""
+
+
+def questions(pages: set[str]) -> list[tuple[str, str]]:
+    """Each entry point the site can answer, as (words, path of its page), from the planned pages."""
+    found: list[tuple[str, str]] = []
+    for words, answers in QUESTIONS:
+        page = next((path for path in answers if f"{path}index.html" in pages), None)
+        if page is not None:
+            found.append((words, page))
+    return found

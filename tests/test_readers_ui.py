@@ -1,0 +1,304 @@
+"""The way in for readers (issue 23): questions and key figures on the home page, the funding page's
+answer, the timeline's year links, year-only events and overdue plans. Real data and made-up projects."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MINIMAL, ROOT
+from reader_site import BASE, html_pages, rendered, site_model, table_rows
+
+from sitegen.build import render
+from sitegen.errors import BuildFailed
+from sitegen.home import questions
+from sitegen.render import Settings
+from sitegen.search import spaced
+from sitegen.views import STATUS_WORDS
+
+LATER_SOURCE = """- id: later-article
+  title: "A later test article"
+  outlet: Test News
+  date: 2024-03-01
+  url: https://example.org/later
+  archive: later.txt
+"""
+LATER_TEXT = "A later test article\n\nIn 2023 the council reviewed its homes. On 5 May 2023 the council met.\n"
+
+
+def made_up(tmp_path: Path, front: str = "", events: str = "") -> dict[str, str]:
+    """The minimal project with extra front matter on its home page and extra timeline events, rendered."""
+    project = tmp_path / "project"
+    shutil.copytree(MINIMAL, project)
+    index = project / "content" / "index.md"
+    index.write_text(index.read_text().replace("description: A tiny test site.\n",
+                                               "description: A tiny test site.\n" + front))
+    (project / "sources" / "later.txt").write_text(LATER_TEXT)
+    sources = project / "data" / "sources.yaml"
+    sources.write_text(sources.read_text() + "\n" + LATER_SOURCE)
+    timeline = project / "data" / "timeline.yaml"
+    timeline.write_text(timeline.read_text() + events)
+    _site, files = render(project, Settings(base_url="/"))
+    return html_pages(files)
+
+
+PLAN = """
+- id: missions-met
+  date: 2027-01-01
+  precision: year
+  planned: true
+  title: Missions to be met
+  related: [family-help-services]
+  citations:
+    - source: test-article
+      quote: The missions are to be met by 2027
+"""
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+# --- Home page ---------------------------------------------------------------------------------
+
+
+def test_home_page_starts_from_readers_questions_linked_to_their_answers() -> None:
+    home = html_pages(rendered())["index.html"]
+    questions_list = home[home.index('<ul class="question-list">'):home.index("</nav>", home.index("question-list"))]
+    assert f'<a href="{BASE}recommendations/status/rejected/">What was rejected?</a>' in questions_list
+    assert (f'<a href="{BASE}funding/#needed-and-given">How much money was needed, and how much was given?</a>'
+            in questions_list)
+    assert "Is my council in a pilot?</a>" in questions_list
+    assert home.index('id="questions"') < home.index('id="key-figures"') < home.index("<p>The government launched")
+
+
+def test_questions_link_the_best_page_the_site_has_and_leave_out_those_it_cannot_answer() -> None:
+    without_guides = {"recommendations/status/rejected/index.html", "funding/index.html", "areas/index.html"}
+    assert questions(without_guides) == [
+        ("What was rejected?", "recommendations/status/rejected/"),
+        ("How much money was needed, and how much was given?", "funding/"),
+        ("Is my council in a pilot?", "areas/")]
+    with_guides = without_guides | {f"for/{slug}/index.html" for slug in
+                                    ("councils", "care-leavers", "social-workers", "journalists")}
+    assert questions(with_guides)[2:] == [
+        ("Is my council in a pilot?", "for/councils/"), ("I am a care leaver", "for/care-leavers/"),
+        ("I am a social worker", "for/social-workers/"), ("I am a journalist", "for/journalists/")]
+
+
+def test_home_page_has_one_list_of_sections() -> None:
+    page = html_pages(rendered())["index.html"]
+    home = page[page.index("<main"):page.index("</main>")]
+    assert home.count(f'href="{BASE}pilots/"') == 1
+    assert "Finding your way around" not in home and home.count('id="sections"') == 1
+
+
+def test_key_figure_tiles_show_the_newest_cited_figure_with_kind_date_and_link() -> None:
+    home = html_pages(rendered())["index.html"]
+    tiles = re.findall(r'<li class="tile">(.*?)</li>', home, re.S)
+    assert 4 <= len(tiles) <= 6
+    costing = next(t for t in tiles if "care-review-2-6bn" in t)
+    assert '<p class="tile-kind">Called for</p>' in costing
+    assert '<p class="tile-figure">£2.6bn</p>' in costing  # the 31 October 2024 report gives no period
+    assert '<time datetime="2024-10-31">31 October 2024</time>' in costing
+    assert f'href="{BASE}funding/care-review-2-6bn/#figures">Sources differ: see the details' in costing
+    pathfinder = next(t for t in tiles if "families-first-for-children-pathfinder" in t)
+    assert '<p class="tile-figure">10 areas</p>' in pathfinder and "Sources differ" in pathfinder
+    settled = next(t for t in tiles if "stable-homes-200m" in t)
+    assert "Sources differ" not in settled and '<p class="tile-kind">Allocated</p>' in settled
+
+
+def test_funding_page_opens_with_what_was_called_for_against_what_was_allocated() -> None:
+    page = html_pages(rendered())["funding/index.html"]
+    answer = text_of(page[page.index('<section class="answer"'):page.index("</section>")])
+    assert answer.index("Called for: £2.6bn, as reported on 31 October 2024") < answer.index(
+        "Allocated: £200m (2023-25), as reported on 12 June 2024")
+    assert "Allocated: more than £250m over 1 year (2025-26), as reported on 31 October 2024" in answer
+    assert page.index('id="needed-and-given"') < page.index("<p>Every sum of money the sources report")
+
+
+def test_made_up_key_figure_is_drawn_from_its_item(tmp_path: Path) -> None:
+    home = made_up(tmp_path, "key_figures: [funding/review-costing]\n")["index.html"]
+    tile = re.search(r'<li class="tile">(.*?)</li>', home, re.S)
+    assert tile is not None
+    assert '<p class="tile-kind">Estimated cost</p>' in tile.group(1)
+    assert '<p class="tile-figure">£2.6bn over 5 years</p>' in tile.group(1)
+    assert 'href="/funding/review-costing/#figures">Sources differ: see the details' in tile.group(1)
+
+
+@pytest.mark.parametrize("entry", ["funding/no-such-line", "missions/one", "review-costing"])
+def test_a_key_figure_that_names_nothing_with_figures_is_an_error_at_its_line(tmp_path: Path, entry: str) -> None:
+    with pytest.raises(BuildFailed) as failed:
+        made_up(tmp_path, f"key_figures:\n  - {entry}\n")
+    [problem] = failed.value.problems
+    assert (problem.path, problem.line, problem.column) == ("content/index.md", 5, 5)
+    assert entry in problem.message
+
+
+# --- Timeline ----------------------------------------------------------------------------------
+
+
+def test_timeline_links_to_each_year_at_the_top() -> None:
+    page = html_pages(rendered())["timeline/index.html"]
+    nav = page[page.index('<nav class="year-links"'):page.index("</nav>", page.index("year-links"))]
+    years = re.findall(r'<a href="#(y[^"]+)">(\d{4})</a>', nav)
+    assert [y for _, y in years] == sorted({y for _, y in years})
+    assert ("y2024", "2024") in years and ("y2010-sometime", "2010") in years
+    for anchor, _ in years:
+        assert f'<h2 id="{anchor}">' in page
+    assert page.index("year-links") < page.index('<h2 id="y2010-sometime">')
+
+
+def test_events_known_only_by_year_come_after_that_years_dated_events(tmp_path: Path) -> None:
+    events = """
+- id: homes-reviewed
+  date: 2023-01-01
+  precision: year
+  title: Council reviews its homes
+  citations:
+    - source: later-article
+      quote: In 2023 the council reviewed its homes.
+- id: council-met
+  date: 2023-05-05
+  title: Council meets
+  citations:
+    - source: later-article
+      quote: On 5 May 2023 the council met.
+"""
+    page = made_up(tmp_path, events=events)["timeline/index.html"]
+    assert page.index('<h2 id="y2023">2023</h2>') < page.index('id="event-response-published"') < page.index(
+        'id="event-council-met"') < page.index('<h2 id="y2023-sometime">Sometime in 2023</h2>') < page.index(
+        'id="event-homes-reviewed"')
+    assert '<li><a href="#y2023">2023</a></li>' in page
+
+
+def test_a_plan_past_its_date_with_no_later_report_says_so(tmp_path: Path) -> None:
+    page = made_up(tmp_path, "last_reviewed: 2028-01-01\n", PLAN)["timeline/missions-met/index.html"]
+    assert "due 2027; no report since in our sources" in text_of(page)
+
+
+def test_a_plan_not_yet_due_when_reviewed_says_nothing_more(tmp_path: Path) -> None:
+    page = made_up(tmp_path, "last_reviewed: 2027-06-01\n", PLAN)["timeline/missions-met/index.html"]
+    assert "due 2027" in text_of(page) and "no report since" not in page
+
+
+def test_a_plan_with_a_later_report_near_it_says_nothing_more(tmp_path: Path) -> None:
+    later = """
+- id: council-met
+  date: 2023-05-05
+  title: Council meets
+  related: [family-help-services]
+  citations:
+    - source: later-article
+      quote: On 5 May 2023 the council met.
+"""
+    page = made_up(tmp_path, "last_reviewed: 2028-01-01\n", PLAN + later)["timeline/missions-met/index.html"]
+    assert "due 2027" in text_of(page) and "no report since" not in page
+
+
+def test_real_plans_past_due_by_the_last_review_say_so_only_where_no_later_source_reports() -> None:
+    pages = html_pages(rendered())
+    flagged = sorted(name for name, html in pages.items()
+                     if name.startswith("timeline/") and name != "timeline/index.html"
+                     and "no report since in our sources" in html)
+    # Both checked by hand against sources/: only the article that gave each plan mentions it.
+    assert flagged == ["timeline/employer-virtual-hub-planned/index.html",
+                       "timeline/family-network-pilots-first-start/index.html"]
+    assert "due July 2023; no report since in our sources" in text_of(
+        pages["timeline/family-network-pilots-first-start/index.html"])
+
+
+# --- Search ------------------------------------------------------------------------------------
+
+
+def indexed(site: Path) -> dict[str, dict[str, Any]]:
+    """What Pagefind stored of each page (its fragments: text, filters and meta), by address."""
+    found = {}
+    for fragment in sorted((site / "pagefind" / "fragment").iterdir()):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[data["url"]] = data
+    return found
+
+
+def test_labels_and_values_are_kept_apart_for_search() -> None:
+    page = b"<dl><dt>Made by</dt><dd>Child review</dd><dt>When:</dt><dd>2023.</dd></dl><p>a</p><p>b</p>"
+    assert spaced(page) == (b"<dl><dt>Made by:</dt>\n<dd>Child review.</dd>\n<dt>When:</dt>\n<dd>2023.</dd>\n</dl>\n"
+                            b"<p>a</p>\n<p>b</p>")
+    assert spaced(b"<p>An <em>inline</em><strong>run</strong></p>") == b"<p>An <em>inline</em><strong>run</strong></p>"
+
+
+def test_search_index_reads_cleanly_names_kinds_in_titles_and_leaves_boilerplate_out(
+        project: Path, run_cli: Callable[..., Any]) -> None:
+    out = project.parent / "out"
+    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 0
+    pages = indexed(out)
+    proposal = next(page for url, page in pages.items() if url.startswith("/recommendations/"))
+    assert proposal["meta"]["title"].startswith("Proposal: ")
+    assert "Made by: " in proposal["content"] and "Made by" + "I" not in proposal["content"]
+    assert pages["/"]["meta"]["title"] == "Home"
+    for url, page in pages.items():
+        for boilerplate in ("Cite this page", "Linked from", "Download this data", "Spotted a mistake"):
+            assert boilerplate not in page["content"], (url, boilerplate)
+
+
+def test_search_results_take_the_sites_colours_and_text_size() -> None:
+    css = (ROOT / "templates" / "static" / "site.css").read_text()
+    rules = css[css.index(".search {"):css.index("}", css.index(".search {"))]
+    for setting in ("--pf-text: var(--fg)", "--pf-background: var(--bg)", "--pf-text-secondary: var(--muted)",
+                    "--pf-result-excerpt-font-size: 1rem", "--pf-result-title-font-size: 1.125rem"):
+        assert setting in rules
+
+
+# --- Filters -----------------------------------------------------------------------------------
+
+
+def filter_links_of(html: str) -> list[tuple[str, str, int]]:
+    """The filter's links on a page, as (address, words, count)."""
+    block = html[html.index('<details class="filters"'):html.index("</details>")]
+    return [(href, text_of(words).strip(), int(count)) for href, words, count in
+            re.findall(r'<a href="([^"]+)"[^>]*>(.*?) \((\d+)\)</a>', block, re.S)]
+
+
+def test_a_themes_status_links_keep_the_theme_and_count_what_its_page_lists() -> None:
+    pages = html_pages(rendered())
+    theme_page = pages["themes/care-leavers/index.html"]
+    statuses = [(href, words, n) for href, words, n in filter_links_of(theme_page)
+                if href.startswith(f"{BASE}themes/care-leavers/status/")]
+    assert ("/REPO/themes/care-leavers/status/rejected/", "Rejected within care leavers", 1) in statuses
+    assert sum(n for _, _, n in statuses) == len(table_rows(theme_page, "proposals"))
+    for href, _words, count in statuses:
+        target = pages[href.removeprefix(BASE) + "index.html"]
+        assert len(table_rows(target, "proposals")) == count, href
+
+
+def test_every_theme_and_status_page_lists_exactly_that_themes_proposals_with_that_status() -> None:
+    site = site_model()
+    pages = html_pages(rendered())
+    found = 0
+    for theme_id in site.items["themes"]:
+        for status in STATUS_WORDS:
+            expected = sorted(r.id for r in site.items["recommendations"].values()
+                              if theme_id in r.themes and r.response.status.value == status)
+            name = f"themes/{theme_id}/status/{status}/index.html"
+            assert (name in pages) == bool(expected), name
+            if expected:
+                found += 1
+                assert sorted(table_rows(pages[name], "proposals")) == expected, name
+    assert found > len(site.items["themes"])
+
+
+def test_filters_are_one_set_of_links_folded_behind_one_filter_control() -> None:
+    pages = html_pages(rendered())
+    for name in ("recommendations/index.html", "recommendations/status/rejected/index.html",
+                 "themes/care-leavers/index.html"):
+        html = pages[name]
+        assert html.count('<details class="filters"') == 1, name
+        assert re.search(r'<details class="filters"[^>]*>\s*<summary>Filter', html), name
+        assert html.index('<details class="filters"') < html.index('<table class="proposals"')
+    script = (ROOT / "templates" / "static" / "table.js").read_text()
+    assert "select" not in script  # no drop-down lists beside the links
