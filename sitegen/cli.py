@@ -173,8 +173,10 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
     if command == "check":
         site, _files = build.render(project, Settings())  # everything a build does, but nothing is written
         print_warnings(site.warnings, args.format)
+        from .readability import describe
         from .summary import summary_line
 
+        print(describe(site.reading_ages))
         print(summary_line(site))
         return 0
     if command == "schema":

@@ -52,6 +52,7 @@ KIND_SINGULAR: dict[str, str] = {
     "people": "Person or organisation",
     "areas": "Council or region",
     "themes": "Theme",
+    "guides": "Guide",
 }
 
 FUNDING_KIND_WORDS: dict[str, str] = {
@@ -319,6 +320,23 @@ class Views:
     def pilots_in_area(self, area_id: str) -> list[m.Pilot]:
         return [p for _, p in sorted(self.site.items["pilots"].items())
                 if any(a.area == area_id for a in p.areas)]
+
+    def area_programmes(self, area_id: str) -> list[tuple[m.Pilot, m.Participation, list[tuple[m.FundingLine,
+                                                                                              m.ReportedMoney]]]]:
+        """What an area's page opens with: each programme the sources name it in, the citation that names
+        it, and each funding line of the programme with one reported value: the value its naming source
+        also reports, else the earliest reported (the funding line's page lists every value)."""
+        found = []
+        for pilot in self.pilots_in_area(area_id):
+            named = next(a for a in pilot.areas if a.area == area_id)
+            naming = {c.source for c in named.citations}
+            money = []
+            for line in self.funding_by(pilot.funding):
+                same = [v for v in line.values if naming & {c.source for c in v.citations}]
+                money.append((line, same[0] if same else min(
+                    line.values, key=lambda v: (self.reported_on(v) or dt.date.max, line.values.index(v)))))
+            found.append((pilot, named, money))
+        return found
 
     def funding_where(self, field: str, value: str) -> list[m.FundingLine]:
         return [f for _, f in sorted(self.site.items["funding"].items()) if value in getattr(f, field)]

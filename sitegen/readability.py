@@ -1,0 +1,103 @@
+"""Reading age: how hard the site's own words are to read, measured, and held to a target.
+
+The measure is the Automated Readability Index (ARI), from the `textstat` library: it reads only the
+lengths of words and sentences, so it needs no word list (textstat's syllable counts would download
+one while the build runs) and gives the same figure on every machine. ARI gives a US school grade; a
+UK reading age is about that grade plus 5 years (grade 4 is a reading age of 9, the age GOV.UK writes
+for). Only the site's own words are measured: quotes are the sources' words and stay as they are.
+
+A guide fails the check when its words read above its `reading_age`; every other page has a ceiling,
+PAGE_READING_AGE_CEILING, and fails above it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import textstat  # type: ignore[import-untyped]
+
+from . import models as m
+from .errors import Collector
+from .resolve import Located, PageSource
+
+GRADE_TO_AGE = 5
+"""A UK reading age is a US school grade plus about 5 years."""
+
+PAGE_READING_AGE_CEILING = 16
+"""The highest reading age a content page (content/*.md) may need. Its readers are adults reading
+about policy; the home page measured 14.7 and the About page 11.8 when the ceiling was set. A page
+above it needs shorter sentences or shorter words."""
+
+MARKDOWN_MARKS = re.compile(r"\]\([^)\]]*\)|[#*_>`|\[\]]|^\s*[-+] |^\s*\d+\. ", re.M)
+"""Link targets and Markdown's marks: not words a reader reads."""
+
+
+@dataclass(frozen=True)
+class ReadingAge:
+    """The measured reading age of one page, and the most it may be."""
+
+    page: str
+    """The page's address, e.g. /for/care-leavers/."""
+    age: float
+    ceiling: float
+    where: str
+    """The file (and for a guide, line and column) the page's words come from."""
+
+    @property
+    def passes(self) -> bool:
+        return self.age <= self.ceiling
+
+
+def reading_age(text: str) -> float:
+    """The UK reading age (years) a text needs: its Automated Readability Index (a US grade) plus 5.
+    A text of no words reads at no age above the youngest: 5."""
+    if not text.split():
+        return float(GRADE_TO_AGE)
+    return round(max(0.0, float(textstat.automated_readability_index(text))) + GRADE_TO_AGE, 1)
+
+
+def guide_text(guide: m.Guide) -> str:
+    """The words of a guide that are the site's own: title, intro, and each question and answer (one
+    sentence or more each, so a question without a full stop still ends a sentence)."""
+    parts = [guide.title, guide.intro]
+    for question in guide.questions:
+        parts += [question.question, question.answer]
+    return "\n".join(part if part.rstrip()[-1:] in ".?!" else part + "." for part in parts)
+
+
+def page_text(page: PageSource) -> str:
+    """A content page's words: its title and its Markdown without marks or link targets."""
+    return f"{page.meta.title}.\n{MARKDOWN_MARKS.sub(' ', page.body)}"
+
+
+def check_reading_ages(guides: list[Located], pages: list[PageSource], problems: Collector) -> list[ReadingAge]:
+    """Each guide's and content page's reading age; a problem for each above its target or ceiling."""
+    found: list[ReadingAge] = []
+    for entry in guides:
+        guide: m.Guide = entry.item
+        line, column = entry.doc.where(entry.loc)
+        measured = ReadingAge(f"/for/{guide.id}/", reading_age(guide_text(guide)), guide.reading_age,
+                              f"{entry.doc.path}:{line}:{column}")
+        found.append(measured)
+        if not measured.passes:
+            hardest = max(guide.questions, key=lambda q: reading_age(f"{q.question}\n{q.answer}"))
+            problems.add(entry.doc.path, line, column,
+                         f'guide "{guide.id}" reads at a reading age of {measured.age:g}, above its target of'
+                         f" {guide.reading_age}; use shorter sentences and shorter words (the hardest answer is"
+                         f' to "{hardest.question}")')
+    for page in pages:
+        address = "/" if page.slug == "index" else f"/{page.slug}/"
+        measured = ReadingAge(address, reading_age(page_text(page)), PAGE_READING_AGE_CEILING, page.path)
+        found.append(measured)
+        if not measured.passes:
+            problems.add(page.path, 1, 1, f"the page reads at a reading age of {measured.age:g}, above the"
+                                          f" ceiling of {PAGE_READING_AGE_CEILING} for pages; use shorter"
+                                          " sentences and shorter words")
+    return found
+
+
+def describe(ages: list[ReadingAge]) -> str:
+    """The reading ages as `build.py check` prints them."""
+    return "Reading ages (UK, ARI grade + 5): " + ", ".join(f"{a.page} {a.age:g} (at most {a.ceiling:g})"
+                                                           for a in ages)
