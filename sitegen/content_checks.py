@@ -251,6 +251,10 @@ def answer_findings(question: m.GuideQuestion, loc: tuple[Any, ...], published: 
     for match in FIGURE.finditer(undated):
         if normalise_figure(match.group()) not in written:
             missing(match.group())
+    for figure in count_figures(undated):
+        if figure.words.split()[-1].isalpha() and figure.words.split()[-1].lower() != "one" and not any(
+                f.value == figure.value for quote in quotes for f in count_figures(quote)):
+            missing(figure.words.split()[-1])  # a count in words; one in digits is a FIGURE, checked above
     said = [*money_figures(undated), *(f for f in count_figures(undated) if f.words.lower() != "one"
                                          and not f.words.lower().endswith(" one"))]
     for figure in said:
