@@ -68,7 +68,8 @@ def test_a_guide_without_citations_is_refused(project: Path, run_cli: Callable[.
     path.write_text(text[:text.index("      citations:")] + "      citations: []\n", encoding="utf-8")
     result = run_cli("--project", str(project), "check")
     assert result.code == 1
-    assert result.err.splitlines()[0] == "data/guides.yaml:9:18: questions[0].citations: the list is empty; give at least 1 entry"
+    assert result.err.splitlines()[0] == ("data/guides.yaml:9:18: questions[0].citations: the list is empty;"
+                                          " give at least 1 entry")
 
 
 def test_a_guide_quote_not_in_the_source_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
