@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import textstat  # type: ignore[import-untyped]
 from conftest import ROOT, Run
+from test_cli import edit
 
 from sitegen.build import build_site, check_site
 from sitegen.readability import PAGE_READING_AGE_CEILING, reading_age
@@ -179,3 +180,13 @@ def test_the_council_list_works_without_javascript(site: Site, built: Path) -> N
     assert '<script src="/REPO/static/name-filter.js" defer></script>' in page
     assert re.findall(r"<script(?![^>]*\ssrc=)", page) == []  # no inline script: the CSP allows none
     assert (built / "static/name-filter.js").is_file()
+
+
+def test_a_hard_content_page_fails_above_the_ceiling(project: Path, run_cli: Callable[..., Run]) -> None:
+    hard = ("Notwithstanding considerable implementation uncertainties, the multidisciplinary transformation"
+            " programme's commissioning infrastructure necessitates comprehensive organisational restructuring. ")
+    edit(project / "content/about.md", "From *data* files.", hard * 8)
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert re.fullmatch(r"content/about\.md:1:1: the page reads at a reading age of [\d.]+, above the ceiling of"
+                        rf" {PAGE_READING_AGE_CEILING} for pages; .*", result.err.splitlines()[0])
