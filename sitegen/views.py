@@ -214,6 +214,14 @@ class Views:
         """The date a value was reported (see reporting_source); None when its source is undated."""
         return self.reporting_source(value).date
 
+    def report_dates(self, question: m.GuideQuestion) -> list[dt.date]:
+        """When a guide's answer was reported: the date of every dated source that carries it (those
+        whose quotes hold its sums or counts, else all it cites; see claims.carriers), oldest first. An
+        answer may put a report of 2023 beside one of 2024, and the reader sees both dates; one report
+        gives the one date reported_on gives. Empty when its sources are undated."""
+        holding = carriers(question, lambda source_id: self.source(source_id).date)
+        return sorted({date for c in holding if (date := self.source(c.source).date)})
+
     def event_date(self, event: m.Event) -> str:
         """When an event happened or is due, in words, as precisely as its sources give it: "2 February
         2023", "July 2024", or "after “General election…” (July 2024)" for one known only to follow another."""

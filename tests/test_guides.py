@@ -190,3 +190,9 @@ def test_a_hard_content_page_fails_above_the_ceiling(project: Path, run_cli: Cal
     assert result.code == 1
     assert re.fullmatch(r"content/about\.md:1:1: the page reads at a reading age of [\d.]+, above the ceiling of"
                         rf" {PAGE_READING_AGE_CEILING} for pages; .*", result.err.splitlines()[0])
+
+
+def test_an_answer_from_two_reports_shows_both_dates(built: Path) -> None:
+    words = text_of((built / "for/councils/index.html").read_text(encoding="utf-8"))
+    assert ("How many areas are in the Families First for Children pathfinder? Reported on 7 February 2023 and"
+            " 14 October 2024 Early reports said up to 12 areas.") in words
