@@ -33,7 +33,7 @@ from .claims import (
 )
 from .errors import Collector, Problem
 from .formats import format_amount, format_date, format_money
-from .readability import check_reading_ages
+from .readability import check_kind_reading_ages, check_reading_ages
 from .resolve import Located, PageSource, Site, item_links, normalised_quote
 
 FIGURE = re.compile(
@@ -465,7 +465,8 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
             if checked.figures is None:
                 checked.figures = item_figures(checked.item)
             figures |= checked.figures
-    site.reading_ages = check_reading_ages(located.get("guides", []), site.pages, problems)
+    site.reading_ages = (check_reading_ages(located.get("guides", []), site.pages, problems)
+                         + check_kind_reading_ages(located, prose_of, problems))
     for page in site.pages:
         warnings += zero_width_warnings(page)
         exempt = set(page.meta.about_the_site)
@@ -481,6 +482,11 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
                                     f"warning: a sentence of {len(sentence.split())} words; aim for under"
                                     f" {LONG_SENTENCE}: {sentence[:60]}…"))
     return warnings
+
+
+def prose_of(item: BaseModel) -> list[str]:
+    """The texts of an item written in the site's own words (see PROSE_FIELDS)."""
+    return [text for _loc, text, is_prose in _strings(item, ()) if is_prose]
 
 
 def zero_width_warnings(page: PageSource) -> list[Problem]:

@@ -8,13 +8,15 @@ for). Only the site's own words are measured: quotes are the sources' words and 
 
 A guide fails the check when its words read above its `reading_age`; every content page has a
 ceiling, PAGE_READING_AGE_CEILING, and fails above it (once it has PAGE_MIN_WORDS words to measure).
-Item pages (proposals, programmes…) are not measured yet.
+The item pages of each kind are measured together, against ITEM_READING_AGE_CEILING.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import textstat  # type: ignore[import-untyped]
 
@@ -29,6 +31,12 @@ PAGE_READING_AGE_CEILING = 16
 """The highest reading age a content page (content/*.md) may need. Its readers are adults reading
 about policy; the home page measured 14.7 and the About page 11.8 when the ceiling was set. A page
 above it needs shorter sentences or shorter words."""
+
+ITEM_READING_AGE_CEILING = 18
+"""The highest reading age the item pages of one kind (proposals, programmes, events…) may need,
+measured together: one item's page holds too few of the site's own words to measure alone. When it
+was set the hardest kinds measured 17.5 (programmes) and 17.3 (themes), whose short titles and
+definitions are full of the reform's names; the proposals measured 15.9."""
 
 PAGE_MIN_WORDS = 100
 """A content page of fewer words is measured and reported, but not held to the ceiling: over a few
@@ -104,6 +112,40 @@ def check_reading_ages(guides: list[Located], pages: list[PageSource], problems:
             problems.add(page.path, 1, 1, f"the page reads at a reading age of {measured.age:g}, above the"
                                           f" ceiling of {PAGE_READING_AGE_CEILING} for pages; use shorter"
                                           " sentences and shorter words")
+    return found
+
+
+_kind_texts: dict[str, tuple[tuple[int, ...], list[Any], float, int]] = {}
+"""Each kind's reading age by the identity of its items: the preview's save measures only a kind
+that changed (its unchanged items are the same objects from one build to the next)."""
+
+
+def check_kind_reading_ages(kinds: dict[str, list[Located]], prose: Callable[[Any], Iterable[str]],
+                            problems: Collector) -> list[ReadingAge]:
+    """The reading age of each kind's item pages, from the site's own words in them (prose gives an
+    item's); a problem for a kind above ITEM_READING_AGE_CEILING."""
+    found: list[ReadingAge] = []
+    for kind, entries in kinds.items():
+        if kind in ("guides", "changes"):
+            continue  # guides are held to their own targets; change notes are not pages of their own
+        items = [entry.item for entry in entries]
+        key = tuple(map(id, items))
+        known = _kind_texts.get(kind)
+        if known is None or known[0] != key:
+            words = [text if text.rstrip()[-1:] in ".?!" else text + "." for item in items for text in prose(item)
+                     if text.strip()]
+            text = "\n".join(words)
+            known = _kind_texts[kind] = (key, items, reading_age(text), len(text.split()))
+        if not known[3]:
+            continue  # no words of the site's own (sources, people, areas): nothing to measure
+        measured = ReadingAge(f"/{kind}/<id>/", known[2], ITEM_READING_AGE_CEILING, f"data/{kind}.yaml",
+                              held=known[3] >= PAGE_MIN_WORDS)
+        found.append(measured)
+        if not measured.passes:
+            problems.add(f"data/{kind}.yaml", 1, 1,
+                         f"the site's own words on the {kind} pages read at a reading age of {measured.age:g},"
+                         f" above the ceiling of {ITEM_READING_AGE_CEILING}; use shorter sentences and shorter"
+                         " words")
     return found
 
 

@@ -14,7 +14,7 @@ from conftest import ROOT, Run
 from test_cli import edit
 
 from sitegen.build import build_site, check_site
-from sitegen.readability import PAGE_READING_AGE_CEILING, reading_age
+from sitegen.readability import ITEM_READING_AGE_CEILING, PAGE_READING_AGE_CEILING, reading_age
 from sitegen.render import Settings
 from sitegen.resolve import Site
 
@@ -196,3 +196,13 @@ def test_an_answer_from_two_reports_shows_both_dates(built: Path) -> None:
     words = text_of((built / "for/councils/index.html").read_text(encoding="utf-8"))
     assert ("How many areas are in the Families First for Children pathfinder? Reported on 7 February 2023 and"
             " 14 October 2024 Early reports said up to 12 areas.") in words
+
+
+def test_hard_item_pages_fail_above_their_ceiling(project: Path, run_cli: Callable[..., Run]) -> None:
+    hard = ("Notwithstanding considerable implementation uncertainties, multidisciplinary commissioning"
+            " infrastructure necessitates comprehensive organisational restructuring. ")
+    edit(project / "data/themes.yaml", "Support for families", hard * 10)
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert re.fullmatch(r"data/themes\.yaml:1:1: the site's own words on the themes pages read at a reading age of"
+                        rf" [\d.]+, above the ceiling of {ITEM_READING_AGE_CEILING}; .*", result.err.splitlines()[0])
