@@ -176,8 +176,8 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
         from .readability import describe
         from .summary import summary_line
 
-        print(describe(site.reading_ages))
         print(summary_line(site))
+        print(describe(site.reading_ages))
         return 0
     if command == "schema":
         from .schema import write_schemas
