@@ -24,7 +24,7 @@ $(VENV)/.installed: requirements-ci.txt
 
 lock: setup  ## pin pyproject.toml's dependencies (with the test extra) and their hashes in requirements-ci.txt
 	$(PY) -m pip install --quiet pip-tools
-	$(PY) -m piptools compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe \
+	$(VENV)/bin/pip-compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe \
 		--no-emit-index-url --output-file requirements-ci.txt pyproject.toml
 
 check: setup  ## validate data, pages and quotes; write nothing

@@ -56,7 +56,7 @@ class Sizes:
         return {
             "themes": 10 + n // 100, "missions": 6, "sources": max(5, n // 10), "pilots": max(3, n // 10),
             "funding": max(3, n // 10), "timeline": max(5, n // 5), "glossary": max(20, n // 20),
-            "people": max(5, n // 10), "areas": max(5, n // 20), "changes": 1 + n // 100,
+            "people": max(5, n // 10), "areas": max(5, n // 20), "changes": 1 + n // 100, "guides": 0,
             "recommendations": n,
         }[kind]
 

@@ -144,7 +144,7 @@ def load_items(text: str, shown: str, kind: str, model: type[m.Strict], cache: B
     return located
 
 
-RESERVED_PAGE_NAMES = {*m.DATA_FILES, "static", "search", "print", "a-z", "data", "schemas", "pagefind", "404"}
+RESERVED_PAGE_NAMES = {*m.DATA_FILES, "static", "search", "print", "a-z", "data", "schemas", "pagefind", "404", "for"}
 """Addresses the generator's own pages and files take: a content page of that name would clash."""
 
 

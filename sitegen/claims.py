@@ -107,6 +107,9 @@ MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})\b(?:,? (?P<year>{YEAR})\b)?")
 """Month names are matched with their capital only: "may fund" is not May."""
 YEARS = re.compile(rf"\b(?P<year>{YEAR})(?:[-–/](?P<end>\d\d))?\b")
 """A year, or a span of years such as 2023-25, whose both ends count."""
+DATE_OR_YEAR = re.compile("|".join(re.sub(r"\(\?P<\w+>", "(?:", f"(?:{p.pattern})")
+                                   for p in (DAY_MONTH, MONTH_DAY, MONTH_YEAR, YEARS)))
+"""Any date or year a text gives in words or digits (the four patterns above, without their groups)."""
 RELATIVE = re.compile(r"\b(?:(?P<day>today|yesterday|tomorrow)|(?P<which>this|last|next) (?P<span>week|month|year)"
                       r"|next (?P<season>spring|summer|autumn)|(?P<now>currently))\b", re.I)
 """Dates a news report gives relative to its own date."""
@@ -203,7 +206,8 @@ def finest_precision(marks: list[DateMarks], date: dt.date) -> m.Precision | Non
 
 
 def carriers(value: Any, published: Callable[[str], dt.date | None]) -> list[m.Citation]:
-    """The citations whose quote holds what a value claims: its sum or count, or an event's date.
+    """The citations whose quote holds what a value claims: its sum or count, an event's date, or
+    (for a guide's answer) any sum or count the answer gives.
 
     Other claims (a development, a role, an event known only to follow another) are carried by every
     citation. published gives a source's date, to read "yesterday" or "last month".
@@ -211,6 +215,11 @@ def carriers(value: Any, published: Callable[[str], dt.date | None]) -> list[m.C
     citations: list[m.Citation] = value.citations
     if isinstance(value, m.ReportedMoney | m.ReportedCount):
         return [c for c in citations if figures_of(value, c.quote)]
+    if isinstance(value, m.GuideQuestion):
+        said = {round(f.value) for f in (*money_figures(value.answer), *count_figures(value.answer))}
+        holding = [c for c in citations if said & {round(f.value) for f in (*money_figures(c.quote),
+                                                                             *count_figures(c.quote))}]
+        return holding or list(citations)
     if isinstance(value, m.Event) and value.date is not None:
         return [c for c in citations
                 if holds_date(date_marks(c.quote, published(c.source)), value.date, value.precision)]

@@ -173,9 +173,11 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
     if command == "check":
         site, _files = build.render(project, Settings())  # everything a build does, but nothing is written
         print_warnings(site.warnings, args.format)
+        from .readability import describe
         from .summary import summary_line
 
         print(summary_line(site))
+        print(describe(site.reading_ages))
         return 0
     if command == "schema":
         from .schema import write_schemas

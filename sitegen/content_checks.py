@@ -9,6 +9,7 @@ sentences are warnings: plain English is a goal, not a gate.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
@@ -20,9 +21,19 @@ from pydantic import BaseModel
 
 from . import models as m
 from .characters import describe_zero_width, zero_width_character
-from .claims import date_marks, figures_of, finest_precision, holds_date
+from .claims import (
+    DATE_OR_YEAR,
+    DateMarks,
+    count_figures,
+    date_marks,
+    figures_of,
+    finest_precision,
+    holds_date,
+    money_figures,
+)
 from .errors import Collector, Problem
 from .formats import format_amount, format_date, format_money
+from .readability import check_kind_reading_ages, check_reading_ages
 from .resolve import Located, PageSource, Site, item_links, normalised_quote
 
 FIGURE = re.compile(
@@ -50,6 +61,8 @@ PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     m.Event: ("title", "text"),
     m.Term: ("definition",),
     m.Change: ("summary",),
+    m.Guide: ("title", "audience", "intro"),
+    m.GuideQuestion: ("question", "answer"),
 }
 """The fields written in the site's own words (quotes and names are the sources' words)."""
 _published: Published = {}
@@ -163,6 +176,12 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
             found.extend(_figure_findings(model, loc))
     if isinstance(item, m.Event):
         found.extend(_event_findings(item, published))
+    if isinstance(item, m.Guide):
+        if FIGURE.search(item.intro):
+            found.append(Finding(("intro",), None, "a guide's intro holds no figure, as it has no quote to hold it;"
+                                                   " put the figure in an answer whose quote gives it", False))
+        for index, question in enumerate(item.questions):
+            found.extend(answer_findings(question, ("questions", index, "answer"), published))
     if isinstance(item, m.Mission) and item.target_year is not None:
         years = {year for c in item.citations for year in date_marks(c.quote, published.get(c.source)).years}
         if item.target_year not in years:
@@ -198,6 +217,60 @@ def _figure_findings(value: m.ReportedMoney | m.ReportedCount, loc: tuple[Any, .
                        f" {said.qualifier}")
         return [Finding(qualifier_loc, None, message, False)]
     return []
+
+
+def answer_findings(question: m.GuideQuestion, loc: tuple[Any, ...], published: Published) -> list[Finding]:
+    """A guide's answer says no more than its quotes: each sum, count, percentage and date in it is
+    in one of its quotes, and a sum or count keeps the word the quote puts before it ("up to 500").
+
+    A figure counts as held when a quote writes it the same way; a date, when a quote gives it to the
+    same precision (a quote's "this year" gives its source's year). The word "one" is not read as a
+    count: plain English uses it for "a".
+    """
+    quotes = [c.quote for c in question.citations]
+    written = {normalise_figure(f) for quote in quotes for f in FIGURE.findall(quote)}
+    marks = [date_marks(c.quote, published.get(c.source)) for c in question.citations]
+    found: list[Finding] = []
+
+    def missing(what: str) -> None:
+        found.append(Finding(loc, None, f'"{what}" is in none of the quotes of this answer; write the figure or'
+                                        " date a quote gives, or cite a quote that gives it", False))
+
+    answer = question.answer
+    said_dates = date_marks(answer, None)
+    for year, month, day in said_dates.days:
+        if not any(_holds(mark, year, month, day) for mark in marks):
+            missing(f"{day} {calendar.month_name[month]}" + (f" {year}" if year else ""))
+    for year, month in said_dates.months:
+        if not any(_holds(mark, year, month) for mark in marks):
+            missing(calendar.month_name[month] + (f" {year}" if year else ""))
+    for year in sorted(said_dates.years):
+        if not any(year in mark.years for mark in marks):
+            missing(str(year))
+    undated = DATE_OR_YEAR.sub(lambda match: " " * len(match.group()), answer)
+    for match in FIGURE.finditer(undated):
+        if normalise_figure(match.group()) not in written:
+            missing(match.group())
+    for figure in count_figures(undated):
+        if figure.words.split()[-1].isalpha() and figure.words.split()[-1].lower() != "one" and not any(
+                f.value == figure.value for quote in quotes for f in count_figures(quote)):
+            missing(figure.words.split()[-1])  # a count in words; one in digits is a FIGURE, checked above
+    said = [*money_figures(undated), *(f for f in count_figures(undated) if f.words.lower() != "one"
+                                         and not f.words.lower().endswith(" one"))]
+    for figure in said:
+        pool = money_figures if figure in money_figures(undated) else count_figures
+        same = [f for quote in quotes for f in pool(quote) if round(f.value) == round(figure.value)]
+        if same and not any(f.qualifier == figure.qualifier for f in same):
+            found.append(Finding(loc, None, f'the quote says "{same[0].words}" but the answer says "{figure.words}";'
+                                            " keep the quote's word before the figure", False))
+    return found
+
+
+def _holds(marks: DateMarks, year: int | None, month: int, day: int | None = None) -> bool:
+    """Whether a quote's dates give this month (or day), of this year when the answer gives one."""
+    if day is None:
+        return any(m_ == month and (year is None or y in (year, None)) for y, m_ in marks.months)
+    return any((m_, d) == (month, day) and (year is None or y in (year, None)) for y, m_, d in marks.days)
 
 
 PRECISION_WORDS = {m.Precision.day: "the day", m.Precision.month: "the month", m.Precision.year: "the year"}
@@ -392,6 +465,8 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
             if checked.figures is None:
                 checked.figures = item_figures(checked.item)
             figures |= checked.figures
+    site.reading_ages = (check_reading_ages(located.get("guides", []), site.pages, problems)
+                         + check_kind_reading_ages(located, prose_of, problems))
     for page in site.pages:
         warnings += zero_width_warnings(page)
         exempt = set(page.meta.about_the_site)
@@ -407,6 +482,11 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
                                     f"warning: a sentence of {len(sentence.split())} words; aim for under"
                                     f" {LONG_SENTENCE}: {sentence[:60]}…"))
     return warnings
+
+
+def prose_of(item: BaseModel) -> list[str]:
+    """The texts of an item written in the site's own words (see PROSE_FIELDS)."""
+    return [text for _loc, text, is_prose in _strings(item, ()) if is_prose]
 
 
 def zero_width_warnings(page: PageSource) -> list[Problem]:

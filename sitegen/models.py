@@ -520,6 +520,57 @@ class Page(Strict):
     WCAG 2.2): they are exempt from the figure and glossary checks."""
 
 
+class GuideExtra(StrEnum):
+    """A part of the site a guide shows besides its questions.
+
+    councils: the A to Z list of councils and regions, each with what the sources name it in (a name
+    filter is added where JavaScript runs). downloads: the data files the site publishes. method: a
+    link to the About page's method. how-to-cite: how to cite a page of the site.
+    """
+
+    councils = "councils"
+    downloads = "downloads"
+    method = "method"
+    how_to_cite = "how-to-cite"
+
+
+class GuideQuestion(Strict):
+    """A question a reader asks, with a short answer in plain words and the quotes it rests on."""
+
+    question: Text
+    """The question in the reader's own words."""
+    answer: Text
+    """A short answer in plain words. Every sum, count and date in it must be in one of its quotes,
+    with the quote's qualifier ("up to 500")."""
+    planned: bool = False
+    """True when the answer is about a plan: shown as "Planned, as reported on" its date of report."""
+    citations: Citations
+    """The quotes the answer rests on; the earliest dated source among them dates the answer."""
+    links: list[Slug] = []
+    """Ids of items (proposals, programmes, funding lines, events, councils, terms…) where the reader
+    can go on."""
+
+
+class Guide(Strict):
+    """A page for one kind of reader (at /for/<id>/): their questions, each answered and cited."""
+
+    id: Slug
+    """Permalink id: the page is /for/<id>/."""
+    title: Text
+    """Heading of the page."""
+    audience: Text
+    """Who the page is for, in a few words, e.g. "Young people leaving care"."""
+    reading_age: Annotated[int, Field(ge=7, le=25)]
+    """The highest reading age (in years, UK) the page's text may need: `build.py check` measures it
+    and fails above it (reading age = US grade + 5)."""
+    intro: Text
+    """One or two short sentences saying what the page answers."""
+    questions: Annotated[list[GuideQuestion], Field(min_length=1)]
+    """The readers' questions, in the order they are shown."""
+    extras: list[GuideExtra] = []
+    """Parts of the site the page also shows: councils, downloads, method, how-to-cite."""
+
+
 DATA_FILES: dict[str, type[Strict]] = {
     "sources": Source,
     "themes": Theme,
@@ -532,6 +583,7 @@ DATA_FILES: dict[str, type[Strict]] = {
     "glossary": Term,
     "people": Party,
     "changes": Change,
+    "guides": Guide,
 }
 """Each data file, data/<name>.yaml, is a list of items of its model."""
 

@@ -107,6 +107,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     jobs.append(("search/index.html", "search.html", search))
     jobs.append(("a-z/index.html", "a-z.html", {"entries": a_to_z(site, renderer.item_url), **UNSEARCHED}))
     jobs.append(("404.html", "404.html", {**UNSEARCHED}))
+    jobs += guide_jobs(site, views)
 
     # Downloads, schemas, feed, sitemap and robots.txt
     forget_old_dumps(site)
@@ -129,6 +130,32 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     jobs.append(("robots.txt", "robots.txt", {}))
     home_context["questions"] = questions({dest for dest, _, _ in jobs})
     search["merge"] = [shard.bundle for shard in search_shards(jobs, renderer.settings)[1:]]
+    return jobs
+
+
+GUIDE_LINK_KINDS = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary", "people", "areas",
+                    "sources", "themes")
+"""The kinds a guide's question may link to (resolve.REFERENCES checks each id names one of them)."""
+
+
+def guide_jobs(site: Site, views: Views) -> list[PageJob]:
+    """A page for each kind of reader at for/<id>/, and for/ listing them: each question's links as
+    references, the councils A to Z for a guide that shows them, the downloads for one that lists them."""
+    guides = sorted(site.items["guides"].values(), key=lambda guide: guide.id)
+    if not guides:
+        return []
+    jobs: list[PageJob] = [("for/index.html", "guides/list.html", {"kind": "guides", "items": guides,
+                                                                    **UNSEARCHED})]
+    areas = sorted(site.items["areas"].values(), key=sort_key("areas", views))
+    for guide in guides:
+        links = [[Ref(kind, item_id) for item_id in question.links for kind in GUIDE_LINK_KINDS
+                  if item_id in site.items[kind]] for question in guide.questions]
+        extras = {extra.value for extra in guide.extras}
+        jobs.append((f"for/{guide.id}/index.html", "guides/item.html", {
+            "kind": "guides", "item": guide, "ref": Ref("guides", guide.id), "links": links,
+            "councils": by_initial(areas, lambda area: area.name) if "councils" in extras else [],
+            "downloads": sorted(ROWS) if "downloads" in extras else [],
+            "extras": sorted(extras)}))
     return jobs
 
 

@@ -54,6 +54,10 @@ KIND_TITLES: dict[str, str] = {
 }
 """The item kinds that get a list page and a permalink page per item, with their headings."""
 
+KIND_FOLDERS: dict[str, str] = {"guides": "for"}
+"""Kinds whose pages live under another folder than the kind's name: a guide for care leavers is at
+/for/care-leavers/."""
+
 CORRECTION_FORM = "correction.yml"
 """The issue form in the repository's .github/ISSUE_TEMPLATE/ that "Spotted a mistake?" links open."""
 
@@ -390,8 +394,8 @@ class Renderer:
         return found
 
     def item_url(self, kind: str, item_id: str) -> str:
-        """The permalink of an item."""
-        return self.url(f"{kind}/{item_id}/")
+        """The permalink of an item (a guide's is under for/, see plan.guide_jobs)."""
+        return self.url(f"{KIND_FOLDERS.get(kind, kind)}/{item_id}/")
 
     def link_terms(self, text: Any, remember: bool = True) -> Markup:
         """Escape plain text (or keep safe HTML) and link the glossary terms in it; remembered for the

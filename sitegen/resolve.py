@@ -24,7 +24,7 @@ from .inputs import InputRefused, read_input
 from .load import Loc, Marked
 
 ANY_ITEM = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary",
-            "people", "areas", "sources", "themes")
+            "people", "areas", "sources", "themes", "guides")
 """Kinds a bare id in `related` or `items` may name (ids are unique within a kind)."""
 
 REFERENCES: dict[tuple[type[BaseModel], str], tuple[str, ...]] = {
@@ -40,6 +40,8 @@ REFERENCES: dict[tuple[type[BaseModel], str], tuple[str, ...]] = {
     (m.Event, "related"): ("recommendations", "missions", "pilots", "funding", "people", "areas"),
     (m.Event, "after"): ("timeline",),
     (m.Change, "items"): ANY_ITEM,
+    (m.GuideQuestion, "links"): ("recommendations", "missions", "pilots", "funding", "timeline", "glossary",
+                                 "people", "areas", "sources", "themes"),
 }
 """Which field of which model names an item of which kinds."""
 
@@ -102,6 +104,8 @@ class Site:
     changes_for: dict[Ref, list[m.Change]] = field(default_factory=dict)
     bodies: list[MarkdownText] = field(default_factory=list)
     """The Markdown bodies of items, with where each starts, to convert and check before rendering."""
+    reading_ages: list[Any] = field(default_factory=list)
+    """Each guide's and content page's measured reading age (readability.ReadingAge), for `check`."""
 
     def get(self, kind: str, item_id: str) -> Any:
         return self.items[kind][item_id]

@@ -52,6 +52,7 @@ KIND_SINGULAR: dict[str, str] = {
     "people": "Person or organisation",
     "areas": "Council or region",
     "themes": "Theme",
+    "guides": "Guide",
 }
 
 FUNDING_KIND_WORDS: dict[str, str] = {
@@ -216,6 +217,14 @@ class Views:
     def reported_on(self, value: Any) -> dt.date | None:
         """The date a value was reported (see reporting_source); None when its source is undated."""
         return self.reporting_source(value).date
+
+    def report_dates(self, question: m.GuideQuestion) -> list[dt.date]:
+        """When a guide's answer was reported: the date of every dated source that carries it (those
+        whose quotes hold its sums or counts, else all it cites; see claims.carriers), oldest first. An
+        answer may put a report of 2023 beside one of 2024, and the reader sees both dates; one report
+        gives the one date reported_on gives. Empty when its sources are undated."""
+        holding = carriers(question, lambda source_id: self.source(source_id).date)
+        return sorted({date for c in holding if (date := self.source(c.source).date)})
 
     def event_date(self, event: m.Event) -> str:
         """When an event happened or is due, in words, as precisely as its sources give it: "2 February
@@ -399,6 +408,23 @@ class Views:
     def pilots_in_area(self, area_id: str) -> list[m.Pilot]:
         return [p for _, p in sorted(self.site.items["pilots"].items())
                 if any(a.area == area_id for a in p.areas)]
+
+    def area_programmes(self, area_id: str) -> list[tuple[m.Pilot, m.Participation, list[tuple[m.FundingLine,
+                                                                                              m.ReportedMoney]]]]:
+        """What an area's page opens with: each programme the sources name it in, the citation that names
+        it, and each funding line of the programme with one reported value: the value its naming source
+        also reports, else the earliest reported (the funding line's page lists every value)."""
+        found = []
+        for pilot in self.pilots_in_area(area_id):
+            named = next(a for a in pilot.areas if a.area == area_id)
+            naming = {c.source for c in named.citations}
+            money = []
+            for line in self.funding_by(pilot.funding):
+                same = [v for v in line.values if naming & {c.source for c in v.citations}]
+                money.append((line, same[0] if same else min(
+                    line.values, key=lambda v: (self.reported_on(v) or dt.date.max, line.values.index(v)))))
+            found.append((pilot, named, money))
+        return found
 
     def funding_where(self, field: str, value: str) -> list[m.FundingLine]:
         return [f for _, f in sorted(self.site.items["funding"].items()) if value in getattr(f, field)]

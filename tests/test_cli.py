@@ -220,8 +220,8 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "",
         "",
         "data/pilot.yaml:1:1: unknown data file; data files are named areas.yaml, changes.yaml, funding."
-        "yaml, glossary.yaml, missions.yaml, people.yaml, pilots.yaml, recommendations.yaml, sources.yam"
-        "l, themes.yaml, timeline.yaml",
+        "yaml, glossary.yaml, guides.yaml, missions.yaml, people.yaml, pilots.yaml, recommendations.yaml, sou"
+        "rces.yaml, themes.yaml, timeline.yaml",
     ),
 ]
 
@@ -304,8 +304,10 @@ def test_no_traceback_in_a_real_process(project: Path) -> None:
 def test_check_prints_summary(project: Path, run_cli: Callable[..., Run]) -> None:
     result = run_cli("--project", str(project), "check")
     assert result.code == 0
-    assert result.out.startswith("OK: 1 recommendations (responses: to-be-tested 1), 1 missions, 0 pilots")
-    assert result.out.rstrip().endswith("1 sources, 8 citations")
+    summary, reading_ages = result.out.splitlines()
+    assert summary.startswith("OK: 1 recommendations (responses: to-be-tested 1), 1 missions, 0 pilots")
+    assert summary.endswith("1 sources, 8 citations")
+    assert reading_ages.startswith("Reading ages (UK, ARI grade + 5): /about/ ")
 
 
 @pytest.mark.parametrize("command", ["build", "check", "serve", "schema", "pages"])

@@ -33,7 +33,8 @@ def real_project(tmp_path: Path) -> Path:
 def test_the_guide_has_an_example_for_every_task() -> None:
     files = {path for path, _yaml in EXAMPLES}
     assert {"data/recommendations.yaml", "data/pilots.yaml", "data/areas.yaml", "data/funding.yaml",
-            "data/sources.yaml", "data/glossary.yaml", "data/timeline.yaml", "data/changes.yaml"} <= files
+            "data/sources.yaml", "data/glossary.yaml", "data/timeline.yaml", "data/changes.yaml",
+            "data/guides.yaml"} <= files
     assert any("copies:" in example for _path, example in EXAMPLES), "one article archived twice"
     assert all(path.startswith("sources/") for path, _text in TEXT_FILES) and len(TEXT_FILES) >= 3
 

@@ -1,0 +1,156 @@
+"""Reading age: how hard the site's own words are to read, measured, and held to a target.
+
+The measure is the Automated Readability Index (ARI), from the `textstat` library: it reads only the
+lengths of words and sentences, so it needs no word list (textstat's syllable counts would download
+one while the build runs) and gives the same figure on every machine. ARI gives a US school grade; a
+UK reading age is about that grade plus 5 years (grade 4 is a reading age of 9, the age GOV.UK writes
+for). Only the site's own words are measured: quotes are the sources' words and stay as they are.
+
+A guide fails the check when its words read above its `reading_age`; every content page has a
+ceiling, PAGE_READING_AGE_CEILING, and fails above it (once it has PAGE_MIN_WORDS words to measure).
+The item pages of each kind are measured together, against ITEM_READING_AGE_CEILING.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import textstat  # type: ignore[import-untyped]
+
+from . import models as m
+from .errors import Collector
+from .resolve import Located, PageSource
+
+GRADE_TO_AGE = 5
+"""A UK reading age is a US school grade plus about 5 years."""
+
+PAGE_READING_AGE_CEILING = 16
+"""The highest reading age a content page (content/*.md) may need. Its readers are adults reading
+about policy; the home page measured 14.7 and the About page 11.8 when the ceiling was set. A page
+above it needs shorter sentences or shorter words."""
+
+ITEM_READING_AGE_CEILING = 18
+"""The highest reading age the item pages of one kind (proposals, programmes, events…) may need,
+measured together: one item's page holds too few of the site's own words to measure alone. When it
+was set the hardest kinds measured 17.5 (programmes) and 17.3 (themes), whose short titles and
+definitions are full of the reform's names; the proposals measured 15.9."""
+
+PAGE_MIN_WORDS = 100
+"""A content page of fewer words is measured and reported, but not held to the ceiling: over a few
+sentences the index says more about one sentence than about the page. Guides are always held to
+their target, which is the point of them."""
+
+MARKDOWN_MARKS = re.compile(r"\]\([^)\]]*\)|[#*_>`|\[\]]|^\s*[-+] |^\s*\d+\. ", re.M)
+"""Link targets and Markdown's marks: not words a reader reads."""
+
+
+@dataclass(frozen=True)
+class ReadingAge:
+    """The measured reading age of one page, and the most it may be."""
+
+    page: str
+    """The page's address, e.g. /for/care-leavers/."""
+    age: float
+    ceiling: float
+    where: str
+    held: bool = True
+    """Whether the page fails above its ceiling (a content page of fewer than PAGE_MIN_WORDS is not)."""
+    """The file (and for a guide, line and column) the page's words come from."""
+
+    @property
+    def passes(self) -> bool:
+        return self.age <= self.ceiling or not self.held
+
+
+def reading_age(text: str) -> float:
+    """The UK reading age (years) a text needs: its Automated Readability Index (a US grade) plus 5.
+    A text of no words reads at no age above the youngest: 5."""
+    if not text.split():
+        return float(GRADE_TO_AGE)
+    return round(max(0.0, float(textstat.automated_readability_index(text))) + GRADE_TO_AGE, 1)
+
+
+def guide_text(guide: m.Guide) -> str:
+    """The words of a guide that are the site's own: title, intro, and each question and answer (one
+    sentence or more each, so a question without a full stop still ends a sentence)."""
+    parts = [guide.title, guide.intro]
+    for question in guide.questions:
+        parts += [question.question, question.answer]
+    return "\n".join(part if part.rstrip()[-1:] in ".?!" else part + "." for part in parts)
+
+
+def page_text(page: PageSource) -> str:
+    """A content page's words: its title and its Markdown without marks or link targets."""
+    return f"{page.meta.title}.\n{MARKDOWN_MARKS.sub(' ', page.body)}"
+
+
+def check_reading_ages(guides: list[Located], pages: list[PageSource], problems: Collector) -> list[ReadingAge]:
+    """Each guide's and content page's reading age; a problem for each above its target or ceiling."""
+    found: list[ReadingAge] = []
+    for entry in guides:
+        guide: m.Guide = entry.item
+        line, column = entry.doc.where(entry.loc)
+        measured = ReadingAge(f"/for/{guide.id}/", reading_age(guide_text(guide)), guide.reading_age,
+                              f"{entry.doc.path}:{line}:{column}")
+        found.append(measured)
+        if not measured.passes:
+            hardest = max(guide.questions, key=lambda q: reading_age(f"{q.question}\n{q.answer}"))
+            problems.add(entry.doc.path, line, column,
+                         f'guide "{guide.id}" reads at a reading age of {measured.age:g}, above its target of'
+                         f" {guide.reading_age}; use shorter sentences and shorter words (the hardest answer is"
+                         f' to "{hardest.question}")')
+    for page in pages:
+        address = "/" if page.slug == "index" else f"/{page.slug}/"
+        text = page_text(page)
+        measured = ReadingAge(address, reading_age(text), PAGE_READING_AGE_CEILING, page.path,
+                              held=len(text.split()) >= PAGE_MIN_WORDS)
+        found.append(measured)
+        if not measured.passes:
+            problems.add(page.path, 1, 1, f"the page reads at a reading age of {measured.age:g}, above the"
+                                          f" ceiling of {PAGE_READING_AGE_CEILING} for pages; use shorter"
+                                          " sentences and shorter words")
+    return found
+
+
+_kind_texts: dict[str, tuple[tuple[int, ...], list[Any], float, int]] = {}
+"""Each kind's reading age by the identity of its items: the preview's save measures only a kind
+that changed (its unchanged items are the same objects from one build to the next)."""
+
+
+def check_kind_reading_ages(kinds: dict[str, list[Located]], prose: Callable[[Any], Iterable[str]],
+                            problems: Collector) -> list[ReadingAge]:
+    """The reading age of each kind's item pages, from the site's own words in them (prose gives an
+    item's); a problem for a kind above ITEM_READING_AGE_CEILING."""
+    found: list[ReadingAge] = []
+    for kind, entries in kinds.items():
+        if kind in ("guides", "changes"):
+            continue  # guides are held to their own targets; change notes are not pages of their own
+        items = [entry.item for entry in entries]
+        key = tuple(map(id, items))
+        known = _kind_texts.get(kind)
+        if known is None or known[0] != key:
+            words = [text if text.rstrip()[-1:] in ".?!" else text + "." for item in items for text in prose(item)
+                     if text.strip()]
+            text = "\n".join(words)
+            known = _kind_texts[kind] = (key, items, reading_age(text), len(text.split()))
+        if not known[3]:
+            continue  # no words of the site's own (sources, people, areas): nothing to measure
+        measured = ReadingAge(f"/{kind}/<id>/", known[2], ITEM_READING_AGE_CEILING, f"data/{kind}.yaml",
+                              held=known[3] >= PAGE_MIN_WORDS)
+        found.append(measured)
+        if not measured.passes:
+            problems.add(f"data/{kind}.yaml", 1, 1,
+                         f"the site's own words on the {kind} pages read at a reading age of {measured.age:g},"
+                         f" above the ceiling of {ITEM_READING_AGE_CEILING}; use shorter sentences and shorter"
+                         " words")
+    return found
+
+
+def describe(ages: list[ReadingAge]) -> str:
+    """The reading ages as `build.py check` prints them."""
+    return "Reading ages (UK, ARI grade + 5): " + ", ".join(
+        f"{a.page} {a.age:g} ({f'at most {a.ceiling:g}' if a.held else 'too short to hold to a ceiling'})"
+        for a in ages)

@@ -1,0 +1,208 @@
+"""The pages for each kind of reader (data/guides.yaml, /for/<id>/), the sentence each area's page
+opens with, the councils' A to Z list and its filter, and the reading-age check."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import textstat  # type: ignore[import-untyped]
+from conftest import ROOT, Run
+from test_cli import edit
+
+from sitegen.build import build_site, check_site
+from sitegen.readability import ITEM_READING_AGE_CEILING, PAGE_READING_AGE_CEILING, reading_age
+from sitegen.render import Settings
+from sitegen.resolve import Site
+
+READERS = ("care-leavers", "social-workers", "councils", "journalists")
+
+A_GUIDE = """- id: test-readers
+  title: If you are a test reader
+  audience: Test readers
+  reading_age: {age}
+  intro: This page says what the test article says.
+  questions:
+    - question: How much money is there?
+      answer: {answer}
+      citations:
+        - source: test-article
+          quote: "{quote}"
+"""
+EASY = "The government set out a £200m plan. It is for the next two years."
+QUOTE = "a £200m package of measures to fix children's social care over the next two years"
+
+
+def write_guide(project: Path, answer: str = EASY, quote: str = QUOTE, age: int = 11) -> None:
+    (project / "data/guides.yaml").write_text(A_GUIDE.format(answer=answer, quote=quote, age=age), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return check_site(ROOT)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("guides") / "site"
+    build_site(ROOT, out, Settings(base_url="/REPO/"))
+    return out
+
+
+def text_of(page: str) -> str:
+    """A page's words, as a reader sees them: tags out, entities decoded, spaces folded."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", page)))
+
+
+def test_a_cited_guide_is_accepted(project: Path, run_cli: Callable[..., Run]) -> None:
+    write_guide(project)
+    assert run_cli("--project", str(project), "check").code == 0
+
+
+def test_a_guide_without_citations_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    write_guide(project)
+    path = project / "data/guides.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("      citations:")] + "      citations: []\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == ("data/guides.yaml:9:18: questions[0].citations: the list is empty;"
+                                          " give at least 1 entry")
+
+
+def test_a_guide_quote_not_in_the_source_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    write_guide(project, quote="a £300m package of measures to fix children's social care")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(
+        'data/guides.yaml:11:18: quote not found in source "test-article"; the closest passage in the source is:')
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("The government set out a £300m plan for two years.",
+     '"£300m" is in none of the quotes of this answer'),
+    ("The government set out a £200m plan for the next three years.",
+     '"three" is in none of the quotes of this answer'),
+    ("The government set out a £200m plan in 2024.", '"2024" is in none of the quotes of this answer'),
+    ("The government set out up to £200m for the next two years.",
+     'the quote says "£200m" but the answer says "up to £200m"'),
+])
+def test_an_answer_says_no_more_than_its_quotes(project: Path, run_cli: Callable[..., Run],
+                                                answer: str, expected: str) -> None:
+    write_guide(project, answer=answer)
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(f"data/guides.yaml:8:15: {expected}")
+
+
+def test_an_answer_keeps_its_quotes_qualifier(project: Path, run_cli: Callable[..., Run]) -> None:
+    write_guide(project, answer="The costs were put at £2.6bn for five years.",
+                quote="the review’s proposals would cost £2.6bn over five years")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == ('data/guides.yaml:8:15: the quote says "over five" but the answer says'
+                                          ' "five"; keep the quote\'s word before the figure')
+
+
+def test_a_hard_guide_fails_above_its_reading_age(project: Path, run_cli: Callable[..., Run]) -> None:
+    hard = ("The government's multidisciplinary transformation programme, notwithstanding considerable"
+            " implementation uncertainties, establishes a £200m commissioning infrastructure over the next"
+            " two years.")
+    write_guide(project, answer=hard, age=11)
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    first = result.err.splitlines()[0]
+    assert re.fullmatch(r'data/guides\.yaml:1:3: guide "test-readers" reads at a reading age of [\d.]+, above its'
+                        r' target of 11; .*', first), first
+    write_guide(project, answer=EASY, age=11)
+    checked = run_cli("--project", str(project), "check")
+    assert checked.code == 0
+    assert "/for/test-readers/" in checked.out
+
+
+def test_reading_age_is_the_automated_readability_index_plus_five() -> None:
+    text = "The government set out a plan. It is for the next two years. Councils will test it first."
+    assert reading_age(text) == round(textstat.automated_readability_index(text) + 5, 1)
+
+
+def test_the_real_guides_and_pages_read_within_their_targets(site: Site) -> None:
+    ages = {measured.page: measured for measured in site.reading_ages}
+    assert {f"/for/{reader}/" for reader in READERS} <= set(ages)
+    assert ages["/for/care-leavers/"].ceiling == 11  # GOV.UK's 9, and no more than 11
+    assert all(measured.passes for measured in ages.values()), ages
+    assert all(ages[page].ceiling == PAGE_READING_AGE_CEILING for page in ("/", "/about/"))
+
+
+def test_check_prints_each_reading_age(run_cli: Callable[..., Run]) -> None:
+    result = run_cli("--project", str(ROOT), "check")
+    assert result.code == 0
+    line = next(line for line in result.out.splitlines() if line.startswith("Reading ages"))
+    for reader in READERS:
+        assert re.search(rf"/for/{reader}/ [\d.]+ \(at most \d+\)", line), line
+
+
+def test_the_four_pages_render_their_questions_and_citations(site: Site, built: Path) -> None:
+    listing = (built / "for/index.html").read_text(encoding="utf-8")
+    for reader in READERS:
+        assert f'href="/REPO/for/{reader}/"' in listing
+        guide = site.items["guides"][reader]
+        page = (built / "for" / reader / "index.html").read_text(encoding="utf-8")
+        words = text_of(page)
+        assert f"<h1>{html.escape(guide.title, quote=False)}</h1>" in page
+        for question in guide.questions:
+            assert question.question in words and question.answer in words
+            for citation in question.citations:
+                assert text_of(html.escape(citation.quote)) in words
+            when = "Planned, as reported on " if question.planned else "Reported on "
+            assert f"{question.question} {when}" in words
+
+
+def test_an_area_page_opens_with_what_it_takes_part_in(built: Path) -> None:
+    page = (built / "areas/lincolnshire/index.html").read_text(encoding="utf-8")
+    first = text_of(page.split("</h1>", 1)[1].split("</p>", 1)[0])
+    assert first.strip() == (
+        "The sources name Lincolnshire in 1 programme: the Families First for Children pathfinder, as reported"
+        " on 26 July 2023, paid for from Families First for Children pathfinder funding (£45m (up to March"
+        " 2025), allocated, as reported on 26 July 2023) and £200m to start the Stable Homes, Built on Love"
+        " reforms (£200m over 2 years, allocated, as reported on 2 February 2023).")
+    assert "Dorset, Lincolnshire and Wolverhampton will also trial merging" in text_of(page)
+
+
+def test_the_council_list_works_without_javascript(site: Site, built: Path) -> None:
+    page = (built / "for/councils/index.html").read_text(encoding="utf-8")
+    listing = page.split('id="council-list"', 1)[1]
+    for area in site.items["areas"].values():
+        assert f'href="/REPO/areas/{area.id}/">{html.escape(area.name)}</a>' in listing
+    assert '<div class="name-filter" data-filter-for="council-list" hidden>' in page
+    assert '<script src="/REPO/static/name-filter.js" defer></script>' in page
+    assert re.findall(r"<script(?![^>]*\ssrc=)", page) == []  # no inline script: the CSP allows none
+    assert (built / "static/name-filter.js").is_file()
+
+
+def test_a_hard_content_page_fails_above_the_ceiling(project: Path, run_cli: Callable[..., Run]) -> None:
+    hard = ("Notwithstanding considerable implementation uncertainties, the multidisciplinary transformation"
+            " programme's commissioning infrastructure necessitates comprehensive organisational restructuring. ")
+    edit(project / "content/about.md", "From *data* files.", hard * 8)
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert re.fullmatch(r"content/about\.md:1:1: the page reads at a reading age of [\d.]+, above the ceiling of"
+                        rf" {PAGE_READING_AGE_CEILING} for pages; .*", result.err.splitlines()[0])
+
+
+def test_an_answer_from_two_reports_shows_both_dates(built: Path) -> None:
+    words = text_of((built / "for/councils/index.html").read_text(encoding="utf-8"))
+    assert ("How many areas are in the Families First for Children pathfinder? Reported on 7 February 2023 and"
+            " 14 October 2024 Early reports said up to 12 areas.") in words
+
+
+def test_hard_item_pages_fail_above_their_ceiling(project: Path, run_cli: Callable[..., Run]) -> None:
+    hard = ("Notwithstanding considerable implementation uncertainties, multidisciplinary commissioning"
+            " infrastructure necessitates comprehensive organisational restructuring. ")
+    edit(project / "data/themes.yaml", "Support for families", hard * 10)
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert re.fullmatch(r"data/themes\.yaml:1:1: the site's own words on the themes pages read at a reading age of"
+                        rf" [\d.]+, above the ceiling of {ITEM_READING_AGE_CEILING}; .*", result.err.splitlines()[0])
