@@ -11,8 +11,6 @@ from typing import Any
 
 import pytest
 from conftest import snapshot
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
 
 from sitegen import models as m
 from sitegen import render
@@ -20,7 +18,6 @@ from sitegen.build import build, build_site, check_site
 from sitegen.build import render as render_files
 from sitegen.cache import BuildCache, read_cache_file, write_cache_file
 from sitegen.errors import BuildFailed
-from sitegen.load import SplitText, split_text, split_text_again
 from sitegen.render import Settings
 from sitegen.search import bundle_of, plan_shards
 from sitegen.write import MARKER
@@ -174,67 +171,6 @@ def test_an_unchanged_item_is_placed_exactly_when_a_change_elsewhere_breaks_it(p
     assert cached.value.problems == plain.value.problems
     assert any(p.path == "data/recommendations.yaml" and p.line > 1 and p.column > 1 and '"family-help"' in p.message
                for p in cached.value.problems)
-
-
-def split_items(text: str) -> list[tuple[int, str]] | None:
-    found = split_text(text)
-    return None if found is None else found.items
-
-
-def test_data_files_split_into_items_only_when_plainly_shaped() -> None:
-    assert split_items("# a comment\n- id: a\n  title: A\n\n- id: b\n") == [(2, "- id: a\n  title: A\n\n"),
-                                                                           (5, "- id: b\n\n")]
-    assert split_items("[{id: a}]\n") is None  # flow style: parsed whole
-    assert split_items("- id: a\nkey: value\n") is None
-    assert split_items("\t- id: a\n") is None
-    assert split_items("  id: a\n- id: b\n") is None  # indented text before the first item
-    assert split_items("-id: a\n") is None  # "-" then a letter is a plain scalar, not an item
-    assert split_items("-\n  id: a\n-\n-") == [(1, "-\n  id: a\n"), (3, "-\n"), (4, "-\n")]
-    assert split_items("- id: a") == [(1, "- id: a\n")]  # no newline at the end
-    assert split_items("# only a comment\n\n") == []
-
-
-ITEM_TEXTS = st.sampled_from(["- id: a\n  title: A\n", "- id: b\n\n", "-\n  id: c\n", "- id: d\n# note\n",
-                              "- id: e\n  body: |\n    Text\n\n    more\n", "- id: f\n  title: F"])
-EDIT_TEXTS = st.sampled_from(["", "- ", "-", "\n", "\n- id: g\n", "  title: G\n", "# c\n", " ", "\t", "x",
-                              "-x", "  - nested\n", "\n\n"])
-
-
-@given(head=st.sampled_from(["", "# comment\n", "\n", "# a\n\n"]), items=st.lists(ITEM_TEXTS, max_size=7),
-       edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 12), EDIT_TEXTS), min_size=1, max_size=3))
-@settings(max_examples=400, deadline=None)
-def test_an_edited_data_file_split_again_where_edited_gives_the_same_items(
-        head: str, items: list[str], edits: list[tuple[float, int, str]]) -> None:
-    """The preview splits an edited data file again only around the edit: the result must be the
-    whole split's, whatever the edit (an item joined, started, broken or the file's shape lost)."""
-    old = head + "".join(f"{text}\n" if not text.endswith("\n") and n < len(items) - 1 else text
-                         for n, text in enumerate(items))
-    last = split_text(old)
-    assume(last is not None)
-    assert last is not None
-    new = old
-    for where, length, text in edits:
-        at = int(where * len(new))
-        new = new[:at] + text + new[at + length:]
-    assert split_text_again(new, last) == split_text(new)
-
-
-def test_an_edit_to_one_item_keeps_every_other_item_s_very_text() -> None:
-    """Only the edited item and the one after it are split again; the others are the last split's
-    strings, so their hashes are remembered (see build.load_items)."""
-    old = "# proposals\n" + "".join(f"- id: p{n}\n  title: Proposal {n}\n\n" for n in range(50))
-    last = split_text(old)
-    assert isinstance(last, SplitText)
-    new = old.replace("title: Proposal 20\n", "title: Proposal 20, edited\n  status: new\n")
-    again = split_text_again(new, last)
-    assert again == split_text(new)
-    kept = [n for n, ((_, before), (_, after)) in enumerate(zip(last.items, again.items, strict=True))
-            if after is before]
-    assert kept == [n for n in range(50) if n not in (20, 21)]
-    assert split_text_again(old, last) is last, "an unchanged file is not split again"
-    assert split_items("") == []
-    assert split_items("-\tid: a\n") is None  # a tab after the dash is not an item's start
-    assert split_items("- a\r\n\r\n") is None  # a Windows blank line is not blank
 
 
 def test_the_preview_updates_the_search_index_after_a_save(project: Path, tmp_path: Path) -> None:
