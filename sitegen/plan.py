@@ -362,9 +362,7 @@ def by_initial(items: list[Any], name: Callable[[Any], str]) -> list[tuple[str, 
 
 def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Every item on the site, as (title, address, kind in words), under its initial letter, for readers
-    without search. The page's context holds them all, so the page is made again only when one changes,
-    and its template only writes them out: 17,000 at 10,000 items, where looking each address and kind
-    up in the template cost 100 ms a save."""
+    without search. The template only writes them out."""
     letters: dict[str, list[tuple[str, str, Ref]]] = {}
     for kind in sorted(site.items):
         for item_id, item in sorted(site.items[kind].items()):

@@ -70,7 +70,7 @@ def normalise_base(base: str) -> str:
 def sort_items(environment: jinja2.Environment, value: Iterable[Any], reverse: bool = False,
                case_sensitive: bool = False, attribute: str | int | None = None) -> list[Any]:
     """Jinja's sort, in the same order, but fast for models by one plain attribute: Jinja looks each
-    attribute up through the environment, and the tables of 10,000 proposals are sorted on every save."""
+    attribute up through the environment, once per comparison."""
     items = list(value)
     if isinstance(attribute, str) and attribute.isidentifier() and all(isinstance(i, BaseModel) for i in items):
         get = operator.attrgetter(attribute)

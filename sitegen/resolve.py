@@ -47,8 +47,8 @@ REFERENCES: dict[tuple[type[BaseModel], str], tuple[str, ...]] = {
 class Ref(NamedTuple):
     """A resolved reference: the kind and id of the item named.
 
-    A named tuple, not a dataclass: sets and dicts of references, and the facts holding them, hash
-    and compare them about 300,000 times on a save at 10,000 items, and a tuple does it in C.
+    A named tuple, not a dataclass: sets and dicts of references hash and compare them often, and a
+    tuple does it in C.
     """
 
     kind: str
