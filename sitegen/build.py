@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,7 @@ from .load import check_markdown_text, parse_yaml, read_text, split_page
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
 from .render import Renderer, Settings, convert_bodies, static_files
 from .resolve import Located, MarkdownText, PageSource, Ref, Site, resolve_site
-from .search import bundle_of, index_shards
+from .search import Shard, bundle_of, index_shards
 from .validate import validate_list, validate_one
 from .write import SiteWriter, check_output
 
@@ -240,11 +240,11 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                 state.files[rel], _ = writer.add(rel, [data], output_hash(out / rel))
         count = len(state.files)
         with timings.stage("search index"):
-            finish, replaced, pending = plan_search_index(jobs, settings, out, previous, state, writer, defer_index)
+            stale, replaced, pending = plan_search_index(jobs, settings, out, previous, state, writer, defer_index)
             writer.kept.update(state.files)
-            writer.commit(finish, stale=set(previous.files) - writer.kept - replaced if previous.out else None)
-            record_bundles(out, state, {bundle for bundle, key in state.search_keys.items()
-                                        if not any(bundle_of(rel) == bundle for rel in state.files)})
+            writer.commit(functools.partial(index_shards, shards=stale) if stale else None,
+                          stale=set(previous.files) - writer.kept - replaced if previous.out else None)
+            record_bundles(out, state, {shard.bundle for shard in stale})
     except BaseException:
         if in_place:  # some files may be replaced already: the next build must check every one
             cache.state = CacheState()
@@ -259,15 +259,15 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
 
 
 def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, previous: CacheState, state: CacheState,
-                      writer: SiteWriter, defer_index: bool) -> tuple[Callable[[Path], None] | None, set[str], bool]:
+                      writer: SiteWriter, defer_index: bool) -> tuple[list[Shard], set[str], bool]:
     """Keep every search bundle whose pages are unchanged, and plan to index the others.
 
     A shard's key is the hash of its pages' paths and bytes; its bundle is kept when the key is the
     same (or defer_index) and its files in out still have the bytes the last build recorded. Returns
-    the hook that indexes the other shards (None when none), the last build's files it replaces, and
-    whether a kept bundle is of older pages (defer_index).
+    the shards to index again, the last build's files their bundles replace, and whether a kept bundle
+    is of older pages (defer_index).
     """
-    stale = []
+    stale: list[Shard] = []
     replaced: set[str] = set()
     pending = False
     old_files: dict[str, dict[str, str]] = {}
@@ -289,7 +289,7 @@ def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, previo
             stale.append(shard)
             replaced.update(files)
             state.search_keys[shard.bundle] = key
-    return (functools.partial(index_shards, shards=stale) if stale else None), replaced, pending
+    return stale, replaced, pending
 
 
 def record_bundles(out: Path, state: CacheState, bundles: set[str]) -> None:

@@ -127,9 +127,15 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         for item in items:
             ref = Ref(kind, item.id)
             noted = (CHANGES,) if ref in site.changes_for else ()  # the page lists the change notes naming it
-            jobs.append(PageJob(f"{kind}/{item.id}/index.html", item_template,
-                                {"kind": kind, "item": item, "ref": ref}, items=(ref, *sorted(near[ref])),
-                                kinds=(*ITEM_PAGE_KINDS.get(kind, ()), *noted)))
+            shows: dict[str, Any] = {"kind": kind, "item": item, "ref": ref}
+            pages = [(f"{kind}/{item.id}/index.html", shows)]
+            if kind == "themes":  # a theme's page filters the proposals, in pages as the lists are
+                recs = views.recommendations_where("themes", item.id)
+                pages = [(dest, {**shows, "recs": chunk, "pager": pager})
+                         for dest, chunk, pager in paginate(recs, f"themes/{item.id}/", renderer.url)]
+            for dest, page_context in pages:
+                jobs.append(PageJob(dest, item_template, page_context, items=(ref, *sorted(near[ref])),
+                                    kinds=(*ITEM_PAGE_KINDS.get(kind, ()), *noted)))
 
     # Filters that work without JavaScript: a page per response status (themes have their own pages)
     shown = kinds_shown("recommendations", site, near)

@@ -11,7 +11,7 @@ import difflib
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -105,12 +105,6 @@ class Site:
 
     def get(self, kind: str, item_id: str) -> Any:
         return self.items[kind][item_id]
-
-    def every_item(self) -> Iterator[Any]:
-        """The items of every kind, and the change notes."""
-        for items in self.items.values():
-            yield from dict.values(items)  # not a read of the whole kind (see cache.TrackedItems)
-        yield from self.changes
 
 
 @functools.lru_cache(maxsize=4096)

@@ -111,3 +111,21 @@ def test_a_small_site_has_no_pager_and_one_print_page(project: Path) -> None:
     assert not any(dest.startswith("print/") and dest != "print/index.html" for dest in pages)
     whole = pages["print/index.html"]
     assert 'id="p-recommendations"' in whole and 'href="#p-recommendations"' in whole
+
+
+def test_a_theme_page_filters_the_proposals_in_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A theme's page is a filter of the proposals: it paginates as the lists do (3 rows a page here)."""
+    monkeypatch.setattr("sitegen.plan.ROWS_PER_PAGE", 3)
+    generate(tmp_path, 30)
+    site, files = render(tmp_path, Settings(base_url="/REPO/"))
+    pages = {dest: data.decode("utf-8") for dest, data in files.items() if dest.endswith(".html")}
+    theme = max(site.items["themes"], key=lambda t: sum(t in r.themes for r in site.items["recommendations"].values()))
+    wanted = sorted(r.id for r in site.items["recommendations"].values() if theme in r.themes)
+    assert len(wanted) > 3
+    dests = list_pages(pages, f"themes/{theme}/")
+    assert len(dests) == -(-len(wanted) // 3) and dests[1] == f"themes/{theme}/page/2/index.html"
+    rows = [[row_id for row_id, _ in ROW.findall(pages[dest])] for dest in dests]
+    assert all(0 < len(found) <= 3 for found in rows)
+    assert sorted(row_id for found in rows for row_id in found) == wanted
+    for number, dest in enumerate(dests, start=1):
+        assert [n for _, current, n in pager_links(pages[dest]) if current] == [number]
