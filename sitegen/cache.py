@@ -3,7 +3,8 @@
 It holds two things, kept between builds outside the work tree (see cache_folder), beside Jinja's
 compiled templates:
 
-- converted Markdown, keyed by the hash of its text (and the base path and heading shift);
+- converted Markdown, keyed by the hash of its text (and the base path and heading shift), and
+  item bodies with their glossary terms linked, keyed by the hash of the text and of the terms;
 - for every output file of the last build, its page key and the hash of its bytes. A page's key is
   the hash of everything it is made from: the templates, the code, the settings, the site-wide data
   every page shows, and the content hash of each item and kind its job declares (see plan.PageJob).
@@ -158,8 +159,9 @@ class BuildCache:
     def __init__(self, folder: Path | None, persist: bool = True):
         self.folder = folder
         self.persist = persist
-        self.markdown: dict[tuple[str, str, int], Any] = {}
-        """(text hash, base URL, heading shift) → converted Markdown and its problems."""
+        self.markdown: dict[tuple[Any, ...], Any] = {}
+        """(text hash, base URL, heading shift) → converted Markdown and its problems; with the glossary's
+        hash too, a body's HTML with its terms linked (see render.Renderer.body_html)."""
         self.state = CacheState()
         self.loaded = False
         self.index_pending = False

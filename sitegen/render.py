@@ -110,7 +110,7 @@ class Renderer:
     """The Jinja environment and the helpers every template shares, for one build's site."""
 
     def __init__(self, templates_dir: Path, site: Site, settings: Settings,
-                 markdown_memo: dict[tuple[str, str, int], tuple[Markup, list[MarkupIssue]]] | None = None,
+                 markdown_memo: dict[tuple[Any, ...], tuple[Markup, list[MarkupIssue]]] | None = None,
                  bytecode_dir: Path | None = None):
         self.site = site
         self.settings = settings
@@ -132,9 +132,12 @@ class Renderer:
             for words in (term.term, *term.aliases)
         ))
         self.markdown_memo = {} if markdown_memo is None else markdown_memo
-        """Converted Markdown by (text hash, base, shift): the build cache's, so a text is converted once."""
-        self.markdown_used: set[tuple[str, str, int]] = set()
+        """Converted Markdown by (text hash, base, shift), and bodies' linked HTML by (text hash, base, shift,
+        terms_key): the build cache's, so a text is converted and linked once."""
+        self.markdown_used: set[tuple[Any, ...]] = set()
         """Keys of the memo this build used: only those are kept in the cache."""
+        self.terms_key = digest(repr([(t.words, t.href, t.title) for t in self.linker.by_word.values()]).encode())
+        """Which glossary terms link_terms links: part of the key of a body's linked HTML in the memo."""
         self.linked: dict[str, Markup] = {}
         """link_terms by text: a proposal's text shows on its page, the lists and the filters, and is linked once."""
         self.views = views.Views(site)
@@ -162,8 +165,7 @@ class Renderer:
     def site_wide(self) -> bytes:
         """What every page shows besides its own job: the menu, the newest source's date, the glossary's
         links. Part of every page's key (see build.page_keys)."""
-        terms = [(t.words, t.href, t.title) for t in self.linker.by_word.values()]
-        return repr((self.navigation(), self.views.latest, terms)).encode()
+        return repr((self.navigation(), self.views.latest, self.terms_key)).encode()
 
     def pick(self, *names: str) -> str:
         """The first of the named templates that exists (a kind's own, else the generic one)."""
@@ -184,7 +186,12 @@ class Renderer:
     def body_html(self, text: str, levels_down: int = 0) -> Markup:
         """An item's Markdown body as HTML, with its glossary terms linked; levels_down moves its
         headings further down (the print page nests bodies one section deeper than their own page)."""
-        html = self.link_terms(self.markdown(text, BODY_SHIFT)[0])
+        key = (digest(text.encode()), self.base, BODY_SHIFT, self.terms_key)  # linking costs more than converting
+        self.markdown_used.add(key)
+        found = self.markdown_memo.get(key)
+        if found is None:
+            found = self.markdown_memo[key] = (self.link_terms(self.markdown(text, BODY_SHIFT)[0]), [])
+        html = found[0]
         if levels_down:
             html = Markup(HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + levels_down)}>", html))
         return html
