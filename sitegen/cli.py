@@ -164,7 +164,7 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
                     if args.command else Settings(repo_url=repo_url_from_environment()))
         timings = build.Timings()
         cache = BuildCache(cache_folder(project))
-        result = build.build(project, out, settings, cache, timings, workers=build.default_workers())
+        result = build.build(project, out, settings, cache, timings)
         print_warnings(result.warnings, args.format)
         if getattr(args, "timings", False):
             print(f"timings: {timings.report()} rendered={result.rendered} {build.peak_memory()}", file=sys.stderr)

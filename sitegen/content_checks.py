@@ -65,8 +65,6 @@ PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     m.GuideQuestion: ("question", "answer"),
 }
 """The fields written in the site's own words (quotes and names are the sources' words)."""
-_published: Published = {}
-"""The sources' dates the last check read (see check_content)."""
 LONG_SENTENCE = 30
 BLOCK_BREAK = re.compile(r"\n\s*\n|\n(?=#|[-*] |\d+\. )")
 """Where a paragraph, heading or list item ends: a sentence does not run on past it."""
@@ -135,12 +133,9 @@ Published = Mapping[str, dt.date | None]
 
 @dataclass
 class ItemChecks:
-    """What the checks found in one item, kept while the item, the glossary's words and the sources'
-    dates are unchanged (see check_content)."""
+    """What the checks found in one item."""
 
     item: BaseModel
-    words: frozenset[str]
-    published: Published
     findings: list[Finding]
     figures: frozenset[str] | None = None
     """Gathered only when a content page has figures to check against the data."""
@@ -419,30 +414,15 @@ def long_sentences(text: str) -> list[str]:
     return [s for s in sentences if len(s.split()) > LONG_SENTENCE]
 
 
-def check_content(site: Site, located: dict[str, list[Located]], problems: Collector,
-                  memo: dict[int, ItemChecks] | None = None) -> list[Problem]:
-    """Run the editorial checks; return warnings (long sentences), add errors to problems.
-
-    memo (the build cache's) keeps each unchanged item's results between builds, by the identity of
-    the validated item, which the item cache keeps while its text is unchanged.
-    """
-    global _published
-    memo = {} if memo is None else memo
+def check_content(site: Site, located: dict[str, list[Located]], problems: Collector) -> list[Problem]:
+    """Run the editorial checks; return warnings (long sentences), add errors to problems."""
     warnings: list[Problem] = []
     words = frozenset(glossary_words(site))
-    published: Published = {source_id: source.date for source_id, source in dict.items(site.items["sources"])}
-    if published == _published:
-        published = _published  # the same object as the last build's, so each item compares it at once
-    _published = published
-    results: dict[int, ItemChecks] = {}
+    published: Published = {source_id: source.date for source_id, source in site.items["sources"].items()}
     facts: list[ItemChecks] = []  # the items whose figures pages may quote (change notes are not facts)
     for kind, entries in located.items():
         for entry in entries:
-            checked = memo.get(id(entry.item))
-            if (checked is None or checked.item is not entry.item or checked.words != words
-                    or checked.published is not published):
-                checked = ItemChecks(entry.item, words, published, check_item(entry.item, words, published))
-            results[id(entry.item)] = checked
+            checked = ItemChecks(entry.item, check_item(entry.item, words, published))
             if kind != "changes":
                 facts.append(checked)
             for finding in checked.findings:
@@ -455,8 +435,6 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
                     warnings.append(Problem(entry.doc.path, line, column, finding.message))
                 else:
                     problems.add(entry.doc.path, line, column, finding.message)
-    memo.clear()
-    memo.update(results)
     check_after_chains(located.get("timeline", []), problems)
     check_same_words_same_status(located.get("recommendations", []), problems)
     figures: set[str] = set()

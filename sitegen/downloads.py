@@ -8,7 +8,6 @@ the same bytes.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -27,9 +26,9 @@ def _join(values: list[str]) -> str:
 
 
 def _sources(item: Any) -> str:
-    from .views import item_citations
+    from .views import citations_in
 
-    return _join(sorted({c.source for c in item_citations(item)}))
+    return _join(sorted({c.source for c in citations_in(item)}))
 
 
 def _date(value: Any) -> str:
@@ -41,13 +40,8 @@ def _amount(amount: float) -> str:
 
 
 def recommendation_rows(site: Site, views: Views) -> list[Row]:
-    global _row_dates
-    dates = {source.id: source.date for source in site.items["sources"].values()}  # the rows date developments
-    if dates != _row_dates:
-        _recommendation_rows.clear()
-        _row_dates = dates
-    return [_recommendation_rows.get(r, lambda r: _recommendation_row(r, views))
-            for r in sorted(site.items["recommendations"].values(), key=lambda r: (r.title.lower(), r.id))]
+    ordered = sorted(site.items["recommendations"].values(), key=lambda r: (r.title.lower(), r.id))
+    return [_recommendation_row(r, views) for r in ordered]
 
 
 def _recommendation_row(r: m.Recommendation, views: Views) -> Row:
@@ -58,13 +52,6 @@ def _recommendation_row(r: m.Recommendation, views: Views) -> Row:
         "later": _join([f"reported {_date(views.reported_on(d)) or 'undated'}: {d.text}" for d in r.later]),
         "sources": _sources(r),
     }
-
-
-_recommendation_rows: m.ItemMemo[Row] = m.ItemMemo()
-"""Each proposal's CSV row, which only the proposal and the sources' dates decide: the preview makes
-10,000 on every save."""
-_row_dates: dict[str, Any] = {}
-"""The sources' dates the remembered rows were made with."""
 
 
 def funding_order(site: Site) -> list[m.FundingLine]:
@@ -196,9 +183,8 @@ def csv_lines(rows: list[Row]) -> Iterator[str]:
         yield csv_line(tuple(row[name] for name in fields))
 
 
-@functools.lru_cache(maxsize=1 << 15)
 def csv_line(values: tuple[str, ...]) -> str:
-    """One CSV record, remembered: the preview writes the same 10,000 proposals' rows on every save."""
+    """One CSV record."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([as_text(value) for value in values])
     return buffer.getvalue()
@@ -214,11 +200,8 @@ def as_text(cell: str) -> str:
     return f"'{cell}" if cell.startswith(FORMULA_START) else cell
 
 
-_dumped: m.ItemMemo[str] = m.ItemMemo()
-"""Each item's JSON record, indented as a member of the array."""
-
-
 def _dump(item: Any) -> str:
+    """An item's JSON record, indented as a member of the array."""
     record = json.dumps(item.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False, indent=1)
     return " " + record.replace("\n", "\n ")
 
@@ -228,33 +211,22 @@ def json_text(items: list[Any]) -> str:
     return "".join(json_parts(items))
 
 
-def json_parts(items: list[Any], remember: bool = True) -> Iterator[str]:
-    """json_text record by record: at 10,000 proposals the text is 35 MB, written as it is made.
-
-    Each record is remembered for the next build (the preview's) unless remember is false.
-    """
+def json_parts(items: list[Any]) -> Iterator[str]:
+    """json_text record by record, written as it is made."""
     if not items:
         yield "[]\n"
         return
     yield "[\n"
     for number, item in enumerate(items, start=1):
-        yield _dumped.get(item, _dump) if remember else _dump(item)
+        yield _dump(item)
         yield ",\n" if number < len(items) else "\n]\n"
 
 
-def forget_old_dumps(site: Site) -> None:
-    """Drop the JSON records and CSV rows of items that are not in this build's site (edited or removed since)."""
-    _dumped.keep_only(site.every_item())
-    _recommendation_rows.keep_only(dict.values(site.items["recommendations"]))  # not a read of the kind
-
-
-def dataset_parts(site: Site, views: Views, kind: str, fmt: str, remember: bool = True) -> Iterator[str]:
-    """data/<kind>.csv or data/<kind>.json, a record at a time. Made while its page renders, so the
-    build cache records what it read: the file is made again only when an item it holds changed.
-    The JSON records are remembered for the next build unless remember is false (see json_parts)."""
+def dataset_parts(site: Site, views: Views, kind: str, fmt: str) -> Iterator[str]:
+    """data/<kind>.csv or data/<kind>.json, a record at a time."""
     if fmt == "csv":
         return csv_lines(ROWS[kind](site, views))
-    return json_parts(sorted(site.items[kind].values(), key=lambda item: item.id), remember)
+    return json_parts(sorted(site.items[kind].values(), key=lambda item: item.id))
 
 
 def change_files(changes: list[m.Change]) -> dict[str, str]:

@@ -57,39 +57,6 @@ class Marked:
         return table.get(loc, (1, 1))
 
 
-@dataclass
-class ItemMarks(Marked):
-    """The marks of one item of a data file, parsed on its own (see split_text).
-
-    Lines are kept relative to the item's first line and its loc starts at index 0, so the same
-    item text gives the same marks wherever it sits in the file; `where` puts them back in place.
-    Only the literal blocks' places are known at first (every Markdown body's is wanted): the other
-    values' are found again from the item's text when a problem first needs one. At 10,000 items,
-    holding every value's place took 115 MB, for the few items that ever have a problem.
-    """
-
-    index: int = 0
-    line_offset: int = 0
-    text: str | None = None
-    """The item's own text, until its marks are found from it."""
-
-    def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
-        if not key and self._own(loc) in self.literal:  # a Markdown body's place: wanted for every body
-            line, column = self.literal[self._own(loc)]
-            return line + self.line_offset, column
-        if self.text is not None:
-            found = parse_yaml(self.text, self.path, Collector())
-            if found is not None:  # it parsed when it was loaded, so it parses again
-                self.values, self.keys = found.values, found.keys
-            self.text = None
-        line, column = super().where(self._own(loc), key=key)
-        return line + self.line_offset, column
-
-    def is_literal(self, loc: Loc) -> bool:
-        return super().is_literal(self._own(loc))
-
-    def _own(self, loc: Loc) -> Loc:
-        return (0, *loc[1:]) if loc and loc[0] == self.index else loc
 
 
 def read_text(path: Path, shown: str, problems: Collector, folder: Path | None = None) -> str | None:
@@ -265,98 +232,6 @@ def _written_at(node: yaml.ScalarNode, character: str, text: str, offset: int) -
         return node.start_mark.line + 1 + offset, node.start_mark.column + 1
     index = found.start()
     return text.count("\n", 0, index) + 1 + offset, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
-ITEM_START = re.compile(r"\n-(?=[ \n]|\Z)")
-"""A line that starts a top-level list item: "- " or a lone "-" (the text is read with a newline before it)."""
-STRAY_LINE = re.compile(r"\n(?:[^- #\n]|-[^ \n])")
-"""A line that is none of an item's start, an indented line, a comment or a blank line."""
-
-
-@dataclass
-class SplitText:
-    """A data file's text split into items (see split_text), with where each item starts, so that
-    the preview can split the next version of the file again only where it was edited."""
-
-    items: list[tuple[int, str]]
-    """(first line, text) of each item: the last one's text has one more newline than the file."""
-    offsets: list[int]
-    """Where each item starts in the file's text."""
-    head: str
-    """The comments and blank lines before the first item."""
-    length: int
-
-
-def split_text(text: str) -> SplitText | None:
-    """Split a data file into its top-level list items.
-
-    Only for the plain shape every data file has: items starting with "- " at column 0, and only
-    comments or blank lines between them. Anything else gives None, and the file is parsed whole.
-    Each item's text runs to the next item, and ends with a newline. Regular expressions find the
-    lines, as a loop over a 30 MB file's lines takes twice as long.
-    """
-    lines = "\n" + text  # every line now starts after a newline, the first one too
-    if STRAY_LINE.search(lines):
-        return None
-    starts = [found.start() for found in ITEM_START.finditer(lines)]
-    if lines.find("\n ", 0, starts[0] if starts else len(lines)) >= 0:
-        return None  # indented text before the first item
-    if not starts:
-        return SplitText([], [], text, len(text))
-    items: list[tuple[int, str]] = []
-    line = lines.count("\n", 0, starts[0])
-    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
-        chunk = lines[start + 1:end + 1]
-        # The last item gets one more newline, as the old line-by-line join gave it (a file that
-        # ends with a newline ends its last item with two). The text is a cache key: keep it so.
-        items.append((line + 1, chunk if end < len(lines) else chunk + "\n"))
-        line += chunk.count("\n")
-    return SplitText(items, starts, text[:starts[0]], len(text))
-
-
-def split_text_again(text: str, last: SplitText) -> SplitText | None:
-    """split_text(text) for a new version of a file last split as `last`: the same result, but only
-    the part of the text between the first and the last item that differ is split again.
-
-    The items before and after it are the last split's, the very same strings (so their hashes can
-    be remembered): at 10,000 items the proposals file is 33 MB, and an edit touches one item. When
-    the part split again does not start with an item, the whole text is split.
-    """
-    count = len(last.items)
-    if count == 0 or not text.startswith(last.head):
-        return split_text(text)
-
-    def item_text(index: int) -> str:  # the item as it stands in the file
-        return last.items[index][1] if index < count - 1 else last.items[index][1][:-1]
-
-    same_before = 0  # items 0 .. same_before-1 are where they were, unchanged
-    while same_before < count and text.startswith(item_text(same_before), last.offsets[same_before]):
-        same_before += 1
-    if same_before == count and len(text) == last.length:
-        return last
-    shift = len(text) - last.length
-    edited_from = last.offsets[same_before] if same_before < count else last.length
-    same_after = count  # items same_after .. count-1 are unchanged, moved by shift
-    while (same_after > same_before and last.offsets[same_after - 1] + shift >= edited_from
-           and text.startswith(item_text(same_after - 1), last.offsets[same_after - 1] + shift)):
-        same_after -= 1
-    # split again from the first item that differs to the first unchanged one after it, both
-    # included: an edit can join its last item to the next one
-    first, final = min(same_before, count - 1), min(same_after, count - 1)
-    start = last.offsets[first]
-    end = last.offsets[final + 1] + shift if final + 1 < count else len(text)
-    again = split_text(text[start:end])
-    if again is None or again.head or not again.items:  # not items from its start: split it all, as usual
-        return split_text(text)
-    first_line = last.items[first][0]
-    items = [(first_line + line - 1, chunk) for line, chunk in again.items]
-    offsets = [start + offset for offset in again.offsets]
-    if final + 1 < count:
-        items[-1] = (items[-1][0], items[-1][1][:-1])  # not the file's last item: no extra newline
-        moved = first_line + text.count("\n", start, end) - last.items[final + 1][0]
-        items += [(line + moved, chunk) for line, chunk in last.items[final + 1:]]
-        offsets += [offset + shift for offset in last.offsets[final + 1:]]
-    return SplitText(last.items[:first] + items, last.offsets[:first] + offsets, last.head, len(text))
 
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)

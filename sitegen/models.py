@@ -7,9 +7,8 @@ Attribute docstrings become the descriptions in the JSON Schemas editors see.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 from enum import StrEnum
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -586,43 +585,3 @@ DATA_FILES: dict[str, type[Strict]] = {
     "guides": Guide,
 }
 """Each data file, data/<name>.yaml, is a list of items of its model."""
-
-
-
-Remembered = TypeVar("Remembered")
-
-
-class ItemMemo(Generic[Remembered]):
-    """Something worked out from an item, remembered by the item's identity.
-
-    Items are frozen, and the preview's unchanged items are the same objects from one build to the
-    next, so a save works out only the edited item's. Each item is held, so its id() stays its own.
-    """
-
-    def __init__(self) -> None:
-        self._found: dict[int, tuple[Any, Remembered]] = {}
-
-    def get(self, item: Any, make: Callable[[Any], Remembered]) -> Remembered:
-        found = self._found.get(id(item))
-        if found is None or found[0] is not item:
-            found = self._found[id(item)] = (item, make(item))
-        return found[1]
-
-    def find(self, item: Any) -> Remembered | None:
-        """What was remembered for this very item, if anything."""
-        found = self._found.get(id(item))
-        return found[1] if found is not None and found[0] is item else None
-
-    def remember(self, item: Any, value: Remembered) -> None:
-        """Remember value for this very item (see find)."""
-        self._found[id(item)] = (item, value)
-
-    def clear(self) -> None:
-        """Forget every item."""
-        self._found.clear()
-
-    def keep_only(self, items: Iterable[Any]) -> None:
-        """Forget every item but these (the others were edited or removed since)."""
-        current = {id(item) for item in items}
-        for key in [key for key in self._found if key not in current]:
-            del self._found[key]

@@ -8,29 +8,64 @@ same collision check.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
 from . import models as m
 from .chart import Bar, bar_chart, describe
-from .downloads import ROWS, change_files, forget_old_dumps, funding_order
+from .downloads import ROWS, change_files, funding_order
 from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
 from .formats import format_amount, format_money
 from .glance import Mark, Part, placed_date, status_bar, theme_bars, timeline_overview
 from .home import key_figures, questions
 from .inputs import InputRefused, read_input
-from .resolve import Ref, Site
+from .render import Renderer, Settings
+from .resolve import Ref, Site, item_links
 from .search import Shard, plan_shards
-from .views import FUNDING_KIND_WORDS, KIND_SINGULAR, LANE_WORDS, STATUS_WORDS, Views, title_of
+from .views import FUNDING_KIND_WORDS, KIND_SINGULAR, KIND_TITLES, LANE_WORDS, STATUS_WORDS, Views, title_of
 
-if TYPE_CHECKING:
-    from .render import Renderer, Settings
 
-PageJob = tuple[str, str, dict[str, Any]]
-"""(destination path, template name, context)."""
+@dataclass(frozen=True)
+class PageJob:
+    """One output file: the template that makes it, where it goes, its context, and what it shows.
+
+    `items` and `kinds` name everything the page shows besides what every page shows (see
+    Renderer.site_wide): the build renders the page again only when the content of one of them
+    changed, or the templates, the code or the settings did. A page that shows something it does
+    not name here would be left stale, which tests/test_cache.py checks for an edit of every kind.
+    """
+
+    dest: str
+    template: str
+    context: dict[str, Any]
+    items: tuple[Ref, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
+ITEM_PAGE_KINDS = {"themes": ("recommendations", "sources", "themes"), "areas": ("sources",), "timeline": ("timeline",)}
+"""Whole kinds an item's page shows besides its neighbours: a theme's page has the proposals' filters
+and, as an area's, the dates of the sources its neighbours cite (views.sources_behind); an event's
+date may be given from a chain of events (views.event_date)."""
+
+PAGES = "pages"
+"""The kind name the content/*.md pages go by in a job's kinds."""
+CHANGES = "changes"
+"""The change notes (which have no ids) as a job's kind."""
+
+ROWS_PER_PAGE = 100
+"""Items a list or filter page shows at most; the others are on its numbered pages."""
+
+PRINT_SECTIONS = ("recommendations", "missions", "pilots", "areas", "funding", "timeline", "glossary", "sources")
+"""The sections of the print page, each a kind of item, in order."""
+
+PRINT_ITEMS = 500
+"""A site with more items than this in the print page's sections prints one page per section, linked
+from the print page's contents: one page of them all would be megabytes."""
 
 CHART_FLOOR = 1_000_000
 """Sums below £1m (grants to one person, for example) are left out of the chart but kept in the table."""
@@ -48,12 +83,11 @@ HOME_DEFAULT = m.Page(
 
 def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[PageJob]:
     """Every file of the site: pages, list and permalink pages per kind, filters, feeds and downloads."""
-    from .render import KIND_TITLES
-
-    views = renderer.env.globals["views"]
-    assert isinstance(views, Views)
+    views = renderer.views
     project = renderer.templates_dir.parent
     changes = sorted(site.changes, key=lambda c: (c.date, c.summary), reverse=True)
+    near = neighbours(site)
+    everything = tuple(sorted({*site.items, CHANGES, PAGES}))
     jobs: list[PageJob] = []
 
     # Markdown pages: the home page and pages such as About
@@ -68,54 +102,79 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     figures = key_figures(site, problems)
     home_context = {"meta": home, "body": bodies.get("index", Markup("")), "figures": figures,
                     "glance": response_glance(site, views, renderer)}  # and its questions (below)
-    jobs.append(("index.html", "home.html", home_context))
+    jobs.append(PageJob("index.html", "home.html", home_context, kinds=everything))
     for page in site.pages:
         if page.slug != "index":
-            jobs.append((f"{page.slug}/index.html", "page.html", {"meta": page.meta, "body": bodies[page.slug]}))
+            jobs.append(PageJob(f"{page.slug}/index.html", "page.html", {"meta": page.meta, "body": bodies[page.slug]},
+                                kinds=(PAGES,)))
 
-    # A list page and a permalink page per item, for every kind
+    # List pages of at most ROWS_PER_PAGE items, and a permalink page per item, for every kind
     for kind in KIND_TITLES:
         items = sorted(site.items[kind].values(), key=sort_key(kind, views))
-        context: dict[str, Any] = {"kind": kind, "items": items, **UNSEARCHED}
-        if kind == "funding":
-            context.update(charts=charts, lines=funding_order(site),
-                           figures=[ref for ref in figures if ref.kind == "funding"])
-        if kind == "recommendations":
-            context["glance"] = response_glance(site, views, renderer)
-        if kind == "timeline":
-            context["overview"] = timeline_glance(site, views, renderer)
-        if kind == "glossary":
-            context["letters"] = by_initial(items, lambda term: term.term)
-        jobs.append((f"{kind}/index.html", renderer.pick(f"{kind}/list.html", "list.html"), context))
+        shown = kinds_shown(kind, site, near)
+        listed = funding_order(site) if kind == "funding" else items  # the funding table's order
+        for dest, chunk, pager in paginate(listed, f"{kind}/", renderer.url):
+            context: dict[str, Any] = {"kind": kind, "items": chunk, "pager": pager, **UNSEARCHED}
+            if kind == "funding":
+                context.update(charts=charts, lines=chunk, figures=[ref for ref in figures if ref.kind == "funding"])
+            if kind == "recommendations":
+                context["glance"] = response_glance(site, views, renderer)
+            if kind == "timeline":
+                context["overview"] = timeline_glance(site, views, renderer)
+            if kind == "glossary":
+                context["letters"] = by_initial(chunk, lambda term: term.term)
+            jobs.append(PageJob(dest, renderer.pick(f"{kind}/list.html", "list.html"), context, kinds=shown))
         item_template = renderer.pick(f"{kind}/item.html", "item.html")
         for item in items:
-            jobs.append((f"{kind}/{item.id}/index.html", item_template,
-                         {"kind": kind, "item": item, "ref": Ref(kind, item.id)}))
+            ref = Ref(kind, item.id)
+            noted = (CHANGES,) if ref in site.changes_for else ()  # the page lists the change notes naming it
+            shows: dict[str, Any] = {"kind": kind, "item": item, "ref": ref}
+            pages = [(f"{kind}/{item.id}/index.html", shows)]
+            if kind == "themes":  # a theme's page filters the proposals, in pages as the lists are
+                recs = views.recommendations_where("themes", item.id)
+                pages = [(dest, {**shows, "recs": chunk, "pager": pager})
+                         for dest, chunk, pager in paginate(recs, f"themes/{item.id}/", renderer.url)]
+            for dest, page_context in pages:
+                jobs.append(PageJob(dest, item_template, page_context, items=(ref, *sorted(near[ref])),
+                                    kinds=(*ITEM_PAGE_KINDS.get(kind, ()), *noted)))
 
     # Filters that work without JavaScript: a page per response status (themes have their own pages)
+    shown = kinds_shown("recommendations", site, near)
     for status, _count in views.statuses():
-        jobs.append((f"recommendations/status/{status}/index.html", "recommendations/status.html",
-                     {"status": status, "items": views.by_status(status), **UNSEARCHED}))
+        for dest, chunk, pager in paginate(views.by_status(status), f"recommendations/status/{status}/", renderer.url):
+            jobs.append(PageJob(dest, "recommendations/status.html",
+                                {"status": status, "items": chunk, "pager": pager, **UNSEARCHED}, kinds=shown))
     for theme_id, status, found in views.theme_statuses():  # and one per theme and status, so a theme keeps its filter
-        jobs.append((f"themes/{theme_id}/status/{status}/index.html", "recommendations/status.html",
-                     {"status": status, "theme": site.items["themes"][theme_id], "items": found, **UNSEARCHED}))
+        theme = site.items["themes"][theme_id]
+        for dest, chunk, pager in paginate(found, f"themes/{theme_id}/status/{status}/", renderer.url):
+            jobs.append(PageJob(dest, "recommendations/status.html",
+                                {"status": status, "theme": theme, "items": chunk, "pager": pager, **UNSEARCHED},
+                                kinds=tuple(sorted({*shown, "themes"}))))
 
-    jobs.append(("changes/index.html", "changes.html", {"changes": changes}))
-    jobs.append(("print/index.html", "print.html", {"meta": home, "bodies": bodies, "charts": charts,
-                                                   "changes": changes, "lines": funding_order(site), **UNSEARCHED}))
+    jobs.append(PageJob("changes/index.html", "changes.html", {"changes": changes}, kinds=everything))
+    printed = {"meta": home, "bodies": bodies, "charts": charts, "changes": changes, "lines": funding_order(site),
+               **UNSEARCHED}
+    split = sum(len(site.items[kind]) for kind in PRINT_SECTIONS) > PRINT_ITEMS
+    jobs.append(PageJob("print/index.html", "print.html",
+                        {**printed, "split": split, "sections": ("intro",) if split else ("intro", *PRINT_SECTIONS)},
+                        kinds=everything))
+    for section in PRINT_SECTIONS if split else ():
+        jobs.append(PageJob(f"print/{section}/index.html", "print.html",
+                            {**printed, "split": True, "sections": (section,)}, kinds=everything))
     search: dict[str, Any] = {**UNSEARCHED}  # and the other shards' bundles, once every page is listed (below)
-    jobs.append(("search/index.html", "search.html", search))
-    jobs.append(("a-z/index.html", "a-z.html", {"entries": a_to_z(site, renderer.item_url), **UNSEARCHED}))
-    jobs.append(("404.html", "404.html", {**UNSEARCHED}))
-    jobs += guide_jobs(site, views)
+    jobs.append(PageJob("search/index.html", "search.html", search, kinds=everything))
+    jobs.append(PageJob("a-z/index.html", "a-z.html", {"entries": a_to_z(site, renderer.item_url), **UNSEARCHED},
+                        kinds=everything))
+    jobs.append(PageJob("404.html", "404.html", {**UNSEARCHED}))
+    jobs += guide_jobs(site, views, everything)
 
     # Downloads, schemas, feed, sitemap and robots.txt
-    forget_old_dumps(site)
     for kind in sorted(ROWS):
         for fmt in ("csv", "json"):
-            jobs.append((f"data/{kind}.{fmt}", "_dataset.txt", {"kind": kind, "format": fmt}))
+            jobs.append(PageJob(f"data/{kind}.{fmt}", "_dataset.txt", {"kind": kind, "format": fmt},
+                                kinds=everything))
     for dest, text in change_files(changes).items():
-        jobs.append((dest, "_raw.txt", {"body": Markup(text)}))
+        jobs.append(PageJob(dest, "_raw.txt", {"body": Markup(text)}, kinds=(CHANGES,)))
     schemas = project / "schemas"
     for path in sorted(schemas.glob("*.schema.json")) if schemas.is_dir() else []:
         try:
@@ -124,13 +183,77 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
             problems.add(f"schemas/{path.name}", 1, 1, str(exc) if isinstance(exc, InputRefused) else
                          "cannot be read as UTF-8 text; run `build.py schema` to write it again")
             continue
-        jobs.append((f"schemas/{path.name}", "_raw.txt", {"body": Markup(text)}))
-    jobs.append(("feed.xml", "feed.xml", {"entries": feed_entries(site, views, changes)}))
-    jobs.append(("sitemap.xml", "sitemap.xml", {"pages": sitemap_paths([dest for dest, _, _ in jobs])}))
-    jobs.append(("robots.txt", "robots.txt", {}))
-    home_context["questions"] = questions({dest for dest, _, _ in jobs})
+        jobs.append(PageJob(f"schemas/{path.name}", "_raw.txt", {"body": Markup(text)}))
+    jobs.append(PageJob("feed.xml", "feed.xml", {"entries": feed_entries(site, views, changes)}, kinds=everything))
+    jobs.append(PageJob("sitemap.xml", "sitemap.xml", {"pages": sitemap_paths([job.dest for job in jobs])},
+                        kinds=everything))
+    jobs.append(PageJob("robots.txt", "robots.txt", {}))
+    home_context["questions"] = questions({job.dest for job in jobs})
     search["merge"] = [shard.bundle for shard in search_shards(jobs, renderer.settings)[1:]]
-    return jobs
+    return unique_jobs(jobs, problems)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a list page stands among the pages of one list, for the numbered page links."""
+
+    number: int
+    links: tuple[tuple[int, str], ...]
+    """Every page of the list as (number, URL), the first at the list's own address."""
+    total: int
+    """How many items the list has over all its pages."""
+
+
+def paginate(items: list[Any], folder: str, url: Callable[[str], str]) -> list[tuple[str, list[Any], Pager]]:
+    """A list's pages as (destination, items, pager): ROWS_PER_PAGE items each, the first at
+    folder/index.html and page n at folder/page/n/index.html; one (empty) page for no items."""
+    chunks = [items[start:start + ROWS_PER_PAGE] for start in range(0, len(items), ROWS_PER_PAGE)] or [[]]
+    dests = [f"{folder}index.html" if number == 1 else f"{folder}page/{number}/index.html"
+             for number in range(1, len(chunks) + 1)]
+    links = tuple((number, url(dest.removesuffix("index.html"))) for number, dest in enumerate(dests, start=1))
+    return [(dest, chunk, Pager(number, links, len(items)))
+            for number, (dest, chunk) in enumerate(zip(dests, chunks, strict=True), start=1)]
+
+
+def unique_jobs(jobs: list[PageJob], problems: Collector) -> list[PageJob]:
+    """The jobs, each destination once: a second page at one path is a problem, not an overwrite."""
+    seen: set[str] = set()
+    kept: list[PageJob] = []
+    for job in jobs:
+        if job.dest in seen:
+            problems.add(f"templates/{job.template}", 1, 1,
+                         f"two pages would be written to {job.dest}; give one of the items another id")
+            continue
+        seen.add(job.dest)
+        kept.append(job)
+    return kept
+
+
+def neighbours(site: Site) -> dict[Ref, set[Ref]]:
+    """Each item's neighbours: the items it names or cites, and the items that name or cite it.
+
+    An item's page shows its neighbours (their titles, statuses, dates, quotes), so it depends on them.
+    """
+    near: dict[Ref, set[Ref]] = defaultdict(set)
+    for kind, items in site.items.items():
+        for item_id, item in items.items():
+            ref = Ref(kind, item_id)
+            references, citations = item_links(item)
+            named = [Ref(k, target) for _, kinds, target in references for k in kinds
+                     if target in site.items.get(k, {})]
+            for other in [*named, *(Ref("sources", c.source) for _, c in citations)]:
+                if other != ref:
+                    near[ref].add(other)
+                    near[other].add(ref)
+    return near
+
+
+def kinds_shown(kind: str, site: Site, near: dict[Ref, set[Ref]]) -> tuple[str, ...]:
+    """The kinds a list of one kind's items shows: its own, and its items' neighbours' kinds."""
+    shown = {kind}
+    for item_id in site.items[kind]:
+        shown.update(other.kind for other in near[Ref(kind, item_id)])
+    return tuple(sorted(shown))
 
 
 GUIDE_LINK_KINDS = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary", "people", "areas",
@@ -138,30 +261,32 @@ GUIDE_LINK_KINDS = ("recommendations", "missions", "pilots", "funding", "timelin
 """The kinds a guide's question may link to (resolve.REFERENCES checks each id names one of them)."""
 
 
-def guide_jobs(site: Site, views: Views) -> list[PageJob]:
+def guide_jobs(site: Site, views: Views, everything: tuple[str, ...]) -> list[PageJob]:
     """A page for each kind of reader at for/<id>/, and for/ listing them: each question's links as
-    references, the councils A to Z for a guide that shows them, the downloads for one that lists them."""
+    references, the councils A to Z for a guide that shows them, the downloads for one that lists them.
+    A guide draws on every kind (its councils' sentences come from pilots, funding and sources), and
+    there are only a few, so each shows `everything`."""
     guides = sorted(site.items["guides"].values(), key=lambda guide: guide.id)
     if not guides:
         return []
-    jobs: list[PageJob] = [("for/index.html", "guides/list.html", {"kind": "guides", "items": guides,
-                                                                    **UNSEARCHED})]
+    jobs = [PageJob("for/index.html", "guides/list.html", {"kind": "guides", "items": guides, **UNSEARCHED},
+                    kinds=("guides",))]
     areas = sorted(site.items["areas"].values(), key=sort_key("areas", views))
     for guide in guides:
         links = [[Ref(kind, item_id) for item_id in question.links for kind in GUIDE_LINK_KINDS
                   if item_id in site.items[kind]] for question in guide.questions]
         extras = {extra.value for extra in guide.extras}
-        jobs.append((f"for/{guide.id}/index.html", "guides/item.html", {
+        jobs.append(PageJob(f"for/{guide.id}/index.html", "guides/item.html", {
             "kind": "guides", "item": guide, "ref": Ref("guides", guide.id), "links": links,
             "councils": by_initial(areas, lambda area: area.name) if "councils" in extras else [],
             "downloads": sorted(ROWS) if "downloads" in extras else [],
-            "extras": sorted(extras)}))
+            "extras": sorted(extras)}, kinds=everything))
     return jobs
 
 
 def search_shards(jobs: list[PageJob], settings: Settings) -> list[Shard]:
     """How the pages search finds are split between the search index's bundles."""
-    found = [dest for dest, _, context in jobs if dest.endswith(".html") and context.get("search_indexed", True)]
+    found = [job.dest for job in jobs if job.dest.endswith(".html") and job.context.get("search_indexed", True)]
     return plan_shards(found, settings.search_shard_pages)
 
 
@@ -269,9 +394,7 @@ def by_initial(items: list[Any], name: Callable[[Any], str]) -> list[tuple[str, 
 
 def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Every item on the site, as (title, address, kind in words), under its initial letter, for readers
-    without search. The page's context holds them all, so the page is made again only when one changes,
-    and its template only writes them out: 17,000 at 10,000 items, where looking each address and kind
-    up in the template cost 100 ms a save."""
+    without search. The template only writes them out."""
     letters: dict[str, list[tuple[str, str, Ref]]] = {}
     for kind in sorted(site.items):
         for item_id, item in sorted(site.items[kind].items()):
@@ -286,4 +409,3 @@ def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[tuple[str, l
             for letter, entries in sorted(letters.items(), key=lambda kv: (kv[0] == "0–9", kv[0]))]
 
 
-__all__ = ["STATUS_WORDS", "PageJob", "plan_pages", "search_shards", "sort_key"]

@@ -11,7 +11,7 @@ import difflib
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -49,8 +49,8 @@ REFERENCES: dict[tuple[type[BaseModel], str], tuple[str, ...]] = {
 class Ref(NamedTuple):
     """A resolved reference: the kind and id of the item named.
 
-    A named tuple, not a dataclass: sets and dicts of references, and the facts holding them, hash
-    and compare them about 300,000 times on a save at 10,000 items, and a tuple does it in C.
+    A named tuple, not a dataclass: sets and dicts of references hash and compare them often, and a
+    tuple does it in C.
     """
 
     kind: str
@@ -109,12 +109,6 @@ class Site:
 
     def get(self, kind: str, item_id: str) -> Any:
         return self.items[kind][item_id]
-
-    def every_item(self) -> Iterator[Any]:
-        """The items of every kind, and the change notes."""
-        for items in self.items.values():
-            yield from dict.values(items)  # not a read of the whole kind (see cache.TrackedItems)
-        yield from self.changes
 
 
 @functools.lru_cache(maxsize=4096)
@@ -220,17 +214,10 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
             return ""
 
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
-    every_item = [entry.item for entries in located.values() for entry in entries]
-    _walks.keep_only(every_item)
-    _resolved.against(items, texts)
-    _resolved.refs.keep_only(every_item)
     for kind, entries in located.items():
         for entry in entries:
             owner = Ref(kind, entry.item.id) if hasattr(entry.item, "id") else None
-            refs = _resolved.refs.find(entry.item)
-            if refs is None:
-                refs = _resolve_item(entry, items, texts, whole_file, problems)
-            for ref in refs:
+            for ref in _resolve_item(entry, items, texts, whole_file, problems):
                 if owner and ref != owner:
                     backlinks[ref].add(owner)
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
@@ -245,8 +232,7 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
 
 def _resolve_item(entry: Located, items: dict[str, dict[str, Any]], texts: dict[str, str],
                   whole_file: Callable[[str], str], problems: Collector) -> list[Ref]:
-    """The items an item names, with its quotes checked; remembered when it has no problem."""
-    before = len(problems.problems)
+    """The items an item names, with its quotes checked."""
     refs: list[Ref] = []
     references, citations = item_links(entry.item)
     for field_loc, kinds, target in references:
@@ -255,42 +241,17 @@ def _resolve_item(entry: Located, items: dict[str, dict[str, Any]], texts: dict[
             refs.append(ref)
     for quote_loc, citation in citations:
         _check_quote(citation, texts, whole_file, entry.doc, (*entry.loc, *quote_loc), problems)
-    if len(problems.problems) == before:
-        _resolved.refs.remember(entry.item, refs)
     return refs
 
 
-@dataclass
-class ResolvedItems:
-    """Each item's resolved references, remembered while the item, every kind's ids and the sources'
-    texts stay the same: then it names the same items and its quotes are still found. Only items
-    without a problem are remembered, so a problem is reported on every build until it is mended.
-    The preview's save resolves only the edited item."""
-
-    ids: dict[str, frozenset[str]] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
-    refs: m.ItemMemo[list[Ref]] = field(default_factory=m.ItemMemo)
-
-    def against(self, items: dict[str, dict[str, Any]], texts: dict[str, str]) -> None:
-        """Forget every item's references unless they were found against these very ids and texts."""
-        ids = {kind: frozenset(found) for kind, found in items.items()}
-        if ids != self.ids or texts != self.texts:
-            self.ids, self.texts = ids, texts
-            self.refs.clear()
-
-
-_resolved = ResolvedItems()
 
 
 Links = tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, m.Citation]]]
 """An item's references (loc, kinds the id may name, id) and citations (loc of the quote, citation)."""
 
-_walks: m.ItemMemo[Links] = m.ItemMemo()
-
-
 def item_links(item: Any) -> Links:
-    """The references and citations inside an item, at locs relative to it, remembered while it is unchanged."""
-    return _walks.get(item, lambda item: (_reference_fields(item, ()), _citations(item, ())))
+    """The references and citations inside an item, at locs relative to it."""
+    return _reference_fields(item, ()), _citations(item, ())
 
 
 def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector) -> dict[str, str]:
@@ -437,9 +398,8 @@ def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any
     return None
 
 
-@functools.lru_cache(maxsize=1 << 17)
 def normalised_quote(quote: str) -> str:
-    """normalise(quote), remembered: the preview checks the same quotes on every save."""
+    """A quote as the quote check compares it (see normalise)."""
     return normalise(quote)
 
 

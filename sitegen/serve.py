@@ -6,14 +6,14 @@ failed, a page listing every problem. Fixing the file brings the site back with 
 only requests addressed to this machine, and serves every page with its CSP (see preview_server).
 
 Rebuilds are incremental (a BuildCache kept in memory; its compiled templates in cache.cache_folder):
-a save re-renders only the pages that show what changed. The search index, which takes longer than
-the pages, is brought up to date in a background build right after the changed pages are written, so
-the reload is not held up by it; until then, search in the preview answers from the index of the
-previous save.
+a save re-renders only the pages whose jobs name what changed (see plan.PageJob). The search index,
+which takes longer than the pages, is brought up to date in a background build right after the
+changed pages are written, so the reload is not held up by it; until then, search in the preview
+answers from the index of the previous save.
 
 Python's garbage collector is paused while a save is built and run once in the background after it:
 on a large site the preview holds millions of objects, and the full collections a build would
-otherwise trigger took a quarter of a save's time at 10,000 items.
+otherwise trigger take a large part of a save's time.
 """
 
 from __future__ import annotations

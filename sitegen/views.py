@@ -19,6 +19,23 @@ from .formats import format_date
 from .glance import swatch
 from .resolve import Ref, Site, normalised_quote
 
+KIND_TITLES: dict[str, str] = {
+    "recommendations": "Review versus response",
+    "missions": "Missions",
+    "pilots": "Pilots",
+    "funding": "Funding",
+    "timeline": "Timeline",
+    "glossary": "Glossary",
+    "sources": "Sources",
+    "people": "People and organisations",
+    "areas": "Councils and regions",
+    "themes": "Themes",
+}
+"""The item kinds that get a list page and a permalink page per item, with their headings."""
+
+NAV_SECTIONS = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary", "sources")
+"""The sections in the main menu, in order."""
+
 STATUS_WORDS: dict[str, str] = {
     "accepted": "Accepted",
     "accepted-in-part": "Accepted in part",
@@ -115,34 +132,17 @@ def citations_in(obj: Any) -> list[m.Citation]:
     return found
 
 
-_citations: m.ItemMemo[list[m.Citation]] = m.ItemMemo()
-
-
-def item_citations(item: Any) -> list[m.Citation]:
-    """citations_in(item), remembered while the item is unchanged."""
-    return _citations.get(item, citations_in)
-
-
 class Quote(NamedTuple):
-    """One citation of a source, with the item that makes it (a named tuple, as Ref is: the views
-    make 41,000 of them on every save at 10,000 items)."""
+    """One citation of a source, with the item that makes it."""
 
     ref: Ref
     quote: str
 
 
-_quotes: m.ItemMemo[tuple[Ref, list[tuple[str, Quote]]]] = m.ItemMemo()
-
-
 def item_quotes(kind: str, item_id: str, item: Any) -> list[tuple[str, Quote]]:
-    """Each citation of an item as (source id, Quote), remembered while the item is unchanged and
-    is the same kind's item of the same id."""
+    """Each citation of an item as (source id, Quote)."""
     ref = Ref(kind, item_id)
-    found = _quotes.find(item)
-    if found is None or found[0] != ref:
-        found = (ref, [(c.source, Quote(ref, c.quote)) for c in item_citations(item)])
-        _quotes.remember(item, found)
-    return found[1]
+    return [(c.source, Quote(ref, c.quote)) for c in citations_in(item)]
 
 
 class Views:
@@ -151,8 +151,6 @@ class Views:
     def __init__(self, site: Site):
         self.site = site
         quotes: dict[str, dict[Quote, None]] = defaultdict(dict)  # each quote once, in order
-        _citations.keep_only(site.every_item())
-        _quotes.keep_only(site.every_item())
         for kind in sorted(site.items):
             if kind == "changes":
                 continue
@@ -180,7 +178,7 @@ class Views:
 
     def sources_of(self, item: Any) -> list[m.Source]:
         """Every source an item cites, newest first, undated last."""
-        return self._newest_first({c.source for c in item_citations(item)})
+        return self._newest_first({c.source for c in citations_in(item)})
 
     def _newest_first(self, ids: set[str]) -> list[m.Source]:
         found = [self.source(i) for i in ids]
@@ -199,7 +197,7 @@ class Views:
             return [item]
         if isinstance(item, m.Theme):
             return self._newest_first({c.source for r in self.recommendations_where("themes", item.id)
-                                       for c in item_citations(r)})
+                                       for c in citations_in(r)})
         if isinstance(item, m.Area):
             return self._newest_first({c.source for p in self.pilots_in_area(item.id) for a in p.areas
                                        if a.area == item.id for c in a.citations})

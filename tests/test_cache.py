@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import snapshot
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
 
+from sitegen import models as m
 from sitegen import render
 from sitegen.build import build, build_site, check_site
 from sitegen.build import render as render_files
-from sitegen.cache import (
-    QUERY_KINDS,
-    READS_SEVERAL_KINDS,
-    BuildCache,
-    depends_on,
-    read_cache_file,
-    tracing,
-    track_items,
-    write_cache_file,
-)
+from sitegen.cache import BuildCache, read_cache_file, write_cache_file
 from sitegen.errors import BuildFailed
-from sitegen.load import SplitText, split_text, split_text_again
 from sitegen.render import Settings
 from sitegen.search import bundle_of, plan_shards
 from sitegen.write import MARKER
@@ -51,21 +41,18 @@ def assert_same_site(built: dict[str, bytes], expected: dict[str, bytes]) -> Non
         assert built[name] == content, f"{name} differs from a cold build"
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_cold_warm_and_incremental_builds_give_the_same_bytes(project: Path, tmp_path: Path, workers: int,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "PARALLEL_FROM", 1)  # the forked workers render even this small site
+def test_cold_warm_and_incremental_builds_give_the_same_bytes(project: Path, tmp_path: Path) -> None:
     cache, out = BuildCache(project / ".cache"), project / "site"
-    first = build(project, out, Settings(), cache, workers=workers)
+    first = build(project, out, Settings(), cache)
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-1"))
 
-    warm = build(project, out, Settings(), BuildCache(project / ".cache"), workers=workers)
-    assert warm.count == first.count
+    warm = build(project, out, Settings(), BuildCache(project / ".cache"))
+    assert warm.count == first.count and warm.rendered == 0
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-1"))
 
     # one line of one item, then an edit of a glossary term (linked on every page) and of a page
     edit(project / "data" / "themes.yaml", "title: Family help", "title: Family help and support")
-    again = build(project, out, Settings(), BuildCache(project / ".cache"), workers=workers)
+    again = build(project, out, Settings(), BuildCache(project / ".cache"))
     assert 0 < again.rendered < first.rendered, "only the pages showing the theme are rendered again"
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-2"))
 
@@ -73,8 +60,35 @@ def test_cold_warm_and_incremental_builds_give_the_same_bytes(project: Path, tmp
     text = glossary.read_text(encoding="utf-8")
     glossary.write_text(text.replace("term: ", "term: New ", 1), encoding="utf-8")
     edit(project / "content" / "about.md", "title:", "title: All")
-    build(project, out, Settings(), BuildCache(project / ".cache"), workers=workers)
+    build(project, out, Settings(), BuildCache(project / ".cache"))
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-3"))
+
+
+SHOWN_FIELD = re.compile(r"\b(title|name|term|outlet|summary): (['\"]?)")
+"""A field of an item that its pages show, in any kind's data file."""
+
+
+@pytest.mark.parametrize("kind", [*m.DATA_FILES, "content"])
+def test_an_edit_of_any_kind_of_item_gives_a_cold_build_s_bytes(tmp_path: Path, kind: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real site: after an edit of the first item of each kind (or of a content page), an
+    incremental build equals a cold build byte for byte. A page that shows an item its job does not
+    name (see plan.PageJob) is left stale, and fails this test. (The search index, which is not
+    compared, is not made.)"""
+    monkeypatch.setattr("sitegen.build.index_shards", lambda folder, shards: None)
+    project = real_project(tmp_path)
+    out, cache = project / "site", BuildCache(project / ".cache")
+    build(project, out, Settings(), cache)
+    path = project / "content" / "about.md" if kind == "content" else project / "data" / f"{kind}.yaml"
+    text = path.read_text(encoding="utf-8")
+    found = SHOWN_FIELD.search(text)
+    assert found is not None, path
+    path.write_text(f"{text[:found.end()]}Edited {text[found.end():]}", encoding="utf-8")
+    again = build(project, out, Settings(), BuildCache(project / ".cache"))
+    assert again.rendered > 0
+    built = {name: data for name, data in snapshot(out).items() if not name.startswith("pagefind/") and name != MARKER}
+    _site, expected = render_files(project, Settings())
+    assert_same_site(built, expected)
 
 
 def test_the_preview_defers_the_index_then_catches_up(project: Path, tmp_path: Path) -> None:
@@ -91,12 +105,12 @@ def test_the_preview_defers_the_index_then_catches_up(project: Path, tmp_path: P
 def test_a_corrupt_cache_file_is_detected_and_ignored(project: Path, tmp_path: Path) -> None:
     out = project / "site"
     first = build(project, out, Settings(), BuildCache(project / ".cache"))
-    state, items = project / ".cache" / "state.pickle", project / ".cache" / "markdown.pickle"
+    state, markdown = project / ".cache" / "state.pickle", project / ".cache" / "markdown.pickle"
     raw = bytearray(state.read_bytes())
     raw[len(raw) // 2] ^= 0xFF  # one flipped byte in the payload
     state.write_bytes(bytes(raw))
-    items.write_bytes(items.read_bytes()[:-100])  # a truncated file
-    assert read_cache_file(state, "any") is None and read_cache_file(items, "any") is None
+    markdown.write_bytes(markdown.read_bytes()[:-100])  # a truncated file
+    assert read_cache_file(state, "any") is None and read_cache_file(markdown, "any") is None
     cache = BuildCache(project / ".cache")
     result = build(project, out, Settings(), cache)
     assert result.rendered == first.rendered, "nothing was reused from the corrupt cache"
@@ -107,7 +121,7 @@ def test_a_cache_of_another_code_version_is_ignored(project: Path) -> None:
     build(project, project / "site", Settings(), BuildCache(project / ".cache"))
     cache = BuildCache(project / ".cache")
     cache.load("another-version")
-    assert cache.items == {} and cache.state.pages == {}
+    assert cache.markdown == {} and cache.state.pages == {}
 
 
 def test_a_cache_file_that_cannot_be_written_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -159,67 +173,6 @@ def test_an_unchanged_item_is_placed_exactly_when_a_change_elsewhere_breaks_it(p
                for p in cached.value.problems)
 
 
-def split_items(text: str) -> list[tuple[int, str]] | None:
-    found = split_text(text)
-    return None if found is None else found.items
-
-
-def test_data_files_split_into_items_only_when_plainly_shaped() -> None:
-    assert split_items("# a comment\n- id: a\n  title: A\n\n- id: b\n") == [(2, "- id: a\n  title: A\n\n"),
-                                                                           (5, "- id: b\n\n")]
-    assert split_items("[{id: a}]\n") is None  # flow style: parsed whole
-    assert split_items("- id: a\nkey: value\n") is None
-    assert split_items("\t- id: a\n") is None
-    assert split_items("  id: a\n- id: b\n") is None  # indented text before the first item
-    assert split_items("-id: a\n") is None  # "-" then a letter is a plain scalar, not an item
-    assert split_items("-\n  id: a\n-\n-") == [(1, "-\n  id: a\n"), (3, "-\n"), (4, "-\n")]
-    assert split_items("- id: a") == [(1, "- id: a\n")]  # no newline at the end
-    assert split_items("# only a comment\n\n") == []
-
-
-ITEM_TEXTS = st.sampled_from(["- id: a\n  title: A\n", "- id: b\n\n", "-\n  id: c\n", "- id: d\n# note\n",
-                              "- id: e\n  body: |\n    Text\n\n    more\n", "- id: f\n  title: F"])
-EDIT_TEXTS = st.sampled_from(["", "- ", "-", "\n", "\n- id: g\n", "  title: G\n", "# c\n", " ", "\t", "x",
-                              "-x", "  - nested\n", "\n\n"])
-
-
-@given(head=st.sampled_from(["", "# comment\n", "\n", "# a\n\n"]), items=st.lists(ITEM_TEXTS, max_size=7),
-       edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 12), EDIT_TEXTS), min_size=1, max_size=3))
-@settings(max_examples=400, deadline=None)
-def test_an_edited_data_file_split_again_where_edited_gives_the_same_items(
-        head: str, items: list[str], edits: list[tuple[float, int, str]]) -> None:
-    """The preview splits an edited data file again only around the edit: the result must be the
-    whole split's, whatever the edit (an item joined, started, broken or the file's shape lost)."""
-    old = head + "".join(f"{text}\n" if not text.endswith("\n") and n < len(items) - 1 else text
-                         for n, text in enumerate(items))
-    last = split_text(old)
-    assume(last is not None)
-    assert last is not None
-    new = old
-    for where, length, text in edits:
-        at = int(where * len(new))
-        new = new[:at] + text + new[at + length:]
-    assert split_text_again(new, last) == split_text(new)
-
-
-def test_an_edit_to_one_item_keeps_every_other_item_s_very_text() -> None:
-    """Only the edited item and the one after it are split again; the others are the last split's
-    strings, so their hashes are remembered (see build.load_items)."""
-    old = "# proposals\n" + "".join(f"- id: p{n}\n  title: Proposal {n}\n\n" for n in range(50))
-    last = split_text(old)
-    assert isinstance(last, SplitText)
-    new = old.replace("title: Proposal 20\n", "title: Proposal 20, edited\n  status: new\n")
-    again = split_text_again(new, last)
-    assert again == split_text(new)
-    kept = [n for n, ((_, before), (_, after)) in enumerate(zip(last.items, again.items, strict=True))
-            if after is before]
-    assert kept == [n for n in range(50) if n not in (20, 21)]
-    assert split_text_again(old, last) is last, "an unchanged file is not split again"
-    assert split_items("") == []
-    assert split_items("-\tid: a\n") is None  # a tab after the dash is not an item's start
-    assert split_items("- a\r\n\r\n") is None  # a Windows blank line is not blank
-
-
 def test_the_preview_updates_the_search_index_after_a_save(project: Path, tmp_path: Path) -> None:
     from sitegen.serve import Preview
 
@@ -229,11 +182,12 @@ def test_the_preview_updates_the_search_index_after_a_save(project: Path, tmp_pa
     preview.fingerprint = None
     preview.rebuild()
     assert not preview.problems
+    cold = cold_build(project, tmp_path / "cold")
     for _ in range(600):  # the index is brought up to date in the background
         time.sleep(0.05)
-        if not preview.building.locked() and preview.cache.state.inputs_key:
+        if not preview.building.locked() and snapshot(project / ".preview") == cold:
             break
-    assert_same_site(snapshot(project / ".preview"), cold_build(project, tmp_path / "cold"))
+    assert_same_site(snapshot(project / ".preview"), cold)
 
 
 def real_project(tmp_path: Path) -> Path:
@@ -248,8 +202,9 @@ def real_project(tmp_path: Path) -> Path:
     return project
 
 
-def test_an_edited_title_re_renders_exactly_the_pages_that_show_it(tmp_path: Path) -> None:
-    """The real site: a proposal's new title reaches every page naming it, and no other page is rendered."""
+def test_an_edited_title_re_renders_only_the_pages_that_name_the_proposal(tmp_path: Path) -> None:
+    """The real site: a proposal's new title reaches every page naming it; the pages rendered again
+    are those whose jobs name the proposal (its neighbours' pages, the lists), not the whole site."""
     project = real_project(tmp_path)
     out = project / "site"
     build(project, out, Settings(), BuildCache(project / ".cache"))
@@ -259,8 +214,7 @@ def test_an_edited_title_re_renders_exactly_the_pages_that_show_it(tmp_path: Pat
     again = build(project, out, Settings(), BuildCache(project / ".cache"))
     after = snapshot(out)
     changed = {name for name in after if after[name] != before.get(name) and not name.startswith("pagefind/")}
-    assert again.rendered == len(changed), (
-        f"a page was rendered again although nothing it shows changed: {sorted(changed)}")
+    assert len(changed) <= again.rendered < len(after) // 4, "the pages naming the proposal, not the whole site"
     assert all(b"Specialist lead practitioners for child protection" in after[name]
                for name in changed if name.endswith(".html"))
     assert "themes/funding/index.html" not in changed  # a theme page that only counts the proposals
@@ -320,12 +274,12 @@ def test_a_large_index_is_split_in_shards_and_only_shards_whose_pages_changed_ar
     edit(project / "data" / "recommendations.yaml", "title: Specialist lead practitioners for child protection",
          "title: Lead practitioners for child protection")
     saved = build(project, preview, settings, preview_cache, defer_index=True, in_place=True)
-    assert saved.index_pending and not preview_cache.state.inputs_key
+    assert saved.index_pending and preview_cache.index_pending
     cold = cold_build(project, tmp_path / "cold-2", settings)
     pages_only = {name: data for name, data in snapshot(preview).items() if not name.startswith("pagefind/")}
     assert_same_site(pages_only, {name: data for name, data in cold.items() if not name.startswith("pagefind/")})
     caught_up = build(project, preview, settings, preview_cache, in_place=True)
-    assert not caught_up.index_pending and preview_cache.state.inputs_key
+    assert not caught_up.index_pending and not preview_cache.index_pending
     assert_same_site(snapshot(preview), cold)
 
     fewer = Settings(search_shard_pages=100)  # fewer shards: the last ones' bundles must go
@@ -367,47 +321,6 @@ def test_a_failed_index_update_in_the_preview_leaves_the_last_index_whole(
     assert_same_site(snapshot(preview), cold_build(project, tmp_path / "cold", settings))
 
 
-def test_the_preview_renders_a_row_again_only_when_something_it_shows_changed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The preview keeps each proposal's table row between saves and checks the facts it read."""
-    from sitegen.views import citations_in
-
-    project = real_project(tmp_path)
-    out, cache = project / ".preview", BuildCache(project / ".cache", persist=False)
-    rows: list[str] = []
-    original = render.Renderer._render_fragment
-
-    def counting(self: render.Renderer, template: str, kind: str, item: Any) -> render.Fragment:
-        if template == "recommendations/_row.html":
-            rows.append(item.id)
-        return original(self, template, kind, item)
-
-    monkeypatch.setattr(render.Renderer, "_render_fragment", counting)
-    build(project, out, Settings(), cache, defer_index=True, in_place=True)
-    site = check_site(project)
-    assert sorted(rows) == sorted(site.items["recommendations"])
-
-    rows.clear()
-    edit(project / "data" / "recommendations.yaml", "title: Specialist child protection lead practitioners",
-         "title: Specialist lead practitioners for child protection")
-    build(project, out, Settings(), cache, defer_index=True, in_place=True)
-    assert len(rows) == 1, "only the edited proposal's row is rendered again"
-
-    rows.clear()
-    citing_rows = {s.id: {r.id for r in site.items["recommendations"].values()
-                          if any(c.source == s.id for c in citations_in(r))}
-                   for s in site.items["sources"].values() if s.outlet == "CYP Now"}
-    source = site.items["sources"][max(citing_rows, key=lambda source_id: len(citing_rows[source_id]))]
-    citing = citing_rows[source.id]
-    path = project / "data" / "sources.yaml"
-    text = path.read_text(encoding="utf-8")
-    at = text.index("outlet: CYP Now", text.index(f"- id: {source.id}\n"))
-    path.write_text(f"{text[:at]}outlet: CYP Now magazine{text[at + len('outlet: CYP Now'):]}", encoding="utf-8")
-    build(project, out, Settings(), cache, in_place=True)
-    assert citing and sorted(rows) == sorted(citing), "exactly the rows citing the renamed source"
-    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
-
-
 def test_the_preview_makes_a_body_again_when_its_text_or_the_glossary_changes(project: Path, tmp_path: Path) -> None:
     """A body's HTML is kept between saves only while its text and the glossary's links are the same."""
     out, cache = project / ".preview", BuildCache(project / ".cache", persist=False)
@@ -447,8 +360,8 @@ LINK_AND_QUERY_EDITS = [
 
 @pytest.mark.parametrize("persist", [False, True], ids=["preview", "command line"])
 def test_edits_to_links_quotes_and_queries_reach_every_page(tmp_path: Path, persist: bool) -> None:
-    """Facts worked out from other items (backlinks, quotes, queries, change notes) are skipped only
-    while what they are worked out from is unchanged: after each kind of edit, the site is a cold build's."""
+    """What a page shows of other items (backlinks, quotes, queries, change notes) is in the items its
+    job names: after each kind of edit, the site is a cold build's."""
     project = real_project(tmp_path)
     out = project / "site"
     cache = BuildCache(project / ".cache", persist=persist)
@@ -464,27 +377,6 @@ def test_edits_to_links_quotes_and_queries_reach_every_page(tmp_path: Path, pers
                  if not name.startswith("pagefind/") and name != MARKER}  # the writer's, not rendered
         _site, expected = render_files(project, Settings())
         assert_same_site(built, expected)
-
-
-def test_each_query_reads_only_the_kind_it_is_said_to_depend_on(tmp_path: Path) -> None:
-    """A query fact is skipped while its kind is unchanged, so QUERY_KINDS must name every kind it reads."""
-    from sitegen.views import Views
-
-    project = real_project(tmp_path)
-    cache = BuildCache(project / ".cache", persist=False)
-    build(project, project / "site", Settings(), cache, defer_index=True)
-    queries = [fact for fact in cache.state.facts if fact[0] == "query"]
-    assert {fact[1] for fact in queries} >= {"pilots_where", "recommendations_where", "statuses"}
-    site = check_site(project)
-    track_items(site)
-    views = Views(site)  # the plain views scan the items, so every kind a query reads is recorded
-    for fact in queries:
-        with tracing() as read:
-            getattr(views, fact[1])(*fact[2:])
-        if fact[1] in READS_SEVERAL_KINDS:
-            assert fact[1] not in QUERY_KINDS and depends_on(fact) is None, fact  # checked on every build
-            continue
-        assert {kind for what, kind, *_ in read} == {QUERY_KINDS[fact[1]]}, fact
 
 
 def test_a_page_description_change_reaches_the_home_page(project: Path, tmp_path: Path) -> None:
@@ -505,11 +397,11 @@ def test_a_failed_preview_build_leaves_nothing_behind(project: Path, tmp_path: P
     (project / "content" / "extra.md").write_text("---\ntitle: Extra\ndescription: An extra page.\n---\n\nHello.\n")
     original = render.Renderer.render
 
-    def failing(self: render.Renderer, template: str, dest: str, problems: object, **context: object) -> object:
+    def failing(self: render.Renderer, template: str, dest: str, problems: Any, context: dict[str, Any]) -> Any:
         if dest == "sitemap.xml":  # a template error on the last page, after the others are written
-            problems.add("templates/sitemap.xml", 1, 1, "template error")  # type: ignore[attr-defined]
-            raise render.RenderFailed
-        return original(self, template, dest, problems, **context)  # type: ignore[arg-type]
+            problems.add("templates/sitemap.xml", 1, 1, "template error")
+            return None
+        return original(self, template, dest, problems, context)
 
     monkeypatch.setattr(render.Renderer, "render", failing)
     with pytest.raises(BuildFailed):
@@ -521,88 +413,12 @@ def test_a_failed_preview_build_leaves_nothing_behind(project: Path, tmp_path: P
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
 
 
-def test_the_preview_checks_unchanged_items_again_when_what_they_name_or_quote_changed(
-        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A save resolves only the items it changed, unless an id or a source's text changed: then an
-    unchanged proposal that names a removed theme, or quotes words taken out of its source, fails."""
-    from sitegen import resolve
-
-    resolved: list[str] = []
-    resolve_item = resolve._resolve_item
-
-    def counted(entry: Any, *args: Any) -> Any:
-        resolved.append(getattr(entry.item, "id", ""))
-        return resolve_item(entry, *args)
-
-    monkeypatch.setattr(resolve, "_resolve_item", counted)
-    out, cache = project / ".preview", BuildCache(project / ".cache", persist=False)
-    build(project, out, Settings(), cache, defer_index=True, in_place=True)
-    themes, article = project / "data" / "themes.yaml", project / "sources" / "article.txt"
-    kept_article = article.read_text(encoding="utf-8")
-
-    edit(article, "package of measures", "set of measures")
-    with pytest.raises(BuildFailed) as unquoted:
-        build(project, out, Settings(), cache, defer_index=True, in_place=True)
-    assert [(p.path, p.line) for p in unquoted.value.problems] == [("data/recommendations.yaml", 14)]
-    assert "quote not found" in unquoted.value.problems[0].message
-    article.write_text(kept_article, encoding="utf-8")
-    edit(themes, "Support for families", "Help for families")
-    build(project, out, Settings(), cache, defer_index=True, in_place=True)
-    resolved.clear()
-    edit(themes, "Help for families", "Help for all families")
-    build(project, out, Settings(), cache, defer_index=True, in_place=True)
-    assert resolved == ["family-help"], "a save resolves only the item it changed"
-
-    edit(themes, "- id: family-help\n", "- id: family-support\n")
-    with pytest.raises(BuildFailed) as removed:
-        build(project, out, Settings(), cache, defer_index=True, in_place=True)
-    assert [(p.path, p.line) for p in removed.value.problems] == [("data/recommendations.yaml", 4)]
-    assert 'no item with id "family-help"' in removed.value.problems[0].message
-    edit(themes, "- id: family-support\n", "- id: family-help\n")
-    build(project, out, Settings(), cache, in_place=True)
-    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
-
-
 def test_a_file_removed_by_hand_costs_one_full_build_not_every_build(project: Path) -> None:
     out = project / "site"
     build(project, out, Settings(), BuildCache(project / ".cache"))
     (out / "about" / "index.html").unlink()
     renders = [build(project, out, Settings(), BuildCache(project / ".cache")).rendered for _ in range(3)]
     assert renders[0] > 0 and renders[1:] == [0, 0]
-
-
-def test_the_preview_reads_again_only_the_input_files_whose_stat_changed(tmp_path: Path) -> None:
-    """tree_digest with the preview's memory trusts a file's size, inode and mtime, but only once the
-    file had been unchanged for a while: a file written twice within one tick of the clock is read again."""
-    import os
-
-    from sitegen.cache import tree_digest
-
-    folder = tmp_path / "data"
-    folder.mkdir()
-    old, fresh = folder / "old.yaml", folder / "fresh.yaml"
-    old.write_text("a: 1\n")
-    fresh.write_text("b: 1\n")
-    long_ago = time.time_ns() - 60 * 10**9
-    os.utime(old, ns=(long_ago, long_ago))
-    seen: dict[str, Any] = {}
-    first = tree_digest(folder, seen)
-    assert first == tree_digest(folder), "the same digest with or without the memory"
-
-    def rewrite(path: Path, text: str) -> None:  # new bytes, same size, inode and mtime
-        stat = path.stat()
-        with path.open("r+") as file:
-            file.write(text)
-        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-
-    rewrite(old, "a: 2\n")
-    assert tree_digest(folder, seen) == first, "a settled file with the same stat is not read again"
-    rewrite(fresh, "b: 2\n")
-    assert tree_digest(folder, seen) != first, "a fresh file is always read"
-    old.write_text("a: 33\n")
-    assert tree_digest(folder, seen) == tree_digest(folder), "a new size is read"
-    old.unlink()
-    assert tree_digest(folder, seen) == tree_digest(folder) and len(seen) == 1, "a removed file is forgotten"
 
 
 def test_the_input_listing_follows_links_only_to_files_inside_and_keeps_path_order(tmp_path: Path) -> None:

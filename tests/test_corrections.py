@@ -15,7 +15,8 @@ import yaml
 from conftest import ROOT, Run
 
 from sitegen import build
-from sitegen.render import KIND_TITLES, Settings
+from sitegen.render import Settings
+from sitegen.views import KIND_TITLES
 
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "correction.yml"
 REPO = "https://github.com/someone/fork-of-explainer"

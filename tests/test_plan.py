@@ -8,12 +8,12 @@ from reader_site import ROOT, site_model
 
 from sitegen import models as m
 from sitegen.errors import Collector
-from sitegen.plan import a_to_z, by_initial, plan_pages, sort_key
+from sitegen.plan import PageJob, a_to_z, by_initial, plan_pages, sort_key
 from sitegen.render import Renderer, Settings
 from sitegen.views import KIND_SINGULAR, STATUS_WORDS, Views, title_of
 
 
-def jobs() -> list[tuple[str, str, dict[str, object]]]:
+def jobs() -> list[PageJob]:
     site = site_model()
     renderer = Renderer(ROOT / "templates", site, Settings(base_url="/REPO/"))
     problems = Collector()
@@ -23,19 +23,19 @@ def jobs() -> list[tuple[str, str, dict[str, object]]]:
 
 
 def test_every_destination_is_planned_once() -> None:
-    dests = [dest for dest, _, _ in jobs()]
+    dests = [job.dest for job in jobs()]
     assert len(dests) == len(set(dests))
 
 
 def test_templates_exist() -> None:
-    for _dest, template, _context in jobs():
+    for template in [job.template for job in jobs()]:
         assert (ROOT / "templates" / template).is_file(), template
 
 
 def test_status_pages_cover_every_proposal_once() -> None:
     site = site_model()
     seen: list[str] = []
-    for dest, _template, context in jobs():
+    for dest, context in [(job.dest, job.context) for job in jobs()]:
         if dest.startswith("recommendations/status/"):
             assert context["status"] in STATUS_WORDS
             seen.extend(r.id for r in context["items"])  # type: ignore[attr-defined]
@@ -82,26 +82,3 @@ def test_change_notes_without_items_are_kept(project: Path) -> None:
         "- date: 2024-01-02\n  summary: First.\n- date: 2024-03-04\n  summary: Second.\n  items: [test-article]\n",
         encoding="utf-8")
     assert [n.summary for n in check_site(project).changes] == ["First.", "Second."]
-
-
-def test_pieces_no_other_page_shows_are_kept_only_for_the_preview() -> None:
-    """pieces(shared=False) (the print page's) are written and forgotten by a command-line build, and
-    kept by the preview, which reuses them on its next save; they are the same text either way."""
-    from markupsafe import escape
-
-    from sitegen.cache import Fingerprints
-
-    site = site_model()
-    pilots = sorted(site.items["pilots"].values(), key=lambda pilot: pilot.id)
-    assert pilots
-    once = Renderer(ROOT / "templates", site, Settings())
-    text = "".join(once.pieces("pilots/_print.html", "pilots", pilots, "", shared=False))
-    assert not once.fragments
-    shared = Renderer(ROOT / "templates", site, Settings())
-    assert "".join(shared.pieces("pilots/_print.html", "pilots", pilots, "")) == text
-    assert len(shared.fragments) == len(pilots)
-    preview = Renderer(ROOT / "templates", site, Settings())
-    preview.carry(Fingerprints(site, preview.views, {}), "key", None)
-    assert "".join(preview.pieces("pilots/_print.html", "pilots", pilots, "", shared=False)) == text
-    assert len(preview.fragments) == len(pilots)
-    assert all(str(escape(pilot.name)) in text for pilot in pilots)
