@@ -341,7 +341,7 @@ class Views:
                     near += [items[named] for _, items in sorted(self.site.items.items()) if named in items]
                     near += naming[named]
                 if not any((self.source(c.source).date or dt.date.min) > reported
-                           for item in near for c in item_citations(item)):
+                           for item in near for c in citations_in(item)):
                     found.append(event_id)
             self._overdue = tuple(found)
         return self._overdue
