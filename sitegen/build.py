@@ -54,7 +54,13 @@ class Timings:
         return " ".join(f"{name.replace(' ', '_')}={seconds:.3f}" for name, seconds in self.seconds.items())
 
 
-def load_data(project: Path, problems: Collector, timings: Timings) -> dict[str, list[Located]]:
+Kept = dict[str, tuple[str, list["Located"]]]
+"""A data file's text and its validated items, by kind: the preview keeps them between saves, so a
+file whose text is the same is not parsed or validated again."""
+
+
+def load_data(project: Path, problems: Collector, timings: Timings,
+              kept: Kept | None = None) -> dict[str, list[Located]]:
     """Read and validate every data/<kind>.yaml; a missing file is an empty list."""
     located: dict[str, list[Located]] = {}
     data_dir = project / "data"
@@ -73,10 +79,16 @@ def load_data(project: Path, problems: Collector, timings: Timings) -> dict[str,
             continue
         with timings.stage("load"):
             text = read_text(path, shown, problems, data_dir)
+            if text is not None and kept is not None and kind in kept and kept[kind][0] == text:
+                located[kind] = kept[kind][1]
+                continue
+            before = len(problems.problems)
             doc = parse_yaml(text, shown, problems) if text is not None else None
         if doc is not None:
             with timings.stage("validate"):
                 located[kind] = [Located(item, doc, (index,)) for index, item in validate_list(doc, model, problems)]
+        if kept is not None and text is not None and len(problems.problems) == before:
+            kept[kind] = (text, located[kind])
     return located
 
 
@@ -113,7 +125,7 @@ def load_pages(project: Path, problems: Collector) -> list[PageSource]:
     return pages
 
 
-def check_site(project: Path, timings: Timings | None = None) -> Site:
+def check_site(project: Path, timings: Timings | None = None, kept: Kept | None = None) -> Site:
     """Load, validate, resolve and check everything; raise BuildFailed with every problem found."""
     timings = timings or Timings()
     problems = Collector()
@@ -122,7 +134,7 @@ def check_site(project: Path, timings: Timings | None = None) -> Site:
             problems.add(folder, 1, 1, f"{folder}/ is a symbolic link; the build reads only what is inside the"
                                        f" project: put the folder itself here")
     problems.raise_if_any()
-    located = load_data(project, problems, timings)
+    located = load_data(project, problems, timings, kept)
     with timings.stage("load"):
         pages = load_pages(project, problems)
     problems.raise_if_any()

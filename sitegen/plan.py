@@ -47,10 +47,12 @@ class PageJob:
     kinds: tuple[str, ...] = ()
 
 
-ITEM_PAGE_KINDS = {"themes": ("recommendations", "sources", "themes"), "areas": ("sources",), "timeline": ("timeline",)}
+ITEM_PAGE_KINDS = {"themes": ("recommendations", "sources", "themes"), "areas": ("funding", "pilots", "sources"),
+                   "timeline": ("timeline",)}
 """Whole kinds an item's page shows besides its neighbours: a theme's page has the proposals' filters
-and, as an area's, the dates of the sources its neighbours cite (views.sources_behind); an event's
-date may be given from a chain of events (views.event_date)."""
+and, as an area's, the dates of the sources its neighbours cite (views.sources_behind); an area's
+opening sentence names its programmes' money (views.area_programmes); an event's date may be given from a
+chain of events (views.event_date)."""
 
 PAGES = "pages"
 """The kind name the content/*.md pages go by in a job's kinds."""

@@ -1,50 +1,57 @@
-"""Live preview: rebuild on every save, show build errors in the browser, never die.
+"""Live preview: pages rendered when the browser asks for them, build errors shown in the browser.
 
-livereload watches content/, data/, templates/ and sources/ and calls `Preview.rebuild`; a small
-WSGI app serves the last good build from .preview/ (only files inside it), or, while the last build
-failed, a page listing every problem. Fixing the file brings the site back with one reload. It answers
-only requests addressed to this machine, and serves every page with its CSP (see preview_server).
+The preview keeps the checked site and its page plan in memory. On a save (livereload calls
+`Preview.rebuild`), or on the next request after one, it reads the inputs again (a data file whose
+text is unchanged is not parsed again) and plans the pages, but renders none: a page is rendered
+when it is asked for, and kept until what it shows changes (its key, build.page_keys). While the
+inputs are broken it serves a page listing every problem; fixing the file brings the site back.
 
-Rebuilds are incremental (a BuildCache kept in memory; its compiled templates in cache.cache_folder):
-a save re-renders only the pages whose jobs name what changed (see plan.PageJob). The search index,
-which takes longer than the pages, is brought up to date in a background build right after the
-changed pages are written, so the reload is not held up by it; until then, search in the preview
-answers from the index of the previous save.
-
-Python's garbage collector is paused while a save is built and run once in the background after it:
-on a large site the preview holds millions of objects, and the full collections a build would
-otherwise trigger take a large part of a save's time.
+What covers the whole site, the search index, is made by a full build into .preview/ in another
+process, after the save's reload: it never holds up a page, and until it is done search answers
+from the index of the save before. It answers only requests addressed to this machine, and serves
+every page with its CSP (see preview_server).
 """
 
 from __future__ import annotations
 
-import gc
 import html
 import mimetypes
+import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .build import build, build_site
-from .cache import BuildCache, cache_folder, files_under
+from .build import Kept, check_site, page_keys, plan
+from .cache import BuildCache, cache_folder, code_version, files_under
 from .characters import printable
-from .errors import BuildFailed, Problem
+from .emptied import record_item_counts
+from .errors import BuildFailed, Collector, Problem
 from .pages import LOOPBACK_NAMES, is_loopback_host
-from .render import Settings
-from .write import is_disk_full
+from .plan import PageJob
+from .render import Renderer, Settings, static_files
+from .write import check_output
 
 WATCHED = ("content", "data", "templates", "sources")
-GC_DELAY = 0.5
-"""Seconds between a save's pages being written and the garbage collection after it."""
+KEPT_PAGES = 256
+"""Rendered pages kept in memory, the most recently rendered first to go when there are more."""
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+INDEX_BUILD = """
+import sys
+from pathlib import Path
+from sitegen.serve import build_for_search
+sys.exit(build_for_search(Path(sys.argv[1]), Path(sys.argv[2])))
+"""
+"""The search index's build, run as its own process so that it takes neither the preview's
+interpreter nor its memory while pages are asked for."""
 
 
 class Preview:
-    """The preview's state: where it builds, and the problems of the last build, if it failed."""
+    """The preview's state: the checked site and its page jobs, the pages rendered so far, or the
+    problems of the inputs as they are now."""
 
     def __init__(self, project: Path, out: Path, port: int = 8000):
         self.project = project
@@ -53,84 +60,129 @@ class Preview:
         """The port the preview listens on: requests must name it (see pages.is_loopback_host)."""
         self.problems: list[Problem] = []
         self.fingerprint: int | None = None
-        self.last_seconds = 0.0
         self.cache = BuildCache(cache_folder(project) / "preview", persist=False)
-        self.building = threading.Lock()
-        """One build at a time: a save waits for the search index of the one before."""
+        self.kept: Kept = {}
+        self.renderer: Renderer | None = None
+        self.jobs: dict[str, PageJob] = {}
+        self.keys: dict[str, str] = {}
+        self.statics: dict[str, bytes] = {}
+        self.pages: dict[str, tuple[str, bytes]] = {}
+        """Rendered pages by path, each with the key it was rendered for."""
+        self.lock = threading.RLock()
+        self.indexing: threading.Thread | None = None
+        self.index_again = False
+        self.indexed: int | None = None
+        """The inputs' fingerprint the search index was last started for."""
 
     def inputs_fingerprint(self) -> int:
-        """A hash of every watched file's path, size and mtime: equal fingerprints need no rebuild."""
+        """A hash of every watched file's path, size and mtime: equal fingerprints need no reload."""
         return hash(tuple((path, stat.st_size, stat.st_mtime_ns) for folder in WATCHED
                           for _rel, path, stat in files_under(self.project / folder)))
 
-    def rebuild(self) -> None:
-        """Rebuild once per burst of saves; keep serving the last good site when a build fails."""
-        fingerprint = self.inputs_fingerprint()
-        if fingerprint == self.fingerprint:
-            return  # several watched folders reported the same burst of saves
-        self.fingerprint = fingerprint
-        started = time.perf_counter()
-        follow_up = self.collect_garbage
-        try:
-            with self.building:
-                gc.disable()  # until collect_garbage, after this save (see the module docstring)
-                build_site(self.project, self.out, Settings(), cache=self.cache, defer_index=True, in_place=True)
-            self.problems = []
-            self.last_seconds = time.perf_counter() - started
-            print(f"Rebuilt in {self.last_seconds * 1000:.0f} ms.", file=sys.stderr)
-            if self.cache.index_pending:
-                self.cache.index_pending = False
-                follow_up = self.update_index
-        except BuildFailed as failed:
-            self.problems = failed.problems
-            for problem in failed.problems:
+    def refresh(self) -> bool:
+        """Read the inputs again if they changed since the last look, and say how it went; True when they did."""
+        with self.lock:
+            fingerprint = self.inputs_fingerprint()
+            if fingerprint == self.fingerprint:
+                return False
+            self.fingerprint = fingerprint
+            try:
+                check_output(self.out.absolute(), self.project)
+                site = check_site(self.project, kept=self.kept)
+                renderer, jobs = plan(self.project, site, Settings(), self.cache)
+                problems = Collector()
+                statics = static_files(self.project / "templates", problems)
+                problems.raise_if_any()
+                self.keys = page_keys(self.project, site, renderer, jobs, code_version())
+                self.renderer, self.jobs, self.statics = renderer, {job.dest: job for job in jobs}, statics
+                self.pages = {dest: page for dest, page in self.pages.items() if self.keys.get(dest) == page[0]}
+                self.cache.markdown = {key: renderer.markdown_memo[key] for key in renderer.markdown_used}
+                self.problems = []
+                record_item_counts(self.project, site)
+            except BuildFailed as failed:
+                self.problems = failed.problems
+            except Exception as exc:  # the preview must survive anything an edit can cause
+                self.problems = [Problem("build.py", 1, 1, f"internal error: {type(exc).__name__}: {exc}")]
+            for problem in self.problems:
                 print(problem, file=sys.stderr)
-            print(f"{len(failed.problems)} problem(s); the preview shows them until they are fixed.",
-                  file=sys.stderr)
-        except Exception as exc:  # the preview must survive anything an edit can cause
-            self.problems = [Problem("build.py", 1, 1, "the disk is full; free some space and save again"
-                                     if is_disk_full(exc) else f"internal error: {type(exc).__name__}: {exc}")]
-            print(self.problems[0], file=sys.stderr)
-        threading.Thread(target=follow_up, daemon=True).start()
+            print(f"{len(self.problems)} problem(s); the preview shows them until they are fixed."
+                  if self.problems else "Reloaded.", file=sys.stderr)
+            return True
+
+    def rebuild(self) -> None:
+        """On a save: read the inputs again, and bring the search index up to date once they are good."""
+        self.refresh()
+        with self.lock:
+            if self.problems or self.indexed == self.fingerprint:
+                return  # broken, or several watched folders reported the same burst of saves
+            self.indexed = self.fingerprint
+        self.start_index()
+
+    def start_index(self) -> None:
+        """Build into out in another process for the search index; once more after it if a save came meanwhile."""
+        with self.lock:
+            if self.indexing is not None and self.indexing.is_alive():
+                self.index_again = True
+                return
+            self.indexing = threading.Thread(target=self.update_index, daemon=True)
+            self.indexing.start()
 
     def update_index(self) -> None:
-        """Bring the search index up to date after a rebuild that deferred it (see the module docstring)."""
-        try:
-            with self.building:
-                build(self.project, self.out, Settings(), self.cache, in_place=True)
-        except BuildFailed as failed:  # the next save rebuilds anyway; say why search may be stale
-            print("The search index was not updated:", *failed.problems, sep="\n", file=sys.stderr)
-        except Exception as exc:
-            print(printable(f"The search index was not updated: {type(exc).__name__}: {exc}"), file=sys.stderr)
-        self.collect_garbage()
+        """Run the search index's build until no save came while it ran; say why when one fails."""
+        while True:
+            done = subprocess.run([sys.executable, "-c", INDEX_BUILD, str(self.project), str(self.out)],
+                                  capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print("The search index was not updated:", *map(printable, done.stderr.strip().splitlines()),
+                      sep="\n", file=sys.stderr)
+            with self.lock:
+                if not self.index_again:
+                    return
+                self.index_again = False
 
-    def collect_garbage(self) -> None:
-        """Collect what the last build left, then let the collector run by itself until the next save.
+    def wait(self) -> None:
+        """Wait until the search index's build is done (for tests and the benchmark)."""
+        while self.indexing is not None and self.indexing.is_alive():
+            self.indexing.join()
 
-        It waits a moment first, so that the browser's reload is served before the collection holds
-        the interpreter.
-        """
-        time.sleep(GC_DELAY)
-        with self.building:
-            gc.collect()
-            gc.enable()
+    def page(self, dest: str) -> bytes | None:
+        """The file at dest: a page rendered now (or kept from before), a static file, or from out."""
+        with self.lock:
+            job, renderer = self.jobs.get(dest), self.renderer
+            if job is not None and renderer is not None:
+                kept = self.pages.get(dest)
+                if kept is not None and kept[0] == self.keys[dest]:
+                    return kept[1]
+                problems = Collector()
+                data = renderer.render(job.template, job.dest, problems, job.context)
+                if data is None:
+                    self.problems = problems.problems
+                    return None
+                self.pages[dest] = (self.keys[dest], data)
+                while len(self.pages) > KEPT_PAGES:
+                    del self.pages[next(iter(self.pages))]
+                return data
+            if dest in self.statics:
+                return self.statics[dest]
+        found = resolve_request(self.out, dest)
+        return found.read_bytes() if found is not None else None
 
     def app(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """WSGI: the error page while the build is broken, else the file asked for, from .preview/ only;
-        nothing to a request that names another host than loopback (DNS rebinding)."""
+        """WSGI: the error page while the inputs are broken, else the file asked for; nothing to a
+        request that names another host than loopback (DNS rebinding)."""
         if not is_loopback_host(environ.get("HTTP_HOST"), self.port):
             return self._respond(start_response, "403 Forbidden", "text/plain; charset=utf-8",
                                  f"This preview answers only to http://127.0.0.1:{self.port}/.\n".encode())
+        self.refresh()
+        dest = page_path(environ.get("PATH_INFO", "/"))
+        body = self.page(dest) if dest is not None and not self.problems else None
         if self.problems:
             return self._respond(start_response, "500 Build failed", "text/html; charset=utf-8",
                                  error_page(self.problems))
-        path = resolve_request(self.out, environ.get("PATH_INFO", "/"))
-        if path is None:
-            missing = self.out / "404.html"
-            body = missing.read_bytes() if missing.is_file() else b"Not found"
-            return self._respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
-        body = path.read_bytes()
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if body is None or dest is None:
+            missing = self.page("404.html")
+            return self._respond(start_response, "404 Not Found", "text/html; charset=utf-8", missing or b"Not found")
+        kind = mimetypes.guess_type(dest)[0] or "application/octet-stream"
         if kind == "text/html":  # served with its CSP, as published: the reload script is not inline
             kind += "; charset=utf-8"
         return self._respond(start_response, "200 OK", kind, body)
@@ -140,6 +192,29 @@ class Preview:
         start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
                                 ("Cache-Control", "no-store")])
         return [body]
+
+
+def build_for_search(project: Path, out: Path) -> int:
+    """The whole site into out, for its search index (run by Preview.update_index in its own process)."""
+    from .build import build
+
+    try:
+        build(project, out, Settings(), BuildCache(cache_folder(project) / "preview"))
+    except BuildFailed as failed:
+        print(*failed.problems, sep="\n", file=sys.stderr)
+        return 1
+    return 0
+
+
+def page_path(url_path: str) -> str | None:
+    """The site's file a URL path names ("recommendations/" → "recommendations/index.html"), or None
+    for a path that could name anything outside the site."""
+    parts = [part for part in unquote(url_path).split("/") if part not in ("", ".")]
+    if any(part == ".." or "\\" in part or "\x00" in part for part in parts):
+        return None
+    if not parts or url_path.endswith("/") or "." not in parts[-1]:
+        parts.append("index.html")
+    return "/".join(parts)
 
 
 def resolve_request(root: Path, url_path: str) -> Path | None:
@@ -152,7 +227,7 @@ def resolve_request(root: Path, url_path: str) -> Path | None:
         path = path / "index.html"
     try:
         path.resolve().relative_to(root.resolve())
-    except ValueError:
+    except (OSError, ValueError):
         return None
     return path if path.is_file() else None
 
@@ -169,7 +244,7 @@ def error_page(problems: list[Problem]) -> bytes:
 
 
 def serve(project: Path, port: int) -> None:
-    """Build, then serve on 127.0.0.1 with live reload until interrupted."""
+    """Check the inputs, then serve on 127.0.0.1 with live reload until interrupted."""
     preview = Preview(project, project / ".preview", port)
     preview.rebuild()
     server = preview_server(preview)

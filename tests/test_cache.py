@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import pickle
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -183,10 +182,7 @@ def test_the_preview_updates_the_search_index_after_a_save(project: Path, tmp_pa
     preview.rebuild()
     assert not preview.problems
     cold = cold_build(project, tmp_path / "cold")
-    for _ in range(600):  # the index is brought up to date in the background
-        time.sleep(0.05)
-        if not preview.building.locked() and snapshot(project / ".preview") == cold:
-            break
+    preview.wait()  # the index is brought up to date in the background
     assert_same_site(snapshot(project / ".preview"), cold)
 
 

@@ -45,20 +45,73 @@ def test_broken_edit_shows_errors_and_fix_recovers(project: Path) -> None:
     assert call(preview, "/recommendations/")[0] == "200 OK"
 
 
-def test_a_burst_of_saves_rebuilds_once(project: Path, monkeypatch: Any) -> None:
+def test_a_burst_of_saves_reads_the_inputs_once(project: Path, monkeypatch: Any) -> None:
+    from sitegen import serve
+
     preview = Preview(project, project / ".preview")
-    builds: list[int] = []
-    monkeypatch.setattr("sitegen.serve.build_site", lambda *args, **kwargs: builds.append(1) or 0)
-    (project / "data" / "themes.yaml").touch()
+    preview.rebuild()
+    preview.wait()
+    reads: list[int] = []
+    indexes: list[int] = []
+    real_check_site = serve.check_site
+    monkeypatch.setattr(serve, "check_site",
+                        lambda *args, **kwargs: reads.append(1) or real_check_site(*args, **kwargs))
+    monkeypatch.setattr(Preview, "start_index", lambda self: indexes.append(1))
+    (project / "data" / "themes.yaml").write_text(
+        (project / "data" / "themes.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     for _folder in ("content", "data", "templates"):  # livereload calls once per watched folder that changed
         preview.rebuild()
-    assert builds == [1]
+    call(preview, "/")
+    assert reads == [1] and indexes == [1]
+
+
+def test_a_page_is_rendered_when_asked_for_and_shows_a_save_at_once(project: Path, monkeypatch: Any) -> None:
+    """No page is rendered on a save; the next request reads the save (before livereload's watcher
+    sees it) and renders only the page asked for, kept until what it shows changes."""
+    from sitegen.render import Renderer
+
+    preview = Preview(project, project / ".preview")
+    preview.rebuild()
+    preview.wait()
+    rendered: list[str] = []
+    real_render = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, template, dest, *args: rendered.append(dest)
+                        or real_render(self, template, dest, *args))
+    themes = project / "data" / "themes.yaml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("title: Family help", "title: Family help now"),
+                      encoding="utf-8")
+    status, body = call(preview, "/themes/family-help/")  # the watcher has not called rebuild yet
+    assert status == "200 OK" and b"Family help now" in body
+    assert rendered == ["themes/family-help/index.html"]
+    call(preview, "/themes/family-help/")
+    assert rendered == ["themes/family-help/index.html"], "kept while nothing it shows changed"
+    assert call(preview, "/static/site.css")[0] == "200 OK" and len(rendered) == 1
+
+
+def test_every_page_the_preview_serves_is_the_cold_build_s(project: Path, tmp_path: Path) -> None:
+    from sitegen.build import build
+    from sitegen.render import Settings
+
+    preview = Preview(project, project / ".preview")
+    preview.rebuild()
+    themes = project / "data" / "themes.yaml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("title: Family help", "title: Family help now"),
+                      encoding="utf-8")
+    preview.rebuild()
+    preview.wait()
+    build(project, tmp_path / "cold", Settings())
+    served = [path for path in (tmp_path / "cold").rglob("*") if path.is_file() and "pagefind" not in path.parts]
+    assert len(served) > 20
+    for path in served:
+        rel = path.relative_to(tmp_path / "cold").as_posix()
+        assert call(preview, "/" + rel) == ("200 OK", path.read_bytes()), rel
 
 
 def test_html_keeps_the_csp_of_the_published_site(project: Path) -> None:
     """The preview serves each page as built, CSP and all: an off-site image does not load in it either."""
     preview = Preview(project, project / ".preview")
     preview.rebuild()
+    preview.wait()
     status, body = call(preview, "/")
     assert status == "200 OK"
     assert body == (project / ".preview" / "index.html").read_bytes()
@@ -96,6 +149,7 @@ def test_serve_listens_on_loopback_and_blocks_traversal(project: Path) -> None:
 
     preview = Preview(project, project / ".preview")
     preview.rebuild()
+    preview.wait()
     (project / "outside.txt").write_text("secret")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -157,45 +211,17 @@ def _serve(server: Any, port: int) -> None:
 
 def test_a_failed_search_index_update_says_why(project: Path, monkeypatch: Any, capsys: Any) -> None:
     from sitegen import serve
-    from sitegen.errors import BuildFailed, Problem
 
-    def failing(*args: Any, **kwargs: Any) -> None:
-        raise BuildFailed([Problem("templates/base.html", 1, 1, "Pagefind could not index pagefind/: killed")])
-
-    monkeypatch.setattr(serve, "build", failing)
+    monkeypatch.setattr(serve, "INDEX_BUILD", "import sys; print('Pagefind could not index pagefind/: killed',"
+                                              " file=sys.stderr); sys.exit(1)")
     Preview(project, project / ".preview").update_index()
-    said = capsys.readouterr().err
-    assert "The search index was not updated:\ntemplates/base.html:1:1: Pagefind could not index pagefind/: killed" \
-        in said
+    assert "The search index was not updated:\nPagefind could not index pagefind/: killed" in capsys.readouterr().err
 
 
-def test_the_garbage_collector_is_paused_only_while_a_save_builds(project: Path, monkeypatch: Any) -> None:
-    """Full collections are kept out of the save-to-written time and run once after it (both outcomes)."""
-    import gc
+def test_the_search_index_build_reports_a_broken_project(project: Path, capsys: Any) -> None:
+    from sitegen.serve import build_for_search
 
-    from sitegen import serve
-
-    monkeypatch.setattr(serve, "GC_DELAY", 0.0)
-    during: list[bool] = []
-    real_build_site = serve.build_site
-
-    def watching(*args: Any, **kwargs: Any) -> int:
-        during.append(gc.isenabled())
-        return real_build_site(*args, **kwargs)
-
-    monkeypatch.setattr(serve, "build_site", watching)
-    preview = Preview(project, project / ".preview")
     themes = project / "data" / "themes.yaml"
-    good = themes.read_text(encoding="utf-8")
-    try:
-        for text in (good, good.replace("  title:", "  titel:")):  # a good save, then a broken one
-            themes.write_text(text, encoding="utf-8")
-            preview.rebuild()
-            deadline = time.monotonic() + 60
-            while not gc.isenabled() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert gc.isenabled(), "the collector is on again after the save"
-        assert during == [False, False]
-        assert preview.problems, "the second save was broken"
-    finally:
-        gc.enable()
+    themes.write_text(themes.read_text(encoding="utf-8").replace("  title:", "  titel:"), encoding="utf-8")
+    assert build_for_search(project, project / ".preview") == 1
+    assert "data/themes.yaml:2:3" in capsys.readouterr().err

@@ -8,7 +8,6 @@ full disk, CRLF line ends; and a fuzz of generated symlinks.
 from __future__ import annotations
 
 import errno
-import gc
 import io
 import os
 import re
@@ -66,11 +65,8 @@ def workspace(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def wait_for_the_preview(preview: Preview) -> None:
-    """Let the garbage collection the preview runs after a build finish (see sitegen.serve)."""
-    while not gc.isenabled():
-        time.sleep(0.05)
-    with preview.building:
-        pass
+    """Let the search index's build the preview starts after a save finish (see sitegen.serve)."""
+    preview.wait()
 
 
 # --- High 1: the output folder -------------------------------------------------------------------
