@@ -204,11 +204,14 @@ def first_unclosed(text: str) -> int:
 
 @dataclass(frozen=True)
 class TermLink:
-    """A glossary word or phrase and where it links to."""
+    """A glossary word or phrase, where it links to, and the definition shown in place."""
 
     words: str
     href: str
     title: str
+    key: str = ""
+    """The term's id: it names the term's popover on a page (see place_definitions)."""
+    definition: str = ""
 
 
 def _fold(words: str) -> str:
@@ -292,5 +295,35 @@ class TermLinker:
         if term.href in done or (is_acronym and words != term.words):
             return words
         done.add(term.href)
-        return (f'<a class="term" href="{html.escape(term.href)}" title="{html.escape(term.title)}">'
-                f"{words}</a>")
+        link = f'<a class="term" href="{html.escape(term.href)}" title="{html.escape(term.title)}">{words}</a>'
+        if not term.definition:
+            return link
+        return (f'{link}<button type="button" class="term-info" popovertarget="def-{term.key}"'
+                f' data-pagefind-ignore><span aria-hidden="true">?</span><span class="visually-hidden">'
+                f" What {html.escape(term.title)} means</span></button><!--def:{term.key}-->")
+
+
+DEFINITION_MARK = re.compile(r"<!--def:([a-z0-9-]+)-->")
+
+
+def place_definitions(page: str, terms: dict[str, TermLink]) -> str:
+    """Write each glossary term's popover once on a page, where the term is first linked.
+
+    A linked term leaves a mark beside its button: one text may show twice on a page (a proposal's
+    text in a table and in the print section), so the popover, whose id the buttons name, is written
+    at the first mark only and the others are removed. The HTML popover attribute needs no script.
+    """
+    placed: set[str] = set()
+
+    def place(match: re.Match[str]) -> str:
+        key = match.group(1)
+        term = terms.get(key)
+        if term is None or key in placed:
+            return ""
+        placed.add(key)
+        return (f'<span class="term-def" id="def-{key}" popover data-pagefind-ignore>'
+                f"<strong>{html.escape(term.title)}</strong>: {html.escape(term.definition)}"
+                f' <a href="{html.escape(term.href)}">Glossary entry<span class="visually-hidden">'
+                f" for {html.escape(term.title)}</span></a></span>")
+
+    return DEFINITION_MARK.sub(place, page)

@@ -28,7 +28,7 @@ from .cache import digest
 from .errors import Collector
 from .formats import format_count, format_date, format_money
 from .inputs import InputRefused, read_input
-from .markup import MarkupIssue, TermLink, TermLinker, render_markdown
+from .markup import MarkupIssue, TermLink, TermLinker, place_definitions, render_markdown
 from .resolve import Ref, Site
 from .search import SHARD_PAGES
 from .views import KIND_TITLES, NAV_SECTIONS
@@ -131,16 +131,18 @@ class Renderer:
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         )
         self.linker = TermLinker(tuple(
-            TermLink(words, self.url(f"glossary/#{term.id}"), term.term)
+            TermLink(words, self.url(f"glossary/#{term.id}"), term.term, term.id, term.definition)
             for term in site.items["glossary"].values()
             for words in (term.term, *term.aliases)
         ))
+        self.terms = {link.key: link for link in self.linker.by_word.values()}
         self.markdown_memo = {} if markdown_memo is None else markdown_memo
         """Converted Markdown by (text hash, base, shift), and bodies' linked HTML by (text hash, base, shift,
         terms_key): the build cache's, so a text is converted and linked once."""
         self.markdown_used: set[tuple[Any, ...]] = set()
         """Keys of the memo this build used: only those are kept in the cache."""
-        self.terms_key = digest(repr([(t.words, t.href, t.title) for t in self.linker.by_word.values()]).encode())
+        self.terms_key = digest(repr([(t.words, t.href, t.title, t.key, t.definition)
+                                      for t in self.linker.by_word.values()]).encode())
         """Which glossary terms link_terms links: part of the key of a body's linked HTML in the memo."""
         self.linked: dict[str, Markup] = {}
         """link_terms by text: a proposal's text shows on its page, the lists and the filters, and is linked once."""
@@ -249,7 +251,7 @@ class Renderer:
         try:
             page_url = self.url(dest.removesuffix("index.html"))
             chunks = self.env.get_template(template).generate(dest=dest, page_url=page_url, **context)
-            return "".join(chunks).encode("utf-8")
+            return place_definitions("".join(chunks), self.terms).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             problems.add(f"templates/{exc.name or template}", exc.lineno, 1,
                          f"template syntax error: {exc.message}; check the tags on this line")

@@ -53,7 +53,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def text_of(page: str) -> str:
-    """A page's words, as a reader sees them: tags out, entities decoded, spaces folded."""
+    """A page's words, as a reader sees them: the glossary's buttons and closed popovers out, tags out,
+    entities decoded, spaces folded."""
+    page = re.sub(r'<button[^>]*class="term-info".*?</button>|<span class="term-def".*?</a></span>', "", page)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", page)))
 
 

@@ -75,3 +75,20 @@ def test_the_site_s_own_images_are_kept() -> None:
     html, issues = render_markdown("![a chart](/static/chart.svg) ![b](chart.svg)", "/REPO/")
     assert issues == []
     assert 'src="/REPO/static/chart.svg"' in html and 'src="chart.svg"' in html
+
+
+def test_a_term_shown_twice_on_a_page_has_one_popover_that_both_buttons_open() -> None:
+    """The definition is shown in place with the HTML popover attribute, written once per page, so a
+    text shown twice (a table and the print section) gives no duplicate id; the link to the entry stays."""
+    from sitegen.markup import TermLink, TermLinker, place_definitions
+
+    term = TermLink("family help", "/glossary/#family-help", "family help", "family-help", "Support <for> families.")
+    linker = TermLinker([term])
+    text = linker.link("We explain family help here.")
+    page = place_definitions(f"<p>{text}</p><p>{text}</p>", {"family-help": term})
+    assert page.count('popovertarget="def-family-help"') == 2
+    assert page.count('id="def-family-help" popover') == 1
+    assert page.count('<a class="term" href="/glossary/#family-help"') == 2
+    assert "Support &lt;for&gt; families." in page and "<!--def:" not in page
+    assert place_definitions(str(TermLinker([TermLink("family help", "/g/", "family help")]).link("family help")),
+                             {}) == '<a class="term" href="/g/" title="family help">family help</a>'
