@@ -218,7 +218,7 @@ class Views:
 
     def report_dates(self, question: m.GuideQuestion) -> list[dt.date]:
         """When a guide's answer was reported: the date of every dated source that carries it (those
-        whose quotes hold its sums or counts, else all it cites; see claims.carriers), oldest first. An
+        whose quotes hold its sums or counts or give none, else all it cites; see claims.carriers), oldest first. An
         answer may put a report of 2023 beside one of 2024, and the reader sees both dates; one report
         gives the one date reported_on gives. Empty when its sources are undated."""
         holding = carriers(question, lambda source_id: self.source(source_id).date)
