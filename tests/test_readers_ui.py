@@ -72,7 +72,7 @@ def test_home_page_starts_from_readers_questions_linked_to_their_answers() -> No
     home = html_pages(rendered())["index.html"]
     questions_list = home[home.index('<ul class="question-list">'):home.index("</nav>", home.index("question-list"))]
     assert f'<a href="{BASE}recommendations/status/rejected/">What was rejected?</a>' in questions_list
-    assert (f'<a href="{BASE}funding/#needed-and-given">How much money was needed, and how much was given?</a>'
+    assert (f'<a href="{BASE}funding/#needed-and-given">How much money was called for, and how much was set aside?</a>'
             in questions_list)
     assert "Is my council in a pilot?</a>" in questions_list
     assert home.index('id="questions"') < home.index('id="key-figures"') < home.index("<p>The government launched")
@@ -82,7 +82,7 @@ def test_questions_link_the_best_page_the_site_has_and_leave_out_those_it_cannot
     without_guides = {"recommendations/status/rejected/index.html", "funding/index.html", "areas/index.html"}
     assert questions(without_guides) == [
         ("What was rejected?", "recommendations/status/rejected/"),
-        ("How much money was needed, and how much was given?", "funding/"),
+        ("How much money was called for, and how much was set aside?", "funding/"),
         ("Is my council in a pilot?", "areas/")]
     with_guides = without_guides | {f"for/{slug}/index.html" for slug in
                                     ("councils", "care-leavers", "social-workers", "journalists")}
