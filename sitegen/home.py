@@ -34,7 +34,7 @@ def key_figures(site: Site, problems: Collector) -> list[Ref]:
 
 QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("What was rejected?", ("recommendations/status/rejected/",)),
-    ("How much money was needed, and how much was given?", ("funding/",)),
+    ("How much money was called for, and how much was set aside?", ("funding/",)),
     ("Is my council in a pilot?", ("for/councils/", "areas/")),
     ("I am a care leaver", ("for/care-leavers/",)),
     ("I am a social worker", ("for/social-workers/",)),

@@ -218,7 +218,7 @@ class Views:
 
     def report_dates(self, question: m.GuideQuestion) -> list[dt.date]:
         """When a guide's answer was reported: the date of every dated source that carries it (those
-        whose quotes hold its sums or counts, else all it cites; see claims.carriers), oldest first. An
+        whose quotes hold its sums or counts or give none, else all it cites; see claims.carriers), oldest first. An
         answer may put a report of 2023 beside one of 2024, and the reader sees both dates; one report
         gives the one date reported_on gives. Empty when its sources are undated."""
         holding = carriers(question, lambda source_id: self.source(source_id).date)
@@ -435,6 +435,17 @@ class Views:
         same date), so a figure that changed over time shows where it stood at the newest report."""
         newest = max((self.reported_on(v) or dt.date.min for v in values), default=dt.date.min)
         return next(v for v in values if (self.reported_on(v) or dt.date.min) == newest)
+
+    def report_span(self, values: Sequence[m.ReportedMoney | m.ReportedCount]) -> tuple[dt.date, dt.date] | None:
+        """The first and newest dates of report of a figure every source gives alike (the same amount or
+        count, and qualifier), so an unchanged sum shows how long it has been reported, not only its
+        newest report. None when the figure changed, or when one date reports it."""
+        figures = {(v.money.amount, v.money.qualifier) if isinstance(v, m.ReportedMoney) else (v.count, v.qualifier)
+                   for v in values}
+        dates = sorted({date for v in values if (date := self.reported_on(v))})
+        if len(figures) != 1 or len(dates) < 2:
+            return None
+        return dates[0], dates[-1]
 
     def values_differ(self, values: Sequence[m.ReportedMoney | m.ReportedCount]) -> bool:
         """Whether the sources disagree (then the values are shown under "Sources differ"): see disagree."""

@@ -168,7 +168,8 @@ def test_an_area_page_opens_with_what_it_takes_part_in(built: Path) -> None:
     assert first.strip() == (
         "The sources name Lincolnshire in 1 programme: the Families First for Children pathfinder, as reported"
         " on 26 July 2023, paid for from Families First for Children pathfinder funding (£45m (up to March"
-        " 2025), allocated, as reported on 26 July 2023) and £200m to start the Stable Homes, Built on Love"
+        " 2025), allocated, as reported on 26 July 2023) (sources differ: see the details of Families First for"
+        " Children pathfinder funding) and £200m to start the Stable Homes, Built on Love"
         " reforms (£200m over 2 years, allocated, as reported on 2 February 2023).")
     assert "Dorset, Lincolnshire and Wolverhampton will also trial merging" in text_of(page)
 
@@ -196,8 +197,16 @@ def test_a_hard_content_page_fails_above_the_ceiling(project: Path, run_cli: Cal
 
 def test_an_answer_from_two_reports_shows_both_dates(built: Path) -> None:
     words = text_of((built / "for/councils/index.html").read_text(encoding="utf-8"))
-    assert ("How many areas are in the Families First for Children pathfinder? Reported on 7 February 2023 and"
-            " 14 October 2024 Early reports said up to 12 areas.") in words
+    assert ("How many areas are in the Families First for Children pathfinder? Reported on 2 February 2023,"
+            " 7 February 2023, 26 July 2023 and 14 October 2024 Earlier reports gave 12") in words
+
+
+def test_a_reaction_quote_dates_an_answer_beside_its_figure_quote(built: Path) -> None:
+    """The agency rules answer takes its closing date (11 May 2023) from the report of 7 February 2023
+    and the ADCS reaction, which holds no figure, from that of 10 February 2023: both dates show."""
+    words = text_of((built / "for/social-workers/index.html").read_text(encoding="utf-8"))
+    assert ("What happened to the agency rules after the consultation? Reported on 7 February 2023 and"
+            " 10 February 2023 The consultation was due to close") in words
 
 
 def test_hard_item_pages_fail_above_their_ceiling(project: Path, run_cli: Callable[..., Run]) -> None:

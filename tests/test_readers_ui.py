@@ -72,7 +72,7 @@ def test_home_page_starts_from_readers_questions_linked_to_their_answers() -> No
     home = html_pages(rendered())["index.html"]
     questions_list = home[home.index('<ul class="question-list">'):home.index("</nav>", home.index("question-list"))]
     assert f'<a href="{BASE}recommendations/status/rejected/">What was rejected?</a>' in questions_list
-    assert (f'<a href="{BASE}funding/#needed-and-given">How much money was needed, and how much was given?</a>'
+    assert (f'<a href="{BASE}funding/#needed-and-given">How much money was called for, and how much was set aside?</a>'
             in questions_list)
     assert "Is my council in a pilot?</a>" in questions_list
     assert home.index('id="questions"') < home.index('id="key-figures"') < home.index("<p>The government launched")
@@ -82,7 +82,7 @@ def test_questions_link_the_best_page_the_site_has_and_leave_out_those_it_cannot
     without_guides = {"recommendations/status/rejected/index.html", "funding/index.html", "areas/index.html"}
     assert questions(without_guides) == [
         ("What was rejected?", "recommendations/status/rejected/"),
-        ("How much money was needed, and how much was given?", "funding/"),
+        ("How much money was called for, and how much was set aside?", "funding/"),
         ("Is my council in a pilot?", "areas/")]
     with_guides = without_guides | {f"for/{slug}/index.html" for slug in
                                     ("councils", "care-leavers", "social-workers", "journalists")}
@@ -105,19 +105,24 @@ def test_key_figure_tiles_show_the_newest_cited_figure_with_kind_date_and_link()
     costing = next(t for t in tiles if "care-review-2-6bn" in t)
     assert '<p class="tile-kind">Called for</p>' in costing
     assert '<p class="tile-figure">£2.6bn</p>' in costing  # the 31 October 2024 report gives no period
-    assert '<time datetime="2024-10-31">31 October 2024</time>' in costing
+    # Every source gives £2.6bn, so the tile says how long it has been reported, not only the newest date.
+    assert ('Reported from <time datetime="2023-02-02">2 February 2023</time> to'
+            ' <time datetime="2024-10-31">31 October 2024</time>') in costing
     assert f'href="{BASE}funding/care-review-2-6bn/#figures">Sources differ: see the details' in costing
     pathfinder = next(t for t in tiles if "families-first-for-children-pathfinder" in t)
     assert '<p class="tile-figure">10 areas</p>' in pathfinder and "Sources differ" in pathfinder
     settled = next(t for t in tiles if "stable-homes-200m" in t)
     assert "Sources differ" not in settled and '<p class="tile-kind">Allocated</p>' in settled
+    assert 'Reported from <time datetime="2023-02-02">2 February 2023</time> to' in settled
+    pathfinder_when = re.search(r'<p class="tile-when">(.*?)</p>', pathfinder)
+    assert pathfinder_when is not None and pathfinder_when.group(1).startswith("Reported on ")  # 12 became 10
 
 
 def test_funding_page_opens_with_what_was_called_for_against_what_was_allocated() -> None:
     page = html_pages(rendered())["funding/index.html"]
     answer = text_of(page[page.index('<section class="answer"'):page.index("</section>")])
-    assert answer.index("Called for: £2.6bn, as reported on 31 October 2024") < answer.index(
-        "Allocated: £200m (2023-25), as reported on 12 June 2024")
+    assert answer.index("Called for: £2.6bn, reported from 2 February 2023 to 31 October 2024") < answer.index(
+        "Allocated: £200m (2023-25), reported from 2 February 2023 to 12 June 2024")
     assert "Allocated: more than £250m over 1 year (2025-26), as reported on 31 October 2024" in answer
     assert page.index('id="needed-and-given"') < page.index("<p>Every sum of money the sources report")
 
