@@ -304,15 +304,19 @@ class TermLinker:
 
 
 DEFINITION_MARK = re.compile(r"<!--def:([a-z0-9-]+)-->")
+BUTTON_AND_MARK = re.compile(r'<button type="button" class="term-info"[^>]*>.*?</button><!--def:[a-z0-9-]+-->')
 
 
-def place_definitions(page: str, terms: dict[str, TermLink]) -> str:
-    """Write each glossary term's popover once on a page, where the term is first linked.
+def place_definitions(page: str, terms: dict[str, TermLink] | None) -> str:
+    """Write each glossary term's popover once on a page, where the term is first linked; with no
+    terms (a page that holds the glossary itself), leave the buttons out and keep the links.
 
     A linked term leaves a mark beside its button: one text may show twice on a page (a proposal's
-    text in a table and in the print section), so the popover, whose id the buttons name, is written
+    text in a table and in a section below), so the popover, whose id the buttons name, is written
     at the first mark only and the others are removed. The HTML popover attribute needs no script.
     """
+    if terms is None:
+        return BUTTON_AND_MARK.sub("", page)
     placed: set[str] = set()
 
     def place(match: re.Match[str]) -> str:

@@ -251,7 +251,8 @@ class Renderer:
         try:
             page_url = self.url(dest.removesuffix("index.html"))
             chunks = self.env.get_template(template).generate(dest=dest, page_url=page_url, **context)
-            return place_definitions("".join(chunks), self.terms).encode("utf-8")
+            in_place = None if dest.startswith("print/") else self.terms  # the print page holds the glossary
+            return place_definitions("".join(chunks), in_place).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             problems.add(f"templates/{exc.name or template}", exc.lineno, 1,
                          f"template syntax error: {exc.message}; check the tags on this line")

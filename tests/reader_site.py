@@ -43,23 +43,35 @@ def transferred(files: dict[str, bytes], name: str) -> int:
     return total
 
 
+GLOSSARY_POPOVERS = re.compile(r'<button[^>]*class="term-info".*?</button>|<span class="term-def".*?</a></span>', re.S)
+"""A glossary term's button and its closed popover (markup.place_definitions): not text a reader sees."""
+
+
 class Tags(HTMLParser):
-    """Every start tag with its attributes, and the text of the page."""
+    """Every start tag with its attributes, and the text of the page as a reader sees it."""
 
     def __init__(self, html: str):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.text: list[str] = []
+        self.reading = False
         self.feed(html)
+        self.close()
+        self.reset()
+        self.reading = True  # then the words, without the glossary's buttons and popovers
+        self.feed(GLOSSARY_POPOVERS.sub("", html))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
+        if not self.reading:
+            self.tags.append((tag, dict(attrs)))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
+        if not self.reading:
+            self.tags.append((tag, dict(attrs)))
 
     def handle_data(self, data: str) -> None:
-        self.text.append(data)
+        if self.reading:
+            self.text.append(data)
 
     def all(self, tag: str) -> list[dict[str, str | None]]:
         return [attrs for name, attrs in self.tags if name == tag]

@@ -187,10 +187,14 @@ def test_every_output_shows_the_qualifier(project: Path, run_cli: Callable[..., 
     (project / "data" / "pilots.yaml").write_text(COUNTED.format(qualifier="      qualifier: up to\n"),
                                                   encoding="utf-8")
     append(project, "funding.yaml", SHARE)
+    home = project / "content" / "index.md"  # the home page's tiles show the figures its editors choose
+    home.write_text(home.read_text(encoding="utf-8").replace(
+        "---\n", "---\nkey_figures: [pilots/family-help-pilot, funding/social-care-share]\n", 1), encoding="utf-8")
     result = run_cli("--project", str(project), "build")
     assert result.code == 0, result.err
-    for path in ("pilots/family-help-pilot/index.html", "pilots/index.html", "index.html"):
+    for path in ("pilots/family-help-pilot/index.html", "pilots/index.html"):
         assert "up to 12 areas , as reported on 1 March 2023" in page(project, path), path
+    assert "up to 12 areas Family help pilot Reported on 1 March 2023" in page(project, "index.html")  # a tile
     for path in ("funding/social-care-share/index.html", "funding/index.html", "index.html",
                  "pilots/family-help-pilot/index.html"):
         assert "at least £600m" in page(project, path), path

@@ -20,7 +20,7 @@ from sitegen.views import KIND_TITLES
 
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "correction.yml"
 REPO = "https://github.com/someone/fork-of-explainer"
-LINK = re.compile(r'<p class="report-mistake"><a href="([^"]+)">Spotted a mistake\?')
+LINK = re.compile(r'<p class="report-mistake"[^>]*><a href="([^"]+)">Spotted a mistake\?')
 
 
 def rendered(project: Path, settings: Settings) -> tuple[Any, dict[str, str]]:

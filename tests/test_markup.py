@@ -90,5 +90,8 @@ def test_a_term_shown_twice_on_a_page_has_one_popover_that_both_buttons_open() -
     assert page.count('id="def-family-help" popover') == 1
     assert page.count('<a class="term" href="/glossary/#family-help"') == 2
     assert "Support &lt;for&gt; families." in page and "<!--def:" not in page
+    printed = place_definitions(f"<p>{text}</p>", None)  # the print page, which holds the glossary itself
+    assert printed == ('<p>We explain <a class="term" href="/glossary/#family-help" title="family help">'
+                       "family help</a> here.</p>")
     assert place_definitions(str(TermLinker([TermLink("family help", "/g/", "family help")]).link("family help")),
                              {}) == '<a class="term" href="/g/" title="family help">family help</a>'

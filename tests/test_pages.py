@@ -12,6 +12,7 @@ import pytest
 from reader_site import BASE, SITE_URL, Tags, html_pages, rendered, site_model, table_rows, transferred
 
 from sitegen.formats import format_count, format_date, format_money
+from sitegen.render import KIND_FOLDERS
 from sitegen.views import STATUS_WORDS, Views, title_of
 
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
@@ -34,9 +35,10 @@ def test_every_item_has_a_permalink_page(files: dict[str, bytes]) -> None:
     for kind, items in site.items.items():
         if kind == "changes":
             continue
-        assert f"{kind}/index.html" in files
+        folder = KIND_FOLDERS.get(kind, kind)  # a guide's page is under for/
+        assert f"{folder}/index.html" in files
         for item_id in items:
-            assert f"{kind}/{item_id}/index.html" in files, (kind, item_id)
+            assert f"{folder}/{item_id}/index.html" in files, (kind, item_id)
     for name in ("index.html", "about/index.html", "changes/index.html", "print/index.html", "search/index.html",
                  "a-z/index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt"):
         assert name in files
@@ -243,12 +245,12 @@ def test_item_pages_cite_sources_backlinks_changes_and_cite_this(pages: dict[str
     for ref, owners in site.backlinks.items():
         if ref.kind == "sources":
             continue
-        html = pages[f"{ref.kind}/{ref.id}/index.html"]
+        html = pages[f"{KIND_FOLDERS.get(ref.kind, ref.kind)}/{ref.id}/index.html"]
         assert 'id="linked-from"' in html, ref
         for owner in owners:
-            assert f'href="{BASE}{owner.kind}/{owner.id}/"' in html, (ref, owner)
+            assert f'href="{BASE}{KIND_FOLDERS.get(owner.kind, owner.kind)}/{owner.id}/"' in html, (ref, owner)
     for ref in site.changes_for:
-        assert 'id="changes"' in pages[f"{ref.kind}/{ref.id}/index.html"]
+        assert 'id="changes"' in pages[f"{KIND_FOLDERS.get(ref.kind, ref.kind)}/{ref.id}/index.html"]
     for rid, r in site.items["recommendations"].items():
         html = pages[f"recommendations/{rid}/index.html"]
         assert "Cite this page:" in html

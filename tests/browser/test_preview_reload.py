@@ -77,6 +77,7 @@ def test_live_reload_works_under_the_published_csp(page: Page, preview: tuple[st
     page.on("load", lambda _: reloaded.append(True))
     loop.add_callback(LiveReloadHandler.reload_waiters)  # what a save does once the site is rebuilt
     page.wait_for_function("window.beforeReload === undefined", timeout=20_000)
+    page.wait_for_load_state("load")  # the new document may be read before its load event
     assert reloaded
     assert page.evaluate("window.cspViolations") == []
     # and the CSP holds: an image from another site is blocked, as on the published site
