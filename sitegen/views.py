@@ -150,6 +150,8 @@ class Views:
 
     def __init__(self, site: Site):
         self.site = site
+        self._indexes: dict[tuple[str, str], dict[str, list[Any]]] = {}
+        self._by_status: dict[str, list[m.Recommendation]] | None = None
         quotes: dict[str, dict[Quote, None]] = defaultdict(dict)  # each quote once, in order
         for kind in sorted(site.items):
             if kind == "changes":
@@ -361,10 +363,21 @@ class Views:
     def changes(self, ref: Ref) -> list[m.Change]:
         return sorted(self.site.changes_for.get(ref, []), key=lambda c: (c.date, c.summary), reverse=True)
 
+    def _where(self, kind: str, field: str, value: str) -> list[Any]:
+        """Items of kind whose list field holds value, by id. The index of each (kind, field) is made
+        on first use, once per build: every list and filter page asks, and a scan per question made
+        rendering grow with the square of the items."""
+        index = self._indexes.get((kind, field))
+        if index is None:
+            index = self._indexes[(kind, field)] = {}
+            for _, item in sorted(self.site.items[kind].items()):
+                for held in dict.fromkeys(getattr(item, field)):
+                    index.setdefault(held, []).append(item)
+        return index.get(value, [])
+
     def recommendations_where(self, field: str, value: str) -> list[m.Recommendation]:
         """Proposals whose list field (themes, missions) holds value, by id."""
-        return [r for _, r in sorted(self.site.items["recommendations"].items())
-                if value in getattr(r, field)]
+        return self._where("recommendations", field, value)
 
     def recommendation_ids_where(self, field: str, value: str) -> list[str]:
         """The ids recommendations_where gives (a list of ids depends on nothing else)."""
@@ -375,8 +388,11 @@ class Views:
         return len(self.recommendations_where(field, value))
 
     def by_status(self, status: str) -> list[m.Recommendation]:
-        return [r for _, r in sorted(self.site.items["recommendations"].items())
-                if r.response.status.value == status]
+        if self._by_status is None:
+            self._by_status = {}
+            for _, r in sorted(self.site.items["recommendations"].items()):
+                self._by_status.setdefault(r.response.status.value, []).append(r)
+        return self._by_status.get(status, [])
 
     def theme_statuses(self) -> list[tuple[str, str, list[m.Recommendation]]]:
         """Each theme's proposals by status, as (theme id, status, proposals), for the pages that
@@ -401,7 +417,7 @@ class Views:
         return [(s, n) for s, n in counts if n]
 
     def pilots_where(self, field: str, value: str) -> list[m.Pilot]:
-        return [p for _, p in sorted(self.site.items["pilots"].items()) if value in getattr(p, field)]
+        return self._where("pilots", field, value)
 
     def pilots_in_area(self, area_id: str) -> list[m.Pilot]:
         return [p for _, p in sorted(self.site.items["pilots"].items())
@@ -425,7 +441,7 @@ class Views:
         return found
 
     def funding_where(self, field: str, value: str) -> list[m.FundingLine]:
-        return [f for _, f in sorted(self.site.items["funding"].items()) if value in getattr(f, field)]
+        return self._where("funding", field, value)
 
     def funding_by(self, ids: list[str]) -> list[m.FundingLine]:
         return [self.site.items["funding"][i] for i in sorted(ids)]
