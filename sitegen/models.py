@@ -509,7 +509,7 @@ class Page(Strict):
     key_figures: list[str] = []
     """Home page only: the items whose headline figure the home page shows as a tile, each as
     kind/id (funding/stable-homes-200m, or a pilot, whose tile is its number of areas). The funding
-    page opens with the funding lines among them, to answer "how much was needed, how much given"."""
+    page opens with the funding lines among them, to answer "how much was called for, and how much was set aside"."""
     last_reviewed: dt.date | None = None
     """Home page only (content/index.md): the date the editors last checked the site against its
     sources. A plan due before then that no later source reports on says so ("no report since in
