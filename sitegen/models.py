@@ -20,6 +20,12 @@ Slug = Annotated[
 ]
 """A lower-case id made of letters, digits and single hyphens: it becomes the item's permalink."""
 
+ItemRef = Annotated[
+    str,
+    Field(pattern=r"^(?:[a-z]+/)?[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100),
+]
+"""An item's id, or kind/id (guides/care-leavers) where two kinds share the id."""
+
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Url = Annotated[
     str,
@@ -491,8 +497,8 @@ class Change(Strict):
     """What changed or was corrected, in one plain sentence."""
     why: Text | None = None
     """Why: for a correction, what was wrong and what the source says instead."""
-    items: list[Slug] = []
-    """Ids of the items it touched."""
+    items: list[ItemRef] = []
+    """Ids of the items it touched; kind/id where two kinds share the id."""
 
 
 class Page(Strict):
