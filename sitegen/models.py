@@ -20,6 +20,12 @@ Slug = Annotated[
 ]
 """A lower-case id made of letters, digits and single hyphens: it becomes the item's permalink."""
 
+ItemRef = Annotated[
+    str,
+    Field(pattern=r"^(?:[a-z]+/)?[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100),
+]
+"""An item's id, or kind/id (guides/care-leavers) where two kinds share the id."""
+
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Url = Annotated[
     str,
@@ -491,8 +497,8 @@ class Change(Strict):
     """What changed or was corrected, in one plain sentence."""
     why: Text | None = None
     """Why: for a correction, what was wrong and what the source says instead."""
-    items: list[Slug] = []
-    """Ids of the items it touched."""
+    items: list[ItemRef] = []
+    """Ids of the items it touched; kind/id where two kinds share the id."""
 
 
 class Page(Strict):
@@ -509,7 +515,7 @@ class Page(Strict):
     key_figures: list[str] = []
     """Home page only: the items whose headline figure the home page shows as a tile, each as
     kind/id (funding/stable-homes-200m, or a pilot, whose tile is its number of areas). The funding
-    page opens with the funding lines among them, to answer "how much was needed, how much given"."""
+    page opens with the funding lines among them, to answer "how much was called for, and how much was set aside"."""
     last_reviewed: dt.date | None = None
     """Home page only (content/index.md): the date the editors last checked the site against its
     sources. A plan due before then that no later source reports on says so ("no report since in

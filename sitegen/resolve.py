@@ -223,9 +223,10 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
     site.changes = [entry.item for entry in located.get("changes", [])]
     for change_entry in located.get("changes", []):
-        for item_id in change_entry.item.items:
-            for kind in ANY_ITEM:
-                if item_id in items[kind]:
+        for target in change_entry.item.items:
+            named_kind, _, item_id = target.rpartition("/")
+            for kind in (named_kind,) if named_kind else ANY_ITEM:
+                if item_id in items.get(kind, {}):
                     site.changes_for.setdefault(Ref(kind, item_id), []).append(change_entry.item)
     return site
 
@@ -381,7 +382,10 @@ def _citations(obj: Any, loc: Loc) -> list[tuple[Loc, m.Citation]]:
 
 def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any]],
              doc: Marked, loc: Loc, problems: Collector) -> Ref | None:
-    """Find the one item an id names among kinds, or report it with the nearest existing id."""
+    """Find the one item an id (or kind/id) names among kinds, or report it with the nearest existing id."""
+    kind, slash, bare = target.partition("/")
+    if slash and kind in kinds:
+        kinds, target = (kind,), bare
     matches = [kind for kind in kinds if target in items[kind]]
     if len(matches) == 1:
         return Ref(matches[0], target)

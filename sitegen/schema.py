@@ -55,6 +55,9 @@ def kind_schema(kind: str, model: type[m.Strict], site: Site, examples: dict[tup
                 ids = sorted({item_id for k in kinds for item_id in site.items[k]})
                 target = prop["items"] if prop.get("type") == "array" else next(
                     (branch for branch in prop.get("anyOf", []) if branch.get("type") == "string"), prop)
+                if "/" in target.get("pattern", ""):  # an ItemRef: kind/id names an id two kinds share
+                    ids += sorted(f"{k}/{item_id}" for k in kinds for item_id in site.items[k]
+                                  if sum(item_id in site.items[other] for other in kinds) > 1)
                 target["enum"] = ids
                 target.pop("pattern", None)
                 target.pop("examples", None)

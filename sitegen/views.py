@@ -453,12 +453,18 @@ class Views:
         return next(v for v in values if (self.reported_on(v) or dt.date.min) == newest)
 
     def report_span(self, values: Sequence[m.ReportedMoney | m.ReportedCount]) -> tuple[dt.date, dt.date] | None:
-        """The first and newest dates of report of a figure every source gives alike (the same amount or
-        count, and qualifier), so an unchanged sum shows how long it has been reported, not only its
-        newest report. None when the figure changed, or when one date reports it."""
+        """The first and newest dates of every report that gives a figure every source gives alike (the
+        same amount or count, and qualifier), so an unchanged sum shows how long it has been reported, not
+        only its newest report. A value's every citation whose quote holds the figure counts (see
+        claims.carriers), not only its first report. None when the figure changed, or when one date reports it."""
         figures = {(v.money.amount, v.money.qualifier) if isinstance(v, m.ReportedMoney) else (v.count, v.qualifier)
                    for v in values}
-        dates = sorted({date for v in values if (date := self.reported_on(v))})
+
+        def published(source_id: str) -> dt.date | None:
+            return self.source(source_id).date
+
+        dates = sorted({date for v in values for c in carriers(v, published) or v.citations
+                        if (date := self.source(c.source).date)})
         if len(figures) != 1 or len(dates) < 2:
             return None
         return dates[0], dates[-1]

@@ -198,7 +198,8 @@ def test_a_hard_content_page_fails_above_the_ceiling(project: Path, run_cli: Cal
 def test_an_answer_from_two_reports_shows_both_dates(built: Path) -> None:
     words = text_of((built / "for/councils/index.html").read_text(encoding="utf-8"))
     assert ("How many areas are in the Families First for Children pathfinder? Reported on 2 February 2023,"
-            " 7 February 2023, 26 July 2023 and 14 October 2024 Earlier reports gave 12") in words
+            " 7 February 2023, 26 July 2023, 12 June 2024, 14 October 2024 and 31 October 2024"
+            " Earlier reports gave 12") in words
 
 
 def test_a_reaction_quote_dates_an_answer_beside_its_figure_quote(built: Path) -> None:

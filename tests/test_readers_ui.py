@@ -3,6 +3,7 @@ answer, the timeline's year links, year-only events and overdue plans. Real data
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import re
@@ -20,7 +21,7 @@ from sitegen.errors import BuildFailed
 from sitegen.home import questions
 from sitegen.render import Settings
 from sitegen.search import spaced
-from sitegen.views import STATUS_WORDS
+from sitegen.views import STATUS_WORDS, Views
 
 LATER_SOURCE = """- id: later-article
   title: "A later test article"
@@ -113,16 +114,29 @@ def test_key_figure_tiles_show_the_newest_cited_figure_with_kind_date_and_link()
     assert '<p class="tile-figure">10 areas</p>' in pathfinder and "Sources differ" in pathfinder
     settled = next(t for t in tiles if "stable-homes-200m" in t)
     assert "Sources differ" not in settled and '<p class="tile-kind">Allocated</p>' in settled
-    assert 'Reported from <time datetime="2023-02-02">2 February 2023</time> to' in settled
+    # £200m was last reported on 31 October 2024 (a second citation of its second value), not 12 June 2024.
+    assert ('Reported from <time datetime="2023-02-02">2 February 2023</time> to'
+            ' <time datetime="2024-10-31">31 October 2024</time>') in settled
     pathfinder_when = re.search(r'<p class="tile-when">(.*?)</p>', pathfinder)
     assert pathfinder_when is not None and pathfinder_when.group(1).startswith("Reported on ")  # 12 became 10
+
+
+def test_a_report_span_ends_at_the_newest_report_whose_quote_holds_the_figure() -> None:
+    """£200m's first value is reported on 2 February 2023; its second cites 12 June 2024 and
+    31 October 2024. The span ends at the newer of those, not at the latest of each value's first report."""
+    site = site_model()
+    line = site.items["funding"]["stable-homes-200m"]
+    views = Views(site)
+    newest_per_value = [max(d for c in v.citations if (d := site.items["sources"][c.source].date)) for v in line.values]
+    assert max(newest_per_value) > max(d for v in line.values if (d := views.reported_on(v)))  # the case is real
+    assert views.report_span(line.values) == (dt.date(2023, 2, 2), dt.date(2024, 10, 31))
 
 
 def test_funding_page_opens_with_what_was_called_for_against_what_was_allocated() -> None:
     page = html_pages(rendered())["funding/index.html"]
     answer = text_of(page[page.index('<section class="answer"'):page.index("</section>")])
     assert answer.index("Called for: £2.6bn, reported from 2 February 2023 to 31 October 2024") < answer.index(
-        "Allocated: £200m (2023-25), reported from 2 February 2023 to 12 June 2024")
+        "Allocated: £200m (2023-25), reported from 2 February 2023 to 31 October 2024")
     assert "Allocated: more than £250m over 1 year (2025-26), as reported on 31 October 2024" in answer
     assert page.index('id="needed-and-given"') < page.index("<p>Every sum of money the sources report")
 
