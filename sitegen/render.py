@@ -28,7 +28,7 @@ from .cache import digest
 from .errors import Collector
 from .formats import format_count, format_date, format_money
 from .inputs import InputRefused, read_input
-from .markup import MarkupIssue, TermLink, TermLinker, place_definitions, render_markdown
+from .markup import BUTTON_AND_MARK, MarkupIssue, TermLink, TermLinker, place_definitions, render_markdown
 from .resolve import Ref, Site
 from .search import SHARD_PAGES
 from .views import KIND_TITLES, NAV_SECTIONS
@@ -238,13 +238,15 @@ class Renderer:
         """The permalink of an item (a guide's is under for/, see plan.guide_jobs)."""
         return self.url(f"{KIND_FOLDERS.get(kind, kind)}/{item_id}/")
 
-    def link_terms(self, text: Any) -> Markup:
-        """Escape plain text (or keep safe HTML) and link the glossary terms in it."""
+    def link_terms(self, text: Any, popovers: bool = True) -> Markup:
+        """Escape plain text (or keep safe HTML) and link the glossary terms in it, each with the button
+        that shows its definition in place; a quotation (popovers false) keeps the links but no buttons,
+        so a source's words read as they were written."""
         safe = str(escape(text))
         linked = self.linked.get(safe)
         if linked is None:
             linked = self.linked[safe] = self.linker.link(safe)
-        return linked
+        return linked if popovers else Markup(BUTTON_AND_MARK.sub("", linked))
 
     def render(self, template: str, dest: str, problems: Collector, context: dict[str, Any]) -> bytes | None:
         """One page's bytes; None after a template error, which is reported at the template's own file and line."""

@@ -396,3 +396,11 @@ def test_build_writes_the_search_index(tmp_path: Path) -> None:
     assert (out / "pagefind" / "pagefind-entry.json").is_file()
     assert (out / "search" / "index.html").is_file()
     assert not list(tmp_path.glob(".site.tmp-*"))
+
+
+def test_quotations_keep_their_term_links_but_no_definition_buttons(pages: dict[str, str]) -> None:
+    """A source's words read as written: glossary links in a quote, but no "?" buttons in it."""
+    quotes = [q for html in pages.values() for q in re.findall(r"<q>(.*?)</q>", html, re.S)]
+    assert any('class="term"' in q for q in quotes)
+    assert not [q for q in quotes if "term-info" in q or "<!--def:" in q]
+    assert any("term-info" in html for html in pages.values())
