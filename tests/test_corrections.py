@@ -187,3 +187,14 @@ def test_a_note_naming_kind_and_id_shows_only_on_that_kind_of_item() -> None:
     summary = note["summary"].split(",")[0]  # "The reader guides word plans and aims as plans"
     assert summary in pages["for/care-leavers/index.html"]
     assert summary not in pages["themes/care-leavers/index.html"]
+
+
+def test_a_change_note_lists_every_page_it_names_guides_and_kind_slash_id_included() -> None:
+    """`guides/care-leavers` names the guide, not the theme of the same id; a guide is a page changed too."""
+    from reader_site import rendered as real_site
+
+    page = real_site("/")["changes/index.html"].decode("utf-8")
+    note = next(part for part in page.split('<li><p>') if "/for/care-leavers/" in part)
+    changed = note[note.index('class="touched"'):]
+    assert '<a href="/for/care-leavers/">If you are leaving care</a>' in changed
+    assert '<a href="/themes/care-leavers/">' not in changed
