@@ -74,6 +74,9 @@ def emptied_files(project: Path, located: dict[str, list[Located]]) -> list[Prob
     for entries in located.values():
         for entry in entries:
             for _loc, kinds, target in item_links(entry.item)[0]:
+                named, slash, bare = target.partition("/")
+                if slash and named in kinds:  # kind/id names one kind, as resolve reads it
+                    kinds, target = (named,), bare
                 if not any(target in ids.get(kind, ()) for kind in kinds):
                     pointing.update(kind for kind in kinds if kind in empty)
                     named_alone.update(kinds if len(kinds) == 1 else ())
