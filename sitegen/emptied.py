@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .cache import cache_folder
 from .errors import BuildFailed, Problem
-from .resolve import Located, Site, item_links
+from .resolve import Located, Site, item_links, narrowed
 
 RECORD = "last-good-build.json"
 
@@ -74,9 +74,7 @@ def emptied_files(project: Path, located: dict[str, list[Located]]) -> list[Prob
     for entries in located.values():
         for entry in entries:
             for _loc, kinds, target in item_links(entry.item)[0]:
-                named, slash, bare = target.partition("/")
-                if slash and named in kinds:  # kind/id names one kind, as resolve reads it
-                    kinds, target = (named,), bare
+                target, kinds = narrowed(target, kinds)
                 if not any(target in ids.get(kind, ()) for kind in kinds):
                     pointing.update(kind for kind in kinds if kind in empty)
                     named_alone.update(kinds if len(kinds) == 1 else ())

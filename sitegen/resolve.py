@@ -380,12 +380,16 @@ def _citations(obj: Any, loc: Loc) -> list[tuple[Loc, m.Citation]]:
     return found
 
 
+def narrowed(target: str, kinds: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The id and the kinds a reference may name: `kind/id` names only that kind (two kinds may share an id)."""
+    kind, slash, bare = target.partition("/")
+    return (bare, (kind,)) if slash and kind in kinds else (target, kinds)
+
+
 def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any]],
              doc: Marked, loc: Loc, problems: Collector) -> Ref | None:
     """Find the one item an id (or kind/id) names among kinds, or report it with the nearest existing id."""
-    kind, slash, bare = target.partition("/")
-    if slash and kind in kinds:
-        kinds, target = (kind,), bare
+    target, kinds = narrowed(target, kinds)
     matches = [kind for kind in kinds if target in items[kind]]
     if len(matches) == 1:
         return Ref(matches[0], target)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import textstat  # type: ignore[import-untyped]
 from conftest import ROOT, Run
+from reader_site import GLOSSARY_POPOVERS
 from test_cli import edit
 
 from sitegen.build import build_site, check_site
@@ -55,7 +56,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def text_of(page: str) -> str:
     """A page's words, as a reader sees them: the glossary's buttons and closed popovers out, tags out,
     entities decoded, spaces folded."""
-    page = re.sub(r'<button[^>]*class="term-info".*?</button>|<span class="term-def".*?</a></span>', "", page)
+    page = GLOSSARY_POPOVERS.sub("", page)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", page)))
 
 
