@@ -175,8 +175,8 @@ def render(project: Path, settings: Settings) -> tuple[Site, dict[str, bytes]]:
 
 
 def page_keys(project: Path, site: Site, renderer: Renderer, jobs: list[PageJob], version: str) -> dict[str, str]:
-    """Each page's key: the hash of the code, settings, templates, site-wide data, and the content of
-    every item and kind its job names. The same key means the same bytes."""
+    """Each page's key: the hash of the code, settings, templates, site-wide data, the content of
+    every item and kind its job names, and its job's summary. The same key means the same bytes."""
     items: dict[Ref, str] = {}
     kinds: dict[str, str] = {}
     for kind, found in site.items.items():
@@ -188,7 +188,7 @@ def page_keys(project: Path, site: Site, renderer: Renderer, jobs: list[PageJob]
                             for part in (page.slug.encode(), page.meta.model_dump_json().encode(), page.body.encode())))
     common = digest(version.encode(), repr(renderer.settings).encode(), renderer.site_wide(),
                     *(tree_digest(project / folder).encode() for folder in ("templates", "schemas")))
-    return {job.dest: digest(common.encode(), job.dest.encode(), job.template.encode(),
+    return {job.dest: digest(common.encode(), job.dest.encode(), job.template.encode(), job.summary.encode(),
                              *(f"{ref.kind}/{ref.id} {items.get(ref, '')}".encode() for ref in job.items),
                              *(f"{kind} {kinds.get(kind, '')}".encode() for kind in job.kinds))
             for job in jobs}

@@ -34,7 +34,7 @@ from .views import FUNDING_KIND_WORDS, KIND_SINGULAR, KIND_TITLES, LANE_WORDS, S
 class PageJob:
     """One output file: the template that makes it, where it goes, its context, and what it shows.
 
-    `items` and `kinds` name everything the page shows besides what every page shows (see
+    `items`, `kinds` and `summary` name everything the page shows besides what every page shows (see
     Renderer.site_wide): the build renders the page again only when the content of one of them
     changed, or the templates, the code or the settings did. A page that shows something it does
     not name here would be left stale, which tests/test_cache.py checks for an edit of every kind.
@@ -45,12 +45,16 @@ class PageJob:
     context: dict[str, Any]
     items: tuple[Ref, ...] = ()
     kinds: tuple[str, ...] = ()
+    summary: str = ""
+    """Plain values the page shows that sum up a whole kind (its place among its list's pages, the
+    filters' counts), so that it depends on them rather than on every item of the kind."""
 
 
-ITEM_PAGE_KINDS = {"themes": ("recommendations", "sources", "themes"), "areas": ("funding", "pilots", "sources"),
+ITEM_PAGE_KINDS = {"themes": ("sources",), "areas": ("funding", "pilots", "sources"),
                    "timeline": ("timeline",)}
-"""Whole kinds an item's page shows besides its neighbours: a theme's page has the proposals' filters
-and, as an area's, the dates of the sources its neighbours cite (views.sources_behind); an area's
+"""Whole kinds an item's page shows besides its neighbours: a theme's page, as an area's, shows the
+dates of the sources its neighbours cite (views.sources_behind; its filters' counts are in its job's
+summary); an area's
 opening sentence names its programmes' money (views.area_programmes); an event's date may be given from a
 chain of events (views.event_date)."""
 
@@ -62,12 +66,21 @@ CHANGES = "changes"
 ROWS_PER_PAGE = 100
 """Items a list or filter page shows at most; the others are on its numbered pages."""
 
+WHOLE_KIND_LISTS = ("funding", "timeline")
+"""Kinds whose list pages draw the whole kind (the funding charts, the timeline's overview and its
+chains of events): each of their pages shows every item. Any other list page shows only its own
+rows of its kind, and names only those."""
+
 PRINT_SECTIONS = ("recommendations", "missions", "pilots", "areas", "funding", "timeline", "glossary", "sources")
 """The sections of the print page, each a kind of item, in order."""
 
 PRINT_ITEMS = 500
-"""A site with more items than this in the print page's sections prints one page per section, linked
-from the print page's contents: one page of them all would be megabytes."""
+"""A site with more items than this in the print page's sections prints each section on pages of its
+own, linked from the print page's contents: one page of them all would be megabytes."""
+
+PRINT_ROWS_PER_PAGE = 150
+"""Items a section's print page holds at most, once the print page is split: under 1 MB of HTML with
+the longest bodies the benchmarks generate."""
 
 CHART_FLOOR = 1_000_000
 """Sums below £1m (grants to one person, for example) are left out of the chart but kept in the table."""
@@ -111,6 +124,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
                                 kinds=(PAGES,)))
 
     # List pages of at most ROWS_PER_PAGE items, and a permalink page per item, for every kind
+    filters = filter_summary(site, views)
     for kind in KIND_TITLES:
         items = sorted(site.items[kind].values(), key=sort_key(kind, views))
         shown = kinds_shown(kind, site, near)
@@ -125,7 +139,8 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
                 context["overview"] = timeline_glance(site, views, renderer)
             if kind == "glossary":
                 context["letters"] = by_initial(chunk, lambda term: term.term)
-            jobs.append(PageJob(dest, renderer.pick(f"{kind}/list.html", "list.html"), context, kinds=shown))
+            jobs.append(list_job(dest, renderer.pick(f"{kind}/list.html", "list.html"), context, kind, chunk, shown,
+                                 f"{pager!r} {filters if kind == 'recommendations' else ''}"))
         item_template = renderer.pick(f"{kind}/item.html", "item.html")
         for item in items:
             ref = Ref(kind, item.id)
@@ -137,32 +152,37 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
                 pages = [(dest, {**shows, "recs": chunk, "pager": pager})
                          for dest, chunk, pager in paginate(recs, f"themes/{item.id}/", renderer.url)]
             for dest, page_context in pages:
+                summary = f"{page_context['pager']!r} {filters}" if kind == "themes" else ""
                 jobs.append(PageJob(dest, item_template, page_context, items=(ref, *sorted(near[ref])),
-                                    kinds=(*ITEM_PAGE_KINDS.get(kind, ()), *noted)))
+                                    kinds=(*ITEM_PAGE_KINDS.get(kind, ()), *noted), summary=summary))
 
     # Filters that work without JavaScript: a page per response status (themes have their own pages)
     shown = kinds_shown("recommendations", site, near)
     for status, _count in views.statuses():
         for dest, chunk, pager in paginate(views.by_status(status), f"recommendations/status/{status}/", renderer.url):
-            jobs.append(PageJob(dest, "recommendations/status.html",
-                                {"status": status, "items": chunk, "pager": pager, **UNSEARCHED}, kinds=shown))
+            jobs.append(list_job(dest, "recommendations/status.html",
+                                 {"status": status, "items": chunk, "pager": pager, **UNSEARCHED},
+                                 "recommendations", chunk, shown, f"{pager!r} {filters}"))
     for theme_id, status, found in views.theme_statuses():  # and one per theme and status, so a theme keeps its filter
         theme = site.items["themes"][theme_id]
         for dest, chunk, pager in paginate(found, f"themes/{theme_id}/status/{status}/", renderer.url):
-            jobs.append(PageJob(dest, "recommendations/status.html",
-                                {"status": status, "theme": theme, "items": chunk, "pager": pager, **UNSEARCHED},
-                                kinds=tuple(sorted({*shown, "themes"}))))
+            jobs.append(list_job(dest, "recommendations/status.html",
+                                 {"status": status, "theme": theme, "items": chunk, "pager": pager, **UNSEARCHED},
+                                 "recommendations", chunk, shown, f"{pager!r} {filters}"))
 
     jobs.append(PageJob("changes/index.html", "changes.html", {"changes": changes}, kinds=everything))
-    printed = {"meta": home, "bodies": bodies, "charts": charts, "changes": changes, "lines": funding_order(site),
-               **UNSEARCHED}
+    printed = {"meta": home, "bodies": bodies, "charts": charts, "changes": changes, **UNSEARCHED}
+    rows = print_rows(site, views)
     split = sum(len(site.items[kind]) for kind in PRINT_SECTIONS) > PRINT_ITEMS
     jobs.append(PageJob("print/index.html", "print.html",
-                        {**printed, "split": split, "sections": ("intro",) if split else ("intro", *PRINT_SECTIONS)},
+                        {**printed, "split": split, "rows": {} if split else rows, "pager": None,
+                         "sections": ("intro",) if split else ("intro", *PRINT_SECTIONS)},
                         kinds=everything))
     for section in PRINT_SECTIONS if split else ():
-        jobs.append(PageJob(f"print/{section}/index.html", "print.html",
-                            {**printed, "split": True, "sections": (section,)}, kinds=everything))
+        for dest, chunk, pager in paginate(rows[section], f"print/{section}/", renderer.url, PRINT_ROWS_PER_PAGE):
+            jobs.append(list_job(dest, "print.html", {**printed, "split": True, "sections": (section,),
+                                                      "rows": {section: chunk}, "pager": pager},
+                                 section, chunk, tuple(kind for kind in everything if kind != PAGES), repr(pager)))
     search: dict[str, Any] = {**UNSEARCHED}  # and the other shards' bundles, once every page is listed (below)
     jobs.append(PageJob("search/index.html", "search.html", search, kinds=everything))
     jobs.append(PageJob("a-z/index.html", "a-z.html", {"entries": a_to_z(site, renderer.item_url), **UNSEARCHED},
@@ -206,15 +226,46 @@ class Pager:
     """How many items the list has over all its pages."""
 
 
-def paginate(items: list[Any], folder: str, url: Callable[[str], str]) -> list[tuple[str, list[Any], Pager]]:
-    """A list's pages as (destination, items, pager): ROWS_PER_PAGE items each, the first at
-    folder/index.html and page n at folder/page/n/index.html; one (empty) page for no items."""
-    chunks = [items[start:start + ROWS_PER_PAGE] for start in range(0, len(items), ROWS_PER_PAGE)] or [[]]
+def paginate(items: list[Any], folder: str, url: Callable[[str], str],
+             per_page: int | None = None) -> list[tuple[str, list[Any], Pager]]:
+    """A list's pages as (destination, items, pager): ROWS_PER_PAGE items each (or per_page), the
+    first at folder/index.html and page n at folder/page/n/index.html; one (empty) page for no items."""
+    per_page = per_page or ROWS_PER_PAGE
+    chunks = [items[start:start + per_page] for start in range(0, len(items), per_page)] or [[]]
     dests = [f"{folder}index.html" if number == 1 else f"{folder}page/{number}/index.html"
              for number in range(1, len(chunks) + 1)]
     links = tuple((number, url(dest.removesuffix("index.html"))) for number, dest in enumerate(dests, start=1))
     return [(dest, chunk, Pager(number, links, len(items)))
             for number, (dest, chunk) in enumerate(zip(dests, chunks, strict=True), start=1)]
+
+
+def list_job(dest: str, template: str, context: dict[str, Any], kind: str, chunk: list[Any],
+             shown: tuple[str, ...], summary: str) -> PageJob:
+    """A page of a list of one kind's items: it names the items on it, not the whole kind (unless the
+    kind's lists draw the whole kind, see WHOLE_KIND_LISTS), and the other kinds its rows show."""
+    if kind in WHOLE_KIND_LISTS:
+        return PageJob(dest, template, context, kinds=shown, summary=summary)
+    return PageJob(dest, template, context, items=tuple(Ref(kind, item.id) for item in chunk),
+                   kinds=tuple(other for other in shown if other != kind), summary=summary)
+
+
+def filter_summary(site: Site, views: Views) -> str:
+    """What the proposals' filters and their overview show of all the proposals: the number of each
+    status, overall and within each theme, and each theme's title and number of proposals."""
+    themes = [(t.id, t.title, views.count_recommendations_where("themes", t.id), views.statuses_within(t.id))
+              for _, t in sorted(site.items["themes"].items())]
+    return repr((len(site.items["recommendations"]), views.statuses(), themes))
+
+
+def print_rows(site: Site, views: Views) -> dict[str, list[Any]]:
+    """Each section's items in the order the print page lists them."""
+    order = {"recommendations": lambda item: (item.title.lower(), item.id), "missions": lambda item: item.number,
+             "areas": lambda item: (item.name.lower(), item.id), "glossary": lambda item: (item.term.lower(), item.id),
+             "timeline": views.event_key}
+    rows = {section: sorted(site.items[section].values(), key=order.get(section, lambda item: item.id))
+            for section in PRINT_SECTIONS if section != "funding"}
+    rows["funding"] = funding_order(site)
+    return rows
 
 
 def unique_jobs(jobs: list[PageJob], problems: Collector) -> list[PageJob]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import pickle
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import snapshot
+from conftest import ROOT, snapshot
 
 from sitegen import models as m
 from sitegen import render
@@ -20,6 +21,10 @@ from sitegen.errors import BuildFailed
 from sitegen.render import Settings
 from sitegen.search import bundle_of, plan_shards
 from sitegen.write import MARKER
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generate import generate  # noqa: E402
 
 
 def cold_build(project: Path, out: Path, settings: Settings | None = None) -> dict[str, bytes]:
@@ -448,3 +453,50 @@ def test_the_input_listing_follows_links_only_to_files_inside_and_keeps_path_ord
     assert files_under(tmp_path / "no-such-folder") == []
     (tmp_path / "linked-templates").symlink_to(folder, target_is_directory=True)
     assert files_under(tmp_path / "linked-templates") == [], "a linked input folder is not listed"
+
+
+def test_list_pages_name_only_their_own_rows_and_stay_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A generated site whose lists, filters, themes and print sections run over many pages (4 rows
+    each here): each list page names only the items on it (plan.list_job) and sums up the rest in its
+    summary. After each edit the incremental build equals a cold one byte for byte, and an edit of
+    one proposal's text renders its own list page again, not the others."""
+    monkeypatch.setattr("sitegen.build.index_shards", lambda folder, shards: None)
+    monkeypatch.setattr("sitegen.plan.ROWS_PER_PAGE", 4)
+    monkeypatch.setattr("sitegen.plan.PRINT_ROWS_PER_PAGE", 4)
+    monkeypatch.setattr("sitegen.plan.PRINT_ITEMS", 10)
+    project, out = tmp_path / "project", tmp_path / "project" / "site"
+    generate(project, 30)
+    first = build(project, out, Settings(), BuildCache(project / ".cache"))
+    listed = [dest for dest in snapshot(out)
+              if dest.startswith(("recommendations/index.html", "recommendations/page/", "print/recommendations/"))]
+    assert len(listed) >= 10, "the proposals' list and print section run over several pages"
+
+    def rebuilt() -> int:
+        result = build(project, out, Settings(), BuildCache(project / ".cache"))
+        built = {name: data for name, data in snapshot(out).items() if name != MARKER}
+        _site, expected = render_files(project, Settings())
+        assert_same_site(built, expected)
+        return result.rendered
+
+    recommendations = project / "data" / "recommendations.yaml"
+    inodes = {dest: (out / dest).stat().st_ino for dest in listed}
+    edit(recommendations, "  proposal: \"", "  proposal: \"Edited. ")  # the first proposal's text
+    assert 0 < rebuilt() < first.rendered
+    again = {dest for dest in listed if (out / dest).stat().st_ino != inodes[dest]}  # a reused page is hard-linked
+    holding = {dest for dest in listed if 'data-id="recommendations-1"' in (out / dest).read_text(encoding="utf-8")}
+    assert again == holding and len(holding) == 2, "only the list page and the print page holding it"
+    edit(recommendations, 'title: "Moved courts', 'title: "Aaa moved courts')  # moves to the lists' first pages
+    rebuilt()
+    edit(recommendations, "status: unclear", "status: rejected")  # every filter's counts change
+    rebuilt()
+    text = recommendations.read_text(encoding="utf-8")
+    last = text[text.index("- id: recommendations-30"):]
+    recommendations.write_text(text + "\n" + last.replace("recommendations-30", "recommendations-31"),
+                               encoding="utf-8")  # one more page of rows, and every pager changes
+    rebuilt()
+    for kind in ("glossary", "sources", "themes"):
+        path = project / "data" / f"{kind}.yaml"
+        found = SHOWN_FIELD.search(path.read_text(encoding="utf-8"))
+        assert found is not None, kind
+        edit(path, found.group(), f"{found.group()}Edited ")
+        rebuilt()
