@@ -183,7 +183,10 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
             jobs.append(list_job(dest, "print.html", {**printed, "split": True, "sections": (section,),
                                                       "rows": {section: chunk}, "pager": pager},
                                  section, chunk, tuple(kind for kind in everything if kind != PAGES), repr(pager)))
-    search: dict[str, Any] = {**UNSEARCHED}  # and the other shards' bundles, once every page is listed (below)
+    # The search page's filter offers the type of each kind that has item pages (their `type` meta, see
+    # item.html); the other shards' bundles are added once every page is listed (below).
+    search: dict[str, Any] = {"page_types": [KIND_SINGULAR[kind] for kind in KIND_SINGULAR if site.items.get(kind)],
+                              **UNSEARCHED}
     jobs.append(PageJob("search/index.html", "search.html", search, kinds=everything))
     jobs.append(PageJob("a-z/index.html", "a-z.html", {"entries": a_to_z(site, renderer.item_url), **UNSEARCHED},
                         kinds=everything))

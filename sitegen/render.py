@@ -31,7 +31,7 @@ from .inputs import InputRefused, read_input
 from .markup import BUTTON_AND_MARK, MarkupIssue, TermLink, TermLinker, place_definitions, render_markdown
 from .resolve import Ref, Site
 from .search import SHARD_PAGES
-from .views import KIND_TITLES, NAV_SECTIONS
+from .views import KIND_TITLES, NAV_SECTIONS, SECTION_TITLES
 
 KIND_FOLDERS: dict[str, str] = {"guides": "for"}
 """Kinds whose pages live under another folder than the kind's name: a guide for care leavers is at
@@ -161,8 +161,10 @@ class Renderer:
         )
 
     def navigation(self) -> list[tuple[str, str, bool]]:
-        """The main menu as (label, URL, is a section): the sections, the pages marked `nav`, search."""
-        sections = [(KIND_TITLES[kind], self.url(f"{kind}/"), True) for kind in NAV_SECTIONS]
+        """The main menu as (label, URL, is a section): the sections, the pages marked `nav`, search. A
+        section's URL is its folder (the guides' is for/); the guides' shows only when there are guides."""
+        sections = [(SECTION_TITLES[kind], self.url(f"{KIND_FOLDERS.get(kind, kind)}/"), True) for kind in NAV_SECTIONS
+                    if kind != "guides" or self.site.items.get("guides")]
         pages = [(page.meta.title, self.url(f"{page.slug}/"), False)
                  for page in sorted(self.site.pages, key=lambda page: page.meta.order)
                  if page.meta.nav and page.slug != "index"]

@@ -33,8 +33,12 @@ KIND_TITLES: dict[str, str] = {
 }
 """The item kinds that get a list page and a permalink page per item, with their headings."""
 
-NAV_SECTIONS = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary", "sources")
-"""The sections in the main menu, in order."""
+SECTION_TITLES: dict[str, str] = {"guides": "For readers", **KIND_TITLES}
+"""Each section's name in the main menu and the breadcrumbs: the item kinds' list headings, and the guides'
+(their list, under for/, has a longer heading)."""
+
+NAV_SECTIONS = ("guides", "recommendations", "missions", "pilots", "funding", "timeline", "glossary", "sources")
+"""The sections in the main menu, in order (the guides only when there are some: their list is built only then)."""
 
 STATUS_WORDS: dict[str, str] = {
     "accepted": "Accepted",
@@ -504,7 +508,7 @@ def disagree(a: m.ReportedMoney | m.ReportedCount, b: m.ReportedMoney | m.Report
 def template_globals() -> dict[str, Any]:
     """The names every template may use besides the Renderer's own."""
     return {
-        "status_words": STATUS_WORDS, "status_help": STATUS_HELP,
+        "status_words": STATUS_WORDS, "status_help": STATUS_HELP, "section_titles": SECTION_TITLES,
         "kind_singular": KIND_SINGULAR, "funding_kind_words": FUNDING_KIND_WORDS,
         "review_words": REVIEW_WORDS, "proposed_by": PROPOSED_BY, "site_name": SITE_NAME, "title_of": title_of,
         "describe_item": describe_item, "shorten": shorten, "glance_swatch": swatch,

@@ -219,3 +219,43 @@ def test_hard_item_pages_fail_above_their_ceiling(project: Path, run_cli: Callab
     assert result.code == 1
     assert re.fullmatch(r"data/themes\.yaml:1:1: the site's own words on the themes pages read at a reading age of"
                         rf" [\d.]+, above the ceiling of {ITEM_READING_AGE_CEILING}; .*", result.err.splitlines()[0])
+
+
+def main_menu(page: str) -> list[tuple[str, str, str | None]]:
+    """The main menu's links as (label, address, aria-current)."""
+    menu = page[page.index('<nav class="site-nav"'):]
+    menu = menu[:menu.index("</nav>")]
+    return [(label, href, current or None) for href, current, label in
+            re.findall(r'<a href="([^"]+)"(?: aria-current="([^"]+)")?>([^<]+)</a>', menu)]
+
+
+def test_the_main_menu_leads_to_the_guides_and_marks_them_current() -> None:
+    """One menu entry leads to the guides' list under for/ (never guides/), and is the current section on
+    that list and on each guide's page, and on no other page."""
+    from reader_site import BASE, html_pages, rendered
+
+    pages = html_pages(rendered())
+    guide_pages = {f"for/{reader}/index.html" for reader in READERS}
+    assert guide_pages <= set(pages)
+    for name, page in pages.items():
+        if '<nav class="site-nav"' not in page:
+            continue
+        menu = main_menu(page)
+        entries = [(label, current) for label, href, current in menu if href == f"{BASE}for/"]
+        expected = "page" if name == "for/index.html" else "true" if name in guide_pages else None
+        assert entries == [("For readers", expected)], name
+        assert not any("/guides/" in href for _, href, _ in menu), name
+    assert main_menu(pages["index.html"])[0][:2] == ("For readers", f"{BASE}for/")  # first: readers start there
+
+
+def test_a_site_without_guides_has_no_guides_entry_in_its_menu(project: Path, run_cli: Callable[..., Run]) -> None:
+    """The guides' list is built only when there are guides, so the menu leads there only then."""
+    out = project.parent / "out"
+    assert not (project / "data/guides.yaml").exists()
+    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 0
+    assert not (out / "for").exists()
+    assert all(href != "/for/" for _, href, _ in main_menu((out / "index.html").read_text()))
+    write_guide(project)
+    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 0
+    assert ("For readers", "/for/", None) in main_menu((out / "index.html").read_text())
+    assert ("For readers", "/for/", "page") in main_menu((out / "for" / "index.html").read_text())

@@ -267,17 +267,39 @@ def test_search_index_reads_cleanly_names_kinds_in_titles_and_leaves_boilerplate
     assert proposal["meta"]["title"].startswith("Proposal: ")
     assert "Made by: " in proposal["content"] and "Made by" + "I" not in proposal["content"]
     assert pages["/"]["meta"]["title"] == "Home"
+    assert proposal["meta"]["type"] == "Proposal"  # what the search page's "Type of page" narrows by
+    assert "type" not in pages["/"]["meta"]  # a content page has no type: it shows under "All types"
     for url, page in pages.items():
         for boilerplate in ("Cite this page", "Linked from", "Download this data", "Spotted a mistake"):
             assert boilerplate not in page["content"], (url, boilerplate)
 
 
+def test_search_offers_the_type_of_every_kind_of_page_it_finds(project: Path, run_cli: Callable[..., Any]) -> None:
+    """The search page's "Type of page" lists each type the index holds, as item pages give it (their kind in
+    the `type` meta, the value search.js compares with the choice), once each, and the types only."""
+    out = project.parent / "out"
+    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 0
+    search = (out / "search" / "index.html").read_text()
+    choice = search[search.index('<select id="search-type"'):search.index("</select>")]
+    options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', choice)
+    assert options[0] == ("", "All types")
+    assert all(value == words for value, words in options[1:])
+    offered = [value for value, _ in options[1:]]
+    types = [page["meta"]["type"] for page in indexed(out).values() if "type" in page["meta"]]
+    assert len(offered) == len(set(offered)) and set(offered) == set(types)
+    assert {"Proposal", "Glossary term", "Event"} <= set(offered) and "Guide" not in offered  # none in the project
+
+
 def test_search_results_take_the_sites_colours_and_text_size() -> None:
     css = (ROOT / "templates" / "static" / "site.css").read_text()
-    rules = css[css.index(".search {"):css.index("}", css.index(".search {"))]
-    for setting in ("--pf-text: var(--fg)", "--pf-background: var(--bg)", "--pf-text-secondary: var(--muted)",
-                    "--pf-result-excerpt-font-size: 1rem", "--pf-result-title-font-size: 1.125rem"):
-        assert setting in rules
+    block = css[css.index("/* Search (search.js)"):css.index(".search-form {")]
+    fields = block[block.index(".search-field input, .search-field select, .search-more {"):]
+    fields = fields[:fields.index("}")]
+    for setting in ("color: var(--fg)", "background: var(--bg)", "border: 2px solid var(--border)", "font: inherit"):
+        assert setting in fields
+    assert ".search-result-excerpt { margin: 0; font-size: 1rem; }" in block
+    assert ".search mark { background: var(--focus-bg); color: #0b0c0c; }" in block
+    assert not re.search(r"#[0-9a-f]{3,6}", block.replace("color: #0b0c0c", ""))  # every other colour is the site's
 
 
 # --- Filters -----------------------------------------------------------------------------------

@@ -367,12 +367,12 @@ def search_results(page: Page, url: str, query: str, wanted: str, timeout_ms: fl
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url, wait_until="load")
-    page.fill("pagefind-input input", query)
+    page.fill("#search-input", query)
     try:
-        page.wait_for_selector(f'pagefind-results a[href="{wanted}"]', timeout=timeout_ms)
+        page.wait_for_selector(f'#search-results a[href="{wanted}"]', timeout=timeout_ms)
     except TimeoutError:
         pass  # the caller reports what was found instead
-    return [link.get_attribute("href") or "" for link in page.query_selector_all("pagefind-results a")], errors
+    return [link.get_attribute("href") or "" for link in page.query_selector_all("#search-results a")], errors
 
 
 WITHOUT_JS = """() => ({
