@@ -1,10 +1,12 @@
 """Reading age: how hard the site's own words are to read, measured, and held to a target.
 
-The measure is the Automated Readability Index (ARI), from the `textstat` library: it reads only the
-lengths of words and sentences, so it needs no word list (textstat's syllable counts would download
-one while the build runs) and gives the same figure on every machine. ARI gives a US school grade; a
-UK reading age is about that grade plus 5 years (grade 4 is a reading age of 9, the age GOV.UK writes
-for). Only the site's own words are measured: quotes are the sources' words and stay as they are.
+The measure is the Automated Readability Index (ARI), counted as the `textstat` library counts it
+(tests/test_guides.py checks the two agree on every page): it reads only the lengths of words and
+sentences, so it needs no word list and gives the same figure on every machine. It is counted here
+because importing textstat loads its pronouncing dictionary, most of a second on every build. ARI
+gives a US school grade; a UK reading age is about that grade plus 5 years (grade 4 is a reading age
+of 9, the age GOV.UK writes for). Only the site's own words are measured: quotes are the sources'
+words and stay as they are.
 
 A guide fails the check when its words read above its `reading_age`; every content page has a
 ceiling, PAGE_READING_AGE_CEILING, and fails above it (once it has PAGE_MIN_WORDS words to measure).
@@ -17,8 +19,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-
-import textstat  # type: ignore[import-untyped]
 
 from . import models as m
 from .errors import Collector
@@ -65,12 +65,34 @@ class ReadingAge:
         return self.age <= self.ceiling or not self.held
 
 
+WORD_CHARACTER = re.compile(r"\w")
+"""A word is a run of characters between spaces with a letter or digit in it; punctuation alone is not."""
+SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+"""A sentence runs from a word to its full stop, question or exclamation mark (textstat's rule)."""
+
+
+def words_in(text: str) -> int:
+    return sum(1 for token in text.split() if WORD_CHARACTER.search(token))
+
+
+def automated_readability_index(text: str) -> float:
+    """4.71 × characters per word + 0.5 × words per sentence − 21.43, counted as textstat 0.7 does:
+    characters are all but spaces, over every run between spaces; a sentence of two words or fewer
+    is not counted as one (a heading, say), though its words are."""
+    tokens = text.split()
+    words = words_in(text)
+    if not tokens or not words:
+        return 0.0
+    sentences = max(1, sum(1 for sentence in SENTENCE.findall(text) if words_in(sentence) > 2))
+    return 4.71 * (sum(map(len, tokens)) / len(tokens)) + 0.5 * (words / sentences) - 21.43
+
+
 def reading_age(text: str) -> float:
     """The UK reading age (years) a text needs: its Automated Readability Index (a US grade) plus 5.
     A text of no words reads at no age above the youngest: 5."""
     if not text.split():
         return float(GRADE_TO_AGE)
-    return round(max(0.0, float(textstat.automated_readability_index(text))) + GRADE_TO_AGE, 1)
+    return round(max(0.0, automated_readability_index(text)) + GRADE_TO_AGE, 1)
 
 
 def guide_text(guide: m.Guide) -> str:
@@ -115,9 +137,10 @@ def check_reading_ages(guides: list[Located], pages: list[PageSource], problems:
     return found
 
 
-_kind_texts: dict[str, tuple[tuple[int, ...], list[Any], float, int]] = {}
-"""Each kind's reading age by the identity of its items: the preview's save measures only a kind
-that changed (its unchanged items are the same objects from one build to the next)."""
+def kind_text(entries: list[Located], prose: Callable[[Any], Iterable[str]]) -> str:
+    """The site's own words on one kind's item pages, each text ending a sentence."""
+    return "\n".join(text if text.rstrip()[-1:] in ".?!" else text + "."
+                     for entry in entries for text in prose(entry.item) if text.strip())
 
 
 def check_kind_reading_ages(kinds: dict[str, list[Located]], prose: Callable[[Any], Iterable[str]],
@@ -128,18 +151,12 @@ def check_kind_reading_ages(kinds: dict[str, list[Located]], prose: Callable[[An
     for kind, entries in kinds.items():
         if kind in ("guides", "changes"):
             continue  # guides are held to their own targets; change notes are not pages of their own
-        items = [entry.item for entry in entries]
-        key = tuple(map(id, items))
-        known = _kind_texts.get(kind)
-        if known is None or known[0] != key:
-            words = [text if text.rstrip()[-1:] in ".?!" else text + "." for item in items for text in prose(item)
-                     if text.strip()]
-            text = "\n".join(words)
-            known = _kind_texts[kind] = (key, items, reading_age(text), len(text.split()))
-        if not known[3]:
+        text = kind_text(entries, prose)
+        count = len(text.split())
+        if not count:
             continue  # no words of the site's own (sources, people, areas): nothing to measure
-        measured = ReadingAge(f"/{kind}/<id>/", known[2], ITEM_READING_AGE_CEILING, f"data/{kind}.yaml",
-                              held=known[3] >= PAGE_MIN_WORDS)
+        measured = ReadingAge(f"/{kind}/<id>/", reading_age(text), ITEM_READING_AGE_CEILING, f"data/{kind}.yaml",
+                              held=count >= PAGE_MIN_WORDS)
         found.append(measured)
         if not measured.passes:
             problems.add(f"data/{kind}.yaml", 1, 1,

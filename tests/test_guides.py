@@ -14,8 +14,18 @@ from conftest import ROOT, Run
 from reader_site import GLOSSARY_POPOVERS
 from test_cli import edit
 
-from sitegen.build import build_site, check_site
-from sitegen.readability import ITEM_READING_AGE_CEILING, PAGE_READING_AGE_CEILING, reading_age
+from sitegen.build import Timings, build_site, check_site, load_data
+from sitegen.content_checks import prose_of
+from sitegen.errors import Collector
+from sitegen.readability import (
+    ITEM_READING_AGE_CEILING,
+    PAGE_READING_AGE_CEILING,
+    automated_readability_index,
+    guide_text,
+    kind_text,
+    page_text,
+    reading_age,
+)
 from sitegen.render import Settings
 from sitegen.resolve import Site
 
@@ -129,6 +139,19 @@ def test_a_hard_guide_fails_above_its_reading_age(project: Path, run_cli: Callab
 def test_reading_age_is_the_automated_readability_index_plus_five() -> None:
     text = "The government set out a plan. It is for the next two years. Councils will test it first."
     assert reading_age(text) == round(textstat.automated_readability_index(text) + 5, 1)
+
+
+ODD_TEXTS = ("", "…", "Yes. No. A plan that is long enough to count.", "It's the council's plan – isn't it?!",
+             "£2.6bn over 5 years (2023–25): 'kinship' carers, U.K.-wide.", "Heading\n\nA b c d. E f. G h i j k!")
+
+
+def test_the_builds_count_of_the_index_is_textstat_s_on_every_page_and_odd_text(site: Site) -> None:
+    """readability.py counts the index itself, for speed; textstat is the reference it must equal."""
+    guides = [guide_text(guide) for guide in site.items["guides"].values()]
+    pages = [page_text(page) for page in site.pages]
+    kinds = [kind_text(entries, prose_of) for entries in load_data(ROOT, Collector(), Timings()).values()]
+    for text in [*guides, *pages, *kinds, *ODD_TEXTS]:
+        assert automated_readability_index(text) == pytest.approx(textstat.automated_readability_index(text)), text
 
 
 def test_the_real_guides_and_pages_read_within_their_targets(site: Site) -> None:
