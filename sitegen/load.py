@@ -103,11 +103,11 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
             return Marked(shown, None)
         found: list[Problem] = []
         doc = Marked(shown, None)
-        _walk(node, (), doc, found, set(), offset, 0, text)
+        data = _walk(node, (), doc, found, set(), offset, 0, text, loader)
         if found:
             problems.extend(found)
             return None
-        doc.data = loader.construct_document(node)
+        doc.data = data
         return doc
     except yaml.MarkedYAMLError as exc:
         opened = unclosed_opening(text, exc, Loader)
@@ -127,14 +127,19 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
         loader.dispose()
 
 
+YAML_STR, YAML_MAP, YAML_SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
 def _walk(
     node: yaml.Node, loc: Loc, doc: Marked, found: list[Problem],
-    seen: set[int], offset: int, depth: int, text: str,
-) -> None:
-    """Record the marks of node and its children; find duplicate keys, aliases and deep nesting.
+    seen: set[int], offset: int, depth: int, text: str, loader: yaml.SafeLoader,
+) -> Any:
+    """Record the marks of node and its children, find duplicate keys, aliases and deep nesting, and
+    return node's value (None once something is found: the document is refused).
 
     A literal block (`|`) whose first line has text is marked at that line, not at the indicator,
-    so a problem inside it (a line of Markdown, say) can be counted from there.
+    so a problem inside it (a line of Markdown, say) can be counted from there. Strings, mappings and
+    lists are built here; any other value (a number, a date, true) is built by YAML's safe constructor.
     """
     line, column = node.start_mark.line + 1 + offset, node.start_mark.column + 1
     if isinstance(node, yaml.ScalarNode) and node.style == "|":
@@ -157,7 +162,12 @@ def _walk(
                              f"nested more than {MAX_DEPTH} levels deep; no data file needs this, flatten it"))
         return
     doc.values[loc] = (line, column)
+    if isinstance(node, yaml.ScalarNode):
+        return None if found else node.value if node.tag == YAML_STR else loader.construct_object(node)
+    if node.tag not in (YAML_MAP, YAML_SEQ):  # a set or an ordered map: YAML's own, as it builds them
+        return None if found else loader.construct_object(node, deep=True)
     if isinstance(node, yaml.MappingNode):
+        mapping: dict[Any, Any] = {}
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1 + offset
@@ -177,10 +187,12 @@ def _walk(
                 continue
             first_seen[key] = key_line
             doc.keys[(*loc, key)] = (key_line, key_column)
-            _walk(value_node, (*loc, key), doc, found, seen, offset, depth + 1, text)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*loc, index), doc, found, seen, offset, depth + 1, text)
+            value = _walk(value_node, (*loc, key), doc, found, seen, offset, depth + 1, text, loader)
+            if not found:
+                mapping[key if key_node.tag == YAML_STR else loader.construct_object(key_node)] = value
+        return mapping
+    return [_walk(item, (*loc, index), doc, found, seen, offset, depth + 1, text, loader)
+            for index, item in enumerate(node.value)]
 
 
 YAML_INT = "tag:yaml.org,2002:int"
