@@ -65,14 +65,14 @@ class ReadingAge:
         return self.age <= self.ceiling or not self.held
 
 
-WORD_CHARACTER = re.compile(r"\w")
+WORD = re.compile(r"\S*\w\S*")
 """A word is a run of characters between spaces with a letter or digit in it; punctuation alone is not."""
 SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 """A sentence runs from a word to its full stop, question or exclamation mark (textstat's rule)."""
 
 
 def words_in(text: str) -> int:
-    return sum(1 for token in text.split() if WORD_CHARACTER.search(token))
+    return len(WORD.findall(text))
 
 
 def automated_readability_index(text: str) -> float:
