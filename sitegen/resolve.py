@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import typing
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -252,7 +253,9 @@ Links = tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, m.Citation
 
 def item_links(item: Any) -> Links:
     """The references and citations inside an item, at locs relative to it."""
-    return _reference_fields(item, ()), _citations(item, ())
+    links: Links = ([], [])
+    _gather_links(item, (), links)
+    return links
 
 
 def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector) -> dict[str, str]:
@@ -346,38 +349,38 @@ def shorten_words(text: str, words: int) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
-def _reference_fields(obj: Any, loc: Loc) -> list[tuple[Loc, tuple[str, ...], str]]:
-    """Every (loc, target kinds, id) that obj and its nested models name."""
-    found: list[tuple[Loc, tuple[str, ...], str]] = []
-    if not isinstance(obj, BaseModel):
-        return found
-    for name in type(obj).model_fields:
+@functools.cache
+def _linking_fields(model: type[BaseModel]) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """The fields of a model that name items (with the kinds they may name) or hold models (None):
+    its text, numbers and dates are never looked at."""
+    return tuple((name, REFERENCES.get((model, name))) for name, info in model.model_fields.items()
+                 if (model, name) in REFERENCES or _holds_model(info.annotation))
+
+
+def _holds_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in typing.get_args(annotation))
+
+
+def _gather_links(obj: BaseModel, loc: Loc, links: Links) -> None:
+    """Add every (loc, target kinds, id) that obj and its nested models name, and every citation
+    (with the loc of its quote), to links, in the order of the fields."""
+    references, citations = links
+    if isinstance(obj, m.Citation):
+        citations.append(((*loc, "quote"), obj))
+    for name, kinds in _linking_fields(type(obj)):
         value = getattr(obj, name)
-        kinds = REFERENCES.get((type(obj), name))
         if kinds and isinstance(value, str):
-            found.append(((*loc, name), kinds, value))
+            references.append(((*loc, name), kinds, value))
         elif kinds and isinstance(value, list):
-            found.extend(((*loc, name, i), kinds, v) for i, v in enumerate(value))
+            references.extend(((*loc, name, i), kinds, v) for i, v in enumerate(value))
         elif isinstance(value, BaseModel):
-            found.extend(_reference_fields(value, (*loc, name)))
+            _gather_links(value, (*loc, name), links)
         elif isinstance(value, list):
             for i, v in enumerate(value):
-                found.extend(_reference_fields(v, (*loc, name, i)))
-    return found
-
-
-def _citations(obj: Any, loc: Loc) -> list[tuple[Loc, m.Citation]]:
-    """Every citation inside obj, with the loc of its quote."""
-    if isinstance(obj, m.Citation):
-        return [((*loc, "quote"), obj)]
-    found: list[tuple[Loc, m.Citation]] = []
-    if isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            found.extend(_citations(getattr(obj, name), (*loc, name)))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            found.extend(_citations(v, (*loc, i)))
-    return found
+                if isinstance(v, BaseModel):
+                    _gather_links(v, (*loc, name, i), links)
 
 
 def narrowed(target: str, kinds: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .resolve import Site, _citations
+from .resolve import Site, item_links
 
 
 def summary_line(site: Site) -> str:
@@ -12,7 +12,7 @@ def summary_line(site: Site) -> str:
     items = site.items
     statuses = Counter(r.response.status.value for r in items["recommendations"].values())
     named_areas = {p.area for pilot in items["pilots"].values() for p in pilot.areas}
-    citations = sum(len(_citations(item, ())) for kind in items.values() for item in kind.values())
+    citations = sum(len(item_links(item)[1]) for kind in items.values() for item in kind.values())
     status_text = ", ".join(f"{status} {count}" for status, count in sorted(statuses.items()))
     return (
         f"OK: {len(items['recommendations'])} recommendations (responses: {status_text or 'none'}), "
