@@ -37,11 +37,13 @@ from .readability import check_kind_reading_ages, check_reading_ages
 from .resolve import Located, PageSource, Site, item_links, normalised_quote
 
 FIGURE = re.compile(
+    r"(?=[£\d])(?:"                               # every figure starts so: the search skips to one
     r"£\d[\d,]*(?:\.\d+)?(?:bn|m|k)?"            # sums of money
     r"|(?<!\d)(?<!\d,)\d[\d,]*+(?:\.\d++)?+\s?%"   # percentages, from where a number starts
     r"|\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)"
     r" \d{4}\b"                                    # dates
     r"|\b\d[\d,]*(?:\.\d+)?\b"                     # counts and years
+    r")"
 )
 """A figure in prose. A percentage is sought only where a number starts (not after a digit, nor after
 a digit and a comma) and its digits are taken whole (possessive *+): tried from every digit of a long
