@@ -93,8 +93,19 @@ def index_shards(folder: Path, shards: Sequence[Shard]) -> None:
 
 _BLOCK = rb"p|li|dt|dd|h[1-6]|th|td|tr|caption|div|ul|ol|dl|table|figcaption|figure|section|nav|blockquote|details"
 _BLOCK_END = re.compile(rb"(</(?:" + _BLOCK + rb")>)(?=<)")
-_LABEL_END = re.compile(rb"(?<=[^\s:.?!])</dt>")
-_VALUE_END = re.compile(rb"(?<=[^\s:;.?!])</dd>")
+_TERM_END = re.compile(rb"</d([td])>")
+"""The end of a label or a value in a list of facts: found by its tag, whose literal start lets the
+search skip ahead (a pattern starting with a look behind is tried at every byte, ten times slower)."""
+_SPACES = b" \t\n\r\f\v"
+
+
+def _punctuated(end: re.Match[bytes]) -> bytes:
+    """A label's end with a colon and a value's with a full stop, unless the text before it ends in
+    one (or in a space, or the page starts there)."""
+    before = end.string[end.start() - 1:end.start()]
+    if end.group(1) == b"t":
+        return end.group() if before in _SPACES + b":.?!" else b":</dt>"
+    return end.group() if before in _SPACES + b":;.?!" else b".</dd>"
 
 
 def spaced(html: bytes) -> bytes:
@@ -102,7 +113,7 @@ def spaced(html: bytes) -> bytes:
     once, and in a list of facts a colon after each label and a full stop after each value. Pagefind
     joins the text of neighbouring elements as written: `<dt>Made by</dt><dd>Child…` would give the
     excerpt "Made byChild…"."""
-    return _BLOCK_END.sub(rb"\1\n", _VALUE_END.sub(b".</dd>", _LABEL_END.sub(b":</dt>", html)))
+    return _BLOCK_END.sub(rb"\1\n", _TERM_END.sub(_punctuated, html))
 
 
 def put_bundle(fresh: Path, folder: Path, bundle: str) -> None:

@@ -256,6 +256,9 @@ def test_labels_and_values_are_kept_apart_for_search() -> None:
     assert spaced(page) == (b"<dl><dt>Made by:</dt>\n<dd>Child review.</dd>\n<dt>When:</dt>\n<dd>2023.</dd>\n</dl>\n"
                             b"<p>a</p>\n<p>b</p>")
     assert spaced(b"<p>An <em>inline</em><strong>run</strong></p>") == b"<p>An <em>inline</em><strong>run</strong></p>"
+    ended = b"<dt>Asked? </dt><dd>Yes;</dd><dt>Why!</dt><dd>See <a>this</a></dd>"
+    assert spaced(ended) == b"<dt>Asked? </dt>\n<dd>Yes;</dd>\n<dt>Why!</dt>\n<dd>See <a>this</a>.</dd>"
+    assert spaced(b"</dt>x") == b"</dt>x", "nothing before the first end to punctuate"
 
 
 def test_search_index_reads_cleanly_names_kinds_in_titles_and_leaves_boilerplate_out(
