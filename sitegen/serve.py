@@ -248,14 +248,12 @@ def serve(project: Path, port: int) -> None:
     preview = Preview(project, project / ".preview", port)
     preview.rebuild()
     server = preview_server(preview)
-    for folder in WATCHED:
-        server.watch(str(project / folder), preview.rebuild)
     print(f"Previewing at http://127.0.0.1:{port}/ (Ctrl+C stops).", file=sys.stderr)
     server.serve(host="127.0.0.1", port=port, debug=False, restart_delay=0)
 
 
 def preview_server(preview: Preview) -> Any:
-    """livereload's server for the preview, answering only to this machine.
+    """livereload's server for the preview, watching the project's inputs and answering only to this machine.
 
     Its pages, its reload script and its reload socket each refuse a request that names another host
     (pages.is_loopback_host), and the socket one from a page of another origin (a page on the web could
@@ -295,4 +293,7 @@ def preview_server(preview: Preview) -> Any:
                 (r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, script)}),
             ]).listen(port, address=host)
 
-    return PreviewServer(app=preview.app)
+    server = PreviewServer(app=preview.app)
+    for folder in WATCHED:  # without a folder to watch, livereload would watch the working directory
+        server.watch(str(preview.project / folder), preview.rebuild)
+    return server

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from tornado.ioloop import IOLoop
 
 from sitegen.serve import Preview, preview_server
@@ -66,7 +66,8 @@ def test_live_reload_works_under_the_published_csp(page: Page, preview: tuple[st
     origin, loop = preview
     page.add_init_script(CSP_VIOLATIONS)
     page.goto(origin + "/")
-    assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
+    # waited for: the page may be reloading already (the first look at the watched folders)
+    expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).to_have_count(1)
     deadline = time.monotonic() + 20
     while not any(origin in str(getattr(waiter.request, "headers", {}).get("Origin", ""))
                   for waiter in list(LiveReloadHandler.waiters)):
