@@ -3,7 +3,7 @@
 The measure is the Automated Readability Index (ARI), counted as the `textstat` library counts it
 (tests/test_guides.py checks the two agree on every page): it reads only the lengths of words and
 sentences, so it needs no word list and gives the same figure on every machine. It is counted here
-because importing textstat loads its pronouncing dictionary, most of a second on every build. ARI
+because importing textstat loads its pronouncing dictionary, which the build never uses. ARI
 gives a US school grade; a UK reading age is about that grade plus 5 years (grade 4 is a reading age
 of 9, the age GOV.UK writes for). Only the site's own words are measured: quotes are the sources'
 words and stay as they are.
