@@ -24,6 +24,7 @@ from .cache import BuildCache, CacheState, code_version, digest, file_hash, tree
 from .content_checks import check_content
 from .emptied import cache_folder_or_none, emptied_files, record_item_counts
 from .errors import Collector, Problem
+from .fields import ID_PATTERN
 from .load import check_markdown_text, parse_yaml, read_text, split_page
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
 from .render import Renderer, Settings, convert_bodies, static_files
@@ -98,7 +99,7 @@ RESERVED_PAGE_NAMES = {*m.DATA_FILES, "static", "search", "print", "a-z", "data"
 
 def is_page_name(stem: str) -> bool:
     """A content page's file name makes its address, so it must be an id and not a section's name."""
-    return re.fullmatch(m.ID_PATTERN, stem) is not None and stem not in RESERVED_PAGE_NAMES
+    return re.fullmatch(ID_PATTERN, stem) is not None and stem not in RESERVED_PAGE_NAMES
 
 
 def load_pages(project: Path, problems: Collector) -> list[PageSource]:

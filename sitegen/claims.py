@@ -1,4 +1,5 @@
-"""What a quote holds: the sums, counts and dates in it, each with the word the quote puts before it.
+"""What a quote holds: the sums, counts and dates in it, each with the word the quote puts before it;
+and every figure an item holds, which the figures in content pages must come from.
 
 A reported value is only as good as the quote behind it. These readers let the content checks prove
 that a value's quote holds its figure with the same qualifier ("up to 12", "at least £600m"), and that
@@ -12,29 +13,33 @@ import calendar
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
+from pydantic import BaseModel
+
 from . import models as m
+from .fields import Citation, Money, Precision, Qualifier, ReportedCount, ReportedMoney
+from .formats import format_date, format_money
 
 
 class Figure(NamedTuple):
     """A sum or a count in a quote, with the qualifier before it and the words as the quote gives them."""
 
     value: float
-    qualifier: m.Qualifier | None
+    qualifier: Qualifier | None
     words: str
 
 
-QUALIFIER_WORDS: dict[str, m.Qualifier] = {
-    "just under": m.Qualifier.just_under, "nearly": m.Qualifier.just_under, "almost": m.Qualifier.just_under,
-    "about": m.Qualifier.about, "around": m.Qualifier.about, "roughly": m.Qualifier.about,
-    "approximately": m.Qualifier.about,
-    "up to": m.Qualifier.up_to,
-    "at least": m.Qualifier.at_least,
-    "more than": m.Qualifier.more_than, "over": m.Qualifier.more_than,
-    "less than": m.Qualifier.less_than, "fewer than": m.Qualifier.less_than,
-    "an expected": m.Qualifier.expected, "expected": m.Qualifier.expected,
+QUALIFIER_WORDS: dict[str, Qualifier] = {
+    "just under": Qualifier.just_under, "nearly": Qualifier.just_under, "almost": Qualifier.just_under,
+    "about": Qualifier.about, "around": Qualifier.about, "roughly": Qualifier.about,
+    "approximately": Qualifier.about,
+    "up to": Qualifier.up_to,
+    "at least": Qualifier.at_least,
+    "more than": Qualifier.more_than, "over": Qualifier.more_than,
+    "less than": Qualifier.less_than, "fewer than": Qualifier.less_than,
+    "an expected": Qualifier.expected, "expected": Qualifier.expected,
 }
 """The words a source puts right before a figure to say how exact it is, and the qualifier each means."""
 QUALIFIER_BEFORE = re.compile(r"(?:^|\W)(" + "|".join(sorted(QUALIFIER_WORDS, key=len, reverse=True))
@@ -56,7 +61,7 @@ COUNT = re.compile(r"(?<![£\w.,–-])(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?![\w.,
 """A count: 12 or twelve; not a sum, a percentage, a decimal, an ordinal or part of a year range."""
 
 
-def _qualifier(quote: str, start: int) -> tuple[m.Qualifier | None, int]:
+def _qualifier(quote: str, start: int) -> tuple[Qualifier | None, int]:
     """The qualifier the words right before quote[start] give, and where those words start."""
     found = QUALIFIER_BEFORE.search(quote, 0, start)
     if found is None:
@@ -89,9 +94,9 @@ def count_figures(quote: str) -> tuple[Figure, ...]:
     return tuple(found)
 
 
-def figures_of(value: m.ReportedMoney | m.ReportedCount, quote: str) -> list[Figure]:
+def figures_of(value: ReportedMoney | ReportedCount, quote: str) -> list[Figure]:
     """The figures in a quote equal to a reported value's amount or count."""
-    if isinstance(value, m.ReportedMoney):
+    if isinstance(value, ReportedMoney):
         return [f for f in money_figures(quote) if round(f.value) == round(value.money.amount)]
     return [f for f in count_figures(quote) if f.value == value.count]
 
@@ -182,21 +187,21 @@ def _relative(match: re.Match[str], published: dt.date) -> list[tuple[int, ...]]
     return [(monday.year,)] if monday.year == sunday.year else []
 
 
-def holds_date(marks: DateMarks, date: dt.date, precision: m.Precision) -> bool:
+def holds_date(marks: DateMarks, date: dt.date, precision: Precision) -> bool:
     """Whether a quote's dates give this date to this precision (a month or day without a year
     counts for any year: "in September" gives September)."""
-    if precision is m.Precision.year:
+    if precision is Precision.year:
         return date.year in marks.years
-    if precision is m.Precision.month:
+    if precision is Precision.month:
         return bool({(date.year, date.month), (None, date.month)} & marks.months)
-    if precision is m.Precision.day:
+    if precision is Precision.day:
         return bool({(date.year, date.month, date.day), (None, date.month, date.day)} & marks.days)
     return False
 
 
-def finest_precision(marks: list[DateMarks], date: dt.date) -> m.Precision | None:
+def finest_precision(marks: list[DateMarks], date: dt.date) -> Precision | None:
     """The finest precision at which any of these quotes gives the date, if any does."""
-    for precision in (m.Precision.day, m.Precision.month, m.Precision.year):
+    for precision in (Precision.day, Precision.month, Precision.year):
         if any(holds_date(found, date, precision) for found in marks):
             return precision
     return None
@@ -210,15 +215,15 @@ def figures_in(text: str) -> set[int]:
     return {round(f.value) for f in (*money_figures(text), *count_figures(text))}
 
 
-def carriers(value: Any, published: Callable[[str], dt.date | None]) -> list[m.Citation]:
+def carriers(value: Any, published: Callable[[str], dt.date | None]) -> list[Citation]:
     """The citations whose quote holds what a value claims: its sum or count, an event's date, or
     (for a guide's answer) any sum or count the answer gives, with the quotes that give no figure.
 
     Other claims (a development, a role, an event known only to follow another) are carried by every
     citation. published gives a source's date, to read "yesterday" or "last month".
     """
-    citations: list[m.Citation] = value.citations
-    if isinstance(value, m.ReportedMoney | m.ReportedCount):
+    citations: list[Citation] = value.citations
+    if isinstance(value, ReportedMoney | ReportedCount):
         return [c for c in citations if figures_of(value, c.quote)]
     if isinstance(value, m.GuideQuestion):
         said = figures_in(value.answer)
@@ -231,3 +236,57 @@ def carriers(value: Any, published: Callable[[str], dt.date | None]) -> list[m.C
         return [c for c in citations
                 if holds_date(date_marks(c.quote, published(c.source)), value.date, value.precision)]
     return list(citations)
+
+
+FIGURE = re.compile(
+    r"(?=[£\d])(?:"                               # every figure starts so: the search skips to one
+    r"£\d[\d,]*(?:\.\d+)?(?:bn|m|k)?"            # sums of money
+    r"|(?<!\d)(?<!\d,)\d[\d,]*+(?:\.\d++)?+\s?%"   # percentages, from where a number starts
+    r"|\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" \d{4}\b"                                    # dates
+    r"|\b\d[\d,]*(?:\.\d+)?\b"                     # counts and years
+    r")"
+)
+"""A figure in prose. A percentage is sought only where a number starts (not after a digit, nor after
+a digit and a comma) and its digits are taken whole (possessive *+): tried from every digit of a long
+number, each try read to the number's end, so "x" and 40,000 digits took 25 s."""
+
+
+def normalise_figure(figure: str) -> str:
+    return figure.replace(",", "").replace(" ", "").rstrip(".")
+
+
+def item_figures(item: BaseModel) -> frozenset[str]:
+    """Every figure one item holds: quotes, amounts, counts, dates and the prose written from them."""
+    figures: set[str] = set()
+
+    def add_text(text: str) -> None:
+        figures.update(normalise_figure(f) for f in FIGURE.findall(text))
+
+    for model in _models_in(item):
+        if isinstance(model, Citation):
+            add_text(model.quote)
+        elif isinstance(model, Money):
+            add_text(format_money(model))
+        elif isinstance(model, ReportedCount):
+            figures.add(str(model.count))
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            if isinstance(value, str):
+                add_text(value)
+            elif hasattr(value, "isoformat"):
+                for precision in ("day", "month", "year"):
+                    add_text(format_date(value, precision))
+            elif isinstance(value, int) and not isinstance(value, bool):
+                figures.add(str(value))
+    return frozenset(figures)
+
+
+def _models_in(obj: Any) -> Iterator[BaseModel]:
+    if isinstance(obj, BaseModel):
+        yield obj
+        for name in type(obj).model_fields:
+            yield from _models_in(getattr(obj, name))
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from _models_in(value)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from collections.abc import Iterator, Mapping
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,35 +21,31 @@ from . import models as m
 from .characters import describe_zero_width, zero_width_character
 from .claims import (
     DATE_OR_YEAR,
+    FIGURE,
     DateMarks,
     count_figures,
     date_marks,
     figures_of,
     finest_precision,
     holds_date,
+    item_figures,
     money_figures,
+    normalise_figure,
 )
 from .errors import Collector, Problem
-from .formats import format_amount, format_date, format_money
-from .readability import check_kind_reading_ages, check_reading_ages
+from .fields import Precision, ReportedCount, ReportedMoney
+from .formats import format_amount, format_date
+from .readability import (
+    LONG_SENTENCE,
+    MARKDOWN_NOT_PROSE,
+    acronym_message,
+    check_kind_reading_ages,
+    check_reading_ages,
+    long_sentences,
+    unknown_acronyms,
+)
 from .resolve import Located, PageSource, Site, item_links, normalised_quote
 
-FIGURE = re.compile(
-    r"(?=[£\d])(?:"                               # every figure starts so: the search skips to one
-    r"£\d[\d,]*(?:\.\d+)?(?:bn|m|k)?"            # sums of money
-    r"|(?<!\d)(?<!\d,)\d[\d,]*+(?:\.\d++)?+\s?%"   # percentages, from where a number starts
-    r"|\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)"
-    r" \d{4}\b"                                    # dates
-    r"|\b\d[\d,]*(?:\.\d+)?\b"                     # counts and years
-    r")"
-)
-"""A figure in prose. A percentage is sought only where a number starts (not after a digit, nor after
-a digit and a comma) and its digits are taken whole (possessive *+): tried from every digit of a long
-number, each try read to the number's end, so "x" and 40,000 digits took 25 s."""
-ACRONYM = re.compile(r"\b[A-Z](?=[0-9]*[A-Z])[A-Z0-9]*+s?\b")
-"""Capitals and digits, at least two capitals, an optional plural s. The second capital is found by a
-lookahead and the run is taken whole: two * over one run tried every way to split it (20,000 capitals
-took 22 s)."""
 PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     m.Recommendation: ("title", "proposal", "body"),
     m.Response: ("detail",),
@@ -67,56 +61,6 @@ PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     m.GuideQuestion: ("question", "answer"),
 }
 """The fields written in the site's own words (quotes and names are the sources' words)."""
-LONG_SENTENCE = 30
-BLOCK_BREAK = re.compile(r"\n\s*\n|\n(?=#|[-*] |\d+\. )")
-"""Where a paragraph, heading or list item ends: a sentence does not run on past it."""
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-SPACES = re.compile(r"\s+")
-"""A run of spaces and line breaks: one space in a sentence quoted in a warning."""
-MARKDOWN_NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)\]]*\)")
-"""Code and link targets in Markdown: not the site's own words, so not checked as prose. A target
-stops at a ], where the next could start: read to the text's end from every "](", a run of them took
-time with the square of its length."""
-
-
-def normalise_figure(figure: str) -> str:
-    return figure.replace(",", "").replace(" ", "").rstrip(".")
-
-
-def item_figures(item: BaseModel) -> frozenset[str]:
-    """Every figure one item holds: quotes, amounts, counts, dates and the prose written from them."""
-    figures: set[str] = set()
-
-    def add_text(text: str) -> None:
-        figures.update(normalise_figure(f) for f in FIGURE.findall(text))
-
-    for model in _models_in(item):
-        if isinstance(model, m.Citation):
-            add_text(model.quote)
-        elif isinstance(model, m.Money):
-            add_text(format_money(model))
-        elif isinstance(model, m.ReportedCount):
-            figures.add(str(model.count))
-        for name in type(model).model_fields:
-            value = getattr(model, name)
-            if isinstance(value, str):
-                add_text(value)
-            elif hasattr(value, "isoformat"):
-                for precision in ("day", "month", "year"):
-                    add_text(format_date(value, precision))
-            elif isinstance(value, int) and not isinstance(value, bool):
-                figures.add(str(value))
-    return frozenset(figures)
-
-
-def _models_in(obj: Any) -> Iterator[BaseModel]:
-    if isinstance(obj, BaseModel):
-        yield obj
-        for name in type(obj).model_fields:
-            yield from _models_in(getattr(obj, name))
-    elif isinstance(obj, list):
-        for value in obj:
-            yield from _models_in(value)
 
 
 @dataclass(frozen=True)
@@ -169,7 +113,7 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
     its precision; an event's date, precision and `after` consistent."""
     found: list[Finding] = []
     for loc, model in _located_models(item, ()):
-        if isinstance(model, m.ReportedMoney | m.ReportedCount):
+        if isinstance(model, ReportedMoney | ReportedCount):
             found.extend(_figure_findings(model, loc))
     if isinstance(item, m.Event):
         found.extend(_event_findings(item, published))
@@ -187,9 +131,9 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
     return found
 
 
-def _figure_findings(value: m.ReportedMoney | m.ReportedCount, loc: tuple[Any, ...]) -> list[Finding]:
+def _figure_findings(value: ReportedMoney | ReportedCount, loc: tuple[Any, ...]) -> list[Finding]:
     """A sum or count that no quote holds, or whose qualifier is not the one its quote gives."""
-    if isinstance(value, m.ReportedMoney):
+    if isinstance(value, ReportedMoney):
         what, shown, qualifier = "sum", format_amount(value.money.amount), value.money.qualifier
         figure_loc, qualifier_loc = (*loc, "money", "amount"), (*loc, "money", "qualifier")
     else:
@@ -270,12 +214,12 @@ def _holds(marks: DateMarks, year: int | None, month: int, day: int | None = Non
     return any((m_, d) == (month, day) and (year is None or y in (year, None)) for y, m_, d in marks.days)
 
 
-PRECISION_WORDS = {m.Precision.day: "the day", m.Precision.month: "the month", m.Precision.year: "the year"}
+PRECISION_WORDS = {Precision.day: "the day", Precision.month: "the month", Precision.year: "the year"}
 
 
 def _event_findings(event: m.Event, published: Published) -> list[Finding]:
     """An event's date, precision and `after` agree with each other, and a quote holds the date."""
-    if event.precision is m.Precision.after:
+    if event.precision is Precision.after:
         found = []
         if event.after is None:
             found.append(Finding(("precision",), None, "precision: after needs the event this one followed; add"
@@ -383,37 +327,6 @@ def check_page_figures(page: PageSource, figures: set[str], problems: Collector)
 
 def glossary_words(site: Site) -> set[str]:
     return {word for term in site.items["glossary"].values() for word in (term.term, *term.aliases)}
-
-
-def unknown_acronyms(text: str, words: AbstractSet[str],
-                     exempt: AbstractSet[str] = frozenset()) -> Iterator[re.Match[str]]:
-    """Acronyms in text that the glossary does not define (nor exempt), as is or without a plural s.
-
-    The sets are only looked in, never copied: a cold build checks 50,000 fields at 10,000 items.
-    """
-    for match in ACRONYM.finditer(text):
-        acronym = match.group()
-        singular = acronym.removesuffix("s")
-        if not (acronym in words or singular in words or acronym in exempt or singular in exempt):
-            yield match
-
-
-def acronym_message(acronym: str) -> str:
-    return (f'the acronym "{acronym}" is not in the glossary; add a term with "{acronym}" in its term or'
-            " aliases, or spell it out")
-
-
-def long_sentences(text: str) -> list[str]:
-    """Sentences over LONG_SENTENCE words, for a warning.
-
-    A text of no more words than that has none, so it is not split: most fields are titles and short
-    summaries.
-    """
-    if len(text.split(maxsplit=LONG_SENTENCE)) <= LONG_SENTENCE:
-        return []
-    sentences = [sentence for block in BLOCK_BREAK.split(text)
-                 for sentence in SENTENCE_END.split(SPACES.sub(" ", block.strip()))]
-    return [s for s in sentences if len(s.split()) > LONG_SENTENCE]
 
 
 def check_content(site: Site, located: dict[str, list[Located]], problems: Collector) -> list[Problem]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import models as m
+from .fields import Money, ReportedCount
 
 
 def format_date(value: dt.date | None, precision: str = "day") -> str:
@@ -31,7 +31,7 @@ def format_amount(amount: float) -> str:
     return f"£{amount:,.0f}"
 
 
-def format_money(money: m.Money) -> str:
+def format_money(money: Money) -> str:
     """A reported sum as every output shows it: its qualifier, the sum, and the years and period when
     known ("more than £250m over 1 year (2025-26)")."""
     text = format_amount(money.amount)
@@ -44,7 +44,7 @@ def format_money(money: m.Money) -> str:
     return text
 
 
-def format_count(count: m.ReportedCount, noun: str = "area") -> str:
+def format_count(count: ReportedCount, noun: str = "area") -> str:
     """A reported count as every output shows it, with its qualifier: "up to 12 areas", "1 area"."""
     text = f"{count.count} {noun}{'' if count.count == 1 else 's'}"
     return f"{count.qualifier} {text}" if count.qualifier else text

@@ -10,60 +10,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-Slug = Annotated[
-    str,
-    Field(pattern=ID_PATTERN, max_length=80),
-]
-"""A lower-case id made of letters, digits and single hyphens: it becomes the item's permalink."""
-
-ItemRef = Annotated[
-    str,
-    Field(pattern=r"^(?:[a-z]+/)?[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100),
-]
-"""An item's id, or kind/id (guides/care-leavers) where two kinds share the id."""
-
-Text = Annotated[str, Field(min_length=1, max_length=5000)]
-Url = Annotated[
-    str,
-    Field(pattern=r"""^https?://[^\s<>"']+$""", max_length=500, examples=["https://www.cypnow.co.uk/"]),
-]
-
-
-class Strict(BaseModel):
-    """Base for every model: unknown keys are errors and field docstrings are schema descriptions."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        use_attribute_docstrings=True,
-        frozen=True,
-        str_strip_whitespace=True,
-    )
-
-
-class Citation(Strict):
-    """Where a fact comes from: a source and a short quote that appears word for word in it."""
-
-    source: Slug
-    """Id of the source in data/sources.yaml."""
-    quote: Annotated[str, Field(min_length=3, max_length=400, examples=["£200m over two years"])]
-    """A short verbatim quote from the source (checked against the archived text at build time)."""
-
-
-Citations = Annotated[list[Citation], Field(min_length=1)]
-
-
-class Lines(Strict):
-    """A range of lines in an archived text, counted from 1, both ends included."""
-
-    first: Annotated[int, Field(ge=1)]
-    """First line of the article in the archived file."""
-    last: Annotated[int, Field(ge=1)]
-    """Last line of the article (before any reader comments)."""
-
+from .fields import Citations, ItemRef, Lane, Lines, Precision, ReportedCount, ReportedMoney, Slug, Strict, Text, Url
 
 ArchiveName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+\.txt$", examples=["001_dfc6e561fe822ac1.txt"])]
 """File name of an archived text in sources/."""
@@ -204,72 +153,6 @@ class Mission(Strict):
     """Sources for the mission."""
 
 
-class Unit(StrEnum):
-    """How an amount of money is counted."""
-
-    gbp = "GBP"
-
-
-class Qualifier(StrEnum):
-    """How exact a reported amount or count is, as the source words it, shown before the figure.
-
-    about: "about", "around", "roughly" or "approximately"; just under: "just under", "nearly" or
-    "almost"; up to: a ceiling, "up to"; at least: a floor, "at least"; more than: "more than" or
-    "over"; less than: "less than" or "fewer than"; expected: "expected" or "an expected".
-    """
-
-    about = "about"
-    just_under = "just under"
-    up_to = "up to"
-    at_least = "at least"
-    more_than = "more than"
-    less_than = "less than"
-    expected = "expected"
-
-
-MAX_AMOUNT = 1_000_000_000_000
-"""£1 trillion: no sum in the reform comes near, and a larger one (or .inf) is a typing mistake."""
-
-
-class Money(Strict):
-    """An amount of money with its unit and the period it covers."""
-
-    amount: Annotated[float, Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False, examples=[200000000])]
-    """Amount in whole pounds, e.g. 200000000 for £200m."""
-    unit: Unit = Unit.gbp
-    """Currency: pounds sterling."""
-    qualifier: Qualifier | None = None
-    """The word the quote puts before the amount ("up to £45m", "at least £600m", "roughly £2bn"), if
-    any: the build checks it against the quote, and the site shows it wherever it shows the amount."""
-    years: Annotated[int, Field(ge=1, le=50)] | None = None
-    """Number of years the amount covers, where given."""
-    period: str | None = None
-    """Period as the source words it, e.g. "2023-24 to 2024-25", where given."""
-
-
-class ReportedMoney(Strict):
-    """One reported value of a sum: the value and the source that reports it."""
-
-    money: Money
-    """The amount as this source reports it."""
-    citations: Citations
-    """Where this value is reported. Quotes that hold the amount date it: the earliest dated source
-    among them is the date of report ("as reported in an undated source" when none is dated)."""
-
-
-class ReportedCount(Strict):
-    """One reported count (for example of areas in a programme) with its source."""
-
-    count: Annotated[int, Field(ge=0, le=1_000_000_000)]
-    """The number reported."""
-    qualifier: Qualifier | None = None
-    """The word the quote puts before the number ("up to 12", "an expected 12"), if any: checked
-    against the quote and shown wherever the number is shown."""
-    citations: Citations
-    """Where this number is reported. Quotes that hold the number (as digits or in words) date it:
-    the earliest dated source among them is the date of report."""
-
-
 class FundingKind(StrEnum):
     """What a sum of money is: the site groups and labels sums by kind, never one kind under another's heading.
 
@@ -364,37 +247,6 @@ class Pilot(Strict):
     """Every area named as taking part."""
     citations: Citations
     """Sources for the programme."""
-
-
-class Precision(StrEnum):
-    """How much of a date the sources give: the site never shows or sorts a date more precisely.
-
-    day, month, year: the quotes give the day, only the month, or only the year (the build checks
-    that a quote holds it). after: the sources give no date, only that it followed another event
-    (name it in `after`); the site lists it after that event and says so in words.
-    """
-
-    day = "day"
-    month = "month"
-    year = "year"
-    after = "after"
-
-
-class Lane(StrEnum):
-    """Which lane of the timeline overview an event sits in.
-
-    review: the reviews and the evidence around them (reports, studies, evaluations, surveys).
-    government: what the government and its departments said or did. pilots: programmes testing
-    the reforms. money: budgets and funding announcements. politics: elections, manifestos,
-    parliament and the sector's reaction. Leave it out and the site picks one: pilots when the event
-    names a pilot, money when it names a funding line, else government.
-    """
-
-    review = "review"
-    government = "government"
-    pilots = "pilots"
-    money = "money"
-    politics = "politics"
 
 
 class Event(Strict):

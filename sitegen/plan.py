@@ -16,18 +16,17 @@ from typing import Any
 from markupsafe import Markup
 
 from . import models as m
-from .chart import Bar, bar_chart, describe
 from .downloads import ROWS, change_files, funding_order
 from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
-from .formats import format_amount, format_money
-from .glance import Mark, Part, placed_date, status_bar, theme_bars, timeline_overview
 from .home import key_figures, questions
 from .inputs import InputRefused, read_input
+from .pictures import funding_charts, response_glance, timeline_glance
 from .render import Renderer, Settings
 from .resolve import Ref, Site, item_links
 from .search import Shard, plan_shards
-from .views import FUNDING_KIND_WORDS, KIND_SINGULAR, KIND_TITLES, LANE_WORDS, STATUS_WORDS, Views, title_of
+from .views import Views
+from .words import KIND_SINGULAR, KIND_TITLES, title_of
 
 
 @dataclass(frozen=True)
@@ -81,9 +80,6 @@ own, linked from the print page's contents: one page of them all would be megaby
 PRINT_ROWS_PER_PAGE = 150
 """Items a section's print page holds at most, once the print page is split: under 1 MB of HTML with
 the longest bodies the benchmarks generate."""
-
-CHART_FLOOR = 1_000_000
-"""Sums below £1m (grants to one person, for example) are left out of the chart but kept in the table."""
 
 UNSEARCHED = {"search_indexed": False}
 """The context of a page search should not find: it lists items that have pages of their own (lists,
@@ -361,82 +357,6 @@ def sort_key(kind: str, views: Views) -> Callable[[Any], Any]:
     if kind in ("areas", "people"):
         return lambda item: (item.name.lower(), item.id)
     return lambda item: item.id
-
-
-PER_YEAR = "Average a year (the sources give how many years)"
-IN_TOTAL = "In total (the sources give no number of years)"
-
-
-def funding_bars(site: Site, views: Views, money: Callable[[m.Money], str]) -> list[Bar]:
-    """One bar per reported value, grouped by kind, and within a kind the sums whose years are known
-    (drawn per year) apart from the others (drawn in total), so no axis sets different periods side by side."""
-    bars: list[Bar] = []
-    for line in funding_order(site):
-        kind = line.kind.value
-        for value in line.values:
-            if value.money.amount < CHART_FLOOR:
-                continue
-            source = views.reporting_source(value)
-            when = source.date.strftime("%-d %b %Y") if source.date else "undated"
-            years = value.money.years
-            amount = value.money.amount / years if years else value.money.amount
-            figure = money(value.money)
-            if years:
-                qualified = f"{value.money.qualifier} " if value.money.qualifier else ""
-                figure = f"{qualified}{format_amount(amount)} a year{'' if years == 1 else ' on average'} ({figure})"
-            bars.append(Bar(label=line.title, amount=amount, figure=figure, reported=f"{source.outlet}, {when}",
-                            group=PER_YEAR if years else IN_TOTAL,
-                            css=f"bar-{kind}", key=line.id,
-                            qualifier=value.money.qualifier.value if value.money.qualifier else None))
-    order = {css: i for i, css in enumerate(dict.fromkeys(b.css for b in bars))}
-    return sorted(bars, key=lambda b: (order[b.css], b.group == IN_TOTAL))
-
-
-def funding_charts(site: Site, views: Views) -> list[dict[str, Any]]:
-    """One small chart per kind of sum, each with its own scales (see funding_bars)."""
-    bars = funding_bars(site, views, format_money)
-    charts: list[dict[str, Any]] = []
-    for kind, words in FUNDING_KIND_WORDS.items():
-        members = [b for b in bars if b.css == f"bar-{kind}"]
-        if members:
-            charts.append({"kind": kind, "heading": words,
-                           "svg": bar_chart(members, f"{words}: reported sums", f"funding-chart-{kind}"),
-                           "summary": describe(members)})
-    return charts
-
-
-def response_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, Any]:
-    """The response bar and its theme view, from the same proposals as the table beside them."""
-    total = len(site.items["recommendations"])
-    statuses = [Part(s, STATUS_WORDS[s], n, renderer.url(f"recommendations/status/{s}/"))
-                for s, n in views.statuses()]
-    themes = [Part(t.id, t.title, n, renderer.item_url("themes", t.id))
-              for t in sorted(site.items["themes"].values(), key=lambda t: t.id)
-              if (n := views.count_recommendations_where("themes", t.id))]
-    return {"total": total, "statuses": statuses, "themes": themes,
-            "status_svg": status_bar(statuses, total, "Proposals by the government's response", "glance-status"),
-            "theme_svg": theme_bars(themes, total, "Proposals by theme", "glance-theme")}
-
-
-def timeline_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, Any]:
-    """The timeline overview, wide and narrow, from the same events as the list below it."""
-    lanes = list(LANE_WORDS)
-    marks: list[Mark] = []
-    placed: dict[str, dt.date] = {}
-
-    def place(event: m.Event) -> dt.date:
-        if event.id not in placed:
-            placed[event.id] = placed_date(event.date, event.precision.value, lambda: place(views.anchor(event)))
-        return placed[event.id]
-
-    for event in sorted(site.items["timeline"].values(), key=views.event_key):
-        marks.append(Mark(event.id, f"{event.title}, {views.event_date(event)}", place(event),
-                          lanes.index(views.event_lane(event)), event.planned, f"#event-{event.id}"))
-    words = list(LANE_WORDS.values())
-    title = "Timeline overview: events by lane over time"
-    return {"wide": timeline_overview(marks, words, views.latest, title, "glance-tl-wide", wide=True),
-            "narrow": timeline_overview(marks, words, views.latest, title, "glance-tl-narrow", wide=False),
-            "marks": marks}
 
 
 def by_initial(items: list[Any], name: Callable[[Any], str]) -> list[tuple[str, list[Any]]]:

@@ -31,7 +31,7 @@ from .inputs import InputRefused, read_input
 from .markup import BUTTON_AND_MARK, MarkupIssue, TermLink, TermLinker, place_definitions, render_markdown
 from .resolve import Ref, Site
 from .search import SHARD_PAGES
-from .views import KIND_TITLES, NAV_SECTIONS, SECTION_TITLES
+from .words import KIND_TITLES, NAV_SECTIONS, SECTION_TITLES
 
 KIND_FOLDERS: dict[str, str] = {"guides": "for"}
 """Kinds whose pages live under another folder than the kind's name: a guide for care leavers is at

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from . import models as m
 from .errors import Collector, Problem, did_you_mean
+from .fields import Citation
 from .inputs import InputRefused, read_input
 from .load import Loc, Marked
 
@@ -29,7 +30,7 @@ ANY_ITEM = ("recommendations", "missions", "pilots", "funding", "timeline", "glo
 """Kinds a bare id in `related` or `items` may name (ids are unique within a kind)."""
 
 REFERENCES: dict[tuple[type[BaseModel], str], tuple[str, ...]] = {
-    (m.Citation, "source"): ("sources",),
+    (Citation, "source"): ("sources",),
     (m.Recommendation, "themes"): ("themes",),
     (m.Recommendation, "missions"): ("missions",),
     (m.FundingLine, "by"): ("people",),
@@ -248,7 +249,7 @@ def _resolve_item(entry: Located, items: dict[str, dict[str, Any]], texts: dict[
 
 
 
-Links = tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, m.Citation]]]
+Links = tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, Citation]]]
 """An item's references (loc, kinds the id may name, id) and citations (loc of the quote, citation)."""
 
 def item_links(item: Any) -> Links:
@@ -367,7 +368,7 @@ def _gather_links(obj: BaseModel, loc: Loc, links: Links) -> None:
     """Add every (loc, target kinds, id) that obj and its nested models name, and every citation
     (with the loc of its quote), to links, in the order of the fields."""
     references, citations = links
-    if isinstance(obj, m.Citation):
+    if isinstance(obj, Citation):
         citations.append(((*loc, "quote"), obj))
     for name, kinds in _linking_fields(type(obj)):
         value = getattr(obj, name)
@@ -414,7 +415,7 @@ def normalised_quote(quote: str) -> str:
     return normalise(quote)
 
 
-def _check_quote(citation: m.Citation, texts: dict[str, str], whole_file: Callable[[str], str], doc: Marked,
+def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable[[str], str], doc: Marked,
                  loc: Loc, problems: Collector) -> None:
     """Report a quote that does not occur in its source, with the closest passage that does."""
     text = texts.get(citation.source)

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from . import models as m
 from .errors import BuildFailed, Problem
+from .fields import Strict
 from .resolve import REFERENCES, Site
 
 FALLBACK_EXAMPLES: dict[str, Any] = {"string": "…", "integer": 1, "number": 1, "boolean": False}
@@ -43,7 +44,7 @@ def field_examples(site: Site) -> dict[tuple[str, str], Any]:
     return found
 
 
-def kind_schema(kind: str, model: type[m.Strict], site: Site, examples: dict[tuple[str, str], Any]) -> dict[str, Any]:
+def kind_schema(kind: str, model: type[Strict], site: Site, examples: dict[tuple[str, str], Any]) -> dict[str, Any]:
     """The schema of data/<kind>.yaml: a list of the model's items."""
     inner = model.model_json_schema(ref_template="#/$defs/{model}")
     defs: dict[str, Any] = inner.pop("$defs", {})

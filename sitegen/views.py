@@ -15,118 +15,30 @@ from pydantic import BaseModel
 
 from . import models as m
 from .claims import carriers
+from .fields import Citation, Precision, ReportedCount, ReportedMoney
 from .formats import format_date
 from .glance import swatch
 from .resolve import Ref, Site, normalised_quote
-
-KIND_TITLES: dict[str, str] = {
-    "recommendations": "Review versus response",
-    "missions": "Missions",
-    "pilots": "Pilots",
-    "funding": "Funding",
-    "timeline": "Timeline",
-    "glossary": "Glossary",
-    "sources": "Sources",
-    "people": "People and organisations",
-    "areas": "Councils and regions",
-    "themes": "Themes",
-}
-"""The item kinds that get a list page and a permalink page per item, with their headings."""
-
-SECTION_TITLES: dict[str, str] = {"guides": "For readers", **KIND_TITLES}
-"""Each section's name in the main menu and the breadcrumbs: the item kinds' list headings, and the guides'
-(their list, under for/, has a longer heading)."""
-
-NAV_SECTIONS = ("guides", "recommendations", "missions", "pilots", "funding", "timeline", "glossary", "sources")
-"""The sections in the main menu, in order (the guides only when there are some: their list is built only then)."""
-
-STATUS_WORDS: dict[str, str] = {
-    "accepted": "Accepted",
-    "accepted-in-part": "Accepted in part",
-    "to-be-tested": "To be tested first",
-    "consultation": "Put out to consultation",
-    "rejected": "Rejected",
-    "not-addressed": "Not addressed",
-    "unclear": "Unclear",
-}
-"""Each response status in words; the order is the order readers see them in."""
-
-STATUS_HELP: dict[str, str] = {
-    "accepted": "The government said it would do what was proposed.",
-    "accepted-in-part": "The government took up part of the proposal, or a smaller version of it.",
-    "to-be-tested": "The government said it would try the idea in some areas before deciding.",
-    "consultation": "The government said it would ask for views on the proposal.",
-    "rejected": "The government said it would not do what was proposed.",
-    "not-addressed": "The government's response did not deal with the proposal.",
-    "unclear": "The sources do not make the government's answer clear.",
-}
-"""Each status in one sentence, as the About page gives it before the test for it."""
-
-KIND_SINGULAR: dict[str, str] = {
-    "recommendations": "Proposal",
-    "missions": "Mission",
-    "pilots": "Programme",
-    "funding": "Funding line",
-    "timeline": "Event",
-    "glossary": "Glossary term",
-    "sources": "Source",
-    "people": "Person or organisation",
-    "areas": "Council or region",
-    "themes": "Theme",
-    "guides": "Guide",
-}
-
-FUNDING_KIND_WORDS: dict[str, str] = {
-    "called-for": "Called for",
-    "estimated-cost": "Estimated cost",
-    "cut": "Cut",
-    "pledged": "Pledged",
-    "allocated": "Allocated",
-    "spent": "Spent",
-}
-"""Each kind of sum in words: the label of its rows and the heading of its group, in the order shown."""
-
-LANE_WORDS: dict[str, str] = {
-    "review": "Reviews and evidence",
-    "government": "Government",
-    "pilots": "Pilots",
-    "money": "Money",
-    "politics": "Politics",
-}
-"""Each lane of the timeline overview in words, top to bottom."""
-
-REVIEW_WORDS: dict[str, str] = {
-    "care-review": "Independent Review of Children's Social Care",
-    "cma": "Competition and Markets Authority study",
-    "safeguarding-panel": "Child Safeguarding Practice Review Panel",
-}
-
-PROPOSED_BY: dict[str, str] = {
-    "care-review": "the review",
-    "cma": "the Competition and Markets Authority",
-    "safeguarding-panel": "the Child Safeguarding Practice Review Panel",
-}
-"""Each body that made proposals, as a sentence names it: "What the review proposed"."""
-
-SITE_NAME = "Children's social care reform explained"
+from .words import (
+    FUNDING_KIND_WORDS,
+    KIND_SINGULAR,
+    PROPOSED_BY,
+    REVIEW_WORDS,
+    SECTION_TITLES,
+    SITE_NAME,
+    STATUS_HELP,
+    STATUS_WORDS,
+    describe_item,
+    shorten,
+    title_of,
+)
 
 
-def title_of(item: Any) -> str:
-    """The name readers know an item by, whatever its kind calls the field."""
-    for name in ("title", "name", "term"):
-        value = getattr(item, name, None)
-        if isinstance(value, str):
-            return value
-    if isinstance(item, m.Change):
-        return item.summary
-    raise TypeError(f"no title on {type(item).__name__}")
-
-
-def citations_in(obj: Any) -> list[m.Citation]:
+def citations_in(obj: Any) -> list[Citation]:
     """Every citation inside an item, in document order."""
-    if isinstance(obj, m.Citation):
+    if isinstance(obj, Citation):
         return [obj]
-    found: list[m.Citation] = []
+    found: list[Citation] = []
     if isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
             found.extend(citations_in(getattr(obj, name)))
@@ -268,7 +180,7 @@ class Views:
         """Whether the sources give only the year of an event (or of the one it followed)."""
         if event.date is None:
             return self.only_year_known(self.anchor(event))
-        return event.precision is m.Precision.year
+        return event.precision is Precision.year
 
     def earliest_date(self, event: m.Event) -> dt.date:
         """The earliest an event may have happened: its date, or that of the dated event it came after."""
@@ -282,7 +194,7 @@ class Views:
 
     def event_lane(self, event: m.Event) -> str:
         """The lane of the timeline overview an event sits in: its own, else pilots when it names a
-        pilot, money when it names a funding line, else government (see models.Lane)."""
+        pilot, money when it names a funding line, else government (see Lane)."""
         if event.lane is not None:
             return event.lane.value
         if any(r in self.site.items["pilots"] for r in event.related):
@@ -314,9 +226,9 @@ class Views:
         not a plan or has no date of its own."""
         if not event.planned or event.date is None:
             return None
-        if event.precision is m.Precision.year:
+        if event.precision is Precision.year:
             return dt.date(event.date.year, 12, 31)
-        if event.precision is m.Precision.month:
+        if event.precision is Precision.month:
             following = dt.date(event.date.year + event.date.month // 12, event.date.month % 12 + 1, 1)
             return following - dt.timedelta(days=1)
         return event.date
@@ -428,7 +340,7 @@ class Views:
                 if any(a.area == area_id for a in p.areas)]
 
     def area_programmes(self, area_id: str) -> list[tuple[m.Pilot, m.Participation, list[tuple[m.FundingLine,
-                                                                                              m.ReportedMoney]]]]:
+                                                                                              ReportedMoney]]]]:
         """What an area's page opens with: each programme the sources name it in, the citation that names
         it, and each funding line of the programme with one reported value: the value its naming source
         also reports, else the earliest reported (the funding line's page lists every value)."""
@@ -450,18 +362,18 @@ class Views:
     def funding_by(self, ids: list[str]) -> list[m.FundingLine]:
         return [self.site.items["funding"][i] for i in sorted(ids)]
 
-    def headline(self, values: Sequence[m.ReportedMoney | m.ReportedCount]) -> Any:
+    def headline(self, values: Sequence[ReportedMoney | ReportedCount]) -> Any:
         """The value a key figure shows: the one reported last (the first of them when reported on the
         same date), so a figure that changed over time shows where it stood at the newest report."""
         newest = max((self.reported_on(v) or dt.date.min for v in values), default=dt.date.min)
         return next(v for v in values if (self.reported_on(v) or dt.date.min) == newest)
 
-    def report_span(self, values: Sequence[m.ReportedMoney | m.ReportedCount]) -> tuple[dt.date, dt.date] | None:
+    def report_span(self, values: Sequence[ReportedMoney | ReportedCount]) -> tuple[dt.date, dt.date] | None:
         """The first and newest dates of every report that gives a figure every source gives alike (the
         same amount or count, and qualifier), so an unchanged sum shows how long it has been reported, not
         only its newest report. A value's every citation whose quote holds the figure counts (see
         claims.carriers), not only its first report. None when the figure changed, or when one date reports it."""
-        figures = {(v.money.amount, v.money.qualifier) if isinstance(v, m.ReportedMoney) else (v.count, v.qualifier)
+        figures = {(v.money.amount, v.money.qualifier) if isinstance(v, ReportedMoney) else (v.count, v.qualifier)
                    for v in values}
 
         def published(source_id: str) -> dt.date | None:
@@ -473,7 +385,7 @@ class Views:
             return None
         return dates[0], dates[-1]
 
-    def values_differ(self, values: Sequence[m.ReportedMoney | m.ReportedCount]) -> bool:
+    def values_differ(self, values: Sequence[ReportedMoney | ReportedCount]) -> bool:
         """Whether the sources disagree (then the values are shown under "Sources differ"): see disagree."""
         return any(disagree(a, b) for index, a in enumerate(values) for b in values[index + 1:])
 
@@ -489,14 +401,14 @@ SPAN_FIELDS = ("years", "period")
 """The parts of a sum that say how long it covers: a value that leaves one out does not contradict one that gives it."""
 
 
-def disagree(a: m.ReportedMoney | m.ReportedCount, b: m.ReportedMoney | m.ReportedCount) -> bool:
+def disagree(a: ReportedMoney | ReportedCount, b: ReportedMoney | ReportedCount) -> bool:
     """Whether two reported values are a disagreement between sources: their figures differ (amount or
     count, qualifier, or years or period where both give them) and no one citation holds both. A quote
     that gives both figures reports a change (a rise from one to the other), not a disagreement."""
     if {(c.source, normalised_quote(c.quote)) for c in a.citations} & {
             (c.source, normalised_quote(c.quote)) for c in b.citations}:
         return False
-    if isinstance(a, m.ReportedMoney) and isinstance(b, m.ReportedMoney):
+    if isinstance(a, ReportedMoney) and isinstance(b, ReportedMoney):
         first, second = a.money.model_dump(), b.money.model_dump()
         for name in SPAN_FIELDS:
             if first[name] is None or second[name] is None:
@@ -513,42 +425,3 @@ def template_globals() -> dict[str, Any]:
         "review_words": REVIEW_WORDS, "proposed_by": PROPOSED_BY, "site_name": SITE_NAME, "title_of": title_of,
         "describe_item": describe_item, "shorten": shorten, "glance_swatch": swatch,
     }
-
-
-def shorten(text: str, limit: int = 160) -> str:
-    """Cut text at a word boundary to fit a meta description."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
-
-
-def describe_item(kind: str, item: Any) -> str:
-    """A one-sentence description of an item's page, unique because it names the item."""
-    name = title_of(item)
-    if kind == "recommendations":
-        text = (f"{name}: what {PROPOSED_BY[item.review]} proposed and the government's response"
-                f" ({STATUS_WORDS[item.response.status]}).")
-    elif kind == "missions":
-        text = f"Mission {item.number}: {name}"
-    elif kind == "pilots":
-        text = f"{name}: what it tests, where it runs, its money and dates, with sources."
-    elif kind == "funding":
-        text = f"{name}: every reported figure with its source and date."
-    elif kind == "timeline":
-        when = item.date.isoformat() if item.date else "date not given"
-        text = f"{'Planned' if item.planned else 'Event'}, {when}: {name}"
-    elif kind == "glossary":
-        text = f"{name}: {item.definition}"
-    elif kind == "sources":
-        when = item.date.isoformat() if item.date else "undated"
-        text = f"{name} ({item.outlet}, {when}): the facts this site takes from it."
-    elif kind == "people":
-        text = f"{name}: roles as the sources give them, and where they appear on this site."
-    elif kind == "areas":
-        text = f"Which reform programmes {name} takes part in, with sources."
-    elif kind == "themes":
-        text = f"Proposals on {name.lower()}: {item.description}"
-    else:
-        text = name
-    return shorten(text)

@@ -22,7 +22,8 @@ from test_cli import edit
 
 from sitegen import models as m
 from sitegen.claims import count_figures, date_marks, money_figures
-from sitegen.views import FUNDING_KIND_WORDS
+from sitegen.fields import Precision, Qualifier
+from sitegen.words import FUNDING_KIND_WORDS
 
 SECOND = """Second test article
 
@@ -222,10 +223,10 @@ def test_the_real_qualifiers_are_shown() -> None:
 
 def test_figures_are_read_with_the_word_before_them() -> None:
     assert [(f.value, f.qualifier) for f in money_figures("over £250m and at least £600m, £2,000 or 45 million")] == [
-        (250e6, m.Qualifier.more_than), (600e6, m.Qualifier.at_least), (2000, None), (45e6, None)]
+        (250e6, Qualifier.more_than), (600e6, Qualifier.at_least), (2000, None), (45e6, None)]
     assert [(f.value, f.qualifier) for f in count_figures("an expected 12, seven councils, nearly 30 in 2025-26,"
                                                           " £44m and 12 per cent")] == [
-        (12, m.Qualifier.expected), (7, None), (30, m.Qualifier.just_under)]
+        (12, Qualifier.expected), (7, None), (30, Qualifier.just_under)]
 
 
 # --- 3. Money kinds --------------------------------------------------------------------------------
@@ -345,7 +346,7 @@ def test_an_events_date_precision_and_after_must_agree(project: Path, run_cli: C
 def test_the_real_kings_speech_follows_the_election() -> None:
     site = site_model()
     speech = site.items["timeline"]["kings-speech-2024"]
-    assert (speech.date, speech.precision, speech.after) == (None, m.Precision.after, "general-election-2024")
+    assert (speech.date, speech.precision, speech.after) == (None, Precision.after, "general-election-2024")
     text = Tags(html_pages(rendered())["timeline/index.html"]).plain()
     assert text.index("General election; Labour forms the government") < text.index("King's Speech announces")
     assert ("Happened after “General election; Labour forms the government” (July 2024), as reported on"

@@ -120,7 +120,7 @@ def test_summary_counts_the_real_data(site: Site, run_cli: Callable[..., Run]) -
 
 
 def test_a_sentence_is_long_from_thirty_one_words_within_its_paragraph() -> None:
-    from sitegen.content_checks import long_sentences
+    from sitegen.readability import long_sentences
 
     thirty = " ".join(["word"] * 30)
     assert long_sentences(thirty + ".") == []
@@ -132,7 +132,7 @@ def test_a_sentence_is_long_from_thirty_one_words_within_its_paragraph() -> None
 
 
 def test_an_acronym_is_known_from_the_glossary_or_the_exemptions_with_or_without_a_plural_s() -> None:
-    from sitegen.content_checks import unknown_acronyms
+    from sitegen.readability import unknown_acronyms
 
     text = "The DFE, the LAs, NAAS and the NAASs asked CAFCASS."
     assert [m.group() for m in unknown_acronyms(text, frozenset({"LA"}), {"NAAS"})] == ["DFE", "CAFCASS"]

@@ -16,7 +16,7 @@ from conftest import ROOT, Run
 
 from sitegen import build
 from sitegen.render import Settings
-from sitegen.views import KIND_TITLES
+from sitegen.words import KIND_TITLES
 
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "correction.yml"
 REPO = "https://github.com/someone/fork-of-explainer"

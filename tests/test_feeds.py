@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from reader_site import BASE, SITE_URL, rendered, site_model
 
-from sitegen.views import shorten
+from sitegen.words import shorten
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -265,7 +265,8 @@ def test_the_content_checks_read_long_runs_in_bounded_time(check: str, text: str
     backtrack, so each finishes in a fraction of a second. 5 s leaves room for a busy machine."""
     import time
 
-    from sitegen.content_checks import FIGURE, MARKDOWN_NOT_PROSE, unknown_acronyms
+    from sitegen.claims import FIGURE
+    from sitegen.readability import MARKDOWN_NOT_PROSE, unknown_acronyms
 
     started = time.perf_counter()
     if check == "figures":

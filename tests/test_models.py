@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from sitegen.models import DATA_FILES, Citation, Money, Source
+from sitegen.fields import Citation, Money
+from sitegen.models import DATA_FILES, Source
 
 
 def test_unknown_keys_are_refused() -> None:

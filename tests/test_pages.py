@@ -13,7 +13,8 @@ from reader_site import BASE, SITE_URL, Tags, html_pages, rendered, site_model, 
 
 from sitegen.formats import format_count, format_date, format_money
 from sitegen.render import KIND_FOLDERS
-from sitegen.views import STATUS_WORDS, Views, title_of
+from sitegen.views import Views
+from sitegen.words import STATUS_WORDS, title_of
 
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'")

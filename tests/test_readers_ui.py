@@ -21,7 +21,8 @@ from sitegen.errors import BuildFailed
 from sitegen.home import questions
 from sitegen.render import Settings
 from sitegen.search import spaced
-from sitegen.views import STATUS_WORDS, Views
+from sitegen.views import Views
+from sitegen.words import STATUS_WORDS
 
 LATER_SOURCE = """- id: later-article
   title: "A later test article"

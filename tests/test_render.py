@@ -9,8 +9,8 @@ import pytest
 from jinja2.filters import do_sort
 from pydantic import BaseModel
 
+from sitegen.fields import Money
 from sitegen.formats import format_date, format_money
-from sitegen.models import Money
 from sitegen.render import normalise_base, sort_items
 
 

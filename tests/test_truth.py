@@ -17,7 +17,8 @@ from test_cli import edit
 
 from sitegen.build import build_site, check_site
 from sitegen.render import Settings
-from sitegen.views import STATUS_HELP, STATUS_WORDS, Views
+from sitegen.views import Views
+from sitegen.words import STATUS_HELP, STATUS_WORDS
 
 ARTICLE = """Example council tests family help
 The example council will test a family help team for two years before deciding whether to keep it.
@@ -319,7 +320,7 @@ def test_the_real_home_page_is_as_of_the_newest_cited_article() -> None:
 
 
 def test_the_about_page_gives_every_status_its_meaning_and_test() -> None:
-    """The About page and the status pages give each status the same meaning (views.STATUS_HELP)."""
+    """The About page and the status pages give each status the same meaning (words.STATUS_HELP)."""
     about = (ROOT / "content" / "about.md").read_text(encoding="utf-8")
     for status, words in STATUS_WORDS.items():
         found = re.search(rf"^- \*\*{re.escape(words)}\*\*: {re.escape(STATUS_HELP[status])} \*Test:\* \S", about,

@@ -1,0 +1,153 @@
+"""The site's words for things: section headings, statuses, kinds of money, timeline lanes, who
+proposed what, and each item's title and one-line description.
+
+Plain tables and functions of an item, below both the page plan and the templates, so that every
+page and list names a thing the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import models as m
+
+KIND_TITLES: dict[str, str] = {
+    "recommendations": "Review versus response",
+    "missions": "Missions",
+    "pilots": "Pilots",
+    "funding": "Funding",
+    "timeline": "Timeline",
+    "glossary": "Glossary",
+    "sources": "Sources",
+    "people": "People and organisations",
+    "areas": "Councils and regions",
+    "themes": "Themes",
+}
+"""The item kinds that get a list page and a permalink page per item, with their headings."""
+
+SECTION_TITLES: dict[str, str] = {"guides": "For readers", **KIND_TITLES}
+"""Each section's name in the main menu and the breadcrumbs: the item kinds' list headings, and the guides'
+(their list, under for/, has a longer heading)."""
+
+NAV_SECTIONS = ("guides", "recommendations", "missions", "pilots", "funding", "timeline", "glossary", "sources")
+"""The sections in the main menu, in order (the guides only when there are some: their list is built only then)."""
+
+STATUS_WORDS: dict[str, str] = {
+    "accepted": "Accepted",
+    "accepted-in-part": "Accepted in part",
+    "to-be-tested": "To be tested first",
+    "consultation": "Put out to consultation",
+    "rejected": "Rejected",
+    "not-addressed": "Not addressed",
+    "unclear": "Unclear",
+}
+"""Each response status in words; the order is the order readers see them in."""
+
+STATUS_HELP: dict[str, str] = {
+    "accepted": "The government said it would do what was proposed.",
+    "accepted-in-part": "The government took up part of the proposal, or a smaller version of it.",
+    "to-be-tested": "The government said it would try the idea in some areas before deciding.",
+    "consultation": "The government said it would ask for views on the proposal.",
+    "rejected": "The government said it would not do what was proposed.",
+    "not-addressed": "The government's response did not deal with the proposal.",
+    "unclear": "The sources do not make the government's answer clear.",
+}
+"""Each status in one sentence, as the About page gives it before the test for it."""
+
+KIND_SINGULAR: dict[str, str] = {
+    "recommendations": "Proposal",
+    "missions": "Mission",
+    "pilots": "Programme",
+    "funding": "Funding line",
+    "timeline": "Event",
+    "glossary": "Glossary term",
+    "sources": "Source",
+    "people": "Person or organisation",
+    "areas": "Council or region",
+    "themes": "Theme",
+    "guides": "Guide",
+}
+
+FUNDING_KIND_WORDS: dict[str, str] = {
+    "called-for": "Called for",
+    "estimated-cost": "Estimated cost",
+    "cut": "Cut",
+    "pledged": "Pledged",
+    "allocated": "Allocated",
+    "spent": "Spent",
+}
+"""Each kind of sum in words: the label of its rows and the heading of its group, in the order shown."""
+
+LANE_WORDS: dict[str, str] = {
+    "review": "Reviews and evidence",
+    "government": "Government",
+    "pilots": "Pilots",
+    "money": "Money",
+    "politics": "Politics",
+}
+"""Each lane of the timeline overview in words, top to bottom."""
+
+REVIEW_WORDS: dict[str, str] = {
+    "care-review": "Independent Review of Children's Social Care",
+    "cma": "Competition and Markets Authority study",
+    "safeguarding-panel": "Child Safeguarding Practice Review Panel",
+}
+
+PROPOSED_BY: dict[str, str] = {
+    "care-review": "the review",
+    "cma": "the Competition and Markets Authority",
+    "safeguarding-panel": "the Child Safeguarding Practice Review Panel",
+}
+"""Each body that made proposals, as a sentence names it: "What the review proposed"."""
+
+SITE_NAME = "Children's social care reform explained"
+
+
+def title_of(item: Any) -> str:
+    """The name readers know an item by, whatever its kind calls the field."""
+    for name in ("title", "name", "term"):
+        value = getattr(item, name, None)
+        if isinstance(value, str):
+            return value
+    if isinstance(item, m.Change):
+        return item.summary
+    raise TypeError(f"no title on {type(item).__name__}")
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    """Cut text at a word boundary to fit a meta description."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def describe_item(kind: str, item: Any) -> str:
+    """A one-sentence description of an item's page, unique because it names the item."""
+    name = title_of(item)
+    if kind == "recommendations":
+        text = (f"{name}: what {PROPOSED_BY[item.review]} proposed and the government's response"
+                f" ({STATUS_WORDS[item.response.status]}).")
+    elif kind == "missions":
+        text = f"Mission {item.number}: {name}"
+    elif kind == "pilots":
+        text = f"{name}: what it tests, where it runs, its money and dates, with sources."
+    elif kind == "funding":
+        text = f"{name}: every reported figure with its source and date."
+    elif kind == "timeline":
+        when = item.date.isoformat() if item.date else "date not given"
+        text = f"{'Planned' if item.planned else 'Event'}, {when}: {name}"
+    elif kind == "glossary":
+        text = f"{name}: {item.definition}"
+    elif kind == "sources":
+        when = item.date.isoformat() if item.date else "undated"
+        text = f"{name} ({item.outlet}, {when}): the facts this site takes from it."
+    elif kind == "people":
+        text = f"{name}: roles as the sources give them, and where they appear on this site."
+    elif kind == "areas":
+        text = f"Which reform programmes {name} takes part in, with sources."
+    elif kind == "themes":
+        text = f"Proposals on {name.lower()}: {item.description}"
+    else:
+        text = name
+    return shorten(text)
