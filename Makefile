@@ -11,7 +11,7 @@ site: setup  ## set up and build the site into site/
 test: setup  ## set up everything (Python, npm, Chromium) and run every test, lint and type check
 	./scripts/system-deps.sh
 	npm ci --no-audit --no-fund --loglevel=error
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadscope
 
 setup: $(VENV)/.installed
 

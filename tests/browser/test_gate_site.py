@@ -1,8 +1,9 @@
 """The real-browser gate over every page of the built site, served under /REPO/ as on GitHub Pages.
 
 Each page is loaded once with JavaScript (axe, console, network and reflow from the same load) and
-once without; a few pages get the keyboard and print checks. Every test collects the problems of
-all pages and fails listing each one with its page, so one run shows everything to fix.
+once without, by the tests of EveryPage, in two halves; a few pages get the keyboard and print
+checks. Every test collects the problems of all its pages and fails listing each one with its page,
+so one run shows everything to fix.
 """
 
 from __future__ import annotations
@@ -44,20 +45,6 @@ def section_indexes(site: ServedSite) -> list[str]:
             if page == "index.html" or page.count("/") == 1 and page.endswith("/index.html")]
 
 
-@pytest.fixture(scope="session")
-def visits(browser: Browser, site: ServedSite) -> dict[str, Visit]:
-    """Every page loaded once with JavaScript on, plus a deep missing URL that must get the 404 page."""
-    context = new_context(browser)
-    try:
-        tab = context.new_page()
-        found = {page: visit(tab, site.url(page), site.origin) for page in site.pages}
-        found[MISSING] = visit(tab, site.origin + site.base_path + MISSING, site.origin, expect_status=404)
-    finally:
-        context.close()
-    GATE_FIGURES["pages loaded in Chromium"] = len(found)
-    return found
-
-
 def test_site_has_the_expected_pages(site: ServedSite) -> None:
     pages = set(site.pages)
     for page in ("index.html", "404.html", "recommendations/index.html"):
@@ -65,29 +52,74 @@ def test_site_has_the_expected_pages(site: ServedSite) -> None:
     assert any(PurePosixPath(page).match("recommendations/*/index.html") for page in pages), "no recommendation page"
 
 
-def test_axe_finds_no_violations(visits: dict[str, Visit]) -> None:
-    problems = [f"{page}: {violation}" for page, seen in visits.items() for violation in seen.axe]
-    GATE_FIGURES["axe violations"] = len(problems)
-    assert not problems, report(problems, "axe-core violations (WCAG 2.2 AA + best practice)")
+def count(name: str, problems: list[str]) -> None:
+    """Add one half's count to the gate's figure (the halves may run in one process or two)."""
+    GATE_FIGURES[name] = GATE_FIGURES.get(name, 0) + len(problems)
 
 
-def test_no_console_errors(visits: dict[str, Visit]) -> None:
-    problems = [f"{page}: {message}" for page, seen in visits.items() for message in seen.console]
-    GATE_FIGURES["console errors (CSP violations included)"] = len(problems)
-    assert not problems, report(problems, "console errors or uncaught exceptions")
+class EveryPage:
+    """The checks that load pages, over every other page of the site from `part`: each half is a
+    class, so that `pytest -n 2 --dist loadscope` (make test) loads the two halves in two workers."""
+
+    part = 0
+
+    def pages(self, site: ServedSite) -> list[str]:
+        return site.pages[self.part::2]
+
+    @pytest.fixture(scope="class")
+    def visits(self, browser: Browser, site: ServedSite) -> dict[str, Visit]:
+        """Each page of this half loaded once with JavaScript on, and in the first half a deep missing
+        URL that must get the 404 page."""
+        context = new_context(browser)
+        try:
+            tab = context.new_page()
+            found = {page: visit(tab, site.url(page), site.origin) for page in self.pages(site)}
+            if self.part == 0:
+                found[MISSING] = visit(tab, site.origin + site.base_path + MISSING, site.origin, expect_status=404)
+        finally:
+            context.close()
+        count("pages loaded in Chromium", list(found))
+        return found
+
+    def test_axe_finds_no_violations(self, visits: dict[str, Visit]) -> None:
+        problems = [f"{page}: {violation}" for page, seen in visits.items() for violation in seen.axe]
+        count("axe violations", problems)
+        assert not problems, report(problems, "axe-core violations (WCAG 2.2 AA + best practice)")
+
+    def test_no_console_errors(self, visits: dict[str, Visit]) -> None:
+        problems = [f"{page}: {message}" for page, seen in visits.items() for message in seen.console]
+        count("console errors (CSP violations included)", problems)
+        assert not problems, report(problems, "console errors or uncaught exceptions")
+
+    def test_no_failed_or_foreign_requests(self, visits: dict[str, Visit]) -> None:
+        problems = [f"{page}: {message}" for page, seen in visits.items() for message in seen.network]
+        count("failed or other-origin requests", problems)
+        assert not problems, report(problems, "failed requests, error statuses or requests to other origins")
+
+    def test_reflows_at_320_css_pixels(self, visits: dict[str, Visit]) -> None:
+        problems = [f"{page}: {seen.scroll_width} px wide at {REFLOW_WIDTH} px: {'; '.join(seen.too_wide)}"
+                    for page, seen in visits.items() if seen.scroll_width > REFLOW_WIDTH + 1]
+        count("pages scrolling sideways at 320 px", problems)
+        assert not problems, report(problems, "pages scroll sideways at 320 px (WCAG 1.4.10)")
+
+    def test_readable_without_javascript(self, browser: Browser, site: ServedSite) -> None:
+        context = new_context(browser, javascript=False)
+        try:
+            tab = context.new_page()
+            problems = [f"{page}: {problem}" for page in self.pages(site)
+                        for problem in check_without_javascript(tab, site.url(page))]
+        finally:
+            context.close()
+        count("problems with JavaScript off", problems)
+        assert not problems, report(problems, "problems with JavaScript off")
 
 
-def test_no_failed_or_foreign_requests(visits: dict[str, Visit]) -> None:
-    problems = [f"{page}: {message}" for page, seen in visits.items() for message in seen.network]
-    GATE_FIGURES["failed or other-origin requests"] = len(problems)
-    assert not problems, report(problems, "failed requests, error statuses or requests to other origins")
+class TestFirstHalf(EveryPage):
+    part = 0
 
 
-def test_reflows_at_320_css_pixels(visits: dict[str, Visit]) -> None:
-    problems = [f"{page}: {seen.scroll_width} px wide at {REFLOW_WIDTH} px: {'; '.join(seen.too_wide)}"
-                for page, seen in visits.items() if seen.scroll_width > REFLOW_WIDTH + 1]
-    GATE_FIGURES["pages scrolling sideways at 320 px"] = len(problems)
-    assert not problems, report(problems, "pages scroll sideways at 320 px (WCAG 1.4.10)")
+class TestSecondHalf(EveryPage):
+    part = 1
 
 
 def test_html_is_valid(site: ServedSite) -> None:
@@ -103,18 +135,6 @@ def test_links_resolve_under_the_base_path(site: ServedSite, request: pytest.Fix
     GATE_FIGURES["broken internal links"] = len(links.errors)
     assert links.checked > 0, "no internal link found: is the site empty?"
     assert not links.errors, report(links.errors, "broken internal links")
-
-
-def test_readable_without_javascript(browser: Browser, site: ServedSite) -> None:
-    context = new_context(browser, javascript=False)
-    try:
-        tab = context.new_page()
-        problems = [f"{page}: {problem}" for page in site.pages
-                    for problem in check_without_javascript(tab, site.url(page))]
-    finally:
-        context.close()
-    GATE_FIGURES["problems with JavaScript off"] = len(problems)
-    assert not problems, report(problems, "problems with JavaScript off")
 
 
 def test_skip_link_works_from_the_keyboard(browser: Browser, site: ServedSite) -> None:
