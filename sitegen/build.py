@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import models as m
 from .cache import BuildCache, CacheState, code_version, digest, file_hash, tree_digest
-from .content_checks import check_content
+from .content_checks import ItemChecks, check_content
 from .emptied import cache_folder_or_none, emptied_files, record_item_counts
 from .errors import Collector, Problem
 from .fields import ID_PATTERN
@@ -126,8 +126,13 @@ def load_pages(project: Path, problems: Collector) -> list[PageSource]:
     return pages
 
 
-def check_site(project: Path, timings: Timings | None = None, kept: Kept | None = None) -> Site:
-    """Load, validate, resolve and check everything; raise BuildFailed with every problem found."""
+def check_site(project: Path, timings: Timings | None = None, kept: Kept | None = None,
+               checks: dict[str, ItemChecks] | None = None) -> Site:
+    """Load, validate, resolve and check everything; raise BuildFailed with every problem found.
+
+    kept (the preview's) holds the data files read last time, checks the items checked last time
+    (see content_checks.ItemChecks): what is the same is not read or checked again.
+    """
     timings = timings or Timings()
     problems = Collector()
     for folder in INPUT_FOLDERS:
@@ -145,7 +150,7 @@ def check_site(project: Path, timings: Timings | None = None, kept: Kept | None 
         problems.extend(emptied_files(project, located))  # said first: it explains the references' problems
     problems.raise_if_any()
     with timings.stage("check"):
-        site.warnings = check_content(site, located, problems)
+        site.warnings = check_content(site, located, problems, checks)
     problems.raise_if_any()
     site.bodies = [MarkdownText(entry.item.body, entry.doc.path, *entry.doc.where((*entry.loc, "body")),
                                 exact=entry.doc.is_literal((*entry.loc, "body")))
@@ -226,7 +231,7 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     check_output(out, project)  # before any work: the writer checks again before it changes anything
     version = code_version()
     cache.load(version)
-    site = check_site(project, timings)
+    site = check_site(project, timings, checks=cache.checks)
     with timings.stage("plan"):
         renderer, jobs = plan(project, site, settings, cache)
         keys = page_keys(project, site, renderer, jobs, version)

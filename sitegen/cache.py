@@ -1,10 +1,12 @@
 """The build cache: what a build may reuse from the last one, each entry proven by content hashes.
 
-It holds two things, kept between builds outside the work tree (see cache_folder), beside Jinja's
+It holds three things, kept between builds outside the work tree (see cache_folder), beside Jinja's
 compiled templates:
 
 - converted Markdown, keyed by the hash of its text (and the base path and heading shift), and
   item bodies with their glossary terms linked, keyed by the hash of the text and of the terms;
+- what the content checks found in each item, keyed by the hash of the item, the glossary's words
+  and the sources' dates (content_checks.ItemChecks);
 - for every output file of the last build, its page key and the hash of its bytes. A page's key is
   the hash of everything it is made from: the templates, the code, the settings, the site-wide data
   every page shows, and the content hash of each item and kind its job declares (see plan.PageJob).
@@ -162,6 +164,9 @@ class BuildCache:
         self.markdown: dict[tuple[Any, ...], Any] = {}
         """(text hash, base URL, heading shift) → converted Markdown and its problems; with the glossary's
         hash too, a body's HTML with its terms linked (see render.Renderer.body_html)."""
+        self.checks: dict[str, Any] = {}
+        """Each item's content checks by the hash of the item, the glossary and the sources' dates
+        (content_checks.ItemChecks)."""
         self.state = CacheState()
         self.loaded = False
         self.index_pending = False
@@ -189,9 +194,13 @@ class BuildCache:
         markdown = read_cache_file(self.path("markdown.pickle"), version)
         if isinstance(markdown, dict):
             self.markdown = markdown
+        checks = read_cache_file(self.path("checks.pickle"), version)
+        if isinstance(checks, dict):
+            self.checks = checks
 
     def save(self, version: str) -> None:
         write_cache_file(self.path("markdown.pickle"), version, self.markdown)
+        write_cache_file(self.path("checks.pickle"), version, self.checks)
         write_cache_file(self.path("state.pickle"), version, self.state)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import models as m
+from .cache import digest
 from .characters import describe_zero_width, zero_width_character
 from .claims import (
     DATE_OR_YEAR,
@@ -38,10 +39,12 @@ from .formats import format_amount, format_date
 from .readability import (
     LONG_SENTENCE,
     MARKDOWN_NOT_PROSE,
+    Counts,
     acronym_message,
     check_kind_reading_ages,
     check_reading_ages,
     long_sentences,
+    prose_counts,
     unknown_acronyms,
 )
 from .resolve import Located, PageSource, Site, item_links, normalised_quote
@@ -79,10 +82,13 @@ Published = Mapping[str, dt.date | None]
 
 @dataclass
 class ItemChecks:
-    """What the checks found in one item."""
+    """What the checks found in one item. They are the same for the same item, glossary and sources'
+    dates, so a build keeps them by the hash of the three (BuildCache.checks) and checks again only
+    the items that changed."""
 
-    item: BaseModel
     findings: list[Finding]
+    counts: Counts
+    """The reading age's counts of the item's own words (readability.prose_counts)."""
     figures: frozenset[str] | None = None
     """Gathered only when a content page has figures to check against the data."""
 
@@ -329,17 +335,32 @@ def glossary_words(site: Site) -> set[str]:
     return {word for term in site.items["glossary"].values() for word in (term.term, *term.aliases)}
 
 
-def check_content(site: Site, located: dict[str, list[Located]], problems: Collector) -> list[Problem]:
-    """Run the editorial checks; return warnings (long sentences), add errors to problems."""
+def check_content(site: Site, located: dict[str, list[Located]], problems: Collector,
+                  checks: dict[str, ItemChecks] | None = None) -> list[Problem]:
+    """Run the editorial checks; return warnings (long sentences), add errors to problems.
+
+    checks holds the last build's ItemChecks by key (see ItemChecks): an item whose key is there is not
+    checked again. It is left holding this build's.
+    """
     warnings: list[Problem] = []
     words = frozenset(glossary_words(site))
     published: Published = {source_id: source.date for source_id, source in site.items["sources"].items()}
-    facts: list[ItemChecks] = []  # the items whose figures pages may quote (change notes are not facts)
+    context = digest(*sorted(word.encode() for word in words),
+                     *(f"{source_id} {date}".encode() for source_id, date in sorted(published.items())))
+    last = checks or {}
+    kept: dict[str, ItemChecks] = {}
+    facts: list[tuple[ItemChecks, BaseModel]] = []  # what pages may quote (change notes are not facts)
+    counts: dict[str, list[Counts]] = {}
     for kind, entries in located.items():
         for entry in entries:
-            checked = ItemChecks(entry.item, check_item(entry.item, words, published))
+            key = digest(context.encode(), kind.encode(), entry.item.model_dump_json().encode())
+            checked = kept.get(key) or last.get(key)
+            if checked is None:
+                checked = ItemChecks(check_item(entry.item, words, published), prose_counts(prose_of(entry.item)))
+            kept[key] = checked
+            counts.setdefault(kind, []).append(checked.counts)
             if kind != "changes":
-                facts.append(checked)
+                facts.append((checked, entry.item))
             for finding in checked.findings:
                 loc = (*entry.loc, *finding.loc)
                 line, column = entry.doc.where(loc)
@@ -350,16 +371,19 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
                     warnings.append(Problem(entry.doc.path, line, column, finding.message))
                 else:
                     problems.add(entry.doc.path, line, column, finding.message)
+    if checks is not None:
+        checks.clear()
+        checks.update(kept)
     check_after_chains(located.get("timeline", []), problems)
     check_same_words_same_status(located.get("recommendations", []), problems)
     figures: set[str] = set()
     if any(FIGURE.search(page.body) for page in site.pages):  # only pages are checked against the data's figures
-        for checked in facts:
+        for checked, item in facts:
             if checked.figures is None:
-                checked.figures = item_figures(checked.item)
+                checked.figures = item_figures(item)
             figures |= checked.figures
     site.reading_ages = (check_reading_ages(located.get("guides", []), site.pages, problems)
-                         + check_kind_reading_ages(located, prose_of, problems))
+                         + check_kind_reading_ages(counts, problems))
     for page in site.pages:
         warnings += zero_width_warnings(page)
         exempt = set(page.meta.about_the_site)

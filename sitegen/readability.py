@@ -17,10 +17,10 @@ The item pages of each kind are measured together, against ITEM_READING_AGE_CEIL
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 from . import models as m
 from .errors import Collector
@@ -124,24 +124,60 @@ def words_in(text: str) -> int:
     return len(WORD.findall(text))
 
 
-def automated_readability_index(text: str) -> float:
-    """4.71 × characters per word + 0.5 × words per sentence − 21.43, counted as textstat 0.7 does:
-    characters are all but spaces, over every run between spaces; a sentence of two words or fewer
-    is not counted as one (a heading, say), though its words are."""
+class Counts(NamedTuple):
+    """What the Automated Readability Index counts in a text. Texts that each end a sentence (see
+    as_sentence), joined by line breaks, count as the sum of their counts: so a kind's count is the sum
+    of its items', and a build counts again only the items that changed (content_checks.ItemChecks)."""
+
+    characters: int
+    tokens: int
+    words: int
+    sentences: int
+
+
+def count(text: str) -> Counts:
+    """Characters are all but spaces, over every run between spaces (a token); a sentence of two words
+    or fewer is not counted as one (a heading, say), though its words are: as textstat 0.7 counts."""
     tokens = text.split()
-    words = words_in(text)
-    if not tokens or not words:
+    return Counts(sum(map(len, tokens)), len(tokens), words_in(text),
+                  sum(1 for sentence in SENTENCE.findall(text) if words_in(sentence) > 2))
+
+
+def add_up(counts: Iterable[Counts]) -> Counts:
+    return Counts(*(sum(column) for column in zip(Counts(0, 0, 0, 0), *counts, strict=True)))
+
+
+def as_sentence(text: str) -> str:
+    """The text, ending a sentence: a title or a question without a full stop gets one."""
+    return text if text.rstrip()[-1:] in ".?!" else text + "."
+
+
+def index_of(counts: Counts) -> float:
+    """4.71 × characters per word + 0.5 × words per sentence − 21.43."""
+    if not counts.tokens or not counts.words:
         return 0.0
-    sentences = max(1, sum(1 for sentence in SENTENCE.findall(text) if words_in(sentence) > 2))
-    return 4.71 * (sum(map(len, tokens)) / len(tokens)) + 0.5 * (words / sentences) - 21.43
+    return 4.71 * (counts.characters / counts.tokens) + 0.5 * (counts.words / max(1, counts.sentences)) - 21.43
+
+
+def age_of(counts: Counts) -> float:
+    """The UK reading age (years) of what was counted: its Automated Readability Index (a US grade)
+    plus 5. No words read at no age above the youngest: 5."""
+    if not counts.tokens:
+        return float(GRADE_TO_AGE)
+    return round(max(0.0, index_of(counts)) + GRADE_TO_AGE, 1)
+
+
+def automated_readability_index(text: str) -> float:
+    return index_of(count(text))
 
 
 def reading_age(text: str) -> float:
-    """The UK reading age (years) a text needs: its Automated Readability Index (a US grade) plus 5.
-    A text of no words reads at no age above the youngest: 5."""
-    if not text.split():
-        return float(GRADE_TO_AGE)
-    return round(max(0.0, automated_readability_index(text)) + GRADE_TO_AGE, 1)
+    return age_of(count(text))
+
+
+def prose_counts(texts: Iterable[str]) -> Counts:
+    """The counts of an item's texts on its page, each ending a sentence."""
+    return add_up(count(as_sentence(text)) for text in texts if text.strip())
 
 
 def guide_text(guide: m.Guide) -> str:
@@ -150,7 +186,7 @@ def guide_text(guide: m.Guide) -> str:
     parts = [guide.title, guide.intro]
     for question in guide.questions:
         parts += [question.question, question.answer]
-    return "\n".join(part if part.rstrip()[-1:] in ".?!" else part + "." for part in parts)
+    return "\n".join(map(as_sentence, parts))
 
 
 def page_text(page: PageSource) -> str:
@@ -186,26 +222,18 @@ def check_reading_ages(guides: list[Located], pages: list[PageSource], problems:
     return found
 
 
-def kind_text(entries: list[Located], prose: Callable[[Any], Iterable[str]]) -> str:
-    """The site's own words on one kind's item pages, each text ending a sentence."""
-    return "\n".join(text if text.rstrip()[-1:] in ".?!" else text + "."
-                     for entry in entries for text in prose(entry.item) if text.strip())
-
-
-def check_kind_reading_ages(kinds: dict[str, list[Located]], prose: Callable[[Any], Iterable[str]],
-                            problems: Collector) -> list[ReadingAge]:
-    """The reading age of each kind's item pages, from the site's own words in them (prose gives an
-    item's); a problem for a kind above ITEM_READING_AGE_CEILING."""
+def check_kind_reading_ages(kinds: dict[str, list[Counts]], problems: Collector) -> list[ReadingAge]:
+    """The reading age of each kind's item pages, from the counts of the site's own words on each
+    item's page; a problem for a kind above ITEM_READING_AGE_CEILING."""
     found: list[ReadingAge] = []
-    for kind, entries in kinds.items():
+    for kind, items in kinds.items():
         if kind in ("guides", "changes"):
             continue  # guides are held to their own targets; change notes are not pages of their own
-        text = kind_text(entries, prose)
-        count = len(text.split())
-        if not count:
+        counts = add_up(items)
+        if not counts.tokens:
             continue  # no words of the site's own (sources, people, areas): nothing to measure
-        measured = ReadingAge(f"/{kind}/<id>/", reading_age(text), ITEM_READING_AGE_CEILING, f"data/{kind}.yaml",
-                              held=count >= PAGE_MIN_WORDS)
+        measured = ReadingAge(f"/{kind}/<id>/", age_of(counts), ITEM_READING_AGE_CEILING, f"data/{kind}.yaml",
+                              held=counts.tokens >= PAGE_MIN_WORDS)
         found.append(measured)
         if not measured.passes:
             problems.add(f"data/{kind}.yaml", 1, 1,

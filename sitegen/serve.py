@@ -88,7 +88,7 @@ class Preview:
             self.fingerprint = fingerprint
             try:
                 check_output(self.out.absolute(), self.project)
-                site = check_site(self.project, kept=self.kept)
+                site = check_site(self.project, kept=self.kept, checks=self.cache.checks)
                 renderer, jobs = plan(self.project, site, Settings(), self.cache)
                 problems = Collector()
                 statics = static_files(self.project / "templates", problems)

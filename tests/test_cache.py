@@ -500,3 +500,57 @@ def test_list_pages_name_only_their_own_rows_and_stay_exact(tmp_path: Path, monk
         assert found is not None, kind
         edit(path, found.group(), f"{found.group()}Edited ")
         rebuilt()
+
+
+def test_kept_item_checks_report_what_a_check_with_nothing_kept_reports(project: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each item's content checks are kept between builds by the hash of the item, the glossary and
+    the sources' dates (content_checks.ItemChecks). After each edit the problems, warnings and reading
+    ages, with their places, must be those of a check that keeps nothing; and an edit of one item
+    checks that item only."""
+    from sitegen import content_checks
+
+    checked: list[str] = []
+    check_item = content_checks.check_item
+    monkeypatch.setattr(content_checks, "check_item",
+                        lambda item, *rest: checked.append(getattr(item, "id", "")) or check_item(item, *rest))
+    kept: dict[str, Any] = {}
+
+    def outcome(**kwargs: Any) -> Any:
+        try:
+            site = check_site(project, **kwargs)
+        except BuildFailed as failed:
+            return failed.problems
+        return site.warnings, site.reading_ages
+
+    def same_as_nothing_kept() -> list[str]:
+        """Check with what is kept and with nothing kept; the ids of the items the first checked again."""
+        checked.clear()
+        with_kept, again = outcome(checks=kept), list(checked)
+        assert with_kept == outcome()
+        return again
+
+    recommendations = project / "data" / "recommendations.yaml"
+    long = " ".join(["Councils"] + ["would"] * 30) + "."
+    edit(recommendations, "proposal: Join up early help and child in need work.", f"proposal: {long}")
+    assert same_as_nothing_kept() and kept, "the first check keeps what it found"
+    warnings, _ages = outcome(checks=kept)
+    assert any("a sentence of 31 words" in warning.message for warning in warnings)
+
+    checked.clear()
+    assert outcome(checks=kept)[0] == warnings and checked == [], "nothing changed: nothing checked again"
+
+    moved = "# a comment moves every item down a line\n" + recommendations.read_text(encoding="utf-8")
+    recommendations.write_text(moved, encoding="utf-8")
+    assert same_as_nothing_kept() == []  # kept findings, placed where the item is now
+
+    edit(recommendations, "title: Family help services", "title: Family help services ZQX")
+    assert same_as_nothing_kept() == ["family-help-services"], "an edit of one item checks that item only"
+    assert any('"ZQX"' in problem.message for problem in outcome(checks=kept))
+
+    glossary = project / "data" / "glossary.yaml"
+    term = ("- id: zqx\n  term: ZQX\n  definition: A made-up term for this test.\n  citations:\n"
+            "    - source: test-article\n      quote: children's social care\n")
+    glossary.write_text(term + glossary.read_text(encoding="utf-8"), encoding="utf-8")
+    again = same_as_nothing_kept()  # the glossary is part of every key: every item is checked again
+    assert "family-help-services" in again and len(again) == len(kept)

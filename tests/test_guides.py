@@ -20,10 +20,13 @@ from sitegen.errors import Collector
 from sitegen.readability import (
     ITEM_READING_AGE_CEILING,
     PAGE_READING_AGE_CEILING,
+    add_up,
+    as_sentence,
     automated_readability_index,
+    count,
     guide_text,
-    kind_text,
     page_text,
+    prose_counts,
     reading_age,
 )
 from sitegen.render import Settings
@@ -145,13 +148,35 @@ ODD_TEXTS = ("", "…", "Yes. No. A plan that is long enough to count.", "It's t
              "£2.6bn over 5 years (2023–25): 'kinship' carers, U.K.-wide.", "Heading\n\nA b c d. E f. G h i j k!")
 
 
+def kind_texts() -> dict[str, tuple[list[str], str]]:
+    """Each kind's texts on its item pages, item by item, and all of them as one text."""
+    found = {}
+    for kind, entries in load_data(ROOT, Collector(), Timings()).items():
+        parts = [as_sentence(text) for entry in entries for text in prose_of(entry.item) if text.strip()]
+        found[kind] = ([text for entry in entries for text in prose_of(entry.item)], "\n".join(parts))
+    return found
+
+
 def test_the_builds_count_of_the_index_is_textstat_s_on_every_page_and_odd_text(site: Site) -> None:
     """readability.py counts the index itself, for speed; textstat is the reference it must equal."""
     guides = [guide_text(guide) for guide in site.items["guides"].values()]
     pages = [page_text(page) for page in site.pages]
-    kinds = [kind_text(entries, prose_of) for entries in load_data(ROOT, Collector(), Timings()).values()]
+    kinds = [whole for _items, whole in kind_texts().values()]
     for text in [*guides, *pages, *kinds, *ODD_TEXTS]:
         assert automated_readability_index(text) == pytest.approx(textstat.automated_readability_index(text)), text
+
+
+def test_a_kinds_counts_are_the_sum_of_its_items_counts() -> None:
+    """The build counts each item's words once and adds the counts up (content_checks.ItemChecks):
+    that must be the count of the kind's words read as one text, on every kind and on odd texts."""
+    cases = [*kind_texts().values(), (list(ODD_TEXTS), "\n".join(as_sentence(t) for t in ODD_TEXTS if t.strip()))]
+    assert sum(bool(texts) for texts, _whole in cases) > 5
+    for texts, whole in cases:
+        assert prose_counts(texts) == count(whole)
+        assert add_up(prose_counts([text]) for text in texts) == count(whole)
+    # a text that did not end its sentence would run into the next: as_sentence is what makes the sum exact
+    assert add_up([count("Two short words"), count("and three more here.")]) != count(
+        "Two short words\nand three more here.")
 
 
 def test_the_real_guides_and_pages_read_within_their_targets(site: Site) -> None:
