@@ -14,6 +14,7 @@ changed. A site of one shard is indexed exactly as before.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -135,20 +136,37 @@ def put_bundle(fresh: Path, folder: Path, bundle: str) -> None:
 
 
 RUN_AND_MEASURE = """
-import os, sys
-pid = os.posix_spawn(sys.executable, [sys.executable, "-m", "pagefind", *sys.argv[1:]], os.environ)
+import ctypes, os, signal, sys
+
+def die_with(parent):
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: killed when the parent dies
+        if os.getppid() != parent:  # it died first
+            os._exit(1)
+
+die_with(int(sys.argv[1]))
+me = os.getpid()
+pid = os.fork()
+if pid == 0:
+    try:
+        die_with(me)
+        os.execv(sys.executable, [sys.executable, "-m", "pagefind", *sys.argv[2:]])
+    finally:
+        os._exit(127)
 _pid, status, usage = os.wait4(pid, 0)
 print(f"\\npeak_kb={usage.ru_maxrss} exit={os.waitstatus_to_exitcode(status)}")
 """
 """Runs Pagefind from a small process, so that its peak memory is its own: a process started by the
-build itself inherits the build's peak as its own starting figure. It prints Pagefind's exit code
-(negative: the signal that stopped it) after what Pagefind said."""
+build itself inherits the build's peak as its own starting figure. Both die when the build does
+(on Linux), so a killed build leaves no Pagefind writing into its temporary folder. It prints
+Pagefind's exit code (negative: the signal that stopped it) after what Pagefind said."""
 
 
 def run_pagefind(pages: Path, bundle: Path, shown: str = "the site") -> int:
     """Index the HTML under pages into bundle; return Pagefind's peak memory in kB."""
-    done = subprocess.run([sys.executable, "-c", RUN_AND_MEASURE, "--site", str(pages), "--output-path", str(bundle),
-                           "--silent"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    done = subprocess.run([sys.executable, "-c", RUN_AND_MEASURE, str(os.getpid()), "--site", str(pages),
+                           "--output-path", str(bundle), "--silent"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     said, marker, ending = done.stdout.rpartition("\npeak_kb=")
     if not marker:  # the small process itself failed: what it said is all there is
         said, ending = done.stdout, ""

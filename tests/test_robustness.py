@@ -249,3 +249,48 @@ def test_xss_payloads_in_every_text_field_stay_text(tmp_path: Path, payload: str
 
 def yaml_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_killed_build_leaves_no_pagefind_running(tmp_path: Path) -> None:
+    """A build killed while Pagefind indexes its temporary folder takes Pagefind with it: left running,
+    Pagefind would go on writing into a folder the next build removes as a leftover. Pagefind is run
+    here with --serve, so that it would never stop by itself."""
+    site = tmp_path / "pages"
+    site.mkdir()
+    (site / "index.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><body><main><h1>Hello</h1>"
+                                     "</main></body></html>")
+    build = subprocess.Popen([sys.executable, "-c", (
+        "import os, subprocess, sys\n"
+        "from sitegen.search import RUN_AND_MEASURE\n"
+        "subprocess.run([sys.executable, '-c', RUN_AND_MEASURE, str(os.getpid()), '--site', sys.argv[1],"
+        " '--output-path', sys.argv[2], '--serve', '--silent'])\n"), str(site), str(tmp_path / "bundle")],
+        cwd=ROOT)
+
+    def pagefinds() -> list[int]:
+        """Processes whose command line names this test's folder, other than the build."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if entry.name.isdigit() and int(entry.name) != build.pid and str(site).encode() in command:
+                found.append(int(entry.name))
+        return found
+
+    deadline = time.monotonic() + 30
+    while len(pagefinds()) < 2 and time.monotonic() < deadline:  # the small process and Pagefind itself
+        time.sleep(0.05)
+    time.sleep(1)
+    running = pagefinds()
+    assert len(running) == 2 and build.poll() is None, "Pagefind should be serving, and the build waiting for it"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while pagefinds() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = pagefinds()
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "Pagefind went on running after the build was killed"
