@@ -111,8 +111,9 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     home = next((p.meta for p in site.pages if p.slug == "index"), HOME_DEFAULT)
     charts = funding_charts(site, views)
     figures = key_figures(site, problems)
+    glance, overview = response_glance(site, views, renderer), timeline_glance(site, views, renderer)
     home_context = {"meta": home, "body": bodies.get("index", Markup("")), "figures": figures,
-                    "glance": response_glance(site, views, renderer)}  # and its questions (below)
+                    "glance": glance}  # and its questions (below)
     jobs.append(PageJob("index.html", "home.html", home_context, kinds=everything))
     for page in site.pages:
         if page.slug != "index":
@@ -130,9 +131,9 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
             if kind == "funding":
                 context.update(charts=charts, lines=chunk, figures=[ref for ref in figures if ref.kind == "funding"])
             if kind == "recommendations":
-                context["glance"] = response_glance(site, views, renderer)
+                context["glance"] = glance
             if kind == "timeline":
-                context["overview"] = timeline_glance(site, views, renderer)
+                context["overview"] = overview
             if kind == "glossary":
                 context["letters"] = by_initial(chunk, lambda term: term.term)
             jobs.append(list_job(dest, renderer.pick(f"{kind}/list.html", "list.html"), context, kind, chunk, shown,

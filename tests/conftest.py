@@ -7,14 +7,17 @@ first, in a temporary folder (XDG_CACHE_HOME), as CI does on a fresh machine.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browser.sitecheck import EXTERNAL_LINKS, GATE_FIGURES, GATE_STARTED
 
 from sitegen.cli import main
 
@@ -84,3 +87,51 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under folder by relative path, to compare whole sites byte for byte."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- the browser gate's figures, printed at the end of the run (here, where pytest-xdist's controller,
+# which collects no test, loads them too) -----------------------------------------------------------
+
+
+def gate_seconds() -> float | None:
+    started, ended = GATE_STARTED.get("at"), GATE_STARTED.get("last test ended")
+    return ended - started if started is not None and ended is not None else GATE_STARTED.get("seconds")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker, hand the gate's figures and external links to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["gate"] = json.dumps({"figures": GATE_FIGURES, "seconds": gate_seconds(),
+                                           "external": session.config.stash.get(EXTERNAL_LINKS, {})})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """In the pytest-xdist controller, add up what each worker's gate found (see pytest_sessionfinish)."""
+    sent = json.loads(getattr(node, "workeroutput", {}).get("gate", "null") or "null")
+    if not sent:
+        return
+    for name, found in sent["figures"].items():
+        GATE_FIGURES[name] = GATE_FIGURES.get(name, 0) + found
+    if sent["seconds"] is not None:
+        GATE_STARTED["seconds"] = max(GATE_STARTED.get("seconds", 0.0), sent["seconds"])
+    external = node.config.stash.setdefault(EXTERNAL_LINKS, {})
+    for url, page in sent["external"].items():
+        external[url] = min(page, external.get(url, page))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Print the gate's figures and wall time, and list the external links it saw but did not fetch."""
+    if GATE_FIGURES:
+        terminalreporter.write_sep("-", "real-browser gate")
+        for name, count in GATE_FIGURES.items():
+            terminalreporter.write_line(f"{name}: {count}")
+        seconds = gate_seconds()
+        if seconds is not None:
+            terminalreporter.write_line(f"gate wall time (build, serve, every check): {seconds:.0f} s")
+    external = config.stash.get(EXTERNAL_LINKS, None)
+    if external:
+        terminalreporter.write_sep("-", f"{len(external)} external links (listed, not fetched)")
+        for url, page in sorted(external.items()):
+            terminalreporter.write_line(f"{url}  (first on {page})")

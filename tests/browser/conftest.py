@@ -6,7 +6,6 @@ SITEGEN_PREBUILT_SITE=DIR checks an already built site (built with --base-url /R
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -17,9 +16,7 @@ from typing import Any
 
 import pytest
 
-from .sitecheck import BASE_PATH, CHROMIUM_ARGS, EXTERNAL_LINKS, GATE_FIGURES, ROOT, ServedSite, served
-
-GATE_STARTED: dict[str, float] = {}
+from .sitecheck import BASE_PATH, CHROMIUM_ARGS, GATE_STARTED, ROOT, ServedSite, served
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -83,50 +80,6 @@ def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str])
     """Note when the last test of the gate over the real site ended, for its wall time."""
     if "test_gate_site.py" in nodeid:
         GATE_STARTED["last test ended"] = time.perf_counter()
-
-
-def gate_seconds() -> float | None:
-    started, ended = GATE_STARTED.get("at"), GATE_STARTED.get("last test ended")
-    return ended - started if started is not None and ended is not None else GATE_STARTED.get("seconds")
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """In a pytest-xdist worker, hand the gate's figures and external links to the controller."""
-    workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is not None:
-        workeroutput["gate"] = json.dumps({"figures": GATE_FIGURES, "seconds": gate_seconds(),
-                                           "external": session.config.stash.get(EXTERNAL_LINKS, {})})
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: Any) -> None:
-    """In the pytest-xdist controller, add up what each worker's gate found (see pytest_sessionfinish)."""
-    sent = json.loads(getattr(node, "workeroutput", {}).get("gate", "null") or "null")
-    if not sent:
-        return
-    for name, found in sent["figures"].items():
-        GATE_FIGURES[name] = GATE_FIGURES.get(name, 0) + found
-    if sent["seconds"] is not None:
-        GATE_STARTED["seconds"] = max(GATE_STARTED.get("seconds", 0.0), sent["seconds"])
-    external = node.config.stash.setdefault(EXTERNAL_LINKS, {})
-    for url, page in sent["external"].items():
-        external[url] = min(page, external.get(url, page))
-
-
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """Print the gate's figures and wall time, and list the external links it saw but did not fetch."""
-    if GATE_FIGURES:
-        terminalreporter.write_sep("-", "real-browser gate")
-        for name, count in GATE_FIGURES.items():
-            terminalreporter.write_line(f"{name}: {count}")
-        seconds = gate_seconds()
-        if seconds is not None:
-            terminalreporter.write_line(f"gate wall time (build, serve, every check): {seconds:.0f} s")
-    external = config.stash.get(EXTERNAL_LINKS, None)
-    if external:
-        terminalreporter.write_sep("-", f"{len(external)} external links (listed, not fetched)")
-        for url, page in sorted(external.items()):
-            terminalreporter.write_line(f"{url}  (first on {page})")
 
 
 # -- a small hand-made site, clean or with one fault of each kind, to show the checks find what they should --

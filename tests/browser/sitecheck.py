@@ -38,6 +38,9 @@ DESKTOP = {"width": 1280, "height": 800}
 EXTERNAL_LINKS = pytest.StashKey[dict[str, str]]()  # filled by the link check, listed in the terminal summary
 GATE_FIGURES: dict[str, int] = {}
 """What the gate measured in this run, printed at the end of the session (pages, violations, links)."""
+GATE_STARTED: dict[str, float] = {}
+"""When the gate's site build started and its last test ended (or, added up from pytest-xdist's
+workers, its longest wall time in seconds)."""
 
 # Attributes that hold one URL, by element; srcset-like attributes hold several.
 URL_ATTRIBUTES = {
