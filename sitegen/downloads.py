@@ -167,6 +167,20 @@ ROWS: dict[str, Callable[[Site, Views], list[Row]]] = {
 }
 """Each dataset and how it is flattened into CSV rows."""
 
+CSV_DRAWS: dict[str, tuple[str, ...]] = {
+    "recommendations": ("recommendations", "sources"),  # a later development's date of report is its source's
+    "missions": ("missions",),
+    "pilots": ("pilots", "sources"),
+    "funding": ("funding", "sources"),
+    "timeline": ("timeline", "sources"),
+    "glossary": ("glossary",),
+    "people": ("people", "sources"),
+    "areas": ("areas", "pilots"),
+    "themes": ("themes", "recommendations"),
+}
+"""The kinds each CSV's rows read (its page job's dependencies); the sources' counts the items citing
+each source, so it reads every kind. A JSON download holds its own kind only."""
+
 
 def csv_text(rows: list[Row]) -> str:
     """CSV with a header row and Unix line ends; empty when there are no rows."""

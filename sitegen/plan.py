@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import models as m
-from .downloads import ROWS, change_files, funding_order
+from .downloads import CSV_DRAWS, ROWS, change_files, funding_order
 from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
 from .home import key_figures, questions
@@ -98,6 +98,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     project = renderer.templates_dir.parent
     changes = sorted(site.changes, key=lambda c: (c.date, c.summary), reverse=True)
     near = neighbours(site)
+    cites = {ref: {other for other in found if other.kind == "sources"} for ref, found in near.items()}
     everything = tuple(sorted({*site.items, CHANGES, PAGES}))
     jobs: list[PageJob] = []
 
@@ -150,7 +151,9 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
                          for dest, chunk, pager in paginate(recs, f"themes/{item.id}/", renderer.url)]
             for dest, page_context in pages:
                 summary = f"{page_context['pager']!r} {filters}" if kind == "themes" else ""
-                jobs.append(PageJob(dest, item_template, page_context, items=(ref, *sorted(near[ref])),
+                # and the sources its neighbours cite: it shows their dates of report ("as reported on …")
+                behind = set().union(*(cites[other] for other in near[ref])) - {ref}
+                jobs.append(PageJob(dest, item_template, page_context, items=(ref, *sorted(near[ref] | behind)),
                                     kinds=(*ITEM_PAGE_KINDS.get(kind, ()), *noted), summary=summary))
 
     # Filters that work without JavaScript: a page per response status (themes have their own pages)
@@ -192,9 +195,9 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
 
     # Downloads, schemas, feed, sitemap and robots.txt
     for kind in sorted(ROWS):
-        for fmt in ("csv", "json"):
-            jobs.append(PageJob(f"data/{kind}.{fmt}", "_dataset.txt", {"kind": kind, "format": fmt},
-                                kinds=everything))
+        jobs.append(PageJob(f"data/{kind}.csv", "_dataset.txt", {"kind": kind, "format": "csv"},
+                            kinds=CSV_DRAWS.get(kind, everything)))
+        jobs.append(PageJob(f"data/{kind}.json", "_dataset.txt", {"kind": kind, "format": "json"}, kinds=(kind,)))
     for dest, text in change_files(changes).items():
         jobs.append(PageJob(dest, "_raw.txt", {"body": Markup(text)}, kinds=(CHANGES,)))
     schemas = project / "schemas"

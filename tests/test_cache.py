@@ -356,6 +356,12 @@ LINK_AND_QUERY_EDITS = [
       "title: Open and secure children's homes (2024 budget)")],  # a mission's money, on the print page too
     [("people.yaml", "- id: martin-narey\n", "- id: narey\n"),  # an event's related id now names an area
      ("areas.yaml", "- {id: dorset,", "- {id: martin-narey, name: Narey, kind: council}\n- {id: dorset,")],
+    [("sources.yaml", "  outlet: CYP Now\n  archive: 000_defd42aa9698fa0d.txt\n",
+      "  outlet: CYP Now\n  date: 2023-02-03\n  archive: 000_defd42aa9698fa0d.txt\n")],  # dates of report
+    [("pilots.yaml", "    - area: wolverhampton\n      citations:\n"
+                     "        - source: cc-2023-07-26-pathfinder-councils\n"
+                     '          quote: "Dorset, Lincolnshire and Wolverhampton will also trial merging targeted early'
+                     ' help with child in need teams"\n', "")],  # an area's programmes, in areas.csv too
 ]
 
 
