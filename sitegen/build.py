@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import models as m
 from .cache import BuildCache, CacheState, code_version, digest, file_hash, tree_digest
@@ -25,7 +26,7 @@ from .content_checks import ItemChecks, check_content
 from .emptied import cache_folder_or_none, emptied_files, record_item_counts
 from .errors import Collector, Problem
 from .fields import ID_PATTERN
-from .load import check_markdown_text, parse_yaml, read_text, split_page
+from .load import Marked, check_markdown_text, parse_list, read_text, split_page
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
 from .render import Renderer, Settings, convert_bodies, static_files
 from .resolve import Located, MarkdownText, PageSource, Ref, Site, resolve_site
@@ -55,41 +56,51 @@ class Timings:
         return " ".join(f"{name.replace(' ', '_')}={seconds:.3f}" for name, seconds in self.seconds.items())
 
 
-Kept = dict[str, tuple[str, list["Located"]]]
-"""A data file's text and its validated items, by kind: the preview keeps them between saves, so a
-file whose text is the same is not parsed or validated again."""
+Kept = dict[str, dict[str, tuple[Marked, Any]]]
+"""Each data file's items by kind, item text → its marks and validated model: the preview keeps them
+between saves, so an item whose text is the same is not parsed or validated again."""
 
 
 def load_data(project: Path, problems: Collector, timings: Timings,
               kept: Kept | None = None) -> dict[str, list[Located]]:
-    """Read and validate every data/<kind>.yaml; a missing file is an empty list."""
+    """Read and validate every data/<kind>.yaml, item by item (load.parse_list); a missing file is an
+    empty list."""
     located: dict[str, list[Located]] = {}
     data_dir = project / "data"
-    known = set(m.DATA_FILES)
+    names = set(m.DATA_FILES)
     for path in sorted(data_dir.glob("*.y*ml")):
         if path.name.startswith("."):
             continue  # an editor's lock or backup file
-        if path.stem not in known or path.suffix != ".yaml":
+        if path.stem not in names or path.suffix != ".yaml":
             problems.add(f"data/{path.name}", 1, 1,
-                         f"unknown data file; data files are named {', '.join(sorted(k + '.yaml' for k in known))}")
+                         f"unknown data file; data files are named {', '.join(sorted(k + '.yaml' for k in names))}")
     for kind, model in m.DATA_FILES.items():
         path = data_dir / f"{kind}.yaml"
         shown = f"data/{kind}.yaml"
         located[kind] = []
         if not os.path.lexists(path):  # a link that leads nowhere is read, and so reported
             continue
+        last = kept.get(kind, {}) if kept is not None else {}
         with timings.stage("load"):
             text = read_text(path, shown, problems, data_dir)
-            if text is not None and kept is not None and kind in kept and kept[kind][0] == text:
-                located[kind] = kept[kind][1]
-                continue
-            before = len(problems.problems)
-            doc = parse_yaml(text, shown, problems) if text is not None else None
-        if doc is not None:
-            with timings.stage("validate"):
+            parsed = {item: hit[0] for item, hit in last.items()}
+            doc = parse_list(text, shown, problems, parsed) if text is not None else None
+        if doc is None:
+            continue
+        with timings.stage("validate"):
+            if not doc.parts:  # read whole: not a plain list of items
                 located[kind] = [Located(item, doc, (index,)) for index, item in validate_list(doc, model, problems)]
-        if kept is not None and text is not None and len(problems.problems) == before:
-            kept[kind] = (text, located[kind])
+                continue
+            now: dict[str, tuple[Marked, Any]] = {}
+            for index, part in enumerate(doc.parts):
+                hit = last.get(part.text)
+                item = hit[1] if hit is not None and hit[0] is part.marks else validate_one(
+                    doc, part.marks.data[0], (index,), model, problems)
+                if item is not None:
+                    located[kind].append(Located(item, doc, (index,)))
+                    now[part.text] = (part.marks, item)
+            if kept is not None:
+                kept[kind] = now
     return located
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -36,7 +36,11 @@ Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  #
 
 @dataclass
 class Marked:
-    """A YAML document's values, and where each value and key sits in its file (1-based)."""
+    """A YAML document's values, and where each value and key sits in its file (1-based).
+
+    A data file read item by item (parse_list) holds its items' marks in `parts`, each counted from
+    the item's own first line: the file's marks are theirs, moved down to where the item starts.
+    """
 
     path: str
     data: Any
@@ -45,16 +49,74 @@ class Marked:
     literal: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     """Values written as literal blocks (`|`), marked at their first line of text: line n of the
     text is line n of the block, so a problem inside (in Markdown, say) can be placed exactly."""
+    parts: list[Part] = field(default_factory=list)
 
     def is_literal(self, loc: Loc) -> bool:
+        if loc and self.parts:
+            return self.parts[int(loc[0])].marks.is_literal((0, *loc[1:]))
         return loc in self.literal
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value (or key) at loc, or of its nearest known parent."""
+        if loc and self.parts:
+            part = self.parts[int(loc[0])]
+            line, column = part.marks.where((0, *loc[1:]), key=key)
+            return line + part.line - 1, column
         table = self.keys if key and loc in self.keys else self.values
         while loc and loc not in table:
             loc = loc[:-1]
         return table.get(loc, (1, 1))
+
+
+class Part(NamedTuple):
+    """One top-level item of a data file: the line it starts on, its text, and its marks counted from
+    its own first line (a list of this one item)."""
+
+    line: int
+    text: str
+    marks: Marked
+
+
+ITEM_START = re.compile(r"^-(?= |$)", re.M)
+"""Where a top-level list item starts: "- " (or a lone "-") at the start of a line."""
+OTHER_TOP_LEVEL = re.compile(r"^(?:[^\s#-]|-(?! |$))", re.M)
+"""A line starting at the first column that is neither an item, a comment nor blank: "---", a key."""
+
+
+def split_items(text: str) -> list[tuple[int, str]] | None:
+    """A data file's top-level items as (first line, text), when the file is a plain list: every line
+    at the first column starts an item or is a comment, and only comments come before the first item.
+    None otherwise: such a file is read whole."""
+    starts = [match.start() for match in ITEM_START.finditer(text)]
+    if not starts or OTHER_TOP_LEVEL.search(text) or any(
+            line.strip() and not line.lstrip().startswith("#") for line in text[:starts[0]].splitlines()):
+        return None
+    items: list[tuple[int, str]] = []
+    line = 1 + text.count("\n", 0, starts[0])
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        items.append((line, text[start:end]))
+        line += text.count("\n", start, end)
+    return items
+
+
+def parse_list(text: str, shown: str, problems: Collector, known: dict[str, Marked] | None = None) -> Marked | None:
+    """A data file read item by item (see split_items), each item's text parsed on its own; an item
+    whose text is in `known` is not parsed again. A file that is not a plain list, or in which an item
+    does not parse on its own (a syntax error, say), is read whole, so its problems are said as
+    parse_yaml says them. Reading by item keeps only one item's node tree in memory at a time."""
+    items = split_items(text)
+    if items is None:
+        return parse_yaml(text, shown, problems)
+    trial = Collector()
+    parts: list[Part] = []
+    for line, item_text in items:
+        marks = known.get(item_text) if known is not None else None
+        if marks is None:
+            marks = parse_yaml(item_text, shown, trial)
+            if marks is None or trial.problems or not (isinstance(marks.data, list) and len(marks.data) == 1):
+                return parse_yaml(text, shown, problems)
+        parts.append(Part(line, item_text, marks))
+    return Marked(shown, [part.marks.data[0] for part in parts], values={(): (items[0][0], 1)}, parts=parts)
 
 
 

@@ -560,3 +560,36 @@ def test_kept_item_checks_report_what_a_check_with_nothing_kept_reports(project:
     glossary.write_text(term + glossary.read_text(encoding="utf-8"), encoding="utf-8")
     again = same_as_nothing_kept()  # the glossary is part of every key: every item is checked again
     assert "family-help-services" in again and len(again) == len(kept)
+
+
+def test_the_preview_validates_again_only_the_items_whose_text_changed(project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview keeps each data file item's marks and model by its text (build.Kept): after a save
+    that edits one item and adds a line above it, only that item is validated again, and the site is
+    the one a check that keeps nothing gives, its problems placed where they are now."""
+    import sitegen.build
+
+    validated: list[Any] = []
+    real = sitegen.build.validate_one
+    monkeypatch.setattr(sitegen.build, "validate_one",
+                        lambda doc, raw, *rest: validated.append(raw.get("id")) or real(doc, raw, *rest))
+    kept: dict[str, Any] = {}
+    check_site(project, kept=kept)
+    assert "family-help-services" in validated and kept["recommendations"]
+
+    recommendations = project / "data" / "recommendations.yaml"
+    text = "# a line above every item\n" + recommendations.read_text(encoding="utf-8")
+    recommendations.write_text(text.replace("title: Family help services", "title: Family help services, edited"),
+                               encoding="utf-8")
+    validated.clear()
+    site = check_site(project, kept=kept)
+    assert [item_id for item_id in validated if item_id] == ["family-help-services"]  # (pages' front matter too)
+    assert site.items["recommendations"]["family-help-services"].title == "Family help services, edited"
+    assert site == check_site(project)
+
+    edit(recommendations, "themes: [family-help]", "themes: [no-such-theme]")
+    with pytest.raises(BuildFailed) as cached:
+        check_site(project, kept=kept)
+    with pytest.raises(BuildFailed) as plain:
+        check_site(project)
+    assert cached.value.problems == plain.value.problems

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
+import pytest
+from conftest import ROOT
+
 from sitegen.errors import Collector
-from sitegen.load import MAX_FILE_BYTES, parse_yaml, read_text, split_page
+from sitegen.load import MAX_FILE_BYTES, parse_list, parse_yaml, read_text, split_items, split_page
 
 
 def test_marks_point_at_values_and_keys() -> None:
@@ -66,3 +70,78 @@ def test_python_tags_are_not_constructed() -> None:
     problems = Collector()
     assert parse_yaml("a: !!python/object/apply:os.system ['echo pwned']\n", "x.yaml", problems) is None
     assert problems.problems[0].line == 1
+
+
+def same_reading(text: str) -> None:
+    """parse_list gives the values, marks and problems parse_yaml gives for the whole text."""
+    whole_problems, by_item_problems = Collector(), Collector()
+    whole = parse_yaml(text, "data/x.yaml", whole_problems)
+    by_item = parse_list(text, "data/x.yaml", by_item_problems)
+    assert by_item_problems.problems == whole_problems.problems
+    if whole is None:
+        assert by_item is None
+        return
+    assert by_item is not None and by_item.data == whole.data
+    for loc in {*whole.values, *whole.keys, *whole.literal, (0, "nowhere", 2)}:
+        assert by_item.where(loc) == whole.where(loc), loc
+        assert by_item.where(loc, key=True) == whole.where(loc, key=True), loc
+        assert by_item.is_literal(loc) == whole.is_literal(loc), loc
+
+
+def test_a_data_file_read_item_by_item_is_read_as_a_whole_file_is(tmp_path: Path) -> None:
+    """Every data file of the site, and of a generated site of 200 proposals with Markdown bodies."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate
+
+    generate(tmp_path, 200)
+    texts = [path.read_text(encoding="utf-8") for folder in (ROOT, tmp_path)
+             for path in sorted((folder / "data").glob("*.yaml"))]
+    assert sum(split_items(text) is not None for text in texts) >= 12, "the real files are read item by item"
+    for text in texts:
+        same_reading(text)
+
+
+ODD_FILES = {
+    "a comment before the first item": "# proposals\n\n- id: a\n  title: A\n# between\n- id: b\n  title: B\n",
+    "a quoted string running over an item's start": '- id: a\n  title: "A\n- b"\n- id: c\n',
+    "a literal block": "- id: a\n  body: |\n    ## Heading\n    - a list item\n\n    Text.\n- id: b\n",
+    "a lone dash": "-\n  id: a\n-\n  id: b\n",
+    "a document marker": "---\n- id: a\n",
+    "a mapping at the top": "id: a\ntitle: A\n",
+    "an indented list": "  - id: a\n  - id: b\n",
+    "a key before the list": "x: 1\n- id: a\n",
+    "a syntax error in the second item": '- id: a\n- id: "b\n  title: c\n- id: d\n',
+    "an anchor in one item, its alias in the next": "- id: &x a\n- id: *x\n",
+    "a duplicate key": "- id: a\n  id: b\n",
+    "a flow list over two items": "- [a,\n- b]\n",
+    "an empty file": "",
+    "comments only": "# nothing yet\n",
+}
+
+
+@pytest.mark.parametrize("text", ODD_FILES.values(), ids=ODD_FILES.keys())
+def test_odd_files_are_read_as_a_whole_file_is(text: str) -> None:
+    same_reading(text)
+
+
+def test_a_file_is_read_whole_unless_each_top_level_line_starts_an_item_or_is_a_comment() -> None:
+    assert split_items(ODD_FILES["a comment before the first item"]) == [
+        (3, "- id: a\n  title: A\n# between\n"), (6, "- id: b\n  title: B\n")]
+    for name in ("a document marker", "a mapping at the top", "an indented list", "a key before the list",
+                 "an empty file", "comments only"):
+        assert split_items(ODD_FILES[name]) is None, name
+
+
+def test_an_item_whose_text_is_known_is_not_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import load
+
+    first = parse_list("- id: a\n  title: A\n- id: b\n  title: B\n", "f.yaml", Collector())
+    assert first is not None and len(first.parts) == 2
+    known = {part.text: part.marks for part in first.parts}
+    parsed: list[str] = []
+    real = load.parse_yaml
+    monkeypatch.setattr(load, "parse_yaml", lambda text, *rest, **kw: parsed.append(text) or real(text, *rest, **kw))
+    again = parse_list("# a new first line\n- id: a\n  title: A\n- id: b\n  title: B2\n", "f.yaml", Collector(), known)
+    assert parsed == ["- id: b\n  title: B2\n"]
+    assert again is not None and again.data == [{"id": "a", "title": "A"}, {"id": "b", "title": "B2"}]
+    assert again.where((0, "title")) == (3, 10) and again.where((1, "title")) == (5, 10)  # moved down a line
