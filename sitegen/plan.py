@@ -97,8 +97,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     views = renderer.views
     project = renderer.templates_dir.parent
     changes = sorted(site.changes, key=lambda c: (c.date, c.summary), reverse=True)
-    near = neighbours(site)
-    cites = {ref: {other for other in found if other.kind == "sources"} for ref, found in near.items()}
+    near, cites = neighbours(site)
     everything = tuple(sorted({*site.items, CHANGES, PAGES}))
     jobs: list[PageJob] = []
 
@@ -152,7 +151,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
             for dest, page_context in pages:
                 summary = f"{page_context['pager']!r} {filters}" if kind == "themes" else ""
                 # and the sources its neighbours cite: it shows their dates of report ("as reported on …")
-                behind = set().union(*(cites[other] for other in near[ref])) - {ref}
+                behind = set().union(*(cites.get(other, ()) for other in near[ref])) - {ref}
                 jobs.append(PageJob(dest, item_template, page_context, items=(ref, *sorted(near[ref] | behind)),
                                     kinds=(*ITEM_PAGE_KINDS.get(kind, ()), *noted), summary=summary))
 
@@ -285,12 +284,14 @@ def unique_jobs(jobs: list[PageJob], problems: Collector) -> list[PageJob]:
     return kept
 
 
-def neighbours(site: Site) -> dict[Ref, set[Ref]]:
-    """Each item's neighbours: the items it names or cites, and the items that name or cite it.
+def neighbours(site: Site) -> tuple[dict[Ref, set[Ref]], dict[Ref, set[Ref]]]:
+    """Each item's neighbours: the items it names or cites, and the items that name or cite it; and
+    the sources each item cites.
 
     An item's page shows its neighbours (their titles, statuses, dates, quotes), so it depends on them.
     """
     near: dict[Ref, set[Ref]] = defaultdict(set)
+    cites: dict[Ref, set[Ref]] = defaultdict(set)
     for kind, items in site.items.items():
         for item_id, item in items.items():
             ref = Ref(kind, item_id)
@@ -301,7 +302,9 @@ def neighbours(site: Site) -> dict[Ref, set[Ref]]:
                 if other != ref:
                     near[ref].add(other)
                     near[other].add(ref)
-    return near
+                    if other.kind == "sources":
+                        cites[ref].add(other)
+    return near, cites
 
 
 def kinds_shown(kind: str, site: Site, near: dict[Ref, set[Ref]]) -> tuple[str, ...]:
