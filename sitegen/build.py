@@ -284,7 +284,6 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     finally:
         writer.discard()
     cache.state = state
-    cache.index_pending = pending
     cache.markdown = {key: renderer.markdown_memo[key] for key in sorted(renderer.markdown_used)}
     cache.save(version)
     record_item_counts(project, site)

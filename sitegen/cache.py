@@ -169,8 +169,6 @@ class BuildCache:
         (content_checks.ItemChecks)."""
         self.state = CacheState()
         self.loaded = False
-        self.index_pending = False
-        """The last build kept a search bundle of older pages (see build.build): build again to update it."""
 
     def path(self, name: str) -> Path | None:
         return None if self.folder is None or not self.persist else self.folder / name

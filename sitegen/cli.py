@@ -16,8 +16,6 @@ from .render import Settings, normalise_base, normalise_repo_url
 from .search import SHARD_PAGES
 from .write import disk_full_message, is_disk_full
 
-PROJECT = Path(__file__).resolve().parent.parent
-
 
 def print_problems(problems: Sequence[Problem], output_format: str) -> None:
     """Print every problem, one a line, then a count; as GitHub annotations with --format github."""
