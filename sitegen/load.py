@@ -79,17 +79,22 @@ class Part(NamedTuple):
 
 ITEM_START = re.compile(r"^-(?= |$)", re.M)
 """Where a top-level list item starts: "- " (or a lone "-") at the start of a line."""
-OTHER_TOP_LEVEL = re.compile(r"^(?:[^\s#-]|-(?! |$))", re.M)
-"""A line starting at the first column that is neither an item, a comment nor blank: "---", a key."""
+OTHER_TOP_LEVEL = re.compile(r"^(?:[^ \n#-]|-(?! |$))", re.M)
+"""A line that starts with neither a space, an item nor a comment, and is not empty: "---", a key, a tab."""
+NOT_BY_ITEM = re.compile(r"[\r\x85\u2028\u2029]|(?:^|[ \[{,])&[^ \n\[\]{},]", re.M)
+"""What ties items together or counts lines otherwise: a line break YAML knows but not as a line of
+the text ("\\r" alone, U+0085, U+2028, U+2029), or an anchor (&name), which must be unique in the file."""
+BLANK_OR_COMMENT = re.compile(r"(?: *(?:#[^\n]*)?\n)*")
+"""Lines that may come before the first item: empty, spaces, or a comment."""
 
 
 def split_items(text: str) -> list[tuple[int, str]] | None:
     """A data file's top-level items as (first line, text), when the file is a plain list: every line
-    at the first column starts an item or is a comment, and only comments come before the first item.
-    None otherwise: such a file is read whole."""
+    starts with a space, an item or a comment, or is empty, only comments come before the first item,
+    and nothing ties two items together (see NOT_BY_ITEM). None otherwise: such a file is read whole."""
     starts = [match.start() for match in ITEM_START.finditer(text)]
-    if not starts or OTHER_TOP_LEVEL.search(text) or any(
-            line.strip() and not line.lstrip().startswith("#") for line in text[:starts[0]].splitlines()):
+    if (not starts or OTHER_TOP_LEVEL.search(text) or NOT_BY_ITEM.search(text)
+            or not BLANK_OR_COMMENT.fullmatch(text, 0, starts[0])):
         return None
     items: list[tuple[int, str]] = []
     line = 1 + text.count("\n", 0, starts[0])

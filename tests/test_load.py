@@ -116,6 +116,17 @@ ODD_FILES = {
     "a flow list over two items": "- [a,\n- b]\n",
     "an empty file": "",
     "comments only": "# nothing yet\n",
+    # found by a second reader: each was read differently item by item
+    "a carriage return alone": "- a: 1\r  b: 2\n- c: 3\n",
+    "a line separator in a comment": "- a: 1 # x\u2028\n- b: 2\n",
+    "a next-line character": "- a: 1 # x\x85\n- b: 2\n",
+    "a no-break space before the first item": "\xa0\n- a\n",
+    "an ideographic space before the first item": "\u3000\n- a: 1\n",
+    "a tab before the first item": "\t\n- a\n",
+    "a tab and a comment before the first item": "\t# c\n- a\n",
+    "a no-break space between items": "- a\n\xa0\n- b\n",
+    "one anchor in two items": "- &x a\n- &x b\n",
+    "an anchor in a flow list": "- [&x a]\n- b\n",
 }
 
 
@@ -128,7 +139,9 @@ def test_a_file_is_read_whole_unless_each_top_level_line_starts_an_item_or_is_a_
     assert split_items(ODD_FILES["a comment before the first item"]) == [
         (3, "- id: a\n  title: A\n# between\n"), (6, "- id: b\n  title: B\n")]
     for name in ("a document marker", "a mapping at the top", "an indented list", "a key before the list",
-                 "an empty file", "comments only"):
+                 "an empty file", "comments only", "a carriage return alone", "a line separator in a comment",
+                 "a next-line character", "a no-break space before the first item", "a tab before the first item",
+                 "one anchor in two items", "an anchor in a flow list"):
         assert split_items(ODD_FILES[name]) is None, name
 
 
