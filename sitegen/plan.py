@@ -49,18 +49,20 @@ class PageJob:
     filters' counts), so that it depends on them rather than on every item of the kind."""
 
 
-ITEM_PAGE_KINDS = {"themes": ("sources",), "areas": ("funding", "pilots", "sources"),
-                   "timeline": ("timeline",)}
-"""Whole kinds an item's page shows besides its neighbours: a theme's page, as an area's, shows the
-dates of the sources its neighbours cite (views.sources_behind; its filters' counts are in its job's
-summary); an area's
-opening sentence names its programmes' money (views.area_programmes); an event's date may be given from a
-chain of events (views.event_date)."""
-
 PAGES = "pages"
 """The kind name the content/*.md pages go by in a job's kinds."""
 CHANGES = "changes"
 """The change notes (which have no ids) as a job's kind."""
+
+ITEM_PAGE_KINDS = {"themes": ("sources",), "areas": ("funding", "pilots", "sources"),
+                   "timeline": ("timeline", "sources", PAGES)}
+"""Whole kinds an item's page, and the rows of its kind's lists and print pages, show besides its
+neighbours: a theme's page, as an area's, shows the dates of the sources its neighbours cite
+(views.sources_behind; its filters' counts are in its job's summary); an area's opening sentence
+names its programmes' money (views.area_programmes); an event's date may be given from a chain of
+events (views.event_date), and a plan past its date says "no report since in our sources" from the
+sources of every event about the same items and the editors' last review, in content/index.md
+(views.overdue_ids)."""
 
 ROWS_PER_PAGE = 100
 """Items a list or filter page shows at most; the others are on its numbered pages."""
@@ -181,7 +183,9 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         for dest, chunk, pager in paginate(rows[section], f"print/{section}/", renderer.url, PRINT_ROWS_PER_PAGE):
             jobs.append(list_job(dest, "print.html", {**printed, "split": True, "sections": (section,),
                                                       "rows": {section: chunk}, "pager": pager},
-                                 section, chunk, tuple(kind for kind in everything if kind != PAGES), repr(pager)))
+                                 section, chunk, tuple(kind for kind in everything
+                                                       if kind != PAGES or kind in ITEM_PAGE_KINDS.get(section, ())),
+                                 repr(pager)))
     # The search page's filter offers the type of each kind that has item pages (their `type` meta, see
     # item.html); the other shards' bundles are added once every page is listed (below).
     search: dict[str, Any] = {"page_types": [KIND_SINGULAR[kind] for kind in KIND_SINGULAR if site.items.get(kind)],
@@ -308,8 +312,9 @@ def neighbours(site: Site) -> tuple[dict[Ref, set[Ref]], dict[Ref, set[Ref]]]:
 
 
 def kinds_shown(kind: str, site: Site, near: dict[Ref, set[Ref]]) -> tuple[str, ...]:
-    """The kinds a list of one kind's items shows: its own, and its items' neighbours' kinds."""
-    shown = {kind}
+    """The kinds a list of one kind's items shows: its own, what its items' pages show of whole kinds
+    (ITEM_PAGE_KINDS), and its items' neighbours' kinds."""
+    shown = {kind, *ITEM_PAGE_KINDS.get(kind, ())}
     for item_id in site.items[kind]:
         shown.update(other.kind for other in near[Ref(kind, item_id)])
     return tuple(sorted(shown))

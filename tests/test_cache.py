@@ -362,6 +362,11 @@ LINK_AND_QUERY_EDITS = [
                      "        - source: cc-2023-07-26-pathfinder-councils\n"
                      '          quote: "Dorset, Lincolnshire and Wolverhampton will also trial merging targeted early'
                      ' help with child in need teams"\n', "")],  # an area's programmes, in areas.csv too
+    # a plan's "no report since in our sources": the editors' last review, and the sources of events
+    # about the same items
+    [("../content/index.md", "last_reviewed: 2026-12-04", "last_reviewed: 2023-01-02")],
+    [("../content/index.md", "last_reviewed: 2023-01-02", "last_reviewed: 2026-12-04"),
+     ("sources.yaml", "  date: 2023-02-10\n", "  date: 2023-01-05\n")],
 ]
 
 
