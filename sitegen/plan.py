@@ -128,6 +128,8 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         items = sorted(site.items[kind].values(), key=sort_key(kind, views))
         shown = kinds_shown(kind, site, near)
         listed = funding_order(site) if kind == "funding" else items  # the funding table's order
+        if kind == "funding":  # its page opens with the key figures content/index.md chooses
+            shown = (*shown, PAGES)
         for dest, chunk, pager in paginate(listed, f"{kind}/", renderer.url):
             context: dict[str, Any] = {"kind": kind, "items": chunk, "pager": pager, **UNSEARCHED}
             if kind == "funding":

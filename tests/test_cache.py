@@ -367,6 +367,7 @@ LINK_AND_QUERY_EDITS = [
     [("../content/index.md", "last_reviewed: 2026-12-04", "last_reviewed: 2023-01-02")],
     [("../content/index.md", "last_reviewed: 2023-01-02", "last_reviewed: 2026-12-04"),
      ("sources.yaml", "  date: 2023-02-10\n", "  date: 2023-01-05\n")],
+    [("../content/index.md", "  - funding/budget-2024-reform-testing\n", "")],  # the funding page's key figures
 ]
 
 
