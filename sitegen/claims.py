@@ -248,8 +248,8 @@ FIGURE = re.compile(
     r")"
 )
 """A figure in prose. A percentage is sought only where a number starts (not after a digit, nor after
-a digit and a comma) and its digits are taken whole (possessive *+): tried from every digit of a long
-number, each try read to the number's end, so "x" and 40,000 digits took 25 s."""
+a digit and a comma) and its digits are taken whole (possessive *+), so a long run of digits is read
+once, not again from each of its digits."""
 
 
 def normalise_figure(figure: str) -> str:

@@ -28,8 +28,7 @@ from .resolve import Located, PageSource
 
 ACRONYM = re.compile(r"\b[A-Z](?=[0-9]*[A-Z])[A-Z0-9]*+s?\b")
 """Capitals and digits, at least two capitals, an optional plural s. The second capital is found by a
-lookahead and the run is taken whole: two * over one run tried every way to split it (20,000 capitals
-took 22 s)."""
+lookahead and the run is taken whole, so a long run of capitals is not tried split every way."""
 LONG_SENTENCE = 30
 BLOCK_BREAK = re.compile(r"\n\s*\n|\n(?=#|[-*] |\d+\. )")
 """Where a paragraph, heading or list item ends: a sentence does not run on past it."""
@@ -38,8 +37,8 @@ SPACES = re.compile(r"\s+")
 """A run of spaces and line breaks: one space in a sentence quoted in a warning."""
 MARKDOWN_NOT_PROSE = re.compile(r"`[^`]*`|\]\([^)\]]*\)")
 """Code and link targets in Markdown: not the site's own words, so not checked as prose. A target
-stops at a ], where the next could start: read to the text's end from every "](", a run of them took
-time with the square of its length."""
+stops at a ], where the next could start, so a run of "](" is read once, not to the text's end from
+each of them."""
 
 
 def unknown_acronyms(text: str, words: AbstractSet[str],
