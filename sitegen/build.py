@@ -194,20 +194,21 @@ def render(project: Path, settings: Settings) -> tuple[Site, dict[str, bytes]]:
 def page_keys(project: Path, site: Site, renderer: Renderer, jobs: list[PageJob], version: str) -> dict[str, str]:
     """Each page's key: the hash of the code, settings, templates, site-wide data, the content of
     every item and kind its job names, and its job's summary. The same key means the same bytes."""
-    items: dict[Ref, str] = {}
+    items: dict[Ref, bytes] = {}
     kinds: dict[str, str] = {}
     for kind, found in site.items.items():
         hashes = [(item_id, digest(item.model_dump_json().encode())) for item_id, item in sorted(found.items())]
-        items.update((Ref(kind, item_id), hashed) for item_id, hashed in hashes)
+        items.update((Ref(kind, item_id), f"{kind}/{item_id} {hashed}".encode()) for item_id, hashed in hashes)
         kinds[kind] = digest(*(f"{item_id} {hashed}".encode() for item_id, hashed in hashes))
     kinds[CHANGES] = digest(*(change.model_dump_json().encode() for change in site.changes))
     kinds[PAGES] = digest(*(part for page in site.pages
                             for part in (page.slug.encode(), page.meta.model_dump_json().encode(), page.body.encode())))
+    named = {kind: f"{kind} {hashed}".encode() for kind, hashed in kinds.items()}
     common = digest(version.encode(), repr(renderer.settings).encode(), renderer.site_wide(),
                     *(tree_digest(project / folder).encode() for folder in ("templates", "schemas")))
     return {job.dest: digest(common.encode(), job.dest.encode(), job.template.encode(), job.summary.encode(),
-                             *(f"{ref.kind}/{ref.id} {items.get(ref, '')}".encode() for ref in job.items),
-                             *(f"{kind} {kinds.get(kind, '')}".encode() for kind in job.kinds))
+                             *(items.get(ref) or f"{ref.kind}/{ref.id} ".encode() for ref in job.items),
+                             *(named.get(kind) or f"{kind} ".encode() for kind in job.kinds))
             for job in jobs}
 
 

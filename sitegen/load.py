@@ -77,13 +77,18 @@ class Part(NamedTuple):
     marks: Marked
 
 
-ITEM_START = re.compile(r"^-(?= |$)", re.M)
-"""Where a top-level list item starts: "- " (or a lone "-") at the start of a line."""
-OTHER_TOP_LEVEL = re.compile(r"^(?:[^ \n#-]|-(?! |$))", re.M)
+ITEM_START = re.compile(r"\n-(?=[ \n]|\Z)")
+"""Where a top-level list item starts: "- " (or a lone "-") at the start of a line. Like every
+pattern here, it looks for the line break before the line (in the text with one put before it): a
+pattern that starts with a literal is searched for quickly, one that starts with ^ is tried at every
+character."""
+OTHER_TOP_LEVEL = re.compile(r"\n(?:[^ \n#-]|-(?![ \n]|\Z))")
 """A line that starts with neither a space, an item nor a comment, and is not empty: "---", a key, a tab."""
-NOT_BY_ITEM = re.compile(r"[\r\x85\u2028\u2029]|(?:^|[ \[{,])&[^ \n\[\]{},]", re.M)
-"""What ties items together or counts lines otherwise: a line break YAML knows but not as a line of
-the text ("\\r" alone, U+0085, U+2028, U+2029), or an anchor (&name), which must be unique in the file."""
+ODD_LINE_BREAKS = "\r\x85\u2028\u2029"
+"""Line breaks YAML knows that are not lines of the text: "\\r" alone, U+0085, U+2028, U+2029."""
+ANCHOR = re.compile(r"&[^ \n\[\]{},]")
+"""An anchor (&name) where it follows a line break, a space, "[", "{" or ",": its name must be unique
+in the file, and an alias in one item may name another item's."""
 BLANK_OR_COMMENT = re.compile(r"(?: *(?:#[^\n]*)?\n)*")
 """Lines that may come before the first item: empty, spaces, or a comment."""
 
@@ -91,9 +96,12 @@ BLANK_OR_COMMENT = re.compile(r"(?: *(?:#[^\n]*)?\n)*")
 def split_items(text: str) -> list[tuple[int, str]] | None:
     """A data file's top-level items as (first line, text), when the file is a plain list: every line
     starts with a space, an item or a comment, or is empty, only comments come before the first item,
-    and nothing ties two items together (see NOT_BY_ITEM). None otherwise: such a file is read whole."""
-    starts = [match.start() for match in ITEM_START.finditer(text)]
-    if (not starts or OTHER_TOP_LEVEL.search(text) or NOT_BY_ITEM.search(text)
+    and nothing ties two items together or counts lines otherwise (an anchor, an odd line break).
+    None otherwise: such a file is read whole."""
+    lined = "\n" + text  # a match's start in lined is where its line starts in text
+    starts = [match.start() for match in ITEM_START.finditer(lined)]
+    if (not starts or OTHER_TOP_LEVEL.search(lined) or any(mark in text for mark in ODD_LINE_BREAKS)
+            or any(lined[match.start() - 1] in "\n [{," for match in ANCHOR.finditer(lined))
             or not BLANK_OR_COMMENT.fullmatch(text, 0, starts[0])):
         return None
     items: list[tuple[int, str]] = []

@@ -23,7 +23,7 @@ from .home import key_figures, questions
 from .inputs import InputRefused, read_input
 from .pictures import funding_charts, response_glance, timeline_glance
 from .render import Renderer, Settings
-from .resolve import Ref, Site, item_links
+from .resolve import Ref, Site
 from .search import Shard, plan_shards
 from .views import Views
 from .words import KIND_SINGULAR, KIND_TITLES, title_of
@@ -299,9 +299,9 @@ def neighbours(site: Site) -> tuple[dict[Ref, set[Ref]], dict[Ref, set[Ref]]]:
     near: dict[Ref, set[Ref]] = defaultdict(set)
     cites: dict[Ref, set[Ref]] = defaultdict(set)
     for kind, items in site.items.items():
-        for item_id, item in items.items():
+        for item_id in items:
             ref = Ref(kind, item_id)
-            references, citations = item_links(item)
+            references, citations = site.links[ref]
             named = [Ref(k, target) for _, kinds, target in references for k in kinds
                      if target in site.items.get(k, {})]
             for other in [*named, *(Ref("sources", c.source) for _, c in citations)]:

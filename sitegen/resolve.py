@@ -93,6 +93,10 @@ class MarkdownText:
     """Whether line n of the text is line n from `line` on (a literal block); else only the field is known."""
 
 
+Links = tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, Citation]]]
+"""An item's references (loc, kinds the id may name, id) and citations (loc of the quote, citation)."""
+
+
 @dataclass
 class Site:
     """Everything the templates need: items by kind and id, backlinks, pages, dates."""
@@ -100,6 +104,8 @@ class Site:
     items: dict[str, dict[str, Any]]
     pages: list[PageSource]
     backlinks: dict[Ref, list[Ref]] = field(default_factory=dict)
+    links: dict[Ref, Links] = field(default_factory=dict)
+    """Each item's references and citations (item_links), gathered once while resolving."""
     warnings: list[Problem] = field(default_factory=list)
     changes: list[m.Change] = field(default_factory=list)
     """Every change note, whether or not it names items."""
@@ -113,11 +119,16 @@ class Site:
         return self.items[kind][item_id]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
-    """Fold whitespace and the forms of quote marks and apostrophes, as the quote check allows."""
-    text = text.translate(QUOTE_FORMS)
-    return re.sub(r"\s+", " ", text).strip()
+    """Fold whitespace and the forms of quote marks and apostrophes, as the quote check allows.
+
+    Kept for every quote and archived text of a large site, so that the preview, which checks every
+    quote on each save, folds only the new ones."""
+    return WHITESPACE.sub(" ", text.translate(QUOTE_FORMS)).strip()
+
+
+WHITESPACE = re.compile(r"\s+")
 
 
 QUOTE_FORMS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
@@ -219,7 +230,10 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     for kind, entries in located.items():
         for entry in entries:
             owner = Ref(kind, entry.item.id) if hasattr(entry.item, "id") else None
-            for ref in _resolve_item(entry, items, texts, whole_file, problems):
+            links = item_links(entry.item)
+            if owner and items[kind].get(owner.id) is entry.item:
+                site.links[owner] = links
+            for ref in _resolve_item(entry, links, items, texts, whole_file, problems):
                 if owner and ref != owner:
                     backlinks[ref].add(owner)
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
@@ -233,11 +247,11 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     return site
 
 
-def _resolve_item(entry: Located, items: dict[str, dict[str, Any]], texts: dict[str, str],
+def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]], texts: dict[str, str],
                   whole_file: Callable[[str], str], problems: Collector) -> list[Ref]:
-    """The items an item names, with its quotes checked."""
+    """The items an item names (links: its item_links), with its quotes checked."""
     refs: list[Ref] = []
-    references, citations = item_links(entry.item)
+    references, citations = links
     for field_loc, kinds, target in references:
         ref = _resolve(target, kinds, items, entry.doc, (*entry.loc, *field_loc), problems)
         if ref:
@@ -246,11 +260,6 @@ def _resolve_item(entry: Located, items: dict[str, dict[str, Any]], texts: dict[
         _check_quote(citation, texts, whole_file, entry.doc, (*entry.loc, *quote_loc), problems)
     return refs
 
-
-
-
-Links = tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, Citation]]]
-"""An item's references (loc, kinds the id may name, id) and citations (loc of the quote, citation)."""
 
 def item_links(item: Any) -> Links:
     """The references and citations inside an item, at locs relative to it."""

@@ -74,7 +74,6 @@ def index_shards(folder: Path, shards: Sequence[Shard]) -> None:
     failed run leaves every old bundle whole (the preview, which indexes in place, keeps searching the last index).
     """
     global peak_kb
-    check_installed()
     scratch = folder / SCRATCH
     shutil.rmtree(scratch, ignore_errors=True)  # left by a killed build
     try:
@@ -150,22 +149,23 @@ pid = os.fork()
 if pid == 0:
     try:
         die_with(me)
-        os.execv(sys.executable, [sys.executable, "-m", "pagefind", *sys.argv[2:]])
+        os.execv(sys.argv[2], sys.argv[2:])
     finally:
         os._exit(127)
 _pid, status, usage = os.wait4(pid, 0)
 print(f"\\npeak_kb={usage.ru_maxrss} exit={os.waitstatus_to_exitcode(status)}")
 """
-"""Runs Pagefind from a small process, so that its peak memory is its own: a process started by the
-build itself inherits the build's peak as its own starting figure. Both die when the build does
+"""Runs Pagefind (argv: the build's pid, Pagefind's executable, its arguments) from a small process,
+so that its peak memory is its own: a process started by the build itself inherits the build's peak
+as its own starting figure. Both die when the build does
 (on Linux), so a killed build leaves no Pagefind writing into its temporary folder. It prints
 Pagefind's exit code (negative: the signal that stopped it) after what Pagefind said."""
 
 
 def run_pagefind(pages: Path, bundle: Path, shown: str = "the site") -> int:
     """Index the HTML under pages into bundle; return Pagefind's peak memory in kB."""
-    done = subprocess.run([sys.executable, "-c", RUN_AND_MEASURE, str(os.getpid()), "--site", str(pages),
-                           "--output-path", str(bundle), "--silent"],
+    done = subprocess.run([sys.executable, "-c", RUN_AND_MEASURE, str(os.getpid()), pagefind_binary(),
+                           "--site", str(pages), "--output-path", str(bundle), "--silent"],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     said, marker, ending = done.stdout.rpartition("\npeak_kb=")
     if not marker:  # the small process itself failed: what it said is all there is
@@ -189,10 +189,14 @@ def why_pagefind_failed(said: str, code: str) -> str:
     return f"it ended with exit code {code.strip() or '?'} and said nothing"
 
 
-def check_installed() -> None:
+def pagefind_binary() -> str:
+    """Pagefind's executable, from the pagefind[bin] package. It is run directly: `python -m pagefind`
+    would start another interpreter and import Pagefind's Python API only to find it."""
     try:
-        import pagefind  # noqa: F401  (only to check it is installed)
-    except ImportError as exc:
+        from pagefind_bin import get_executable
+
+        return str(get_executable().absolute())
+    except (ImportError, OSError) as exc:
         raise BuildFailed([Problem("pyproject.toml", 1, 1, "the search index needs Pagefind; install it with"
                                                            ' `pip install "pagefind[bin]==1.5.2"`')]) from exc
 

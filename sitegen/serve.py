@@ -3,8 +3,8 @@
 The preview keeps the checked site and its page plan in memory. On a save (livereload calls
 `Preview.rebuild`), or on the next request after one, it reads the inputs again (a data file whose
 text is unchanged is not parsed again) and plans the pages, but renders none: a page is rendered
-when it is asked for, and kept until what it shows changes (its key, build.page_keys). While the
-inputs are broken it serves a page listing every problem; fixing the file brings the site back.
+when it is asked for, and kept until the next save. While the inputs are broken it serves a page
+listing every problem; fixing the file brings the site back.
 
 What covers the whole site, the search index, is made by a full build into .preview/ in another
 process, after the save's reload: it never holds up a page, and until it is done search answers
@@ -14,6 +14,7 @@ every page with its CSP (see preview_server).
 
 from __future__ import annotations
 
+import gc
 import html
 import mimetypes
 import subprocess
@@ -24,8 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .build import Kept, check_site, page_keys, plan
-from .cache import BuildCache, cache_folder, code_version, files_under
+from .build import Kept, check_site, plan
+from .cache import BuildCache, cache_folder, files_under
 from .characters import printable
 from .emptied import record_item_counts
 from .errors import BuildFailed, Collector, Problem
@@ -64,10 +65,9 @@ class Preview:
         self.kept: Kept = {}
         self.renderer: Renderer | None = None
         self.jobs: dict[str, PageJob] = {}
-        self.keys: dict[str, str] = {}
         self.statics: dict[str, bytes] = {}
-        self.pages: dict[str, tuple[str, bytes]] = {}
-        """Rendered pages by path, each with the key it was rendered for."""
+        self.pages: dict[str, bytes] = {}
+        """Pages rendered since the last save, by path."""
         self.lock = threading.RLock()
         self.indexing: threading.Thread | None = None
         self.index_again = False
@@ -86,6 +86,7 @@ class Preview:
             if fingerprint == self.fingerprint:
                 return False
             self.fingerprint = fingerprint
+            gc.disable()  # as `build` does: the cycle collector would walk the whole site many times over
             try:
                 check_output(self.out.absolute(), self.project)
                 site = check_site(self.project, kept=self.kept, checks=self.cache.checks)
@@ -93,9 +94,8 @@ class Preview:
                 problems = Collector()
                 statics = static_files(self.project / "templates", problems)
                 problems.raise_if_any()
-                self.keys = page_keys(self.project, site, renderer, jobs, code_version())
                 self.renderer, self.jobs, self.statics = renderer, {job.dest: job for job in jobs}, statics
-                self.pages = {dest: page for dest, page in self.pages.items() if self.keys.get(dest) == page[0]}
+                self.pages = {}
                 self.cache.markdown = {key: renderer.markdown_memo[key] for key in renderer.markdown_used}
                 self.problems = []
                 record_item_counts(self.project, site)
@@ -103,6 +103,8 @@ class Preview:
                 self.problems = failed.problems
             except Exception as exc:  # the preview must survive anything an edit can cause
                 self.problems = [Problem("build.py", 1, 1, f"internal error: {type(exc).__name__}: {exc}")]
+            finally:
+                gc.enable()
             for problem in self.problems:
                 print(problem, file=sys.stderr)
             print(f"{len(self.problems)} problem(s); the preview shows them until they are fixed."
@@ -151,14 +153,14 @@ class Preview:
             job, renderer = self.jobs.get(dest), self.renderer
             if job is not None and renderer is not None:
                 kept = self.pages.get(dest)
-                if kept is not None and kept[0] == self.keys[dest]:
-                    return kept[1]
+                if kept is not None:
+                    return kept
                 problems = Collector()
                 data = renderer.render(job.template, job.dest, problems, job.context)
                 if data is None:
                     self.problems = problems.problems
                     return None
-                self.pages[dest] = (self.keys[dest], data)
+                self.pages[dest] = data
                 while len(self.pages) > KEPT_PAGES:
                     del self.pages[next(iter(self.pages))]
                 return data

@@ -55,12 +55,6 @@ class Quote(NamedTuple):
     quote: str
 
 
-def item_quotes(kind: str, item_id: str, item: Any) -> list[tuple[str, Quote]]:
-    """Each citation of an item as (source id, Quote)."""
-    ref = Ref(kind, item_id)
-    return [(c.source, Quote(ref, c.quote)) for c in citations_in(item)]
-
-
 class Views:
     """Questions templates ask about the site, answered from indexes built once."""
 
@@ -72,9 +66,10 @@ class Views:
         for kind in sorted(site.items):
             if kind == "changes":
                 continue
-            for item_id, item in sorted(site.items[kind].items()):
-                for source_id, quote in item_quotes(kind, item_id, item):
-                    quotes[source_id][quote] = None
+            for item_id in sorted(site.items[kind]):
+                ref = Ref(kind, item_id)
+                for _loc, citation in site.links[ref][1]:
+                    quotes[citation.source][Quote(ref, citation.quote)] = None
         self.quotes = {source_id: list(found) for source_id, found in quotes.items()}
         cited = [s.date for source_id, s in site.items["sources"].items() if s.date and source_id in self.quotes]
         self.latest = max(cited, default=None)

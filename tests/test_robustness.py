@@ -262,9 +262,10 @@ def test_a_killed_build_leaves_no_pagefind_running(tmp_path: Path) -> None:
                                      "</main></body></html>")
     build = subprocess.Popen([sys.executable, "-c", (
         "import os, subprocess, sys\n"
-        "from sitegen.search import RUN_AND_MEASURE\n"
-        "subprocess.run([sys.executable, '-c', RUN_AND_MEASURE, str(os.getpid()), '--site', sys.argv[1],"
-        " '--output-path', sys.argv[2], '--serve', '--silent'])\n"), str(site), str(tmp_path / "bundle")],
+        "from sitegen.search import RUN_AND_MEASURE, pagefind_binary\n"
+        "subprocess.run([sys.executable, '-c', RUN_AND_MEASURE, str(os.getpid()), pagefind_binary(),"
+        " '--site', sys.argv[1], '--output-path', sys.argv[2], '--serve', '--silent'])\n"), str(site),
+        str(tmp_path / "bundle")],
         cwd=ROOT)
 
     def pagefinds() -> list[int]:
