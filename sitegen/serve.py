@@ -86,6 +86,7 @@ class Preview:
             if fingerprint == self.fingerprint:
                 return False
             self.fingerprint = fingerprint
+            self.renderer, self.jobs, self.pages = None, {}, {}  # let go of the last site before reading the next
             gc.disable()  # as `build` does: the cycle collector would walk the whole site many times over
             try:
                 check_output(self.out.absolute(), self.project)
@@ -95,7 +96,6 @@ class Preview:
                 statics = static_files(self.project / "templates", problems)
                 problems.raise_if_any()
                 self.renderer, self.jobs, self.statics = renderer, {job.dest: job for job in jobs}, statics
-                self.pages = {}
                 self.cache.markdown = {key: renderer.markdown_memo[key] for key in renderer.markdown_used}
                 self.problems = []
                 record_item_counts(self.project, site)
