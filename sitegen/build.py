@@ -213,9 +213,9 @@ def page_keys(project: Path, site: Site, renderer: Renderer, jobs: list[PageJob]
 
 
 def build_site(project: Path, out: Path, settings: Settings, cache: BuildCache | None = None,
-               timings: Timings | None = None, defer_index: bool = False, in_place: bool = False) -> int:
+               timings: Timings | None = None) -> int:
     """Build the site into out, atomically; return the number of files written."""
-    return build(project, out, settings, cache, timings, defer_index, in_place).count
+    return build(project, out, settings, cache, timings).count
 
 
 @dataclass
@@ -225,18 +225,11 @@ class BuildResult:
     warnings: list[Problem]
     rendered: int = 0
     """Pages rendered by this build (the rest were unchanged and reused)."""
-    index_pending: bool = False
-    """Some of the search index is still the last build's (defer_index): build again to update it."""
 
 
 def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None = None,
-          timings: Timings | None = None, defer_index: bool = False, in_place: bool = False) -> BuildResult:
-    """Build into out, reusing what the cache proves unchanged; raise BuildFailed before out changes.
-
-    With defer_index (the preview), a search bundle whose pages changed is kept as it is, and the
-    result says so: the next build brings it up to date. With in_place (the preview too), changed
-    files replace the old ones inside out, one by one.
-    """
+          timings: Timings | None = None) -> BuildResult:
+    """Build into out, reusing what the cache proves unchanged; raise BuildFailed before out changes."""
     timings = timings or Timings()
     cache = cache or BuildCache(None)
     out = out.absolute()
@@ -251,13 +244,13 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     state = CacheState(out=str(out))
     problems = Collector()
     rendered = 0
-    writer = SiteWriter(out, in_place, project)
+    writer = SiteWriter(out, project)
     try:
         with timings.stage("render"):
             for job in jobs:
                 last = previous.pages.get(job.dest)
                 if last is not None and last[0] == keys[job.dest] and output_hash(out / job.dest) == last[1]:
-                    writer.reuse(job.dest)
+                    writer.link(job.dest, out / job.dest)
                     hashed = last[1]
                 else:
                     data = renderer.render(job.template, job.dest, problems, job.context)
@@ -273,36 +266,26 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
                 state.files[rel], _ = writer.add(rel, [data], output_hash(out / rel))
         count = len(state.files)
         with timings.stage("search index"):
-            stale, replaced, pending = plan_search_index(jobs, settings, out, previous, state, writer, defer_index)
-            writer.kept.update(state.files)
-            writer.commit(functools.partial(index_shards, shards=stale) if stale else None,
-                          stale=set(previous.files) - writer.kept - replaced if previous.out else None)
+            stale = plan_search_index(jobs, settings, out, previous, state, writer)
+            writer.commit(functools.partial(index_shards, shards=stale) if stale else None)
             record_bundles(out, state, {shard.bundle for shard in stale})
-    except BaseException:
-        if in_place:  # some files may be replaced already: the next build must check every one
-            cache.state = CacheState()
-        raise
     finally:
         writer.discard()
     cache.state = state
     cache.markdown = {key: renderer.markdown_memo[key] for key in sorted(renderer.markdown_used)}
     cache.save(version)
     record_item_counts(project, site)
-    return BuildResult(count, site.warnings, rendered, pending)
+    return BuildResult(count, site.warnings, rendered)
 
 
 def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, previous: CacheState, state: CacheState,
-                      writer: SiteWriter, defer_index: bool) -> tuple[list[Shard], set[str], bool]:
-    """Keep every search bundle whose pages are unchanged, and plan to index the others.
+                      writer: SiteWriter) -> list[Shard]:
+    """Keep every search bundle whose pages are unchanged, and return the shards to index again.
 
     A shard's key is the hash of its pages' paths and bytes; its bundle is kept when the key is the
-    same (or defer_index) and its files in out still have the bytes the last build recorded. Returns
-    the shards to index again, the last build's files their bundles replace, and whether a kept bundle
-    is of older pages (defer_index).
+    same and its files in out still have the bytes the last build recorded.
     """
     stale: list[Shard] = []
-    replaced: set[str] = set()
-    pending = False
     old_files: dict[str, dict[str, str]] = {}
     for rel, hashed in previous.files.items():
         bundle = bundle_of(rel)
@@ -310,19 +293,16 @@ def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, previo
             old_files.setdefault(bundle, {})[rel] = hashed
     for shard in search_shards(jobs, settings):
         key = digest(*(f"{rel} {state.files.get(rel, '')}".encode() for rel in shard.pages))
-        old_key, files = previous.search_keys.get(shard.bundle), old_files.get(shard.bundle, {})
-        intact = bool(files) and all(output_hash(out / rel) == hashed for rel, hashed in files.items())
-        if old_key is not None and (old_key == key or defer_index) and intact:
+        files = old_files.get(shard.bundle, {})
+        if previous.search_keys.get(shard.bundle) == key and files and all(
+                output_hash(out / rel) == hashed for rel, hashed in files.items()):
             for rel, hashed in files.items():
-                writer.reuse(rel)
+                writer.link(rel, out / rel)
                 state.files[rel] = hashed
-            pending = pending or old_key != key
-            state.search_keys[shard.bundle] = old_key
         else:
             stale.append(shard)
-            replaced.update(files)
-            state.search_keys[shard.bundle] = key
-    return stale, replaced, pending
+        state.search_keys[shard.bundle] = key
+    return stale
 
 
 def record_bundles(out: Path, state: CacheState, bundles: set[str]) -> None:

@@ -1,9 +1,8 @@
 """The search index: Pagefind reads the finished HTML and writes pagefind/ beside it.
 
-It runs through SiteWriter.commit's `finish` hook, on the complete new folder before it is swapped in
-(or, in the preview, in the output folder once every page is in place), so the index matches the
-pages; only the preview may defer it to its next build (see build.build). Only the
-<main data-pagefind-body> of the pages the plan marks searchable is indexed.
+It runs through SiteWriter.commit's `finish` hook, on the complete new folder before it is swapped in,
+so the index matches the pages. Only the <main data-pagefind-body> of the pages the plan marks
+searchable is indexed.
 
 Pagefind holds a whole index in memory: about 180 KB a page, 2.8 GB for 17,000 pages. So a large
 site is indexed in shards of `Settings.search_shard_pages` pages, each a Pagefind bundle of its own
@@ -70,8 +69,8 @@ def index_shards(folder: Path, shards: Sequence[Shard]) -> None:
     One at a time, so that Pagefind's memory is one shard's however many cores there are (two runs
     at once were up to a fifth quicker on two cores, and twice the memory). Each run reads copies
     of its shard's pages, spaced for reading (see spaced), in a scratch folder and writes a fresh
-    bundle there. Only when every run has succeeded do the fresh bundles replace the old ones, so a
-    failed run leaves every old bundle whole (the preview, which indexes in place, keeps searching the last index).
+    bundle there. Only when every run has succeeded do the fresh bundles replace the old ones (the
+    last build's, linked into folder).
     """
     global peak_kb
     scratch = folder / SCRATCH

@@ -140,92 +140,55 @@ class SiteWriter:
     Files are written as they come, so a large site is never held in memory whole. A file that is
     unchanged since the last build is hard-linked from the old folder instead of written again: the
     new folder is still complete on its own, so the swap stays atomic.
-
-    With in_place (the live preview, where a reload needs only the pages that changed), files are
-    replaced one by one inside `out` itself, each atomically, and files the build did not produce
-    are removed at commit; nothing else is touched.
     """
 
-    def __init__(self, out: Path, in_place: bool = False, project: Path | None = None):
+    def __init__(self, out: Path, project: Path | None = None):
         check_output(out, project)
         self.out = out.resolve()  # the output folder is no link (check_output), but a folder above may be
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.in_place = in_place
         self.lock = lock_folder(self.out.parent)  # one build at a time may write beside `out`
         check_output(out, project)  # again: another build may have changed it while this one waited
         clean_leftovers(self.out)
-        if in_place:
-            self.tmp = self.out
-            self.tmp.mkdir(exist_ok=True)
-        else:
-            self.tmp = self.out.parent / f"{temp_prefix(self.out)}{os.getpid()}"
-            self.tmp.mkdir()
-        if not holds_marker(self.tmp):
-            (self.tmp / MARKER).write_bytes(MARKER_TEXT)
+        self.tmp = self.out.parent / f"{temp_prefix(self.out)}{os.getpid()}"
+        self.tmp.mkdir()
+        (self.tmp / MARKER).write_bytes(MARKER_TEXT)
         self.folders: set[Path] = {self.tmp}
-        """Folders of the output that exist and are no links (see _dest)."""
-        self.kept: set[str] = set()
-        """Files of this build (in_place): everything else in `out` is removed at commit."""
+        """Folders of the new site made so far."""
         self.committed = False
 
     def _dest(self, rel: str) -> Path:
         dest = self.tmp / rel
         if dest.parent not in self.folders:
-            self._make_folder(dest.parent)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.update(dest.parents)
         return dest
-
-    def _make_folder(self, folder: Path) -> None:
-        """Make a folder of the output, refusing one that is a symbolic link: in place (the preview),
-        the output's folders are the last build's, and a link there would lead the writing elsewhere."""
-        if folder.parent not in self.folders:
-            self._make_folder(folder.parent)
-        if folder.is_symlink():
-            raise BuildFailed([Problem(str(folder), 1, 1, "this folder of the output is a symbolic link; a build"
-                                       " writes only into folders it made: delete the output folder and build again")])
-        folder.mkdir(exist_ok=True)
-        self.folders.add(folder)
 
     def add(self, rel: str, chunks: Iterable[bytes], old_hash: str | None = None) -> tuple[str, bool]:
         """Write one file from its bytes as they come (a large page is never held whole); return their
         hash (SHA-256, cut to 128 bits), and whether the last build's very file was kept instead.
 
         old_hash is the hash of the last build's file at rel, when that file is still as it was
-        written: if the new bytes are the same, that file is kept (see reuse), not replaced.
+        written: if the new bytes are the same, that file is linked (see link), not written again.
         """
         dest = self._dest(rel)
-        staged = dest.with_name(f".{dest.name}.part-{os.getpid()}") if self.in_place else dest
         hashed = hashlib.sha256()
         try:
-            with staged.open("wb") as file:
+            with dest.open("wb") as file:
                 for chunk in chunks:
                     hashed.update(chunk)
                     file.write(chunk)
         except BaseException:
-            staged.unlink(missing_ok=True)
+            dest.unlink(missing_ok=True)
             raise
         found = hashed.hexdigest()[:32]
         if found == old_hash:
-            staged.unlink()
-            return found, self.reuse(rel)
-        if self.in_place:
-            self.kept.add(rel)
-            staged.replace(dest)
+            dest.unlink()
+            return found, self.link(rel, self.out / rel)
         return found, False
-
-    def reuse(self, rel: str) -> bool:
-        """Keep the last build's file at rel; True when it is that very file (not a copy of it)."""
-        if self.in_place:
-            self.kept.add(rel)
-            return True
-        return self.link(rel, self.out / rel)
 
     def link(self, rel: str, source: Path) -> bool:
         """Put the old folder's file at rel without copying its bytes (copied where links fail);
         True when it is linked, so it keeps its inode and mtime."""
-        if self.in_place:
-            self.kept.add(rel)
-            if source == self.tmp / rel:
-                return True  # already in place
         dest = self._dest(rel)
         try:
             os.link(source, dest)
@@ -234,55 +197,16 @@ class SiteWriter:
             shutil.copy2(source, dest)
             return False
 
-    def commit(self, finish: Callable[[Path], None] | None = None, stale: set[str] | None = None) -> None:
-        """Run `finish` on the complete folder (e.g. the search index), then swap it into `out`.
-
-        In place, the files of `out` this build did not produce are removed first: those in `stale`
-        when the caller knows them (the last build's files), else found by walking `out`.
-        """
-        if self.in_place:
-            self.remove_others(stale)
+    def commit(self, finish: Callable[[Path], None] | None = None) -> None:
+        """Run `finish` on the complete folder (e.g. the search index), then swap it into `out`."""
         if finish is not None:
             finish(self.tmp)
-        if not self.in_place:
-            swap_in(self.tmp, self.out)
+        swap_in(self.tmp, self.out)
         self.committed = True
-
-    def remove_others(self, stale: set[str] | None = None) -> None:
-        """Remove the files (and emptied folders) of `out` that this build did not produce."""
-        if stale is not None:
-            for rel in sorted(stale):
-                path = self.out / rel
-                if self._through_link(path):
-                    continue  # the file is not in out, and writing there is refused (_make_folder)
-                path.unlink(missing_ok=True)
-                for folder in path.parents:
-                    if folder == self.out or any(folder.iterdir()):
-                        break
-                    folder.rmdir()
-            return
-        for root, _folders, files in os.walk(self.out, topdown=False):
-            here = Path(root)
-            prefix = here.relative_to(self.out).as_posix()
-            for name in files:
-                rel = name if prefix == "." else f"{prefix}/{name}"
-                if rel not in self.kept and rel != MARKER:
-                    (here / name).unlink()
-            if here != self.out and not any(here.iterdir()):
-                here.rmdir()
-
-    def _through_link(self, path: Path) -> bool:
-        """Whether a folder between out and path is a symbolic link."""
-        folder = path.parent
-        while folder != self.out and folder not in self.folders:
-            if folder.is_symlink():
-                return True
-            folder = folder.parent
-        return False
 
     def discard(self) -> None:
         """Remove the new folder unless it was swapped in (after a failed build); let other builds go on."""
-        if not self.committed and not self.in_place:
+        if not self.committed:
             remove_output(self.tmp)
         if self.lock is not None:
             os.close(self.lock)  # closing the descriptor releases the lock

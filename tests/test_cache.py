@@ -13,7 +13,6 @@ import pytest
 from conftest import ROOT, snapshot
 
 from sitegen import models as m
-from sitegen import render
 from sitegen.build import build, build_site, check_site
 from sitegen.build import render as render_files
 from sitegen.cache import BuildCache, read_cache_file, write_cache_file
@@ -93,17 +92,6 @@ def test_an_edit_of_any_kind_of_item_gives_a_cold_build_s_bytes(tmp_path: Path, 
     built = {name: data for name, data in snapshot(out).items() if not name.startswith("pagefind/") and name != MARKER}
     _site, expected = render_files(project, Settings())
     assert_same_site(built, expected)
-
-
-def test_the_preview_defers_the_index_then_catches_up(project: Path, tmp_path: Path) -> None:
-    cache, out = BuildCache(None), project / "site"  # the preview's in-memory cache
-    build(project, out, Settings(), cache)
-    edit(project / "data" / "themes.yaml", "title: Family help", "title: Family help and support")
-    deferred = build(project, out, Settings(), cache, defer_index=True)
-    assert deferred.index_pending and deferred.rendered > 0
-    caught_up = build(project, out, Settings(), cache)
-    assert not caught_up.index_pending and caught_up.rendered == 0
-    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
 
 
 def test_a_corrupt_cache_file_is_detected_and_ignored(project: Path, tmp_path: Path) -> None:
@@ -270,39 +258,23 @@ def test_a_large_index_is_split_in_shards_and_only_shards_whose_pages_changed_ar
     assert all(bundle_inodes(out)[bundle] == inodes[bundle] for bundle in set(shards) - holding)
     assert_same_site(after, cold_build(project, tmp_path / "cold-1", settings))
 
-    preview, preview_cache = project / ".preview", BuildCache(project / ".cache" / "preview", persist=False)
-    build(project, preview, settings, preview_cache, defer_index=True, in_place=True)
-    edit(project / "data" / "recommendations.yaml", "title: Specialist lead practitioners for child protection",
-         "title: Lead practitioners for child protection")
-    saved = build(project, preview, settings, preview_cache, defer_index=True, in_place=True)
-    assert saved.index_pending
-    cold = cold_build(project, tmp_path / "cold-2", settings)
-    pages_only = {name: data for name, data in snapshot(preview).items() if not name.startswith("pagefind/")}
-    assert_same_site(pages_only, {name: data for name, data in cold.items() if not name.startswith("pagefind/")})
-    caught_up = build(project, preview, settings, preview_cache, in_place=True)
-    assert not caught_up.index_pending
-    assert_same_site(snapshot(preview), cold)
-
     fewer = Settings(search_shard_pages=100)  # fewer shards: the last ones' bundles must go
-    build(project, preview, fewer, preview_cache, defer_index=True, in_place=True)
-    build(project, preview, fewer, preview_cache, in_place=True)
-    assert_same_site(snapshot(preview), cold_build(project, tmp_path / "cold-3", fewer))
+    build(project, out, fewer, BuildCache(project / ".cache"))
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-2", fewer))
 
 
-def test_a_failed_index_update_in_the_preview_leaves_the_last_index_whole(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The preview indexes in place: when one shard's Pagefind run fails, no bundle has been
-    replaced yet, so search keeps answering from the last index; the next build catches up."""
+def test_a_failed_index_run_leaves_the_last_site_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When one shard's Pagefind run fails, the build fails and the output is the last build's, index
+    and all; the next build catches up."""
     from sitegen import search
     from sitegen.errors import Problem
 
     project, settings = real_project(tmp_path), Settings(search_shard_pages=60)
-    preview, cache = project / ".preview", BuildCache(project / ".cache" / "preview", persist=False)
-    build(project, preview, settings, cache, defer_index=True, in_place=True)
+    out = project / "site"
+    build(project, out, settings, BuildCache(project / ".cache"))
+    before = snapshot(out)
     edit(project / "data" / "recommendations.yaml", "title: Specialist child protection lead practitioners",
          "title: Specialist lead practitioners for child protection")
-    assert build(project, preview, settings, cache, defer_index=True, in_place=True).index_pending
-    index_before = {name: data for name, data in snapshot(preview).items() if name.startswith("pagefind/")}
     runs: list[str] = []
     real_run = search.run_pagefind
 
@@ -314,25 +286,25 @@ def test_a_failed_index_update_in_the_preview_leaves_the_last_index_whole(
 
     monkeypatch.setattr(search, "run_pagefind", failing_second)
     with pytest.raises(BuildFailed):
-        build(project, preview, settings, cache, in_place=True)
+        build(project, out, settings, BuildCache(project / ".cache"))
     assert len(runs) == 2  # the first shard was indexed again, and still not put in place
-    assert {name: data for name, data in snapshot(preview).items() if name.startswith("pagefind/")} == index_before
+    assert snapshot(out) == before
     monkeypatch.setattr(search, "run_pagefind", real_run)
-    build(project, preview, settings, cache, in_place=True)
-    assert_same_site(snapshot(preview), cold_build(project, tmp_path / "cold", settings))
+    build(project, out, settings, BuildCache(project / ".cache"))
+    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold", settings))
 
 
 def test_the_preview_makes_a_body_again_when_its_text_or_the_glossary_changes(project: Path, tmp_path: Path) -> None:
     """A body's HTML is kept between saves only while its text and the glossary's links are the same."""
     out, cache = project / ".preview", BuildCache(project / ".cache", persist=False)
-    build(project, out, Settings(), cache, defer_index=True, in_place=True)
+    build(project, out, Settings(), cache)
     edit(project / "data" / "recommendations.yaml", "help to reach families", "help to reach more families")
-    build(project, out, Settings(), cache, in_place=True)
+    build(project, out, Settings(), cache)
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-1"))
     assert b"reach more families" in (out / "print" / "index.html").read_bytes()
 
     edit(project / "data" / "glossary.yaml", "term: family help\n", "term: family help\n  aliases: [early help]\n")
-    build(project, out, Settings(), cache, in_place=True)
+    build(project, out, Settings(), cache)
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold-2"))
     assert b">early help</a>" in (out / "print" / "index.html").read_bytes()
 
@@ -378,14 +350,13 @@ def test_edits_to_links_quotes_and_queries_reach_every_page(tmp_path: Path, pers
     project = real_project(tmp_path)
     out = project / "site"
     cache = BuildCache(project / ".cache", persist=persist)
-    build(project, out, Settings(), cache, defer_index=True, in_place=not persist)
+    build(project, out, Settings(), cache)
     for step in LINK_AND_QUERY_EDITS:
         for file, old, new in step:
             edit(project / "data" / file, old, new)
-        build(project, out, Settings(), cache if not persist else BuildCache(project / ".cache"),
-              defer_index=True, in_place=not persist)
-        if not persist:  # as the preview's search index update does: a build that renders nothing
-            assert build(project, out, Settings(), cache, defer_index=True, in_place=True).rendered == 0
+        build(project, out, Settings(), cache if not persist else BuildCache(project / ".cache"))
+        if not persist:  # nothing changed since: nothing is rendered again
+            assert build(project, out, Settings(), cache).rendered == 0
         built = {name: data for name, data in snapshot(out).items()
                  if not name.startswith("pagefind/") and name != MARKER}  # the writer's, not rendered
         _site, expected = render_files(project, Settings())
@@ -398,31 +369,6 @@ def test_a_page_description_change_reaches_the_home_page(project: Path, tmp_path
     build(project, out, Settings(), BuildCache(project / ".cache"))
     edit(project / "content" / "about.md", "description: ", "description: Newly described. ")
     build(project, out, Settings(), BuildCache(project / ".cache"))
-    assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
-
-
-def test_a_failed_preview_build_leaves_nothing_behind(project: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """The preview writes in place: pages written by a build that then failed must not linger."""
-    out = project / ".preview"
-    cache = BuildCache(project / ".cache", persist=False)
-    build(project, out, Settings(), cache, defer_index=True, in_place=True)
-    (project / "content" / "extra.md").write_text("---\ntitle: Extra\ndescription: An extra page.\n---\n\nHello.\n")
-    original = render.Renderer.render
-
-    def failing(self: render.Renderer, template: str, dest: str, problems: Any, context: dict[str, Any]) -> Any:
-        if dest == "sitemap.xml":  # a template error on the last page, after the others are written
-            problems.add("templates/sitemap.xml", 1, 1, "template error")
-            return None
-        return original(self, template, dest, problems, context)
-
-    monkeypatch.setattr(render.Renderer, "render", failing)
-    with pytest.raises(BuildFailed):
-        build(project, out, Settings(), cache, defer_index=True, in_place=True)
-    monkeypatch.setattr(render.Renderer, "render", original)
-    (project / "content" / "extra.md").unlink()
-    build(project, out, Settings(), cache, in_place=True)
-    assert not (out / "extra").exists()
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from sitegen import write
+from sitegen.cache import file_hash
 from sitegen.errors import BuildFailed
 
 
@@ -84,42 +84,21 @@ def test_leftovers_without_the_marker_or_behind_a_link_are_left_alone(tmp_path: 
 
 
 def test_a_folder_without_the_marker_is_neither_replaced_nor_cleaned(tmp_path: Path) -> None:
-    """--out pointed at a folder of someone's files, by mistake: refused, nothing deleted, in either mode;
-    an empty or absent folder is fine, and one an earlier build made (with the marker) is replaced."""
+    """--out pointed at a folder of someone's files, by mistake: refused, nothing deleted; an empty or
+    absent folder is fine, and one an earlier build made (with the marker) is replaced."""
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "thesis.tex").write_text("years of work")
-    for in_place in (False, True):
-        with pytest.raises(BuildFailed) as refused:
-            write.SiteWriter(mine, in_place=in_place)
-        assert f"not the {write.MARKER} file" in refused.value.problems[0].message
-        assert sorted(p.name for p in mine.iterdir()) == ["thesis.tex"]
+    with pytest.raises(BuildFailed) as refused:
+        write.SiteWriter(mine)
+    assert f"not the {write.MARKER} file" in refused.value.problems[0].message
+    assert sorted(p.name for p in mine.iterdir()) == ["thesis.tex"]
     (tmp_path / "empty").mkdir()
     write.write_site({"a.html": b"a"}, tmp_path / "empty")
     write.write_site({"a.html": b"a"}, tmp_path / "absent")
     write.write_site({"b.html": b"b"}, tmp_path / "absent")
     assert sorted(p.name for p in (tmp_path / "absent").iterdir()) == [write.MARKER, "b.html"]
     assert (tmp_path / "empty" / write.MARKER).read_bytes() == write.MARKER_TEXT
-
-
-def test_the_preview_does_not_write_or_remove_through_a_linked_folder_inside_its_output(tmp_path: Path) -> None:
-    """.preview/ holds the marker (a pull request can carry both): a linked folder inside it is refused,
-    and the last build's files behind it are not removed through it."""
-    out, elsewhere = tmp_path / ".preview", tmp_path / "elsewhere"
-    write.write_site({"a.html": b"a", "static/site.css": b"css"}, out)
-    elsewhere.mkdir()
-    (elsewhere / "site.css").write_text("someone's file")
-    shutil.rmtree(out / "static")
-    (out / "static").symlink_to(elsewhere, target_is_directory=True)
-    writer = write.SiteWriter(out, in_place=True)
-    try:
-        with pytest.raises(BuildFailed) as refused:
-            writer.add("static/site.css", [b"new css"])
-        assert "is a symbolic link" in refused.value.problems[0].message
-        writer.remove_others(stale={"static/site.css"})
-    finally:
-        writer.discard()
-    assert (elsewhere / "site.css").read_text() == "someone's file"
 
 
 def test_a_second_build_waits_instead_of_deleting_the_first_ones_work(tmp_path: Path) -> None:
@@ -140,47 +119,28 @@ def test_a_second_build_waits_instead_of_deleting_the_first_ones_work(tmp_path: 
     assert finished == ["2"] and (out / "a.html").read_bytes() == b"second"
 
 
-def test_in_place_writing_for_the_preview_replaces_only_what_changed(tmp_path: Path) -> None:
-    out = tmp_path / ".preview"
-    write.write_site({"a.html": b"a", "b/index.html": b"b", "gone/index.html": b"g"}, out)
-    untouched = (out / "b" / "index.html").stat().st_ino
-    writer = write.SiteWriter(out, in_place=True)
-    try:
-        writer.add("a.html", [b"a2"])
-        writer.link("b/index.html", out / "b" / "index.html")
-        writer.add("new/index.html", [b"n"])
-        writer.commit()
-    finally:
-        writer.discard()
-    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert files == [write.MARKER, "a.html", "b/index.html", "new/index.html"]  # "gone" and its folder removed
-    assert (out / "a.html").read_bytes() == b"a2"
-    assert (out / "b" / "index.html").stat().st_ino == untouched  # not rewritten
-    assert [p.name for p in tmp_path.iterdir()] == [".preview"]  # no temporary folder beside it
-
-
-def test_a_file_is_written_as_its_bytes_come_and_kept_when_they_are_the_same(tmp_path: Path) -> None:
-    """Pages are written chunk by chunk; a page that fails half way leaves the old file, and no part
-    of the new one, and a page whose bytes did not change keeps the old file itself."""
-    out = tmp_path / ".preview"
-    write.write_site({"a.html": b"old a"}, out)
+def test_a_file_is_written_as_its_bytes_come_and_linked_when_they_are_the_same(tmp_path: Path) -> None:
+    """Pages are written chunk by chunk; a page that fails half way leaves no part of itself in the new
+    site, and a page whose bytes did not change is the last build's very file, hard-linked."""
+    out = tmp_path / "site"
+    write.write_site({"a.html": b"old a", "b.html": b"old b"}, out)
+    inode = (out / "b.html").stat().st_ino
 
     def failing() -> Iterator[bytes]:
         yield b"half of a"
         raise RuntimeError("the template failed")
 
-    writer = write.SiteWriter(out, in_place=True)
+    writer = write.SiteWriter(out)
     try:
         with pytest.raises(RuntimeError):
             writer.add("a.html", failing())
-        hashed, kept = writer.add("b.html", [b"old b"])
-        assert not kept
-        inode = (out / "b.html").stat().st_ino
+        assert not (writer.tmp / "a.html").exists()
+        hashed = file_hash(b"old b")
         assert writer.add("b.html", [b"old ", b"b"], old_hash=hashed) == (hashed, True)
-        assert writer.add("c.html", [b"new ", b"c"], old_hash=hashed)[1] is False
+        assert writer.add("c.html", [b"new ", b"c"], old_hash=hashed) == (file_hash(b"new c"), False)
+        writer.commit()
     finally:
         writer.discard()
-    assert sorted(p.name for p in out.iterdir()) == [write.MARKER, "a.html", "b.html", "c.html"]
-    assert (out / "a.html").read_bytes() == b"old a"
+    assert sorted(p.name for p in out.iterdir()) == [write.MARKER, "b.html", "c.html"]
     assert (out / "b.html").stat().st_ino == inode
     assert (out / "c.html").read_bytes() == b"new c"
