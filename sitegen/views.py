@@ -62,6 +62,7 @@ class Views:
         self.site = site
         self._indexes: dict[tuple[str, str], dict[str, list[Any]]] = {}
         self._by_status: dict[str, list[m.Recommendation]] | None = None
+        self._by_area: defaultdict[str, list[m.Pilot]] | None = None
         quotes: dict[str, dict[Quote, None]] = defaultdict(dict)  # each quote once, in order
         for kind in sorted(site.items):
             if kind == "changes":
@@ -331,8 +332,13 @@ class Views:
         return self._where("pilots", field, value)
 
     def pilots_in_area(self, area_id: str) -> list[m.Pilot]:
-        return [p for _, p in sorted(self.site.items["pilots"].items())
-                if any(a.area == area_id for a in p.areas)]
+        """The programmes that name an area, by id."""
+        if self._by_area is None:
+            self._by_area = defaultdict(list)
+            for _, pilot in sorted(self.site.items["pilots"].items()):
+                for named in dict.fromkeys(a.area for a in pilot.areas):
+                    self._by_area[named].append(pilot)
+        return list(self._by_area.get(area_id, []))
 
     def area_programmes(self, area_id: str) -> list[tuple[m.Pilot, m.Participation, list[tuple[m.FundingLine,
                                                                                               ReportedMoney]]]]:
