@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from . import models as m
 from .claims import carriers
 from .fields import Citation, Precision, ReportedCount, ReportedMoney
-from .formats import format_date
+from .formats import format_amount, format_count, format_date, format_money
 from .glance import swatch
 from .resolve import Ref, Site, normalised_quote
 from .words import (
@@ -53,6 +53,16 @@ class Quote(NamedTuple):
 
     ref: Ref
     quote: str
+
+
+class KeyFigure(NamedTuple):
+    """A key figure as it is shown (see Views.key_figure)."""
+
+    text: str
+    value: ReportedMoney | ReportedCount
+    """The value reported last: its date of report is shown when one date reports the figure."""
+    span: tuple[dt.date, dt.date] | None
+    """The first and newest dates of the reports that give the figure as shown; None for one date."""
 
 
 class Views:
@@ -369,22 +379,30 @@ class Views:
         newest = max((self.reported_on(v) or dt.date.min for v in values), default=dt.date.min)
         return next(v for v in values if (self.reported_on(v) or dt.date.min) == newest)
 
-    def report_span(self, values: Sequence[ReportedMoney | ReportedCount]) -> tuple[dt.date, dt.date] | None:
-        """The first and newest dates of every report that gives a figure every source gives alike (the
-        same amount or count, and qualifier), so an unchanged sum shows how long it has been reported, not
-        only its newest report. A value's every citation whose quote holds the figure counts (see
-        claims.carriers), not only its first report. None when the figure changed, or when one date reports it."""
-        figures = {(v.money.amount, v.money.qualifier) if isinstance(v, ReportedMoney) else (v.count, v.qualifier)
-                   for v in values}
+    def key_figure(self, values: Sequence[ReportedMoney | ReportedCount]) -> KeyFigure:
+        """A key figure as the home page's tiles and the funding page's answer show it: the figure
+        reported last (see headline), and the first and newest dates of the reports that give it as
+        shown. When every source gives the same sum and qualifier but words its years or period
+        differently, the sum is shown without them, so no wording is put under the date of a report
+        that worded it otherwise. A value's every citation whose quote holds the figure counts (see
+        claims.carriers), not only its first report."""
+        def shown(value: ReportedMoney | ReportedCount) -> str:
+            return format_money(value.money) if isinstance(value, ReportedMoney) else format_count(value)
+
+        def bare(value: ReportedMoney | ReportedCount) -> str:
+            if isinstance(value, ReportedCount):
+                return format_count(value)
+            return " ".join(filter(None, (value.money.qualifier, format_amount(value.money.amount))))
 
         def published(source_id: str) -> dt.date | None:
             return self.source(source_id).date
 
-        dates = sorted({date for v in values for c in carriers(v, published) or v.citations
+        same = bare if len({shown(v) for v in values}) > 1 and len({bare(v) for v in values}) == 1 else shown
+        headline = self.headline(values)
+        text = same(headline)
+        dates = sorted({date for v in values if same(v) == text for c in carriers(v, published) or v.citations
                         if (date := self.source(c.source).date)})
-        if len(figures) != 1 or len(dates) < 2:
-            return None
-        return dates[0], dates[-1]
+        return KeyFigure(text, headline, (dates[0], dates[-1]) if len(dates) >= 2 else None)
 
     def values_differ(self, values: Sequence[ReportedMoney | ReportedCount]) -> bool:
         """Whether the sources disagree (then the values are shown under "Sources differ"): see disagree."""

@@ -115,11 +115,15 @@ def test_key_figure_tiles_show_the_newest_cited_figure_with_kind_date_and_link()
     assert '<p class="tile-figure">10 areas</p>' in pathfinder and "Sources differ" in pathfinder
     settled = next(t for t in tiles if "stable-homes-200m" in t)
     assert "Sources differ" not in settled and '<p class="tile-kind">Allocated</p>' in settled
-    # £200m was last reported on 31 October 2024 (a second citation of its second value), not 12 June 2024.
+    # February 2023 gave "over two years" and 2024 "2023-25": the tile shows the sum alone, so no wording
+    # of its period stands under the date of a report that worded it otherwise; and £200m was last
+    # reported on 31 October 2024 (a second citation of its second value), not 12 June 2024.
+    assert '<p class="tile-figure">£200m</p>' in settled and "2023-25" not in settled
     assert ('Reported from <time datetime="2023-02-02">2 February 2023</time> to'
             ' <time datetime="2024-10-31">31 October 2024</time>') in settled
-    pathfinder_when = re.search(r'<p class="tile-when">(.*?)</p>', pathfinder)
-    assert pathfinder_when is not None and pathfinder_when.group(1).startswith("Reported on ")  # 12 became 10
+    # 12 areas became 10: the tile shows 10 with the dates of the reports giving 10, not those giving 12
+    assert ('Reported from <time datetime="2024-05-21">21 May 2024</time> to'
+            ' <time datetime="2024-10-31">31 October 2024</time>') in pathfinder
 
 
 def test_a_report_span_ends_at_the_newest_report_whose_quote_holds_the_figure() -> None:
@@ -130,14 +134,14 @@ def test_a_report_span_ends_at_the_newest_report_whose_quote_holds_the_figure() 
     views = Views(site)
     newest_per_value = [max(d for c in v.citations if (d := site.items["sources"][c.source].date)) for v in line.values]
     assert max(newest_per_value) > max(d for v in line.values if (d := views.reported_on(v)))  # the case is real
-    assert views.report_span(line.values) == (dt.date(2023, 2, 2), dt.date(2024, 10, 31))
+    assert views.key_figure(line.values).span == (dt.date(2023, 2, 2), dt.date(2024, 10, 31))
 
 
 def test_funding_page_opens_with_what_was_called_for_against_what_was_allocated() -> None:
     page = html_pages(rendered())["funding/index.html"]
     answer = text_of(page[page.index('<section class="answer"'):page.index("</section>")])
     assert answer.index("Called for: £2.6bn, reported from 2 February 2023 to 31 October 2024") < answer.index(
-        "Allocated: £200m (2023-25), reported from 2 February 2023 to 31 October 2024")
+        "Allocated: £200m, reported from 2 February 2023 to 31 October 2024")
     assert "Allocated: more than £250m over 1 year (2025-26), as reported on 31 October 2024" in answer
     assert page.index('id="needed-and-given"') < page.index("<p>Every sum of money the sources report")
 
@@ -147,7 +151,9 @@ def test_made_up_key_figure_is_drawn_from_its_item(tmp_path: Path) -> None:
     tile = re.search(r'<li class="tile">(.*?)</li>', home, re.S)
     assert tile is not None
     assert '<p class="tile-kind">Estimated cost</p>' in tile.group(1)
-    assert '<p class="tile-figure">£2.6bn over 5 years</p>' in tile.group(1)
+    # the sources give £2.6bn over different numbers of years: the tile shows what they agree on, and
+    # points to the details
+    assert '<p class="tile-figure">£2.6bn</p>' in tile.group(1)
     assert 'href="/funding/review-costing/#figures">Sources differ: see the details' in tile.group(1)
 
 
