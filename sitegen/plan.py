@@ -302,9 +302,9 @@ def neighbours(site: Site) -> tuple[dict[Ref, set[Ref]], dict[Ref, set[Ref]]]:
         for item_id in items:
             ref = Ref(kind, item_id)
             references, citations = site.links[ref]
-            named = [Ref(k, target) for _, kinds, target in references for k in kinds
+            named = [Ref(k, target) for kinds, target in references for k in kinds
                      if target in site.items.get(k, {})]
-            for other in [*named, *(Ref("sources", c.source) for _, c in citations)]:
+            for other in [*named, *(Ref("sources", c.source) for c in citations)]:
                 if other != ref:
                     near[ref].add(other)
                     near[other].add(ref)

@@ -95,6 +95,8 @@ class MarkdownText:
 
 Links = tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, Citation]]]
 """An item's references (loc, kinds the id may name, id) and citations (loc of the quote, citation)."""
+Named = tuple[tuple[tuple[str, ...], str], ...]
+"""An item's references without their locs: (kinds the id may name, id)."""
 
 
 @dataclass
@@ -104,8 +106,8 @@ class Site:
     items: dict[str, dict[str, Any]]
     pages: list[PageSource]
     backlinks: dict[Ref, list[Ref]] = field(default_factory=dict)
-    links: dict[Ref, Links] = field(default_factory=dict)
-    """Each item's references and citations (item_links), gathered once while resolving."""
+    links: dict[Ref, tuple[Named, tuple[Citation, ...]]] = field(default_factory=dict)
+    """Each item's references and citations (item_links, without their locs), gathered once while resolving."""
     warnings: list[Problem] = field(default_factory=list)
     changes: list[m.Change] = field(default_factory=list)
     """Every change note, whether or not it names items."""
@@ -232,7 +234,8 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
             owner = Ref(kind, entry.item.id) if hasattr(entry.item, "id") else None
             links = item_links(entry.item)
             if owner and items[kind].get(owner.id) is entry.item:
-                site.links[owner] = links
+                site.links[owner] = (tuple((kinds, target) for _, kinds, target in links[0]),
+                                     tuple(citation for _, citation in links[1]))
             for ref in _resolve_item(entry, links, items, texts, whole_file, problems):
                 if owner and ref != owner:
                     backlinks[ref].add(owner)

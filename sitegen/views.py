@@ -79,7 +79,7 @@ class Views:
                 continue
             for item_id in sorted(site.items[kind]):
                 ref = Ref(kind, item_id)
-                for _loc, citation in site.links[ref][1]:
+                for citation in site.links[ref][1]:
                     quotes[citation.source][Quote(ref, citation.quote)] = None
         self.quotes = {source_id: list(found) for source_id, found in quotes.items()}
         cited = [s.date for source_id, s in site.items["sources"].items() if s.date and source_id in self.quotes]
