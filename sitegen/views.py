@@ -423,11 +423,15 @@ SPAN_FIELDS = ("years", "period")
 def disagree(a: ReportedMoney | ReportedCount, b: ReportedMoney | ReportedCount) -> bool:
     """Whether two reported values are a disagreement between sources: their figures differ (amount or
     count, qualifier, or years or period where both give them) and no one citation holds both. A quote
-    that gives both figures reports a change (a rise from one to the other), not a disagreement."""
+    that gives both figures reports a change (a rise from one to the other), not a disagreement; and a
+    sum for one year that is smaller than a sum given without years or period may be part of it."""
     if {(c.source, normalised_quote(c.quote)) for c in a.citations} & {
             (c.source, normalised_quote(c.quote)) for c in b.citations}:
         return False
     if isinstance(a, ReportedMoney) and isinstance(b, ReportedMoney):
+        year, whole = (a.money, b.money) if a.money.years == 1 else (b.money, a.money)
+        if year.years == 1 and whole.years is None and whole.period is None and year.amount < whole.amount:
+            return False
         first, second = a.money.model_dump(), b.money.model_dump()
         for name in SPAN_FIELDS:
             if first[name] is None or second[name] is None:

@@ -186,6 +186,8 @@ Another report says £200m over three years.
 A third says up to £200m over two years.
 A fourth says £150m.
 The grant will rise from £2,000 to £3,000.
+It will spend £50m of it in 2024-25.
+It will spend £250m in 2024-25 alone.
 """
 
 
@@ -209,7 +211,12 @@ def money(spec: str, source: str, quote: str) -> str:
      + money("amount: 200000000, years: 2, qualifier: up to", "second-article", "up to £200m over two years"), True),
     (money("amount: 200000000", "test-article", "a £200m package of measures")
      + money("amount: 150000000", "second-article", "A fourth says £150m."), True),
-], ids=["period-said-two-ways", "one-quote-gives-a-rise", "years-differ", "qualifier-differs", "amounts-differ"])
+    (money("amount: 200000000", "test-article", "a £200m package of measures")  # a year's part of a total
+     + money("amount: 50000000, years: 1, period: 2024-25", "second-article", "£50m of it in 2024-25"), False),
+    (money("amount: 200000000", "test-article", "a £200m package of measures")
+     + money("amount: 250000000, years: 1, period: 2024-25", "second-article", "£250m in 2024-25 alone"), True),
+], ids=["period-said-two-ways", "one-quote-gives-a-rise", "years-differ", "qualifier-differs", "amounts-differ",
+        "a-year-within-a-total", "a-year-above-a-total"])
 def test_sources_differ_only_where_the_values_differ(project: Path, values: str, differ: bool) -> None:
     add_article(project)
     append(project / "data" / "sources.yaml", SECOND_SOURCE)
