@@ -154,8 +154,7 @@ class CacheState:
 class BuildCache:
     """The cache of one project: converted Markdown and the state of the last build.
 
-    It is saved to and loaded from `folder` (when given) for command-line builds; the preview keeps
-    it in memory (persist=False).
+    It is saved to and loaded from `folder`, when given (and persist).
     """
 
     def __init__(self, folder: Path | None, persist: bool = True):

@@ -148,7 +148,7 @@ def mission_rows(site: Site, views: Views) -> list[Row]:
 def theme_rows(site: Site, views: Views) -> list[Row]:
     return [
         {"id": t.id, "title": t.title, "description": t.description,
-         "proposals": _join(views.recommendation_ids_where("themes", t.id))}
+         "proposals": _join([r.id for r in views.recommendations_where("themes", t.id)])}
         for _, t in sorted(site.items["themes"].items())
     ]
 

@@ -93,14 +93,14 @@ class _HeadingShift(Treeprocessor):
 
 MAX_MARKDOWN_CHARACTERS = 100_000
 """A longer Markdown text is refused: the longest real one is a few thousand characters, and
-Python-Markdown takes up to 20 µs a character on some inputs (runs of emphasis or code marks)."""
+Python-Markdown is slow on some inputs (runs of emphasis or code marks)."""
 
 LINK_READING = 500_000
 """Characters Python-Markdown may read, in all, to find where links and images end in one text.
 
 For each [ it reads on to the matching ], and for each ]( to the matching ), to the end of the
-paragraph when there is none: a run of [ or ]( takes time with the square of its length (32 KB of
-"![" took 52 s). A real text needs a few thousand; past this much, the text is refused. Counting
+paragraph when there is none: a run of [ or ]( takes time with the square of its length. A real
+text needs a few thousand; past this much, the text is refused. Counting
 characters, not seconds, gives every machine the same answer."""
 
 

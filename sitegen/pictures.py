@@ -71,7 +71,7 @@ def response_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, A
                 for s, n in views.statuses()]
     themes = [Part(t.id, t.title, n, renderer.item_url("themes", t.id))
               for t in sorted(site.items["themes"].values(), key=lambda t: t.id)
-              if (n := views.count_recommendations_where("themes", t.id))]
+              if (n := len(views.recommendations_where("themes", t.id)))]
     return {"total": total, "statuses": statuses, "themes": themes,
             "status_svg": status_bar(statuses, total, "Proposals by the government's response", "glance-status"),
             "theme_svg": theme_bars(themes, total, "Proposals by theme", "glance-theme")}

@@ -1,8 +1,8 @@
 """The page plan: which pages the site has, each with its template and context.
 
-Adding a page kind means adding a job here and a template in templates/. Data downloads, feeds and
-copied schemas are jobs too, rendered through `_raw.txt`, so every output file goes through the
-same collision check.
+Adding a page kind means adding a job here and a template in templates/. Data downloads, the feed,
+the sitemap and copied schemas are jobs too (rendered through `_dataset.txt`, `feed.xml`,
+`sitemap.xml` and `_raw.txt`), so every output file goes through the same collision check.
 """
 
 from __future__ import annotations
@@ -260,7 +260,7 @@ def list_job(dest: str, template: str, context: dict[str, Any], kind: str, chunk
 def filter_summary(site: Site, views: Views) -> str:
     """What the proposals' filters and their overview show of all the proposals: the number of each
     status, overall and within each theme, and each theme's title and number of proposals."""
-    themes = [(t.id, t.title, views.count_recommendations_where("themes", t.id), views.statuses_within(t.id))
+    themes = [(t.id, t.title, len(views.recommendations_where("themes", t.id)), views.statuses_within(t.id))
               for _, t in sorted(site.items["themes"].items())]
     return repr((len(site.items["recommendations"]), views.statuses(), themes))
 
@@ -388,8 +388,6 @@ def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[tuple[str, l
     letters: dict[str, list[tuple[str, str, Ref]]] = {}
     for kind in sorted(site.items):
         for item_id, item in sorted(site.items[kind].items()):
-            if kind == "changes":
-                continue
             name = title_of(item)
             initial = name[:1].upper()
             key = initial if initial.isalpha() else "0–9"

@@ -76,15 +76,14 @@ GRADE_TO_AGE = 5
 """A UK reading age is a US school grade plus about 5 years."""
 
 PAGE_READING_AGE_CEILING = 16
-"""The highest reading age a content page (content/*.md) may need. Its readers are adults reading
-about policy; the home page measured 14.7 and the About page 11.8 when the ceiling was set. A page
-above it needs shorter sentences or shorter words."""
+"""The highest reading age a content page (content/*.md) may need: its readers are adults reading
+about policy. A page above it needs shorter sentences or shorter words."""
 
 ITEM_READING_AGE_CEILING = 18
 """The highest reading age the item pages of one kind (proposals, programmes, events…) may need,
-measured together: one item's page holds too few of the site's own words to measure alone. When it
-was set the hardest kinds measured 17.5 (programmes) and 17.3 (themes), whose short titles and
-definitions are full of the reform's names; the proposals measured 15.9."""
+measured together: one item's page holds too few of the site's own words to measure alone. It is
+higher than a content page's because the programmes' and themes' short titles and definitions are
+full of the reform's names."""
 
 PAGE_MIN_WORDS = 100
 """A content page of fewer words is measured and reported, but not held to the ceiling: over a few
@@ -104,9 +103,9 @@ class ReadingAge:
     age: float
     ceiling: float
     where: str
+    """The file (and for a guide, line and column) the page's words come from."""
     held: bool = True
     """Whether the page fails above its ceiling (a content page of fewer than PAGE_MIN_WORDS is not)."""
-    """The file (and for a guide, line and column) the page's words come from."""
 
     @property
     def passes(self) -> bool:

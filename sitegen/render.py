@@ -1,4 +1,4 @@
-"""Render the resolved site through Jinja templates into a mapping of output path to bytes.
+"""Render one page job of the resolved site through Jinja templates into bytes.
 
 Autoescape is on and undefined names are errors (StrictUndefined), so a typo in a template fails the
 build instead of printing nothing. Every URL is built from one base path, so the site works at `/`
@@ -29,7 +29,7 @@ from .errors import Collector
 from .formats import format_count, format_date, format_money
 from .inputs import InputRefused, read_input
 from .markup import BUTTON_AND_MARK, MarkupIssue, TermLink, TermLinker, place_definitions, render_markdown
-from .resolve import Ref, Site
+from .resolve import Site
 from .search import SHARD_PAGES
 from .words import KIND_TITLES, NAV_SECTIONS, SECTION_TITLES
 
@@ -148,12 +148,12 @@ class Renderer:
         """link_terms by text: a proposal's text shows on its page, the lists and the filters, and is linked once."""
         self.views = views.Views(site)
         self.env.filters.update(
-            date=format_date, money=format_money, count=format_count, terms=self.link_terms, url=self.url,
+            date=format_date, money=format_money, count=format_count, terms=self.link_terms,
             sort=sort_items,
         )
         self.env.globals.update(
             site=site, base=self.base, url=self.url, item_url=self.item_url,
-            kind_titles=KIND_TITLES, settings=settings, Ref=Ref,
+            kind_titles=KIND_TITLES, settings=settings,
             absolute=self.absolute, correction_url=self.correction_url, has_schema=self.has_schema,
             markdown=self.body_html, dataset=self.dataset, views=self.views,
             latest_source_date=self.views.latest, navigation=self.navigation(),

@@ -117,9 +117,6 @@ class Site:
     reading_ages: list[Any] = field(default_factory=list)
     """Each guide's and content page's measured reading age (readability.ReadingAge), for `check`."""
 
-    def get(self, kind: str, item_id: str) -> Any:
-        return self.items[kind][item_id]
-
 
 @functools.lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
@@ -165,8 +162,8 @@ def closest_passage(quote: str, text: str) -> str:
     The longest stretch of the quote's characters that the source holds anchors it (sought with
     str.find, its length found by halving); then nine stretches of words there, starting a word
     earlier or later and a word longer or shorter than the quote, are compared with it. The source is
-    only read by str.find: comparing it with the quote character by character (difflib's longest
-    match, then 81 stretches) took 3.4 s for each wrong quote against a 100 KB source.
+    only read by str.find: comparing a long source with the quote character by character would take
+    seconds for each wrong quote.
     """
     at, offset = _longest_common(quote, text)
     source = text.split(" ")

@@ -8,7 +8,7 @@ Pagefind holds a whole index in memory: about 180 KB a page, 2.8 GB for 17,000 p
 site is indexed in shards of `Settings.search_shard_pages` pages, each a Pagefind bundle of its own
 (the first in pagefind/, the others in pagefind/shard-N/), which the search page merges in the
 browser, as Pagefind's multisite search does. A shard is indexed again only when one of its pages
-changed. A site of one shard is indexed exactly as before.
+changed. A site of one shard has one bundle, in pagefind/, and nothing to merge.
 """
 
 from __future__ import annotations
@@ -66,11 +66,10 @@ def bundle_of(rel: str) -> str | None:
 def index_shards(folder: Path, shards: Sequence[Shard]) -> None:
     """Index each shard's pages in folder into folder/<its bundle>, one Pagefind run at a time.
 
-    One at a time, so that Pagefind's memory is one shard's however many cores there are (two runs
-    at once were up to a fifth quicker on two cores, and twice the memory). Each run reads copies
-    of its shard's pages, spaced for reading (see spaced), in a scratch folder and writes a fresh
-    bundle there. Only when every run has succeeded do the fresh bundles replace the old ones (the
-    last build's, linked into folder).
+    One at a time, so that Pagefind's memory is one shard's however many cores there are. Each run
+    reads copies of its shard's pages, spaced for reading (see spaced), in a scratch folder and writes
+    a fresh bundle there. Only when every run has succeeded do the fresh bundles replace the old ones
+    (the last build's, linked into folder).
     """
     global peak_kb
     scratch = folder / SCRATCH

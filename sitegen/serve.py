@@ -143,7 +143,7 @@ class Preview:
                 self.index_again = False
 
     def wait(self) -> None:
-        """Wait until the search index's build is done (for tests and the benchmark)."""
+        """Wait until the search index's build is done (for tests)."""
         while self.indexing is not None and self.indexing.is_alive():
             self.indexing.join()
 
@@ -263,7 +263,7 @@ def preview_server(preview: Preview) -> Any:
     write it into the page inline: so every page keeps the CSP the published site has, and an image
     from another site in a pull request is not loaded while an editor previews it.
     """
-    from livereload import Server  # deferred, as MkDocs did: `build` works without the server's imports
+    from livereload import Server  # imported here, so that `build` works without the server's imports
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
     from livereload.server import LiveScriptContainer
     from tornado import web

@@ -75,8 +75,6 @@ class Views:
         self._by_area: defaultdict[str, list[m.Pilot]] | None = None
         quotes: dict[str, dict[Quote, None]] = defaultdict(dict)  # each quote once, in order
         for kind in sorted(site.items):
-            if kind == "changes":
-                continue
             for item_id in sorted(site.items[kind]):
                 ref = Ref(kind, item_id)
                 for citation in site.links[ref][1]:
@@ -280,15 +278,15 @@ class Views:
 
     def backlinks(self, ref: Ref) -> list[Ref]:
         """Items that name this one (for a source, the items citing it are listed separately)."""
-        return [r for r in self.site.backlinks.get(ref, []) if r.kind != "changes"]
+        return self.site.backlinks.get(ref, [])
 
     def changes(self, ref: Ref) -> list[m.Change]:
         return sorted(self.site.changes_for.get(ref, []), key=lambda c: (c.date, c.summary), reverse=True)
 
     def _where(self, kind: str, field: str, value: str) -> list[Any]:
         """Items of kind whose list field holds value, by id. The index of each (kind, field) is made
-        on first use, once per build: every list and filter page asks, and a scan per question made
-        rendering grow with the square of the items."""
+        on first use, once per build: every list and filter page asks, and a scan per question would
+        make rendering grow with the square of the items."""
         index = self._indexes.get((kind, field))
         if index is None:
             index = self._indexes[(kind, field)] = {}
@@ -300,14 +298,6 @@ class Views:
     def recommendations_where(self, field: str, value: str) -> list[m.Recommendation]:
         """Proposals whose list field (themes, missions) holds value, by id."""
         return self._where("recommendations", field, value)
-
-    def recommendation_ids_where(self, field: str, value: str) -> list[str]:
-        """The ids recommendations_where gives (a list of ids depends on nothing else)."""
-        return [r.id for r in self.recommendations_where(field, value)]
-
-    def count_recommendations_where(self, field: str, value: str) -> int:
-        """How many proposals recommendations_where gives (a page showing the count depends on nothing else)."""
-        return len(self.recommendations_where(field, value))
 
     def by_status(self, status: str) -> list[m.Recommendation]:
         if self._by_status is None:

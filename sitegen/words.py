@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import models as m
-
 KIND_TITLES: dict[str, str] = {
     "recommendations": "Review versus response",
     "missions": "Missions",
@@ -109,8 +107,6 @@ def title_of(item: Any) -> str:
         value = getattr(item, name, None)
         if isinstance(value, str):
             return value
-    if isinstance(item, m.Change):
-        return item.summary
     raise TypeError(f"no title on {type(item).__name__}")
 
 
