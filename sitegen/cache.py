@@ -154,12 +154,11 @@ class CacheState:
 class BuildCache:
     """The cache of one project: converted Markdown and the state of the last build.
 
-    It is saved to and loaded from `folder`, when given (and persist).
+    It is saved to and loaded from `folder` when one is given; without, it lasts as long as the object.
     """
 
-    def __init__(self, folder: Path | None, persist: bool = True):
+    def __init__(self, folder: Path | None):
         self.folder = folder
-        self.persist = persist
         self.markdown: dict[tuple[Any, ...], Any] = {}
         """(text hash, base URL, heading shift) → converted Markdown and its problems; with the glossary's
         hash too, a body's HTML with its terms linked (see render.Renderer.body_html)."""
@@ -167,10 +166,9 @@ class BuildCache:
         """Each item's content checks by the hash of the item, the glossary and the sources' dates
         (content_checks.ItemChecks)."""
         self.state = CacheState()
-        self.loaded = False
 
     def path(self, name: str) -> Path | None:
-        return None if self.folder is None or not self.persist else self.folder / name
+        return None if self.folder is None else self.folder / name
 
     def jinja_folder(self) -> Path | None:
         """Where Jinja keeps its compiled templates (checked by Jinja against each template's source)."""
@@ -181,10 +179,7 @@ class BuildCache:
         return folder
 
     def load(self, version: str) -> None:
-        """Read the saved cache once; a file that fails its checksum or version is ignored."""
-        if self.loaded:
-            return
-        self.loaded = True
+        """Read the saved cache; a file that is missing, or fails its checksum or version, is ignored."""
         state = read_cache_file(self.path("state.pickle"), version)
         if isinstance(state, CacheState):
             self.state = state

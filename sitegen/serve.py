@@ -61,7 +61,7 @@ class Preview:
         """The port the preview listens on: requests must name it (see pages.is_loopback_host)."""
         self.problems: list[Problem] = []
         self.fingerprint: int | None = None
-        self.cache = BuildCache(cache_folder(project) / "preview", persist=False)
+        self.cache = BuildCache(cache_folder(project) / "preview")
         self.kept: Kept = {}
         self.renderer: Renderer | None = None
         self.jobs: dict[str, PageJob] = {}

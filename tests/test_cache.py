@@ -297,7 +297,7 @@ def test_a_failed_index_run_leaves_the_last_site_whole(tmp_path: Path, monkeypat
 
 def test_the_preview_makes_a_body_again_when_its_text_or_the_glossary_changes(project: Path, tmp_path: Path) -> None:
     """A body's HTML is kept between saves only while its text and the glossary's links are the same."""
-    out, cache = project / ".preview", BuildCache(project / ".cache", persist=False)
+    out, cache = project / ".preview", BuildCache(None)  # kept in memory
     build(project, out, Settings(), cache)
     edit(project / "data" / "recommendations.yaml", "help to reach families", "help to reach more families")
     build(project, out, Settings(), cache)
@@ -344,7 +344,7 @@ LINK_AND_QUERY_EDITS = [
 ]
 
 
-@pytest.mark.parametrize("persist", [False, True], ids=["preview", "command line"])
+@pytest.mark.parametrize("persist", [False, True], ids=["in memory", "on disk"])
 def test_edits_to_links_quotes_and_queries_reach_every_page(tmp_path: Path, persist: bool,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """What a page shows of other items (backlinks, quotes, queries, change notes) is in the items its
@@ -353,7 +353,7 @@ def test_edits_to_links_quotes_and_queries_reach_every_page(tmp_path: Path, pers
     monkeypatch.setattr(build_module, "index_shards", lambda folder, shards: None)
     project = real_project(tmp_path)
     out = project / "site"
-    cache = BuildCache(project / ".cache", persist=persist)
+    cache = BuildCache(project / ".cache" if persist else None)
     build(project, out, Settings(), cache)
     for step in LINK_AND_QUERY_EDITS:
         for file, old, new in step:
