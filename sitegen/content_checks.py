@@ -33,7 +33,7 @@ from .claims import (
     money_figures,
     normalise_figure,
 )
-from .errors import Collector, Problem
+from .errors import Collector, Problem, position
 from .fields import Precision, ReportedCount, ReportedMoney
 from .formats import format_amount, format_date
 from .readability import (
@@ -316,16 +316,11 @@ def check_same_words_same_status(entries: list[Located], problems: Collector) ->
                 break  # one report per proposal
 
 
-def _position(text: str, index: int, first_line: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index)
-    return first_line + line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
 def check_page_figures(page: PageSource, figures: set[str], problems: Collector) -> None:
     """Each figure in a page must be one the data or a cited quote holds."""
     for match in FIGURE.finditer(page.body):
         if normalise_figure(match.group()) not in figures:
-            line, column = _position(page.body, match.start(), page.body_line)
+            line, column = position(page.body, match.start(), page.body_line)
             problems.add(page.path, line, column,
                          f'the figure "{match.group()}" is not in the data or any cited quote; add it to the'
                          " data with a citation, or correct it to the cited value")
@@ -365,7 +360,7 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
                 loc = (*entry.loc, *finding.loc)
                 line, column = entry.doc.where(loc)
                 if finding.offset is not None and entry.doc.is_literal(loc):
-                    at_line, at_column = _position(_field(entry.item, finding.loc), finding.offset, line)
+                    at_line, at_column = position(_field(entry.item, finding.loc), finding.offset, line)
                     line, column = at_line, at_column + column - 1
                 if finding.warning:
                     warnings.append(Problem(entry.doc.path, line, column, finding.message))
@@ -390,11 +385,11 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
         check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, problems)
         prose = MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), page.body)
         for match in unknown_acronyms(prose, words, exempt):
-            problems.add(page.path, *_position(page.body, match.start(), page.body_line),
+            problems.add(page.path, *position(page.body, match.start(), page.body_line),
                          acronym_message(match.group()))
         for sentence in long_sentences(prose):
             index = page.body.find(sentence[:30])
-            line, column = _position(page.body, max(index, 0), page.body_line)
+            line, column = position(page.body, max(index, 0), page.body_line)
             warnings.append(Problem(page.path, line, column,
                                     f"warning: a sentence of {len(sentence.split())} words; aim for under"
                                     f" {LONG_SENTENCE}: {sentence[:60]}…"))
@@ -417,7 +412,7 @@ def zero_width_warnings(page: PageSource) -> list[Problem]:
             break
     invisible = zero_width_character(page.body)
     if invisible:
-        warnings.append(Problem(page.path, *_position(page.body, invisible.start(), page.body_line),
+        warnings.append(Problem(page.path, *position(page.body, invisible.start(), page.body_line),
                                 describe_zero_width(invisible.group())))
     return warnings
 

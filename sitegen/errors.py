@@ -14,6 +14,11 @@ from pathlib import Path
 from .characters import printable
 
 
+def position(text: str, index: int, first_line: int = 1) -> tuple[int, int]:
+    """The line and column (1-based) of text[index], the text's first line being first_line."""
+    return first_line + text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One mistake at one place: `path:line:column: message`."""

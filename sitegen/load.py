@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character, may_hold_unprintable
-from .errors import Collector, Problem
+from .errors import Collector, Problem, position
 from .inputs import LIMITS, InputRefused, read_input
 from .yaml_errors import explain_yaml_error, unclosed_opening
 
@@ -157,10 +157,8 @@ def read_text(path: Path, shown: str, problems: Collector, folder: Path | None =
     # runs in C, and only a file that holds one is searched for where
     bad = CONTROL_CHARACTER.search(text) if len(raw.translate(None, CONTROL_BYTES)) != len(raw) else None
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         problems.add(
-            shown, line, column,
+            shown, *position(text, bad.start()),
             f"control character U+{ord(bad.group()):04X} in the text; delete it (it is invisible in most editors)",
         )
         return None
@@ -297,9 +295,7 @@ def check_markdown_text(text: str, shown: str, first_line: int, problems: Collec
     bad = FORBIDDEN_IN_FILE.search(text) if may_hold_unprintable(text.replace("\r\n", "\n")) else None
     if bad is None:
         return True
-    index = bad.start()
-    problems.add(shown, first_line + text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1) + 1,
-                 describe_forbidden(bad.group()))
+    problems.add(shown, *position(text, bad.start(), first_line), describe_forbidden(bad.group()))
     return False
 
 
@@ -317,8 +313,7 @@ def _written_at(node: yaml.ScalarNode, character: str, text: str, offset: int) -
     found = written.search(text, node.start_mark.index, node.end_mark.index)
     if found is None:
         return node.start_mark.line + 1 + offset, node.start_mark.column + 1
-    index = found.start()
-    return text.count("\n", 0, index) + 1 + offset, index - (text.rfind("\n", 0, index) + 1) + 1
+    return position(text, found.start(), 1 + offset)
 
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)

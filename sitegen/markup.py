@@ -18,6 +18,8 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from .errors import position
+
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--|<!\[CDATA\[|<\?")
 CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
@@ -32,16 +34,11 @@ class MarkupIssue:
     message: str
 
 
-def _position(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
 def find_raw_html(text: str) -> list[MarkupIssue]:
     """Every raw HTML tag outside code, which the site refuses."""
     blanked = CODE.sub(lambda match: " " * len(match.group()), text)
     return [
-        MarkupIssue(*_position(text, match.start()),
+        MarkupIssue(*position(text, match.start()),
                     f"raw HTML {match.group()[:40]!r} is not allowed in Markdown; use Markdown"
                     " (e.g. **bold**, [text](https://…)) or put the text in `backticks` to show it as code")
         for match in RAW_HTML.finditer(blanked)
@@ -182,11 +179,11 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
         if isinstance(stopped, RecursionError):
             return Markup(""), [*issues, MarkupIssue(1, 1, "lists or quotes are nested inside each other too"
                                                            " deeply to convert; nest them fewer levels deep")]
-        return Markup(""), [*issues, MarkupIssue(*_position(text, first_unclosed(text)), (
+        return Markup(""), [*issues, MarkupIssue(*position(text, first_unclosed(text)), (
             "from here on, the text has so many [ or ( that are never closed that converting it would take"
             " too long; close each one, or write \\[ for a bracket that starts no link"))]
     for url, message in converter.issues:
-        issues.append(MarkupIssue(*_position(text, max(text.find(url), 0)), message))
+        issues.append(MarkupIssue(*position(text, max(text.find(url), 0)), message))
     return Markup(body), issues
 
 
