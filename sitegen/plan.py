@@ -23,7 +23,7 @@ from .home import key_figures, questions
 from .inputs import InputRefused, read_input
 from .pictures import funding_charts, response_glance, timeline_glance
 from .render import Renderer, Settings
-from .resolve import Ref, Site
+from .resolve import REFERENCES, Ref, Site
 from .search import Shard, plan_shards
 from .views import Views
 from .words import KIND_SINGULAR, KIND_TITLES, title_of
@@ -322,9 +322,8 @@ def kinds_shown(kind: str, site: Site, near: dict[Ref, set[Ref]]) -> tuple[str, 
     return tuple(sorted(shown))
 
 
-GUIDE_LINK_KINDS = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary", "people", "areas",
-                    "sources", "themes")
-"""The kinds a guide's question may link to (resolve.REFERENCES checks each id names one of them)."""
+GUIDE_LINK_KINDS = REFERENCES[(m.GuideQuestion, "links")]
+"""The kinds a guide's question may link to (resolve checks that each id names one of them)."""
 
 
 def guide_jobs(site: Site, views: Views, everything: tuple[str, ...]) -> list[PageJob]:
@@ -385,15 +384,10 @@ def by_initial(items: list[Any], name: Callable[[Any], str]) -> list[tuple[str, 
 def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Every item on the site, as (title, address, kind in words), under its initial letter, for readers
     without search. The template only writes them out."""
-    letters: dict[str, list[tuple[str, str, Ref]]] = {}
-    for kind in sorted(site.items):
-        for item_id, item in sorted(site.items[kind].items()):
-            name = title_of(item)
-            initial = name[:1].upper()
-            key = initial if initial.isalpha() else "0–9"
-            letters.setdefault(key, []).append((name.lower(), name, Ref(kind, item_id)))
-    return [(letter, [(name, item_url(ref.kind, ref.id), KIND_SINGULAR[ref.kind].lower())
-                      for _, name, ref in sorted(entries, key=lambda e: (e[0], e[2].kind, e[2].id))])
-            for letter, entries in sorted(letters.items(), key=lambda kv: (kv[0] == "0–9", kv[0]))]
+    entries = sorted(((title_of(item), Ref(kind, item_id)) for kind in site.items
+                      for item_id, item in site.items[kind].items()),
+                     key=lambda entry: (entry[0].lower(), entry[1].kind, entry[1].id))
+    return [(letter, [(name, item_url(ref.kind, ref.id), KIND_SINGULAR[ref.kind].lower()) for name, ref in group])
+            for letter, group in by_initial(entries, lambda entry: entry[0])]
 
 
