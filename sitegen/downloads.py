@@ -8,6 +8,7 @@ the same bytes.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -22,7 +23,8 @@ Row = dict[str, str]
 
 
 def _join(values: list[str]) -> str:
-    return "; ".join(values)
+    """Each value once, in order: an article cited twice for one value is still one source."""
+    return "; ".join(dict.fromkeys(values))
 
 
 def _sources(item: Any) -> str:
@@ -31,8 +33,10 @@ def _sources(item: Any) -> str:
     return _join(sorted({c.source for c in citations_in(item)}))
 
 
-def _date(value: Any) -> str:
-    return value.isoformat() if value else ""
+def _date(value: dt.date | None, precision: str = "day") -> str:
+    """An ISO 8601 date, no more precise than its sources: 2023-09-01, 2023-09 or 2023."""
+    text = value.isoformat() if value else ""
+    return text[:4] if precision == "year" else text[:7] if precision == "month" else text
 
 
 def _amount(amount: float) -> str:
@@ -103,7 +107,7 @@ def area_rows(site: Site, views: Views) -> list[Row]:
 
 def timeline_rows(site: Site, views: Views) -> list[Row]:
     return [
-        {"id": e.id, "date": _date(e.date), "precision": e.precision.value, "after": e.after or "",
+        {"id": e.id, "date": _date(e.date, e.precision.value), "precision": e.precision.value, "after": e.after or "",
          "when": views.event_date(e), "planned": "yes" if e.planned else "no",
          "reported_on": _date(views.reported_on(e)), "title": e.title, "text": e.text or "",
          "related": _join(e.related), "sources": _sources(e)}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .formats import format_date
+
 KIND_TITLES: dict[str, str] = {
     "recommendations": "Review versus response",
     "missions": "Missions",
@@ -131,13 +133,12 @@ def describe_item(kind: str, item: Any) -> str:
     elif kind == "funding":
         text = f"{name}: every reported figure with its source and date."
     elif kind == "timeline":
-        when = item.date.isoformat() if item.date else "date not given"
+        when = format_date(item.date, item.precision.value) if item.date else "date not given"
         text = f"{'Planned' if item.planned else 'Event'}, {when}: {name}"
     elif kind == "glossary":
         text = f"{name}: {item.definition}"
     elif kind == "sources":
-        when = item.date.isoformat() if item.date else "undated"
-        text = f"{name} ({item.outlet}, {when}): the facts this site takes from it."
+        text = f"{name} ({item.outlet}, {format_date(item.date)}): the facts this site takes from it."
     elif kind == "people":
         text = f"{name}: roles as the sources give them, and where they appear on this site."
     elif kind == "areas":

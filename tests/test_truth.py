@@ -336,3 +336,49 @@ def test_the_about_page_gives_every_status_its_meaning_and_test() -> None:
     for topic in ("earliest dated source", "undated", "Planned, as reported on", "Sources differ",
                   "one source", "pull request"):
         assert topic in about, topic
+
+
+# --- Dates no more precise than their sources, everywhere the code writes one --------------------
+
+
+def test_no_page_description_or_download_dates_an_event_more_precisely_than_its_sources() -> None:
+    """An event the sources date only by its year or month keeps that precision in its page's
+    description (search results and social cards) and in timeline.csv, not the 1st of the month the
+    data stores it as."""
+    import csv
+    import io
+
+    files = rendered("/")
+    site = check_site(ROOT)
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(files["data/timeline.csv"].decode("utf-8")))}
+    vague = [e for e in site.items["timeline"].values() if e.date and e.precision.value in ("year", "month")]
+    assert len(vague) >= 5, "the real timeline has events dated only by year or month"
+    for event in vague:
+        page = files[f"timeline/{event.id}/index.html"].decode("utf-8")
+        description = re.search(r'<meta name="description" content="([^"]*)"', page)
+        assert description is not None and event.date.isoformat() not in description.group(1), event.id
+        shown = event.date.isoformat()[:4 if event.precision.value == "year" else 7]
+        assert rows[event.id]["date"] == shown, event.id
+
+
+def test_the_feed_says_undated_in_words_and_never_dates_an_entry_by_another_event_s_source() -> None:
+    """A planned event reported only in an undated source is 'as reported in an undated source', and
+    its entry is dated by its own date, not by the newest source of the whole site."""
+    feed = rendered("/")["feed.xml"].decode("utf-8")
+    assert "as reported on undated" not in feed
+    entry = re.search(r"<entry>(?:(?!</entry>).)*timeline/new-measures-from-april-2024/.*?</entry>", feed, re.S)
+    assert entry is not None and "as reported in an undated source" in entry.group()
+    assert "Source: CYP Now, undated." in entry.group()  # its only source
+    assert "<updated>2024-04-01T00:00:00Z</updated>" in entry.group()
+
+
+def test_a_download_lists_an_article_once_per_row() -> None:
+    """One article cited twice for one value (or one role) is one source in the row, as on the pages."""
+    import csv
+    import io
+
+    files = rendered("/")
+    for name in ("funding", "people", "timeline", "recommendations", "pilots"):
+        for row in csv.DictReader(io.StringIO(files[f"data/{name}.csv"].decode("utf-8"))):
+            sources = row["sources"].split("; ") if row.get("sources") else []
+            assert len(sources) == len(set(sources)), (name, row)
