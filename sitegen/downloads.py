@@ -34,7 +34,8 @@ def _sources(item: Any) -> str:
 
 
 def _date(value: dt.date | None, precision: str = "day") -> str:
-    """An ISO 8601 date, no more precise than its sources: 2023-09-01, 2023-09 or 2023."""
+    """An ISO 8601 date, no more precise than its sources: 2023-09-01, 2023-09 or 2023 (and, for a
+    span of years, /2024 after it)."""
     text = value.isoformat() if value else ""
     return text[:4] if precision == "year" else text[:7] if precision == "month" else text
 
@@ -107,7 +108,8 @@ def area_rows(site: Site, views: Views) -> list[Row]:
 
 def timeline_rows(site: Site, views: Views) -> list[Row]:
     return [
-        {"id": e.id, "date": _date(e.date, e.precision.value), "precision": e.precision.value, "after": e.after or "",
+        {"id": e.id, "date": _date(e.date, e.precision.value) + (f"/{e.until}" if e.until else ""),
+         "precision": e.precision.value, "after": e.after or "",
          "when": views.event_date(e), "planned": "yes" if e.planned else "no",
          "reported_on": _date(views.reported_on(e)), "title": e.title, "text": e.text or "",
          "related": _join(e.related), "sources": _sources(e)}

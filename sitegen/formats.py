@@ -11,12 +11,13 @@ import datetime as dt
 from .fields import Money, ReportedCount
 
 
-def format_date(value: dt.date | None, precision: str = "day") -> str:
-    """British long date: 2 February 2023, February 2023 or 2023; 'undated' for None."""
+def format_date(value: dt.date | None, precision: str = "day", until: int | None = None) -> str:
+    """British long date: 2 February 2023, February 2023, 2023, or 2023 or 2024 (a year until
+    another); 'undated' for None."""
     if value is None:
         return "undated"
     if precision == "year":
-        return str(value.year)
+        return f"{value.year} or {until}" if until else str(value.year)
     if precision == "month":
         return value.strftime("%B %Y")
     return f"{value.day} {value.strftime('%B %Y')}"

@@ -152,7 +152,7 @@ class Views:
         if event.after is not None and event.date is None:
             anchor = self.anchor(event)
             return f"after “{anchor.title}” ({self.event_date(anchor)})"
-        return format_date(event.date, event.precision.value)
+        return format_date(event.date, event.precision.value, event.until)
 
     def anchor(self, event: m.Event) -> m.Event:
         """The event an event with precision: after followed."""
@@ -231,7 +231,7 @@ class Views:
         if not event.planned or event.date is None:
             return None
         if event.precision is Precision.year:
-            return dt.date(event.date.year, 12, 31)
+            return dt.date(event.until or event.date.year, 12, 31)
         if event.precision is Precision.month:
             following = dt.date(event.date.year + event.date.month // 12, event.date.month % 12 + 1, 1)
             return following - dt.timedelta(days=1)

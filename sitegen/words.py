@@ -133,7 +133,7 @@ def describe_item(kind: str, item: Any) -> str:
     elif kind == "funding":
         text = f"{name}: every reported figure with its source and date."
     elif kind == "timeline":
-        when = format_date(item.date, item.precision.value) if item.date else "date not given"
+        when = format_date(item.date, item.precision.value, item.until) if item.date else "date not given"
         text = f"{'Planned' if item.planned else 'Event'}, {when}: {name}"
     elif kind == "glossary":
         text = f"{name}: {item.definition}"

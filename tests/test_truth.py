@@ -6,6 +6,7 @@ response status; template text that does not contradict its page; the About page
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -358,7 +359,7 @@ def test_no_page_description_or_download_dates_an_event_more_precisely_than_its_
         description = re.search(r'<meta name="description" content="([^"]*)"', page)
         assert description is not None and event.date.isoformat() not in description.group(1), event.id
         shown = event.date.isoformat()[:4 if event.precision.value == "year" else 7]
-        assert rows[event.id]["date"] == shown, event.id
+        assert rows[event.id]["date"] == shown + (f"/{event.until}" if event.until else ""), event.id
 
 
 def test_the_feed_says_undated_in_words_and_never_dates_an_entry_by_another_event_s_source() -> None:
@@ -382,3 +383,25 @@ def test_a_download_lists_an_article_once_per_row() -> None:
         for row in csv.DictReader(io.StringIO(files[f"data/{name}.csv"].decode("utf-8"))):
             sources = row["sources"].split("; ") if row.get("sources") else []
             assert len(sources) == len(set(sources)), (name, row)
+
+
+def test_a_plan_dated_by_a_span_of_years_shows_the_span_and_is_due_at_its_end(project: Path,
+                                                                              run_cli: Callable[..., Run]) -> None:
+    """'This year or next' is neither year alone: the page, its description and timeline.csv give both
+    years, and the plan is due by the end of the second. until needs precision: year and a later year."""
+    files = rendered("/")
+    page = files["timeline/employer-virtual-hub-planned/index.html"].decode("utf-8")
+    assert "due 2023 or 2024; no report since in our sources" in words_of(page)
+    assert 'content="Planned, 2023 or 2024: ' in page
+    assert ",2023/2024,year,,2023 or 2024," in files["data/timeline.csv"].decode("utf-8")
+    views = Views(check_site(ROOT))
+    hub = views.site.items["timeline"]["employer-virtual-hub-planned"]
+    assert views.due_by(hub) == dt.date(2024, 12, 31)
+
+    add_article(project)
+    append(project / "data" / "timeline.yaml", (
+        "\n- id: span\n  date: 2024-01-01\n  until: 2024\n  precision: year\n  title: A span that is one year\n"
+        "  citations:\n    - source: council-article\n      quote: \"will test a family help team for two years\"\n"))
+    append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1 and ("until: is the last year of a span" in result.err), result.err
