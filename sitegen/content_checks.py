@@ -224,7 +224,12 @@ PRECISION_WORDS = {Precision.day: "the day", Precision.month: "the month", Preci
 
 
 def _event_findings(event: m.Event, published: Published) -> list[Finding]:
-    """An event's date, precision and `after` agree with each other, and a quote holds the date."""
+    """An event's date, precision, `until` and `after` agree with each other, and a quote holds the date."""
+    if event.until is not None and (event.precision is not Precision.year or event.date is None
+                                    or event.until <= event.date.year):
+        return [Finding(("until",), None, "until: is the last year of a choice of years the sources give (\"this"
+                                          " year or next\") and needs precision: year and a date in an earlier"
+                                          " year; correct it or remove it", False)]
     if event.precision is Precision.after:
         found = []
         if event.after is None:
@@ -241,10 +246,6 @@ def _event_findings(event: m.Event, published: Published) -> list[Finding]:
     if event.date is None:
         return [Finding((), None, 'required key "date" is missing; add it, for example: date: 2023-02-02, or write'
                                   " precision: after and the event it followed as after:", False)]
-    if event.until is not None and (event.precision is not Precision.year or event.until <= event.date.year):
-        return [Finding(("until",), None, "until: is the last year of a span the sources give (\"this year or next\")"
-                                          f" and needs precision: year and a year after {event.date.year}; correct"
-                                          " it or remove it", False)]
     marks = [date_marks(c.quote, published.get(c.source)) for c in event.citations]
     if any(holds_date(found, event.date, event.precision) for found in marks):
         return []

@@ -23,8 +23,12 @@ Row = dict[str, str]
 
 
 def _join(values: list[str]) -> str:
-    """Each value once, in order: an article cited twice for one value is still one source."""
-    return "; ".join(dict.fromkeys(values))
+    return "; ".join(values)
+
+
+def _cited(citations: list[Any]) -> str:
+    """The sources of some citations, each once, in order: an article cited twice is one source."""
+    return _join(list(dict.fromkeys(c.source for c in citations)))
 
 
 def _sources(item: Any) -> str:
@@ -34,8 +38,7 @@ def _sources(item: Any) -> str:
 
 
 def _date(value: dt.date | None, precision: str = "day") -> str:
-    """An ISO 8601 date, no more precise than its sources: 2023-09-01, 2023-09 or 2023 (and, for a
-    span of years, /2024 after it)."""
+    """An ISO 8601 date, no more precise than its sources: 2023-09-01, 2023-09 or 2023."""
     text = value.isoformat() if value else ""
     return text[:4] if precision == "year" else text[:7] if precision == "month" else text
 
@@ -78,7 +81,7 @@ def funding_rows(site: Site, views: Views) -> list[Row]:
                 "qualifier": value.money.qualifier or "", "amount_gbp": _amount(value.money.amount),
                 "years": str(value.money.years or ""), "period": value.money.period or "",
                 "figure": format_money(value.money), "reported_on": _date(views.reported_on(value)),
-                "sources": _join([c.source for c in value.citations]),
+                "sources": _cited(value.citations),
                 "note": line.note or "",
             })
     return rows
@@ -137,7 +140,7 @@ def people_rows(site: Site, views: Views) -> list[Row]:
     return [
         {"id": p.id, "name": p.name, "kind": p.kind.value, "role": role.role,
          "reported_on": _date(views.reported_on(role)),
-         "sources": _join([c.source for c in role.citations])}
+         "sources": _cited(role.citations)}
         for _, p in sorted(site.items["people"].items())
         for role in p.roles
     ]

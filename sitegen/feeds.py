@@ -1,8 +1,8 @@
 """What the Atom feed and the sitemap list; templates/feed.xml, sitemap.xml and robots.txt write them.
 
-Feed entries are dated by their newest source (an event only undated sources report, by its own
-date), not by the build, so the feed only changes when the facts do. Entry ids are tag: URIs, which
-stay the same wherever the site is published.
+Feed entries are dated by their newest dated source (an event only undated sources report, by the
+earliest it may have happened), not by the build, so the feed only changes when the facts do. Entry
+ids are tag: URIs, which stay the same wherever the site is published.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def feed_entries(site: Site, views: Views, changes: list[m.Change]) -> list[dict
     """Timeline events and change notes for the Atom feed, newest first."""
     entries: list[dict[str, Any]] = []
     for event in site.items["timeline"].values():
-        # when the site could know of it; an event known only from undated sources, by its own date
+        # its newest dated source; with none, the earliest it may have happened
         updated = views.latest_date(event) or views.earliest_date(event)
         entries.append({"id": f"timeline/{event.id}", "title": event.title, "path": f"timeline/{event.id}/",
                         "updated": updated, "event": event})

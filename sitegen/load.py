@@ -78,9 +78,9 @@ class Part(NamedTuple):
 
 
 ITEM_START = re.compile(r"\n-(?=[ \n]|\Z)")
-"""Where a top-level list item starts: "- " (or a lone "-") at the start of a line. Like every
-pattern here, it looks for the line break before the line (in the text with one put before it): a
-pattern that starts with a literal is searched for quickly, one that starts with ^ is tried at every
+"""Where a top-level list item starts: "- " (or a lone "-") at the start of a line. It looks for the
+line break before the line (in the text with one put before it), as OTHER_TOP_LEVEL does: a pattern
+that starts with a literal is searched for quickly, one that starts with ^ is tried at every
 character."""
 OTHER_TOP_LEVEL = re.compile(r"\n(?:[^ \n#-]|-(?![ \n]|\Z))")
 """A line that starts with neither a space, an item nor a comment, and is not empty: "---", a key, a tab."""

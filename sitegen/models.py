@@ -261,8 +261,8 @@ class Event(Strict):
     """Whether the day, only the month or only the year is known, or only that it came after
     another event (then give `after` and no date)."""
     until: int | None = None
-    """With precision: year, the last year the sources allow when they give a span ("this year or
-    next", "2026-27"): the site shows "2023 or 2024" and counts the plan due by the end of it."""
+    """With precision: year, the last year the sources allow when they give a choice of years ("this
+    year or next"): the site shows "2023 or 2024" and counts the plan due by the end of it."""
     after: Slug | None = None
     """With precision: after, the id of the event in data/timeline.yaml this one followed."""
     title: Text

@@ -68,8 +68,8 @@ def index_shards(folder: Path, shards: Sequence[Shard]) -> None:
 
     One at a time, so that Pagefind's memory is one shard's however many cores there are. Each run
     reads copies of its shard's pages, spaced for reading (see spaced), in a scratch folder and writes
-    a fresh bundle there. Only when every run has succeeded do the fresh bundles replace the old ones
-    (the last build's, linked into folder).
+    a fresh bundle there. Only when every run has succeeded are the fresh bundles put in place, each
+    replacing whatever its folder holds.
     """
     global peak_kb
     scratch = folder / SCRATCH

@@ -37,7 +37,7 @@ from .write import check_output
 
 WATCHED = ("content", "data", "templates", "sources")
 KEPT_PAGES = 256
-"""Rendered pages kept in memory, the most recently rendered first to go when there are more."""
+"""Rendered pages kept in memory until the next save; the first rendered go first when there are more."""
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 INDEX_BUILD = """

@@ -162,9 +162,10 @@ class Views:
     def event_group(self, event: m.Event) -> tuple[int, str]:
         """The year an event is listed under, and the heading of its group: its own year; for one that
         followed another, that one's year when its report is of the same year, else the span of years
-        it may fall in ("2015 to 2023", or "2024 or later" for a plan)."""
+        it may fall in ("2015 to 2023", or "2024 or later" for a plan); for a choice of years, both
+        ("2023 or 2024")."""
         if event.date is not None:
-            return event.date.year, str(event.date.year)
+            return event.date.year, format_date(event.date, "year", event.until)
         year, heading = self.event_group(self.anchor(event))
         reported = None if event.planned else self.reported_on(event)
         if reported is None:
@@ -226,8 +227,8 @@ class Views:
         return list(years.items())
 
     def due_by(self, event: m.Event) -> dt.date | None:
-        """The last day a planned event's date allows (the end of its month or year); None when it is
-        not a plan or has no date of its own."""
+        """The last day a planned event's date allows (the end of its month, its year, or its `until`
+        year); None when it is not a plan or has no date of its own."""
         if not event.planned or event.date is None:
             return None
         if event.precision is Precision.year:
@@ -376,21 +377,27 @@ class Views:
         differently, the sum is shown without them, so no wording is put under the date of a report
         that worded it otherwise. A value's every citation whose quote holds the figure counts (see
         claims.carriers), not only its first report."""
-        def shown(value: ReportedMoney | ReportedCount) -> str:
-            return format_money(value.money) if isinstance(value, ReportedMoney) else format_count(value)
-
-        def bare(value: ReportedMoney | ReportedCount) -> str:
+        def whole(value: ReportedMoney | ReportedCount) -> tuple[Any, ...]:
             if isinstance(value, ReportedCount):
-                return format_count(value)
-            return " ".join(filter(None, (value.money.qualifier, format_amount(value.money.amount))))
+                return value.count, value.qualifier
+            return value.money.amount, value.money.qualifier, value.money.years, value.money.period
+
+        def bare(value: ReportedMoney | ReportedCount) -> tuple[Any, ...]:
+            return whole(value)[:2]
 
         def published(source_id: str) -> dt.date | None:
             return self.source(source_id).date
 
-        same = bare if len({shown(v) for v in values}) > 1 and len({bare(v) for v in values}) == 1 else shown
+        same = bare if len({whole(v) for v in values}) > 1 and len({bare(v) for v in values}) == 1 else whole
         headline = self.headline(values)
-        text = same(headline)
-        dates = sorted({date for v in values if same(v) == text for c in carriers(v, published) or v.citations
+        if isinstance(headline, ReportedCount):
+            text = format_count(headline)
+        elif same is bare:
+            text = " ".join(filter(None, (headline.money.qualifier, format_amount(headline.money.amount))))
+        else:
+            text = format_money(headline.money)
+        figure = same(headline)
+        dates = sorted({date for v in values if same(v) == figure for c in carriers(v, published) or v.citations
                         if (date := self.source(c.source).date)})
         return KeyFigure(text, headline, (dates[0], dates[-1]) if len(dates) >= 2 else None)
 
@@ -400,10 +407,11 @@ class Views:
 
 
 def year_anchor(heading: str) -> str:
-    """The id of a timeline group's heading: "y2024", "y2024-sometime", "y2015-2023", "y2024-later"."""
+    """The id of a timeline group's heading: "y2024", "y2024-sometime", "y2015-2023", "y2024-later",
+    "y2023-or-2024"."""
     if heading.startswith("Sometime in "):
         return f"y{heading.removeprefix('Sometime in ')}-sometime"
-    return "y" + heading.replace(" to ", "-").replace(" or later", "-later")
+    return "y" + heading.replace(" to ", "-").replace(" or later", "-later").replace(" or ", "-or-")
 
 
 SPAN_FIELDS = ("years", "period")

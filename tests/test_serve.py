@@ -67,7 +67,7 @@ def test_a_burst_of_saves_reads_the_inputs_once(project: Path, monkeypatch: Any)
 
 def test_a_page_is_rendered_when_asked_for_and_shows_a_save_at_once(project: Path, monkeypatch: Any) -> None:
     """No page is rendered on a save; the next request reads the save (before livereload's watcher
-    sees it) and renders only the page asked for, kept until what it shows changes."""
+    sees it) and renders only the page asked for, kept until the next save."""
     from sitegen.render import Renderer
 
     preview = Preview(project, project / ".preview")
@@ -77,15 +77,16 @@ def test_a_page_is_rendered_when_asked_for_and_shows_a_save_at_once(project: Pat
     real_render = Renderer.render
     monkeypatch.setattr(Renderer, "render", lambda self, template, dest, *args: rendered.append(dest)
                         or real_render(self, template, dest, *args))
+    assert b"Family help now" not in call(preview, "/themes/family-help/")[1]  # rendered, and kept
     themes = project / "data" / "themes.yaml"
     themes.write_text(themes.read_text(encoding="utf-8").replace("title: Family help", "title: Family help now"),
                       encoding="utf-8")
     status, body = call(preview, "/themes/family-help/")  # the watcher has not called rebuild yet
     assert status == "200 OK" and b"Family help now" in body
-    assert rendered == ["themes/family-help/index.html"]
+    assert rendered == ["themes/family-help/index.html"] * 2
     call(preview, "/themes/family-help/")
-    assert rendered == ["themes/family-help/index.html"], "kept while nothing it shows changed"
-    assert call(preview, "/static/site.css")[0] == "200 OK" and len(rendered) == 1
+    assert rendered == ["themes/family-help/index.html"] * 2, "kept while nothing was saved"
+    assert call(preview, "/static/site.css")[0] == "200 OK" and len(rendered) == 2
 
 
 def test_every_page_the_preview_serves_is_the_cold_build_s(project: Path, tmp_path: Path) -> None:
