@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from . import models as m
 from .claims import carriers
 from .fields import Citation, Precision, ReportedCount, ReportedMoney
-from .formats import format_amount, format_count, format_date, format_money
+from .formats import format_count, format_date, format_money
 from .glance import swatch
 from .resolve import Ref, Site, normalised_quote
 from .words import (
@@ -392,10 +392,9 @@ class Views:
         headline = self.headline(values)
         if isinstance(headline, ReportedCount):
             text = format_count(headline)
-        elif same is bare:
-            text = " ".join(filter(None, (headline.money.qualifier, format_amount(headline.money.amount))))
-        else:
-            text = format_money(headline.money)
+        else:  # the sum alone drops the years and period its sources word differently
+            money = headline.money
+            text = format_money(money.model_copy(update={"years": None, "period": None}) if same is bare else money)
         figure = same(headline)
         dates = sorted({date for v in values if same(v) == figure for c in carriers(v, published) or v.citations
                         if (date := self.source(c.source).date)})
