@@ -49,13 +49,17 @@ def preview(tmp_path: Path) -> Iterator[tuple[str, IOLoop]]:
         loops.append(IOLoop.current())
         server.serve(host="127.0.0.1", port=port, debug=False, restart_delay=0)
 
+    from livereload.handlers import LiveReloadHandler
+
+    LiveReloadHandler._last_reload_time = None  # else a server started earlier in this process stops its polling
     threading.Thread(target=run, daemon=True).start()
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    deadline = time.monotonic() + 20
+    # livereload's first poll, about 0.8 s after it starts, reloads every page connected by then: wait for it
+    # to pass, so that the test's page is not reloaded under it
+    while LiveReloadHandler._last_reload_time is None or server.watcher._changes:
+        assert time.monotonic() < deadline, "the preview never started polling for changes"
+        time.sleep(0.05)
+    socket.create_connection(("127.0.0.1", port), timeout=1).close()
     yield f"http://127.0.0.1:{port}", loops[0]
     loops[0].add_callback(loops[0].stop)
 
@@ -66,7 +70,6 @@ def test_live_reload_works_under_the_published_csp(page: Page, preview: tuple[st
     origin, loop = preview
     page.add_init_script(CSP_VIOLATIONS)
     page.goto(origin + "/")
-    # waited for: the page may be reloading already (the first look at the watched folders)
     expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).to_have_count(1)
     deadline = time.monotonic() + 20
     while not any(origin in str(getattr(waiter.request, "headers", {}).get("Origin", ""))
