@@ -9,10 +9,15 @@ shards holding a changed page. The output is the same bytes either way.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import os
+import pickle
 import re
+import signal
 import stat
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +29,7 @@ from . import models as m
 from .cache import BuildCache, CacheState, code_version, digest, file_hash, tree_digest
 from .content_checks import ItemChecks, check_content
 from .emptied import cache_folder_or_none, emptied_files, record_item_counts
-from .errors import Collector, Problem
+from .errors import BuildFailed, Collector, Problem
 from .fields import ID_PATTERN
 from .load import Marked, check_markdown_text, parse_list, read_text, split_page
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
@@ -228,8 +233,10 @@ class BuildResult:
 
 
 def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None = None,
-          timings: Timings | None = None) -> BuildResult:
-    """Build into out, reusing what the cache proves unchanged; raise BuildFailed before out changes."""
+          timings: Timings | None = None, workers: int = 1) -> BuildResult:
+    """Build into out, reusing what the cache proves unchanged; raise BuildFailed before out changes.
+
+    workers > 1 renders the pages in that many processes (see render_pages); the bytes are the same."""
     timings = timings or Timings()
     cache = cache or BuildCache(None)
     out = out.absolute()
@@ -243,23 +250,24 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     previous = cache.state if cache.state.out == str(out) else CacheState()
     state = CacheState(out=str(out))
     problems = Collector()
-    rendered = 0
     writer = SiteWriter(out, project)
     try:
         with timings.stage("render"):
+            hashes: dict[str, str] = {}
+            fresh: list[PageJob] = []
             for job in jobs:
                 last = previous.pages.get(job.dest)
                 if last is not None and last[0] == keys[job.dest] and output_hash(out / job.dest) == last[1]:
                     writer.link(job.dest, out / job.dest)
-                    hashed = last[1]
+                    hashes[job.dest] = last[1]
                 else:
-                    data = renderer.render(job.template, job.dest, problems, job.context)
-                    rendered += 1
-                    if data is None:
-                        continue
-                    hashed, _ = writer.add(job.dest, [data], output_hash(out / job.dest))
-                state.pages[job.dest] = (keys[job.dest], hashed)
-                state.files[job.dest] = hashed
+                    fresh.append(job)
+            hashes.update(render_pages(renderer, fresh, writer, problems, workers))
+            rendered = len(fresh)
+            for job in jobs:
+                if job.dest in hashes:  # else a template error, reported below
+                    state.pages[job.dest] = (keys[job.dest], hashes[job.dest])
+                    state.files[job.dest] = hashes[job.dest]
             statics = static_files(project / "templates", problems)
             problems.raise_if_any()
             for rel, data in statics.items():
@@ -276,6 +284,99 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     cache.save(version)
     record_item_counts(project, site)
     return BuildResult(count, site.warnings, rendered)
+
+
+PARALLEL_FROM = 100
+"""Pages to render below which render_pages uses one process: starting another would cost more."""
+
+
+def render_pages(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, problems: Collector,
+                 workers: int) -> dict[str, str]:
+    """Render each job's page and write it; return the hash of each page written (a page with a template
+    error is reported in problems and left out).
+
+    With workers > 1 (and PARALLEL_FROM pages or more, on a system with fork), the jobs are dealt in
+    turn to the workers: this process and workers - 1 forked copies of it, which share everything
+    planned so far without copying it. Each copy renders its share into the same new folder and sends
+    back its hashes, its problems and the Markdown it converted; it dies if the build does.
+    """
+    if workers <= 1 or len(jobs) < PARALLEL_FROM or not hasattr(os, "fork"):
+        return render_share(renderer, jobs, writer, problems)
+    used_before = set(renderer.markdown_used)
+    parent = os.getpid()
+    children: list[tuple[int, int]] = []
+    try:
+        for number in range(1, workers):
+            reader, sender = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the copy: render its share, send what the build needs of it, and end at once
+                os.close(reader)
+                code = 1
+                try:
+                    die_with(parent)
+                    found = Collector()
+                    hashes = render_share(renderer, jobs[number::workers], writer, found)
+                    used = {key: renderer.markdown_memo[key] for key in renderer.markdown_used - used_before}
+                    code, reply = 0, pickle.dumps((hashes, found.problems, used))
+                except BaseException as exc:  # sent to the build, which raises it
+                    reply = pickle.dumps(exc if is_picklable(exc) else RuntimeError(f"{type(exc).__name__}: {exc}"))
+                try:
+                    with os.fdopen(sender, "wb") as pipe:
+                        pipe.write(reply)
+                finally:
+                    os._exit(code)  # no cleanup of the build's: its folder and lock are the parent's
+            os.close(sender)
+            children.append((pid, reader))
+        hashes = render_share(renderer, jobs[0::workers], writer, problems)
+        for pid, reader in list(children):
+            with os.fdopen(reader, "rb") as pipe:
+                reply = pipe.read()
+            children.remove((pid, reader))
+            _pid, status = os.waitpid(pid, 0)
+            answer = pickle.loads(reply) if reply else BuildFailed([Problem("build.py", 1, 1, (
+                f"a rendering process ended with {os.waitstatus_to_exitcode(status)} and said nothing (a negative"
+                " number is the signal that stopped it: 9 most likely for lack of memory); try --workers 1"))])
+            if isinstance(answer, BaseException):
+                raise answer
+            their_hashes, their_problems, used = answer
+            hashes.update(their_hashes)
+            problems.extend(their_problems)
+            renderer.markdown_memo.update(used)
+            renderer.markdown_used.update(used)
+    finally:
+        for pid, reader in children:  # after a failure: the others stop too
+            with contextlib.suppress(OSError):
+                os.close(reader)
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+    return hashes
+
+
+def render_share(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, problems: Collector) -> dict[str, str]:
+    """render_pages in this process."""
+    hashes: dict[str, str] = {}
+    for job in jobs:
+        data = renderer.render(job.template, job.dest, problems, job.context)
+        if data is not None:
+            hashes[job.dest], _ = writer.add(job.dest, [data], output_hash(writer.out / job.dest))
+    return hashes
+
+
+def die_with(parent: int) -> None:
+    """Have Linux kill this process when its parent dies (elsewhere nothing): a killed build leaves no
+    rendering process writing into its temporary folder."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # it died first
+            os._exit(1)
+
+
+def is_picklable(value: object) -> bool:
+    try:
+        pickle.loads(pickle.dumps(value))
+        return True
+    except Exception:
+        return False
 
 
 def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, previous: CacheState, state: CacheState,

@@ -46,6 +46,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--search-shard-pages", type=positive, default=SHARD_PAGES, metavar="N",
                        help="pages per search index shard; a smaller N makes Pagefind use less memory"
                             f" (default {SHARD_PAGES})")
+    build.add_argument("--workers", type=positive, default=available_cores(), metavar="N",
+                       help="processes that render pages at once (default: the cores this process may use,"
+                            f" here {available_cores()}); the pages are the same bytes with any N")
     build.add_argument("--timings", action="store_true",
                        help="print the seconds spent in each stage to stderr (for benchmarks)")
     commands.add_parser("check", parents=[common], help="validate every data file, page and quote; write nothing",
@@ -66,6 +69,14 @@ def parser() -> argparse.ArgumentParser:
     pages.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default 8001)")
     add_repo_option(pages)
     return main
+
+
+def available_cores() -> int:
+    """The cores this process may run on (os.cpu_count where the system cannot say)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def positive(text: str) -> int:
@@ -167,7 +178,8 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
         # millions of long-lived objects find little: reference counting frees the rest.
         gc.disable()
         try:
-            result = build.build(project, out, settings, cache, timings)
+            result = build.build(project, out, settings, cache, timings,
+                                 getattr(args, "workers", available_cores()))
         finally:
             gc.enable()
         print_warnings(result.warnings, args.format)

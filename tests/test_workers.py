@@ -1,0 +1,119 @@
+"""Rendering in several processes (build --workers): the same bytes, problems and cache as one process,
+and no process left behind by a build that fails or is killed."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, snapshot
+from test_cache import edit, real_project
+
+from sitegen import build as build_module
+from sitegen.build import PARALLEL_FROM, build
+from sitegen.cache import BuildCache
+from sitegen.errors import BuildFailed
+from sitegen.render import Settings
+from sitegen.write import SiteWriter
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="several workers need fork")
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the rendering processes started (in the build's process: each fork is counted before it)."""
+    started: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        started.append(1)
+        return fork()
+
+    monkeypatch.setattr(build_module.os, "fork", counted)
+    monkeypatch.setattr(build_module, "index_shards", lambda folder, shards: None)  # pages are compared, not the index
+    return started
+
+
+def test_several_workers_give_one_worker_s_bytes_and_cache(tmp_path: Path, forks: list[int]) -> None:
+    project = real_project(tmp_path)
+    caches = {workers: BuildCache(None) for workers in (1, 3)}
+    results = {workers: build(project, tmp_path / f"site-{workers}", Settings(), cache, workers=workers)
+               for workers, cache in caches.items()}
+    assert len(forks) == 2 and results[3].rendered >= PARALLEL_FROM
+    assert snapshot(tmp_path / "site-3") == snapshot(tmp_path / "site-1")
+    assert caches[3].state.pages == caches[1].state.pages
+    assert caches[3].markdown.keys() == caches[1].markdown.keys()  # what the other processes converted came back
+    assert results[3].rendered == results[1].rendered and results[3].count == results[1].count
+
+
+def test_the_other_workers_problems_are_reported(tmp_path: Path, forks: list[int]) -> None:
+    project = real_project(tmp_path)
+    edit(project / "templates" / "item.html", "{% block main %}", "{% block main %}{{ no_such_name }}")
+    failures = []
+    for workers in (1, 2):
+        with pytest.raises(BuildFailed) as failed:
+            build(project, tmp_path / "site", Settings(), BuildCache(None), workers=workers)
+        failures.append(failed.value.problems)
+    assert len(forks) == 1
+    assert failures[0] == failures[1] and len(failures[0]) > 2  # the pages of both workers
+    assert all(problem.path == "templates/item.html" for problem in failures[0])
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_worker_s_error_fails_the_build_and_leaves_the_site(tmp_path: Path, forks: list[int],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk met by another worker is the build's full disk (the command line says so plainly)."""
+    project = real_project(tmp_path)
+    out = tmp_path / "site"
+    build(project, out, Settings(), BuildCache(None))
+    before = snapshot(out)
+    builder = os.getpid()
+    add = SiteWriter.add
+
+    def full_elsewhere(self: SiteWriter, rel: str, *args: object, **kwargs: object) -> tuple[str, bool]:
+        if os.getpid() != builder:
+            raise OSError(errno.ENOSPC, "No space left on device", rel)
+        return add(self, rel, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SiteWriter, "add", full_elsewhere)
+    edit(project / "data" / "glossary.yaml", "definition: ", "definition: Edited. ")  # every page shows the glossary
+    with pytest.raises(OSError) as failed:
+        build(project, out, Settings(), BuildCache(None), workers=2)
+    assert failed.value.errno == errno.ENOSPC
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.tmp")] == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_killed_build_leaves_no_worker_running(tmp_path: Path) -> None:
+    """A killed build takes its rendering processes with it: left running, they would go on writing
+    into a folder the next build removes as a leftover."""
+    script = (
+        "import os, sys, time, types\n"
+        "from sitegen import build\n"
+        "builder = os.getpid()\n"
+        "def share(renderer, jobs, writer, problems):\n"
+        "    if os.getpid() != builder:\n"
+        "        print(os.getpid(), flush=True)\n"
+        "    time.sleep(600)\n"
+        "build.render_share = share\n"
+        "renderer = types.SimpleNamespace(markdown_used=set(), markdown_memo={})\n"
+        f"build.render_pages(renderer, [None] * {PARALLEL_FROM}, None, None, 2)\n")
+    with subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None
+        worker = int(process.stdout.readline())
+        os.kill(worker, 0)  # running
+        process.send_signal(signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = Path(f"/proc/{worker}").exists() and "Z" not in Path(f"/proc/{worker}/stat").read_text().split()[2]
+    if alive:
+        os.kill(worker, signal.SIGKILL)
+    assert not alive, "a rendering process went on running after the build was killed"
