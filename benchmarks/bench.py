@@ -201,7 +201,7 @@ def table(results: list[dict[str, object]]) -> str:
     lines = ["| items | HTML pages | cold s | cold without search index s | warm s |"
              " after one edit s (pages rendered) | Hugo cold s | cold / Hugo | cold without index / Hugo |"
              " Hugo + Pagefind s | cold / (Hugo + Pagefind) | Hugo / warm |"
-             " peak MB: build / Pagefind / Hugo |",
+             " peak MB: build / each other rendering process / Pagefind / Hugo |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
         cold, warm, hugo = float(str(r["cold"])), float(str(r["warm"])), float(str(r["hugo"]))
@@ -211,7 +211,7 @@ def table(results: list[dict[str, object]]) -> str:
                      f" {float(str(r['incremental'])):.2f} ({r['rendered_after_edit']}) | {hugo:.2f} |"
                      f" {cold / hugo:.2f}x | {bare / hugo:.2f}x | {float(str(r['hugo_pagefind'])):.2f} |"
                      f" {cold / float(str(r['hugo_pagefind'])):.2f}x | {hugo / warm:.2f}x |"
-                     f" {peaks['build']:.0f} / {peaks['pagefind']:.0f}"  # type: ignore[index]
+                     f" {peaks['build']:.0f} / {peaks.get('workers', 0):.0f} / {peaks['pagefind']:.0f}"  # type: ignore[attr-defined]
                      f" / {float(str(r['hugo_peak_mb'])):.0f} |")
     return "\n".join(lines)
 

@@ -289,6 +289,9 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
 PARALLEL_FROM = 100
 """Pages to render below which render_pages uses one process: starting another would cost more."""
 
+workers_peak_kb = 0
+"""The most memory one of render_pages' other processes used (kB), for `build --timings`."""
+
 
 def render_pages(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, problems: Collector,
                  workers: int) -> dict[str, str]:
@@ -300,6 +303,7 @@ def render_pages(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, pr
     planned so far without copying it. Each copy renders its share into the same new folder and sends
     back its hashes, its problems and the Markdown it converted; it dies if the build does.
     """
+    global workers_peak_kb
     if workers <= 1 or len(jobs) < PARALLEL_FROM or not hasattr(os, "fork"):
         return render_share(renderer, jobs, writer, problems)
     used_before = set(renderer.markdown_used)
@@ -332,7 +336,8 @@ def render_pages(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, pr
             with os.fdopen(reader, "rb") as pipe:
                 reply = pipe.read()
             children.remove((pid, reader))
-            _pid, status = os.waitpid(pid, 0)
+            _pid, status, usage = os.wait4(pid, 0)
+            workers_peak_kb = max(workers_peak_kb, usage.ru_maxrss)
             answer = pickle.loads(reply) if reply else BuildFailed([Problem("build.py", 1, 1, (
                 f"a rendering process ended with {os.waitstatus_to_exitcode(status)} and said nothing (a negative"
                 " number is the signal that stopped it: 9 most likely for lack of memory); try --workers 1"))])
@@ -429,10 +434,14 @@ def output_hash(path: Path) -> str | None:
 
 
 def peak_memory() -> str:
-    """Peak memory of this build and of Pagefind, in MB, for `build --timings`."""
+    """Peak memory of this build, of its other rendering processes and of Pagefind, in MB, for `build --timings`.
+
+    A forked process starts with the peak its parent had reached, and counts the pages it shares with
+    it: so the figures overlap, and their sum is more than the machine's memory used."""
     import resource
 
     from . import search
 
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return f"peak_build_mb={own / 1024:.0f} peak_pagefind_mb={search.peak_kb / 1024:.0f}"
+    return (f"peak_build_mb={own / 1024:.0f} peak_workers_mb={workers_peak_kb / 1024:.0f}"
+            f" peak_pagefind_mb={search.peak_kb / 1024:.0f}")
