@@ -217,12 +217,6 @@ def page_keys(project: Path, site: Site, renderer: Renderer, jobs: list[PageJob]
             for job in jobs}
 
 
-def build_site(project: Path, out: Path, settings: Settings, cache: BuildCache | None = None,
-               timings: Timings | None = None) -> int:
-    """Build the site into out, atomically; return the number of files written."""
-    return build(project, out, settings, cache, timings).count
-
-
 @dataclass
 class BuildResult:
     count: int

@@ -213,7 +213,7 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
 
         base = normalise_base(args.base_url)
         out = project / ".pages-preview"
-        build.build_site(project, out, Settings(base_url=base, repo_url=chosen_repo_url(args)))
+        build.build(project, out, Settings(base_url=base, repo_url=chosen_repo_url(args)))
         server = serve_site(out, base, port=args.port)
         print(f"Serving {out} as GitHub Pages would at http://127.0.0.1:{args.port}{base} (Ctrl+C stops).")
         server.serve_forever()

@@ -120,20 +120,6 @@ def clean_leftovers(out: Path) -> None:
             remove_output(leftover)
 
 
-def write_site(files: dict[str, bytes], out: Path, finish: Callable[[Path], None] | None = None) -> None:
-    """Write every file into a fresh folder next to `out`, then atomically put it in `out`'s place.
-
-    `finish` runs on the complete new folder before the swap (e.g. to build the search index there).
-    """
-    writer = SiteWriter(out)
-    try:
-        for rel in sorted(files):
-            writer.add(rel, [files[rel]])
-        writer.commit(finish)
-    finally:
-        writer.discard()
-
-
 class SiteWriter:
     """Fills a fresh folder next to `out` file by file, then swaps it in; or discards it on failure.
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from conftest import EXPECTED, MINIMAL, snapshot
 
-from sitegen.build import build_site, check_site
+from sitegen.build import build, check_site
 from sitegen.render import Settings
 
 
 def test_golden_site(tmp_path: Path) -> None:
     """The minimal project builds to exactly the committed output (regenerate with `make golden`)."""
-    build_site(MINIMAL, tmp_path / "site", Settings())
+    build(MINIMAL, tmp_path / "site", Settings())
     built, expected = snapshot(tmp_path / "site"), snapshot(EXPECTED)
     assert sorted(built) == sorted(expected)
     for name, content in expected.items():
@@ -20,8 +20,8 @@ def test_golden_site(tmp_path: Path) -> None:
 
 
 def test_same_input_gives_identical_bytes(tmp_path: Path) -> None:
-    build_site(MINIMAL, tmp_path / "one", Settings(base_url="/REPO/"))
-    build_site(MINIMAL, tmp_path / "two", Settings(base_url="/REPO/"))
+    build(MINIMAL, tmp_path / "one", Settings(base_url="/REPO/"))
+    build(MINIMAL, tmp_path / "two", Settings(base_url="/REPO/"))
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
 
@@ -37,7 +37,7 @@ def internal_urls(folder: Path) -> set[str]:
 def test_every_internal_url_resolves_at_root_and_under_a_sub_path(tmp_path: Path) -> None:
     for base in ("/", "/REPO/"):
         out = tmp_path / base.strip("/") / "site"
-        build_site(MINIMAL, out, Settings(base_url=base))
+        build(MINIMAL, out, Settings(base_url=base))
         urls = internal_urls(out)
         assert urls, "the site has internal links"
         for url in sorted(urls):
@@ -57,7 +57,7 @@ def test_references_are_resolved_into_backlinks() -> None:
 def test_real_site_builds(tmp_path: Path) -> None:
     """The repository's own data, content and templates build without a problem."""
     root = Path(__file__).resolve().parent.parent
-    count = build_site(root, tmp_path / "site", Settings(base_url="/REPO/"))
+    count = build(root, tmp_path / "site", Settings(base_url="/REPO/")).count
     assert count > 50
     assert (tmp_path / "site" / "index.html").is_file()
     assert (tmp_path / "site" / "404.html").is_file()

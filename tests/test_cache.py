@@ -14,7 +14,7 @@ from conftest import ROOT, snapshot
 
 from sitegen import build as build_module
 from sitegen import models as m
-from sitegen.build import build, build_site, check_site
+from sitegen.build import build, check_site
 from sitegen.build import render as render_files
 from sitegen.cache import BuildCache, read_cache_file, write_cache_file
 from sitegen.errors import BuildFailed
@@ -29,7 +29,7 @@ from generate import generate  # noqa: E402
 
 def cold_build(project: Path, out: Path, settings: Settings | None = None) -> dict[str, bytes]:
     """A build with no cache at all: the reference every cached build must equal."""
-    build_site(project, out, settings or Settings())
+    build(project, out, settings or Settings())
     return snapshot(out)
 
 
@@ -243,7 +243,7 @@ def test_a_large_index_is_split_in_shards_and_only_shards_whose_pages_changed_ar
     search = (out / "search" / "index.html").read_text()
     assert f'data-merge="{" ".join("/" + bundle for bundle in shards[1:])}"' in search
     unsharded = tmp_path / "unsharded"
-    build_site(project, unsharded, Settings())
+    build(project, unsharded, Settings())
     assert indexed_pages(out) == indexed_pages(unsharded) == len(with_body)
     assert "data-merge" not in (unsharded / "search" / "index.html").read_text()
 

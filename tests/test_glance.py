@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from sitegen.build import build_site
+from sitegen.build import build
 from sitegen.glance import Part, place_in_rows, placed_date, status_bar
 from sitegen.render import Settings
 
@@ -18,7 +18,7 @@ from sitegen.render import Settings
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("glance") / "site"
-    build_site(ROOT, out, Settings(base_url="/REPO/"))
+    build(ROOT, out, Settings(base_url="/REPO/"))
     return out
 
 

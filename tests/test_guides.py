@@ -14,7 +14,7 @@ from conftest import ROOT, Run
 from reader_site import GLOSSARY_POPOVERS
 from test_cli import edit
 
-from sitegen.build import Timings, build_site, check_site, load_data
+from sitegen.build import Timings, build, check_site, load_data
 from sitegen.content_checks import prose_of
 from sitegen.errors import Collector
 from sitegen.readability import (
@@ -62,7 +62,7 @@ def site() -> Site:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("guides") / "site"
-    build_site(ROOT, out, Settings(base_url="/REPO/"))
+    build(ROOT, out, Settings(base_url="/REPO/"))
     return out
 
 

@@ -387,11 +387,11 @@ def test_site_works_at_the_root_too() -> None:
 def test_build_writes_the_search_index(tmp_path: Path) -> None:
     from reader_site import ROOT
 
-    from sitegen.build import build_site
+    from sitegen.build import build
     from sitegen.render import Settings
 
     out = tmp_path / "site"
-    build_site(ROOT, out, Settings(base_url=BASE))
+    build(ROOT, out, Settings(base_url=BASE))
     assert (out / "pagefind" / "pagefind.js").is_file()  # what search.js imports
     assert (out / "pagefind" / "pagefind-entry.json").is_file()
     assert (out / "search" / "index.html").is_file()

@@ -16,7 +16,7 @@ from conftest import ROOT, Run
 from reader_site import GLOSSARY_POPOVERS, rendered
 from test_cli import edit
 
-from sitegen.build import build_site, check_site
+from sitegen.build import build, check_site
 from sitegen.render import Settings
 from sitegen.views import Views
 from sitegen.words import STATUS_HELP, STATUS_WORDS
@@ -223,7 +223,7 @@ def test_sources_differ_only_where_the_values_differ(project: Path, values: str,
     append(project / "data" / "sources.yaml", SECOND_SOURCE)
     (project / "sources" / "second.txt").write_text(SECOND_TEXT, "utf-8")
     (project / "data" / "funding.yaml").write_text(funding_line(values, "How the figures compare."), "utf-8")
-    build_site(project, project / "site", Settings())
+    build(project, project / "site", Settings())
     for page in ("funding/disputed/index.html", "funding/index.html"):
         text = page_text(project / "site" / page)
         assert ("Sources differ: How the figures compare." in text) is differ, page
@@ -285,7 +285,7 @@ def test_cite_this_page_gives_the_date_of_the_sources_the_page_rests_on(project:
     append(project / "data" / "sources.yaml", SECOND_SOURCE.replace("  date: 2024-03-01\n", ""))
     (project / "sources" / "second.txt").write_text(SECOND_TEXT, "utf-8")
     append(project / "data" / "themes.yaml", "- id: empty-theme\n  title: Empty\n  description: No proposals.\n")
-    build_site(project, project / "site", Settings())
+    build(project, project / "site", Settings())
 
     def cite(page: str) -> str:
         found = re.search(r"Cite this page: .*?\.(?= )", page_text(project / "site" / page / "index.html"))
@@ -300,7 +300,7 @@ def test_cite_this_page_gives_the_date_of_the_sources_the_page_rests_on(project:
 
 def test_a_proposal_is_headed_by_the_body_that_made_it(project: Path) -> None:
     edit(project / "data" / "recommendations.yaml", "  proposal: Join up", "  review: cma\n  proposal: Join up")
-    build_site(project, project / "site", Settings())
+    build(project, project / "site", Settings())
     page = project / "site" / "recommendations" / "family-help-services" / "index.html"
     text = page_text(page)
     assert "What the Competition and Markets Authority proposed" in text
@@ -312,7 +312,7 @@ def test_the_home_page_is_as_of_the_newest_article_the_site_cites(project: Path)
     add_article(project)
     append(project / "data" / "sources.yaml", SECOND_SOURCE.replace("2024-03-01", "2024-12-08"))
     (project / "sources" / "second.txt").write_text(SECOND_TEXT, "utf-8")
-    build_site(project, project / "site", Settings())
+    build(project, project / "site", Settings())
     assert "Where things stand as of 2 February 2023" in page_text(project / "site" / "index.html")
     assert "Facts as reported up to 2 February 2023" in page_text(project / "site" / "about" / "index.html")
 

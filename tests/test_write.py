@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,10 +12,22 @@ from sitegen.cache import file_hash
 from sitegen.errors import BuildFailed
 
 
+def write_site(files: dict[str, bytes], out: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Write files through a SiteWriter as a build does: into a fresh folder, then swapped into out's place;
+    finish runs on the complete folder before the swap (as the search index does)."""
+    writer = write.SiteWriter(out)
+    try:
+        for rel in sorted(files):
+            writer.add(rel, [files[rel]])
+        writer.commit(finish)
+    finally:
+        writer.discard()
+
+
 def test_swap_replaces_whole_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    write.write_site({"a.html": b"old", "old-only.html": b"x"}, out)
-    write.write_site({"a.html": b"new", "dir/b.html": b"b"}, out)
+    write_site({"a.html": b"old", "old-only.html": b"x"}, out)
+    write_site({"a.html": b"new", "dir/b.html": b"b"}, out)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         write.MARKER, "a.html", "dir/b.html"]
     assert (out / "a.html").read_bytes() == b"new"
@@ -24,13 +36,13 @@ def test_swap_replaces_whole_site(tmp_path: Path) -> None:
 
 def test_failure_while_writing_keeps_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
-    write.write_site({"a.html": b"old"}, out)
+    write_site({"a.html": b"old"}, out)
 
     def explode(_folder: Path) -> None:
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        write.write_site({"a.html": b"new"}, out, finish=explode)
+        write_site({"a.html": b"new"}, out, finish=explode)
     assert (out / "a.html").read_bytes() == b"old"
 
 
@@ -50,8 +62,8 @@ def test_leftovers_are_removed_and_an_interrupted_swap_is_restored(tmp_path: Pat
 def test_two_rename_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(write, "_exchange", lambda a, b: False)
     out = tmp_path / "site"
-    write.write_site({"a.html": b"old"}, out)
-    write.write_site({"a.html": b"new"}, out)
+    write_site({"a.html": b"old"}, out)
+    write_site({"a.html": b"new"}, out)
     assert (out / "a.html").read_bytes() == b"new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -59,10 +71,10 @@ def test_two_rename_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_a_symlinked_output_folder_is_refused(tmp_path: Path) -> None:
     """Even one that leads to an earlier build's output: replacing a folder through a link is never done."""
     real = tmp_path / "real"
-    write.write_site({"a.html": b"old"}, real)
+    write_site({"a.html": b"old"}, real)
     (tmp_path / "link").symlink_to(real, target_is_directory=True)
     with pytest.raises(BuildFailed) as refused:
-        write.write_site({"a.html": b"new"}, tmp_path / "link")
+        write_site({"a.html": b"new"}, tmp_path / "link")
     assert "is a symbolic link" in refused.value.problems[0].message
     assert (real / "a.html").read_bytes() == b"old"
 
@@ -76,7 +88,7 @@ def test_leftovers_without_the_marker_or_behind_a_link_are_left_alone(tmp_path: 
     (work / "project" / ".site.tmp-1-old").symlink_to(work, target_is_directory=True)
     (work / "project" / ".site.tmp-2").mkdir()
     (work / "project" / ".site.tmp-2" / "keep.txt").write_text("not a build's")
-    write.write_site({"a.html": b"new"}, work / "project" / "site")
+    write_site({"a.html": b"new"}, work / "project" / "site")
     assert (work / "project" / "data" / "keep.yaml").read_text() == "- id: a\n"
     assert (work / "project" / ".site.tmp-1-old").is_symlink()
     assert (work / "project" / ".site.tmp-2" / "keep.txt").read_text() == "not a build's"
@@ -94,9 +106,9 @@ def test_a_folder_without_the_marker_is_neither_replaced_nor_cleaned(tmp_path: P
     assert f"not the {write.MARKER} file" in refused.value.problems[0].message
     assert sorted(p.name for p in mine.iterdir()) == ["thesis.tex"]
     (tmp_path / "empty").mkdir()
-    write.write_site({"a.html": b"a"}, tmp_path / "empty")
-    write.write_site({"a.html": b"a"}, tmp_path / "absent")
-    write.write_site({"b.html": b"b"}, tmp_path / "absent")
+    write_site({"a.html": b"a"}, tmp_path / "empty")
+    write_site({"a.html": b"a"}, tmp_path / "absent")
+    write_site({"b.html": b"b"}, tmp_path / "absent")
     assert sorted(p.name for p in (tmp_path / "absent").iterdir()) == [write.MARKER, "b.html"]
     assert (tmp_path / "empty" / write.MARKER).read_bytes() == write.MARKER_TEXT
 
@@ -109,7 +121,7 @@ def test_a_second_build_waits_instead_of_deleting_the_first_ones_work(tmp_path: 
     first = write.SiteWriter(out)
     first.add("a.html", [b"first"])
     finished: list[str] = []
-    second = threading.Thread(target=lambda: (write.write_site({"a.html": b"second"}, out), finished.append("2")))
+    second = threading.Thread(target=lambda: (write_site({"a.html": b"second"}, out), finished.append("2")))
     second.start()
     second.join(timeout=0.5)
     assert finished == [] and first.tmp.is_dir(), "the second build must wait, leaving the first's folder alone"
@@ -123,7 +135,7 @@ def test_a_file_is_written_as_its_bytes_come_and_linked_when_they_are_the_same(t
     """Pages are written chunk by chunk; a page that fails half way leaves no part of itself in the new
     site, and a page whose bytes did not change is the last build's very file, hard-linked."""
     out = tmp_path / "site"
-    write.write_site({"a.html": b"old a", "b.html": b"old b"}, out)
+    write_site({"a.html": b"old a", "b.html": b"old b"}, out)
     inode = (out / "b.html").stat().st_ino
 
     def failing() -> Iterator[bytes]:
