@@ -29,6 +29,9 @@ class Figure(NamedTuple):
     value: float
     qualifier: Qualifier | None
     words: str
+    baseline: bool = False
+    """The quote gives the figure as where a change started ("up from £11.7m", "rise from £1,000"):
+    a past value, which the quote does not report as the sum or count itself."""
 
 
 QUALIFIER_WORDS: dict[str, Qualifier] = {
@@ -61,12 +64,20 @@ COUNT = re.compile(r"(?<![£\w.,–-])(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?![\w.,
 """A count: 12 or twelve; not a sum, a percentage, a decimal, an ordinal or part of a year range."""
 
 
-def _qualifier(quote: str, start: int) -> tuple[Qualifier | None, int]:
-    """The qualifier the words right before quote[start] give, and where those words start."""
-    found = QUALIFIER_BEFORE.search(quote, 0, start)
-    if found is None:
-        return None, start
-    return QUALIFIER_WORDS[found.group(1).lower()], found.start(1)
+BASELINE_BEFORE = re.compile(r"(?:^|\W)((?:up|down|rises?|rising|rose|risen|increases?|increasing|increased"
+                             r"|falls?|falling|fell|fallen|drops?|dropping|dropped|grows?|growing|grew|grown"
+                             r"|goes|going|went|gone|go)\s+from)\s+$", re.I)
+"""The words before a figure that make it where a change started: "up from", "will increase from"."""
+
+
+def _figure(quote: str, match: re.Match[str], value: float) -> Figure:
+    """The figure a match found, with the qualifier and any baseline words before it."""
+    found = QUALIFIER_BEFORE.search(quote, 0, match.start())
+    qualifier, start = (QUALIFIER_WORDS[found.group(1).lower()], found.start(1)) if found else (None, match.start())
+    baseline = BASELINE_BEFORE.search(quote, 0, start)
+    if baseline is not None:
+        start = baseline.start(1)
+    return Figure(value, qualifier, quote[start:match.end()], baseline is not None)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -76,9 +87,7 @@ def money_figures(quote: str) -> tuple[Figure, ...]:
     for match in MONEY.finditer(quote):
         number = match.group("number") or match.group("bare")
         unit = match.group("unit") or match.group("word")
-        value = float(number.replace(",", "")) * UNITS.get(unit or "", 1)
-        qualifier, start = _qualifier(quote, match.start())
-        found.append(Figure(value, qualifier, quote[start:match.end()]))
+        found.append(_figure(quote, match, float(number.replace(",", "")) * UNITS.get(unit or "", 1)))
     return tuple(found)
 
 
@@ -89,8 +98,7 @@ def count_figures(quote: str) -> tuple[Figure, ...]:
     for match in COUNT.finditer(quote):
         digits, word = match.group("digits"), match.group("word")
         value = float(digits.replace(",", "")) if digits else float(NUMBER_WORDS[word.lower()])
-        qualifier, start = _qualifier(quote, match.start())
-        found.append(Figure(value, qualifier, quote[start:match.end()]))
+        found.append(_figure(quote, match, value))
     return tuple(found)
 
 

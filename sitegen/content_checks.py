@@ -149,6 +149,11 @@ def _figure_findings(value: ReportedMoney | ReportedCount, loc: tuple[Any, ...])
     if not any(held):
         return [Finding(figure_loc, None, f"{shown} is in none of the quotes of this {what}; correct it to the"
                                           f" figure a quote gives, or cite a quote that gives {shown}", False)]
+    if all(f.baseline for figures in held for f in figures):
+        said = next(f for figures in held for f in figures)
+        return [Finding(figure_loc, None, f'the quotes give {shown} only as where a change started ("{said.words}"),'
+                                          f" not as this {what}: give it in the note or purpose, or cite a quote"
+                                          f" that gives it as the {what}", False)]
     for figures in held:
         if not figures or any(f.qualifier == qualifier for f in figures):
             continue

@@ -229,6 +229,28 @@ def test_figures_are_read_with_the_word_before_them() -> None:
         (12, Qualifier.expected), (7, None), (30, Qualifier.just_under)]
 
 
+def test_a_figure_given_as_where_a_change_started_is_a_baseline() -> None:
+    said = money_figures("£18.4m in 2024-25, up from £11.7m last year; the grant will increase from £2,000 to £3,000")
+    assert [(f.value, f.baseline, f.words) for f in said] == [
+        (18.4e6, False, "£18.4m"), (11.7e6, True, "up from £11.7m"), (2000, True, "increase from £2,000"),
+        (3000, False, "£3,000")]
+    assert [(f.value, f.baseline) for f in count_figures("10 areas, down from about 12")] == [(10, False), (12, True)]
+    assert [f.words for f in count_figures("down from about 12")] == ["down from about 12"]
+    assert not any(f.baseline for f in money_figures("£200m from 2023-25, and £5m from the DfE"))
+
+
+def test_a_sum_its_quotes_give_only_as_a_baseline_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    """Last year's sum, given only as where a rise started, is not a value of the line, whose kind it
+    would take (a pledge, say): the source does not say what kind of money it was."""
+    edit(project / "sources/article.txt", "would cost £2.6bn over five", "would cost £2.6bn, up from £2.2bn, over five")
+    edit(project / "data/funding.yaml", "amount: 2600000000, years: 5", "amount: 2200000000, years: 5")
+    edit(project / "data/funding.yaml", "quote: cost £2.6bn over five years",
+         "quote: cost £2.6bn, up from £2.2bn, over five years")
+    assert first_error(run_cli, project) == (
+        'data/funding.yaml:6:23: the quotes give £2.2bn only as where a change started ("up from £2.2bn"), not as'
+        " this sum: give it in the note or purpose, or cite a quote that gives it as the sum")
+
+
 # --- 3. Money kinds --------------------------------------------------------------------------------
 
 

@@ -204,8 +204,6 @@ def money(spec: str, source: str, quote: str) -> str:
 @pytest.mark.parametrize(("values", "differ"), [
     (money("amount: 200000000, years: 2", "test-article", "a £200m package of measures")
      + money("amount: 200000000, period: 2023-25", "second-article", "£200m from 2023-25"), False),
-    (money("amount: 2000", "second-article", "rise from £2,000 to £3,000")
-     + money("amount: 3000", "second-article", "rise from £2,000 to £3,000"), False),
     (money("amount: 200000000, years: 2", "test-article", "a £200m package of measures")
      + money("amount: 200000000, years: 3", "second-article", "£200m over three years"), True),
     (money("amount: 200000000, years: 2", "test-article", "a £200m package of measures")
@@ -216,7 +214,7 @@ def money(spec: str, source: str, quote: str) -> str:
      + money("amount: 50000000, years: 1, period: 2024-25", "second-article", "£50m of it in 2024-25"), False),
     (money("amount: 200000000", "test-article", "a £200m package of measures")
      + money("amount: 250000000, years: 1, period: 2024-25", "second-article", "£250m in 2024-25 alone"), True),
-], ids=["period-said-two-ways", "one-quote-gives-a-rise", "years-differ", "qualifier-differs", "amounts-differ",
+], ids=["period-said-two-ways", "years-differ", "qualifier-differs", "amounts-differ",
         "a-year-within-a-total", "a-year-above-a-total"])
 def test_sources_differ_only_where_the_values_differ(project: Path, values: str, differ: bool) -> None:
     add_article(project)
