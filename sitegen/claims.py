@@ -70,6 +70,16 @@ BASELINE_BEFORE = re.compile(r"(?:^|\W)((?:up|down|rises?|rising|rose|risen|incr
 """The words before a figure that make it where a change started: "up from", "will increase from"."""
 
 
+EACH_YEAR = re.compile(r"\s*(?:(?:a|per|each|every) year|annually|yearly|per annum)\b", re.I)
+"""The words right after a sum that make it recur every year: "£200m a year"."""
+
+
+def said_each_year(quote: str, figure: Figure) -> bool:
+    """Whether the quote gives the figure as recurring each year ("£200m a year", "£5m annually")."""
+    end = quote.find(figure.words) + len(figure.words)
+    return EACH_YEAR.match(quote, end) is not None
+
+
 def _figure(quote: str, match: re.Match[str], value: float) -> Figure:
     """The figure a match found, with the qualifier and any baseline words before it."""
     found = QUALIFIER_BEFORE.search(quote, 0, match.start())

@@ -32,6 +32,7 @@ from .claims import (
     item_figures,
     money_figures,
     normalise_figure,
+    said_each_year,
 )
 from .errors import Collector, Problem, position
 from .fields import Precision, ReportedCount, ReportedMoney
@@ -149,6 +150,11 @@ def _figure_findings(value: ReportedMoney | ReportedCount, loc: tuple[Any, ...])
     if not any(held):
         return [Finding(figure_loc, None, f"{shown} is in none of the quotes of this {what}; correct it to the"
                                           f" figure a quote gives, or cite a quote that gives {shown}", False)]
+    if isinstance(value, ReportedMoney) and value.money.each_year and not any(
+            said_each_year(c.quote, f) for c, figures in zip(value.citations, held, strict=True) for f in figures):
+        return [Finding((*loc, "money", "each_year"), None, f'no quote gives {shown} as a sum each year ("{shown} a'
+                                                            ' year", "per year", "annually"); remove each_year, or'
+                                                            " cite a quote that says so", False)]
     if all(f.baseline for figures in held for f in figures):
         said = next(f for figures in held for f in figures)
         return [Finding(figure_loc, None, f'the quotes give {shown} only as where a change started ("{said.words}"),'

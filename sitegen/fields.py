@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -104,8 +104,18 @@ class Money(Strict):
     any: the build checks it against the quote, and the site shows it wherever it shows the amount."""
     years: Annotated[int, Field(ge=1, le=50)] | None = None
     """Number of years the amount covers, where given."""
+    each_year: bool = False
+    """True when the quote gives the amount as recurring each year, with no number of years ("£200m a
+    year over the long run"): shown as "£200m a year", drawn per year. Leave out years then."""
     period: str | None = None
     """Period as the source words it, e.g. "2023-24 to 2024-25", where given."""
+
+    @model_validator(mode="after")
+    def _years_or_each_year(self) -> Money:
+        if self.each_year and self.years is not None:
+            raise ValueError("give either years (the sum covers that many years) or each_year: true (the sum"
+                             " recurs every year), not both")
+        return self
 
 
 class ReportedMoney(Strict):

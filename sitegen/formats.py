@@ -34,12 +34,14 @@ def format_amount(amount: float) -> str:
 
 def format_money(money: Money) -> str:
     """A reported sum as every output shows it: its qualifier, the sum, and the years and period when
-    known ("more than £250m over 1 year (2025-26)")."""
+    known ("more than £250m over 1 year (2025-26)", "£200m a year (over the long run)")."""
     text = format_amount(money.amount)
     if money.qualifier:
         text = f"{money.qualifier} {text}"
     if money.years:
         text += f" over {money.years} year" + ("s" if money.years != 1 else "")
+    if money.each_year:
+        text += " a year"
     if money.period:
         text += f" ({money.period})"
     return text

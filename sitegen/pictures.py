@@ -22,7 +22,7 @@ from .words import FUNDING_KIND_WORDS, LANE_WORDS, STATUS_WORDS
 CHART_FLOOR = 1_000_000
 """Sums below £1m (grants to one person, for example) are left out of the chart but kept in the table."""
 
-PER_YEAR = "Average a year (the sources give how many years)"
+PER_YEAR = "A year (as given, or averaged over the years given)"
 IN_TOTAL = "In total (the sources give no number of years)"
 
 
@@ -40,11 +40,11 @@ def funding_bars(site: Site, views: Views, money: Callable[[Money], str]) -> lis
             years = value.money.years
             amount = value.money.amount / years if years else value.money.amount
             figure = money(value.money)
-            if years:
+            if years:  # a sum that recurs each year (each_year) is drawn per year as it is
                 qualified = f"{value.money.qualifier} " if value.money.qualifier else ""
                 figure = f"{qualified}{format_amount(amount)} a year{'' if years == 1 else ' on average'} ({figure})"
             bars.append(Bar(label=line.title, amount=amount, figure=figure, reported=f"{source.outlet}, {when}",
-                            group=PER_YEAR if years else IN_TOTAL,
+                            group=PER_YEAR if years or value.money.each_year else IN_TOTAL,
                             css=f"bar-{kind}", key=line.id,
                             qualifier=value.money.qualifier.value if value.money.qualifier else None))
     order = {css: i for i, css in enumerate(dict.fromkeys(b.css for b in bars))}

@@ -86,6 +86,8 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
         name = str(loc[-1])
         example = EXAMPLES.get(name, f"{name}: …")
         return f'required key "{name}" is missing; add it, for example: {example}'
+    if kind == "value_error":  # a model's own check (see fields.Money): its message says what would be right
+        return f"{where}: {ctx.get('error', error['msg'])}"
     if kind == "enum":
         choices = _enum_choices(model, loc)
         return (f'{where}: "{found}" is not an allowed value;{did_you_mean(str(found), choices)} '

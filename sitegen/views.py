@@ -380,10 +380,11 @@ class Views:
         def whole(value: ReportedMoney | ReportedCount) -> tuple[Any, ...]:
             if isinstance(value, ReportedCount):
                 return value.count, value.qualifier
-            return value.money.amount, value.money.qualifier, value.money.years, value.money.period
+            money = value.money
+            return money.amount, money.qualifier, money.each_year, money.years, money.period
 
         def bare(value: ReportedMoney | ReportedCount) -> tuple[Any, ...]:
-            return whole(value)[:2]
+            return whole(value)[:3]
 
         def published(source_id: str) -> dt.date | None:
             return self.source(source_id).date

@@ -251,6 +251,34 @@ def test_a_sum_its_quotes_give_only_as_a_baseline_is_refused(project: Path, run_
         " this sum: give it in the note or purpose, or cite a quote that gives it as the sum")
 
 
+@pytest.mark.parametrize(("article", "money", "error"), [
+    ("would cost £2.6bn a year, over five", "each_year: true", None),
+    ("would cost £2.6bn, a year ago, over five", "each_year: true",
+     'data/funding.yaml:6:46: no quote gives £2.6bn as a sum each year ("£2.6bn a year", "per year",'
+     ' "annually"); remove each_year, or cite a quote that says so'),
+    ("would cost £2.6bn a year, over five", "years: 5, each_year: true",
+     "data/funding.yaml:6:14: values[0].money: give either years (the sum covers that many years) or"
+     " each_year: true (the sum recurs every year), not both"),
+])
+def test_a_sum_each_year_is_said_so_by_its_quote(project: Path, run_cli: Callable[..., Run], article: str,
+                                                 money: str, error: str | None) -> None:
+    edit(project / "sources/article.txt", "would cost £2.6bn over five", article)
+    quote = article.removeprefix("would ").replace(", over five", "")
+    edit(project / "data/funding.yaml", "quote: cost £2.6bn over five years", f'quote: "{quote}"')
+    edit(project / "data/funding.yaml", "amount: 2600000000, years: 5", f"amount: 2600000000, {money}")
+    if error is not None:
+        assert first_error(run_cli, project) == error
+        return
+    assert run_cli("--project", str(project), "build").code == 0
+    assert "£2.6bn a year , as reported" in page(project, "funding/review-costing/index.html")
+    assert "over 1 year" not in page(project, "funding/review-costing/index.html")
+
+
+def test_the_real_cost_of_delay_is_a_sum_each_year() -> None:
+    text = Tags(html_pages(rendered())["funding/cost-of-delay-estimate/index.html"]).plain()
+    assert "£200m a year (over the long run), as reported on 31 October 2024" in text
+
+
 # --- 3. Money kinds --------------------------------------------------------------------------------
 
 
