@@ -34,7 +34,7 @@ from .fields import ID_PATTERN
 from .load import Marked, check_markdown_text, parse_list, read_text, split_page
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
 from .render import Renderer, Settings, convert_bodies, static_files
-from .resolve import Located, MarkdownText, PageSource, Ref, Site, resolve_site
+from .resolve import Located, PageSource, Ref, Site, resolve_site
 from .search import Shard, bundle_of, index_shards
 from .validate import validate_list, validate_one
 from .write import SiteWriter, check_output
@@ -69,7 +69,7 @@ between saves, so an item whose text is the same is not parsed or validated agai
 def load_data(project: Path, problems: Collector, timings: Timings,
               kept: Kept | None = None) -> dict[str, list[Located]]:
     """Read and validate every data/<kind>.yaml, item by item (load.parse_list); a missing file is an
-    empty list."""
+    empty list. The values read are let go once validated: the models hold what is needed of them."""
     located: dict[str, list[Located]] = {}
     data_dir = project / "data"
     names = set(m.DATA_FILES)
@@ -95,15 +95,18 @@ def load_data(project: Path, problems: Collector, timings: Timings,
         with timings.stage("validate"):
             if not doc.parts:  # read whole: not a plain list of items
                 located[kind] = [Located(item, doc, (index,)) for index, item in validate_list(doc, model, problems)]
+                doc.data = None  # the models hold what is needed of the values
                 continue
             now: dict[str, tuple[Marked, Any]] = {}
             for index, part in enumerate(doc.parts):
                 hit = last.get(part.text)
                 item = hit[1] if hit is not None and hit[0] is part.marks else validate_one(
                     doc, part.marks.data[0], (index,), model, problems)
+                part.marks.data = None
                 if item is not None:
                     located[kind].append(Located(item, doc, (index,)))
                     now[part.text] = (part.marks, item)
+            doc.data = None
             if kept is not None:
                 kept[kind] = now
     return located
@@ -168,9 +171,7 @@ def check_site(project: Path, timings: Timings | None = None, kept: Kept | None 
     with timings.stage("check"):
         site.warnings = check_content(site, located, problems, checks)
     problems.raise_if_any()
-    site.bodies = [MarkdownText(entry.item.body, entry.doc.path, *entry.doc.where((*entry.loc, "body")),
-                                exact=entry.doc.is_literal((*entry.loc, "body")))
-                   for entry in located.get("recommendations", []) if entry.item.body]
+    site.bodies = [entry for entry in located.get("recommendations", []) if entry.item.body]
     return site
 
 

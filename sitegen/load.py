@@ -39,21 +39,40 @@ class Marked:
     """A YAML document's values, and where each value and key sits in its file (1-based).
 
     A data file read item by item (parse_list) holds its items' marks in `parts`, each counted from
-    the item's own first line: the file's marks are theirs, moved down to where the item starts.
+    the item's own first line: the file's marks are theirs, moved down to where the item starts. An
+    item keeps its text instead of its marks (see forget_marks), and works them out again only when
+    a place is asked for: that is, for a problem or a warning.
     """
 
     path: str
     data: Any
+    """The values as read (a file read item by item: each part's, as a list of one item); None once the
+    build has validated them into models."""
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     literal: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     """Values written as literal blocks (`|`), marked at their first line of text: line n of the
     text is line n of the block, so a problem inside (in Markdown, say) can be placed exactly."""
     parts: list[Part] = field(default_factory=list)
+    text: str | None = None
+    """The YAML text, while the marks are forgotten."""
+
+    def forget_marks(self, text: str) -> None:
+        """Keep the text the marks come from instead of the marks: a few bytes a value instead of
+        a few hundred, and every item's marks are seldom asked for."""
+        self.values, self.keys, self.literal, self.text = {}, {}, {}, text
+
+    def _recall(self) -> None:
+        if self.text is not None:
+            again = parse_yaml(self.text, self.path, Collector())  # parsed once already, so it parses
+            if again is not None:
+                self.values, self.keys, self.literal = again.values, again.keys, again.literal
+            self.text = None
 
     def is_literal(self, loc: Loc) -> bool:
         if loc and self.parts:
             return self.parts[int(loc[0])].marks.is_literal((0, *loc[1:]))
+        self._recall()
         return loc in self.literal
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
@@ -62,6 +81,7 @@ class Marked:
             part = self.parts[int(loc[0])]
             line, column = part.marks.where((0, *loc[1:]), key=key)
             return line + part.line - 1, column
+        self._recall()
         table = self.keys if key and loc in self.keys else self.values
         while loc and loc not in table:
             loc = loc[:-1]
@@ -128,8 +148,9 @@ def parse_list(text: str, shown: str, problems: Collector, known: dict[str, Mark
             marks = parse_yaml(item_text, shown, trial)
             if marks is None or trial.problems or not (isinstance(marks.data, list) and len(marks.data) == 1):
                 return parse_yaml(text, shown, problems)
+            marks.forget_marks(item_text)
         parts.append(Part(line, item_text, marks))
-    return Marked(shown, [part.marks.data[0] for part in parts], values={(): (items[0][0], 1)}, parts=parts)
+    return Marked(shown, None, values={(): (items[0][0], 1)}, parts=parts)
 
 
 

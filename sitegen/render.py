@@ -198,7 +198,7 @@ class Renderer:
         self.markdown_used.add(key)
         found = self.markdown_memo.get(key)
         if found is None:
-            found = self.markdown_memo[key] = (self.link_terms(self.markdown(text, BODY_SHIFT)[0]), [])
+            found = self.markdown_memo[key] = (self.linker.link(self.markdown(text, BODY_SHIFT)[0]), [])
         html = found[0]
         if levels_down:
             html = Markup(HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + levels_down)}>", html))
@@ -298,12 +298,18 @@ def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
 
 def convert_bodies(site: Site, renderer: Renderer, problems: Collector) -> None:
     """Convert every item's Markdown body once; report its problems at their lines."""
-    for body in site.bodies:
-        for issue in renderer.markdown(body.text, BODY_SHIFT)[1]:
-            if body.exact:
-                problems.add(body.path, body.line + issue.line - 1, body.column + issue.column - 1, issue.message)
+    for entry in site.bodies:
+        issues = renderer.markdown(entry.item.body, BODY_SHIFT)[1]
+        if not issues:
+            continue
+        loc = (*entry.loc, "body")
+        line, column = entry.doc.where(loc)
+        exact = entry.doc.is_literal(loc)  # a literal block: line n of the body is line n from `line` on
+        for issue in issues:
+            if exact:
+                problems.add(entry.doc.path, line + issue.line - 1, column + issue.column - 1, issue.message)
             else:
-                problems.add(body.path, body.line, body.column,
+                problems.add(entry.doc.path, line, column,
                              f"in the body's line {issue.line}, column {issue.column}: {issue.message}")
 
 

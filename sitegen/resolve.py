@@ -81,18 +81,6 @@ class PageSource:
     """Where each value of the front matter sits, for a problem found after loading."""
 
 
-@dataclass(frozen=True)
-class MarkdownText:
-    """A Markdown text held in a data file, and the line and column where its first line starts."""
-
-    text: str
-    path: str
-    line: int
-    column: int
-    exact: bool = True
-    """Whether line n of the text is line n from `line` on (a literal block); else only the field is known."""
-
-
 Links = tuple[list[tuple[Loc, tuple[str, ...], str]], list[tuple[Loc, Citation]]]
 """An item's references (loc, kinds the id may name, id) and citations (loc of the quote, citation)."""
 Named = tuple[tuple[tuple[str, ...], str], ...]
@@ -112,8 +100,8 @@ class Site:
     changes: list[m.Change] = field(default_factory=list)
     """Every change note, whether or not it names items."""
     changes_for: dict[Ref, list[m.Change]] = field(default_factory=dict)
-    bodies: list[MarkdownText] = field(default_factory=list)
-    """The Markdown bodies of items, with where each starts, to convert and check before rendering."""
+    bodies: list[Located] = field(default_factory=list)
+    """The items with a Markdown body (and where they are), to convert and check before rendering."""
     reading_ages: list[Any] = field(default_factory=list)
     """Each guide's and content page's measured reading age (readability.ReadingAge), for `check`."""
 
@@ -279,13 +267,13 @@ def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector
         source: m.Source = entry.item
         copies: list[str] = []
         for loc, copy in archived_copies(source):
-            line, column = entry.doc.where((*entry.loc, *loc, "archive"))
             try:
                 copies.append(normalise(archived_text(copy, sources_dir)))
             except InputRefused as exc:  # a link out of sources/ (never shown in a hint), a device, a huge file
-                problems.add(entry.doc.path, line, column, f'archived text "sources/{copy.archive}": {exc}')
+                problems.add(entry.doc.path, *entry.doc.where((*entry.loc, *loc, "archive")),
+                             f'archived text "sources/{copy.archive}": {exc}')
             except (OSError, UnicodeDecodeError):
-                problems.add(entry.doc.path, line, column,
+                problems.add(entry.doc.path, *entry.doc.where((*entry.loc, *loc, "archive")),
                              f'archived text "sources/{copy.archive}" cannot be read; copy the article there'
                              " as UTF-8 text or correct the file name")
         if len(copies) == len(source.copies) + 1:

@@ -51,6 +51,19 @@ def test_csv_and_json_text_are_plain_and_stable() -> None:
                                            indent=1) + "\n"
 
 
+def test_every_json_download_is_json_dumps_of_its_records() -> None:
+    """The JSON files are json.dumps(records, indent=1, ensure_ascii=False), byte for byte, for every
+    kind and for every character the real data holds."""
+    files = rendered()
+    site = site_model()
+    for kind in ROWS:
+        records = [item.model_dump(mode="json") for _, item in sorted(site.items[kind].items())]
+        assert files[f"data/{kind}.json"].decode() == json.dumps(records, ensure_ascii=False, indent=1) + "\n", kind
+    changes = files["data/changes.json"].decode()
+    assert changes == json.dumps(json.loads(changes), ensure_ascii=False, indent=1) + "\n"
+    assert len(json.loads(changes)) == len(site.changes)
+
+
 def test_output_is_deterministic(tmp_path: object) -> None:
     from sitegen.build import render
     from sitegen.render import Settings
