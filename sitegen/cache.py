@@ -196,46 +196,66 @@ class BuildCache:
         write_cache_file(self.path("state.pickle"), version, self.state)
 
 
+CHECKSUM_LENGTH = 32
+"""Hex digits of the SHA-256 of the pickle written after it."""
+
+
 def read_cache_file(path: Path | None, version: str) -> Any:
-    """The pickled value in path, or None when it is missing, corrupt or from another version."""
+    """The pickled value in path, or None when it is missing, corrupt or from another version.
+
+    The file is read twice, a megabyte at a time, to check its checksum and then to unpickle it:
+    never held whole in memory (the Markdown cache of a large site is tens of megabytes)."""
     if path is None:
         return None
+    header = CACHE_FORMAT + b" " + version.encode() + b" "
     try:
-        raw = memoryview(path.read_bytes())
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if file.read(len(header)) != header or size < len(header) + CHECKSUM_LENGTH:
+                return None
+            hashed, left = hashlib.sha256(), size - len(header) - CHECKSUM_LENGTH
+            while left > 0:
+                chunk = file.read(min(left, 1 << 20))
+                if not chunk:
+                    return None
+                hashed.update(chunk)
+                left -= len(chunk)
+            if hashed.hexdigest()[:CHECKSUM_LENGTH].encode() != file.read():
+                return None
+            file.seek(len(header))
+            try:
+                return pickle.load(file)  # it stops at the pickle's end, before the checksum
+            except Exception:  # a checksum collision or a class that changed shape: rebuild, never trust
+                return None
     except OSError:
         return None
-    header = CACHE_FORMAT + b" " + version.encode() + b" "
-    if raw[:len(header)] != header or len(raw) < len(header) + CHECKSUM_LENGTH:
-        return None
-    payload, checksum = raw[len(header):-CHECKSUM_LENGTH], raw[-CHECKSUM_LENGTH:]
-    if cache_checksum(payload) != checksum:
-        return None
-    try:
-        return pickle.loads(payload)
-    except Exception:  # a checksum collision or a class that changed shape: rebuild, never trust
-        return None
+
+
+class _Hashing:
+    """A file that hashes what is written to it."""
+
+    def __init__(self, file: Any):
+        self.file, self.hashed = file, hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.hashed.update(data)
+        return int(self.file.write(data))
 
 
 def write_cache_file(path: Path | None, version: str, value: Any) -> None:
-    """Pickle value behind a header (format, code version) and before its checksum; replace the file atomically."""
+    """Pickle value behind a header (format, code version) and before its checksum, straight into the
+    file (never whole in memory); replace the file atomically."""
     if path is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         with tmp.open("wb") as file:
             file.write(CACHE_FORMAT + b" " + version.encode() + b" ")
-            file.write(payload)
-            file.write(cache_checksum(payload))
+            payload = _Hashing(file)
+            pickle.dump(value, payload, protocol=pickle.HIGHEST_PROTOCOL)
+            file.write(payload.hashed.hexdigest()[:CHECKSUM_LENGTH].encode())
     except BaseException:  # a full disk, an interrupt: leave no half-written file behind
         tmp.unlink(missing_ok=True)
         raise
     tmp.replace(path)
-
-
-CHECKSUM_LENGTH = 32
-
-
-def cache_checksum(payload: bytes | memoryview) -> bytes:
-    return hashlib.sha256(payload).hexdigest()[:CHECKSUM_LENGTH].encode()
