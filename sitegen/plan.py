@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import models as m
+from .cache import digest
 from .downloads import CSV_DRAWS, ROWS, change_files, funding_order
 from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
@@ -259,10 +260,11 @@ def list_job(dest: str, template: str, context: dict[str, Any], kind: str, chunk
 
 def filter_summary(site: Site, views: Views) -> str:
     """What the proposals' filters and their overview show of all the proposals: the number of each
-    status, overall and within each theme, and each theme's title and number of proposals."""
+    status, overall and within each theme, and each theme's title and number of proposals. As a
+    hash: it is part of the summary of every page that filters the proposals."""
     themes = [(t.id, t.title, len(views.recommendations_where("themes", t.id)), views.statuses_within(t.id))
               for _, t in sorted(site.items["themes"].items())]
-    return repr((len(site.items["recommendations"]), views.statuses(), themes))
+    return digest(repr((len(site.items["recommendations"]), views.statuses(), themes)).encode())
 
 
 def print_rows(site: Site, views: Views) -> dict[str, list[Any]]:

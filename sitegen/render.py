@@ -137,15 +137,14 @@ class Renderer:
         ))
         self.terms = {link.key: link for link in self.linker.by_word.values()}
         self.markdown_memo = {} if markdown_memo is None else markdown_memo
-        """Converted Markdown by (text hash, base, shift), and bodies' linked HTML by (text hash, base, shift,
-        terms_key): the build cache's, so a text is converted and linked once."""
+        """Converted Markdown by (text hash, base, shift): the build cache's, so a text is converted once.
+        Linking the glossary's terms into it is not kept: it is quick, and kept it was the largest part of
+        a large site's memory while rendering."""
         self.markdown_used: set[tuple[Any, ...]] = set()
         """Keys of the memo this build used: only those are kept in the cache."""
         self.terms_key = digest(repr([(t.words, t.href, t.title, t.key, t.definition)
                                       for t in self.linker.by_word.values()]).encode())
-        """Which glossary terms link_terms links: part of the key of a body's linked HTML in the memo."""
-        self.linked: dict[str, Markup] = {}
-        """link_terms by text: a proposal's text shows on its page, the lists and the filters, and is linked once."""
+        """Which glossary terms link_terms links: part of every page's key (see site_wide)."""
         self.views = views.Views(site)
         self.env.filters.update(
             date=format_date, money=format_money, count=format_count, terms=self.link_terms,
@@ -194,12 +193,7 @@ class Renderer:
     def body_html(self, text: str, levels_down: int = 0) -> Markup:
         """An item's Markdown body as HTML, with its glossary terms linked; levels_down moves its
         headings further down (the print page nests bodies one section deeper than their own page)."""
-        key = (digest(text.encode()), self.base, BODY_SHIFT, self.terms_key)  # linking costs more than converting
-        self.markdown_used.add(key)
-        found = self.markdown_memo.get(key)
-        if found is None:
-            found = self.markdown_memo[key] = (self.linker.link(self.markdown(text, BODY_SHIFT)[0]), [])
-        html = found[0]
+        html = self.linker.link(self.markdown(text, BODY_SHIFT)[0])
         if levels_down:
             html = Markup(HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + levels_down)}>", html))
         return html
@@ -244,10 +238,7 @@ class Renderer:
         """Escape plain text (or keep safe HTML) and link the glossary terms in it, each with the button
         that shows its definition in place; a quotation (popovers false) keeps the links but no buttons,
         so a source's words read as they were written."""
-        safe = str(escape(text))
-        linked = self.linked.get(safe)
-        if linked is None:
-            linked = self.linked[safe] = self.linker.link(safe)
+        linked = self.linker.link(str(escape(text)))
         return linked if popovers else Markup(BUTTON_AND_MARK.sub("", linked))
 
     def render(self, template: str, dest: str, problems: Collector, context: dict[str, Any]) -> bytes | None:
