@@ -174,7 +174,7 @@ def run_size(count: int, workdir: Path, repeat: int) -> dict[str, object]:
         "rendered_after_edit": incremental[-1]["rendered"],
         "peak_mb": max(float(str(run["maxrss_kb"])) for run in cold + warm + incremental) / 1024,
         "peaks": {part: max(run["peaks"].get(part, 0.0) for run in cold + warm + incremental)  # type: ignore[attr-defined]
-                  for part in ("build", "pagefind")},
+                  for part in ("build", "workers", "pagefind")},
         "cold_without_index": statistics.median(float(str(run["seconds"])) - run["stages"].get("search index", 0.0)  # type: ignore[attr-defined]
                                                 for run in cold),
         "hugo_peak_mb": max(float(str(run["maxrss_kb"])) for run in hugo) / 1024,

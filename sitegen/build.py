@@ -191,10 +191,14 @@ def render(project: Path, settings: Settings) -> tuple[Site, dict[str, bytes]]:
     site = check_site(project)
     renderer, jobs = plan(project, site, settings, BuildCache(cache_folder_or_none(project)))  # compiled templates kept
     problems = Collector()
-    files = {job.dest: renderer.render(job.template, job.dest, problems, job.context) for job in jobs}
+    files: dict[str, bytes] = {}
+    for job in jobs:
+        parts = renderer.render(job.template, job.dest, problems, job.context)
+        if parts is not None:
+            files[job.dest] = b"".join(parts)
     files.update(static_files(project / "templates", problems))
     problems.raise_if_any()
-    return site, {dest: data for dest, data in files.items() if data is not None}
+    return site, files
 
 
 def page_keys(project: Path, site: Site, renderer: Renderer, jobs: list[PageJob], version: str) -> dict[str, str]:
@@ -356,9 +360,9 @@ def render_share(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, pr
     """render_pages in this process."""
     hashes: dict[str, str] = {}
     for job in jobs:
-        data = renderer.render(job.template, job.dest, problems, job.context)
-        if data is not None:
-            hashes[job.dest], _ = writer.add(job.dest, [data], output_hash(writer.out / job.dest))
+        parts = renderer.render(job.template, job.dest, problems, job.context)
+        if parts is not None:
+            hashes[job.dest], _ = writer.add(job.dest, parts, output_hash(writer.out / job.dest))
     return hashes
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pydantic import BaseModel
@@ -48,9 +48,10 @@ def _amount(amount: float) -> str:
     return f"{amount:.0f}" if amount == int(amount) else f"{amount}"
 
 
-def recommendation_rows(site: Site, views: Views) -> list[Row]:
+def recommendation_rows(site: Site, views: Views) -> Iterable[Row]:
+    """One row per proposal, made as it is written: the largest kind's rows are never all in memory."""
     ordered = sorted(site.items["recommendations"].values(), key=lambda r: (r.title.lower(), r.id))
-    return [_recommendation_row(r, views) for r in ordered]
+    return (_recommendation_row(r, views) for r in ordered)
 
 
 def _recommendation_row(r: m.Recommendation, views: Views) -> Row:
@@ -164,7 +165,7 @@ def theme_rows(site: Site, views: Views) -> list[Row]:
     ]
 
 
-ROWS: dict[str, Callable[[Site, Views], list[Row]]] = {
+ROWS: dict[str, Callable[[Site, Views], Iterable[Row]]] = {
     "recommendations": recommendation_rows,
     "missions": mission_rows,
     "pilots": pilot_rows,
@@ -198,13 +199,13 @@ def csv_text(rows: list[Row]) -> str:
     return "".join(csv_lines(rows))
 
 
-def csv_lines(rows: list[Row]) -> Iterator[str]:
+def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
     """csv_text line by line: a data download is written as it is made."""
-    if not rows:
-        return
-    fields = list(rows[0])
-    yield csv_line(tuple(fields))
+    fields: list[str] = []
     for row in rows:
+        if not fields:
+            fields = list(row)
+            yield csv_line(tuple(fields))
         yield csv_line(tuple(row[name] for name in fields))
 
 

@@ -241,23 +241,41 @@ class Renderer:
         linked = self.linker.link(str(escape(text)))
         return linked if popovers else Markup(BUTTON_AND_MARK.sub("", linked))
 
-    def render(self, template: str, dest: str, problems: Collector, context: dict[str, Any]) -> bytes | None:
-        """One page's bytes; None after a template error, which is reported at the template's own file and line."""
+    def render(self, template: str, dest: str, problems: Collector, context: dict[str, Any]) -> Iterable[bytes] | None:
+        """One file's bytes in parts: a page whole, with its glossary terms' definitions placed; any other
+        file (a data download, the feed) as the template writes it, a megabyte or so at a time, so that
+        a download of tens of megabytes is never in memory whole. A template error is reported at the
+        template's own file and line: a page's gives None; a file's, met while it is written, ends it."""
         try:
             page_url = self.url(dest.removesuffix("index.html"))
             chunks = self.env.get_template(template).generate(dest=dest, page_url=page_url, **context)
+            if not dest.endswith(".html"):
+                return self._encoded(chunks, template, dest, problems)
             in_place = None if dest.startswith("print/") else self.terms  # the print page holds the glossary
-            return place_definitions("".join(chunks), in_place).encode("utf-8")
-        except jinja2.TemplateSyntaxError as exc:
+            return [place_definitions("".join(chunks), in_place).encode("utf-8")]
+        except Exception as exc:  # any error inside a template is an editor's problem to see
+            self._report(exc, template, dest, problems)
+        return None
+
+    def _encoded(self, chunks: Iterator[str], template: str, dest: str, problems: Collector) -> Iterator[bytes]:
+        try:
+            for chunk in chunks:
+                yield chunk.encode("utf-8")
+        except Exception as exc:
+            self._report(exc, template, dest, problems)
+
+    @staticmethod
+    def _report(exc: Exception, template: str, dest: str, problems: Collector) -> None:
+        """Report a template's error at its own file and line."""
+        if isinstance(exc, jinja2.TemplateSyntaxError):
             problems.add(f"templates/{exc.name or template}", exc.lineno, 1,
                          f"template syntax error: {exc.message}; check the tags on this line")
-        except TemplateRefused as exc:
+        elif isinstance(exc, TemplateRefused):
             problems.add(f"templates/{exc.name}", 1, 1, str(exc.message))
-        except Exception as exc:  # any runtime error inside a template is an editor's problem to see
+        else:
             name, line = _template_frame(exc, template)
             problems.add(f"templates/{name}", line, 1,
                          f"template error while rendering {dest}: {exc}; check the names used on this line")
-        return None
 
 
 CHUNK_CHARACTERS = 1 << 20

@@ -156,8 +156,9 @@ class Preview:
                 if kept is not None:
                     return kept
                 problems = Collector()
-                data = renderer.render(job.template, job.dest, problems, job.context)
-                if data is None:
+                parts = renderer.render(job.template, job.dest, problems, job.context)
+                data = b"".join(parts or [])
+                if parts is None or problems.problems:
                     self.problems = problems.problems
                     return None
                 self.pages[dest] = data

@@ -263,6 +263,27 @@ def test_template_error_names_template_and_line(project: Path, run_cli: Callable
     assert "no_such_variable" in result.err.splitlines()[0]
 
 
+def test_an_error_met_while_a_file_is_written_part_by_part_names_template_and_line(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    """The feed and the data downloads are written as the template makes them: an error halfway, after
+    parts are written, is still reported at its line, and the output folder is left as it was."""
+    out = project / "site"
+    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 0
+    before = snapshot(out)
+    feed = project / "templates" / "feed.xml"
+    lines = feed.read_text(encoding="utf-8").splitlines()
+    line = lines.index("</feed>") + 1
+    lines.insert(line - 1, "{{ no_such_variable.field }}")
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = run_cli("--project", str(project), "build", "--out", str(out))
+
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(
+        f"templates/feed.xml:{line}:1: template error while rendering feed.xml: ")
+    assert snapshot(out) == before
+
+
 def test_template_syntax_error(project: Path, run_cli: Callable[..., Run]) -> None:
     templates = project / "templates"
     (templates / "404.html").write_text("line one\n{% if %}\n", encoding="utf-8")
