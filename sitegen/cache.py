@@ -45,11 +45,6 @@ def digest(*parts: bytes) -> str:
     return h.hexdigest()[:32]
 
 
-def file_hash(data: bytes) -> str:
-    """The hash of an output file's bytes, as SiteWriter.add computes it while writing."""
-    return hashlib.sha256(data).hexdigest()[:32]
-
-
 def code_version() -> str:
     """Hash of this package's source and the versions of everything that shapes the output."""
     from importlib.metadata import PackageNotFoundError, version
@@ -197,7 +192,7 @@ class BuildCache:
 
 
 CHECKSUM_LENGTH = 32
-"""Hex digits of the SHA-256 of the pickle written after it."""
+"""Hex digits of the SHA-256 of the pickle, written after the pickle."""
 
 
 def read_cache_file(path: Path | None, version: str) -> Any:

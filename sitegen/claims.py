@@ -32,6 +32,8 @@ class Figure(NamedTuple):
     baseline: bool = False
     """The quote gives the figure as where a change started ("up from £11.7m", "rise from £1,000"):
     a past value, which the quote does not report as the sum or count itself."""
+    end: int = 0
+    """Where the figure ends in its quote."""
 
 
 QUALIFIER_WORDS: dict[str, Qualifier] = {
@@ -70,14 +72,14 @@ BASELINE_BEFORE = re.compile(r"(?:^|\W)((?:up|down|rises?|rising|rose|risen|incr
 """The words before a figure that make it where a change started: "up from", "will increase from"."""
 
 
-EACH_YEAR = re.compile(r"\s*(?:(?:a|per|each|every) year|annually|yearly|per annum)\b", re.I)
-"""The words right after a sum that make it recur every year: "£200m a year"."""
+EACH_YEAR = re.compile(r"\s*(?:(?:a|per|each|every) year|annually|yearly|per annum)\b"
+                       r"(?!\s+(?:ago|earlier|later|before|after)\b)", re.I)
+"""The words right after a sum that make it recur every year: "£200m a year" (not "£5m a year ago")."""
 
 
 def said_each_year(quote: str, figure: Figure) -> bool:
     """Whether the quote gives the figure as recurring each year ("£200m a year", "£5m annually")."""
-    end = quote.find(figure.words) + len(figure.words)
-    return EACH_YEAR.match(quote, end) is not None
+    return EACH_YEAR.match(quote, figure.end) is not None
 
 
 def _figure(quote: str, match: re.Match[str], value: float) -> Figure:
@@ -87,7 +89,7 @@ def _figure(quote: str, match: re.Match[str], value: float) -> Figure:
     baseline = BASELINE_BEFORE.search(quote, 0, start)
     if baseline is not None:
         start = baseline.start(1)
-    return Figure(value, qualifier, quote[start:match.end()], baseline is not None)
+    return Figure(value, qualifier, quote[start:match.end()], baseline is not None, match.end())
 
 
 @functools.lru_cache(maxsize=1 << 14)

@@ -46,9 +46,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--search-shard-pages", type=positive, default=SHARD_PAGES, metavar="N",
                        help="pages per search index shard; a smaller N makes Pagefind use less memory"
                             f" (default {SHARD_PAGES})")
-    build.add_argument("--workers", type=positive, default=available_cores(), metavar="N",
-                       help="processes that render pages at once (default: the cores this process may use,"
-                            f" here {available_cores()}); the pages are the same bytes with any N")
+    build.add_argument("--workers", type=positive, default=default_workers(), metavar="N",
+                       help="processes that render pages at once (default: the cores this process may use, at"
+                            f" most {MAX_DEFAULT_WORKERS}: here {default_workers()}); each takes memory of its own"
+                            " as it renders, so use fewer where memory is short; the pages are the same bytes"
+                            " with any N")
     build.add_argument("--timings", action="store_true",
                        help="print the seconds spent in each stage to stderr (for benchmarks)")
     commands.add_parser("check", parents=[common], help="validate every data file, page and quote; write nothing",
@@ -71,12 +73,19 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
-def available_cores() -> int:
-    """The cores this process may run on (os.cpu_count where the system cannot say)."""
+MAX_DEFAULT_WORKERS = 4
+"""Rendering processes a build starts by default at most, however many cores: each copy's memory grows
+as it renders, and a container's memory limit is not its number of cores."""
+
+
+def default_workers() -> int:
+    """The cores this process may run on (os.cpu_count where the system cannot say), at most
+    MAX_DEFAULT_WORKERS."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_DEFAULT_WORKERS)
 
 
 def positive(text: str) -> int:
@@ -179,7 +188,7 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
         gc.disable()
         try:
             result = build.build(project, out, settings, cache, timings,
-                                 getattr(args, "workers", available_cores()))
+                                 getattr(args, "workers", default_workers()))
         finally:
             gc.enable()
         print_warnings(result.warnings, args.format)

@@ -139,7 +139,8 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
 
 
 def _figure_findings(value: ReportedMoney | ReportedCount, loc: tuple[Any, ...]) -> list[Finding]:
-    """A sum or count that no quote holds, or whose qualifier is not the one its quote gives."""
+    """A sum or count that no quote holds, or whose qualifier is not the one its quote gives; a sum each
+    year that no quote says recurs; a figure its quotes give only as where a change started."""
     if isinstance(value, ReportedMoney):
         what, shown, qualifier = "sum", format_amount(value.money.amount), value.money.qualifier
         figure_loc, qualifier_loc = (*loc, "money", "amount"), (*loc, "money", "qualifier")

@@ -46,8 +46,8 @@ class Marked:
 
     path: str
     data: Any
-    """The values as read (a file read item by item: each part's, as a list of one item); None once the
-    build has validated them into models."""
+    """The values as read, until the build has validated them into models; for a file read item by
+    item, None: each part holds its own, as a list of one item."""
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     literal: dict[Loc, tuple[int, int]] = field(default_factory=dict)

@@ -28,7 +28,8 @@ IN_TOTAL = "In total (the sources give no number of years)"
 
 def funding_bars(site: Site, views: Views, money: Callable[[Money], str]) -> list[Bar]:
     """One bar per reported value, grouped by kind, and within a kind the sums whose years are known
-    (drawn per year) apart from the others (drawn in total), so no axis sets different periods side by side."""
+    (drawn as their average a year) and the sums each year (drawn as they are) apart from the others
+    (drawn in total), so no axis sets different periods side by side."""
     bars: list[Bar] = []
     for line in funding_order(site):
         kind = line.kind.value
@@ -40,7 +41,7 @@ def funding_bars(site: Site, views: Views, money: Callable[[Money], str]) -> lis
             years = value.money.years
             amount = value.money.amount / years if years else value.money.amount
             figure = money(value.money)
-            if years:  # a sum that recurs each year (each_year) is drawn per year as it is
+            if years:
                 qualified = f"{value.money.qualifier} " if value.money.qualifier else ""
                 figure = f"{qualified}{format_amount(amount)} a year{'' if years == 1 else ' on average'} ({figure})"
             bars.append(Bar(label=line.title, amount=amount, figure=figure, reported=f"{source.outlet}, {when}",

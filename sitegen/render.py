@@ -138,8 +138,8 @@ class Renderer:
         self.terms = {link.key: link for link in self.linker.by_word.values()}
         self.markdown_memo = {} if markdown_memo is None else markdown_memo
         """Converted Markdown by (text hash, base, shift): the build cache's, so a text is converted once.
-        Linking the glossary's terms into it is not kept: it is quick, and kept it was the largest part of
-        a large site's memory while rendering."""
+        Glossary terms are linked into a text each time it is shown, and that is not kept: it is quick,
+        and a large site's texts, linked, would take more memory than the rest of the render."""
         self.markdown_used: set[tuple[Any, ...]] = set()
         """Keys of the memo this build used: only those are kept in the cache."""
         self.terms_key = digest(repr([(t.words, t.href, t.title, t.key, t.definition)
@@ -168,6 +168,13 @@ class Renderer:
                  for page in sorted(self.site.pages, key=lambda page: page.meta.order)
                  if page.meta.nav and page.slug != "index"]
         return [*sections, *pages, ("Search", self.url("search/"), False)]
+
+    def close(self) -> None:
+        """Let go of the site. The Jinja environment's globals and filters hold this renderer's methods,
+        a cycle that only the cycle collector frees: the preview, which reads the next site without it
+        (see serve.Preview.refresh), would otherwise hold two sites at once."""
+        self.env.globals.clear()
+        self.env.filters.clear()
 
     def site_wide(self) -> bytes:
         """What every page shows besides its own job: the menu, the newest source's date, the glossary's

@@ -86,6 +86,8 @@ class Preview:
             if fingerprint == self.fingerprint:
                 return False
             self.fingerprint = fingerprint
+            if self.renderer is not None:
+                self.renderer.close()
             self.renderer, self.jobs, self.pages = None, {}, {}  # let go of the last site before reading the next
             gc.disable()  # as `build` does: the cycle collector would walk the whole site many times over
             try:

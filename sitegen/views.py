@@ -373,7 +373,7 @@ class Views:
     def key_figure(self, values: Sequence[ReportedMoney | ReportedCount]) -> KeyFigure:
         """A key figure as the home page's tiles and the funding page's answer show it: the figure
         reported last (see headline), and the first and newest dates of the reports that give it as
-        shown. When every source gives the same sum and qualifier but words its years or period
+        shown. When every source gives the same sum, qualifier and each_year but words its years or period
         differently, the sum is shown without them, so no wording is put under the date of a report
         that worded it otherwise. A value's every citation whose quote holds the figure counts (see
         claims.carriers), not only its first report."""

@@ -274,6 +274,13 @@ def test_a_sum_each_year_is_said_so_by_its_quote(project: Path, run_cli: Callabl
     assert "over 1 year" not in page(project, "funding/review-costing/index.html")
 
 
+def test_a_sum_each_year_is_read_where_the_figure_is() -> None:
+    from sitegen.claims import said_each_year
+
+    quote = "£200m in 2024, and from 2025 it gets £200m a year; £5m a year ago; £7m annually"
+    assert [said_each_year(quote, f) for f in money_figures(quote)] == [False, True, False, True]
+
+
 def test_the_real_cost_of_delay_is_a_sum_each_year() -> None:
     text = Tags(html_pages(rendered())["funding/cost-of-delay-estimate/index.html"]).plain()
     assert "£200m a year (over the long run), as reported on 31 October 2024" in text

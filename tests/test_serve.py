@@ -89,6 +89,33 @@ def test_a_page_is_rendered_when_asked_for_and_shows_a_save_at_once(project: Pat
     assert call(preview, "/static/site.css")[0] == "200 OK" and len(rendered) == 2
 
 
+def test_a_save_lets_go_of_the_last_site_before_reading_the_next(project: Path, monkeypatch: Any) -> None:
+    """The preview reads a save without the cycle collector: the last renderer, whose Jinja globals
+    point back at it, must not keep the last site alive while the next is read (two sites at once)."""
+    import gc
+    import weakref
+
+    import sitegen.serve as serve
+
+    preview = Preview(project, project / ".preview")
+    preview.refresh()
+    assert preview.renderer is not None
+    last = weakref.ref(preview.renderer.site)
+    alive_when_read: list[bool] = []
+    check_site = serve.check_site
+    monkeypatch.setattr(serve, "check_site", lambda *args, **kwargs: alive_when_read.append(last() is not None)
+                        or check_site(*args, **kwargs))
+    themes = project / "data" / "themes.yaml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("title: Family help", "title: Family help now"),
+                      encoding="utf-8")
+    gc.disable()
+    try:
+        assert preview.refresh()
+    finally:
+        gc.enable()
+    assert alive_when_read == [False]
+
+
 def test_every_page_the_preview_serves_is_the_cold_build_s(project: Path, tmp_path: Path) -> None:
     from sitegen.build import build
     from sitegen.render import Settings
