@@ -9,18 +9,10 @@ shards holding a changed page. The output is the same bytes either way.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import functools
-import hashlib
 import os
-import pickle
 import re
-import signal
-import stat
-import sys
 import time
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,18 +20,20 @@ from pathlib import Path
 from typing import Any
 
 from . import models as m
+from . import parallel
 from .cache import BuildCache, CacheState, code_version, digest, tree_digest
 from .content_checks import ItemChecks, check_content
 from .emptied import cache_folder_or_none, emptied_files, record_item_counts
-from .errors import BuildFailed, Collector, Problem
+from .errors import Collector, Problem
 from .fields import ID_PATTERN
 from .load import Marked, check_markdown_text, parse_list, read_text, split_page
+from .parallel import render_pages
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
 from .render import Renderer, Settings, convert_bodies, static_files
 from .resolve import Located, PageSource, Ref, Site, resolve_site
 from .search import Shard, bundle_of, index_shards
 from .validate import validate_list, validate_one
-from .write import SiteWriter, check_output
+from .write import SiteWriter, check_output, output_hash
 
 INPUT_FOLDERS = ("data", "content", "templates", "sources", "schemas")
 """Everything a build reads besides the code."""
@@ -286,138 +280,6 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     return BuildResult(count, site.warnings, rendered)
 
 
-PARALLEL_FROM = 100
-"""Pages to render below which render_pages uses one process: starting another would cost more."""
-
-workers_peak_kb = 0
-"""The most memory one of the last render_pages' other processes used (kB), for `build --timings`."""
-
-
-def render_pages(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, problems: Collector,
-                 workers: int) -> dict[str, str]:
-    """Render each job's page and write it; return the hash of each page written (a page with a template
-    error is reported in problems and left out).
-
-    With workers > 1 (and PARALLEL_FROM pages or more, on Linux), the jobs are dealt in turn to the
-    workers: this process and workers - 1 forked copies of it (see start_worker), which share
-    everything planned so far without copying it. After a failure, or Ctrl+C, the copies are killed.
-    """
-    global workers_peak_kb
-    workers_peak_kb = 0
-    if workers <= 1 or len(jobs) < PARALLEL_FROM or not sys.platform.startswith("linux"):
-        return render_share(renderer, jobs, writer, problems)
-    used_before = set(renderer.markdown_used)
-    children: list[list[int]] = []  # [pid, pipe]: 0 once reaped, -1 once closed
-    try:
-        for number in range(1, workers):
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # no Ctrl+C until it is listed
-            try:
-                children.append(list(start_worker(renderer, jobs[number::workers], writer, used_before)))
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        hashes = render_share(renderer, jobs[0::workers], writer, problems)
-        for child in children:
-            with os.fdopen(child[1], "rb") as pipe:
-                child[1] = -1
-                reply = pipe.read()
-            _pid, status, usage = os.wait4(child[0], 0)
-            child[0] = 0
-            workers_peak_kb = max(workers_peak_kb, usage.ru_maxrss)
-            answer = worker_answer(reply, status)
-            if isinstance(answer, BaseException):
-                raise answer
-            their_hashes, their_problems, used = answer
-            hashes.update(their_hashes)
-            problems.extend(their_problems)
-            renderer.markdown_memo.update(used)
-            renderer.markdown_used.update(used)
-    finally:
-        for pid, reader in children:
-            if pid:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-                with contextlib.suppress(OSError):
-                    os.waitpid(pid, 0)
-            if reader >= 0:
-                with contextlib.suppress(OSError):
-                    os.close(reader)
-    return hashes
-
-
-def start_worker(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter,
-                 used_before: set[tuple[Any, ...]]) -> tuple[int, int]:
-    """Fork a copy of this process that renders jobs into the writer's folder, sends back on a pipe its
-    hashes, its problems and the Markdown it converted (or the error that stopped it), and ends at
-    once, never running the build's own cleanup: the folder and its lock are the build's. It ignores
-    Ctrl+C (the build kills it) and dies with the build. Return its pid and the pipe's reading end."""
-    parent = os.getpid()
-    reader, sender = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(reader)
-        os.close(sender)
-        raise
-    if pid != 0:
-        os.close(sender)
-        return pid, reader
-    code = 1
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        os.close(reader)
-        die_with(parent)
-        try:
-            found = Collector()
-            hashes = render_share(renderer, jobs, writer, found)
-            used = {key: renderer.markdown_memo[key] for key in renderer.markdown_used - used_before}
-            code, reply = 0, pickle.dumps((hashes, found.problems, used))
-        except BaseException as exc:  # sent to the build, which raises it
-            reply = pickle.dumps(exc if is_picklable(exc) else RuntimeError(
-                f"{type(exc).__name__} in a rendering process: {traceback.format_exc()}"))
-        with os.fdopen(sender, "wb") as pipe:
-            pipe.write(reply)
-    finally:
-        os._exit(code)
-
-
-def worker_answer(reply: bytes, status: int) -> Any:
-    """What a rendering process sent: its results, or the error to raise; a problem for the editor when it
-    was stopped before it could say (killed, most likely for lack of memory)."""
-    try:
-        return pickle.loads(reply)
-    except Exception:
-        return BuildFailed([Problem("build.py", 1, 1, (
-            f"a rendering process ended with {os.waitstatus_to_exitcode(status)} before it sent its pages (a"
-            " negative number is the signal that stopped it: 9 most likely for lack of memory); try --workers 1"))])
-
-
-def render_share(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, problems: Collector) -> dict[str, str]:
-    """render_pages in this process."""
-    hashes: dict[str, str] = {}
-    for job in jobs:
-        parts = renderer.render(job.template, job.dest, problems, job.context)
-        if parts is not None:
-            hashes[job.dest], _ = writer.add(job.dest, parts, output_hash(writer.out / job.dest))
-    return hashes
-
-
-def die_with(parent: int) -> None:
-    """Have Linux kill this process when its parent dies (elsewhere nothing): a killed build leaves no
-    rendering process writing into its temporary folder."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # it died first
-            os._exit(1)
-
-
-def is_picklable(value: object) -> bool:
-    try:
-        pickle.loads(pickle.dumps(value))
-        return True
-    except Exception:
-        return False
-
-
 def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, previous: CacheState, state: CacheState,
                       writer: SiteWriter) -> list[Shard]:
     """Keep every search bundle whose pages are unchanged, and return the shards to index again.
@@ -457,18 +319,6 @@ def record_bundles(out: Path, state: CacheState, bundles: set[str]) -> None:
                 state.files[rel] = output_hash(out / rel) or ""
 
 
-def output_hash(path: Path) -> str | None:
-    """The hash of a regular file's bytes in the output (read a part at a time: a download may be tens of
-    megabytes), as SiteWriter.add computes it; None when it is missing or not a plain file."""
-    try:
-        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NOFOLLOW)) as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                return None
-            return hashlib.file_digest(file, "sha256").hexdigest()[:32]
-    except OSError:
-        return None
-
-
 def peak_memory() -> str:
     """Peak memory of this build, of its other rendering processes and of Pagefind, in MB, for `build --timings`.
 
@@ -479,5 +329,5 @@ def peak_memory() -> str:
     from . import search
 
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return (f"peak_build_mb={own / 1024:.0f} peak_workers_mb={workers_peak_kb / 1024:.0f}"
+    return (f"peak_build_mb={own / 1024:.0f} peak_workers_mb={parallel.workers_peak_kb / 1024:.0f}"
             f" peak_pagefind_mb={search.peak_kb / 1024:.0f}")

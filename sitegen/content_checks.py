@@ -153,14 +153,12 @@ def _figure_findings(value: ReportedMoney | ReportedCount, loc: tuple[Any, ...])
                                           f" figure a quote gives, or cite a quote that gives {shown}", False)]
     if isinstance(value, ReportedMoney) and value.money.each_year and not any(
             said_each_year(c.quote, f) for c, figures in zip(value.citations, held, strict=True) for f in figures):
-        return [Finding((*loc, "money", "each_year"), None, f'no quote gives {shown} as a sum each year ("{shown} a'
-                                                            ' year", "per year", "annually"); remove each_year, or'
-                                                            " cite a quote that says so", False)]
+        return [Finding((*loc, "money", "each_year"), None, f'no quote gives {shown} as a sum each year ("a year",'
+                        ' "per year", "annually"); remove each_year, or cite a quote that says so', False)]
     if all(f.baseline for figures in held for f in figures):
-        said = next(f for figures in held for f in figures)
-        return [Finding(figure_loc, None, f'the quotes give {shown} only as where a change started ("{said.words}"),'
-                                          f" not as this {what}: give it in the note or purpose, or cite a quote"
-                                          f" that gives it as the {what}", False)]
+        message = f'the quotes give {shown} only as where a change started ("{next(f for f in held if f)[0].words}")'
+        return [Finding(figure_loc, None, f"{message}, not as this {what}: give it in the note or purpose, or cite a"
+                                          f" quote that gives it as the {what}", False)]
     for figures in held:
         if not figures or any(f.qualifier == qualifier for f in figures):
             continue
@@ -321,9 +319,8 @@ def check_same_words_same_status(entries: list[Located], problems: Collector) ->
             earlier, at = first.setdefault((citation.source, normalised_quote(citation.quote)), (entry, index))
             theirs: m.Response = earlier.item.response
             if theirs.status != response.status:
-                line, column = entry.doc.where((*entry.loc, "response", "status"))
                 quote_line, quote_column = earlier.doc.where((*earlier.loc, "response", "citations", at, "quote"))
-                problems.add(entry.doc.path, line, column,
+                problems.add(entry.doc.path, *entry.doc.where((*entry.loc, "response", "status")),
                              f'response status "{response.status.value}" differs from "{theirs.status.value}" of'
                              f' proposal "{earlier.item.id}", whose response cites the same words of'
                              f' "{citation.source}" ({earlier.doc.path}:{quote_line}:{quote_column}):'
@@ -343,10 +340,6 @@ def check_page_figures(page: PageSource, figures: set[str], problems: Collector)
                          " data with a citation, or correct it to the cited value")
 
 
-def glossary_words(site: Site) -> set[str]:
-    return {word for term in site.items["glossary"].values() for word in (term.term, *term.aliases)}
-
-
 def check_content(site: Site, located: dict[str, list[Located]], problems: Collector,
                   checks: dict[str, ItemChecks] | None = None) -> list[Problem]:
     """Run the editorial checks; return warnings (long sentences), add errors to problems.
@@ -355,7 +348,7 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
     checked again. It is left holding this build's.
     """
     warnings: list[Problem] = []
-    words = frozenset(glossary_words(site))
+    words = frozenset(word for term in site.items["glossary"].values() for word in (term.term, *term.aliases))
     published: Published = {source_id: source.date for source_id, source in site.items["sources"].items()}
     context = digest(*sorted(word.encode() for word in words),
                      *(f"{source_id} {date}".encode() for source_id, date in sorted(published.items())))

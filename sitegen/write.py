@@ -245,3 +245,15 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
     return bool(result == 0)
+
+
+def output_hash(path: Path) -> str | None:
+    """The hash of a regular file's bytes in the output (read a part at a time: a download may be tens of
+    megabytes), as SiteWriter.add computes it; None when it is missing or not a plain file."""
+    try:
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NOFOLLOW)) as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return None
+            return hashlib.file_digest(file, "sha256").hexdigest()[:32]
+    except OSError:
+        return None

@@ -16,9 +16,11 @@ from conftest import ROOT, snapshot
 from test_cache import edit, real_project
 
 from sitegen import build as build_module
-from sitegen.build import PARALLEL_FROM, build
+from sitegen import parallel
+from sitegen.build import build
 from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed
+from sitegen.parallel import PARALLEL_FROM
 from sitegen.render import Settings
 from sitegen.write import SiteWriter
 
@@ -35,7 +37,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         started.append(1)
         return fork()
 
-    monkeypatch.setattr(build_module.os, "fork", counted)
+    monkeypatch.setattr(parallel.os, "fork", counted)
     monkeypatch.setattr(build_module, "index_shards", lambda folder, shards: None)  # pages are compared, not the index
     return started
 
@@ -50,7 +52,7 @@ def test_several_workers_give_one_worker_s_bytes_and_cache(tmp_path: Path, forks
     assert caches[3].state.pages == caches[1].state.pages
     assert caches[3].markdown.keys() == caches[1].markdown.keys()  # what the other processes converted came back
     assert results[3].rendered == results[1].rendered and results[3].count == results[1].count
-    assert build_module.workers_peak_kb > 0  # the other processes' memory, for `build --timings`
+    assert parallel.workers_peak_kb > 0  # the other processes' memory, for `build --timings`
 
 
 def test_the_other_workers_problems_are_reported(tmp_path: Path, forks: list[int]) -> None:
@@ -97,7 +99,7 @@ def test_a_killed_build_leaves_no_worker_running(tmp_path: Path) -> None:
     into a folder the next build removes as a leftover."""
     script = (
         "import os, sys, time, types\n"
-        "from sitegen import build\n"
+        "from sitegen import parallel as build\n"
         "builder = os.getpid()\n"
         "def share(renderer, jobs, writer, problems):\n"
         "    if os.getpid() != builder:\n"
