@@ -153,8 +153,8 @@ def _figure_findings(value: ReportedMoney | ReportedCount, loc: tuple[Any, ...])
                                           f" figure a quote gives, or cite a quote that gives {shown}", False)]
     if isinstance(value, ReportedMoney) and value.money.each_year and not any(
             said_each_year(c.quote, f) for c, figures in zip(value.citations, held, strict=True) for f in figures):
-        return [Finding((*loc, "money", "each_year"), None, f'no quote gives {shown} as a sum each year ("a year",'
-                        ' "per year", "annually"); remove each_year, or cite a quote that says so', False)]
+        return [Finding((*loc, "money", "each_year"), None, f'no quote gives {shown} as a sum each year ("{shown} a'
+                        ' year", "per year", "annually"); remove each_year, or cite a quote that says so', False)]
     if all(f.baseline for figures in held for f in figures):
         message = f'the quotes give {shown} only as where a change started ("{next(f for f in held if f)[0].words}")'
         return [Finding(figure_loc, None, f"{message}, not as this {what}: give it in the note or purpose, or cite a"

@@ -254,7 +254,7 @@ def test_a_sum_its_quotes_give_only_as_a_baseline_is_refused(project: Path, run_
 @pytest.mark.parametrize(("article", "money", "error"), [
     ("would cost £2.6bn a year, over five", "each_year: true", None),
     ("would cost £2.6bn, a year ago, over five", "each_year: true",
-     'data/funding.yaml:6:46: no quote gives £2.6bn as a sum each year ("a year", "per year",'
+     'data/funding.yaml:6:46: no quote gives £2.6bn as a sum each year ("£2.6bn a year", "per year",'
      ' "annually"); remove each_year, or cite a quote that says so'),
     ("would cost £2.6bn a year, over five", "years: 5, each_year: true",
      "data/funding.yaml:6:14: values[0].money: give either years (the sum covers that many years) or"

@@ -99,15 +99,15 @@ def test_a_killed_build_leaves_no_worker_running(tmp_path: Path) -> None:
     into a folder the next build removes as a leftover."""
     script = (
         "import os, sys, time, types\n"
-        "from sitegen import parallel as build\n"
+        "from sitegen import parallel\n"
         "builder = os.getpid()\n"
         "def share(renderer, jobs, writer, problems):\n"
         "    if os.getpid() != builder:\n"
         "        print(os.getpid(), flush=True)\n"
         "    time.sleep(600)\n"
-        "build.render_share = share\n"
+        "parallel.render_share = share\n"
         "renderer = types.SimpleNamespace(markdown_used=set(), markdown_memo={})\n"
-        f"build.render_pages(renderer, [None] * {PARALLEL_FROM}, None, None, 2)\n")
+        f"parallel.render_pages(renderer, [None] * {PARALLEL_FROM}, None, None, 2)\n")
     with subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None
         worker = int(process.stdout.readline())
