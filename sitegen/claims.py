@@ -29,10 +29,10 @@ class Figure(NamedTuple):
     value: float
     qualifier: Qualifier | None
     words: str
-    baseline: bool = False
+    baseline: bool
     """The quote gives the figure as where a change started ("up from £11.7m", "rise from £1,000"):
     a past value, which the quote does not report as the sum or count itself."""
-    end: int = 0
+    end: int
     """Where the figure ends in its quote."""
 
 
