@@ -142,11 +142,15 @@ SEASON_ENDS = {"spring": 5, "summer": 8, "autumn": 11}
 
 
 class DateMarks(NamedTuple):
-    """The dates a quote gives: years, (year or None, month) and (year or None, month, day)."""
+    """The dates a quote gives: years, (year or None, month), (year or None, month, day), and spans of
+    years such as 2026-27 as (first, last), whose both ends are among the years too; alone holds the
+    years given other than as part of a span."""
 
     years: frozenset[int]
     months: frozenset[tuple[int | None, int]]
     days: frozenset[tuple[int | None, int, int]]
+    spans: frozenset[tuple[int, int]]
+    alone: frozenset[int]
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -156,10 +160,14 @@ def date_marks(quote: str, published: dt.date | None) -> DateMarks:
     years: set[int] = set()
     months: set[tuple[int | None, int]] = set()
     days: set[tuple[int | None, int, int]] = set()
+    spans: set[tuple[int, int]] = set()
+    alone: set[int] = set()
 
-    def add(year: int | None, month: int | None = None, day: int | None = None) -> None:
+    def add(year: int | None, month: int | None = None, day: int | None = None, in_span: bool = False) -> None:
         if year is not None:
             years.add(year)
+            if not in_span:
+                alone.add(year)
         if month is not None:
             months.add((year, month))
             if day is not None:
@@ -173,14 +181,18 @@ def date_marks(quote: str, published: dt.date | None) -> DateMarks:
         add(int(match.group("year")) if match.group("year") else None, MONTHS[match.group("month")])
     for match in YEARS.finditer(quote):
         year = int(match.group("year"))
-        add(year)
         if match.group("end"):
-            add(year // 100 * 100 + int(match.group("end")))
+            last = year // 100 * 100 + int(match.group("end"))
+            add(year, in_span=True)
+            add(last, in_span=True)
+            spans.add((year, last))
+        else:
+            add(year)
     if published is not None:
         for match in RELATIVE.finditer(quote):
             for when in _relative(match, published):
                 add(*when)
-    return DateMarks(frozenset(years), frozenset(months), frozenset(days))
+    return DateMarks(frozenset(years), frozenset(months), frozenset(days), frozenset(spans), frozenset(alone))
 
 
 def _relative(match: re.Match[str], published: dt.date) -> list[tuple[int, ...]]:

@@ -27,16 +27,15 @@ from .claims import (
     count_figures,
     date_marks,
     figures_of,
-    finest_precision,
-    holds_date,
     item_figures,
     money_figures,
     normalise_figure,
     said_each_year,
 )
 from .errors import Collector, Problem, position
-from .fields import Precision, ReportedCount, ReportedMoney
-from .formats import format_amount, format_date
+from .event_dates import check_after_chains, event_date_problems
+from .fields import ReportedCount, ReportedMoney
+from .formats import format_amount
 from .readability import (
     LONG_SENTENCE,
     MARKDOWN_NOT_PROSE,
@@ -123,7 +122,8 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
         if isinstance(model, ReportedMoney | ReportedCount):
             found.extend(_figure_findings(model, loc))
     if isinstance(item, m.Event):
-        found.extend(_event_findings(item, published))
+        marks = [date_marks(c.quote, published.get(c.source)) for c in item.citations]
+        found.extend(Finding(loc, None, message, False) for loc, message in event_date_problems(item, marks))
     if isinstance(item, m.Guide):
         if FIGURE.search(item.intro):
             found.append(Finding(("intro",), None, "a guide's intro holds no figure, as it has no quote to hold it;"
@@ -228,59 +228,6 @@ def _holds(marks: DateMarks, year: int | None, month: int, day: int | None = Non
     if day is None:
         return any(m_ == month and (year is None or y in (year, None)) for y, m_ in marks.months)
     return any((m_, d) == (month, day) and (year is None or y in (year, None)) for y, m_, d in marks.days)
-
-
-PRECISION_WORDS = {Precision.day: "the day", Precision.month: "the month", Precision.year: "the year"}
-
-
-def _event_findings(event: m.Event, published: Published) -> list[Finding]:
-    """An event's date, precision, `until` and `after` agree with each other, and a quote holds the date."""
-    if event.until is not None and (event.precision is not Precision.year or event.date is None
-                                    or event.until <= event.date.year):
-        return [Finding(("until",), None, "until: is the last year of a choice of years the sources give (\"this"
-                                          " year or next\") and needs precision: year and a date in an earlier"
-                                          " year; correct it or remove it", False)]
-    if event.precision is Precision.after:
-        found = []
-        if event.after is None:
-            found.append(Finding(("precision",), None, "precision: after needs the event this one followed; add"
-                                                       " after: with that event's id in data/timeline.yaml", False))
-        if event.date is not None:
-            found.append(Finding(("date",), None, "an event with precision: after has no date, as its sources give"
-                                                  " none; remove date (the site lists it after the event it followed)",
-                                 False))
-        return found
-    if event.after is not None:
-        return [Finding(("after",), None, "after: is only for events with precision: after; remove it, or write"
-                                          " precision: after and remove the date", False)]
-    if event.date is None:
-        return [Finding((), None, 'required key "date" is missing; add it, for example: date: 2023-02-02, or write'
-                                  " precision: after and the event it followed as after:", False)]
-    marks = [date_marks(c.quote, published.get(c.source)) for c in event.citations]
-    if any(holds_date(found, event.date, event.precision) for found in marks):
-        return []
-    finest = finest_precision(marks, event.date)
-    fix = (f"write precision: {finest}, which the quotes give, or correct the date" if finest else
-           "correct the date, cite a quote that gives it, or write precision: after and the event it followed"
-           " as after:")
-    return [Finding(("date",), None, f"no quote gives {PRECISION_WORDS[event.precision]} of this date"
-                                     f" ({format_date(event.date, event.precision.value)}); {fix}", False)]
-
-
-def check_after_chains(entries: list[Any], problems: Collector) -> None:
-    """An event may follow another, which may follow a third, but never come round to itself."""
-    events = {entry.item.id: entry for entry in entries}
-    for entry in entries:
-        seen = [entry.item.id]
-        anchor = entry.item.after
-        while anchor is not None and anchor in events and anchor not in seen:
-            seen.append(anchor)
-            anchor = events[anchor].item.after
-        if anchor == entry.item.id:
-            line, column = entry.doc.where((*entry.loc, "after"))
-            problems.add(entry.doc.path, line, column,
-                         f"events follow each other in a circle ({' → '.join([*seen, anchor])}); name an event"
-                         " with a date, or one that follows a dated event")
 
 
 def _located_models(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], BaseModel]]:

@@ -41,7 +41,7 @@ def _sources(item: Any) -> str:
 def _date(value: dt.date | None, precision: str = "day") -> str:
     """An ISO 8601 date, no more precise than its sources: 2023-09-01, 2023-09 or 2023."""
     text = value.isoformat() if value else ""
-    return text[:4] if precision == "year" else text[:7] if precision == "month" else text
+    return text[:4] if precision in ("year", "span") else text[:7] if precision == "month" else text
 
 
 def _amount(amount: float) -> str:

@@ -145,14 +145,21 @@ class Precision(StrEnum):
     """How much of a date the sources give: the site never shows or sorts a date more precisely.
 
     day, month, year: the quotes give the day, only the month, or only the year (the build checks
-    that a quote holds it). after: the sources give no date, only that it followed another event
-    (name it in `after`); the site lists it after that event and says so in words.
+    that a quote holds it). span: the quotes give a span of years such as a financial year, 2026-27
+    (the date's year is its first, `until` its last). after: the sources give no date, only that it
+    followed another event (name it in `after`); the site lists it after that event and says so in words.
     """
 
     day = "day"
     month = "month"
     year = "year"
+    span = "span"
     after = "after"
+
+    @property
+    def by_year(self) -> bool:
+        """Whether only the year, or the years, are known: the site lists and places such an event by year."""
+        return self in (Precision.year, Precision.span)
 
 
 class Lane(StrEnum):

@@ -12,10 +12,12 @@ from .fields import Money, ReportedCount
 
 
 def format_date(value: dt.date | None, precision: str = "day", until: int | None = None) -> str:
-    """British long date: 2 February 2023, February 2023, 2023, or 2023 or 2024 (a year until
-    another); 'undated' for None."""
+    """British long date: 2 February 2023, February 2023, 2023, 2023 or 2024 (a year until
+    another), or 2026-27 (a span); 'undated' for None."""
     if value is None:
         return "undated"
+    if precision == "span":
+        return f"{value.year}-{(until or value.year) % 100:02}"
     if precision == "year":
         return f"{value.year} or {until}" if until else str(value.year)
     if precision == "month":

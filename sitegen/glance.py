@@ -252,6 +252,6 @@ def placed_date(event_date: dt.date | None, precision: str, anchor: Callable[[],
         return anchor() + dt.timedelta(days=30)
     if precision == "month":
         return event_date.replace(day=15)
-    if precision == "year":
+    if precision in ("year", "span"):
         return event_date.replace(month=7, day=1)
     return event_date

@@ -262,7 +262,8 @@ class Event(Strict):
     another event (then give `after` and no date)."""
     until: int | None = None
     """With precision: year, the last year the sources allow when they give a choice of years ("this
-    year or next"): the site shows "2023 or 2024" and counts the plan due by the end of it."""
+    year or next"): the site shows "2023 or 2024". With precision: span, the last year of the span: the
+    site shows "2026-27". Either way a plan is due by the end of that year."""
     after: Slug | None = None
     """With precision: after, the id of the event in data/timeline.yaml this one followed."""
     title: Text

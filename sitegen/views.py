@@ -165,7 +165,8 @@ class Views:
         it may fall in ("2015 to 2023", or "2024 or later" for a plan); for a choice of years, both
         ("2023 or 2024")."""
         if event.date is not None:
-            return event.date.year, format_date(event.date, "year", event.until)
+            return event.date.year, format_date(event.date, "span" if event.precision is Precision.span else "year",
+                                                event.until)
         year, heading = self.event_group(self.anchor(event))
         reported = None if event.planned else self.reported_on(event)
         if reported is None:
@@ -185,7 +186,7 @@ class Views:
         """Whether the sources give only the year of an event (or of the one it followed)."""
         if event.date is None:
             return self.only_year_known(self.anchor(event))
-        return event.precision is Precision.year
+        return event.precision.by_year
 
     def earliest_date(self, event: m.Event) -> dt.date:
         """The earliest an event may have happened: its date, or that of the dated event it came after."""
@@ -223,7 +224,7 @@ class Views:
         """Each year of the timeline once, as (year, anchor of its first group): the links at its top."""
         years: dict[str, str] = {}
         for heading, anchor, _found in self.timeline_groups(events):
-            years.setdefault(heading.removeprefix("Sometime in ").split(" ")[0], anchor)
+            years.setdefault(heading.removeprefix("Sometime in ")[:4], anchor)
         return list(years.items())
 
     def due_by(self, event: m.Event) -> dt.date | None:
@@ -231,7 +232,7 @@ class Views:
         year); None when it is not a plan or has no date of its own."""
         if not event.planned or event.date is None:
             return None
-        if event.precision is Precision.year:
+        if event.precision.by_year:
             return dt.date(event.until or event.date.year, 12, 31)
         if event.precision is Precision.month:
             following = dt.date(event.date.year + event.date.month // 12, event.date.month % 12 + 1, 1)

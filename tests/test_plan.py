@@ -7,7 +7,6 @@ from pathlib import Path
 from reader_site import ROOT, site_model
 
 from sitegen.errors import Collector
-from sitegen.fields import Precision
 from sitegen.plan import PageJob, a_to_z, by_initial, plan_pages, sort_key
 from sitegen.render import Renderer, Settings
 from sitegen.views import Views
@@ -68,7 +67,7 @@ def test_sort_keys_put_missions_by_number_and_timeline_by_date() -> None:
     missions = sorted(site.items["missions"].values(), key=sort_key("missions", views))
     assert [x.number for x in missions] == sorted(x.number for x in site.items["missions"].values())
     events = sorted(site.items["timeline"].values(), key=sort_key("timeline", views))
-    placed = [(e.date.year, e.precision is Precision.year, e.date) for e in events if e.date]
+    placed = [(e.date.year, e.precision.by_year, e.date) for e in events if e.date]
     assert placed == sorted(placed)  # within a year, the events known only by their year come last
     followers = [e for e in events if e.after]
     assert followers, "the real timeline has events dated only as following another"

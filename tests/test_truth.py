@@ -409,3 +409,38 @@ def test_a_plan_dated_by_a_span_of_years_shows_the_span_and_is_due_at_its_end(pr
     append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
     result = run_cli("--project", str(project), "check")
     assert result.code == 1 and result.err.count("until: is the last year of a choice of years") == 2, result.err
+
+
+def test_a_span_of_years_such_as_a_financial_year_is_shown_as_the_source_writes_it(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    """'Findings due in 2026-27' is neither 2026 nor 2027 alone: the page, the timeline's heading and
+    timeline.csv give the span, and the plan is due by the end of its last year. A year that the quotes
+    give only inside a span is refused (not one a quote also gives alone), and so is a span no quote writes."""
+    files = rendered("/")
+    page = words_of(files["timeline/practice-model-findings/index.html"].decode("utf-8"))
+    assert "due 2026-27" in page and "due 2026;" not in page
+    assert '<h2 id="y2026-27">2026-27</h2>' in files["timeline/index.html"].decode("utf-8")
+    assert "practice-model-findings,2026/2027,span,,2026-27," in files["data/timeline.csv"].decode("utf-8")
+    views = Views(check_site(ROOT))
+    assert views.due_by(views.site.items["timeline"]["practice-model-findings"]) == dt.date(2027, 12, 31)
+
+    add_article(project, text=ARTICLE.replace("keep it.", "keep it. The council expects findings in 2025-26. It"
+                                                          " began in 2025, with findings in 2025-26."))
+    append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
+    timeline = project / "data" / "timeline.yaml"
+    for ident, dating, quote in (("one-year", "precision: year", "The council expects findings in 2025-26."),
+                                 ("wrong-span", "precision: span\n  until: 2027", "findings in 2025-26"),
+                                 ("no-end", "precision: span", "findings in 2025-26"),
+                                 ("year-alone-too", "precision: year", "began in 2025, with findings in 2025-26")):
+        append(timeline, (f"\n- id: {ident}\n  date: 2025-01-01\n  {dating}\n  planned: true\n  title: Findings\n"
+                          f"  citations:\n    - source: council-article\n      quote: \"{quote}\"\n"))
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1, result.err
+    assert (f"data/timeline.yaml:{line_of(timeline, 'id: one-year') + 2}:14: the quotes give 2025 only as part"
+            " of 2025-26, which is neither year alone; write precision: span, date: 2025-01-01 and until: 2026"
+            in result.err), result.err
+    assert (f"data/timeline.yaml:{line_of(timeline, 'id: wrong-span') + 3}:10: no quote gives 2025-27; they give"
+            " 2025-26: write until: 2026" in result.err), result.err
+    assert (f"data/timeline.yaml:{line_of(timeline, 'id: no-end') + 2}:14: precision: span needs the span's last"
+            " year; add until:" in result.err), result.err
+    assert result.err.count("data/timeline.yaml") == 3, result.err
