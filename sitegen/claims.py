@@ -163,7 +163,7 @@ def date_marks(quote: str, published: dt.date | None) -> DateMarks:
     spans: set[tuple[int, int]] = set()
     alone: set[int] = set()
 
-    def add(year: int | None, month: int | None = None, day: int | None = None, in_span: bool = False) -> None:
+    def add(year: int | None, month: int | None = None, day: int | None = None, *, in_span: bool = False) -> None:
         if year is not None:
             years.add(year)
             if not in_span:
