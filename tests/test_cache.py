@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from conftest import ROOT, snapshot
 
-from sitegen import build as build_module
 from sitegen import models as m
 from sitegen.build import build, check_site
 from sitegen.build import render as render_files
@@ -72,24 +71,44 @@ SHOWN_FIELD = re.compile(r"\b(title|name|term|outlet|summary): (['\"]?)")
 """A field of an item that its pages show, in any kind's data file."""
 
 
+@pytest.fixture(scope="module")
+def built_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project built once, with its cache on disk and without its search index: the edit
+    tests below start from copies of it rather than each building the site."""
+    project = real_project(tmp_path_factory.mktemp("built-real"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sitegen.build.index_shards", lambda folder, shards: None)
+        build(project, project / "site", Settings(), BuildCache(project / ".cache"))
+    return project
+
+
+@pytest.fixture
+def real_built(built_real: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of built_real, always at the same path: the cache is warm only for the output
+    folder it was made for. The search index is not made (it is not compared)."""
+    import shutil
+
+    monkeypatch.setattr("sitegen.build.index_shards", lambda folder, shards: None)
+    project = built_real.parent / "copy"
+    shutil.rmtree(project, ignore_errors=True)
+    shutil.copytree(built_real, project, symlinks=True)
+    return project
+
+
 @pytest.mark.parametrize("kind", [*m.DATA_FILES, "content"])
-def test_an_edit_of_any_kind_of_item_gives_a_cold_build_s_bytes(tmp_path: Path, kind: str,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_of_any_kind_of_item_gives_a_cold_build_s_bytes(real_built: Path, kind: str) -> None:
     """The real site: after an edit of the first item of each kind (or of a content page), an
     incremental build equals a cold build byte for byte. A page that shows an item its job does not
-    name (see plan.PageJob) is left stale, and fails this test. (The search index, which is not
-    compared, is not made.)"""
-    monkeypatch.setattr("sitegen.build.index_shards", lambda folder, shards: None)
-    project = real_project(tmp_path)
-    out, cache = project / "site", BuildCache(project / ".cache")
-    build(project, out, Settings(), cache)
+    name (see plan.PageJob) is left stale, and fails this test."""
+    project = real_built
+    out = project / "site"
     path = project / "content" / "about.md" if kind == "content" else project / "data" / f"{kind}.yaml"
     text = path.read_text(encoding="utf-8")
     found = SHOWN_FIELD.search(text)
     assert found is not None, path
     path.write_text(f"{text[:found.end()]}Edited {text[found.end():]}", encoding="utf-8")
     again = build(project, out, Settings(), BuildCache(project / ".cache"))
-    assert again.rendered > 0
+    assert 0 < again.rendered < again.count, "the cache is warm: only the pages that show the edit are rendered"
     built = {name: data for name, data in snapshot(out).items() if not name.startswith("pagefind/") and name != MARKER}
     _site, expected = render_files(project, Settings())
     assert_same_site(built, expected)
@@ -344,16 +363,12 @@ LINK_AND_QUERY_EDITS = [
 ]
 
 
-def test_edits_to_links_quotes_and_queries_reach_every_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edits_to_links_quotes_and_queries_reach_every_page(real_built: Path) -> None:
     """What a page shows of other items (backlinks, quotes, queries, change notes) is in the items its
     job names: after each kind of edit, the site is a cold build's. The pages are compared, not the
-    search index (the shard tests above check that), so Pagefind is not run. The cache is kept in
-    memory: that a cache read back from disk gives the same keys is the per-kind test's part."""
-    monkeypatch.setattr(build_module, "index_shards", lambda folder, shards: None)
-    project = real_project(tmp_path)
-    out = project / "site"
-    cache = BuildCache(None)
-    build(project, out, Settings(), cache)
+    search index (the shard tests above check that)."""
+    project = real_built
+    out, cache = project / "site", BuildCache(project / ".cache")
     for step in LINK_AND_QUERY_EDITS:
         for file, old, new in step:
             edit(project / "data" / file, old, new)
