@@ -444,3 +444,15 @@ def test_a_span_of_years_such_as_a_financial_year_is_shown_as_the_source_writes_
     assert (f"data/timeline.yaml:{line_of(timeline, 'id: no-end') + 2}:14: precision: span needs the span's last"
             " year; add until:" in result.err), result.err
     assert result.err.count("data/timeline.yaml") == 3, result.err
+
+
+def test_every_role_in_the_list_of_people_carries_the_date_it_was_reported() -> None:
+    """A role is as of its report: the list of people never shows one as current, even a person's only role."""
+    site = Views(check_site(ROOT)).site
+    listing = rendered("/")["people/index.html"].decode("utf-8")
+    rows = re.findall(r'<li><a href="/people/([^/"]+)/">.*?</li>', listing)
+    assert sorted(rows) == sorted(site.items["people"])
+    for row in re.findall(r'<li><a href="/people/[^/"]+/">.*?</li>', listing):
+        assert re.search(r"\((as reported on \d{1,2} \w+ \d{4}|as reported in an undated source)", words_of(row)), row
+    coles = re.search(r'<li><a href="/people/jenny-coles/">.*?</li>', listing)
+    assert coles and words_of(coles.group()).strip().endswith("(as reported on 26 January 2021)"), coles
