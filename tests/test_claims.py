@@ -405,9 +405,8 @@ def test_the_real_kings_speech_follows_the_election() -> None:
     speech = site.items["timeline"]["kings-speech-2024"]
     assert (speech.date, speech.precision, speech.after) == (None, Precision.after, "general-election-2024")
     text = Tags(html_pages(rendered())["timeline/index.html"]).plain()
-    assert text.index("General election; Labour forms the government") < text.index("King's Speech announces")
-    assert ("Happened after “General election; Labour forms the government” (July 2024), as reported on"
-            " 14 October 2024") in text
+    assert text.index("General election in July 2024") < text.index("King's Speech announces")
+    assert ("Happened after “General election in July 2024” (July 2024), as reported on 14 October 2024") in text
 
 
 def test_dates_are_read_as_precisely_as_the_quote_gives_them() -> None:

@@ -182,7 +182,7 @@ def test_a_note_naming_kind_and_id_shows_only_on_that_kind_of_item() -> None:
     """care-leavers is both a guide and a theme: the 5 December note lists guides/care-leavers, so it
     shows on the guide and not on the theme (a bare id shared by two kinds is refused)."""
     notes = yaml.safe_load((ROOT / "data/changes.yaml").read_text(encoding="utf-8"))
-    (note,) = [n for n in notes if "guides/care-leavers" in n.get("items", [])]
+    note = next(n for n in notes if "guides/care-leavers" in n.get("items", []))
     _, pages = rendered(ROOT, Settings(base_url="/REPO/"))
     summary = note["summary"].split(",")[0]  # "The reader guides word plans and aims as plans"
     assert summary in pages["for/care-leavers/index.html"]
