@@ -3,8 +3,9 @@ values must say what their quotes say, and the site's own sentences should stay 
 
 A figure written in content/ Markdown that no data value or cited quote contains is an error, so prose
 cannot drift from the checked data. A reported sum or count must be in one of its quotes, with the
-qualifier the quote gives it ("up to 12"); a date must be in a quote to the precision claimed. Long
-sentences are warnings: plain English is a goal, not a gate.
+qualifier the quote gives it ("up to 12"); a date must be in a quote to the precision claimed; a
+person named must be named in a quote beside them. Long sentences are warnings: plain English is a
+goal, not a gate.
 """
 
 from __future__ import annotations
@@ -93,11 +94,12 @@ class ItemChecks:
     """Gathered only when a content page has figures to check against the data."""
 
 
-def check_item(item: BaseModel, words: frozenset[str], published: Published) -> list[Finding]:
+def check_item(item: BaseModel, words: frozenset[str], published: Published,
+               names: frozenset[str] = frozenset()) -> list[Finding]:
     """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose,
-    values or dates its quotes do not hold, citations repeated within one list (errors), and
-    zero-width characters (warnings) in any of its text."""
-    found = check_claims(item, published) + repeated_citations(item)
+    values or dates its quotes do not hold, people named that no quote names, citations repeated
+    within one list (errors), and zero-width characters (warnings) in any of its text."""
+    found = check_claims(item, published) + repeated_citations(item) + unnamed_people(item, names)
     for loc, text, is_prose in _strings(item, ()):
         if not text.isprintable() and (invisible := zero_width_character(text)):
             found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
@@ -230,6 +232,26 @@ def _holds(marks: DateMarks, year: int | None, month: int, day: int | None = Non
     return any((m_, d) == (month, day) and (year is None or y in (year, None)) for y, m_, d in marks.days)
 
 
+def unnamed_people(item: BaseModel, names: frozenset[str]) -> list[Finding]:
+    """A person the site's own words name (by full name, from data/people.yaml) must be named, by full
+    name or surname, in one of the quotes cited beside those words: who said or did something is a
+    fact like any other, and a quote of what was said does not show who said it."""
+    found: list[Finding] = []
+    for loc, model in _located_models(item, ()):
+        citations = getattr(model, "citations", None)
+        if not citations or type(model) not in PROSE_FIELDS:
+            continue
+        quotes = " ".join(c.quote for c in citations)
+        for field in PROSE_FIELDS[type(model)]:
+            text = getattr(model, field, None)
+            for name in sorted(names):
+                if isinstance(text, str) and name in text and name.split()[-1] not in quotes:
+                    found.append(Finding((*loc, field), None, f"{name} is named here but in none of the quotes"
+                                         " cited beside it; cite the words that name them (their role and"
+                                         " organisation, say)", False))
+    return found
+
+
 def _located_models(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], BaseModel]]:
     """(loc, model) of obj and every model inside it."""
     if isinstance(obj, BaseModel):
@@ -296,8 +318,9 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
     """
     warnings: list[Problem] = []
     words = frozenset(word for term in site.items["glossary"].values() for word in (term.term, *term.aliases))
+    names = frozenset(who.name for who in site.items["people"].values() if who.kind is m.PartyKind.person)
     published: Published = {source_id: source.date for source_id, source in site.items["sources"].items()}
-    context = digest(*sorted(word.encode() for word in words),
+    context = digest(*sorted(word.encode() for word in words), *sorted(name.encode() for name in names),
                      *(f"{source_id} {date}".encode() for source_id, date in sorted(published.items())))
     last = checks or {}
     kept: dict[str, ItemChecks] = {}
@@ -308,7 +331,8 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
             key = digest(context.encode(), kind.encode(), entry.item.model_dump_json().encode())
             checked = kept.get(key) or last.get(key)
             if checked is None:
-                checked = ItemChecks(check_item(entry.item, words, published), prose_counts(prose_of(entry.item)))
+                checked = ItemChecks(check_item(entry.item, words, published, names),
+                                     prose_counts(prose_of(entry.item)))
             kept[key] = checked
             counts.setdefault(kind, []).append(checked.counts)
             if kind != "changes":

@@ -456,3 +456,27 @@ def test_every_role_in_the_list_of_people_carries_the_date_it_was_reported() -> 
         assert re.search(r"\((as reported on \d{1,2} \w+ \d{4}|as reported in an undated source)", words_of(row)), row
     coles = re.search(r'<li><a href="/people/jenny-coles/">.*?</li>', listing)
     assert coles and words_of(coles.group()).strip().endswith("(as reported on 26 January 2021)"), coles
+
+
+def test_a_person_the_site_names_must_be_named_in_a_quote_beside_it(project: Path,
+                                                                    run_cli: Callable[..., Run]) -> None:
+    """A quote of what was said does not show who said it: naming someone is a claim like any other, so
+    an event that names a person (from data/people.yaml) must cite words that name them too, by full
+    name or surname."""
+    add_article(project, text=ARTICLE.replace("Its leader said", "Its leader, Pat Example, said"))
+    append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
+    (project / "data" / "people.yaml").write_text(
+        "- id: pat-example\n  name: Pat Example\n  kind: person\n  roles:\n    - role: Team leader\n"
+        "      citations:\n        - source: council-article\n          quote: \"Its leader, Pat Example, said\"\n",
+        encoding="utf-8")
+    timeline = project / "data" / "timeline.yaml"
+    for ident, quote in (("unnamed", "the council had waited a long time"),
+                         ("named", "Its leader, Pat Example, said the council had waited a long time")):
+        append(timeline, (f"\n- id: {ident}\n  date: 2024-03-01\n  title: Pat Example welcomes the test\n"
+                          f"  citations:\n    - source: council-article\n      quote: \"{quote}\"\n"))
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1, result.err
+    line = line_of(timeline, "id: unnamed") + 2
+    assert (f"data/timeline.yaml:{line}:10: Pat Example is named here but in none of the quotes cited beside it"
+            in result.err), result.err
+    assert result.err.count("is named here") == 1, result.err
