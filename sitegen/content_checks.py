@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -237,19 +239,28 @@ def unnamed_people(item: BaseModel, names: frozenset[str]) -> list[Finding]:
     name or surname, in one of the quotes cited beside those words: who said or did something is a
     fact like any other, and a quote of what was said does not show who said it."""
     found: list[Finding] = []
+    named = _names_pattern(names)
     for loc, model in _located_models(item, ()):
         citations = getattr(model, "citations", None)
-        if not citations or type(model) not in PROSE_FIELDS:
+        if named is None or not citations or type(model) not in PROSE_FIELDS:
             continue
         quotes = " ".join(c.quote for c in citations)
         for field in PROSE_FIELDS[type(model)]:
             text = getattr(model, field, None)
-            for name in sorted(names):
-                if isinstance(text, str) and name in text and name.split()[-1] not in quotes:
+            for name in sorted(set(named.findall(text)) if isinstance(text, str) else ()):
+                if not re.search(rf"\b{re.escape(name.split()[-1])}\b", quotes):
                     found.append(Finding((*loc, field), None, f"{name} is named here but in none of the quotes"
                                          " cited beside it; cite the words that name them (their role and"
                                          " organisation, say)", False))
     return found
+
+
+@functools.lru_cache(maxsize=4)
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str] | None:
+    """One pattern for every name, longest first, compiled once per set of names."""
+    if not names:
+        return None
+    return re.compile("|".join(re.escape(name) for name in sorted(names, key=lambda n: (-len(n), n))))
 
 
 def _located_models(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], BaseModel]]:

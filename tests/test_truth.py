@@ -463,7 +463,8 @@ def test_a_person_the_site_names_must_be_named_in_a_quote_beside_it(project: Pat
     """A quote of what was said does not show who said it: naming someone is a claim like any other, so
     an event that names a person (from data/people.yaml) must cite words that name them too, by full
     name or surname."""
-    add_article(project, text=ARTICLE.replace("Its leader said", "Its leader, Pat Example, said"))
+    add_article(project, text=ARTICLE.replace("Its leader said", "Its leader, Pat Example, said")
+                .replace("The team brings", "The Exampleton team brings"))
     append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
     (project / "data" / "people.yaml").write_text(
         "- id: pat-example\n  name: Pat Example\n  kind: person\n  roles:\n    - role: Team leader\n"
@@ -471,6 +472,7 @@ def test_a_person_the_site_names_must_be_named_in_a_quote_beside_it(project: Pat
         encoding="utf-8")
     timeline = project / "data" / "timeline.yaml"
     for ident, quote in (("unnamed", "the council had waited a long time"),
+                         ("inside-a-word", "The Exampleton team brings early help"),  # not the surname
                          ("named", "Its leader, Pat Example, said the council had waited a long time")):
         append(timeline, (f"\n- id: {ident}\n  date: 2024-03-01\n  title: Pat Example welcomes the test\n"
                           f"  citations:\n    - source: council-article\n      quote: \"{quote}\"\n"))
@@ -479,4 +481,5 @@ def test_a_person_the_site_names_must_be_named_in_a_quote_beside_it(project: Pat
     line = line_of(timeline, "id: unnamed") + 2
     assert (f"data/timeline.yaml:{line}:10: Pat Example is named here but in none of the quotes cited beside it"
             in result.err), result.err
-    assert result.err.count("is named here") == 1, result.err
+    assert f"data/timeline.yaml:{line_of(timeline, 'id: inside-a-word') + 2}:10: Pat Example" in result.err
+    assert result.err.count("is named here") == 2, result.err

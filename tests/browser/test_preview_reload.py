@@ -80,11 +80,12 @@ def test_live_reload_works_under_the_published_csp(page: Page, preview: tuple[st
     reloaded: list[Any] = []
     page.on("load", lambda _: reloaded.append(True))
     loop.add_callback(LiveReloadHandler.reload_waiters)  # what a save does once the site is rebuilt
-    page.wait_for_function("window.beforeReload === undefined", timeout=20_000)
+    # A function, not an expression: Playwright polls an expression with eval, which the page's CSP refuses
+    page.wait_for_function("() => window.beforeReload === undefined", timeout=20_000)
     page.wait_for_load_state("load")  # the new document may be read before its load event
     assert reloaded
     assert page.evaluate("window.cspViolations") == []
     # and the CSP holds: an image from another site is blocked, as on the published site
     page.evaluate("document.body.append(Object.assign(new Image(), {src: 'http://evil.example/pixel.png'}))")
-    page.wait_for_function("window.cspViolations.length > 0", timeout=10_000)
+    page.wait_for_function("() => window.cspViolations.length > 0", timeout=10_000)
     assert page.evaluate("window.cspViolations") == ["img-src http://evil.example/pixel.png"]
