@@ -118,13 +118,22 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     return found
 
 
+POINTING_WORDS = frozenset({"He", "She", "They", "It", "His", "Her", "Their", "Its", "This", "These", "That",
+                            "Those"})
+"""Words that point back to something said before: a later entry has no "before" on its page."""
+
+
 def check_claims(item: BaseModel, published: Published) -> list[Finding]:
     """Every sum and count in one of its quotes with the quote's qualifier; every date in a quote to
-    its precision; an event's date, precision and `after` consistent."""
+    its precision; an event's date, precision and `after` consistent; no later entry that opens by
+    pointing back to another."""
     found: list[Finding] = []
     for loc, model in _located_models(item, ()):
         if isinstance(model, ReportedMoney | ReportedCount):
             found.extend(_figure_findings(model, loc))
+        if isinstance(model, m.Development) and (first := model.text.split(maxsplit=1)[0]) in POINTING_WORDS:
+            found.append(Finding((*loc, "text"), None, f'a later entry is shown on its own, under its own date, so'
+                                 f' "{first}" points to nothing: begin with who or what it is about', False))
     if isinstance(item, m.Event):
         marks = [date_marks(c.quote, published.get(c.source)) for c in item.citations]
         found.extend(Finding(loc, None, message, False) for loc, message in event_date_problems(item, marks))

@@ -483,3 +483,15 @@ def test_a_person_the_site_names_must_be_named_in_a_quote_beside_it(project: Pat
             in result.err), result.err
     assert f"data/timeline.yaml:{line_of(timeline, 'id: inside-a-word') + 2}:10: Pat Example" in result.err
     assert result.err.count("is named here") == 2, result.err
+
+
+def test_a_later_entry_that_opens_by_pointing_back_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    """Each later entry is shown on its own under its own date: "He urged…" points to nothing there."""
+    recommendations = project / "data" / "recommendations.yaml"
+    edit(recommendations, "  body: |", "  later:\n    - text: He said the pathfinders were a start.\n      citations:\n"
+                                       "        - source: test-article\n          quote: \"review's proposals\"\n"
+                                       "  body: |")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert (f"data/recommendations.yaml:{line_of(recommendations, 'He said the pathfinders')}:13: a later entry is"
+            ' shown on its own, under its own date, so "He" points to nothing' in result.err), result.err
