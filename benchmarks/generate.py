@@ -168,7 +168,7 @@ def kind_items(w: Writer, kind: str, index: int) -> list[str]:
         response = w.citations(4)
         lines += ["  response:", f"    status: {status_for(response)}", f"    detail: {q(detail)}", *response]
         if rng.random() < 0.3:
-            lines += ["  later:", f"    - text: {q(w.text(25))}"]
+            lines += ["  later:", f"    - text: {q('The council: ' + w.text(25))}"]  # opens with what it is about
             lines += w.citations(6)
         lines.append("  body: |")
         lines += [f"    {line}" if line else "" for line in markdown_body(w, index).split("\n")]

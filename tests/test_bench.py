@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -65,3 +66,13 @@ def test_hugo_twin_has_the_same_number_of_pages_and_the_texts(tmp_path: Path) ->
     first = yaml.safe_load((tmp_path / "project" / "data" / "recommendations.yaml").read_text())[0]
     texts = [page.read_text(encoding="utf-8") for page in pages]
     assert any(first["proposal"] in text and first["body"] in text for text in texts)
+
+
+def test_no_later_entry_of_a_large_generated_project_opens_by_pointing_back(tmp_path: Path) -> None:
+    """The checks refuse a later entry opening with "These" or "Its" (content_checks.POINTING_WORDS); the
+    benchmark's 1,000 and 10,000-item projects must pass them, and random words often open with one."""
+    from sitegen.content_checks import POINTING_WORDS
+
+    generate(tmp_path, 1000)
+    texts = re.findall(r'^    - text: "?(\S+)', (tmp_path / "data" / "recommendations.yaml").read_text("utf-8"), re.M)
+    assert len(texts) > 100 and not POINTING_WORDS.intersection(texts)
