@@ -46,7 +46,7 @@ STATUS_WORDS: dict[str, str] = {
 STATUS_HELP: dict[str, str] = {
     "accepted": "The government said it would do what was proposed.",
     "accepted-in-part": "The government took up part of the proposal, or a smaller version of it.",
-    "to-be-tested": "The government said it would try the idea in some areas before deciding.",
+    "to-be-tested": "The government said it would first try the idea in some areas.",
     "consultation": "The government said it would ask for views on the proposal.",
     "rejected": "The government said it would not do what was proposed.",
     "not-addressed": "The government's response did not deal with the proposal.",
@@ -129,7 +129,7 @@ def describe_item(kind: str, item: Any) -> str:
     elif kind == "missions":
         text = f"Mission {item.number}: {name}"
     elif kind == "pilots":
-        text = f"{name}: what it tests, where it runs, its money and dates, with sources."
+        text = f"{name}: what it is for, the areas the sources name, its money and dates, with sources."
     elif kind == "funding":
         text = f"{name}: every reported figure with its source and date."
     elif kind == "timeline":
@@ -142,7 +142,7 @@ def describe_item(kind: str, item: Any) -> str:
     elif kind == "people":
         text = f"{name}: roles as the sources give them, and where they appear on this site."
     elif kind == "areas":
-        text = f"The reform programmes the sources name {name} in, with sources."
+        text = f"The programmes the sources name {name} in, with sources."
     elif kind == "themes":
         text = f"Proposals on {name.lower()}: {item.description}"
     else:

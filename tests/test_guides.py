@@ -216,7 +216,7 @@ def test_an_area_page_opens_with_what_it_takes_part_in(built: Path) -> None:
     first = text_of(page.split("</h1>", 1)[1].split("</p>", 1)[0])
     assert first.strip() == (
         "The sources name Lincolnshire in 1 programme: the Families First for Children pathfinder, as reported"
-        " on 26 July 2023, paid for from Families First for Children pathfinder funding (£45m (up to March"
+        " on 26 July 2023, with money from Families First for Children pathfinder funding (£45m (up to March"
         " 2025), allocated, as reported on 26 July 2023) (sources differ: see the details of Families First for"
         " Children pathfinder funding) and £200m to start the Stable Homes, Built on Love"
         " reforms (£200m over 2 years, allocated, as reported on 2 February 2023).")
