@@ -129,7 +129,7 @@ def describe_item(kind: str, item: Any) -> str:
     elif kind == "missions":
         text = f"Mission {item.number}: {name}"
     elif kind == "pilots":
-        text = f"{name}: what it is for, the areas the sources name, its money and dates, with sources."
+        text = f"{name}: what the programme is for, and what the sources say about its areas, money and dates."
     elif kind == "funding":
         text = f"{name}: every reported figure with its source and date."
     elif kind == "timeline":
@@ -142,7 +142,7 @@ def describe_item(kind: str, item: Any) -> str:
     elif kind == "people":
         text = f"{name}: roles as the sources give them, and where they appear on this site."
     elif kind == "areas":
-        text = f"The programmes the sources name {name} in, with sources."
+        text = f"Which programmes the sources name {name} in, and how, with sources."
     elif kind == "themes":
         text = f"Proposals on {name.lower()}: {item.description}"
     else:
