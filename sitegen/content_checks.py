@@ -97,7 +97,7 @@ class ItemChecks:
 
 
 def check_item(item: BaseModel, words: frozenset[str], published: Published,
-               names: frozenset[str] = frozenset()) -> list[Finding]:
+               names: frozenset[str]) -> list[Finding]:
     """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose,
     values or dates its quotes do not hold, people named that no quote names, citations repeated
     within one list (errors), and zero-width characters (warnings) in any of its text."""
