@@ -142,7 +142,7 @@ def describe_item(kind: str, item: Any) -> str:
     elif kind == "people":
         text = f"{name}: roles as the sources give them, and where they appear on this site."
     elif kind == "areas":
-        text = f"Which programmes the sources name {name} in, and how, with sources."
+        text = f"{name}: the programmes the sources name it in, and how."
     elif kind == "themes":
         text = f"Proposals on {name.lower()}: {item.description}"
     else:
