@@ -134,6 +134,8 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
         if isinstance(model, m.Development) and (first := model.text.split(maxsplit=1)[0]) in POINTING_WORDS:
             found.append(Finding((*loc, "text"), None, f'a later entry is shown on its own, under its own date, so'
                                  f' "{first}" points to nothing: begin with who or what it is about', False))
+    if not isinstance(item, m.Change):  # a change note gives the site's own old words, which it corrects
+        found.extend(unheld_sums(item))
     if isinstance(item, m.Event):
         marks = [date_marks(c.quote, published.get(c.source)) for c in item.citations]
         found.extend(Finding(loc, None, message, False) for loc, message in event_date_problems(item, marks))
@@ -148,6 +150,27 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
         if item.target_year not in years:
             found.append(Finding(("target_year",), None, f"no quote of the mission gives the year {item.target_year};"
                                                          " correct it, or cite a quote that gives it", False))
+    return found
+
+
+def unheld_sums(item: BaseModel) -> list[Finding]:
+    """A sum of money the site's own words give (a purpose, a note, a definition, a later entry) must
+    be in one of the item's quotes, with the word the quote puts before it ("at least £600m"): the
+    check that values get, for sums written into sentences."""
+    quoted = [figure for _loc, model in _located_models(item, ()) for c in getattr(model, "citations", None) or ()
+              for figure in money_figures(c.quote)]
+    found: list[Finding] = []
+    for loc, model in _located_models(item, ()):
+        for field in PROSE_FIELDS.get(type(model), ()):
+            text = getattr(model, field, None)
+            for said in money_figures(text) if isinstance(text, str) else ():
+                same = [figure for figure in quoted if round(figure.value) == round(said.value)]
+                if not same:
+                    found.append(Finding((*loc, field), None, f'"{said.words}" is in none of the quotes of this'
+                                         " entry; write the sum a quote gives, or cite a quote that gives it", False))
+                elif not any(figure.qualifier == said.qualifier for figure in same):
+                    found.append(Finding((*loc, field), None, f'the quote says "{same[0].words}" but these words say'
+                                         f' "{said.words}"; keep the quote\'s word before the sum', False))
     return found
 
 

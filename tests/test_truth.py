@@ -495,3 +495,20 @@ def test_a_later_entry_that_opens_by_pointing_back_is_refused(project: Path, run
     assert result.code == 1
     assert (f"data/recommendations.yaml:{line_of(recommendations, 'He said the pathfinders')}:13: a later entry is"
             ' shown on its own, under its own date, so "He" points to nothing' in result.err), result.err
+
+
+def test_a_sum_in_the_site_s_own_words_must_be_in_a_quote_of_its_entry(project: Path,
+                                                                       run_cli: Callable[..., Run]) -> None:
+    """A sum written into a purpose or a note is checked as a value is: one of the entry's quotes holds
+    it, with the word the quote puts before it."""
+    funding = project / "data" / "funding.yaml"
+    edit(funding, "purpose: What the review said its proposals would cost.",
+         "purpose: What the review said its proposals would cost, about £3bn.")
+    edit(funding, "note: The same article gives two periods.", "note: The same article gives up to £2.6bn, twice.")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert (f"data/funding.yaml:{line_of(funding, 'purpose:')}:12: " '"about £3bn" is in none of the quotes of this'
+            " entry" in result.err), result.err
+    assert (f'data/funding.yaml:{line_of(funding, "note:")}:9: the quote says "£2.6bn" but these words say'
+            ' "up to £2.6bn"' in result.err), result.err
+    assert result.err.count("data/funding.yaml") == 2, result.err
