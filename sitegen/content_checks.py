@@ -11,7 +11,6 @@ goal, not a gate.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -98,8 +97,12 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose,
     values or dates its quotes do not hold, people named that no quote names, citations repeated
     within one list (errors), and zero-width characters (warnings) in any of its text."""
-    found = check_claims(item, published) + repeated_citations(item) + unnamed_people(item, names)
-    for loc, text, is_prose in _strings(item, ()):
+    strings = list(_strings(item, ()))
+    prose = [(loc, text) for loc, text, is_prose in strings if is_prose]
+    found = check_claims(item, published) + repeated_citations(item)
+    if prose and not isinstance(item, m.Change):  # a change note gives the site's own old words, which it corrects
+        found += unheld_sums(item, prose) + unnamed_people(item, prose, names)
+    for loc, text, is_prose in strings:
         if not text.isprintable() and (invisible := zero_width_character(text)):
             found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
         if not is_prose:
@@ -131,8 +134,6 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
         if isinstance(model, m.Development) and (first := model.text.split(maxsplit=1)[0]) in POINTING_WORDS:
             found.append(Finding((*loc, "text"), None, f'a later entry is shown on its own, under its own date, so'
                                  f' "{first}" points to nothing: begin with who or what it is about', False))
-    if not isinstance(item, m.Change):  # a change note gives the site's own old words, which it corrects
-        found.extend(unheld_sums(item))
     if isinstance(item, m.Event):
         marks = [date_marks(c.quote, published.get(c.source)) for c in item.citations]
         found.extend(Finding(loc, None, message, False) for loc, message in event_date_problems(item, marks))
@@ -151,24 +152,24 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
     return found
 
 
-def unheld_sums(item: BaseModel) -> list[Finding]:
+def unheld_sums(item: BaseModel, prose: list[tuple[tuple[Any, ...], str]]) -> list[Finding]:
     """A sum of money the site's own words give (a purpose, a note, a definition, a later entry) must
     be in one of the item's quotes, with the word the quote puts before it ("at least £600m"): the
-    check that values get, for sums written into sentences."""
+    check that values get, for sums written into sentences. prose: the item's own texts by place."""
+    said = [(loc, figure) for loc, text in prose if "£" in text or "illion" in text for figure in money_figures(text)]
+    if not said:
+        return []
     quoted = [figure for _loc, model in _located_models(item, ()) for c in getattr(model, "citations", None) or ()
               for figure in money_figures(c.quote)]
     found: list[Finding] = []
-    for loc, model in _located_models(item, ()):
-        for field in PROSE_FIELDS.get(type(model), ()):
-            text = getattr(model, field, None)
-            for said in money_figures(text) if isinstance(text, str) else ():
-                same = [figure for figure in quoted if round(figure.value) == round(said.value)]
-                if not same:
-                    found.append(Finding((*loc, field), None, f'"{said.words}" is in none of the quotes of this'
-                                         " entry; write the sum a quote gives, or cite a quote that gives it", False))
-                elif not any(figure.qualifier == said.qualifier for figure in same):
-                    found.append(Finding((*loc, field), None, f'the quote says "{same[0].words}" but these words say'
-                                         f' "{said.words}"; keep the quote\'s word before the sum', False))
+    for loc, sum_said in said:
+        same = [figure for figure in quoted if round(figure.value) == round(sum_said.value)]
+        if not same:
+            found.append(Finding(loc, None, f'"{sum_said.words}" is in none of the quotes of this entry; write the sum'
+                                            " a quote gives, or cite a quote that gives it", False))
+        elif not any(figure.qualifier == sum_said.qualifier for figure in same):
+            found.append(Finding(loc, None, f'the quote says "{same[0].words}" but these words say'
+                                            f' "{sum_said.words}"; keep the quote\'s word before the sum', False))
     return found
 
 
@@ -210,20 +211,22 @@ def _figure_findings(value: ReportedMoney | ReportedCount, loc: tuple[Any, ...])
     return []
 
 
-def unnamed_people(item: BaseModel, names: frozenset[str]) -> list[Finding]:
+def unnamed_people(item: BaseModel, prose: list[tuple[tuple[Any, ...], str]], names: frozenset[str]) -> list[Finding]:
     """A person the site's own words name (by full name, from data/people.yaml) must be named, by full
     name or surname, in one of the quotes cited beside those words: who said or did something is a
-    fact like any other, and a quote of what was said does not show who said it."""
+    fact like any other, and a quote of what was said does not show who said it. prose: the item's
+    own texts, searched once for any name before each part is."""
     found: list[Finding] = []
-    named = _names_pattern(names)
+    if not names_in("\n".join(text for _loc, text in prose), names):
+        return found
     for loc, model in _located_models(item, ()):
         citations = getattr(model, "citations", None)
-        if named is None or not citations or type(model) not in PROSE_FIELDS:
+        if not citations or type(model) not in PROSE_FIELDS:
             continue
         quotes = " ".join(c.quote for c in citations)
         for field in PROSE_FIELDS[type(model)]:
             text = getattr(model, field, None)
-            for name in sorted(set(named.findall(text)) if isinstance(text, str) else ()):
+            for name in sorted(names_in(text, names)) if isinstance(text, str) else ():
                 if not re.search(rf"\b{re.escape(name.split()[-1])}\b", quotes):
                     found.append(Finding((*loc, field), None, f"{name} is named here but in none of the quotes"
                                          " cited beside it; cite the words that name them (their role and"
@@ -231,12 +234,22 @@ def unnamed_people(item: BaseModel, names: frozenset[str]) -> list[Finding]:
     return found
 
 
-@functools.lru_cache(maxsize=4)
-def _names_pattern(names: frozenset[str]) -> re.Pattern[str] | None:
-    """One pattern for every name, longest first, compiled once per set of names."""
-    if not names:
-        return None
-    return re.compile("|".join(re.escape(name) for name in sorted(names, key=lambda n: (-len(n), n))))
+NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)+")
+"""Capitalised words in a row, among which a person's name may be ("Education Secretary Gavin Williamson")."""
+
+
+def names_in(text: str, names: frozenset[str]) -> set[str]:
+    """The names of the set that the text gives in full: each run of capitalised words, and every run
+    of two to four words within it, looked up in the set (a scan that costs the same however many
+    names there are)."""
+    found: set[str] = set()
+    for run in NAME_RUN.findall(text):
+        words = [word.removesuffix("’s").removesuffix("'s") for word in run.split(" ")]  # "Eileen Munro’s"
+        for start in range(len(words) - 1):
+            for end in range(start + 2, min(len(words), start + 4) + 1):
+                if (candidate := " ".join(words[start:end])) in names:
+                    found.add(candidate)
+    return found
 
 
 def _located_models(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], BaseModel]]:

@@ -512,3 +512,11 @@ def test_a_sum_in_the_site_s_own_words_must_be_in_a_quote_of_its_entry(project: 
     assert (f'data/funding.yaml:{line_of(funding, "note:")}:9: the quote says "£2.6bn" but these words say'
             ' "up to £2.6bn"' in result.err), result.err
     assert result.err.count("data/funding.yaml") == 2, result.err
+
+
+def test_names_are_found_in_full_within_runs_of_capitals_and_before_a_possessive() -> None:
+    from sitegen.content_checks import names_in
+
+    names = frozenset({"Gavin Williamson", "Eileen Munro", "Andy Smith"})
+    text = "Education Secretary Gavin Williamson said so. Eileen Munro’s review. Andy Smithson and Smith did not."
+    assert names_in(text, names) == {"Gavin Williamson", "Eileen Munro"}
