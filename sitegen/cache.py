@@ -5,8 +5,8 @@ compiled templates:
 
 - converted Markdown, keyed by the hash of its text (and the base path and heading shift), and
   item bodies with their glossary terms linked, keyed by the hash of the text and of the terms;
-- what the content checks found in each item, keyed by the hash of the item, the glossary's words
-  and the sources' dates (content_checks.ItemChecks);
+- what the content checks found in each item, keyed by the hash of the item, the glossary's words,
+  the people's names and the sources' dates (content_checks.ItemChecks);
 - for every output file of the last build, its page key and the hash of its bytes. A page's key is
   the hash of everything it is made from: the templates, the code, the settings, the site-wide data
   every page shows, and the content hash of each item and kind its job declares (see plan.PageJob).
@@ -158,8 +158,8 @@ class BuildCache:
         """(text hash, base URL, heading shift) → converted Markdown and its problems; with the glossary's
         hash too, a body's HTML with its terms linked (see render.Renderer.body_html)."""
         self.checks: dict[str, Any] = {}
-        """Each item's content checks by the hash of the item, the glossary and the sources' dates
-        (content_checks.ItemChecks)."""
+        """Each item's content checks by the hash of the item, the glossary, the people's names and the
+        sources' dates (content_checks.ItemChecks)."""
         self.state = CacheState()
 
     def path(self, name: str) -> Path | None:

@@ -130,8 +130,9 @@ DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{MONTH}
 MONTH_DAY = re.compile(rf"\b(?P<month>{MONTH}) (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<year>{YEAR})\b)?")
 MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})\b(?:,? (?P<year>{YEAR})\b)?")
 """Month names are matched with their capital only: "may fund" is not May."""
-YEARS = re.compile(rf"\b(?P<year>{YEAR})(?:[-–/](?P<end>\d\d))?\b")
-"""A year, or a span of years such as 2023-25, whose both ends count."""
+YEARS = re.compile(rf"\b(?P<year>{YEAR})(?:[-–/](?P<end>{YEAR}|\d\d)(?![-–/]\d))?\b")
+"""A year, or a span of years such as 2023-25 or 2026-2027, whose both ends count; a date such as
+2024-05-01 gives its year alone (an end that is not later than the start is no span)."""
 DATE_OR_YEAR = re.compile("|".join(re.sub(r"\(\?P<\w+>", "(?:", f"(?:{p.pattern})")
                                    for p in (DAY_MONTH, MONTH_DAY, MONTH_YEAR, YEARS)))
 """Any date or year a text gives in words or digits (the four patterns above, without their groups)."""
@@ -181,8 +182,9 @@ def date_marks(quote: str, published: dt.date | None) -> DateMarks:
         add(int(match.group("year")) if match.group("year") else None, MONTHS[match.group("month")])
     for match in YEARS.finditer(quote):
         year = int(match.group("year"))
-        if match.group("end"):
-            last = year // 100 * 100 + int(match.group("end"))
+        end = match.group("end") or ""
+        last = int(end) if len(end) == 4 else year // 100 * 100 + int(end or 0)
+        if last > year:
             add(year, in_span=True)
             add(last, in_span=True)
             spans.add((year, last))
@@ -264,6 +266,9 @@ def carriers(value: Any, published: Callable[[str], dt.date | None]) -> list[Cit
         # A quote with no sum or count can only be there for a claim other than a figure, so it
         # carries that claim beside the quotes that hold the answer's figures.
         return [c for c in citations if said & figures_in(c.quote) or not figures_in(c.quote)]
+    if isinstance(value, m.Event) and value.date is not None and value.precision is Precision.span:
+        span = (value.date.year, value.until)
+        return [c for c in citations if span in date_marks(c.quote, published(c.source)).spans]
     if isinstance(value, m.Event) and value.date is not None:
         return [c for c in citations
                 if holds_date(date_marks(c.quote, published(c.source)), value.date, value.precision)]

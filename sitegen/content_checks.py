@@ -81,9 +81,9 @@ Published = Mapping[str, dt.date | None]
 
 @dataclass
 class ItemChecks:
-    """What the checks found in one item. They are the same for the same item, glossary and sources'
-    dates, so a build keeps them by the hash of the three (BuildCache.checks) and checks again only
-    the items that changed."""
+    """What the checks found in one item. They are the same for the same item, glossary, people's
+    names and sources' dates, so a build keeps them by the hash of the four (BuildCache.checks) and
+    checks again only the items that changed."""
 
     findings: list[Finding]
     counts: Counts
@@ -101,7 +101,9 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     prose = [(loc, text) for loc, text, is_prose in strings if is_prose]
     found = check_claims(item, published) + repeated_citations(item)
     if prose and not isinstance(item, m.Change):  # a change note gives the site's own old words, which it corrects
-        found += unheld_sums(item, prose) + unnamed_people(item, prose, names)
+        found += unnamed_people(item, prose, names)
+        if not isinstance(item, m.Guide):  # an answer's sums are checked against its own quotes (answers.py)
+            found += unheld_sums(item, prose)
     for loc, text, is_prose in strings:
         if not text.isprintable() and (invisible := zero_width_character(text)):
             found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
@@ -131,7 +133,8 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
     for loc, model in _located_models(item, ()):
         if isinstance(model, ReportedMoney | ReportedCount):
             found.extend(_figure_findings(model, loc))
-        if isinstance(model, m.Development) and (first := model.text.split(maxsplit=1)[0]) in POINTING_WORDS:
+        first = re.split(r"[^A-Za-z]", model.text, maxsplit=1)[0] if isinstance(model, m.Development) else ""
+        if first in POINTING_WORDS:
             found.append(Finding((*loc, "text"), None, f'a later entry is shown on its own, under its own date, so'
                                  f' "{first}" points to nothing: begin with who or what it is about', False))
     if isinstance(item, m.Event):
@@ -156,7 +159,8 @@ def unheld_sums(item: BaseModel, prose: list[tuple[tuple[Any, ...], str]]) -> li
     """A sum of money the site's own words give (a purpose, a note, a definition, a later entry) must
     be in one of the item's quotes, with the word the quote puts before it ("at least £600m"): the
     check that values get, for sums written into sentences. prose: the item's own texts by place."""
-    said = [(loc, figure) for loc, text in prose if "£" in text or "illion" in text for figure in money_figures(text)]
+    said = [(loc, figure) for loc, text in prose if "£" in text for figure in money_figures(text)
+            if "£" in figure.words]  # "45 million people" is a count
     if not said:
         return []
     quoted = [figure for _loc, model in _located_models(item, ()) for c in getattr(model, "citations", None) or ()
@@ -214,16 +218,19 @@ def _figure_findings(value: ReportedMoney | ReportedCount, loc: tuple[Any, ...])
 def unnamed_people(item: BaseModel, prose: list[tuple[tuple[Any, ...], str]], names: frozenset[str]) -> list[Finding]:
     """A person the site's own words name (by full name, from data/people.yaml) must be named, by full
     name or surname, in one of the quotes cited beside those words: who said or did something is a
-    fact like any other, and a quote of what was said does not show who said it. prose: the item's
-    own texts, searched once for any name before each part is."""
+    fact like any other, and a quote of what was said does not show who said it. Words in a part
+    with no citations of its own (a theme, a funding line's purpose) answer to all the item's quotes.
+    prose: the item's own texts, searched once for any name before each part is."""
     found: list[Finding] = []
     if not names_in("\n".join(text for _loc, text in prose), names):
         return found
+    everything = " ".join(c.quote for _loc, model in _located_models(item, ())
+                          for c in getattr(model, "citations", None) or ())
     for loc, model in _located_models(item, ()):
-        citations = getattr(model, "citations", None)
-        if not citations or type(model) not in PROSE_FIELDS:
+        if type(model) not in PROSE_FIELDS:
             continue
-        quotes = " ".join(c.quote for c in citations)
+        citations = getattr(model, "citations", None)
+        quotes = " ".join(c.quote for c in citations) if citations else everything
         for field in PROSE_FIELDS[type(model)]:
             text = getattr(model, field, None)
             for name in sorted(names_in(text, names)) if isinstance(text, str) else ():
@@ -234,7 +241,7 @@ def unnamed_people(item: BaseModel, prose: list[tuple[tuple[Any, ...], str]], na
     return found
 
 
-NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)+")
+NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
 """Capitalised words in a row, among which a person's name may be ("Education Secretary Gavin Williamson")."""
 
 
@@ -244,7 +251,7 @@ def names_in(text: str, names: frozenset[str]) -> set[str]:
     names there are)."""
     found: set[str] = set()
     for run in NAME_RUN.findall(text):
-        words = [word.removesuffix("’s").removesuffix("'s") for word in run.split(" ")]  # "Eileen Munro’s"
+        words = [word.removesuffix("’s").removesuffix("'s") for word in run.split()]  # "Eileen Munro’s"
         for start in range(len(words) - 1):
             for end in range(start + 2, min(len(words), start + 4) + 1):
                 if (candidate := " ".join(words[start:end])) in names:
@@ -320,7 +327,8 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
     words = frozenset(word for term in site.items["glossary"].values() for word in (term.term, *term.aliases))
     names = frozenset(who.name for who in site.items["people"].values() if who.kind is m.PartyKind.person)
     published: Published = {source_id: source.date for source_id, source in site.items["sources"].items()}
-    context = digest(*sorted(word.encode() for word in words), *sorted(name.encode() for name in names),
+    context = digest(*(f"term {word}".encode() for word in sorted(words)),
+                     *(f"person {name}".encode() for name in sorted(names)),
                      *(f"{source_id} {date}".encode() for source_id, date in sorted(published.items())))
     last = checks or {}
     kept: dict[str, ItemChecks] = {}

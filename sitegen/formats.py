@@ -17,7 +17,7 @@ def format_date(value: dt.date | None, precision: str = "day", until: int | None
     if value is None:
         return "undated"
     if precision == "span":
-        return f"{value.year}-{(until or value.year) % 100:02}"
+        return f"{value.year}-{until % 100:02}" if until else str(value.year)
     if precision == "year":
         return f"{value.year} or {until}" if until else str(value.year)
     if precision == "month":

@@ -17,6 +17,7 @@ from reader_site import GLOSSARY_POPOVERS, rendered
 from test_cli import edit
 
 from sitegen.build import build, check_site
+from sitegen.claims import carriers
 from sitegen.render import Settings
 from sitegen.views import Views
 from sitegen.words import STATUS_HELP, STATUS_WORDS
@@ -423,6 +424,8 @@ def test_a_span_of_years_such_as_a_financial_year_is_shown_as_the_source_writes_
     assert "practice-model-findings,2026/2027,span,,2026-27," in files["data/timeline.csv"].decode("utf-8")
     views = Views(check_site(ROOT))
     assert views.due_by(views.site.items["timeline"]["practice-model-findings"]) == dt.date(2027, 12, 31)
+    munro = views.site.items["timeline"]["munro-review-2010-11"]  # dated by the quote that gives the span
+    assert [c.quote for c in carriers(munro, lambda source: views.source(source).date)] == [munro.citations[0].quote]
 
     add_article(project, text=ARTICLE.replace("keep it.", "keep it. The council expects findings in 2025-26. It"
                                                           " began in 2025, with findings in 2025-26."))
@@ -490,11 +493,14 @@ def test_a_later_entry_that_opens_by_pointing_back_is_refused(project: Path, run
     recommendations = project / "data" / "recommendations.yaml"
     edit(recommendations, "  body: |", "  later:\n    - text: He said the pathfinders were a start.\n      citations:\n"
                                        "        - source: test-article\n          quote: \"review's proposals\"\n"
+                                       "    - text: It’s a start, the council said.\n      citations:\n"
+                                       "        - source: test-article\n          quote: \"review's proposals\"\n"
                                        "  body: |")
     result = run_cli("--project", str(project), "check")
     assert result.code == 1
     assert (f"data/recommendations.yaml:{line_of(recommendations, 'He said the pathfinders')}:13: a later entry is"
             ' shown on its own, under its own date, so "He" points to nothing' in result.err), result.err
+    assert '"It" points to nothing' in result.err, result.err
 
 
 def test_a_sum_in_the_site_s_own_words_must_be_in_a_quote_of_its_entry(project: Path,
@@ -503,7 +509,7 @@ def test_a_sum_in_the_site_s_own_words_must_be_in_a_quote_of_its_entry(project: 
     it, with the word the quote puts before it."""
     funding = project / "data" / "funding.yaml"
     edit(funding, "purpose: What the review said its proposals would cost.",
-         "purpose: What the review said its proposals would cost, about £3bn.")
+         "purpose: What the review said its proposals would cost, about £3bn, for 45 million people.")
     edit(funding, "note: The same article gives two periods.", "note: The same article gives up to £2.6bn, twice.")
     result = run_cli("--project", str(project), "check")
     assert result.code == 1
@@ -518,5 +524,13 @@ def test_names_are_found_in_full_within_runs_of_capitals_and_before_a_possessive
     from sitegen.content_checks import names_in
 
     names = frozenset({"Gavin Williamson", "Eileen Munro", "Andy Smith"})
-    text = "Education Secretary Gavin Williamson said so. Eileen Munro’s review. Andy Smithson and Smith did not."
+    text = "Education Secretary Gavin Williamson said so. Eileen\nMunro’s review. Andy Smithson and Smith did not."
     assert names_in(text, names) == {"Gavin Williamson", "Eileen Munro"}
+
+
+def test_a_date_in_digits_is_no_span_and_a_span_may_give_four_digits() -> None:
+    from sitegen.claims import date_marks
+
+    assert date_marks("on 2024-05-01 it met", None).years == {2024}  # not 2024-05, "2024 to 2005"
+    assert date_marks("in 2026-2027", None).spans == date_marks("in 2026-27", None).spans == {(2026, 2027)}
+    assert date_marks("from 2025/26", None).alone == frozenset()
