@@ -55,6 +55,11 @@ def event_date_problems(event: m.Event, marks: list[DateMarks]) -> Found:
         if given:
             return [(("until",), f"no quote gives {format_date(event.date, 'span', event.until)}; they give"
                                  f" {format_date(event.date, 'span', given[0][1])}: write until: {given[0][1]}")]
+        around = sorted({span for found in marks for span in found.spans if span[0] <= event.date.year <= span[1]})
+        if around:
+            first, last = around[0]
+            return [(("date",), f"no quote gives {format_date(event.date, 'span', event.until)}; they give"
+                                f" {first}-{last % 100:02}: write date: {first}-01-01 and until: {last}")]
     elif any(holds_date(found, event.date, event.precision) for found in marks):
         return _span_problems(event, marks)
     finest = finest_precision(marks, event.date)

@@ -437,8 +437,13 @@ def test_a_span_of_years_such_as_a_financial_year_is_shown_as_the_source_writes_
                                  ("year-alone-too", "precision: year", "began in 2025, with findings in 2025-26")):
         append(timeline, (f"\n- id: {ident}\n  date: 2025-01-01\n  {dating}\n  planned: true\n  title: Findings\n"
                           f"  citations:\n    - source: council-article\n      quote: \"{quote}\"\n"))
+    append(timeline, ("\n- id: late-start\n  date: 2026-01-01\n  precision: span\n  until: 2027\n  planned: true\n"
+                      "  title: Findings\n  citations:\n    - source: council-article\n"
+                      "      quote: \"findings in 2025-26\"\n"))
     result = run_cli("--project", str(project), "check")
     assert result.code == 1, result.err
+    assert (f"data/timeline.yaml:{line_of(timeline, 'id: late-start') + 1}:9: no quote gives 2026-27; they give"
+            " 2025-26: write date: 2025-01-01 and until: 2026" in result.err), result.err
     assert (f"data/timeline.yaml:{line_of(timeline, 'id: one-year') + 2}:14: the quotes give 2025 only as part"
             " of 2025-26, which is neither year alone; write precision: span, date: 2025-01-01 and until: 2026"
             in result.err), result.err
@@ -446,7 +451,7 @@ def test_a_span_of_years_such_as_a_financial_year_is_shown_as_the_source_writes_
             " 2025-26: write until: 2026" in result.err), result.err
     assert (f"data/timeline.yaml:{line_of(timeline, 'id: no-end') + 2}:14: precision: span needs the span's last"
             " year; add until:" in result.err), result.err
-    assert result.err.count("data/timeline.yaml") == 3, result.err
+    assert result.err.count("data/timeline.yaml") == 4, result.err
 
 
 def test_every_role_in_the_list_of_people_carries_the_date_it_was_reported() -> None:
