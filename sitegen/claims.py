@@ -221,9 +221,11 @@ def _relative(match: re.Match[str], published: dt.date) -> list[tuple[int, ...]]
     return [(monday.year,)] if monday.year == sunday.year else []
 
 
-def holds_date(marks: DateMarks, date: dt.date, precision: Precision) -> bool:
+def holds_date(marks: DateMarks, date: dt.date, precision: Precision, until: int | None = None) -> bool:
     """Whether a quote's dates give this date to this precision (a month or day without a year
-    counts for any year: "in September" gives September)."""
+    counts for any year: "in September" gives September); a span, from the date's year to until."""
+    if precision is Precision.span:
+        return (date.year, until) in marks.spans
     if precision is Precision.year:
         return date.year in marks.years
     if precision is Precision.month:
@@ -266,12 +268,9 @@ def carriers(value: Any, published: Callable[[str], dt.date | None]) -> list[Cit
         # A quote with no sum or count can only be there for a claim other than a figure, so it
         # carries that claim beside the quotes that hold the answer's figures.
         return [c for c in citations if said & figures_in(c.quote) or not figures_in(c.quote)]
-    if isinstance(value, m.Event) and value.date is not None and value.precision is Precision.span:
-        span = (value.date.year, value.until)
-        return [c for c in citations if span in date_marks(c.quote, published(c.source)).spans]
     if isinstance(value, m.Event) and value.date is not None:
         return [c for c in citations
-                if holds_date(date_marks(c.quote, published(c.source)), value.date, value.precision)]
+                if holds_date(date_marks(c.quote, published(c.source)), value.date, value.precision, value.until)]
     return list(citations)
 
 

@@ -48,10 +48,10 @@ def event_date_problems(event: m.Event, marks: list[DateMarks]) -> Found:
     if event.date is None:
         return [((), 'required key "date" is missing; add it, for example: date: 2023-02-02, or write precision:'
                      " after and the event it followed as after:")]
+    if any(holds_date(found, event.date, event.precision, event.until) for found in marks):
+        return _span_problems(event, marks)
     if event.precision is Precision.span:
         given = sorted({span for found in marks for span in found.spans if span[0] == event.date.year})
-        if (event.date.year, event.until) in given:
-            return []
         if given:
             return [(("until",), f"no quote gives {format_date(event.date, 'span', event.until)}; they give"
                                  f" {format_date(event.date, 'span', given[0][1])}: write until: {given[0][1]}")]
@@ -60,8 +60,6 @@ def event_date_problems(event: m.Event, marks: list[DateMarks]) -> Found:
             first, last = around[0]
             return [(("date",), f"no quote gives {format_date(event.date, 'span', event.until)}; they give"
                                 f" {first}-{last % 100:02}: write date: {first}-01-01 and until: {last}")]
-    elif any(holds_date(found, event.date, event.precision) for found in marks):
-        return _span_problems(event, marks)
     finest = finest_precision(marks, event.date)
     fix = (f"write precision: {finest}, which the quotes give, or correct the date" if finest else
            "correct the date, cite a quote that gives it, or write precision: after and the event it followed"
