@@ -143,7 +143,7 @@ def test_funding_page_opens_with_what_was_called_for_against_what_was_allocated(
     assert answer.index("Called for: £2.6bn, reported from 2 February 2023 to 31 October 2024") < answer.index(
         "Allocated: £200m, reported from 2 February 2023 to 31 October 2024")
     assert "Allocated: more than £250m over 1 year (2025-26), as reported on 31 October 2024" in answer
-    assert page.index('id="needed-and-given"') < page.index("<p>Every sum of money the sources report")
+    assert page.index('id="needed-and-given"') < page.index("<p>The sums of money the sources report")
 
 
 def test_made_up_key_figure_is_drawn_from_its_item(tmp_path: Path) -> None:
