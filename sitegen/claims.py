@@ -45,6 +45,10 @@ QUALIFIER_WORDS: dict[str, Qualifier] = {
     "more than": Qualifier.more_than, "over": Qualifier.more_than,
     "less than": Qualifier.less_than, "fewer than": Qualifier.less_than,
     "an expected": Qualifier.expected, "expected": Qualifier.expected,
+    "an estimated": Qualifier.estimated, "estimated": Qualifier.estimated, "estimated at": Qualifier.estimated,
+    "estimated to be": Qualifier.estimated,
+    "a forecast": Qualifier.forecast, "forecast": Qualifier.forecast, "forecast to be": Qualifier.forecast,
+    "forecast to increase by": Qualifier.forecast, "forecast to increase by a further": Qualifier.forecast,
 }
 """The words a source puts right before a figure to say how exact it is, and the qualifier each means."""
 QUALIFIER_BEFORE = re.compile(r"(?:^|\W)(" + "|".join(sorted(QUALIFIER_WORDS, key=len, reverse=True))

@@ -233,16 +233,21 @@ def unnamed_people(item: BaseModel, prose: list[tuple[tuple[Any, ...], str]], na
         quotes = " ".join(c.quote for c in citations) if citations else everything
         for field in PROSE_FIELDS[type(model)]:
             text = getattr(model, field, None)
-            for name in sorted(names_in(text, names)) if isinstance(text, str) else ():
-                if not re.search(rf"\b{re.escape(name.split()[-1])}\b", quotes):
+            found_names = sorted(names_in(text, names), key=len) if isinstance(text, str) else []
+            by_surname = {name.split()[-1]: name for name in found_names}  # the longest: "Sir Martin Narey"
+            for surname, name in sorted(by_surname.items()):
+                if not re.search(rf"\b{re.escape(surname)}\b", quotes):
                     found.append(Finding((*loc, field), None, f"{name} is named here but in none of the quotes"
                                          " cited beside it; cite the words that name them (their role and"
                                          " organisation, say)", False))
     return found
 
 
-NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
-"""Capitalised words in a row, among which a person's name may be ("Education Secretary Gavin Williamson")."""
+NAME_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*)+")
+"""Capitalised words in a row (accented capitals too), among which a person's name may be ("Education
+Secretary Gavin Williamson")."""
+HONORIFIC = re.compile(r"^(?:Sir|Dame|Lord|Lady|Baroness|Baron|Dr|Professor)\s+")
+"""A title before a person's name: prose that leaves it out ("Martin Narey") still names them."""
 
 
 def names_in(text: str, names: frozenset[str]) -> set[str]:
@@ -325,7 +330,8 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
     """
     warnings: list[Problem] = []
     words = frozenset(word for term in site.items["glossary"].values() for word in (term.term, *term.aliases))
-    names = frozenset(who.name for who in site.items["people"].values() if who.kind is m.PartyKind.person)
+    names = frozenset(name for who in site.items["people"].values() if who.kind is m.PartyKind.person
+                      for name in (who.name, HONORIFIC.sub("", who.name)))
     published: Published = {source_id: source.date for source_id, source in site.items["sources"].items()}
     context = digest(*(f"term {word}".encode() for word in sorted(words)),
                      *(f"person {name}".encode() for name in sorted(names)),

@@ -76,7 +76,10 @@ class Qualifier(StrEnum):
 
     about: "about", "around", "roughly" or "approximately"; just under: "just under", "nearly" or
     "almost"; up to: a ceiling, "up to"; at least: a floor, "at least"; more than: "more than" or
-    "over"; less than: "less than" or "fewer than"; expected: "expected" or "an expected".
+    "over"; less than: "less than" or "fewer than"; expected: "expected" or "an expected"; estimated:
+    "estimated", "an estimated", "estimated at" or "estimated to be"; forecast: "forecast", "a
+    forecast", "forecast to be" or "forecast to increase by (a further)": the sum is then the increase,
+    which the title must say ("Further cuts forecast").
     """
 
     about = "about"
@@ -86,6 +89,8 @@ class Qualifier(StrEnum):
     more_than = "more than"
     less_than = "less than"
     expected = "expected"
+    estimated = "estimated"
+    forecast = "forecast"
 
 
 MAX_AMOUNT = 1_000_000_000_000

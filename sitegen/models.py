@@ -19,8 +19,7 @@ ArchiveName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+\.txt$", examples=[
 
 
 class ArchivedCopy(Strict):
-    """Another archived copy of a source's article (one may be fuller than the other): quotes may come
-    from any copy, and the article is still one source."""
+    """Another archived copy of a source's article (perhaps fuller): quotes may come from any copy."""
 
     archive: ArchiveName
     """File name of the archived text in sources/."""
@@ -52,8 +51,8 @@ class Source(Strict):
     comments_from: Annotated[int, Field(ge=1)] | None = None
     """First line of reader comments, if any: quotes must come from before it."""
     copies: list[ArchivedCopy] = []
-    """Other archived copies of this same article, when it was archived more than once (quotes may come
-    from any copy); the entry keeps the date and address that a dated copy gives."""
+    """Other archived copies of this article (quotes may come from any copy); the entry keeps the date
+    and address a dated copy gives."""
 
 
 class ResponseStatus(StrEnum):
@@ -159,7 +158,7 @@ class FundingKind(StrEnum):
     called-for: money someone asked to be spent, such as the care review's costing of its proposals.
     estimated-cost: what someone estimated a thing costs or would cost, such as cost pressures or the
     cost of delay; nobody promised or asked for it.
-    cut: money taken away, or forecast to be, such as past cuts to council budgets.
+    cut: money taken away, or forecast to be (qualifier: forecast), such as past cuts to council budgets.
     pledged: money the government promised or said "will be spent", not yet set aside for a named
     programme; a plan, not money spent.
     allocated: money the government set aside for a named programme, body or purpose (including
@@ -213,6 +212,8 @@ class Area(Strict):
     """Name as the sources give it."""
     kind: AreaKind
     """Council, region or partnership."""
+    in_a_sentence: Text | None = None
+    """The name as a sentence gives it, where it takes "the": "the South East" for South East."""
 
 
 class Participation(Strict):

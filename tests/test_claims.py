@@ -229,6 +229,32 @@ def test_figures_are_read_with_the_word_before_them() -> None:
         (12, Qualifier.expected), (7, None), (30, Qualifier.just_under)]
 
 
+def test_an_estimate_or_a_forecast_is_read_as_a_qualifier() -> None:
+    said = money_figures("cuts estimated to be £2.2bn and forecast to increase by a further £100m; an estimated"
+                         " £5m, a forecast £7m, £9m")
+    assert [(f.value, f.qualifier) for f in said] == [
+        (2.2e9, Qualifier.estimated), (100e6, Qualifier.forecast), (5e6, Qualifier.estimated),
+        (7e6, Qualifier.forecast), (9e6, None)]
+
+
+@pytest.mark.parametrize(("words", "qualifier"), [("is estimated to be", "estimated"),
+                                                  ("is forecast to increase by a further", "forecast")])
+def test_a_dropped_estimate_or_forecast_is_refused(project: Path, run_cli: Callable[..., Run], words: str,
+                                                   qualifier: str) -> None:
+    edit(project / "sources/article.txt", "would cost £2.6bn over five", f"{words} £2.6bn over five")
+    edit(project / "data/funding.yaml", "quote: cost £2.6bn", f"quote: {words} £2.6bn")
+    assert first_error(run_cli, project) == (
+        f'data/funding.yaml:6:23: the quote says "{words.removeprefix("is ")} £2.6bn" but the sum has no qualifier;'
+        f" add qualifier: {qualifier}")
+
+
+def test_the_real_cuts_are_shown_as_estimated_and_forecast() -> None:
+    pages = {name: Tags(html).plain() for name, html in html_pages(rendered()).items()}
+    cuts = pages["funding/childrens-services-cuts-2-2bn/index.html"]
+    assert "estimated £2.2bn over 10 years (the past decade)" in cuts
+    assert "forecast £100m" in pages["funding/covid-further-cuts-100m/index.html"]
+
+
 def test_a_figure_given_as_where_a_change_started_is_a_baseline() -> None:
     said = money_figures("£18.4m in 2024-25, up from £11.7m last year; the grant will increase from £2,000 to £3,000")
     assert [(f.value, f.baseline, f.words) for f in said] == [

@@ -470,27 +470,28 @@ def test_a_person_the_site_names_must_be_named_in_a_quote_beside_it(project: Pat
                                                                     run_cli: Callable[..., Run]) -> None:
     """A quote of what was said does not show who said it: naming someone is a claim like any other, so
     an event that names a person (from data/people.yaml) must cite words that name them too, by full
-    name or surname."""
+    name or surname. The prose may leave out the title people.yaml gives ("Dame")."""
     add_article(project, text=ARTICLE.replace("Its leader said", "Its leader, Pat Example, said")
                 .replace("The team brings", "The Exampleton team brings"))
     append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
     (project / "data" / "people.yaml").write_text(
-        "- id: pat-example\n  name: Pat Example\n  kind: person\n  roles:\n    - role: Team leader\n"
+        "- id: pat-example\n  name: Dame Pat Example\n  kind: person\n  roles:\n    - role: Team leader\n"
         "      citations:\n        - source: council-article\n          quote: \"Its leader, Pat Example, said\"\n",
         encoding="utf-8")
     timeline = project / "data" / "timeline.yaml"
-    for ident, quote in (("unnamed", "the council had waited a long time"),
-                         ("inside-a-word", "The Exampleton team brings early help"),  # not the surname
-                         ("named", "Its leader, Pat Example, said the council had waited a long time")):
-        append(timeline, (f"\n- id: {ident}\n  date: 2024-03-01\n  title: Pat Example welcomes the test\n"
+    for ident, who, quote in (("unnamed", "Pat", "the council had waited a long time"),
+                              ("inside-a-word", "Dame Pat", "The Exampleton team brings early help"),  # not the surname
+                              ("named", "Pat", "Its leader, Pat Example, said the council had waited a long time")):
+        append(timeline, (f"\n- id: {ident}\n  date: 2024-03-01\n  title: {who} Example welcomes the test\n"
                           f"  citations:\n    - source: council-article\n      quote: \"{quote}\"\n"))
     result = run_cli("--project", str(project), "check")
     assert result.code == 1, result.err
     line = line_of(timeline, "id: unnamed") + 2
     assert (f"data/timeline.yaml:{line}:10: Pat Example is named here but in none of the quotes cited beside it"
             in result.err), result.err
-    assert f"data/timeline.yaml:{line_of(timeline, 'id: inside-a-word') + 2}:10: Pat Example" in result.err
-    assert result.err.count("is named here") == 2, result.err
+    assert (f"data/timeline.yaml:{line_of(timeline, 'id: inside-a-word') + 2}:10: Dame Pat Example is named here"
+            in result.err), result.err
+    assert result.err.count("is named here") == 2, result.err  # "Dame Pat Example" is not also "Pat Example"
 
 
 def test_a_later_entry_that_opens_by_pointing_back_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
@@ -528,9 +529,10 @@ def test_a_sum_in_the_site_s_own_words_must_be_in_a_quote_of_its_entry(project: 
 def test_names_are_found_in_full_within_runs_of_capitals_and_before_a_possessive() -> None:
     from sitegen.content_checks import names_in
 
-    names = frozenset({"Gavin Williamson", "Eileen Munro", "Andy Smith"})
-    text = "Education Secretary Gavin Williamson said so. Eileen\nMunro’s review. Andy Smithson and Smith did not."
-    assert names_in(text, names) == {"Gavin Williamson", "Eileen Munro"}
+    names = frozenset({"Gavin Williamson", "Eileen Munro", "Andy Smith", "Émile Zola"})
+    text = ("Education Secretary Gavin Williamson said so. Eileen\nMunro’s review. Andy Smithson and Smith did not."
+            " Nor did Émile Zola.")
+    assert names_in(text, names) == {"Gavin Williamson", "Eileen Munro", "Émile Zola"}
 
 
 def test_a_date_in_digits_is_no_span_and_a_span_may_give_four_digits() -> None:
