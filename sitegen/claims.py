@@ -107,14 +107,29 @@ def money_figures(quote: str) -> tuple[Figure, ...]:
     return tuple(found)
 
 
+DURATION_AFTER = re.compile(r"\s+(?:(?:financial|academic|school|calendar)\s+)?(?:years?|months?|weeks?|days?"
+                            r"|decades?|hours?)\b", re.I)
+"""The words after a count that make it a span of time: "over four years"."""
+LONGER_BEFORE = re.compile(r"\b(?:for|after|in|within|than|just|of|lasted|lasting|waited|waiting|took|taking)\s+$",
+                           re.I)
+"""The words before "over" that make it "more than" even before a span of time: "for over two years"."""
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def count_figures(quote: str) -> tuple[Figure, ...]:
-    """Every whole number in a quote that is not a sum, in digits or in words."""
+    """Every whole number in a quote that is not a sum, in digits or in words. "Over" before a span of
+    time says how long ("£200m over four years" is four years), unless the words before it make it
+    "more than" ("for over two years")."""
     found: list[Figure] = []
     for match in COUNT.finditer(quote):
         digits, word = match.group("digits"), match.group("word")
         value = float(digits.replace(",", "")) if digits else float(NUMBER_WORDS[word.lower()])
-        found.append(_figure(quote, match, value))
+        figure = _figure(quote, match, value)
+        start = match.end() - len(figure.words)
+        if (figure.words.lower().startswith("over ") and DURATION_AFTER.match(quote, match.end())
+                and not LONGER_BEFORE.search(quote, 0, start)):
+            figure = figure._replace(qualifier=None, words=match.group())
+        found.append(figure)
     return tuple(found)
 
 

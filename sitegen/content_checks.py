@@ -23,7 +23,10 @@ from .answers import answer_problems
 from .cache import digest
 from .characters import describe_zero_width, zero_width_character
 from .claims import (
+    DATE_OR_YEAR,
     FIGURE,
+    Figure,
+    count_figures,
     date_marks,
     figures_of,
     item_figures,
@@ -102,8 +105,8 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     found = check_claims(item, published) + repeated_citations(item)
     if prose and not isinstance(item, m.Change):  # a change note gives the site's own old words, which it corrects
         found += unnamed_people(item, prose, names)
-        if not isinstance(item, m.Guide):  # an answer's sums are checked against its own quotes (answers.py)
-            found += unheld_sums(item, prose)
+        if not isinstance(item, m.Guide):  # an answer's figures are checked against its own quotes (answers.py)
+            found += unheld_figures(item, prose)
     for loc, text, is_prose in strings:
         if not text.isprintable() and (invisible := zero_width_character(text)):
             found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
@@ -155,25 +158,50 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
     return found
 
 
-def unheld_sums(item: BaseModel, prose: list[tuple[tuple[Any, ...], str]]) -> list[Finding]:
-    """A sum of money the site's own words give (a purpose, a note, a definition, a later entry) must
-    be in one of the item's quotes, with the word the quote puts before it ("at least £600m"): the
-    check that values get, for sums written into sentences. prose: the item's own texts by place."""
-    said = [(loc, figure) for loc, text in prose if "£" in text for figure in money_figures(text)
+def unheld_figures(item: BaseModel, prose: list[tuple[tuple[Any, ...], str]]) -> list[Finding]:
+    """A sum or count in the site's own words (a purpose, a note, a definition, a later entry) keeps the
+    word the item's quotes put before it ("at least £600m", "up to 12 areas"), and a sum must be in
+    one of them: the check that values get, for figures written into sentences. A count no quote
+    gives of the same thing may be the editor's own ("four councils" for four areas named), so only
+    a count a quote gives of the same thing (the word after it) is checked.
+    prose: the item's own texts by place."""
+    texts = [(loc, MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), text) if loc[-1] == "body" else text)
+             for loc, text in prose]
+    said = [(loc, figure, "sum", "") for loc, text in texts if "£" in text for figure in money_figures(text)
             if "£" in figure.words]  # "45 million people" is a count
+    said += [(loc, figure, "count", thing) for loc, text in texts for figure, thing in counts_of_things(text)]
     if not said:
         return []
-    quoted = [figure for _loc, model in _located_models(item, ()) for c in getattr(model, "citations", None) or ()
-              for figure in money_figures(c.quote)]
+    quotes = [c.quote for _loc, model in _located_models(item, ()) for c in getattr(model, "citations", None) or ()]
+    quoted = {"sum": [(figure, "") for quote in quotes for figure in money_figures(quote)],
+              "count": [pair for quote in quotes for pair in counts_of_things(quote)]}
     found: list[Finding] = []
-    for loc, sum_said in said:
-        same = [figure for figure in quoted if round(figure.value) == round(sum_said.value)]
-        if not same:
-            found.append(Finding(loc, None, f'"{sum_said.words}" is in none of the quotes of this entry; write the sum'
-                                            " a quote gives, or cite a quote that gives it", False))
-        elif not any(figure.qualifier == sum_said.qualifier for figure in same):
+    for loc, figure_said, what, thing in said:
+        same = [figure for figure, of in quoted[what]
+                if round(figure.value) == round(figure_said.value) and of == thing]
+        if not same and what == "sum":
+            found.append(Finding(loc, None, f'"{figure_said.words}" is in none of the quotes of this entry; write the'
+                                            " sum a quote gives, or cite a quote that gives it", False))
+        elif same and not any(figure.qualifier == figure_said.qualifier for figure in same):
             found.append(Finding(loc, None, f'the quote says "{same[0].words}" but these words say'
-                                            f' "{sum_said.words}"; keep the quote\'s word before the sum', False))
+                                            f' "{figure_said.words}"; keep the quote\'s word before the {what}', False))
+    return found
+
+
+THING_AFTER = re.compile(r"""\s+[‘“'"]?([A-Za-z]+)""")
+"""The word after a count, past an opening quotation mark: "12 ‘pathfinder’ areas" counts pathfinders."""
+
+
+def counts_of_things(text: str) -> list[tuple[Figure, str]]:
+    """Each count in a text with the word after it, the thing counted, in the singular ("12 areas" →
+    area): not in a date or a year, not "one" (plain English uses it for "a"), and not a count
+    followed by no word."""
+    undated = DATE_OR_YEAR.sub(lambda match: " " * len(match.group()), text)
+    found: list[tuple[Figure, str]] = []
+    for figure in count_figures(undated):
+        thing = THING_AFTER.match(undated, figure.end)
+        if thing is not None and figure.words.lower().split()[-1] != "one":
+            found.append((figure, thing.group(1).lower().removesuffix("s")))
     return found
 
 

@@ -212,6 +212,39 @@ def test_every_output_shows_the_qualifier(project: Path, run_cli: Callable[..., 
     assert records["social-care-share"]["values"][0]["money"]["qualifier"] == "at least"
 
 
+def test_a_count_in_the_site_s_own_words_keeps_its_quote_s_word(project: Path, run_cli: Callable[..., Run]) -> None:
+    """A count a quote gives of the same thing keeps the quote's qualifier in a purpose too; a count of
+    something no quote counts (the editor's own, such as the number of areas named) is not checked."""
+    add_second_source(project, "2023-03-01")
+    pilot = COUNTED.format(qualifier="      qualifier: up to\n").replace(
+        "purpose: Tests family help.", "purpose: Tests family help in 12 areas, three of them named, in 12 weeks.")
+    (project / "data" / "pilots.yaml").write_text(pilot, encoding="utf-8")
+    append(project, "funding.yaml", SHARE)
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1, result.err
+    assert result.err.splitlines() == [
+        """data/pilots.yaml:3:12: the quote says "Up to 12" but these words say "12"; keep the quote's word before"""
+        " the count", "1 problem(s) found; nothing was written."]
+
+
+def test_a_count_is_matched_with_the_thing_it_counts_and_never_in_a_date() -> None:
+    from sitegen.content_checks import counts_of_things
+
+    said = counts_of_things("Up to 12 areas, up to 12 ‘pathfinder’ areas, almost three quarters, one at a time,"
+                            " until 2030, on 3 May 2024, more than one child, nearly 30 councils and 5.")
+    assert [(f.value, f.qualifier, thing) for f, thing in said] == [
+        (12, Qualifier.up_to, "area"), (12, Qualifier.up_to, "pathfinder"), (3, Qualifier.just_under, "quarter"),
+        (30, Qualifier.just_under, "council")]
+
+
+def test_over_before_a_span_of_time_is_how_long_unless_the_words_before_make_it_more_than() -> None:
+    said = count_figures("£2.6bn over five years for over 12 areas, waiting for over two years, over two financial"
+                         " years, just over six months")
+    assert [(f.value, f.qualifier, f.words) for f in said] == [
+        (5, None, "five"), (12, Qualifier.more_than, "over 12"), (2, Qualifier.more_than, "over two"),
+        (2, None, "two"), (6, Qualifier.more_than, "over six")]
+
+
 def test_the_real_qualifiers_are_shown() -> None:
     pages = {name: Tags(html).plain() for name, html in html_pages(rendered()).items()}
     assert "at least £600m over 1 year (2025-26)" in pages["funding/council-social-care-600m/index.html"]
