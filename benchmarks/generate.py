@@ -28,7 +28,7 @@ WORDS = (
     "ideas response answer pilot pilots trial trials test tests scheme schemes group groups network networks "
     "practice practices record records decision decisions meeting meetings training leader leaders staff "
     "office offices agency agencies provider providers market markets rule rules law laws guidance advice "
-    "would could should will may might can must did does gave made said told asked found showed set kept "
+    "would could should will now might can must did does gave made said told asked found showed set kept "
     "moved started ended joined helped built paid chose named planned tested early late slow quick clear "
     "fair safe stable strong loving small large wider better fewer earlier national regional whole each "
     "every some many other"

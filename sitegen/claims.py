@@ -13,7 +13,7 @@ import calendar
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
@@ -156,8 +156,10 @@ DATE_OR_YEAR = re.compile("|".join(re.sub(r"\(\?P<\w+>", "(?:", f"(?:{p.pattern}
                                    for p in (DAY_MONTH, MONTH_DAY, MONTH_YEAR, YEARS)))
 """Any date or year a text gives in words or digits (the four patterns above, without their groups)."""
 RELATIVE = re.compile(r"\b(?:(?P<day>today|yesterday|tomorrow)|(?P<which>this|last|next) (?P<span>week|month|year)"
+                      r"(?: (?:or|and) (?P<or>next|last)(?!\s+(?:week|month|year|spring|summer|autumn)\b))?"
                       r"|next (?P<season>spring|summer|autumn)|(?P<now>currently))\b", re.I)
-"""Dates a news report gives relative to its own date."""
+"""Dates a news report gives relative to its own date ("this year or next" gives both years; "this
+month or next year" is two dates, each read on its own)."""
 SEASON_ENDS = {"spring": 5, "summer": 8, "autumn": 11}
 
 
@@ -171,6 +173,10 @@ class DateMarks(NamedTuple):
     days: frozenset[tuple[int | None, int, int]]
     spans: frozenset[tuple[int, int]]
     alone: frozenset[int]
+
+
+Published = Mapping[str, dt.date | None]
+"""Each source's date by id: quotes such as "yesterday" are read against it."""
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -228,9 +234,17 @@ def _relative(match: re.Match[str], published: dt.date) -> list[tuple[int, ...]]
         later = published.month > SEASON_ENDS[words["season"]] - 3
         return [(published.year + later,)]
     shift = {"this": 0, "last": -1, "next": 1}[words["which"]]
-    if words["span"] == "year":
+    if words["or"]:  # "this year or next": both
+        also = {"next": 1, "last": -1}[words["or"]]
+        return [*_relative_span(words["span"], shift, published), *_relative_span(words["span"], also, published)]
+    return _relative_span(words["span"], shift, published)
+
+
+def _relative_span(span: str, shift: int, published: dt.date) -> list[tuple[int, ...]]:
+    """The year, month or week shift of them from the one published in, as (year,) or (year, month)."""
+    if span == "year":
         return [(published.year + shift,)]
-    if words["span"] == "month":
+    if span == "month":
         month = published.month - 1 + shift
         return [(published.year + month // 12, month % 12 + 1)]
     monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=shift)
@@ -252,6 +266,32 @@ def holds_date(marks: DateMarks, date: dt.date, precision: Precision, until: int
     if precision is Precision.day:
         return bool({(date.year, date.month, date.day), (None, date.month, date.day)} & marks.days)
     return False
+
+
+def dates_not_in(said: DateMarks, quoted: Sequence[tuple[DateMarks, dt.date | None]]) -> list[str]:
+    """The dates of said that no quote gives, in words, each once at the precision said gives it ("11
+    May 2023", not also "May 2023"). quoted: each quote's marks with its source's date. A quote's day
+    or month without a year holds it in its source's year or the year before or after (any year if
+    the source is undated); a year written alone needs a quote that gives it other than as part of a
+    span ("2026" is not "2025-26"), and a span ("2025-26") the same span or both its years."""
+    def near(year: int | None, given: int | None, source: dt.date | None) -> bool:
+        return year is None or given == year or (given is None and (source is None or abs(source.year - year) <= 1))
+
+    missing: list[str] = []
+    for year, month, day in sorted(said.days, key=lambda d: (d[0] or 0, d[1], d[2])):
+        if not any((m_, d) == (month, day) and near(year, y, source) for mark, source in quoted
+                   for y, m_, d in mark.days):
+            missing.append(f"{day} {calendar.month_name[month]}" + (f" {year}" if year else ""))
+    in_days = {(year, month) for year, month, _day in said.days}
+    for year, month in sorted(said.months - in_days, key=lambda d: (d[0] or 0, d[1])):
+        if not any(m_ == month and near(year, y, source) for mark, source in quoted for y, m_ in mark.months):
+            missing.append(calendar.month_name[month] + (f" {year}" if year else ""))
+    alone = {year for mark, _source in quoted for year in mark.alone}
+    for first, last in sorted(said.spans):
+        if not any((first, last) in mark.spans for mark, _source in quoted) and not {first, last} <= alone:
+            missing.append(f"{first}-{last % 100:02d}" if first // 100 == last // 100 else f"{first}-{last}")
+    in_months = {year for year, _month in said.months}
+    return missing + [str(year) for year in sorted(said.alone - in_months) if year not in alone]
 
 
 def finest_precision(marks: list[DateMarks], date: dt.date) -> Precision | None:
@@ -318,7 +358,7 @@ def item_figures(item: BaseModel) -> frozenset[str]:
     def add_text(text: str) -> None:
         figures.update(normalise_figure(f) for f in FIGURE.findall(text))
 
-    for model in _models_in(item):
+    for _loc, model in located_models(item):
         if isinstance(model, Citation):
             add_text(model.quote)
         elif isinstance(model, Money):
@@ -337,11 +377,12 @@ def item_figures(item: BaseModel) -> frozenset[str]:
     return frozenset(figures)
 
 
-def _models_in(obj: Any) -> Iterator[BaseModel]:
+def located_models(obj: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], BaseModel]]:
+    """(loc, model) of obj and every model inside it."""
     if isinstance(obj, BaseModel):
-        yield obj
+        yield loc, obj
         for name in type(obj).model_fields:
-            yield from _models_in(getattr(obj, name))
+            yield from located_models(getattr(obj, name), (*loc, name))
     elif isinstance(obj, list):
-        for value in obj:
-            yield from _models_in(value)
+        for i, value in enumerate(obj):
+            yield from located_models(value, (*loc, i))

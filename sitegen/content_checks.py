@@ -3,16 +3,15 @@ values must say what their quotes say, and the site's own sentences should stay 
 
 A figure written in content/ Markdown that no data value or cited quote contains is an error, so prose
 cannot drift from the checked data. A reported sum or count must be in one of its quotes, with the
-qualifier the quote gives it ("up to 12"); a date must be in a quote to the precision claimed; a
-person named must be named in a quote beside them. Long sentences are warnings: plain English is a
-goal, not a gate.
+qualifier the quote gives it ("up to 12"); a date must be in a quote to the precision claimed. The
+site's own sentences are held to the quotes beside them by own_words. Long sentences are warnings:
+plain English is a goal, not a gate.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,21 +22,20 @@ from .answers import answer_problems
 from .cache import digest
 from .characters import describe_zero_width, zero_width_character
 from .claims import (
-    DATE_OR_YEAR,
     FIGURE,
-    Figure,
-    count_figures,
+    Published,
     date_marks,
     figures_of,
     item_figures,
-    money_figures,
+    located_models,
     normalise_figure,
     said_each_year,
 )
-from .errors import Collector, Problem, position
+from .errors import Collector, Finding, Problem, position
 from .event_dates import check_after_chains, event_date_problems
 from .fields import ReportedCount, ReportedMoney
 from .formats import format_amount
+from .own_words import HONORIFIC, PROSE_FIELDS, Models, unheld_dates, unheld_figures, unnamed_people
 from .readability import (
     LONG_SENTENCE,
     MARKDOWN_NOT_PROSE,
@@ -50,36 +48,6 @@ from .readability import (
     unknown_acronyms,
 )
 from .resolve import Located, PageSource, Site, item_links, normalised_quote
-
-PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
-    m.Recommendation: ("title", "proposal", "body"),
-    m.Response: ("detail",),
-    m.Development: ("text",),
-    m.Theme: ("description",),
-    m.Mission: ("summary",),
-    m.FundingLine: ("title", "purpose", "note"),
-    m.Pilot: ("purpose",),
-    m.Event: ("title", "text"),
-    m.Term: ("definition",),
-    m.Change: ("summary",),
-    m.Guide: ("title", "audience", "intro"),
-    m.GuideQuestion: ("question", "answer"),
-}
-"""The fields written in the site's own words (quotes and names are the sources' words)."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A problem in one item's prose: where (the field, and the offset in its text for Markdown), what."""
-
-    loc: tuple[Any, ...]
-    offset: int | None
-    message: str
-    warning: bool
-
-
-Published = Mapping[str, dt.date | None]
-"""Each source's date by id: quotes such as "yesterday" are read against it."""
 
 
 @dataclass
@@ -102,11 +70,12 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     within one list (errors), and zero-width characters (warnings) in any of its text."""
     strings = list(_strings(item, ()))
     prose = [(loc, text) for loc, text, is_prose in strings if is_prose]
-    found = check_claims(item, published) + repeated_citations(item)
+    models = list(located_models(item))
+    found = check_claims(item, models, published) + repeated_citations(item)
     if prose and not isinstance(item, m.Change):  # a change note gives the site's own old words, which it corrects
-        found += unnamed_people(item, prose, names)
+        found += unnamed_people(models, prose, names)
         if not isinstance(item, m.Guide):  # an answer's figures are checked against its own quotes (answers.py)
-            found += unheld_figures(item, prose)
+            found += unheld_figures(models, prose) + unheld_dates(models, published)
     for loc, text, is_prose in strings:
         if not text.isprintable() and (invisible := zero_width_character(text)):
             found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
@@ -128,12 +97,12 @@ POINTING_WORDS = frozenset({"He", "She", "They", "It", "His", "Her", "Their", "I
 """Words that point back to something said before: a later entry has no "before" on its page."""
 
 
-def check_claims(item: BaseModel, published: Published) -> list[Finding]:
+def check_claims(item: BaseModel, models: Models, published: Published) -> list[Finding]:
     """Every sum and count in one of its quotes with the quote's qualifier; every date in a quote to
     its precision; an event's date, precision and `after` consistent; no later entry that opens by
     pointing back to another."""
     found: list[Finding] = []
-    for loc, model in _located_models(item, ()):
+    for loc, model in models:
         if isinstance(model, ReportedMoney | ReportedCount):
             found.extend(_figure_findings(model, loc))
         first = re.split(r"[^A-Za-z]", model.text, maxsplit=1)[0] if isinstance(model, m.Development) else ""
@@ -155,53 +124,6 @@ def check_claims(item: BaseModel, published: Published) -> list[Finding]:
         if item.target_year not in years:
             found.append(Finding(("target_year",), None, f"no quote of the mission gives the year {item.target_year};"
                                                          " correct it, or cite a quote that gives it", False))
-    return found
-
-
-def unheld_figures(item: BaseModel, prose: list[tuple[tuple[Any, ...], str]]) -> list[Finding]:
-    """A sum or count in the site's own words (a purpose, a note, a definition, a later entry) keeps the
-    word the item's quotes put before it ("at least £600m", "up to 12 areas"), and a sum must be in
-    one of them: the check that values get, for figures written into sentences. A count no quote
-    gives of the same thing may be the editor's own ("four councils" for four areas named), so only
-    a count a quote gives of the same thing (the word after it) is checked.
-    prose: the item's own texts by place."""
-    texts = [(loc, MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), text) if loc[-1] == "body" else text)
-             for loc, text in prose]
-    said = [(loc, figure, "sum", "") for loc, text in texts if "£" in text for figure in money_figures(text)
-            if "£" in figure.words]  # "45 million people" is a count
-    said += [(loc, figure, "count", thing) for loc, text in texts for figure, thing in counts_of_things(text)]
-    if not said:
-        return []
-    quotes = [c.quote for _loc, model in _located_models(item, ()) for c in getattr(model, "citations", None) or ()]
-    quoted = {"sum": [(figure, "") for quote in quotes for figure in money_figures(quote)],
-              "count": [pair for quote in quotes for pair in counts_of_things(quote)]}
-    found: list[Finding] = []
-    for loc, figure_said, what, thing in said:
-        same = [figure for figure, of in quoted[what]
-                if round(figure.value) == round(figure_said.value) and of == thing]
-        if not same and what == "sum":
-            found.append(Finding(loc, None, f'"{figure_said.words}" is in none of the quotes of this entry; write the'
-                                            " sum a quote gives, or cite a quote that gives it", False))
-        elif same and not any(figure.qualifier == figure_said.qualifier for figure in same):
-            found.append(Finding(loc, None, f'the quote says "{same[0].words}" but these words say'
-                                            f' "{figure_said.words}"; keep the quote\'s word before the {what}', False))
-    return found
-
-
-THING_AFTER = re.compile(r"""\s+[‘“'"]?([A-Za-z]+)""")
-"""The word after a count, past an opening quotation mark: "12 ‘pathfinder’ areas" counts pathfinders."""
-
-
-def counts_of_things(text: str) -> list[tuple[Figure, str]]:
-    """Each count in a text with the word after it, the thing counted, in the singular ("12 areas" →
-    area): not in a date or a year, not "one" (plain English uses it for "a"), and not a count
-    followed by no word."""
-    undated = DATE_OR_YEAR.sub(lambda match: " " * len(match.group()), text)
-    found: list[tuple[Figure, str]] = []
-    for figure in count_figures(undated):
-        thing = THING_AFTER.match(undated, figure.end)
-        if thing is not None and figure.words.lower().split()[-1] != "one":
-            found.append((figure, thing.group(1).lower().removesuffix("s")))
     return found
 
 
@@ -241,66 +163,6 @@ def _figure_findings(value: ReportedMoney | ReportedCount, loc: tuple[Any, ...])
                        f" {said.qualifier}")
         return [Finding(qualifier_loc, None, message, False)]
     return []
-
-
-def unnamed_people(item: BaseModel, prose: list[tuple[tuple[Any, ...], str]], names: frozenset[str]) -> list[Finding]:
-    """A person the site's own words name (by full name, from data/people.yaml) must be named, by full
-    name or surname, in one of the quotes cited beside those words: who said or did something is a
-    fact like any other, and a quote of what was said does not show who said it. Words in a part
-    with no citations of its own (a theme, a funding line's purpose) answer to all the item's quotes.
-    prose: the item's own texts, searched once for any name before each part is."""
-    found: list[Finding] = []
-    if not names_in("\n".join(text for _loc, text in prose), names):
-        return found
-    everything = " ".join(c.quote for _loc, model in _located_models(item, ())
-                          for c in getattr(model, "citations", None) or ())
-    for loc, model in _located_models(item, ()):
-        if type(model) not in PROSE_FIELDS:
-            continue
-        citations = getattr(model, "citations", None)
-        quotes = " ".join(c.quote for c in citations) if citations else everything
-        for field in PROSE_FIELDS[type(model)]:
-            text = getattr(model, field, None)
-            found_names = sorted(names_in(text, names), key=len) if isinstance(text, str) else []
-            by_surname = {name.split()[-1]: name for name in found_names}  # the longest: "Sir Martin Narey"
-            for surname, name in sorted(by_surname.items()):
-                if not re.search(rf"\b{re.escape(surname)}\b", quotes):
-                    found.append(Finding((*loc, field), None, f"{name} is named here but in none of the quotes"
-                                         " cited beside it; cite the words that name them (their role and"
-                                         " organisation, say)", False))
-    return found
-
-
-NAME_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*)+")
-"""Capitalised words in a row (accented capitals too), among which a person's name may be ("Education
-Secretary Gavin Williamson")."""
-HONORIFIC = re.compile(r"^(?:Sir|Dame|Lord|Lady|Baroness|Baron|Dr|Professor)\s+")
-"""A title before a person's name: prose that leaves it out ("Martin Narey") still names them."""
-
-
-def names_in(text: str, names: frozenset[str]) -> set[str]:
-    """The names of the set that the text gives in full: each run of capitalised words, and every run
-    of two to four words within it, looked up in the set (a scan that costs the same however many
-    names there are)."""
-    found: set[str] = set()
-    for run in NAME_RUN.findall(text):
-        words = [word.removesuffix("’s").removesuffix("'s") for word in run.split()]  # "Eileen Munro’s"
-        for start in range(len(words) - 1):
-            for end in range(start + 2, min(len(words), start + 4) + 1):
-                if (candidate := " ".join(words[start:end])) in names:
-                    found.add(candidate)
-    return found
-
-
-def _located_models(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], BaseModel]]:
-    """(loc, model) of obj and every model inside it."""
-    if isinstance(obj, BaseModel):
-        yield loc, obj
-        for name in type(obj).model_fields:
-            yield from _located_models(getattr(obj, name), (*loc, name))
-    elif isinstance(obj, list):
-        for i, value in enumerate(obj):
-            yield from _located_models(value, (*loc, i))
 
 
 def repeated_citations(item: BaseModel) -> list[Finding]:

@@ -10,8 +10,20 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .characters import printable
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem in one item, before its file and line are known: where (its place in the item, and
+    the offset in the text for Markdown), what, and whether it is only a warning."""
+
+    loc: tuple[Any, ...]
+    offset: int | None
+    message: str
+    warning: bool
 
 
 def position(text: str, index: int, first_line: int = 1) -> tuple[int, int]:

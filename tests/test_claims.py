@@ -228,7 +228,7 @@ def test_a_count_in_the_site_s_own_words_keeps_its_quote_s_word(project: Path, r
 
 
 def test_a_count_is_matched_with_the_thing_it_counts_and_never_in_a_date() -> None:
-    from sitegen.content_checks import counts_of_things
+    from sitegen.own_words import counts_of_things
 
     said = counts_of_things("Up to 12 areas, up to 12 ‘pathfinder’ areas, almost three quarters, one at a time,"
                             " until 2030, on 3 May 2024, more than one child, nearly 30 councils and 5.")

@@ -526,8 +526,60 @@ def test_a_sum_in_the_site_s_own_words_must_be_in_a_quote_of_its_entry(project: 
     assert result.err.count("data/funding.yaml") == 2, result.err
 
 
+def test_a_date_in_the_site_s_own_words_must_be_in_a_quote_beside_it_or_be_its_date_of_report(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    """A later entry's date comes from its own quotes or their sources' dates, never from another
+    part's source (the proposal cites a February 2023 article; this entry cites one of March 2024).
+    The body sums up the whole item, so any of its quotes holds a date there; a link's address is not
+    read."""
+    add_article(project)
+    append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
+    recommendations = project / "data" / "recommendations.yaml"
+    cited = ("      citations:\n        - source: council-article\n"
+             "          quote: The example council will test a family help team for two years\n")
+    edit(recommendations, "  body: |", "  later:\n"
+         f"    - text: In March 2024, Example News reported the council's test.\n{cited}"
+         f"    - text: In February 2023 the council agreed to test family help.\n{cited}"
+         f"    - text: The council's test would end in 2026.\n{cited}"
+         "  body: |\n    In March 2024 the council began. See [its report](https://example.org/2019/05/report).\n")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1, result.err
+    problems = [line for line in result.err.splitlines() if "is in none of the quotes cited beside it" in line]
+    assert problems == [
+        f'data/recommendations.yaml:{line_of(recommendations, "In February 2023")}:13: "February 2023" is in none of'
+        " the quotes cited beside it, nor is it when one of them was reported; cite a quote that gives it, or write"
+        " the date a quote gives",
+        f'data/recommendations.yaml:{line_of(recommendations, "end in 2026")}:13: "2026" is in none of the quotes'
+        " cited beside it, nor is it when one of them was reported; cite a quote that gives it, or write the date a"
+        " quote gives"], result.err
+
+
+def test_dates_are_held_at_the_precision_written() -> None:
+    """A quote's month without a year holds it near its source's year; a year written alone needs a
+    quote that gives it alone, and a span the same span (or both its years)."""
+    from sitegen.claims import date_marks, dates_not_in
+
+    february = dt.date(2023, 2, 10)
+    quoted = [(date_marks("closing on 11 May, in September, for 2025-26", february), february)]
+    assert dates_not_in(date_marks("It closed on 11 May 2023, met in September 2024 and in September 2026.",
+                                   None), quoted) == ["September 2026"]
+    assert dates_not_in(date_marks("The money for 2025-26 ran out in 2026.", None), quoted) == ["2026"]
+    assert dates_not_in(date_marks("The money for 2025-26.", None),
+                        [(date_marks("money for 2025", february), february)]) == ["2025-26"]
+    assert dates_not_in(date_marks("In September 2030.", None), [(date_marks("in September", None), None)]) == []
+
+
+def test_this_year_or_next_gives_both_years() -> None:
+    from sitegen.claims import date_marks
+
+    assert date_marks("a virtual hub this year or next", dt.date(2023, 2, 10)).years == {2023, 2024}
+    assert date_marks("a virtual hub this year", dt.date(2023, 2, 10)).years == {2023}
+    later = date_marks("this month or next year", dt.date(2023, 2, 10))
+    assert (later.months, later.years) == ({(2023, 2)}, {2023, 2024})
+
+
 def test_names_are_found_in_full_within_runs_of_capitals_and_before_a_possessive() -> None:
-    from sitegen.content_checks import names_in
+    from sitegen.own_words import names_in
 
     names = frozenset({"Gavin Williamson", "Eileen Munro", "Andy Smith", "Émile Zola"})
     text = ("Education Secretary Gavin Williamson said so. Eileen\nMunro’s review. Andy Smithson and Smith did not."
