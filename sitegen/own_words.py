@@ -54,12 +54,13 @@ the item's quotes, not only to those of the part they are in."""
 
 def unheld_figures(models: Models, prose: list[tuple[tuple[Any, ...], str]]) -> list[Finding]:
     """A sum or count in the site's own words (a purpose, a note, a definition, a later entry) keeps the
-    word the item's quotes put before it ("at least £600m", "up to 12 areas"), and a sum must be in
-    one of them: the check that values get, for figures written into sentences. A count no quote
+    word the item's quotes put before it ("at least £600m", "up to 12 areas"), and a sum or a
+    percentage must be in one of them: the check that values get, for figures written into sentences. A count no quote
     gives of the same thing may be the editor's own ("four councils" for four areas named), so only
     a count a quote gives of the same thing (the word after it) is checked.
     prose: the item's own texts by place."""
     quotes = [c.quote for _loc, model in models for c in getattr(model, "citations", None) or ()]
+    found = unheld_percentages(prose, quotes)
     quoted = {"count": [pair for quote in quotes for pair in counts_of_things(quote)]}
     texts = [(loc, MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), text) if loc[-1] == "body" else text)
              for loc, text in prose if quoted["count"] or "£" in text]  # else there is nothing to check
@@ -68,9 +69,8 @@ def unheld_figures(models: Models, prose: list[tuple[tuple[Any, ...], str]]) -> 
     if quoted["count"]:
         said += [(loc, figure, "count", thing) for loc, text in texts for figure, thing in counts_of_things(text)]
     if not said:
-        return []
+        return found
     quoted["sum"] = [(figure, "") for quote in quotes for figure in money_figures(quote)]
-    found: list[Finding] = []
     for loc, figure_said, what, thing in said:
         same = [figure for figure, of in quoted[what]
                 if round(figure.value) == round(figure_said.value) and of == thing]
@@ -81,6 +81,19 @@ def unheld_figures(models: Models, prose: list[tuple[tuple[Any, ...], str]]) -> 
             found.append(Finding(loc, None, f'the quote says "{same[0].words}" but these words say'
                                             f' "{figure_said.words}"; keep the quote\'s word before the {what}', False))
     return found
+
+
+PERCENTAGE = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s?(?:%|per ?cent\b)")
+"""A percentage: 19%, 14.6% or 14 per cent."""
+
+
+def unheld_percentages(prose: list[tuple[tuple[Any, ...], str]], quotes: list[str]) -> list[Finding]:
+    """A percentage in the site's own words that none of the item's quotes gives (as % or per cent)."""
+    said = [(loc, match) for loc, text in prose if "%" in text or "cent" in text for match in PERCENTAGE.finditer(text)]
+    quoted = {float(value) for quote in quotes for value in PERCENTAGE.findall(quote)} if said else set()
+    return [Finding(loc, None, f'"{match.group()}" is in none of the quotes of this entry; write the percentage a quote'
+                               " gives, or cite a quote that gives it", False)
+            for loc, match in said if float(match.group(1)) not in quoted]
 
 
 DIGIT = re.compile(r"\d")

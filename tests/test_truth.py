@@ -578,6 +578,15 @@ def test_this_year_or_next_gives_both_years() -> None:
     assert (later.months, later.years) == ({(2023, 2)}, {2023, 2024})
 
 
+def test_a_percentage_in_the_site_s_own_words_must_be_in_one_of_its_quotes() -> None:
+    from sitegen.own_words import unheld_percentages
+
+    prose = [(("text",), "Vacancies were 19 per cent, up from 14.6%, and 20% in one area.")]
+    found = unheld_percentages(prose, ["19% of posts vacant", "up from 14.6 per cent a year earlier"])
+    assert [(f.loc, f.message) for f in found] == [(("text",), '"20%" is in none of the quotes of this entry; write the'
+                                                   " percentage a quote gives, or cite a quote that gives it")]
+
+
 def test_names_are_found_in_full_within_runs_of_capitals_and_before_a_possessive() -> None:
     from sitegen.own_words import names_in
 
