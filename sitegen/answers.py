@@ -7,14 +7,23 @@ more closely than other prose: a figure it gives must be written in a quote the 
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-
 from . import models as m
-from .claims import DATE_OR_YEAR, FIGURE, count_figures, date_marks, dates_not_in, money_figures, normalise_figure
+from .claims import (
+    DATE_OR_YEAR,
+    FIGURE,
+    Published,
+    blanked,
+    count_figures,
+    dates_not_in,
+    is_one,
+    money_figures,
+    normalise_figure,
+    quoted_dates,
+    said_dates,
+)
 
 
-def answer_problems(question: m.GuideQuestion, published: Mapping[str, dt.date | None]) -> list[str]:
+def answer_problems(question: m.GuideQuestion, published: Published) -> list[str]:
     """A guide's answer says no more than its quotes: each sum, count, percentage and date in it is
     in one of its quotes, and a sum or count keeps the word the quote puts before it ("up to 500").
 
@@ -24,7 +33,7 @@ def answer_problems(question: m.GuideQuestion, published: Mapping[str, dt.date |
     """
     quotes = [c.quote for c in question.citations]
     written = {normalise_figure(f) for quote in quotes for f in FIGURE.findall(quote)}
-    quoted = [(date_marks(c.quote, published.get(c.source)), published.get(c.source)) for c in question.citations]
+    quoted = quoted_dates(question.citations, published)
     found: list[str] = []
 
     def missing(what: str) -> None:
@@ -32,18 +41,17 @@ def answer_problems(question: m.GuideQuestion, published: Mapping[str, dt.date |
                      " or cite a quote that gives it")
 
     answer = question.answer
-    for words in dates_not_in(date_marks(answer, None), quoted):
+    for words in dates_not_in(said_dates(answer), quoted):
         missing(words)
-    undated = DATE_OR_YEAR.sub(lambda match: " " * len(match.group()), answer)
+    undated = blanked(DATE_OR_YEAR, answer)
     for match in FIGURE.finditer(undated):
         if normalise_figure(match.group()) not in written:
             missing(match.group())
     for figure in count_figures(undated):
-        if figure.words.split()[-1].isalpha() and figure.words.split()[-1].lower() != "one" and not any(
+        if figure.words.split()[-1].isalpha() and not is_one(figure) and not any(
                 f.value == figure.value for quote in quotes for f in count_figures(quote)):
             missing(figure.words.split()[-1])  # a count in words; one in digits is a FIGURE, checked above
-    said = [*money_figures(undated), *(f for f in count_figures(undated) if f.words.lower() != "one"
-                                         and not f.words.lower().endswith(" one"))]
+    said = [*money_figures(undated), *(f for f in count_figures(undated) if not is_one(f))]
     for figure in said:
         pool = money_figures if figure in money_figures(undated) else count_figures
         same = [f for quote in quotes for f in pool(quote) if round(f.value) == round(figure.value)]

@@ -1,5 +1,6 @@
-"""What a quote holds: the sums, counts and dates in it, each with the word the quote puts before it;
-and every figure an item holds, which the figures in content pages must come from.
+"""What a quote holds: the sums, counts, percentages and dates in it, each with the word the quote puts
+before it; which dates of a text no quote gives (dates_not_in); and every figure an item holds, which
+the figures in content pages must come from.
 
 A reported value is only as good as the quote behind it. These readers let the content checks prove
 that a value's quote holds its figure with the same qualifier ("up to 12", "at least £600m"), and that
@@ -13,7 +14,7 @@ import calendar
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
@@ -108,11 +109,12 @@ def money_figures(quote: str) -> tuple[Figure, ...]:
 
 
 DURATION_AFTER = re.compile(r"\s+(?:(?:financial|academic|school|calendar)\s+)?(?:years?|months?|weeks?|days?"
-                            r"|decades?|hours?)\b", re.I)
+                            r"|decades?|hours?)\b(?!\s+old\b)", re.I)
 """The words after a count that make it a span of time: "over four years"."""
-LONGER_BEFORE = re.compile(r"\b(?:for|after|in|within|than|just|of|lasted|lasting|waited|waiting|took|taking)\s+$",
-                           re.I)
-"""The words before "over" that make it "more than" even before a span of time: "for over two years"."""
+LONGER_BEFORE = re.compile(r"\b(?:for|after|in|within|than|just|of|lasted|lasting|waited|waiting|took|taking|aged"
+                           r"|to|spent)\s+$", re.I)
+"""The words before "over" that make it "more than" even before a span of time: "for over two years",
+"aged over 16 years", "rose to over five years"."""
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -149,7 +151,7 @@ DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{MONTH}
 MONTH_DAY = re.compile(rf"\b(?P<month>{MONTH}) (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<year>{YEAR})\b)?")
 MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})\b(?:,? (?P<year>{YEAR})\b)?")
 """Month names are matched with their capital only: "may fund" is not May."""
-YEARS = re.compile(rf"\b(?P<year>{YEAR})(?:[-–/](?P<end>{YEAR}|\d\d)(?![-–/]\d))?\b")
+YEARS = re.compile(rf"(?<!£)\b(?P<year>{YEAR})(?:[-–/](?P<end>{YEAR}|\d\d)(?![-–/]\d))?\b")
 """A year, or a span of years such as 2023-25 or 2026-2027, whose both ends count; a date such as
 2024-05-01 gives its year alone (an end that is not later than the start is no span)."""
 DATE_OR_YEAR = re.compile("|".join(re.sub(r"\(\?P<\w+>", "(?:", f"(?:{p.pattern})")
@@ -337,8 +339,7 @@ FIGURE = re.compile(
     r"(?=[£\d])(?:"                               # every figure starts so: the search skips to one
     r"£\d[\d,]*(?:\.\d+)?(?:bn|m|k)?"            # sums of money
     r"|(?<!\d)(?<!\d,)\d[\d,]*+(?:\.\d++)?+\s?%"   # percentages, from where a number starts
-    r"|\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)"
-    r" \d{4}\b"                                    # dates
+    rf"|\b\d{{1,2}} (?:{MONTH}) \d{{4}}\b"           # dates
     r"|\b\d[\d,]*(?:\.\d+)?\b"                     # counts and years
     r")"
 )
@@ -377,6 +378,10 @@ def item_figures(item: BaseModel) -> frozenset[str]:
     return frozenset(figures)
 
 
+Models = list[tuple[tuple[Any, ...], BaseModel]]
+"""An item and every model inside it, each with its place (located_models), listed once per item."""
+
+
 def located_models(obj: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], BaseModel]]:
     """(loc, model) of obj and every model inside it."""
     if isinstance(obj, BaseModel):
@@ -386,3 +391,47 @@ def located_models(obj: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[
     elif isinstance(obj, list):
         for i, value in enumerate(obj):
             yield from located_models(value, (*loc, i))
+
+
+def blanked(pattern: re.Pattern[str], text: str) -> str:
+    """text with every match of pattern replaced by as many spaces, so that offsets stay where they were."""
+    return pattern.sub(lambda match: " " * len(match.group()), text)
+
+
+def is_one(figure: Figure) -> bool:
+    """Whether a count is the word "one", which plain English uses for "a" ("one of the councils")."""
+    return figure.words.lower().split()[-1] == "one"
+
+
+PERCENTAGE = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s?(?:%|per ?cent\b)")
+"""A percentage: 19%, 14.6% or 14 per cent."""
+
+
+def quoted_dates(citations: Iterable[Citation], published: Published) -> list[tuple[DateMarks, dt.date | None]]:
+    """Each citation's quote's dates, with its source's date (what dates_not_in compares with)."""
+    return [(date_marks(c.quote, published.get(c.source)), published.get(c.source)) for c in citations]
+
+
+def day_marks(day: dt.date) -> DateMarks:
+    """The marks of one whole date: its day, its month and its year."""
+    year = frozenset({day.year})
+    return DateMarks(year, frozenset({(day.year, day.month)}), frozenset({(day.year, day.month, day.day)}),
+                     frozenset(), year)
+
+
+BARE_MONTH_AS_DATE = re.compile(rf"\b(?:in|on|by|from|until|till|since|during|before|after|between|early|late|mid"
+                                rf"|and|or|to|next|last|this)[\s-]+({MONTH})\b", re.I)
+"""A month's name with no day or year is a date in the site's words only after such a word ("in May"):
+"Theresa May" or a sentence that opens "May …" is not."""
+
+
+def said_dates(text: str) -> DateMarks:
+    """The dates the site's own words give (date_marks), without a month's name that is not used as one."""
+    marks = date_marks(text, None)
+    bare = {(year, month) for year, month in marks.months if year is None}
+    if not bare:
+        return marks
+    used = {MONTHS[found.group(1).capitalize()] for found in BARE_MONTH_AS_DATE.finditer(text)}
+    days = {(year, month) for year, month, _day in marks.days}
+    return marks._replace(months=frozenset(mark for mark in marks.months
+                                           if mark not in bare or mark[1] in used or mark in days))

@@ -23,7 +23,9 @@ from .cache import digest
 from .characters import describe_zero_width, zero_width_character
 from .claims import (
     FIGURE,
+    Models,
     Published,
+    blanked,
     date_marks,
     figures_of,
     item_figures,
@@ -35,7 +37,15 @@ from .errors import Collector, Finding, Problem, position
 from .event_dates import check_after_chains, event_date_problems
 from .fields import ReportedCount, ReportedMoney
 from .formats import format_amount
-from .own_words import HONORIFIC, PROSE_FIELDS, Models, unheld_dates, unheld_figures, unnamed_people
+from .own_words import (
+    PROSE_FIELDS,
+    citations_in,
+    names_of,
+    own_prose,
+    unheld_dates,
+    unheld_figures,
+    unnamed_people,
+)
 from .readability import (
     LONG_SENTENCE,
     MARKDOWN_NOT_PROSE,
@@ -65,17 +75,18 @@ class ItemChecks:
 
 def check_item(item: BaseModel, words: frozenset[str], published: Published,
                names: frozenset[str]) -> list[Finding]:
-    """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose,
-    values or dates its quotes do not hold, people named that no quote names, citations repeated
-    within one list (errors), and zero-width characters (warnings) in any of its text."""
+    """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose;
+    values or dates its quotes do not hold; sums, percentages, counts, dates and people in its own
+    words that the quotes beside them do not give (own_words); citations repeated within one list
+    (errors); and zero-width characters (warnings) in any of its text."""
     strings = list(_strings(item, ()))
-    prose = [(loc, text) for loc, text, is_prose in strings if is_prose]
     models = list(located_models(item))
     found = check_claims(item, models, published) + repeated_citations(item)
+    prose, everything = own_prose(models), citations_in(models)
     if prose and not isinstance(item, m.Change):  # a change note gives the site's own old words, which it corrects
-        found += unnamed_people(models, prose, names)
+        found += unnamed_people(prose, everything, names)
         if not isinstance(item, m.Guide):  # an answer's figures are checked against its own quotes (answers.py)
-            found += unheld_figures(models, prose) + unheld_dates(models, published)
+            found += unheld_figures(prose, everything) + unheld_dates(prose, everything, published)
     for loc, text, is_prose in strings:
         if not text.isprintable() and (invisible := zero_width_character(text)):
             found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
@@ -83,7 +94,7 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
             continue
         is_markdown = loc[-1] == "body"
         if is_markdown:  # skip code and link targets, point at the very word
-            text = MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), text)
+            text = blanked(MARKDOWN_NOT_PROSE, text)
         for match in unknown_acronyms(text, words):
             found.append(Finding(loc, match.start() if is_markdown else None, acronym_message(match.group()), False))
         for sentence in long_sentences(text):
@@ -220,8 +231,7 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
     """
     warnings: list[Problem] = []
     words = frozenset(word for term in site.items["glossary"].values() for word in (term.term, *term.aliases))
-    names = frozenset(name for who in site.items["people"].values() if who.kind is m.PartyKind.person
-                      for name in (who.name, HONORIFIC.sub("", who.name)))
+    names = names_of(site.items["people"].values())
     published: Published = {source_id: source.date for source_id, source in site.items["sources"].items()}
     context = digest(*(f"term {word}".encode() for word in sorted(words)),
                      *(f"person {name}".encode() for name in sorted(names)),
@@ -268,7 +278,7 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
         warnings += zero_width_warnings(page)
         exempt = set(page.meta.about_the_site)
         check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, problems)
-        prose = MARKDOWN_NOT_PROSE.sub(lambda match: " " * len(match.group()), page.body)
+        prose = blanked(MARKDOWN_NOT_PROSE, page.body)
         for match in unknown_acronyms(prose, words, exempt):
             problems.add(page.path, *position(page.body, match.start(), page.body_line),
                          acronym_message(match.group()))

@@ -245,6 +245,16 @@ def test_over_before_a_span_of_time_is_how_long_unless_the_words_before_make_it_
         (2, None, "two"), (6, Qualifier.more_than, "over six")]
 
 
+def test_words_that_look_like_dates_or_durations_are_read_as_what_they_are() -> None:
+    from sitegen.claims import date_marks, said_dates
+
+    assert said_dates("Theresa May said so. May the council agree?").months == frozenset()
+    assert said_dates("In May the council agreed, on 11 May.").months == {(None, 5)}
+    assert date_marks("a grant of £2000", None).years == frozenset()
+    assert [f.qualifier for f in count_figures("children aged over 16 years, not over 6 years old")] == [
+        Qualifier.more_than, Qualifier.more_than]
+
+
 def test_the_real_qualifiers_are_shown() -> None:
     pages = {name: Tags(html).plain() for name, html in html_pages(rendered()).items()}
     assert "at least £600m over 1 year (2025-26)" in pages["funding/council-social-care-600m/index.html"]

@@ -569,6 +569,18 @@ def test_dates_are_held_at_the_precision_written() -> None:
     assert dates_not_in(date_marks("In September 2030.", None), [(date_marks("in September", None), None)]) == []
 
 
+def test_a_date_where_nothing_cites_a_quote_is_refused_as_such(project: Path, run_cli: Callable[..., Run]) -> None:
+    """A theme has no citations, so its description can hold no date."""
+    themes = project / "data" / "themes.yaml"
+    edit(themes, "description: Support for families before problems grow.",
+         "description: Support for families before problems grow, since 2024.")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1, result.err
+    assert result.err.splitlines()[0] == (
+        f'data/themes.yaml:{line_of(themes, "since 2024")}:16: "2024" is a date, but nothing here cites a quote that'
+        " could give it; leave it out, or write it where a quote gives it")
+
+
 def test_this_year_or_next_gives_both_years() -> None:
     from sitegen.claims import date_marks
 
@@ -578,13 +590,41 @@ def test_this_year_or_next_gives_both_years() -> None:
     assert (later.months, later.years) == ({(2023, 2)}, {2023, 2024})
 
 
-def test_a_percentage_in_the_site_s_own_words_must_be_in_one_of_its_quotes() -> None:
-    from sitegen.own_words import unheld_percentages
+def test_a_percentage_in_the_site_s_own_words_must_be_in_one_of_its_quotes(project: Path,
+                                                                          run_cli: Callable[..., Run]) -> None:
+    """Written either way (19% or 19 per cent); a link's address in a body is not read."""
+    add_article(project, text=ARTICLE.replace("Parents who took", "Some 19% of posts were vacant. Parents who took"))
+    append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
+    recommendations = project / "data" / "recommendations.yaml"
+    edit(recommendations, "  body: |", "  later:\n    - text: In March 2024, 19 per cent of posts were vacant.\n"
+         "      citations:\n        - source: council-article\n          quote: Some 19% of posts were vacant\n"
+         "  body: |\n    About 20% took part. See [the report](https://example.org/2023%20report).\n")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1, result.err
+    assert result.err.splitlines() == [
+        f'data/recommendations.yaml:{line_of(recommendations, "About 20% took part")}:5: "20%" is in none of the'
+        " quotes of this entry; write the percentage a quote gives, or cite a quote that gives it",
+        "1 problem(s) found; nothing was written."]
 
-    prose = [(("text",), "Vacancies were 19 per cent, up from 14.6%, and 20% in one area.")]
-    found = unheld_percentages(prose, ["19% of posts vacant", "up from 14.6 per cent a year earlier"])
-    assert [(f.loc, f.message) for f in found] == [(("text",), '"20%" is in none of the quotes of this entry; write the'
-                                                   " percentage a quote gives, or cite a quote that gives it")]
+
+def test_names_and_titles_are_found_the_same_way_every_run() -> None:
+    """Stacked titles are left out as one ("Professor Sir"), and of two names with one surname the
+    message names the same one whatever the order of a set."""
+    from sitegen import models as m
+    from sitegen.fields import Citation
+    from sitegen.own_words import names_in, names_of, unnamed_people
+
+    people = [m.Party.model_construct(name="Professor Sir Pat Example", kind=m.PartyKind.person),
+              m.Party.model_construct(name="Cllr Sam Smith", kind=m.PartyKind.person),
+              m.Party.model_construct(name="Example Trust", kind=m.PartyKind.organisation)]
+    names = names_of(people)
+    assert names == {"Professor Sir Pat Example", "Pat Example", "Cllr Sam Smith", "Sam Smith"}
+    assert names_in("Pat Example and Sam Smith spoke.", names) == {"Pat Example", "Sam Smith"}
+    event = m.Event.model_construct(title="Andy Smith and Anna Smith spoke",
+                                    citations=[Citation(source="s", quote="They spoke")])
+    found = unnamed_people([(("title",), event, "title", event.title)], [],
+                           frozenset({"Andy Smith", "Anna Smith"}))
+    assert [f.message.split(" is named")[0] for f in found] == ["Anna Smith"]  # the same one each run
 
 
 def test_names_are_found_in_full_within_runs_of_capitals_and_before_a_possessive() -> None:
