@@ -256,29 +256,36 @@ def _relative_span(span: str, shift: int, published: dt.date) -> list[tuple[int,
     return [(monday.year,)] if monday.year == sunday.year else []
 
 
-def holds_date(marks: DateMarks, date: dt.date, precision: Precision, until: int | None = None) -> bool:
-    """Whether a quote's dates give this date to this precision (a month or day without a year
-    counts for any year: "in September" gives September); a span, from the date's year to until."""
+def near(year: int | None, given: int | None, source: dt.date | None) -> bool:
+    """Whether a quote's date of the year given (None: the quote gives no year) can be of this year: a
+    month or day without a year counts in its source's year or the year before or after ("in
+    September", in a report of February 2023, is September 2022, 2023 or 2024), in any year if the
+    source is undated."""
+    return year is None or given == year or (given is None and (source is None or abs(source.year - year) <= 1))
+
+
+def holds_date(marks: DateMarks, date: dt.date, precision: Precision, until: int | None = None,
+               source: dt.date | None = None) -> bool:
+    """Whether a quote's dates give this date to this precision (a month or day without a year, in a
+    year near its source's: see near); a span, from the date's year to until."""
     if precision is Precision.span:
         return (date.year, until) in marks.spans
     if precision is Precision.year:
         return date.year in marks.years
     if precision is Precision.month:
-        return bool({(date.year, date.month), (None, date.month)} & marks.months)
+        return any(month == date.month and near(date.year, year, source) for year, month in marks.months)
     if precision is Precision.day:
-        return bool({(date.year, date.month, date.day), (None, date.month, date.day)} & marks.days)
+        return any((month, day) == (date.month, date.day) and near(date.year, year, source)
+                   for year, month, day in marks.days)
     return False
 
 
 def dates_not_in(said: DateMarks, quoted: Sequence[tuple[DateMarks, dt.date | None]]) -> list[str]:
     """The dates of said that no quote gives, in words, each once at the precision said gives it ("11
     May 2023", not also "May 2023"). quoted: each quote's marks with its source's date. A quote's day
-    or month without a year holds it in its source's year or the year before or after (any year if
-    the source is undated); a year written alone needs a quote that gives it other than as part of a
-    span ("2026" is not "2025-26"), and a span ("2025-26") the same span or both its years."""
-    def near(year: int | None, given: int | None, source: dt.date | None) -> bool:
-        return year is None or given == year or (given is None and (source is None or abs(source.year - year) <= 1))
-
+    or month without a year holds it in a year near its source's (see near); a year written alone
+    needs a quote that gives it other than as part of a span ("2026" is not "2025-26"), and a span
+    ("2025-26") the same span or both its years."""
     missing: list[str] = []
     for year, month, day in sorted(said.days, key=lambda d: (d[0] or 0, d[1], d[2])):
         if not any((m_, d) == (month, day) and near(year, y, source) for mark, source in quoted
@@ -296,10 +303,11 @@ def dates_not_in(said: DateMarks, quoted: Sequence[tuple[DateMarks, dt.date | No
     return missing + [str(year) for year in sorted(said.alone - in_months) if year not in alone]
 
 
-def finest_precision(marks: list[DateMarks], date: dt.date) -> Precision | None:
-    """The finest precision at which any of these quotes gives the date, if any does."""
+def finest_precision(quoted: Sequence[tuple[DateMarks, dt.date | None]], date: dt.date) -> Precision | None:
+    """The finest precision at which any of these quotes (their marks, with their source's date) gives
+    the date, if any does."""
     for precision in (Precision.day, Precision.month, Precision.year):
-        if any(holds_date(found, date, precision) for found in marks):
+        if any(holds_date(found, date, precision, source=source) for found, source in quoted):
             return precision
     return None
 
@@ -331,7 +339,8 @@ def carriers(value: Any, published: Callable[[str], dt.date | None]) -> list[Cit
         return [c for c in citations if said & figures_in(c.quote) or not figures_in(c.quote)]
     if isinstance(value, m.Event) and value.date is not None:
         return [c for c in citations
-                if holds_date(date_marks(c.quote, published(c.source)), value.date, value.precision, value.until)]
+                if holds_date(date_marks(c.quote, published(c.source)), value.date, value.precision, value.until,
+                              published(c.source))]
     return list(citations)
 
 

@@ -31,6 +31,7 @@ from .claims import (
     item_figures,
     located_models,
     normalise_figure,
+    quoted_dates,
     said_each_year,
 )
 from .errors import Collector, Finding, Problem, position
@@ -121,8 +122,8 @@ def check_claims(item: BaseModel, models: Models, published: Published) -> list[
             found.append(Finding((*loc, "text"), None, f'a later entry is shown on its own, under its own date, so'
                                  f' "{first}" points to nothing: begin with who or what it is about', False))
     if isinstance(item, m.Event):
-        marks = [date_marks(c.quote, published.get(c.source)) for c in item.citations]
-        found.extend(Finding(loc, None, message, False) for loc, message in event_date_problems(item, marks))
+        found.extend(Finding(loc, None, message, False)
+                     for loc, message in event_date_problems(item, quoted_dates(item.citations, published)))
     if isinstance(item, m.Guide):
         if FIGURE.search(item.intro):
             found.append(Finding(("intro",), None, "a guide's intro holds no figure, as it has no quote to hold it;"

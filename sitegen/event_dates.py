@@ -7,6 +7,7 @@ and a chain of such events must end at a dated one.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from . import models as m
@@ -22,9 +23,10 @@ Found = list[tuple[tuple[str, ...], str]]
 """Problems in one event, each with the field it is in: all are errors."""
 
 
-def event_date_problems(event: m.Event, marks: list[DateMarks]) -> Found:
-    """An event's date, precision, `until` and `after` agree with each other, and a quote (whose
-    dates are in marks, one per citation) holds the date."""
+def event_date_problems(event: m.Event, quoted: list[tuple[DateMarks, dt.date | None]]) -> Found:
+    """An event's date, precision, `until` and `after` agree with each other, and a quote (quoted: each
+    citation's dates, with its source's date) holds the date."""
+    marks = [found for found, _source in quoted]
     if event.until is not None and (not event.precision.by_year or event.date is None
                                     or event.until <= event.date.year):
         return [(("until",), "until: is the last year of a choice of years (\"this year or next\") or of a span"
@@ -48,7 +50,7 @@ def event_date_problems(event: m.Event, marks: list[DateMarks]) -> Found:
     if event.date is None:
         return [((), 'required key "date" is missing; add it, for example: date: 2023-02-02, or write precision:'
                      " after and the event it followed as after:")]
-    if any(holds_date(found, event.date, event.precision, event.until) for found in marks):
+    if any(holds_date(found, event.date, event.precision, event.until, source) for found, source in quoted):
         return _span_problems(event, marks)
     if event.precision is Precision.span:
         given = sorted({span for found in marks for span in found.spans if span[0] == event.date.year})
@@ -60,7 +62,7 @@ def event_date_problems(event: m.Event, marks: list[DateMarks]) -> Found:
             first, last = around[0]
             return [(("date",), f"no quote gives {format_date(event.date, 'span', event.until)}; they give"
                                 f" {first}-{last % 100:02}: write date: {first}-01-01 and until: {last}")]
-    finest = finest_precision(marks, event.date)
+    finest = finest_precision(quoted, event.date)
     fix = (f"write precision: {finest}, which the quotes give, or correct the date" if finest else
            "correct the date, cite a quote that gives it, or write precision: after and the event it followed"
            " as after:")

@@ -245,6 +245,17 @@ def test_over_before_a_span_of_time_is_how_long_unless_the_words_before_make_it_
         (2, None, "two"), (6, Qualifier.more_than, "over six")]
 
 
+def test_a_quote_s_day_without_a_year_dates_an_event_only_near_its_source() -> None:
+    from sitegen.claims import holds_date
+
+    reported = dt.date(2023, 2, 2)
+    marks = date_marks("All three consultations will close on 11 May.", reported)
+    assert holds_date(marks, dt.date(2023, 5, 11), Precision.day, source=reported)
+    assert holds_date(marks, dt.date(2024, 5, 11), Precision.day, source=reported)
+    assert not holds_date(marks, dt.date(2030, 5, 11), Precision.day, source=reported)
+    assert holds_date(marks, dt.date(2030, 5, 11), Precision.day, source=None)  # an undated source: any year
+
+
 def test_words_that_look_like_dates_or_durations_are_read_as_what_they_are() -> None:
     from sitegen.claims import date_marks, said_dates
 
