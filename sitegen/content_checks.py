@@ -79,7 +79,7 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose;
     values or dates its quotes do not hold; sums, percentages, counts, dates and people in its own
     words that the quotes beside them do not give (own_words); citations repeated within one list
-    (errors); and zero-width characters (warnings) in any of its text."""
+    (errors); contact details (errors) and zero-width characters (warnings) in any of its text."""
     strings = list(_strings(item, ()))
     models = list(located_models(item))
     found = check_claims(item, models, published) + repeated_citations(item)
@@ -91,6 +91,11 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     for loc, text, is_prose in strings:
         if not text.isprintable() and (invisible := zero_width_character(text)):
             found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
+        if ("@" in text or "0" in text) and (contact := CONTACT.search(text)):
+            found.append(Finding(loc, contact.start() if loc[-1] == "body" else None,
+                                 f'"{contact.group()}" looks like contact details (an email address or a phone'
+                                 " number): the site never shows contact details from a source; quote the words"
+                                 " around them, or leave them out", False))
         if not is_prose:
             continue
         is_markdown = loc[-1] == "body"
@@ -102,6 +107,12 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
             found.append(Finding(loc, None, f"warning: a sentence of {len(sentence.split())} words; aim for under"
                                             f" {LONG_SENTENCE}: {sentence[:60]}…", True))
     return found
+
+
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\d.,])(?:\+44\s?(?:\(0\)\s?)?|0)\d{2,4}[\s-]?\d{3,4}"
+                     r"[\s-]?\d{3,4}(?!\d|[.,]\d)")
+"""An email address, or a UK phone number ("020 7946 0000", "+44 20 7946 0000"): articles print a
+journalist's address at their foot, which a quote could copy."""
 
 
 POINTING_WORDS = frozenset({"He", "She", "They", "It", "His", "Her", "Their", "Its", "This", "These", "That",

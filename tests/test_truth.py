@@ -581,6 +581,22 @@ def test_a_date_where_nothing_cites_a_quote_is_refused_as_such(project: Path, ru
         " could give it; leave it out, or write it where a quote gives it")
 
 
+def test_a_quote_may_not_copy_contact_details_from_its_source(project: Path, run_cli: Callable[..., Run]) -> None:
+    """Articles print a journalist's email address at their foot: a quote that copies it is refused,
+    as is a phone number in the site's own words."""
+    add_article(project, text=ARTICLE.replace("Comments", "Questions? Email pat.example@example.org today.\nComments"))
+    append(project / "data" / "sources.yaml", COUNCIL_SOURCE.replace("comments_from: 6", "comments_from: 7"))
+    recommendations = project / "data" / "recommendations.yaml"
+    edit(recommendations, "  body: |", "  later:\n    - text: The council can be called on 020 7946 0000.\n"
+         "      citations:\n        - source: council-article\n"
+         "          quote: Questions? Email pat.example@example.org today.\n  body: |")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1, result.err
+    contacts = [line for line in result.err.splitlines() if "looks like contact details" in line]
+    assert [line.split(": ")[1].split(" looks")[0] for line in contacts] == ['"020 7946 0000"',
+                                                                           '"pat.example@example.org"'], result.err
+
+
 def test_this_year_or_next_gives_both_years() -> None:
     from sitegen.claims import date_marks
 
