@@ -92,10 +92,7 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
         if not text.isprintable() and (invisible := zero_width_character(text)):
             found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
         if ("@" in text or "0" in text) and (contact := CONTACT.search(text)):
-            found.append(Finding(loc, contact.start() if loc[-1] == "body" else None,
-                                 f'"{contact.group()}" looks like contact details (an email address or a phone'
-                                 " number): the site never shows contact details from a source; quote the words"
-                                 " around them, or leave them out", False))
+            found.append(Finding(loc, contact.start() if loc[-1] == "body" else None, contact_message(contact), False))
         if not is_prose:
             continue
         is_markdown = loc[-1] == "body"
@@ -113,6 +110,12 @@ CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\d.,])(?:\+44\s?(?:\(0\
                      r"[\s-]?\d{3,4}(?!\d|[.,]\d)")
 """An email address, or a UK phone number ("020 7946 0000", "+44 20 7946 0000"): articles print a
 journalist's address at their foot, which a quote could copy."""
+
+
+def contact_message(contact: re.Match[str]) -> str:
+    """What is wrong with contact details found in a data file or a page, and what to do."""
+    return (f'"{contact.group()}" looks like contact details (an email address or a phone number): the site'
+            " never shows contact details from a source; quote the words around them, or leave them out")
 
 
 POINTING_WORDS = frozenset({"He", "She", "They", "It", "His", "Her", "Their", "Its", "This", "These", "That",
@@ -291,6 +294,8 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
         exempt = set(page.meta.about_the_site)
         check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, problems)
         prose = blanked(MARKDOWN_NOT_PROSE, page.body)
+        for contact in CONTACT.finditer(page.body):
+            problems.add(page.path, *position(page.body, contact.start(), page.body_line), contact_message(contact))
         for match in unknown_acronyms(prose, words, exempt):
             problems.add(page.path, *position(page.body, match.start(), page.body_line),
                          acronym_message(match.group()))
