@@ -91,7 +91,7 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     for loc, text, is_prose in strings:
         if not text.isprintable() and (invisible := zero_width_character(text)):
             found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
-        if ("@" in text or "0" in text) and (contact := CONTACT.search(text)):
+        if ("@" in text or "0" in text or "+" in text) and (contact := CONTACT.search(text)):
             found.append(Finding(loc, contact.start() if loc[-1] == "body" else None, contact_message(contact), False))
         if not is_prose:
             continue
@@ -106,9 +106,9 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     return found
 
 
-CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\d.,])(?:\+44\s?(?:\(0\)\s?)?|0)\d{2,4}[\s-]?\d{3,4}"
-                     r"[\s-]?\d{3,4}(?!\d|[.,]\d)")
-"""An email address, or a UK phone number ("020 7946 0000", "+44 20 7946 0000"): articles print a
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\d.,])(?:\+44\s?(?:\(0\)\s?)?|0|\(0)\d{2,4}\)?[\s-]?"
+                     r"\d{3,4}[\s-]?\d{3,4}(?!\d|[.,]\d)")
+"""An email address, or a UK phone number ("020 7946 0000", "(020) 7946 0000", "+44 20 7946 0000"): articles print a
 journalist's address at their foot, which a quote could copy."""
 
 
@@ -296,6 +296,10 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
         prose = blanked(MARKDOWN_NOT_PROSE, page.body)
         for contact in CONTACT.finditer(page.body):
             problems.add(page.path, *position(page.body, contact.start(), page.body_line), contact_message(contact))
+        for field, value in page.meta:
+            if isinstance(value, str) and (in_meta := CONTACT.search(value)):
+                where = page.front_matter.where((field,)) if page.front_matter else (1, 1)
+                problems.add(page.path, *where, contact_message(in_meta))
         for match in unknown_acronyms(prose, words, exempt):
             problems.add(page.path, *position(page.body, match.start(), page.body_line),
                          acronym_message(match.group()))

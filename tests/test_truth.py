@@ -597,9 +597,11 @@ def test_a_quote_may_not_copy_contact_details_from_its_source(project: Path, run
                                                                            '"pat.example@example.org"'], result.err
 
     about = project / "content" / "about.md"
-    about.write_text(about.read_text(encoding="utf-8") + "\nWrite to pat.example@example.org.\n", encoding="utf-8")
+    text = about.read_text(encoding="utf-8").replace("description: ", "description: Call +44 7911 123456. ", 1)
+    about.write_text(text + "\nWrite to pat.example@example.org.\n", encoding="utf-8")
     result = run_cli("--project", str(project), "check")
     assert f"content/about.md:{line_of(about, 'Write to')}:10: \"pat.example@example.org\" looks like" in result.err
+    assert f'content/about.md:{line_of(about, "description:")}:14: "+44 7911 123456" looks like' in result.err
 
 
 def test_this_year_or_next_gives_both_years() -> None:
