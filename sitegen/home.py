@@ -36,6 +36,7 @@ QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("What was rejected?", ("recommendations/status/rejected/",)),
     ("How much money was called for, and how much was set aside?", ("funding/",)),
     ("Is my council in a pilot?", ("for/councils/", "areas/")),
+    ("I am a parent, or I bring up a relative's child", ("for/families/",)),
     ("I am a care leaver", ("for/care-leavers/",)),
     ("I am a social worker", ("for/social-workers/",)),
     ("I am a journalist", ("for/journalists/",)),

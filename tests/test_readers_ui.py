@@ -87,9 +87,11 @@ def test_questions_link_the_best_page_the_site_has_and_leave_out_those_it_cannot
         ("How much money was called for, and how much was set aside?", "funding/"),
         ("Is my council in a pilot?", "areas/")]
     with_guides = without_guides | {f"for/{slug}/index.html" for slug in
-                                    ("councils", "care-leavers", "social-workers", "journalists")}
+                                    ("councils", "families", "care-leavers", "social-workers", "journalists")}
     assert questions(with_guides)[2:] == [
-        ("Is my council in a pilot?", "for/councils/"), ("I am a care leaver", "for/care-leavers/"),
+        ("Is my council in a pilot?", "for/councils/"),
+        ("I am a parent, or I bring up a relative's child", "for/families/"),
+        ("I am a care leaver", "for/care-leavers/"),
         ("I am a social worker", "for/social-workers/"), ("I am a journalist", "for/journalists/")]
 
 
