@@ -60,6 +60,15 @@ def add_article(project: Path, name: str = "council.txt", text: str = ARTICLE) -
     (project / "sources" / name).write_text(text, encoding="utf-8")
 
 
+def add_later_entry(project: Path, text: str, quote: str, body: str = "") -> Path:
+    """A later entry on the minimal project's proposal, citing the council article, and a first line
+    for its body if given; the data file's path."""
+    recommendations = project / "data" / "recommendations.yaml"
+    entry = f"    - text: {text}\n      citations:\n        - source: council-article\n          quote: {quote}\n"
+    edit(recommendations, "  body: |", f"  later:\n{entry}  body: |\n{body}")
+    return recommendations
+
+
 COUNCIL_SOURCE = """- id: council-article
   title: Example council tests family help
   outlet: Example News
@@ -586,10 +595,8 @@ def test_a_quote_may_not_copy_contact_details_from_its_source(project: Path, run
     as is a phone number in the site's own words."""
     add_article(project, text=ARTICLE.replace("Comments", "Questions? Email pat.example@example.org today.\nComments"))
     append(project / "data" / "sources.yaml", COUNCIL_SOURCE.replace("comments_from: 6", "comments_from: 7"))
-    recommendations = project / "data" / "recommendations.yaml"
-    edit(recommendations, "  body: |", "  later:\n    - text: The council can be called on 020 7946 0000.\n"
-         "      citations:\n        - source: council-article\n"
-         "          quote: Questions? Email pat.example@example.org today.\n  body: |")
+    add_later_entry(project, "The council can be called on 020 7946 0000.",
+                    "Questions? Email pat.example@example.org today.")
     result = run_cli("--project", str(project), "check")
     assert result.code == 1, result.err
     contacts = [line for line in result.err.splitlines() if "looks like contact details" in line]
@@ -618,10 +625,9 @@ def test_a_percentage_in_the_site_s_own_words_must_be_in_one_of_its_quotes(proje
     """Written either way (19% or 19 per cent); a link's address in a body is not read."""
     add_article(project, text=ARTICLE.replace("Parents who took", "Some 19% of posts were vacant. Parents who took"))
     append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
-    recommendations = project / "data" / "recommendations.yaml"
-    edit(recommendations, "  body: |", "  later:\n    - text: In March 2024, 19 per cent of posts were vacant.\n"
-         "      citations:\n        - source: council-article\n          quote: Some 19% of posts were vacant\n"
-         "  body: |\n    About 20% took part. See [the report](https://example.org/2023%20report).\n")
+    recommendations = add_later_entry(project, "In March 2024, 19 per cent of posts were vacant.",
+                                      "Some 19% of posts were vacant",
+                                      "    About 20% took part. See [the report](https://example.org/2023%20report).\n")
     result = run_cli("--project", str(project), "check")
     assert result.code == 1, result.err
     assert result.err.splitlines() == [
