@@ -139,12 +139,17 @@ def check_claims(item: BaseModel, models: Models, published: Published) -> list[
         found.extend(Finding(loc, None, message, False)
                      for loc, message in event_date_problems(item, quoted_dates(item.citations, published)))
     if isinstance(item, m.Guide):
-        if FIGURE.search(item.intro):
-            found.append(Finding(("intro",), None, "a guide's intro holds no figure, as it has no quote to hold it;"
-                                                   " put the figure in an answer whose quote gives it", False))
+        for field in ("title", "intro"):
+            if FIGURE.search(getattr(item, field)):
+                found.append(Finding((field,), None, f"a guide's {field} holds no figure, as it has no quote to hold"
+                                                     " it; put the figure in an answer whose quote gives it", False))
         for index, question in enumerate(item.questions):
             found.extend(Finding(("questions", index, "answer"), None, message, False)
                          for message in answer_problems(question, published))
+            written = {normalise_figure(f) for c in question.citations for f in FIGURE.findall(c.quote)}
+            found.extend(Finding(("questions", index, "question"), None, f'"{figure}" is in none of the quotes of'
+                                 " this answer; a question holds only figures its answer's quotes give", False)
+                         for figure in FIGURE.findall(question.question) if normalise_figure(figure) not in written)
     if isinstance(item, m.Mission) and item.target_year is not None:
         years = {year for c in item.citations for year in date_marks(c.quote, published.get(c.source)).years}
         if item.target_year not in years:

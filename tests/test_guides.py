@@ -133,6 +133,24 @@ def test_over_a_span_of_time_is_no_qualifier_an_answer_must_keep(project: Path, 
     assert result.code == 0, result.err
 
 
+def test_a_guide_s_title_and_questions_hold_only_figures_its_quotes_give(project: Path,
+                                                                        run_cli: Callable[..., Run]) -> None:
+    """The title has no quotes, so it holds no figure; a question's figures are its answer's quotes'."""
+    write_guide(project)
+    guides = project / "data/guides.yaml"
+    text = guides.read_text(encoding="utf-8")
+    guides.write_text(text.replace("title: If you are a test reader", "title: If you are one of 500 test readers")
+                      .replace("question: How much money is there?", "question: Is there £200m for 2030?"),
+                      encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[:2] == [
+        "data/guides.yaml:2:10: a guide's title holds no figure, as it has no quote to hold it; put the figure in an"
+        " answer whose quote gives it",
+        'data/guides.yaml:7:17: "2030" is in none of the quotes of this answer; a question holds only figures its'
+        " answer's quotes give"]
+
+
 def test_a_hard_guide_fails_above_its_reading_age(project: Path, run_cli: Callable[..., Run]) -> None:
     hard = ("The government's multidisciplinary transformation programme, notwithstanding considerable"
             " implementation uncertainties, establishes a £200m commissioning infrastructure over the next"
