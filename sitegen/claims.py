@@ -158,7 +158,7 @@ DATE_OR_YEAR = re.compile("|".join(re.sub(r"\(\?P<\w+>", "(?:", f"(?:{p.pattern}
                                    for p in (DAY_MONTH, MONTH_DAY, MONTH_YEAR, YEARS)))
 """Any date or year a text gives in words or digits (the four patterns above, without their groups)."""
 RELATIVE = re.compile(r"\b(?:(?P<day>today|yesterday|tomorrow)|(?P<which>this|last|next) (?P<span>week|month|year)"
-                      r"(?: (?:or|and) (?P<or>next|last)(?!\s+(?:week|month|year|spring|summer|autumn)\b))?"
+                      r"(?:,? (?:or|and) (?:the )?(?P<or>next|last)(?!\s+(?:week|month|year|spring|summer|autumn)\b))?"
                       r"|next (?P<season>spring|summer|autumn)|(?P<now>currently))\b", re.I)
 """Dates a news report gives relative to its own date ("this year or next" gives both years; "this
 month or next year" is two dates, each read on its own)."""

@@ -614,7 +614,8 @@ def test_a_quote_may_not_copy_contact_details_from_its_source(project: Path, run
 def test_this_year_or_next_gives_both_years() -> None:
     from sitegen.claims import date_marks
 
-    assert date_marks("a virtual hub this year or next", dt.date(2023, 2, 10)).years == {2023, 2024}
+    for words in ("this year or next", "this year, or next", "this year or the next", "this year and next"):
+        assert date_marks(f"a virtual hub {words}", dt.date(2023, 2, 10)).years == {2023, 2024}, words
     assert date_marks("a virtual hub this year", dt.date(2023, 2, 10)).years == {2023}
     later = date_marks("this month or next year", dt.date(2023, 2, 10))
     assert (later.months, later.years) == ({(2023, 2)}, {2023, 2024})
