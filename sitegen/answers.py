@@ -12,7 +12,6 @@ from .claims import (
     DATE_OR_YEAR,
     FIGURE,
     Published,
-    blanked,
     count_figures,
     dates_not_in,
     is_one,
@@ -21,6 +20,7 @@ from .claims import (
     quoted_dates,
     said_dates,
 )
+from .errors import blanked
 
 
 def answer_problems(question: m.GuideQuestion, published: Published) -> list[str]:

@@ -256,6 +256,10 @@ def _relative_span(span: str, shift: int, published: dt.date) -> list[tuple[int,
     return [(monday.year,)] if monday.year == sunday.year else []
 
 
+QuotedDates = Sequence[tuple[DateMarks, dt.date | None]]
+"""Each quote's dates, with its source's date: what a date written elsewhere is compared with."""
+
+
 def near(year: int | None, given: int | None, source: dt.date | None) -> bool:
     """Whether a quote's date of the year given (None: the quote gives no year) can be of this year: a
     month or day without a year counts in its source's year or the year before or after ("in
@@ -280,7 +284,7 @@ def holds_date(marks: DateMarks, date: dt.date, precision: Precision, until: int
     return False
 
 
-def dates_not_in(said: DateMarks, quoted: Sequence[tuple[DateMarks, dt.date | None]]) -> list[str]:
+def dates_not_in(said: DateMarks, quoted: QuotedDates) -> list[str]:
     """The dates of said that no quote gives, in words, each once at the precision said gives it ("11
     May 2023", not also "May 2023"). quoted: each quote's marks with its source's date. A quote's day
     or month without a year holds it in a year near its source's (see near); a year written alone
@@ -303,7 +307,7 @@ def dates_not_in(said: DateMarks, quoted: Sequence[tuple[DateMarks, dt.date | No
     return missing + [str(year) for year in sorted(said.alone - in_months) if year not in alone]
 
 
-def finest_precision(quoted: Sequence[tuple[DateMarks, dt.date | None]], date: dt.date) -> Precision | None:
+def finest_precision(quoted: QuotedDates, date: dt.date) -> Precision | None:
     """The finest precision at which any of these quotes (their marks, with their source's date) gives
     the date, if any does."""
     for precision in (Precision.day, Precision.month, Precision.year):
@@ -402,11 +406,6 @@ def located_models(obj: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[
             yield from located_models(value, (*loc, i))
 
 
-def blanked(pattern: re.Pattern[str], text: str) -> str:
-    """text with every match of pattern replaced by as many spaces, so that offsets stay where they were."""
-    return pattern.sub(lambda match: " " * len(match.group()), text)
-
-
 def is_one(figure: Figure) -> bool:
     """Whether a count is the word "one", which plain English uses for "a" ("one of the councils")."""
     return figure.words.lower().split()[-1] == "one"
@@ -416,7 +415,7 @@ PERCENTAGE = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s?(?:%|per ?cent\b)")
 """A percentage: 19%, 14.6% or 14 per cent."""
 
 
-def quoted_dates(citations: Iterable[Citation], published: Published) -> list[tuple[DateMarks, dt.date | None]]:
+def quoted_dates(citations: Iterable[Citation], published: Published) -> QuotedDates:
     """Each citation's quote's dates, with its source's date (what dates_not_in compares with)."""
     return [(date_marks(c.quote, published.get(c.source)), published.get(c.source)) for c in citations]
 

@@ -25,7 +25,6 @@ from .claims import (
     FIGURE,
     Models,
     Published,
-    blanked,
     date_marks,
     figures_of,
     item_figures,
@@ -34,7 +33,7 @@ from .claims import (
     quoted_dates,
     said_each_year,
 )
-from .errors import Collector, Finding, Problem, position
+from .errors import Collector, Finding, Problem, blanked, position
 from .event_dates import check_after_chains, event_date_problems
 from .fields import ReportedCount, ReportedMoney
 from .formats import format_amount

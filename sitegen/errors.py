@@ -7,12 +7,18 @@ mistakes of a run at once (as MkDocs does with its config). Only cli.py prints t
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .characters import printable
+
+
+def blanked(pattern: re.Pattern[str], text: str) -> str:
+    """text with every match of pattern replaced by as many spaces, so that positions in it stay where they were."""
+    return pattern.sub(lambda match: " " * len(match.group()), text)
 
 
 @dataclass(frozen=True)

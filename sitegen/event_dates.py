@@ -7,11 +7,10 @@ and a chain of such events must end at a dated one.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from . import models as m
-from .claims import DateMarks, finest_precision, holds_date
+from .claims import DateMarks, QuotedDates, finest_precision, holds_date
 from .errors import Collector
 from .fields import Precision
 from .formats import format_date
@@ -23,7 +22,7 @@ Found = list[tuple[tuple[str, ...], str]]
 """Problems in one event, each with the field it is in: all are errors."""
 
 
-def event_date_problems(event: m.Event, quoted: list[tuple[DateMarks, dt.date | None]]) -> Found:
+def event_date_problems(event: m.Event, quoted: QuotedDates) -> Found:
     """An event's date, precision, `until` and `after` agree with each other, and a quote (quoted: each
     citation's dates, with its source's date) holds the date."""
     marks = [found for found, _source in quoted]

@@ -18,7 +18,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from .errors import position
+from .errors import blanked, position
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--|<!\[CDATA\[|<\?")
@@ -36,12 +36,12 @@ class MarkupIssue:
 
 def find_raw_html(text: str) -> list[MarkupIssue]:
     """Every raw HTML tag outside code, which the site refuses."""
-    blanked = CODE.sub(lambda match: " " * len(match.group()), text)
+    prose = blanked(CODE, text)
     return [
         MarkupIssue(*position(text, match.start()),
                     f"raw HTML {match.group()[:40]!r} is not allowed in Markdown; use Markdown"
                     " (e.g. **bold**, [text](https://…)) or put the text in `backticks` to show it as code")
-        for match in RAW_HTML.finditer(blanked)
+        for match in RAW_HTML.finditer(prose)
     ]
 
 

@@ -26,7 +26,6 @@ from .claims import (
     Figure,
     Models,
     Published,
-    blanked,
     count_figures,
     dates_not_in,
     day_marks,
@@ -35,7 +34,7 @@ from .claims import (
     quoted_dates,
     said_dates,
 )
-from .errors import Finding
+from .errors import Finding, blanked
 from .fields import Citation
 from .readability import MARKDOWN_NOT_PROSE
 
