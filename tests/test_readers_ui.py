@@ -319,7 +319,8 @@ def test_search_results_take_the_sites_colours_and_text_size() -> None:
 
 def filter_links_of(html: str) -> list[tuple[str, str, int]]:
     """The filter's links on a page, as (address, words, count)."""
-    block = html[html.index('<details class="filters"'):html.index("</details>")]
+    start = html.index('<details class="filters"')
+    block = html[start:html.index("</details>", start)]
     return [(href, text_of(words).strip(), int(count)) for href, words, count in
             re.findall(r'<a href="([^"]+)"[^>]*>(.*?) \((\d+)\)</a>', block, re.S)]
 

@@ -1,0 +1,62 @@
+"""The main menu: folded behind one "Menu" control on a phone, so the page's content comes first, and
+opened from the keyboard with or without JavaScript; open without a click on a wide screen."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from .sitecheck import DESKTOP, REFLOW_WIDTH, ServedSite, new_context
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+MENU_LINKS = ".site-nav a"
+
+
+def visible_links(page: Page) -> list[str]:
+    links: list[str] = page.eval_on_selector_all(
+        MENU_LINKS, "links => links.filter(link => link.checkVisibility()).map(link => link.textContent)")
+    return links
+
+
+def header_height(page: Page) -> float:
+    height: float = page.eval_on_selector(".site-header", "header => header.getBoundingClientRect().height")
+    return height
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_on_a_phone_the_menu_is_folded_and_opens_from_the_keyboard(browser: Browser, site: ServedSite,
+                                                                    javascript: bool) -> None:
+    context = new_context(browser, javascript=javascript)
+    try:
+        page = context.new_page()
+        page.set_viewport_size(PHONE)
+        page.goto(site.url("missions/index.html"), wait_until="load")
+        every = page.eval_on_selector_all(MENU_LINKS, "links => links.map(link => link.textContent)")
+        assert len(every) >= 8
+        assert visible_links(page) == []
+        assert header_height(page) < 120  # the site's name and the control: the heading shows without scrolling
+        page.focus(".site-menu > summary")
+        page.keyboard.press("Enter")
+        assert visible_links(page) == every
+        assert page.inner_text('.site-nav a[aria-current="page"]') == "Missions"
+        page.set_viewport_size({"width": REFLOW_WIDTH, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= REFLOW_WIDTH  # open, it still reflows
+        page.keyboard.press("Enter")
+        assert visible_links(page) == []
+    finally:
+        context.close()
+
+
+def test_on_a_wide_screen_every_link_shows_without_the_control(browser: Browser, site: ServedSite) -> None:
+    context = new_context(browser, javascript=False)
+    try:
+        page = context.new_page()
+        page.set_viewport_size(DESKTOP)
+        page.goto(site.url("index.html"), wait_until="load")
+        every = page.eval_on_selector_all(MENU_LINKS, "links => links.map(link => link.textContent)")
+        assert visible_links(page) == every
+        assert page.is_hidden(".site-menu > summary")
+    finally:
+        context.close()
