@@ -15,8 +15,9 @@ test: setup  ## set up everything (Python, npm, Chromium) and run every test, li
 
 setup: $(VENV)/.installed
 
-# Every package at the version requirements-ci.txt pins, each file checked against its hash: CI installs
-# nothing a pull request or a compromised release could swap. `make lock` writes the file again.
+# Every package at the version requirements-ci.txt pins, each file checked against its hash: a release
+# swapped on PyPI is refused. A pull request can change this file too (see SECURITY.md). `make lock`
+# writes the file again.
 $(VENV)/.installed: requirements-ci.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements-ci.txt

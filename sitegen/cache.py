@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import struct
 import sys
 from dataclasses import dataclass, field
@@ -166,10 +167,15 @@ class BuildCache:
         return None if self.folder is None else self.folder / name
 
     def jinja_folder(self) -> Path | None:
-        """Where Jinja keeps its compiled templates (checked by Jinja against each template's source)."""
+        """Where Jinja keeps its compiled templates (checked by Jinja against each template's source): a
+        folder of this code's own, so that no other version's compiled code, which might not check what
+        the sandbox checks, is ever loaded."""
         if self.folder is None:
             return None
-        folder = self.folder / "jinja"
+        folder = self.folder / f"jinja-{code_version()}"
+        for other in self.folder.glob("jinja*"):
+            if other != folder and other.is_dir() and not other.is_symlink():
+                shutil.rmtree(other, ignore_errors=True)  # another version's, never to be read again
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 

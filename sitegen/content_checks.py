@@ -37,6 +37,7 @@ from .errors import Collector, Finding, Problem, blanked, position
 from .event_dates import check_after_chains, event_date_problems
 from .fields import ReportedCount, ReportedMoney
 from .formats import format_amount
+from .markup import CONTACT, contact_message
 from .own_words import (
     PROSE_FIELDS,
     citations_in,
@@ -103,18 +104,6 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
             found.append(Finding(loc, None, f"warning: a sentence of {len(sentence.split())} words; aim for under"
                                             f" {LONG_SENTENCE}: {sentence[:60]}…", True))
     return found
-
-
-CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\d.,])(?:\+44\s?(?:\(0\)\s?)?|0|\(0)\d{2,4}\)?[\s-]?"
-                     r"\d{3,4}[\s-]?\d{3,4}(?!\d|[.,]\d)")
-"""An email address, or a UK phone number ("020 7946 0000", "(020) 7946 0000", "+44 20 7946 0000"): articles print a
-journalist's address at their foot, which a quote could copy."""
-
-
-def contact_message(contact: re.Match[str]) -> str:
-    """What is wrong with contact details found in a data file or a page, and what to do."""
-    return (f'"{contact.group()}" looks like contact details (an email address or a phone number): the site'
-            " never shows contact details from a source; quote the words around them, or leave them out")
 
 
 POINTING_WORDS = frozenset({"He", "She", "They", "It", "His", "Her", "Their", "Its", "This", "These", "That",

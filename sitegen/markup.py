@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from .errors import blanked, position
 
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
+SAFE_SCHEMES = ("http://", "https://")
 RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--|<!\[CDATA\[|<\?")
 CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 
@@ -88,9 +88,26 @@ class _HeadingShift(Treeprocessor):
                 element.tag = f"h{min(6, int(element.tag[1]) + self.levels)}"
 
 
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\d.,])(?:\+44\s?(?:\(0\)\s?)?|0|\(0)\d{2,4}\)?[\s-]?"
+                     r"\d{3,4}[\s-]?\d{3,4}(?!\d|[.,]\d)")
+"""An email address, or a UK phone number ("020 7946 0000", "(020) 7946 0000", "+44 20 7946 0000"): articles print a
+journalist's address at their foot, which a quote could copy."""
+
+
+def contact_message(contact: re.Match[str]) -> str:
+    """What is wrong with contact details found in a data file or a page, and what to do."""
+    return (f'"{contact.group()}" looks like contact details (an email address or a phone number): the site'
+            " never shows contact details from a source; quote the words around them, or leave them out")
+
+
 MAX_MARKDOWN_CHARACTERS = 100_000
 """A longer Markdown text is refused: the longest real one is a few thousand characters, and
 Python-Markdown is slow on some inputs (runs of emphasis or code marks)."""
+
+MAX_MARKDOWN_LINES = 2_000
+"""A text of more lines is refused: the longest real one has under a hundred, and Python-Markdown's
+tables extension tests the rest of a block again at every heading underlined with = or -, so its
+time grows with the square of the lines."""
 
 LINK_READING = 500_000
 """Characters Python-Markdown may read, in all, to find where links and images end in one text.
@@ -160,13 +177,17 @@ def _converter(base_url: str, shift: int) -> _Converter:
 
 def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, list[MarkupIssue]]:
     """Convert Markdown to HTML; return it with every problem found (raw HTML, unsafe links, off-site
-    images, and a text too long, too deeply nested or with too many unclosed brackets to convert).
+    images, contact details in the text a reader sees, and a text too long, too deeply nested or with
+    too many unclosed brackets to convert).
 
     shift moves headings down that many levels (an item's body sits under a heading of its page).
     """
     if len(text) > MAX_MARKDOWN_CHARACTERS:
         return Markup(""), [MarkupIssue(1, 1, f"the text is {len(text):,} characters long, over the limit of"
                                               f" {MAX_MARKDOWN_CHARACTERS:,}; split it or shorten it")]
+    if (lines := text.count("\n") + 1) > MAX_MARKDOWN_LINES:
+        return Markup(""), [MarkupIssue(1, 1, f"the text has {lines:,} lines, over the limit of"
+                                              f" {MAX_MARKDOWN_LINES:,}; split it or shorten it")]
     issues = find_raw_html(text)
     converter = _converter(base_url, shift)
     converter.md.reset()
@@ -184,7 +205,18 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
             " too long; close each one, or write \\[ for a bracket that starts no link"))]
     for url, message in converter.issues:
         issues.append(MarkupIssue(*position(text, max(text.find(url), 0)), message))
+    start = 0
+    for seen in CONTACT.finditer(html.unescape(TAG.sub("", body))):  # as a reader sees it: "a&commat;b.c", "a@*b*.c"
+        if seen.group() not in text:  # else the text's own check reports it where it is
+            found = text.find(seen.group().partition("@")[0], start)  # its first part, in the order written
+            start = found if found >= 0 else start
+            issues.append(MarkupIssue(*position(text, start), contact_message(seen)))
+            start += 1
     return Markup(body), issues
+
+
+TAG = re.compile(r"<[^>]*>")
+"""A tag of the HTML Markdown writes, whose attributes are the site's own (links are checked above)."""
 
 
 def first_unclosed(text: str) -> int:

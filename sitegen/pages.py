@@ -21,6 +21,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'"
+                           " data:; object-src 'none'; base-uri 'self'; form-action 'self'")
+"""The policy templates/base.html writes into every page. The local servers also send it as a header,
+which a template cannot loosen: a pull request that drops the page's own policy and adds an image from
+another site still loads nothing from elsewhere while an editor looks at it."""
+
 
 class PagesHandler(SimpleHTTPRequestHandler):
     """GET and HEAD as on GitHub Pages: only the sub-path, no listings, the site's 404.html.
@@ -97,6 +103,10 @@ class PagesHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        super().end_headers()
 
     def port(self) -> int:
         """The port the server listens on (the one it was given, or the one picked for port 0)."""

@@ -78,19 +78,23 @@ def response_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, A
             "theme_svg": theme_bars(themes, total, "Proposals by theme", "glance-theme")}
 
 
+def place(event: m.Event, views: Views, placed: dict[str, dt.date]) -> dt.date:
+    """Where an event sits on the overview's time axis: its own date, or (for one known only to follow
+    another) its anchor's; each worked out once into placed. A function of the module, not a closure
+    that calls itself: that would be a cycle holding the site until the cycle collector ran."""
+    if event.id not in placed:
+        placed[event.id] = placed_date(event.date, event.precision.value,
+                                       lambda: place(views.anchor(event), views, placed))
+    return placed[event.id]
+
+
 def timeline_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, Any]:
     """The timeline overview, wide and narrow, from the same events as the list below it."""
     lanes = list(LANE_WORDS)
     marks: list[Mark] = []
     placed: dict[str, dt.date] = {}
-
-    def place(event: m.Event) -> dt.date:
-        if event.id not in placed:
-            placed[event.id] = placed_date(event.date, event.precision.value, lambda: place(views.anchor(event)))
-        return placed[event.id]
-
     for event in sorted(site.items["timeline"].values(), key=views.event_key):
-        marks.append(Mark(event.id, f"{event.title}, {views.event_date(event)}", place(event),
+        marks.append(Mark(event.id, f"{event.title}, {views.event_date(event)}", place(event, views, placed),
                           lanes.index(views.event_lane(event)), event.planned, f"#event-{event.id}"))
     words = list(LANE_WORDS.values())
     title = "Timeline overview: events by lane over time"

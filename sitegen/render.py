@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 from jinja2.filters import do_sort, ignore_case
 from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
@@ -120,7 +121,7 @@ class Renderer:
         self.settings = settings
         self.base = normalise_base(settings.base_url)
         self.templates_dir = templates_dir
-        self.env = jinja2.Environment(
+        self.env = SandboxedEnvironment(  # a template is input, and may come from a stranger's pull request
             loader=InputLoader(templates_dir),
             autoescape=True,
             undefined=jinja2.StrictUndefined,

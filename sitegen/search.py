@@ -161,10 +161,16 @@ Pagefind's exit code (negative: the signal that stopped it) after what Pagefind 
 
 
 def run_pagefind(pages: Path, bundle: Path, shown: str = "the site") -> int:
-    """Index the HTML under pages into bundle; return Pagefind's peak memory in kB."""
-    done = subprocess.run([sys.executable, "-c", RUN_AND_MEASURE, str(os.getpid()), pagefind_binary(),
-                           "--site", str(pages), "--output-path", str(bundle), "--silent"],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    """Index the HTML under pages into bundle; return Pagefind's peak memory in kB.
+
+    Pagefind runs in the build's scratch folder, never in the project: it would read a pagefind.yml
+    there, and a pull request could commit one that tells it where to write its log. The small Python
+    process runs isolated (-I), so no module beside it or in the environment is imported in its place.
+    """
+    done = subprocess.run([sys.executable, "-I", "-c", RUN_AND_MEASURE, str(os.getpid()), pagefind_binary(),
+                           "--site", str(pages.absolute()), "--output-path", str(bundle.absolute()), "--silent"],
+                          cwd=bundle.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          check=False)
     said, marker, ending = done.stdout.rpartition("\npeak_kb=")
     if not marker:  # the small process itself failed: what it said is all there is
         said, ending = done.stdout, ""

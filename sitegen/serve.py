@@ -9,7 +9,7 @@ listing every problem; fixing the file brings the site back.
 What covers the whole site, the search index, is made by a full build into .preview/ in another
 process, after the save's reload: it never holds up a page, and until it is done search answers
 from the index of the save before. It answers only requests addressed to this machine, and serves
-every page with its CSP (see preview_server).
+every page with its CSP, in the page and as a header no template can loosen (see preview_server).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from .cache import BuildCache, cache_folder, files_under
 from .characters import printable
 from .emptied import record_item_counts
 from .errors import BuildFailed, Collector, Problem
-from .pages import LOOPBACK_NAMES, is_loopback_host
+from .pages import CONTENT_SECURITY_POLICY, LOOPBACK_NAMES, is_loopback_host
 from .plan import PageJob
 from .render import Renderer, Settings, static_files
 from .write import check_output
@@ -42,12 +42,15 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 INDEX_BUILD = """
 import sys
+sys.path.insert(0, sys.argv[3])
 from pathlib import Path
 from sitegen.serve import build_for_search
 sys.exit(build_for_search(Path(sys.argv[1]), Path(sys.argv[2])))
 """
 """The search index's build, run as its own process so that it takes neither the preview's
-interpreter nor its memory while pages are asked for."""
+interpreter nor its memory while pages are asked for. It runs isolated (-I) and imports this very
+package (argv[3]), never a sitegen/ in the folder it was started from, which may be a pull request's."""
+PACKAGE_HOME = str(Path(__file__).resolve().parent.parent)
 
 
 class Preview:
@@ -134,7 +137,8 @@ class Preview:
     def update_index(self) -> None:
         """Run the search index's build until no save came while it ran; say why when one fails."""
         while True:
-            done = subprocess.run([sys.executable, "-c", INDEX_BUILD, str(self.project), str(self.out)],
+            done = subprocess.run([sys.executable, "-I", "-c", INDEX_BUILD, str(self.project.absolute()),
+                                   str(self.out.absolute()), PACKAGE_HOME],
                                   capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 print("The search index was not updated:", *map(printable, done.stderr.strip().splitlines()),
@@ -195,7 +199,7 @@ class Preview:
     @staticmethod
     def _respond(start_response: StartResponse, status: str, kind: str, body: bytes) -> list[bytes]:
         start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
-                                ("Cache-Control", "no-store")])
+                                ("Cache-Control", "no-store"), ("Content-Security-Policy", CONTENT_SECURITY_POLICY)])
         return [body]
 
 

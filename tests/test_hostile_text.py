@@ -222,7 +222,7 @@ def test_runs_of_unclosed_brackets_are_refused_after_bounded_reading(link_readin
 def test_real_links_convert_within_the_reading_allowed(link_reading: list[int]) -> None:
     from sitegen.markup import LINK_READING, render_markdown
 
-    text = "\n\n".join(f"See [source {n}](https://example.org/{n}) and [the list](/sources/)." for n in range(1_200))
+    text = "\n".join(f"See [source {n}](https://example.org/{n}) and [the list](/sources/)." for n in range(1_200))
     html, issues = render_markdown(text, "/")
     assert issues == [] and html.count("<a href=") == 2_400
     assert sum(link_reading) < LINK_READING / 4

@@ -28,11 +28,30 @@ def test_raw_html_is_refused_and_never_passed_through(payload: str) -> None:
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>",
                                  "vbscript:x", " javascript:alert(1)", "javascript&colon;alert(1)",
                                  "javascript&#58;alert(1)", "javascript&#x3a;alert(1)", "//evil.example/x.png",
-                                 "/\\evil.example"])
+                                 "/\\evil.example", "mailto:jane.doe%40example.com", "MAILTO:x"])
 def test_unsafe_link_schemes_are_refused(url: str) -> None:
     html, issues = render_markdown(f"[click]({url})", "/")
     assert issues and "scheme or form" in issues[-1].message
     assert 'href="#"' in html
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("Write to jane.doe&commat;example.com today.", (1, 10)),
+    ("Hello.\n\nOr write to jane.doe@*example*.com.", (3, 13)),
+    ("Or `jane.doe`&#64;example.com, or jane.doe&#x40;example.com.", (1, 5)),
+])
+def test_contact_details_are_found_as_a_reader_would_see_them(text: str, where: tuple[int, int]) -> None:
+    """The raw text's own check misses an address that Markdown puts together from entities or emphasis."""
+    _html, issues = render_markdown(text, "/")
+    assert [(issue.line, issue.column) for issue in issues][:1] == [where]
+    assert 'looks like contact details' in issues[0].message
+
+
+def test_a_text_of_too_many_lines_is_refused_before_it_is_converted() -> None:
+    """Python-Markdown takes time growing with the square of the lines for headings underlined with =."""
+    html, issues = render_markdown("We go on.\n=\n" * 1_001, "/")
+    assert html == "" and [issue.message for issue in issues] == [
+        "the text has 2,003 lines, over the limit of 2,000; split it or shorten it"]
 
 
 def test_site_links_get_the_base_path() -> None:

@@ -11,17 +11,23 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from sitegen.pages import CONTENT_SECURITY_POLICY
 from sitegen.serve import Preview, preview_server, resolve_request
 
 
 def call(preview: Preview, path: str, host: str = "127.0.0.1:8000") -> tuple[str, bytes]:
-    status: list[str] = []
+    status, _headers, body = call_with_headers(preview, path, host)
+    return status, body
+
+
+def call_with_headers(preview: Preview, path: str, host: str = "127.0.0.1:8000") -> tuple[str, dict[str, str], bytes]:
+    answers: list[tuple[str, dict[str, str]]] = []
 
     def start_response(code: str, headers: list[tuple[str, str]]) -> Any:
-        status.append(code)
+        answers.append((code, dict(headers)))
 
     body = b"".join(preview.app({"PATH_INFO": path, "HTTP_HOST": host}, start_response))
-    return status[0], body
+    return answers[0][0], answers[0][1], body
 
 
 def test_broken_edit_shows_errors_and_fix_recovers(project: Path) -> None:
@@ -144,6 +150,21 @@ def test_html_keeps_the_csp_of_the_published_site(project: Path) -> None:
     assert status == "200 OK"
     assert body == (project / ".preview" / "index.html").read_bytes()
     assert b'<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\'' in body
+
+
+def test_every_answer_carries_the_csp_as_a_header_no_template_can_loosen(project: Path) -> None:
+    """A pull request that drops the page's own policy and adds an off-site image loads nothing from
+    elsewhere in the preview: the header still forbids it. The header is the policy base.html writes."""
+    base = project / "templates" / "base.html"
+    assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in base.read_text("utf-8")
+    base.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>',
+                           '<meta name="x" content="y">', base.read_text("utf-8")), encoding="utf-8")
+    preview = Preview(project, project / ".preview")
+    preview.refresh()
+    for path in ("/", "/no/such/page/", "/static/site.css"):
+        _status, headers, body = call_with_headers(preview, path)
+        assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert b"Content-Security-Policy" not in body
 
 
 def test_a_request_for_another_host_is_refused(project: Path) -> None:

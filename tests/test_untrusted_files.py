@@ -381,11 +381,59 @@ def test_check_compiles_templates_outside_the_project_or_in_memory(
     """check keeps compiled templates in the build cache, and never where a pull request could put some."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert run_cli("--project", str(project), "check").code == 0
-    assert list((cache_folder(project) / "jinja").glob("*.cache"))
+    assert list((cache_folder(project) / f"jinja-{code_version()}").glob("*.cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".cache"))
     result = run_cli("--project", str(project), "check")
     assert result.code == 0, result.err
     assert not (project / ".cache").exists()
+
+
+PAYLOADS = ("cycler.__init__.__globals__.os.system('touch {canary}')",
+            "lipsum.__globals__['os'].system('touch {canary}')",
+            "url.__func__.__globals__['os'].system('touch {canary}')",
+            "''.__class__.__mro__[1].__subclasses__()",
+            "('touch {canary}'|attr('__class__'))")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_template_cannot_reach_python(tmp_path: Path, project: Path, run_cli: Callable[..., Run],
+                                        payload: str) -> None:
+    """A template is input a stranger's pull request can change: it renders in Jinja's sandbox, so an
+    expression that reaches for Python's internals is a located error, and runs nothing."""
+    canary = tmp_path / "ran"
+    base = project / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace(
+        "<body>", "<body>{{ " + payload.format(canary=canary) + " }}", 1), encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert re.match(r"templates/base\.html:\d+:1: template error while rendering .*unsafe", result.err), result.err
+    assert not canary.exists()
+
+
+def test_compiled_templates_are_kept_per_version_of_the_code(
+        tmp_path: Path, project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another version's compiled templates (which might not check what the sandbox checks) are never
+    loaded: each version of the code keeps its own folder, and the others are removed."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    older = cache_folder(project) / "jinja-0123456789abcdef"
+    older.mkdir(parents=True)
+    (older / "planted.cache").write_bytes(b"compiled elsewhere")
+    assert run_cli("--project", str(project), "check").code == 0
+    assert [path.name for path in cache_folder(project).glob("jinja*")] == [f"jinja-{code_version()}"]
+
+
+def test_a_committed_pagefind_config_is_never_read(tmp_path: Path, project: Path, run_cli: Callable[..., Run],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind reads pagefind.yml from the folder it runs in, and would write its log wherever that file
+    says (an editor's ~/.bashrc, say): it runs in the build's scratch folder, never in the project."""
+    victim = tmp_path / "editors-file"
+    victim.write_text("precious\n", encoding="utf-8")
+    (project / "pagefind.yml").write_text(f"logfile: {victim}\nverbose: true\n", encoding="utf-8")
+    monkeypatch.chdir(project)  # where an editor runs the build from
+    result = run_cli("--project", ".", "build", "--out", str(tmp_path / "site"))
+    assert result.code == 0, result.err
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert (tmp_path / "site" / "pagefind" / "pagefind-entry.json").is_file()
 
 
 # --- Low 6 and 7: a full disk, CRLF line ends ---------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.pages import serve_site
+from sitegen.pages import CONTENT_SECURITY_POLICY, serve_site
 
 from .sitecheck import ServedSite, served
 
@@ -59,8 +59,9 @@ def get(site: ServedSite, path: str, method: str = "GET", host: str | None = Non
     ("/REPO/recommendations/../about.html", "about page"),
 ])
 def test_serves_files_under_the_base_path(pages: ServedSite, path: str, expected: str) -> None:
-    status, _, body = get(pages, path)
+    status, headers, body = get(pages, path)
     assert (status, expected in body) == (200, True)
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY  # whatever the page says
 
 
 @pytest.mark.parametrize(("path", "location"), [
