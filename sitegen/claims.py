@@ -319,28 +319,16 @@ def finest_precision(quoted: QuotedDates, date: dt.date) -> Precision | None:
 # --- Which citations carry a claim ---------------------------------------------------------------
 
 
-def figures_in(text: str) -> set[int]:
-    """The sums and counts a text gives, rounded, to compare an answer's figures with its quotes'."""
-    return {round(f.value) for f in (*money_figures(text), *count_figures(text))}
-
-
 def carriers(value: Any, published: Callable[[str], dt.date | None]) -> list[Citation]:
-    """The citations whose quote holds what a value claims: its sum or count, an event's date, or
-    (for a guide's answer) any sum or count the answer gives, with the quotes that give no figure.
+    """The citations whose quote holds what a value claims: its sum or count, or an event's date.
 
-    Other claims (a development, a role, an event known only to follow another) are carried by every
-    citation. published gives a source's date, to read "yesterday" or "last month".
+    Other claims (a development, a role, an event known only to follow another, a guide's answer,
+    each of whose quotes is there for something it says) are carried by every citation. published
+    gives a source's date, to read "yesterday" or "last month".
     """
     citations: list[Citation] = value.citations
     if isinstance(value, ReportedMoney | ReportedCount):
         return [c for c in citations if figures_of(value, c.quote)]
-    if isinstance(value, m.GuideQuestion):
-        said = figures_in(value.answer)
-        if not any(said & figures_in(c.quote) for c in citations):
-            return list(citations)
-        # A quote with no sum or count can only be there for a claim other than a figure, so it
-        # carries that claim beside the quotes that hold the answer's figures.
-        return [c for c in citations if said & figures_in(c.quote) or not figures_in(c.quote)]
     if isinstance(value, m.Event) and value.date is not None:
         return [c for c in citations
                 if holds_date(date_marks(c.quote, published(c.source)), value.date, value.precision, value.until,

@@ -7,6 +7,7 @@ and a chain of such events must end at a dated one.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import models as m
@@ -20,6 +21,9 @@ PRECISION_WORDS = {Precision.day: "the day", Precision.month: "the month", Preci
 
 Found = list[tuple[tuple[str, ...], str]]
 """Problems in one event, each with the field it is in: all are errors."""
+
+EARLIEST = re.compile(r"\bat the earliest\b|\bno earlier than\b", re.IGNORECASE)
+"""Words that make a date the earliest a plan could come, which the site must say too."""
 
 
 def event_date_problems(event: m.Event, quoted: QuotedDates) -> Found:
@@ -49,8 +53,10 @@ def event_date_problems(event: m.Event, quoted: QuotedDates) -> Found:
     if event.date is None:
         return [((), 'required key "date" is missing; add it, for example: date: 2023-02-02, or write precision:'
                      " after and the event it followed as after:")]
-    if any(holds_date(found, event.date, event.precision, event.until, source) for found, source in quoted):
-        return _span_problems(event, marks)
+    holding = [citation.quote for citation, (found, source) in zip(event.citations, quoted, strict=True)
+               if holds_date(found, event.date, event.precision, event.until, source)]
+    if holding:
+        return _span_problems(event, marks) + _earliest_problems(event, holding)
     if event.precision is Precision.span:
         given = sorted({span for found in marks for span in found.spans if span[0] == event.date.year})
         if given:
@@ -82,6 +88,18 @@ def _span_problems(event: m.Event, marks: list[DateMarks]) -> Found:
     return [(("precision",), f"the quotes give {year} only as part of {first}-{last % 100:02}, which is neither"
                              f" year alone; write precision: span, date: {first}-01-01 and until: {last}, or cite"
                              f" a quote that gives {year} alone")]
+
+
+def _earliest_problems(event: m.Event, holding: list[str]) -> Found:
+    """A date a quote gives "at the earliest" is shown so (earliest: true), and only such a date."""
+    said = any(EARLIEST.search(quote) for quote in holding)
+    if said and not event.earliest:
+        return [(("date",), "a quote gives this date as the earliest (\"at the earliest\"); add earliest: true, so"
+                            " that the site says \"… at the earliest\" too")]
+    if event.earliest and not said:
+        return [(("earliest",), "no quote that gives this date says it is the earliest; remove earliest: true, or"
+                                " cite the words that say so (\"at the earliest\")")]
+    return []
 
 
 def check_after_chains(entries: list[Any], problems: Collector) -> None:

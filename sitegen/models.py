@@ -274,6 +274,9 @@ class Event(Strict):
     planned: bool = False
     """True when the sources report it as intended rather than done: shown as "planned, as reported
     on" the earliest dated source whose quote gives its date."""
+    earliest: bool = False
+    """True when a quote gives the date as the earliest it could come ("from April 2026 at the
+    earliest"): shown as "due April 2026 at the earliest"."""
     related: list[Slug] = []
     """Ids of proposals, missions, pilots or funding lines it concerns."""
     lane: Lane | None = None

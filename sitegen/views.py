@@ -28,6 +28,7 @@ from .words import (
     SITE_NAME,
     STATUS_HELP,
     STATUS_WORDS,
+    dated,
     describe_item,
     shorten,
     title_of,
@@ -139,8 +140,7 @@ class Views:
         return self.reporting_source(value).date
 
     def report_dates(self, question: m.GuideQuestion) -> list[dt.date]:
-        """When a guide's answer was reported: the date of every dated source that carries it (those
-        whose quotes hold its sums or counts or give none, else all it cites; see claims.carriers), oldest first. An
+        """When a guide's answer was reported: the date of every dated source it cites, oldest first. An
         answer may put a report of 2023 beside one of 2024, and the reader sees both dates; one report
         gives the one date reported_on gives. Empty when its sources are undated."""
         holding = carriers(question, lambda source_id: self.source(source_id).date)
@@ -148,11 +148,12 @@ class Views:
 
     def event_date(self, event: m.Event) -> str:
         """When an event happened or is due, in words, as precisely as its sources give it: "2 February
-        2023", "July 2024", or "after “General election…” (July 2024)" for one known only to follow another."""
+        2023", "July 2024", "April 2026 at the earliest", or "after “General election…” (July 2024)" for
+        one known only to follow another."""
         if event.after is not None and event.date is None:
             anchor = self.anchor(event)
             return f"after “{anchor.title}” ({self.event_date(anchor)})"
-        return format_date(event.date, event.precision.value, event.until)
+        return dated(event)
 
     def anchor(self, event: m.Event) -> m.Event:
         """The event an event with precision: after followed."""

@@ -103,6 +103,13 @@ PROPOSED_BY: dict[str, str] = {
 SITE_NAME = "Children's social care reform explained"
 
 
+def dated(event: Any) -> str:
+    """An event's own date in words, as precisely as its sources give it, and "at the earliest" when
+    they give it so ("April 2026 at the earliest")."""
+    when = format_date(event.date, event.precision.value, event.until)
+    return f"{when} at the earliest" if event.earliest else when
+
+
 def title_of(item: Any) -> str:
     """The name readers know an item by, whatever its kind calls the field."""
     for name in ("title", "name", "term"):
@@ -133,7 +140,7 @@ def describe_item(kind: str, item: Any) -> str:
     elif kind == "funding":
         text = f"{name}: every reported figure with its source and date."
     elif kind == "timeline":
-        when = format_date(item.date, item.precision.value, item.until) if item.date else "date not given"
+        when = dated(item) if item.date else "date not given"
         text = f"{'Planned' if item.planned else 'Event'}, {when}: {name}"
     elif kind == "glossary":
         text = f"{name}: {item.definition}"

@@ -287,6 +287,14 @@ def test_a_reaction_quote_dates_an_answer_beside_its_figure_quote(built: Path) -
             " 10 February 2023 The consultation was due to close") in words
 
 
+def test_an_answer_is_dated_by_every_report_it_cites(built: Path) -> None:
+    """The family group decision-making quote of 7 February 2023 holds a count (12 pathfinders) that the
+    answer does not repeat; it is there for what the answer says of the pathfinders, so its date shows."""
+    words = text_of((built / "for/families/index.html").read_text(encoding="utf-8"))
+    assert ("Will my wider family be asked to help? Planned, as reported on 7 February 2023, 26 July 2023 and"
+            " 14 October 2024 The government planned to test this.") in words
+
+
 def test_hard_item_pages_fail_above_their_ceiling(project: Path, run_cli: Callable[..., Run]) -> None:
     hard = ("Notwithstanding considerable implementation uncertainties, multidisciplinary commissioning"
             " infrastructure necessitates comprehensive organisational restructuring. ")

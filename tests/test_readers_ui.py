@@ -244,7 +244,7 @@ def test_real_plans_past_due_by_the_last_review_say_so_only_where_no_later_sourc
                        "timeline/spending-review-phase-2/index.html"]
     assert "due July 2023; no report since in our sources" in text_of(
         pages["timeline/family-network-pilots-first-start/index.html"])
-    assert "due April 2026; no report since in our sources" in text_of(
+    assert "due April 2026 at the earliest; no report since in our sources" in text_of(
         pages["timeline/fundamental-reform-from-april-2026/index.html"])
 
 

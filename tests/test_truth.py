@@ -672,3 +672,34 @@ def test_a_date_in_digits_is_no_span_and_a_span_may_give_four_digits() -> None:
     assert date_marks("on 2024-05-01 it met", None).years == {2024}  # not 2024-05, "2024 to 2005"
     assert date_marks("in 2026-2027", None).spans == date_marks("in 2026-27", None).spans == {(2026, 2027)}
     assert date_marks("from 2025/26", None).alone == frozenset()
+
+
+EARLIEST_ARTICLE = """Example council opens family help
+The council will open its family help team in May 2025 at the earliest, its leader said.
+A second team will open in June 2025, the council said in its plan for the next two years.
+"""
+
+
+def test_a_date_a_quote_gives_at_the_earliest_is_shown_so(project: Path, run_cli: Callable[..., Run]) -> None:
+    """"From April 2026 at the earliest" is not "due April 2026": the event says earliest: true, and the
+    site writes the words on the page, in its description and in timeline.csv."""
+    assert "due April 2026 at the earliest; no report since" in real_page_text(
+        "timeline/fundamental-reform-from-april-2026/index.html")
+    assert ",April 2026 at the earliest,yes," in rendered("/")["data/timeline.csv"].decode("utf-8")
+
+    add_article(project, text=EARLIEST_ARTICLE)
+    append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
+    timeline = project / "data" / "timeline.yaml"
+    append(timeline, (
+        "\n- id: first-team\n  date: 2025-05-01\n  precision: month\n  planned: true\n  title: The first team opens\n"
+        "  citations:\n    - source: council-article\n      quote: \"will open its family help team in May 2025 at the"
+        " earliest\"\n"
+        "\n- id: second-team\n  date: 2025-06-01\n  precision: month\n  planned: true\n  earliest: true\n"
+        "  title: The second team opens\n"
+        "  citations:\n    - source: council-article\n      quote: \"A second team will open in June 2025\"\n"))
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert (f"data/timeline.yaml:{line_of(timeline, 'date: 2025-05-01')}:9: a quote gives this date as the earliest"
+            in result.err), result.err
+    assert (f"data/timeline.yaml:{line_of(timeline, 'earliest: true')}:13: no quote that gives this date says it is"
+            " the earliest" in result.err), result.err
