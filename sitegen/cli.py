@@ -218,12 +218,12 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
         serve(project, args.port)
         return 0
     if command == "pages":
-        from .pages import serve_site
+        from .pages import CONTENT_SECURITY_POLICY, serve_site
 
         base = normalise_base(args.base_url)
         out = project / ".pages-preview"
         build.build(project, out, Settings(base_url=base, repo_url=chosen_repo_url(args)))
-        server = serve_site(out, base, port=args.port)
+        server = serve_site(out, base, port=args.port, policy=CONTENT_SECURITY_POLICY)
         print(f"Serving {out} as GitHub Pages would at http://127.0.0.1:{args.port}{base} (Ctrl+C stops).")
         server.serve_forever()
         return 0

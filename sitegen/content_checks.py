@@ -40,11 +40,14 @@ from .formats import format_amount
 from .markup import CONTACT, contact_message
 from .own_words import (
     PROSE_FIELDS,
+    Organisations,
     citations_in,
     names_of,
+    organisations_of,
     own_prose,
     unheld_dates,
     unheld_figures,
+    unnamed_organisations,
     unnamed_people,
 )
 from .readability import (
@@ -75,17 +78,18 @@ class ItemChecks:
 
 
 def check_item(item: BaseModel, words: frozenset[str], published: Published,
-               names: frozenset[str]) -> list[Finding]:
+               names: frozenset[str], organisations: Organisations) -> list[Finding]:
     """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose;
     values or dates its quotes do not hold; sums, percentages, counts, dates and people in its own
-    words that the quotes beside them do not give (own_words); citations repeated within one list
+    words, people and organisations in
+    its own words that the quotes beside them do not give (own_words); citations repeated within one list
     (errors); contact details (errors) and zero-width characters (warnings) in any of its text."""
     strings = list(_strings(item, ()))
     models = list(located_models(item))
     found = check_claims(item, models, published) + repeated_citations(item)
     prose, everything = own_prose(models), citations_in(models)
     if prose and not isinstance(item, m.Change):  # a change note gives the site's own old words, which it corrects
-        found += unnamed_people(prose, everything, names)
+        found += unnamed_people(prose, everything, names) + unnamed_organisations(prose, everything, organisations)
         if not isinstance(item, m.Guide):  # an answer's figures are checked against its own quotes (answers.py)
             found += unheld_figures(prose, everything) + unheld_dates(prose, everything, published)
     for loc, text, is_prose in strings:
@@ -240,9 +244,12 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
     warnings: list[Problem] = []
     words = frozenset(word for term in site.items["glossary"].values() for word in (term.term, *term.aliases))
     names = names_of(site.items["people"].values())
+    organisations = organisations_of(site.items["people"].values())
     published: Published = {source_id: source.date for source_id, source in site.items["sources"].items()}
     context = digest(*(f"term {word}".encode() for word in sorted(words)),
                      *(f"person {name}".encode() for name in sorted(names)),
+                     *(f"organisation {name} {handles}".encode()
+                       for name, handles in sorted(organisations.handles.items())),
                      *(f"{source_id} {date}".encode() for source_id, date in sorted(published.items())))
     last = checks or {}
     kept: dict[str, ItemChecks] = {}
@@ -253,7 +260,7 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
             key = digest(context.encode(), kind.encode(), entry.item.model_dump_json().encode())
             checked = kept.get(key) or last.get(key)
             if checked is None:
-                checked = ItemChecks(check_item(entry.item, words, published, names),
+                checked = ItemChecks(check_item(entry.item, words, published, names, organisations),
                                      prose_counts(prose_of(entry.item)))
             kept[key] = checked
             counts.setdefault(kind, []).append(checked.counts)

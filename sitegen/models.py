@@ -330,6 +330,9 @@ class Party(Strict):
     """Full name."""
     kind: PartyKind
     """Person or organisation."""
+    aliases: list[Text] = []
+    """Other words the sources use for an organisation ("the department" for the DfE): a quote that
+    says them names it (see own_words.unnamed_organisations)."""
     roles: Annotated[list[Role], Field(min_length=1)]
     """Roles at the time of each source."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -194,6 +195,63 @@ def names_in(text: str, names: frozenset[str]) -> set[str]:
             for end in range(start + 2, min(len(words), start + 4) + 1):
                 if (candidate := " ".join(words[start:end])) in names:
                     found.add(candidate)
+    return found
+
+
+@dataclass(frozen=True)
+class Organisations:
+    """The names of the organisations in data/people.yaml as the names check looks for them."""
+
+    pattern: re.Pattern[str] | None
+    """Any of their names, the longest first, as a whole word or words."""
+    handles: dict[str, tuple[str, ...]]
+    """For each name, the words that name the same organisation in a quote: its names and aliases."""
+
+
+def organisations_of(people: Iterable[m.Party]) -> Organisations:
+    """Each organisation's names ("Local Government Association (LGA)" is written either way) and the
+    other words its sources use for it (`aliases`: "the department" for the DfE)."""
+    handles: dict[str, tuple[str, ...]] = {}
+    for who in people:
+        if who.kind is m.PartyKind.organisation:
+            names = tuple(dict.fromkeys(part.strip() for part in re.split(r"[()]", who.name) if part.strip()))
+            handles.update((name, (*names, *who.aliases)) for name in names)
+    ordered = sorted(handles, key=lambda name: (-len(name), name))
+    pattern = re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)") if ordered else None
+    return Organisations(pattern, handles)
+
+
+SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+)$")
+"""What comes before a word that starts a sentence, where "Kinship" or "Become" is only a capital."""
+
+
+def is_plain_word(name: str) -> bool:
+    """One word with a capital only at its start ("Kinship", not "DfE", "NSPCC" or "Open University")."""
+    return " " not in name and name[1:] == name[1:].lower()
+
+
+def unnamed_organisations(prose: Prose, everything: list[Citation], organisations: Organisations) -> list[Finding]:
+    """An organisation the site's own words name (by any of its names in data/people.yaml) must be
+    named, by one of its names or aliases, in one of the quotes cited beside those words: that the
+    LGA warned, or Kinship asked, is a fact like any other, and a quote of what was said does not
+    show who said it. A one-word name that is an ordinary word ("Kinship") counts only within a
+    sentence, not as its first word."""
+    found: list[Finding] = []
+    if organisations.pattern is None:
+        return found
+    for loc, model, field, text in prose:
+        text = text.replace("’", "'")
+        named = sorted({match.group() for match in organisations.pattern.finditer(text)
+                        if not is_plain_word(match.group()) or not SENTENCE_START.search(text[:match.start()])})
+        if not named:
+            continue
+        quotes = " ".join(c.quote for c in citations_beside(model, field, everything)).replace("’", "'").lower()
+        for name in named:
+            if not any(re.search(rf"(?<![\w']){re.escape(handle.lower())}(?!\w)", quotes)  # "the DfE's" too
+                       for handle in organisations.handles[name]):
+                found.append(Finding(loc, None, f"{name} is named here but in none of the quotes cited beside it;"
+                                                " cite the words that name it (or say who spoke in other words)",
+                                     False))
     return found
 
 

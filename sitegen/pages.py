@@ -23,9 +23,9 @@ from urllib.parse import unquote, urlsplit
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'"
                            " data:; object-src 'none'; base-uri 'self'; form-action 'self'")
-"""The policy templates/base.html writes into every page. The local servers also send it as a header,
-which a template cannot loosen: a pull request that drops the page's own policy and adds an image from
-another site still loads nothing from elsewhere while an editor looks at it."""
+"""The policy templates/base.html writes into every page. The preview and `build.py pages` also send
+it as a header, which a template cannot loosen: a pull request that drops the page's own policy and
+adds an image from another site still loads nothing from elsewhere while an editor looks at it."""
 
 
 class PagesHandler(SimpleHTTPRequestHandler):
@@ -37,11 +37,14 @@ class PagesHandler(SimpleHTTPRequestHandler):
     server_version = "PagesPreview"
     base_path = "/"
     quiet = False
+    policy: str | None = None
 
-    def __init__(self, *args: Any, base_path: str = "/", quiet: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, base_path: str = "/", quiet: bool = False, policy: str | None = None,
+                 **kwargs: Any) -> None:
         # Set before super().__init__, which handles the whole request.
         self.base_path = base_path
         self.quiet = quiet
+        self.policy = policy
         super().__init__(*args, **kwargs)
 
     def send_head(self) -> io.BytesIO | BinaryIO | None:
@@ -105,7 +108,8 @@ class PagesHandler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
     def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if self.policy is not None:
+            self.send_header("Content-Security-Policy", self.policy)
         super().end_headers()
 
     def port(self) -> int:
@@ -162,8 +166,12 @@ def is_loopback_host(host: str | None, port: int) -> bool:
 
 
 def serve_site(site_dir: Path, base_path: str, host: str = "127.0.0.1", port: int = 8000,
-               *, quiet: bool = False) -> ThreadingHTTPServer:
+               *, quiet: bool = False, policy: str | None = None) -> ThreadingHTTPServer:
     """A bound, not yet running server for `site_dir` at http://host:port/base_path.
+
+    With a policy, every answer carries it as a Content-Security-Policy header (`build.py pages` sends
+    CONTENT_SECURITY_POLICY); without, the answers are GitHub Pages' own, which sends none, as the
+    browser gate needs to see a page that has lost its own policy.
 
     Call `serve_forever()` on it (in a thread for tests; port 0 picks a free port, read it back from
     `server.server_port`), and `shutdown()` then `server_close()` when done.
@@ -173,5 +181,6 @@ def serve_site(site_dir: Path, base_path: str, host: str = "127.0.0.1", port: in
     site = Path(site_dir)
     if not site.is_dir():
         raise FileNotFoundError(f"no built site at {site}")
-    handler = functools.partial(PagesHandler, directory=str(site.resolve()), base_path=base_path, quiet=quiet)
+    handler = functools.partial(PagesHandler, directory=str(site.resolve()), base_path=base_path, quiet=quiet,
+                                policy=policy)
     return ThreadingHTTPServer((host, port), handler)

@@ -703,3 +703,35 @@ def test_a_date_a_quote_gives_at_the_earliest_is_shown_so(project: Path, run_cli
             in result.err), result.err
     assert (f"data/timeline.yaml:{line_of(timeline, 'earliest: true')}:13: no quote that gives this date says it is"
             " the earliest" in result.err), result.err
+
+
+def test_an_organisation_the_site_names_must_be_named_in_a_quote_beside_it(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    """That an association warned is a fact like a person's words: an organisation of data/people.yaml,
+    by its name or the abbreviation in brackets, must be named in a quote beside the words that name it,
+    by one of those or an alias. "Example" at a sentence's start is only a capital."""
+    add_article(project, text=ARTICLE.replace("Its leader said", "The Example Council Network (ECN) said")
+                .replace("Parents who took part", "The network's chair and parents who took part"))
+    append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
+    (project / "data" / "people.yaml").write_text(
+        "- id: ecn\n  name: Example Council Network (ECN)\n  kind: organisation\n  aliases: [the network]\n"
+        "  roles:\n    - role: Councils' network\n      citations:\n        - source: council-article\n"
+        "          quote: \"The Example Council Network (ECN) said\"\n"
+        "- id: example-charity\n  name: Example\n  kind: organisation\n"
+        "  roles:\n    - role: A charity\n      citations:\n        - source: council-article\n"
+        "          quote: \"The Example Council Network (ECN) said\"\n", encoding="utf-8")
+    timeline = project / "data" / "timeline.yaml"
+    for ident, title, quote in (("unnamed", "The ECN welcomes the test", "the council had waited a long time"),
+                                ("full-name", "Example Council Network welcomes it", "had waited a long time"),
+                                ("plain-word", "Example councils test family help", "will test a family help team"),
+                                ("named", "The ECN welcomes the test", "The Example Council Network (ECN) said"),
+                                ("alias", "The ECN's chair spoke", "The network’s chair and parents")):
+        append(timeline, (f"\n- id: {ident}\n  date: 2024-03-01\n  title: {title}\n"
+                          f"  citations:\n    - source: council-article\n      quote: \"{quote}\"\n"))
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1, result.err
+    assert (f"data/timeline.yaml:{line_of(timeline, 'id: unnamed') + 2}:10: ECN is named here but in none of the"
+            " quotes cited beside it" in result.err), result.err
+    assert (f"data/timeline.yaml:{line_of(timeline, 'id: full-name') + 2}:10: Example Council Network is named here"
+            in result.err), result.err
+    assert result.err.count("is named here") == 2, result.err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,7 +62,26 @@ def get(site: ServedSite, path: str, method: str = "GET", host: str | None = Non
 def test_serves_files_under_the_base_path(pages: ServedSite, path: str, expected: str) -> None:
     status, headers, body = get(pages, path)
     assert (status, expected in body) == (200, True)
-    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY  # whatever the page says
+    assert "Content-Security-Policy" not in headers  # GitHub Pages sends none
+
+
+def test_build_py_pages_sends_the_site_s_policy_whatever_a_page_says(tmp_path: Path) -> None:
+    """`build.py pages` shows an editor a pull request's site: its header holds even where a template
+    dropped the page's own policy. The policy is the one templates/base.html writes."""
+    base = (Path(__file__).resolve().parents[2] / "templates" / "base.html").read_text(encoding="utf-8")
+    assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in base
+    (tmp_path / "index.html").write_text('<!DOCTYPE html><img src="https://tracker.example/x.png">', encoding="utf-8")
+    server = serve_site(tmp_path, "/REPO/", port=0, policy=CONTENT_SECURITY_POLICY)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        site = ServedSite(tmp_path, f"http://127.0.0.1:{server.server_port}", "/REPO/", ["index.html"])
+        for path in ("/REPO/", "/REPO/missing/", "/REPO"):
+            _status, headers, _body = get(site, path)
+            assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, path
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.mark.parametrize(("path", "location"), [
