@@ -1,8 +1,7 @@
 """Pydantic models: one per data file kind, each field documented for editors' schemas.
 
-Every model forbids unknown keys, so a typo is an error rather than a silently ignored field.
-Attribute docstrings become the descriptions in the JSON Schemas editors see.
-"""
+Every model forbids unknown keys, so a typo is an error rather than a silently ignored field;
+attribute docstrings become the descriptions in the JSON Schemas editors see."""
 
 from __future__ import annotations
 
@@ -76,11 +75,8 @@ class Review(StrEnum):
 
 
 class Development(Strict):
-    """Something that happened to a proposal after the government's response.
-
-    It has no date of its own: the site dates it by its report, the earliest dated source it cites
-    (or says the source is undated), so a date is never typed by hand.
-    """
+    """Something that happened to a proposal after the government's response. It has no date of its
+    own: the site dates it by the earliest dated source it cites, so a date is never typed by hand."""
 
     text: Text
     """What happened, in the site's own words."""
@@ -275,8 +271,7 @@ class Event(Strict):
     """True when the sources report it as intended rather than done: shown as "planned, as reported
     on" the earliest dated source whose quote gives its date."""
     earliest: bool = False
-    """True when a quote gives the date as the earliest it could come ("from April 2026 at the
-    earliest"): shown as "due April 2026 at the earliest"."""
+    """True when a quote gives the date as the earliest ("from April 2026 at the earliest"), as the site then does."""
     related: list[Slug] = []
     """Ids of proposals, missions, pilots or funding lines it concerns."""
     lane: Lane | None = None
@@ -331,8 +326,7 @@ class Party(Strict):
     kind: PartyKind
     """Person or organisation."""
     aliases: list[Text] = []
-    """Other words the sources use for an organisation ("the department" for the DfE): a quote that
-    says them names it (see own_words.unnamed_organisations)."""
+    """Other words the sources use for an organisation ("the department"): a quote saying them names it."""
     roles: Annotated[list[Role], Field(min_length=1)]
     """Roles at the time of each source."""
 
