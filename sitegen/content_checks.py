@@ -37,7 +37,7 @@ from .errors import Collector, Finding, Problem, blanked, position
 from .event_dates import check_after_chains, event_date_problems
 from .fields import ReportedCount, ReportedMoney
 from .formats import format_amount
-from .markup import CONTACT, contact_message
+from .markup import CONTACT, as_read, contact_message
 from .own_words import (
     PROSE_FIELDS,
     Organisations,
@@ -95,7 +95,8 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     for loc, text, is_prose in strings:
         if not text.isprintable() and (invisible := zero_width_character(text)):
             found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
-        if ("@" in text or "0" in text or "+" in text) and (contact := CONTACT.search(text)):
+        read = as_read(text)
+        if ("@" in read or "0" in read or "+" in read) and (contact := CONTACT.search(read)):
             found.append(Finding(loc, contact.start() if loc[-1] == "body" else None, contact_message(contact), False))
         if not is_prose:
             continue
@@ -297,7 +298,7 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
         for contact in CONTACT.finditer(page.body):
             problems.add(page.path, *position(page.body, contact.start(), page.body_line), contact_message(contact))
         for field, value in page.meta:
-            if isinstance(value, str) and (in_meta := CONTACT.search(value)):
+            if isinstance(value, str) and (in_meta := CONTACT.search(as_read(value))):
                 where = page.front_matter.where((field,)) if page.front_matter else (1, 1)
                 problems.add(page.path, *where, contact_message(in_meta))
         for match in unknown_acronyms(prose, words, exempt):

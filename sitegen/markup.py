@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -92,6 +93,14 @@ CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\d.,])(?:\+44\s?(?:\(0\
                      r"\d{3,4}[\s-]?\d{3,4}(?!\d|[.,]\d)")
 """An email address, or a UK phone number ("020 7946 0000", "(020) 7946 0000", "+44 20 7946 0000"): articles print a
 journalist's address at their foot, which a quote could copy."""
+
+
+def as_read(text: str) -> str:
+    """text as a reader reads it: invisible format characters (soft hyphen, zero-width space, word
+    joiner...) gone, and compatibility forms folded (a fullwidth at sign is @). ASCII is as read."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", "".join(c for c in text if unicodedata.category(c) != "Cf"))
 
 
 def contact_message(contact: re.Match[str]) -> str:
@@ -206,7 +215,8 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
     for url, message in converter.issues:
         issues.append(MarkupIssue(*position(text, max(text.find(url), 0)), message))
     start = 0
-    for seen in CONTACT.finditer(html.unescape(TAG.sub("", body))):  # as a reader sees it: "a&commat;b.c", "a@*b*.c"
+    seen_text = as_read(html.unescape(TAG.sub("", body)))  # as a reader sees it: "a&commat;b.c", "a@*b*.c"
+    for seen in CONTACT.finditer(seen_text):
         if seen.group() not in text:  # else the text's own check reports it where it is
             found = text.find(seen.group().partition("@")[0], start)  # its first part, in the order written
             start = found if found >= 0 else start

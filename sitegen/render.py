@@ -111,6 +111,17 @@ class InputLoader(jinja2.BaseLoader):
         return source, str(path), None  # None: never reloaded (auto_reload is off)
 
 
+class Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, and none of pydantic's own API on a model: its deprecated parse_raw unpickles
+    (runs code) and parse_file reads any file. Templates read a model's fields, never its methods."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if (isinstance(obj, BaseModel) or (isinstance(obj, type) and issubclass(obj, BaseModel))) \
+                and hasattr(BaseModel, attr):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
 class Renderer:
     """The Jinja environment and the helpers every template shares, for one build's site."""
 
@@ -121,7 +132,7 @@ class Renderer:
         self.settings = settings
         self.base = normalise_base(settings.base_url)
         self.templates_dir = templates_dir
-        self.env = SandboxedEnvironment(  # a template is input, and may come from a stranger's pull request
+        self.env = Sandbox(  # a template is input, and may come from a stranger's pull request
             loader=InputLoader(templates_dir),
             autoescape=True,
             undefined=jinja2.StrictUndefined,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import html
+import logging
 import mimetypes
 import subprocess
 import sys
@@ -276,6 +277,12 @@ def preview_server(preview: Preview) -> Any:
     from tornado import web
 
     origins = {f"http://{name}:{preview.port}" for name in LOOPBACK_NAMES}
+
+    def shown_printable(record: Any) -> bool:  # livereload logs what a page sends ("Browser Connected: <url>")
+        record.msg, record.args = printable(record.getMessage()), ()
+        return True
+
+    logging.getLogger("livereload").addFilter(shown_printable)
 
     class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
         def prepare(self) -> None:

@@ -274,3 +274,16 @@ def test_the_search_index_build_reports_a_broken_project(project: Path, capsys: 
     themes.write_text(themes.read_text(encoding="utf-8").replace("  title:", "  titel:"), encoding="utf-8")
     assert build_for_search(project, project / ".preview") == 1
     assert "data/themes.yaml:2:3" in capsys.readouterr().err
+
+
+def test_what_a_page_sends_over_the_reload_socket_is_logged_with_its_controls_escaped(
+        project: Path, caplog: Any) -> None:
+    """livereload logs what a page says over its socket ("Browser Connected: <url>"), and a template's
+    script decides that: an escape sequence reaches the terminal shown, never run."""
+    import logging
+
+    preview_server(Preview(project, project / ".preview", port=8765))
+    with caplog.at_level(logging.INFO, logger="livereload"):
+        logging.getLogger("livereload").info("Browser Connected: %s", "http://x/\x1b]0;pwned\x07\x1b[2J")
+    assert caplog.records[-1].getMessage() == "Browser Connected: http://x/\\x1b]0;pwned\\x07\\x1b[2J"
+

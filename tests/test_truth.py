@@ -611,6 +611,20 @@ def test_a_quote_may_not_copy_contact_details_from_its_source(project: Path, run
     assert f'content/about.md:{line_of(about, "description:")}:14: "+44 7911 123456" looks like' in result.err
 
 
+@pytest.mark.parametrize("hidden", ["pat.example@exa\u00admple.org", "pat.example@exa\u200bmple.org",
+                                    "pat.example\uff20example.org"])
+def test_contact_details_are_refused_however_they_are_spelled_out(project: Path, run_cli: Callable[..., Run],
+                                                                   hidden: str) -> None:
+    """A soft hyphen or a zero-width space inside an address is invisible, and a full-width at sign
+    reads as @: the check reads a data string as a reader would."""
+    add_article(project)
+    append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
+    add_later_entry(project, f"Write to {hidden} about the test.", "will test a family help team for two years")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert '"pat.example@example.org" looks like contact details' in result.err, result.err
+
+
 def test_this_year_or_next_gives_both_years() -> None:
     from sitegen.claims import date_marks
 

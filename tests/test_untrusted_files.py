@@ -392,7 +392,9 @@ PAYLOADS = ("cycler.__init__.__globals__.os.system('touch {canary}')",
             "lipsum.__globals__['os'].system('touch {canary}')",
             "url.__func__.__globals__['os'].system('touch {canary}')",
             "''.__class__.__mro__[1].__subclasses__()",
-            "('touch {canary}'|attr('__class__'))")
+            "('touch {canary}'|attr('__class__'))",
+            "(views.site.items.glossary.values()|first).parse_file('{canary}')",
+            "(views.site.items.glossary.values()|first)|attr('parse_' ~ 'raw')('x', allow_pickle=True)")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
