@@ -37,7 +37,7 @@ from .errors import Collector, Finding, Problem, blanked, position
 from .event_dates import check_after_chains, event_date_problems
 from .fields import ReportedCount, ReportedMoney
 from .formats import format_amount
-from .markup import CONTACT, as_read, contact_message
+from .markup import as_read, contact_message, find_contacts
 from .own_words import (
     PROSE_FIELDS,
     Organisations,
@@ -95,8 +95,8 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     for loc, text, is_prose in strings:
         if not text.isprintable() and (invisible := zero_width_character(text)):
             found.append(Finding(loc, invisible.start(), describe_zero_width(invisible.group()), True))
-        read = as_read(text)
-        if ("@" in read or "0" in read or "+" in read) and (contact := CONTACT.search(read)):
+        if contacts := find_contacts(as_read(text)):
+            contact = contacts[0]
             found.append(Finding(loc, contact.start() if loc[-1] == "body" else None, contact_message(contact), False))
         if not is_prose:
             continue
@@ -295,10 +295,10 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
         exempt = set(page.meta.about_the_site)
         check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, problems)
         prose = blanked(MARKDOWN_NOT_PROSE, page.body)
-        for contact in CONTACT.finditer(page.body):
+        for contact in find_contacts(page.body):
             problems.add(page.path, *position(page.body, contact.start(), page.body_line), contact_message(contact))
         for field, value in page.meta:
-            if isinstance(value, str) and (in_meta := CONTACT.search(as_read(value))):
+            if isinstance(value, str) and (in_meta := next(iter(find_contacts(as_read(value))), None)):
                 where = page.front_matter.where((field,)) if page.front_matter else (1, 1)
                 problems.add(page.path, *where, contact_message(in_meta))
         for match in unknown_acronyms(prose, words, exempt):

@@ -89,10 +89,19 @@ class _HeadingShift(Treeprocessor):
                 element.tag = f"h{min(6, int(element.tag[1]) + self.levels)}"
 
 
-CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\d.,])(?:\+44\s?(?:\(0\)\s?)?|0|\(0)\d{2,4}\)?[\s-]?"
-                     r"\d{3,4}[\s-]?\d{3,4}(?!\d|[.,]\d)")
-"""An email address, or a UK phone number ("020 7946 0000", "(020) 7946 0000", "+44 20 7946 0000"): articles print a
-journalist's address at their foot, which a quote could copy."""
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+"""An email address, from the start of its word."""
+PHONE = re.compile(r"(?:\+(?<![\d.,]\+)44\s?(?:\(0\)\s?)?|0(?<![\d.,]0)|\((?<![\d.,]\()0)"
+                   r"\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d|[.,]\d)")
+"""A UK phone number ("020 7946 0000", "(020) 7946 0000", "+44 20 7946 0000"), not within a longer number. Its
+first character comes before the look behind, so the search skips to a "+", "0" or "(" at once."""
+
+
+def find_contacts(text: str) -> list[re.Match[str]]:
+    """The email addresses and UK phone numbers in text, in the order written: articles print a
+    journalist's address at their foot, which a quote could copy."""
+    found = [*(EMAIL.finditer(text) if "@" in text else ()), *PHONE.finditer(text)]
+    return sorted(found, key=lambda match: match.start())
 
 
 def as_read(text: str) -> str:
@@ -216,7 +225,7 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
         issues.append(MarkupIssue(*position(text, max(text.find(url), 0)), message))
     start = 0
     seen_text = as_read(html.unescape(TAG.sub("", body)))  # as a reader sees it: "a&commat;b.c", "a@*b*.c"
-    for seen in CONTACT.finditer(seen_text):
+    for seen in find_contacts(seen_text):
         if seen.group() not in text:  # else the text's own check reports it where it is
             found = text.find(seen.group().partition("@")[0], start)  # its first part, in the order written
             start = found if found >= 0 else start

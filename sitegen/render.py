@@ -111,15 +111,33 @@ class InputLoader(jinja2.BaseLoader):
         return source, str(path), None  # None: never reloaded (auto_reload is off)
 
 
+PYDANTIC_API = frozenset(dir(BaseModel))
+"""The names pydantic's BaseModel itself has (methods such as parse_raw, model_dump): no field uses one."""
+
+
 class Sandbox(SandboxedEnvironment):
     """Jinja's sandbox, and none of pydantic's own API on a model: its deprecated parse_raw unpickles
-    (runs code) and parse_file reads any file. Templates read a model's fields, never its methods."""
+    (runs code) and parse_file reads any file. Templates read a model's fields, never its methods.
+
+    Whether an attribute is safe depends only on the object's type and the attribute's name (unless
+    the object is a class), so each answer is worked out once per environment, not for every
+    attribute every page reads.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.safe: dict[tuple[type, str], bool] = {}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if (isinstance(obj, BaseModel) or (isinstance(obj, type) and issubclass(obj, BaseModel))) \
-                and hasattr(BaseModel, attr):
-            return False
-        return super().is_safe_attribute(obj, attr, value)
+        if isinstance(obj, type):
+            return not (attr in PYDANTIC_API and issubclass(obj, BaseModel)) and super().is_safe_attribute(
+                obj, attr, value)
+        key = (type(obj), attr)
+        known = self.safe.get(key)
+        if known is None:
+            known = self.safe[key] = not (attr in PYDANTIC_API and isinstance(obj, BaseModel)) and \
+                super().is_safe_attribute(obj, attr, value)
+        return known
 
 
 class Renderer:

@@ -3,6 +3,9 @@ opened from the keyboard with or without JavaScript; open without a click on a w
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -25,15 +28,24 @@ def header_height(page: Page) -> float:
     return height
 
 
-@pytest.mark.parametrize("javascript", [True, False])
-def test_on_a_phone_the_menu_is_folded_and_opens_from_the_keyboard(browser: Browser, site: ServedSite,
-                                                                    javascript: bool) -> None:
+@contextmanager
+def menu_page(browser: Browser, url: str, viewport: dict[str, int],
+              javascript: bool) -> Iterator[tuple[Page, list[str]]]:
+    """A page at url in a fresh browser context of this size, and every link its menu holds."""
     context = new_context(browser, javascript=javascript)
     try:
         page = context.new_page()
-        page.set_viewport_size(PHONE)
-        page.goto(site.url("missions/index.html"), wait_until="load")
-        every = page.eval_on_selector_all(MENU_LINKS, "links => links.map(link => link.textContent)")
+        page.set_viewport_size(viewport)
+        page.goto(url, wait_until="load")
+        yield page, page.eval_on_selector_all(MENU_LINKS, "links => links.map(link => link.textContent)")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_on_a_phone_the_menu_is_folded_and_opens_from_the_keyboard(browser: Browser, site: ServedSite,
+                                                                    javascript: bool) -> None:
+    with menu_page(browser, site.url("missions/index.html"), PHONE, javascript) as (page, every):
         assert len(every) >= 8
         assert visible_links(page) == []
         assert header_height(page) < 120  # the site's name and the control: the heading shows without scrolling
@@ -45,18 +57,9 @@ def test_on_a_phone_the_menu_is_folded_and_opens_from_the_keyboard(browser: Brow
         assert page.evaluate("document.documentElement.scrollWidth") <= REFLOW_WIDTH  # open, it still reflows
         page.keyboard.press("Enter")
         assert visible_links(page) == []
-    finally:
-        context.close()
 
 
 def test_on_a_wide_screen_every_link_shows_without_the_control(browser: Browser, site: ServedSite) -> None:
-    context = new_context(browser, javascript=False)
-    try:
-        page = context.new_page()
-        page.set_viewport_size(DESKTOP)
-        page.goto(site.url("index.html"), wait_until="load")
-        every = page.eval_on_selector_all(MENU_LINKS, "links => links.map(link => link.textContent)")
+    with menu_page(browser, site.url("index.html"), DESKTOP, javascript=False) as (page, every):
         assert visible_links(page) == every
         assert page.is_hidden(".site-menu > summary")
-    finally:
-        context.close()
