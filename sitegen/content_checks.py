@@ -80,10 +80,9 @@ class ItemChecks:
 def check_item(item: BaseModel, words: frozenset[str], published: Published,
                names: frozenset[str], organisations: Organisations) -> list[Finding]:
     """Acronyms missing from the glossary (errors) and long sentences (warnings) in one item's prose;
-    values or dates its quotes do not hold; sums, percentages, counts, dates and people in its own
-    words, people and organisations in
-    its own words that the quotes beside them do not give (own_words); citations repeated within one list
-    (errors); contact details (errors) and zero-width characters (warnings) in any of its text."""
+    values or dates its quotes do not hold; sums, percentages, counts, dates, people and organisations
+    in its own words that the quotes beside them do not give (own_words); citations repeated within one
+    list (errors); contact details (errors) and zero-width characters (warnings) in any of its text."""
     strings = list(_strings(item, ()))
     models = list(located_models(item))
     found = check_claims(item, models, published) + repeated_citations(item)

@@ -1,7 +1,7 @@
-"""The site's own words against the quotes beside them: a sum, a percentage, a date or a person's
-name written into a sentence must be one the quotes give (a date may instead be when one of them was
-reported), and a sum, or a count a quote gives of the same thing, keeps the word the quote puts
-before it.
+"""The site's own words against the quotes beside them: a sum, a percentage, a date or the name of
+a person or an organisation written into a sentence must be one the quotes give (a date may instead
+be when one of them was reported), and a sum, or a count a quote gives of the same thing, keeps the
+word the quote puts before it.
 
 Each check reads one item: its prose fields (PROSE_FIELDS, with link targets and code in a Markdown
 body blanked) and the quotes of its citations. Sums, percentages and counts answer to all the item's

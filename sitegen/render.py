@@ -127,6 +127,7 @@ class Sandbox(SandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.safe: dict[tuple[type, str], bool] = {}
+        """is_safe_attribute's answer by the object's type and the attribute's name."""
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, type):

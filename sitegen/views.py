@@ -143,8 +143,7 @@ class Views:
         """When a guide's answer was reported: the date of every dated source it cites, oldest first. An
         answer may put a report of 2023 beside one of 2024, and the reader sees both dates; one report
         gives the one date reported_on gives. Empty when its sources are undated."""
-        holding = carriers(question, lambda source_id: self.source(source_id).date)
-        return sorted({date for c in holding if (date := self.source(c.source).date)})
+        return sorted({date for c in question.citations if (date := self.source(c.source).date)})
 
     def event_date(self, event: m.Event) -> str:
         """When an event happened or is due, in words, as precisely as its sources give it: "2 February
