@@ -27,6 +27,7 @@ import pickle
 import shutil
 import struct
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
@@ -169,13 +170,15 @@ class BuildCache:
     def jinja_folder(self) -> Path | None:
         """Where Jinja keeps its compiled templates (checked by Jinja against each template's source): a
         folder of this code's own, so that no other version's compiled code, which might not check what
-        the sandbox checks, is ever loaded."""
+        the sandbox checks, is ever loaded. Another version's folder is removed once unused for a day:
+        a build or preview still running that version's code may be reading it."""
         if self.folder is None:
             return None
         folder = self.folder / f"jinja-{code_version()}"
-        for other in self.folder.glob("jinja*"):
-            if other != folder and other.is_dir() and not other.is_symlink():
-                shutil.rmtree(other, ignore_errors=True)  # another version's, never to be read again
+        for other in self.folder.glob("jinja*"):  # another version's, unused for a day: never to be read again
+            if other != folder and other.is_dir() and not other.is_symlink() and \
+                    time.time() - other.stat().st_mtime > 86_400:
+                shutil.rmtree(other, ignore_errors=True)
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 

@@ -203,7 +203,7 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
     if len(text) > MAX_MARKDOWN_CHARACTERS:
         return Markup(""), [MarkupIssue(1, 1, f"the text is {len(text):,} characters long, over the limit of"
                                               f" {MAX_MARKDOWN_CHARACTERS:,}; split it or shorten it")]
-    if (lines := text.count("\n") + 1) > MAX_MARKDOWN_LINES:
+    if (lines := len(text.splitlines())) > MAX_MARKDOWN_LINES:
         return Markup(""), [MarkupIssue(1, 1, f"the text has {lines:,} lines, over the limit of"
                                               f" {MAX_MARKDOWN_LINES:,}; split it or shorten it")]
     issues = find_raw_html(text)
@@ -224,7 +224,8 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
     for url, message in converter.issues:
         issues.append(MarkupIssue(*position(text, max(text.find(url), 0)), message))
     start = 0
-    seen_text = as_read(html.unescape(TAG.sub("", body)))  # as a reader sees it: "a&commat;b.c", "a@*b*.c"
+    shown = [TAG.sub("", body), *SHOWN_ATTRIBUTE.findall(body)]  # as a reader sees it: "a&commat;b.c", "a@*b*.c"
+    seen_text = as_read(html.unescape("\n".join(shown)))
     for seen in find_contacts(seen_text):
         if seen.group() not in text:  # else the text's own check reports it where it is
             found = text.find(seen.group().partition("@")[0], start)  # its first part, in the order written
@@ -234,8 +235,8 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
     return Markup(body), issues
 
 
-TAG = re.compile(r"<[^>]*>")
-"""A tag of the HTML Markdown writes, whose attributes are the site's own (links are checked above)."""
+SHOWN_ATTRIBUTE = re.compile(r'\s(?:alt|title)="([^"]*)"')
+"""Words of a tag that a reader sees (an image's alt text, a link's title)."""
 
 
 def first_unclosed(text: str) -> int:

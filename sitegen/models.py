@@ -326,7 +326,7 @@ class Party(Strict):
     kind: PartyKind
     """Person or organisation."""
     aliases: list[Text] = []
-    """Other words the sources use for an organisation ("the department"): a quote saying them names it."""
+    """An organisation's other names in its sources ("the department"): a quote saying one names it."""
     roles: Annotated[list[Role], Field(min_length=1)]
     """Roles at the time of each source."""
 

@@ -209,12 +209,14 @@ class Organisations:
 
 
 def organisations_of(people: Iterable[m.Party]) -> Organisations:
-    """Each organisation's names ("Local Government Association (LGA)" is written either way) and the
-    other words its sources use for it (`aliases`: "the department" for the DfE)."""
+    """Each organisation's names ("Local Government Association (LGA)" is written either way; "The
+    Children's Society" also without its "The") and the other words its sources use for it (`aliases`:
+    "the department" for the DfE)."""
     handles: dict[str, tuple[str, ...]] = {}
     for who in people:
         if who.kind is m.PartyKind.organisation:
-            names = tuple(dict.fromkeys(part.strip() for part in re.split(r"[()]", who.name) if part.strip()))
+            given = [part.strip() for part in re.split(r"[()]", who.name) if part.strip()]
+            names = tuple(dict.fromkeys([*given, *(name[4:] for name in given if name.startswith("The "))]))
             handles.update((name, (*names, *who.aliases)) for name in names)
     ordered = sorted(handles, key=lambda name: (-len(name), name))
     pattern = re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)") if ordered else None

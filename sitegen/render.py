@@ -71,13 +71,18 @@ def normalise_base(base: str) -> str:
     return f"/{stripped}/" if stripped else "/"
 
 
+PYDANTIC_API = frozenset(dir(BaseModel))
+"""The names pydantic's BaseModel itself has (methods such as parse_raw, model_dump): no field uses one."""
+
+
 @jinja2.pass_environment
 def sort_items(environment: jinja2.Environment, value: Iterable[Any], reverse: bool = False,
                case_sensitive: bool = False, attribute: str | int | None = None) -> list[Any]:
     """Jinja's sort, in the same order, but fast for models by one plain attribute: Jinja looks each
     attribute up through the environment, once per comparison."""
     items = list(value)
-    if isinstance(attribute, str) and attribute.isidentifier() and all(isinstance(i, BaseModel) for i in items):
+    if (isinstance(attribute, str) and attribute.isidentifier() and not attribute.startswith("_")
+            and attribute not in PYDANTIC_API and all(isinstance(i, BaseModel) for i in items)):
         get = operator.attrgetter(attribute)
         if case_sensitive:
             return sorted(items, key=lambda item: (get(item),), reverse=reverse)  # a 1-tuple, as Jinja's key
@@ -109,10 +114,6 @@ class InputLoader(jinja2.BaseLoader):
         except InputRefused as exc:
             raise TemplateRefused(template, exc) from None
         return source, str(path), None  # None: never reloaded (auto_reload is off)
-
-
-PYDANTIC_API = frozenset(dir(BaseModel))
-"""The names pydantic's BaseModel itself has (methods such as parse_raw, model_dump): no field uses one."""
 
 
 class Sandbox(SandboxedEnvironment):

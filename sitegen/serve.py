@@ -262,6 +262,13 @@ def serve(project: Path, port: int) -> None:
     server.serve(host="127.0.0.1", port=port, debug=False, restart_delay=0)
 
 
+def escaped_log_record(record: logging.LogRecord) -> bool:
+    """livereload logs what a page sends it ("Browser Connected: <url>"), and a template's script decides
+    that: its control characters are shown as escapes, never sent to the editor's terminal."""
+    record.msg, record.args = printable(record.getMessage()), ()
+    return True
+
+
 def preview_server(preview: Preview) -> Any:
     """livereload's server for the preview, watching the project's inputs and answering only to this machine.
 
@@ -278,11 +285,9 @@ def preview_server(preview: Preview) -> Any:
 
     origins = {f"http://{name}:{preview.port}" for name in LOOPBACK_NAMES}
 
-    def shown_printable(record: Any) -> bool:  # livereload logs what a page sends ("Browser Connected: <url>")
-        record.msg, record.args = printable(record.getMessage()), ()
-        return True
-
-    logging.getLogger("livereload").addFilter(shown_printable)
+    logger = logging.getLogger("livereload")
+    if escaped_log_record not in logger.filters:
+        logger.addFilter(escaped_log_record)
 
     class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
         def prepare(self) -> None:

@@ -731,6 +731,9 @@ def test_an_organisation_the_site_names_must_be_named_in_a_quote_beside_it(
         "- id: ecn\n  name: Example Council Network (ECN)\n  kind: organisation\n  aliases: [the network]\n"
         "  roles:\n    - role: Councils' network\n      citations:\n        - source: council-article\n"
         "          quote: \"The Example Council Network (ECN) said\"\n"
+        "- id: the-society\n  name: The Example Society\n  kind: organisation\n"
+        "  roles:\n    - role: A society\n      citations:\n        - source: council-article\n"
+        "          quote: \"The Example Council Network (ECN) said\"\n"
         "- id: example-charity\n  name: Example\n  kind: organisation\n"
         "  roles:\n    - role: A charity\n      citations:\n        - source: council-article\n"
         "          quote: \"The Example Council Network (ECN) said\"\n", encoding="utf-8")
@@ -739,7 +742,8 @@ def test_an_organisation_the_site_names_must_be_named_in_a_quote_beside_it(
                                 ("full-name", "Example Council Network welcomes it", "had waited a long time"),
                                 ("plain-word", "Example councils test family help", "will test a family help team"),
                                 ("named", "The ECN welcomes the test", "The Example Council Network (ECN) said"),
-                                ("alias", "The ECN's chair spoke", "The network’s chair and parents")):
+                                ("alias", "The ECN's chair spoke", "The network’s chair and parents"),
+                                ("without-the", "It and the Example Society spoke", "had waited a long time")):
         append(timeline, (f"\n- id: {ident}\n  date: 2024-03-01\n  title: {title}\n"
                           f"  citations:\n    - source: council-article\n      quote: \"{quote}\"\n"))
     result = run_cli("--project", str(project), "check")
@@ -748,4 +752,6 @@ def test_an_organisation_the_site_names_must_be_named_in_a_quote_beside_it(
             " quotes cited beside it" in result.err), result.err
     assert (f"data/timeline.yaml:{line_of(timeline, 'id: full-name') + 2}:10: Example Council Network is named here"
             in result.err), result.err
-    assert result.err.count("is named here") == 2, result.err
+    assert (f"data/timeline.yaml:{line_of(timeline, 'id: without-the') + 2}:10: Example Society is named here"
+            in result.err), result.err
+    assert result.err.count("is named here") == 3, result.err

@@ -415,13 +415,17 @@ def test_a_template_cannot_reach_python(tmp_path: Path, project: Path, run_cli: 
 def test_compiled_templates_are_kept_per_version_of_the_code(
         tmp_path: Path, project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     """Another version's compiled templates (which might not check what the sandbox checks) are never
-    loaded: each version of the code keeps its own folder, and the others are removed."""
+    loaded: each version of the code keeps its own folder. Another's is removed once unused for a day
+    (a build still running that version may be reading it)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    older = cache_folder(project) / "jinja-0123456789abcdef"
-    older.mkdir(parents=True)
-    (older / "planted.cache").write_bytes(b"compiled elsewhere")
+    cache = cache_folder(project)
+    older, recent = cache / "jinja-0123456789abcdef", cache / "jinja-fedcba9876543210"
+    for folder in (older, recent):
+        folder.mkdir(parents=True)
+        (folder / "planted.cache").write_bytes(b"compiled elsewhere")
+    os.utime(older, (time.time() - 2 * 86_400,) * 2)
     assert run_cli("--project", str(project), "check").code == 0
-    assert [path.name for path in cache_folder(project).glob("jinja*")] == [f"jinja-{code_version()}"]
+    assert sorted(path.name for path in cache.glob("jinja*")) == sorted([f"jinja-{code_version()}", recent.name])
 
 
 def test_a_committed_pagefind_config_is_never_read(tmp_path: Path, project: Path, run_cli: Callable[..., Run],
