@@ -46,6 +46,9 @@ def event_date_problems(event: m.Event, quoted: QuotedDates) -> Found:
         if event.date is not None:
             found.append((("date",), "an event with precision: after has no date, as its sources give none;"
                                      " remove date (the site lists it after the event it followed)"))
+        if event.earliest:
+            found.append((("earliest",), "earliest: true is for a date a quote gives as the earliest; an event with"
+                                         " precision: after has none: remove it"))
         return found
     if event.after is not None:
         return [(("after",), "after: is only for events with precision: after; remove it, or write precision:"

@@ -237,7 +237,8 @@ def unnamed_organisations(prose: Prose, everything: list[Citation], organisation
     named, by one of its names or aliases, in one of the quotes cited beside those words: that the
     LGA warned, or Kinship asked, is a fact like any other, and a quote of what was said does not
     show who said it. A one-word name that is an ordinary word ("Kinship") counts only within a
-    sentence, not as its first word."""
+    sentence, not as its first word, and a quote names it only with its capital ("kinship carers"
+    does not)."""
     found: list[Finding] = []
     if organisations.pattern is None:
         return found
@@ -247,9 +248,10 @@ def unnamed_organisations(prose: Prose, everything: list[Citation], organisation
                         if not is_plain_word(match.group()) or not SENTENCE_START.search(text[:match.start()])})
         if not named:
             continue
-        quotes = " ".join(c.quote for c in citations_beside(model, field, everything)).replace("’", "'").lower()
+        quotes = " ".join(c.quote for c in citations_beside(model, field, everything)).replace("’", "'")
         for name in named:
-            if not any(re.search(rf"(?<![\w']){re.escape(handle.lower())}(?!\w)", quotes)  # "the DfE's" too
+            if not any(re.search(rf"(?<![\w']){re.escape(handle)}(?!\w)", quotes,  # "the DfE's" too
+                                 0 if is_plain_word(handle) else re.IGNORECASE)
                        for handle in organisations.handles[name]):
                 found.append(Finding(loc, None, f"{name} is named here but in none of the quotes cited beside it;"
                                                 " cite the words that name it (or say who spoke in other words)",

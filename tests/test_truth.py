@@ -718,12 +718,20 @@ def test_a_date_a_quote_gives_at_the_earliest_is_shown_so(project: Path, run_cli
     assert (f"data/timeline.yaml:{line_of(timeline, 'earliest: true')}:13: no quote that gives this date says it is"
             " the earliest" in result.err), result.err
 
+    append(timeline, "\n- id: after-it\n  precision: after\n  after: first-team\n  earliest: true\n"
+                     "  title: A third team follows\n  citations:\n    - source: council-article\n"
+                     "      quote: \"A second team will open in June 2025\"\n")
+    result = run_cli("--project", str(project), "check")
+    assert (f"data/timeline.yaml:{line_of(timeline, 'after: first-team') + 1}:13: earliest: true is for a date a quote"
+            " gives as the earliest" in result.err), result.err
+
 
 def test_an_organisation_the_site_names_must_be_named_in_a_quote_beside_it(
         project: Path, run_cli: Callable[..., Run]) -> None:
     """That an association warned is a fact like a person's words: an organisation of data/people.yaml,
     by its name or the abbreviation in brackets, must be named in a quote beside the words that name it,
-    by one of those or an alias. "Example" at a sentence's start is only a capital."""
+    by one of those or an alias. "Example" at a sentence's start is only a capital, and "example" in a
+    quote is only the word."""
     add_article(project, text=ARTICLE.replace("Its leader said", "The Example Council Network (ECN) said")
                 .replace("Parents who took part", "The network's chair and parents who took part"))
     append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
@@ -743,7 +751,8 @@ def test_an_organisation_the_site_names_must_be_named_in_a_quote_beside_it(
                                 ("plain-word", "Example councils test family help", "will test a family help team"),
                                 ("named", "The ECN welcomes the test", "The Example Council Network (ECN) said"),
                                 ("alias", "The ECN's chair spoke", "The network’s chair and parents"),
-                                ("without-the", "It and the Example Society spoke", "had waited a long time")):
+                                ("without-the", "It and the Example Society spoke", "had waited a long time"),
+                                ("ordinary-word", "A test that Example welcomes", "The example council will test")):
         append(timeline, (f"\n- id: {ident}\n  date: 2024-03-01\n  title: {title}\n"
                           f"  citations:\n    - source: council-article\n      quote: \"{quote}\"\n"))
     result = run_cli("--project", str(project), "check")
@@ -754,4 +763,6 @@ def test_an_organisation_the_site_names_must_be_named_in_a_quote_beside_it(
             in result.err), result.err
     assert (f"data/timeline.yaml:{line_of(timeline, 'id: without-the') + 2}:10: Example Society is named here"
             in result.err), result.err
-    assert result.err.count("is named here") == 3, result.err
+    assert (f"data/timeline.yaml:{line_of(timeline, 'id: ordinary-word') + 2}:10: Example is named here"
+            in result.err), result.err  # "example" in a quote is the word, not the charity
+    assert result.err.count("is named here") == 4, result.err
