@@ -129,7 +129,8 @@ class Views:
     def reporting_source(self, value: Any) -> m.Source:
         """The source that dates a reported value (a sum, a count, a planned event, a development, a
         role): the earliest dated one among the citations whose quote holds the claim, else the first
-        of those, undated (see claims.carriers). Every date of report on the site comes from here."""
+        of those, undated (see claims.carriers). Every single date of report on the site comes from
+        here; a guide's answer, which may rest on several reports, shows each (report_dates)."""
         carrying = carriers(value, lambda source_id: self.source(source_id).date) or value.citations
         sources = [self.source(c.source) for c in carrying]
         dated = [s for s in sources if s.date]
