@@ -375,7 +375,7 @@ def test_no_funding_heading_gathers_kinds_it_does_not_fit() -> None:
     charts = re.findall(r'<figure class="chart-figure" id="chart-([a-z-]+)">(.*?)</figure>', html, re.S)
     assert len(charts) >= 4
     for chart_kind, chart in charts:  # one chart per kind, headed by its word, holding only its kind
-        assert f"<strong>{FUNDING_KIND_WORDS[chart_kind]}:</strong>" in chart
+        assert chart.startswith(f"\n<figcaption>{FUNDING_KIND_WORDS[chart_kind]}</figcaption>\n<svg ")
         kinds = {site.items["funding"][i].kind.value for i in re.findall(r'<rect [^>]*data-id="([^"]+)"', chart)}
         assert kinds == {chart_kind}, (chart_kind, kinds)
     for line_id, kind in re.findall(r'<tr data-id="([^"]+)".*?<td data-label="Kind">([^<]+)</td>', html, re.S):

@@ -1,0 +1,50 @@
+"""The money page on a phone: each chart is named above it and comes before long text; how the charts
+are drawn, and each chart in words, open from the keyboard, and print on paper."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from .sitecheck import ServedSite, new_context
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+def top(page: Page, selector: str) -> float:
+    found: float = page.eval_on_selector(selector, "element => element.getBoundingClientRect().top + window.scrollY")
+    return found
+
+
+def shown(page: Page, selector: str) -> bool:
+    visible: bool = page.eval_on_selector(selector, "element => element.checkVisibility()")
+    return visible
+
+
+def test_on_a_phone_each_chart_is_named_above_it_before_long_text(browser: Browser, site: ServedSite) -> None:
+    context = new_context(browser, javascript=False)
+    try:
+        page = context.new_page()
+        page.set_viewport_size(PHONE)
+        page.goto(site.url("funding/index.html"), wait_until="load")
+        figures = page.query_selector_all("figure.chart-figure")
+        assert len(figures) >= 4
+        for figure in figures:
+            caption, chart = figure.query_selector("figcaption"), figure.query_selector("svg.chart")
+            assert caption is not None and chart is not None
+            assert caption.bounding_box()["y"] < chart.bounding_box()["y"]  # type: ignore[index]
+            assert caption.inner_text().strip() and ":" not in caption.inner_text()
+        # the key and the words are folded: the first chart starts less than 2.2 phone screens down
+        assert not shown(page, ".chart-key p") and not shown(page, "#chart-called-for .chart-words p")
+        assert top(page, "figure.chart-figure svg") < 2.2 * PHONE["height"]
+        page.focus("#chart-called-for .chart-words > summary")
+        page.keyboard.press("Enter")
+        assert shown(page, "#chart-called-for .chart-words p")
+        assert "reported sum" in page.inner_text("#chart-called-for .chart-words p")
+        page.emulate_media(media="print")  # paper gets how the charts are drawn and each chart in words
+        assert shown(page, ".chart-key p") and all(
+            shown(page, f"#{figure.get_attribute('id')} .chart-words p") for figure in figures)
+    finally:
+        context.close()
