@@ -82,6 +82,11 @@ EACH_YEAR = re.compile(r"\s*(?:(?:a|per|each|every) year|annually|yearly|per ann
 """The words right after a sum that make it recur every year: "£200m a year" (not "£5m a year ago")."""
 
 
+SAID_SPENT = re.compile(r"(?<!\bbe )\bspent\b", re.I)
+"""A quote that says money was spent ("was spent", "has spent", "spent £5m"), not that it is to be
+("will be spent", "to be spent"): only such a quote can make a sum `spent` rather than a plan."""
+
+
 def said_each_year(quote: str, figure: Figure) -> bool:
     """Whether the quote gives the figure as recurring each year ("£200m a year", "£5m annually")."""
     return EACH_YEAR.match(quote, figure.end) is not None

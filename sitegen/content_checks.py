@@ -23,6 +23,7 @@ from .cache import digest
 from .characters import describe_zero_width, zero_width_character
 from .claims import (
     FIGURE,
+    SAID_SPENT,
     Models,
     Published,
     date_marks,
@@ -142,6 +143,11 @@ def check_claims(item: BaseModel, models: Models, published: Published) -> list[
             found.extend(Finding(("questions", index, "question"), None, f'"{figure}" is in none of the quotes of'
                                  " this answer; a question holds only figures its answer's quotes give", False)
                          for figure in FIGURE.findall(question.question) if normalise_figure(figure) not in written)
+    if isinstance(item, m.FundingLine) and item.kind is m.FundingKind.spent:
+        found.extend(Finding(("kind",), None, f"kind is spent, but no quote of {format_amount(value.money.amount)}"
+                             ' says the money was spent ("was spent", "has spent"); money to be spent is pledged or'
+                             " allocated: correct the kind, or cite a quote that says it was spent", False)
+                     for value in item.values if not any(SAID_SPENT.search(c.quote) for c in value.citations))
     if isinstance(item, m.Mission) and item.target_year is not None:
         years = {year for c in item.citations for year in date_marks(c.quote, published.get(c.source)).years}
         if item.target_year not in years:

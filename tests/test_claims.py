@@ -499,3 +499,28 @@ def test_dates_are_read_as_precisely_as_the_quote_gives_them() -> None:
     assert date_marks("On 2 February 2023, the DfE", None).days == {(2023, 2, 2)}
     assert date_marks("from 2023-25", None).years == {2023, 2025}
     assert date_marks("it may fund further testing last year", None) == date_marks("", None)  # no date without one
+
+
+@pytest.mark.parametrize(("article", "error"), [
+    ("has spent £2.6bn over five", None),
+    ("spent £2.6bn over five", None),
+    ("will be spent: £2.6bn over five",
+     'data/funding.yaml:3:9: kind is spent, but no quote of £2.6bn says the money was spent ("was spent", "has'
+     ' spent"); money to be spent is pledged or allocated: correct the kind, or cite a quote that says it was spent'),
+    ("would cost £2.6bn over five",
+     'data/funding.yaml:3:9: kind is spent, but no quote of £2.6bn says the money was spent ("was spent", "has'
+     ' spent"); money to be spent is pledged or allocated: correct the kind, or cite a quote that says it was spent'),
+])
+def test_a_sum_is_spent_only_when_its_quote_says_it_was(project: Path, run_cli: Callable[..., Run], article: str,
+                                                        error: str | None) -> None:
+    """A pledged or allocated sum is a plan: `kind: spent` needs a quote that says the money was spent."""
+    edit(project / "sources/article.txt", "would cost £2.6bn over five", article)
+    edit(project / "data/funding.yaml", "quote: cost £2.6bn over five years", f'quote: "{article} years"')
+    edit(project / "data/funding.yaml", "kind: estimated-cost", "kind: spent")
+    edit(project / "sources/article.txt", "put the cost at £2.6bn over four years.",
+         "said £2.6bn over four years was spent.")
+    edit(project / "data/funding.yaml", "quote: £2.6bn over four years", "quote: £2.6bn over four years was spent")
+    if error is not None:
+        assert first_error(run_cli, project) == error
+        return
+    assert run_cli("--project", str(project), "check").code == 0
