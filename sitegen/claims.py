@@ -82,9 +82,22 @@ EACH_YEAR = re.compile(r"\s*(?:(?:a|per|each|every) year|annually|yearly|per ann
 """The words right after a sum that make it recur every year: "£200m a year" (not "£5m a year ago")."""
 
 
-SAID_SPENT = re.compile(r"(?<!\bbe )\bspent\b", re.I)
-"""A quote that says money was spent ("was spent", "has spent", "spent £5m"), not that it is to be
-("will be spent", "to be spent"): only such a quote can make a sum `spent` rather than a plan."""
+SPENT = re.compile(r"\bspent\b", re.I)
+NOT_SPENT_BEFORE = {"be", "not", "never", "could", "should", "would", "might", "must", "will", "may", "to", "if",
+                    "unless"}
+"""Words that, among the three before "spent", make it a plan or a negation: "will be spent", "to be
+fully spent", "could have been spent", "to have spent", "was not spent"."""
+
+
+def said_spent(quote: str) -> bool:
+    """Whether the quote says money was spent: the word "spent" with none of NOT_SPENT_BEFORE among
+    the three words before it ("was spent", "has been spent", "spent £5m"). It cannot tell which sum
+    was spent ("called for £2.6bn, with £1bn spent"): an editor reads the quote too (EDITING.md)."""
+    for match in SPENT.finditer(quote):
+        before = re.findall(r"[A-Za-z]+", quote[:match.start()])[-3:]
+        if not NOT_SPENT_BEFORE & {word.lower() for word in before}:
+            return True
+    return False
 
 
 def said_each_year(quote: str, figure: Figure) -> bool:

@@ -23,7 +23,6 @@ from .cache import digest
 from .characters import describe_zero_width, zero_width_character
 from .claims import (
     FIGURE,
-    SAID_SPENT,
     Models,
     Published,
     date_marks,
@@ -33,6 +32,7 @@ from .claims import (
     normalise_figure,
     quoted_dates,
     said_each_year,
+    said_spent,
 )
 from .errors import Collector, Finding, Problem, blanked, position
 from .event_dates import check_after_chains, event_date_problems
@@ -144,10 +144,12 @@ def check_claims(item: BaseModel, models: Models, published: Published) -> list[
                                  " this answer; a question holds only figures its answer's quotes give", False)
                          for figure in FIGURE.findall(question.question) if normalise_figure(figure) not in written)
     if isinstance(item, m.FundingLine) and item.kind is m.FundingKind.spent:
-        found.extend(Finding(("kind",), None, f"kind is spent, but no quote of {format_amount(value.money.amount)}"
-                             ' says the money was spent ("was spent", "has spent"); money to be spent is pledged or'
-                             " allocated: correct the kind, or cite a quote that says it was spent", False)
-                     for value in item.values if not any(SAID_SPENT.search(c.quote) for c in value.citations))
+        found.extend(Finding(("kind",), None, "kind is spent, but no quote that gives"
+                             f' {format_amount(value.money.amount)} says the money was spent ("was spent", "has'
+                             ' spent"); money to be spent is a plan: pledged, allocated or called for. Correct the'
+                             " kind, or cite a quote that says it was spent", False)
+                     for value in item.values
+                     if not any(said_spent(c.quote) and figures_of(value, c.quote) for c in value.citations))
     if isinstance(item, m.Mission) and item.target_year is not None:
         years = {year for c in item.citations for year in date_marks(c.quote, published.get(c.source)).years}
         if item.target_year not in years:

@@ -501,15 +501,18 @@ def test_dates_are_read_as_precisely_as_the_quote_gives_them() -> None:
     assert date_marks("it may fund further testing last year", None) == date_marks("", None)  # no date without one
 
 
+SPENT_ERROR = ('data/funding.yaml:3:9: kind is spent, but no quote that gives £2.6bn says the money was spent ("was'
+               ' spent", "has spent"); money to be spent is a plan: pledged, allocated or called for. Correct the'
+               " kind, or cite a quote that says it was spent")
+
+
 @pytest.mark.parametrize(("article", "error"), [
     ("has spent £2.6bn over five", None),
     ("spent £2.6bn over five", None),
     ("will be spent: £2.6bn over five",
-     'data/funding.yaml:3:9: kind is spent, but no quote of £2.6bn says the money was spent ("was spent", "has'
-     ' spent"); money to be spent is pledged or allocated: correct the kind, or cite a quote that says it was spent'),
+     SPENT_ERROR),
     ("would cost £2.6bn over five",
-     'data/funding.yaml:3:9: kind is spent, but no quote of £2.6bn says the money was spent ("was spent", "has'
-     ' spent"); money to be spent is pledged or allocated: correct the kind, or cite a quote that says it was spent'),
+     SPENT_ERROR),
 ])
 def test_a_sum_is_spent_only_when_its_quote_says_it_was(project: Path, run_cli: Callable[..., Run], article: str,
                                                         error: str | None) -> None:
@@ -524,3 +527,24 @@ def test_a_sum_is_spent_only_when_its_quote_says_it_was(project: Path, run_cli: 
         assert first_error(run_cli, project) == error
         return
     assert run_cli("--project", str(project), "check").code == 0
+
+
+def test_spent_is_read_with_the_words_before_it() -> None:
+    from sitegen.claims import said_spent
+
+    said = ["was spent", "had been spent on staff", "councils spent £5m", "Spent: £5m", "money  has\nbeen spent"]
+    plans = ["will be spent", "to be fully spent", "could have been spent", "aims to have spent £5m",
+             "was not spent", "was never spent", "unspent", "overspent", "spending £5m", "if spent well"]
+    assert [said_spent(quote) for quote in said] == [True] * len(said)
+    assert [said_spent(quote) for quote in plans] == [False] * len(plans)
+
+
+def test_spent_must_be_said_by_a_quote_that_gives_the_sum(project: Path, run_cli: Callable[..., Run]) -> None:
+    """A quote that says some money was spent does not make a sum it does not give spent."""
+    edit(project / "sources/article.txt", "The missions are", "Some money was spent. The missions are")
+    edit(project / "data/funding.yaml", "kind: estimated-cost", "kind: spent")
+    edit(project / "data/funding.yaml", "quote: cost £2.6bn over five years",
+         "quote: cost £2.6bn over five years\n        - source: test-article\n          quote: Some money was spent")
+    edit(project / "data/funding.yaml", "quote: £2.6bn over four years",
+         "quote: £2.6bn over four years\n        - source: test-article\n          quote: Some money was spent")
+    assert first_error(run_cli, project) == SPENT_ERROR

@@ -1,5 +1,5 @@
 """The money page on a phone: each chart is named above it and comes before long text; how the charts
-are drawn, and each chart in words, open from the keyboard, and print on paper."""
+are drawn, and each chart in brief, open from the keyboard, and print on paper."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_on_a_phone_each_chart_is_named_above_it_before_long_text(browser: Brows
         page.keyboard.press("Enter")
         assert shown(page, "#chart-called-for .chart-words p")
         assert "reported sum" in page.inner_text("#chart-called-for .chart-words p")
-        page.emulate_media(media="print")  # paper gets how the charts are drawn and each chart in words
+        page.emulate_media(media="print")  # paper gets how the charts are drawn and each chart in brief
         assert shown(page, ".chart-key p") and all(
             shown(page, f"#{figure.get_attribute('id')} .chart-words p") for figure in figures)
     finally:
