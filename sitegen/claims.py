@@ -83,20 +83,28 @@ EACH_YEAR = re.compile(r"\s*(?:(?:a|per|each|every) year|annually|yearly|per ann
 
 
 SPENT = re.compile(r"\bspent\b", re.I)
-NOT_SPENT_BEFORE = {"be", "not", "never", "could", "should", "would", "might", "must", "will", "may", "to", "if",
-                    "unless"}
+NOT_SPENT_BEFORE = {"be", "being", "not", "never", "could", "should", "would", "might", "must", "will", "may", "to",
+                    "if", "unless"}
 """Words that, among the three before "spent", make it a plan or a negation: "will be spent", "to be
-fully spent", "could have been spent", "to have spent", "was not spent"."""
+fully spent", "could have been spent", "to have spent", "was not spent", "is being spent"; so does a
+word ending in n't ("hasn't been spent")."""
+NO_MONEY = {"no", "none", "nothing"}
+"""Words that, anywhere before "spent" in its sentence, make it a negation: "none of the £5m has been spent"."""
+WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 
 def said_spent(quote: str) -> bool:
-    """Whether the quote says money was spent: the word "spent" with none of NOT_SPENT_BEFORE among
-    the three words before it ("was spent", "has been spent", "spent £5m"). It cannot tell which sum
-    was spent ("called for £2.6bn, with £1bn spent"): an editor reads the quote too (EDITING.md)."""
+    """Whether the quote says money was spent: the word "spent" with no word of NOT_SPENT_BEFORE (nor
+    one ending in n't) among the three words before it, and none of NO_MONEY before it in its sentence
+    ("was spent", "has been spent", "spent £5m"; "In May" is the month). It cannot tell which sum was
+    spent ("called for £2.6bn, with £1bn spent"): an editor reads the quote too (EDITING.md)."""
     for match in SPENT.finditer(quote):
-        before = re.findall(r"[A-Za-z]+", quote[:match.start()])[-3:]
-        if not NOT_SPENT_BEFORE & {word.lower() for word in before}:
-            return True
+        words = WORD.findall(re.split(r"[.!?;]\s", quote[:match.start()])[-1])
+        near = {word if word == "May" else word.lower().replace("’", "'") for word in words[-3:]}
+        if near & NOT_SPENT_BEFORE or any(word.endswith("n't") for word in near) or \
+                NO_MONEY & {word.lower() for word in words}:
+            continue
+        return True
     return False
 
 

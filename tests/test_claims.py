@@ -532,9 +532,12 @@ def test_a_sum_is_spent_only_when_its_quote_says_it_was(project: Path, run_cli: 
 def test_spent_is_read_with_the_words_before_it() -> None:
     from sitegen.claims import said_spent
 
-    said = ["was spent", "had been spent on staff", "councils spent £5m", "Spent: £5m", "money  has\nbeen spent"]
+    said = ["was spent", "had been spent on staff", "councils spent £5m", "Spent: £5m", "money  has\nbeen spent",
+            "In May £5m was spent", "No delay. £5m was spent"]
     plans = ["will be spent", "to be fully spent", "could have been spent", "aims to have spent £5m",
-             "was not spent", "was never spent", "unspent", "overspent", "spending £5m", "if spent well"]
+             "was not spent", "was never spent", "unspent", "overspent", "spending £5m", "if spent well",
+             "hasn't been spent", "wasn’t spent", "won't have been spent", "none of the £5m has been spent",
+             "no money has been spent", "£5m is being spent"]
     assert [said_spent(quote) for quote in said] == [True] * len(said)
     assert [said_spent(quote) for quote in plans] == [False] * len(plans)
 
