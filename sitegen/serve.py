@@ -42,15 +42,18 @@ KEPT_PAGES = 256
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 INDEX_BUILD = """
-import sys
+import os, sys
+os.nice(10)
 sys.path.insert(0, sys.argv[3])
 from pathlib import Path
 from sitegen.serve import build_for_search
 sys.exit(build_for_search(Path(sys.argv[1]), Path(sys.argv[2])))
 """
 """The search index's build, run as its own process so that it takes neither the preview's
-interpreter nor its memory while pages are asked for. It runs isolated (-I) and imports this very
-package (argv[3]), never a sitegen/ in the folder it was started from, which may be a pull request's."""
+interpreter nor its memory while pages are asked for, and at a lower priority (with its rendering
+processes and Pagefind), so that a save's page is not kept waiting for the cores while the last
+save's index is still being made. It runs isolated (-I) and imports this very package (argv[3]),
+never a sitegen/ in the folder it was started from, which may be a pull request's."""
 PACKAGE_HOME = str(Path(__file__).resolve().parent.parent)
 
 

@@ -287,3 +287,24 @@ def test_what_a_page_sends_over_the_reload_socket_is_logged_with_its_controls_es
         logging.getLogger("livereload").info("Browser Connected: %s", "http://x/\x1b]0;pwned\x07\x1b[2J")
     assert caplog.records[-1].getMessage() == "Browser Connected: http://x/\\x1b]0;pwned\\x07\\x1b[2J"
 
+
+
+def test_the_search_index_is_built_at_a_lower_priority_than_the_preview(project: Path, tmp_path: Path) -> None:
+    """The index of one save is still being made when the next save's page is asked for: it yields
+    the cores to the preview. The build it runs is the package it is given (here one that notes its
+    priority), at 10 below the preview's."""
+    import os
+    import subprocess
+    import sys
+
+    from sitegen.serve import INDEX_BUILD
+
+    package = tmp_path / "home" / "sitegen"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "serve.py").write_text("import os\ndef build_for_search(project, out):\n"
+                                      "    (out / 'niceness').write_text(str(os.nice(0)))\n    return 0\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    subprocess.run([sys.executable, "-I", "-c", INDEX_BUILD, str(project), str(out), str(package.parent)], check=True)
+    assert int((out / "niceness").read_text()) == min(os.nice(0) + 10, 19)
