@@ -302,6 +302,27 @@ SKIP_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "dfn", "script", "style", "
 TAG = re.compile(r"(<[^<>]*>)")
 
 
+INNER_QUOTATION = re.compile(r"“([^“”]*)”")
+
+
+def nested_quotations(words: str) -> str:
+    """A quotation's own quotations (“fix”, inside a quote) as <q> elements inside it, so that the
+    browser shows them with the inner marks (‘fix’) rather than a second pair of double marks. One
+    the excerpt cuts off, an opening mark whose closing one is past its end (or a closing mark whose
+    opening one is before its start), is nested to the excerpt's end (or from its start) when it is
+    the only mark left unmatched; more are left as written. Only the marks' form changes: the words
+    are the source's. words is escaped HTML without tags."""
+    nested = INNER_QUOTATION.sub(r"<q>\1</q>", words)
+    opening, closing = nested.count("“"), nested.count("”")
+    if opening == 1 and closing == 0:
+        before, _, after = nested.partition("“")
+        return f"{before}<q>{after}</q>"
+    if opening == 0 and closing == 1:
+        before, _, after = nested.partition("”")
+        return f"<q>{before}</q>{after}"
+    return nested
+
+
 class TermLinker:
     """Links the first appearance of each glossary term in a piece of HTML to its definition."""
 

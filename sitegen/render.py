@@ -29,7 +29,15 @@ from .cache import digest
 from .errors import Collector
 from .formats import format_count, format_date, format_money
 from .inputs import InputRefused, read_input
-from .markup import BUTTON_AND_MARK, MarkupIssue, TermLink, TermLinker, place_definitions, render_markdown
+from .markup import (
+    BUTTON_AND_MARK,
+    MarkupIssue,
+    TermLink,
+    TermLinker,
+    nested_quotations,
+    place_definitions,
+    render_markdown,
+)
 from .resolve import Site
 from .search import SHARD_PAGES
 from .words import KIND_TITLES, NAV_SECTIONS, SECTION_TITLES
@@ -179,7 +187,7 @@ class Renderer:
         """Which glossary terms link_terms links: part of every page's key (see site_wide)."""
         self.views = views.Views(site)
         self.env.filters.update(
-            date=format_date, money=format_money, count=format_count, terms=self.link_terms,
+            date=format_date, money=format_money, count=format_count, terms=self.link_terms, quotation=self.quotation,
             sort=sort_items,
         )
         self.env.globals.update(
@@ -273,12 +281,16 @@ class Renderer:
         """The permalink of an item (a guide's is under for/, see plan.guide_jobs)."""
         return self.url(f"{KIND_FOLDERS.get(kind, kind)}/{item_id}/")
 
-    def link_terms(self, text: Any, popovers: bool = True) -> Markup:
+    def link_terms(self, text: Any) -> Markup:
         """Escape plain text (or keep safe HTML) and link the glossary terms in it, each with the button
-        that shows its definition in place; a quotation (popovers false) keeps the links but no buttons,
-        so a source's words read as they were written."""
-        linked = self.linker.link(str(escape(text)))
-        return linked if popovers else Markup(BUTTON_AND_MARK.sub("", linked))
+        that shows its definition in place."""
+        return self.linker.link(str(escape(text)))
+
+    def quotation(self, text: str) -> Markup:
+        """A source's words, to be shown inside <q>: glossary terms linked but without their buttons, so
+        the words read as they were written, and the quotations inside them nested (see
+        markup.nested_quotations)."""
+        return Markup(BUTTON_AND_MARK.sub("", self.linker.link(nested_quotations(str(escape(text))))))
 
     def render(self, template: str, dest: str, problems: Collector, context: dict[str, Any]) -> Iterable[bytes] | None:
         """One file's bytes in parts: a page whole, with its glossary terms' definitions placed; any other

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.markup import TermLink, TermLinker, find_raw_html, render_markdown
+from sitegen.markup import TermLink, TermLinker, find_raw_html, nested_quotations, render_markdown
 
 XSS = [
     "<script>alert(1)</script>",
@@ -115,3 +115,15 @@ def test_a_term_shown_twice_on_a_page_has_one_popover_that_both_buttons_open() -
                        "family help</a> here.</p>")
     assert place_definitions(str(TermLinker([TermLink("family help", "/g/", "family help")]).link("family help")),
                              {}) == '<a class="term" href="/g/" title="family help">family help</a>'
+
+
+@pytest.mark.parametrize(("words", "shown"), [
+    ("a plan to “fix” care and “transform” it", "a plan to <q>fix</q> care and <q>transform</q> it"),
+    ("It said they would “have the skills", "It said they would <q>have the skills</q>"),  # cut off at the end
+    ("the worst of all worlds,” says Munro", "<q>the worst of all worlds,</q> says Munro"),  # and at the start
+    ("up to 12 ‘families first’ areas", "up to 12 ‘families first’ areas"),  # already the inner marks
+    ("“one” and “two and “three", "<q>one</q> and “two and “three"),  # which is cut off is not clear: as written
+])
+def test_a_quotation_s_own_quotations_are_nested(words: str, shown: str) -> None:
+    assert nested_quotations(words) == shown
+
