@@ -16,11 +16,8 @@ import yaml
 
 from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character, may_hold_unprintable
 from .errors import Collector, Problem, position
-from .inputs import LIMITS, InputRefused, read_input
+from .inputs import InputRefused, read_input
 from .yaml_errors import explain_yaml_error, unclosed_opening
-
-MAX_FILE_BYTES = LIMITS["data"]
-"""Larger data files are refused: it bounds time and memory (see inputs.LIMITS for the other folders)."""
 
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 """Control characters an editor cannot see (tab, newline and carriage return are allowed)."""

@@ -165,10 +165,6 @@ def age_of(counts: Counts) -> float:
     return round(max(0.0, index_of(counts)) + GRADE_TO_AGE, 1)
 
 
-def automated_readability_index(text: str) -> float:
-    return index_of(count(text))
-
-
 def reading_age(text: str) -> float:
     return age_of(count(text))
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import ROOT
 
 from sitegen.errors import Collector
-from sitegen.load import MAX_FILE_BYTES, parse_list, parse_yaml, read_text, split_items, split_page
+from sitegen.inputs import LIMITS
+from sitegen.load import parse_list, parse_yaml, read_text, split_items, split_page
 
 
 def test_marks_point_at_values_and_keys() -> None:
@@ -43,7 +44,7 @@ def test_deep_nesting_is_refused() -> None:
 
 def test_huge_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
-    path.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    path.write_bytes(b"#" * (LIMITS["data"] + 1))
     problems = Collector()
     assert read_text(path, "data/big.yaml", problems) is None
     assert "over the limit" in problems.problems[0].message
