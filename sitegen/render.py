@@ -28,6 +28,7 @@ from . import views
 from .cache import digest
 from .errors import Collector
 from .formats import format_count, format_date, format_money
+from .glance import swatch
 from .inputs import InputRefused, read_input
 from .markup import (
     BUTTON_AND_MARK,
@@ -40,7 +41,21 @@ from .markup import (
 )
 from .resolve import Site
 from .search import SHARD_PAGES
-from .words import KIND_TITLES, NAV_SECTIONS, SECTION_TITLES
+from .words import (
+    FUNDING_KIND_WORDS,
+    KIND_SINGULAR,
+    KIND_TITLES,
+    NAV_SECTIONS,
+    PROPOSED_BY,
+    REVIEW_WORDS,
+    SECTION_TITLES,
+    SITE_NAME,
+    STATUS_HELP,
+    STATUS_WORDS,
+    describe_item,
+    shorten,
+    title_of,
+)
 
 KIND_FOLDERS: dict[str, str] = {"guides": "for"}
 """Kinds whose pages live under another folder than the kind's name: a guide for care leavers is at
@@ -196,7 +211,10 @@ class Renderer:
             absolute=self.absolute, correction_url=self.correction_url, has_schema=self.has_schema,
             markdown=self.body_html, dataset=self.dataset, views=self.views,
             latest_source_date=self.views.latest, navigation=self.navigation(),
-            **views.template_globals(),
+            status_words=STATUS_WORDS, status_help=STATUS_HELP, section_titles=SECTION_TITLES,
+            kind_singular=KIND_SINGULAR, funding_kind_words=FUNDING_KIND_WORDS, review_words=REVIEW_WORDS,
+            proposed_by=PROPOSED_BY, site_name=SITE_NAME, title_of=title_of, describe_item=describe_item,
+            shorten=shorten, glance_swatch=swatch,
         )
 
     def navigation(self) -> list[tuple[str, str, bool]]:

@@ -17,22 +17,8 @@ from . import models as m
 from .claims import carriers
 from .fields import Citation, Precision, ReportedCount, ReportedMoney
 from .formats import format_count, format_date, format_money
-from .glance import swatch
 from .resolve import Ref, Site, normalised_quote
-from .words import (
-    FUNDING_KIND_WORDS,
-    KIND_SINGULAR,
-    PROPOSED_BY,
-    REVIEW_WORDS,
-    SECTION_TITLES,
-    SITE_NAME,
-    STATUS_HELP,
-    STATUS_WORDS,
-    dated,
-    describe_item,
-    shorten,
-    title_of,
-)
+from .words import STATUS_WORDS, dated, title_of
 
 
 def citations_in(obj: Any) -> list[Citation]:
@@ -102,6 +88,11 @@ class Views:
     def sources_of(self, item: Any) -> list[m.Source]:
         """Every source an item cites, newest first, undated last."""
         return self._newest_first({c.source for c in citations_in(item)})
+
+    def cited_sources(self, cited: Any) -> list[m.Source]:
+        """Each source an item (or a list of citations) cites, once, in the order first cited: a row's
+        or a figure's "Sources"."""
+        return [self.source(source_id) for source_id in dict.fromkeys(c.source for c in citations_in(cited))]
 
     def _newest_first(self, ids: set[str]) -> list[m.Source]:
         found = [self.source(i) for i in ids]
@@ -360,6 +351,15 @@ class Views:
             found.append((pilot, named, money))
         return found
 
+    @staticmethod
+    def programme_citations(programmes: list[tuple[m.Pilot, m.Participation, list[Any]]]) -> list[Citation]:
+        """The citations behind an area's opening sentence (area_programmes): each quote once, in order."""
+        first: dict[tuple[str, str], Citation] = {}
+        for _, named, money in programmes:
+            for c in [*named.citations, *citations_in([value for _, value in money])]:
+                first.setdefault((c.source, c.quote), c)
+        return list(first.values())
+
     def funding_where(self, field: str, value: str) -> list[m.FundingLine]:
         return self._where("funding", field, value)
 
@@ -439,12 +439,3 @@ def disagree(a: ReportedMoney | ReportedCount, b: ReportedMoney | ReportedCount)
         return first != second
     return a.model_dump(exclude={"citations"}) != b.model_dump(exclude={"citations"})
 
-
-def template_globals() -> dict[str, Any]:
-    """The names every template may use besides the Renderer's own."""
-    return {
-        "status_words": STATUS_WORDS, "status_help": STATUS_HELP, "section_titles": SECTION_TITLES,
-        "kind_singular": KIND_SINGULAR, "funding_kind_words": FUNDING_KIND_WORDS,
-        "review_words": REVIEW_WORDS, "proposed_by": PROPOSED_BY, "site_name": SITE_NAME, "title_of": title_of,
-        "describe_item": describe_item, "shorten": shorten, "glance_swatch": swatch,
-    }

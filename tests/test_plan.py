@@ -7,6 +7,7 @@ from pathlib import Path
 from reader_site import ROOT, site_model
 
 from sitegen.errors import Collector
+from sitegen.fields import Citation
 from sitegen.plan import PageJob, a_to_z, by_initial, plan_pages, sort_key
 from sitegen.render import Renderer, Settings
 from sitegen.views import Views
@@ -82,3 +83,31 @@ def test_change_notes_without_items_are_kept(project: Path) -> None:
         "- date: 2024-01-02\n  summary: First.\n- date: 2024-03-04\n  summary: Second.\n  items: [test-article]\n",
         encoding="utf-8")
     assert [n.summary for n in check_site(project).changes] == ["First.", "Second."]
+
+
+def test_a_row_names_each_source_once_in_the_order_first_cited() -> None:
+    """views.cited_sources gives a row's or a figure's "Sources": every source its citations name, once."""
+    site = site_model()
+    views = Views(site)
+    first, second = sorted(site.items["sources"])[:2]
+    cited = [Citation(source=second, quote="one"), Citation(source=first, quote="two"),
+             Citation(source=second, quote="three")]
+    assert [s.id for s in views.cited_sources(cited)] == [second, first]
+    proposal = site.items["recommendations"]["family-help-services"]  # cites in its proposal, response and later
+    named = [s.id for s in views.cited_sources(proposal)]
+    assert len(named) == len(set(named)) > 1
+    assert set(named) == {c.source for c in [*proposal.citations, *proposal.response.citations,
+                                             *(c for later in proposal.later for c in later.citations)]}
+    assert named[0] == proposal.citations[0].source
+
+
+def test_an_area_s_opening_sentence_cites_each_quote_once() -> None:
+    """The citations under an area's opening sentence: those of each programme naming it and of each
+    sum, in order, a quote that backs two parts given once."""
+    views = Views(site_model())
+    programmes = views.area_programmes("dorset")
+    once = views.programme_citations(programmes)
+    assert programmes[0][2], "Dorset's programme has a sum, so the sentence cites two parts"
+    assert once == [c for _, named, money in programmes
+                    for c in [*named.citations, *(c for _, value in money for c in value.citations)]]
+    assert views.programme_citations(programmes + programmes) == once
