@@ -8,19 +8,9 @@ more closely than other prose: a figure it gives must be written in a quote the 
 from __future__ import annotations
 
 from . import models as m
-from .claims import (
-    DATE_OR_YEAR,
-    FIGURE,
-    Published,
-    count_figures,
-    dates_not_in,
-    is_one,
-    money_figures,
-    normalise_figure,
-    quoted_dates,
-    said_dates,
-)
+from .claims import FIGURE, count_figures, is_one, money_figures, normalise_figure
 from .errors import blanked
+from .quote_dates import DATE_OR_YEAR, Published, dates_not_in, quoted_dates, said_dates
 
 
 def answer_problems(question: m.GuideQuestion, published: Published) -> list[str]:
@@ -28,7 +18,7 @@ def answer_problems(question: m.GuideQuestion, published: Published) -> list[str
     in one of its quotes, and a sum or count keeps the word the quote puts before it ("up to 500").
 
     A figure counts as held when a quote writes it the same way; a date, when a quote gives it at least
-    as precisely (claims.dates_not_in: a quote's "this year" gives its source's year). The word
+    as precisely (quote_dates.dates_not_in: a quote's "this year" gives its source's year). The word
     "one" is not read as a count: plain English uses it for "a".
     """
     quotes = [c.quote for c in question.citations]

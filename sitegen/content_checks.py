@@ -24,13 +24,10 @@ from .characters import describe_zero_width, zero_width_character
 from .claims import (
     FIGURE,
     Models,
-    Published,
-    date_marks,
     figures_of,
     item_figures,
     located_models,
     normalise_figure,
-    quoted_dates,
     said_each_year,
     said_spent,
 )
@@ -51,6 +48,7 @@ from .own_words import (
     unnamed_organisations,
     unnamed_people,
 )
+from .quote_dates import Published, date_marks, quoted_dates
 from .readability import (
     LONG_SENTENCE,
     MARKDOWN_NOT_PROSE,

@@ -11,10 +11,10 @@ import re
 from typing import Any
 
 from . import models as m
-from .claims import DateMarks, QuotedDates, finest_precision, holds_date
 from .errors import Collector
 from .fields import Precision
 from .formats import format_date
+from .quote_dates import DateMarks, QuotedDates, finest_precision, holds_date
 
 PRECISION_WORDS = {Precision.day: "the day", Precision.month: "the month", Precision.year: "the year",
                    Precision.span: "the years"}

@@ -20,23 +20,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import models as m
-from .claims import (
-    DATE_OR_YEAR,
-    MONTHS,
-    PERCENTAGE,
-    Figure,
-    Models,
-    Published,
-    count_figures,
-    dates_not_in,
-    day_marks,
-    is_one,
-    money_figures,
-    quoted_dates,
-    said_dates,
-)
+from .claims import PERCENTAGE, Figure, Models, count_figures, is_one, money_figures
 from .errors import Finding, blanked
 from .fields import Citation
+from .quote_dates import DATE_OR_YEAR, MONTHS, Published, dates_not_in, day_marks, quoted_dates, said_dates
 from .readability import MARKDOWN_NOT_PROSE
 
 PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
@@ -261,7 +248,7 @@ def unnamed_organisations(prose: Prose, everything: list[Citation], organisation
 
 def unheld_dates(prose: Prose, everything: list[Citation], published: Published) -> list[Finding]:
     """A date in the site's own words (a day, a month, a year or a span such as 2025-26) must be one a
-    quote cited beside it gives (claims.dates_not_in), or the date one of those quotes' sources was
+    quote cited beside it gives (quote_dates.dates_not_in), or the date one of those quotes' sources was
     published: "In February 2023, the government said" beside a report of 7 February 2023."""
     found: list[Finding] = []
     for loc, model, field, text in prose:

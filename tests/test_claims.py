@@ -21,8 +21,9 @@ from reader_site import Tags, html_pages, rendered, site_model
 from test_cli import edit
 
 from sitegen import models as m
-from sitegen.claims import count_figures, date_marks, money_figures
+from sitegen.claims import count_figures, money_figures
 from sitegen.fields import Precision, Qualifier
+from sitegen.quote_dates import date_marks
 from sitegen.words import FUNDING_KIND_WORDS
 
 SECOND = """Second test article
@@ -246,7 +247,7 @@ def test_over_before_a_span_of_time_is_how_long_unless_the_words_before_make_it_
 
 
 def test_a_quote_s_day_without_a_year_dates_an_event_only_near_its_source() -> None:
-    from sitegen.claims import holds_date
+    from sitegen.quote_dates import holds_date
 
     reported = dt.date(2023, 2, 2)
     marks = date_marks("All three consultations will close on 11 May.", reported)
@@ -257,7 +258,7 @@ def test_a_quote_s_day_without_a_year_dates_an_event_only_near_its_source() -> N
 
 
 def test_words_that_look_like_dates_or_durations_are_read_as_what_they_are() -> None:
-    from sitegen.claims import date_marks, said_dates
+    from sitegen.quote_dates import date_marks, said_dates
 
     assert said_dates("Theresa May said so. May the council agree?").months == frozenset()
     assert said_dates("In May the council agreed, on 11 May.").months == {(None, 5)}

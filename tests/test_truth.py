@@ -566,7 +566,7 @@ def test_a_date_in_the_site_s_own_words_must_be_in_a_quote_beside_it_or_be_its_d
 def test_dates_are_held_at_the_precision_written() -> None:
     """A quote's month without a year holds it near its source's year; a year written alone needs a
     quote that gives it alone, and a span the same span (or both its years)."""
-    from sitegen.claims import date_marks, dates_not_in
+    from sitegen.quote_dates import date_marks, dates_not_in
 
     february = dt.date(2023, 2, 10)
     quoted = [(date_marks("closing on 11 May, in September, for 2025-26", february), february)]
@@ -626,7 +626,7 @@ def test_contact_details_are_refused_however_they_are_spelled_out(project: Path,
 
 
 def test_this_year_or_next_gives_both_years() -> None:
-    from sitegen.claims import date_marks
+    from sitegen.quote_dates import date_marks
 
     for words in ("this year or next", "this year, or next", "this year or the next", "this year and next"):
         assert date_marks(f"a virtual hub {words}", dt.date(2023, 2, 10)).years == {2023, 2024}, words
@@ -681,7 +681,7 @@ def test_names_are_found_in_full_within_runs_of_capitals_and_before_a_possessive
 
 
 def test_a_date_in_digits_is_no_span_and_a_span_may_give_four_digits() -> None:
-    from sitegen.claims import date_marks
+    from sitegen.quote_dates import date_marks
 
     assert date_marks("on 2024-05-01 it met", None).years == {2024}  # not 2024-05, "2024 to 2005"
     assert date_marks("in 2026-2027", None).spans == date_marks("in 2026-27", None).spans == {(2026, 2027)}
