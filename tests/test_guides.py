@@ -249,6 +249,7 @@ def test_an_area_page_opens_with_what_it_takes_part_in(built: Path) -> None:
         " Children pathfinder funding) and £200m to start the Stable Homes, Built on Love"
         " reforms (£200m over 2 years, allocated, as reported on 2 February 2023).")
     assert "Dorset, Lincolnshire and Wolverhampton will also trial merging" in text_of(page)
+    assert '<dl class="facts"><dt>Kind</dt><dd>Council</dd></dl>' in page  # labelled, not a word on its own
 
 
 def test_the_council_list_works_without_javascript(site: Site, built: Path) -> None:
