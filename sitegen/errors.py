@@ -105,6 +105,6 @@ class Collector:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return ' Did you mean "x"?' for the nearest choice, or '' when nothing is close."""
+    """Return ' did you mean "x"?' for the nearest choice, or '' when nothing is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f' Did you mean "{close[0]}"?' if close else ""
+    return f' did you mean "{close[0]}"?' if close else ""

@@ -253,10 +253,10 @@ def _walk(
                              f"nested more than {MAX_DEPTH} levels deep; no data file needs this, flatten it"))
         return
     doc.values[loc] = (line, column)
-    if isinstance(node, yaml.ScalarNode):
-        return None if found else node.value if node.tag == YAML_STR else loader.construct_object(node)
-    if node.tag not in (YAML_MAP, YAML_SEQ):  # a set or an ordered map: YAML's own, as it builds them
-        return None if found else loader.construct_object(node, deep=True)
+    if isinstance(node, yaml.ScalarNode) and node.tag == YAML_STR:
+        return None if found else node.value
+    if isinstance(node, yaml.ScalarNode) or node.tag not in (YAML_MAP, YAML_SEQ):  # a set or an ordered map too
+        return None if found else _construct(node, loader, doc.path, line, column, found)
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
         first_seen: dict[str, int] = {}
@@ -280,12 +280,31 @@ def _walk(
             doc.keys[(*loc, key)] = (key_line, key_column)
             value = _walk(value_node, (*loc, key), doc, found, seen, offset, depth + 1, text, loader)
             if not found:
-                mapping[key if key_node.tag == YAML_STR else loader.construct_object(key_node)] = value
+                mapping[key if key_node.tag == YAML_STR else
+                        _construct(key_node, loader, doc.path, key_line, key_column, found)] = value
         return mapping
     return [_walk(item, (*loc, index), doc, found, seen, offset, depth + 1, text, loader)
             for index, item in enumerate(node.value)]
 
 
+def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: str, line: int, column: int,
+               found: list[Problem]) -> Any:
+    """A value YAML's safe constructor builds (a number, a date, true); one it cannot build is a problem
+    at its place: a date that is not in the calendar (2023-13-01, 2023-02-30) or `!!int abc`."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, TypeError) as exc:
+        written = node.value if isinstance(node.value, str) else "this value"
+        if node.tag == YAML_DATE:
+            found.append(Problem(path, line, column, f"{written} is not a date in the calendar ({exc}); write a"
+                                                     " date as YYYY-MM-DD, e.g. 2023-02-02"))
+        else:
+            found.append(Problem(path, line, column, f"{written[:40]} cannot be read as the {node.tag.rsplit(':')[-1]}"
+                                                     f" its tag asks for ({exc}); remove the tag or correct the value"))
+        return None
+
+
+YAML_DATE = "tag:yaml.org,2002:timestamp"
 YAML_INT = "tag:yaml.org,2002:int"
 MAX_NUMBER_CHARACTERS = 20
 """A whole number written longer than this is refused before YAML reads it: no number in the data comes

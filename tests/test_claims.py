@@ -388,7 +388,7 @@ def test_no_funding_heading_gathers_kinds_it_does_not_fit() -> None:
 def test_a_retired_kind_is_refused_with_the_kinds_to_choose_from(project: Path, run_cli: Callable[..., Run]) -> None:
     edit(project / "data/funding.yaml", "kind: estimated-cost", "kind: estimate")
     assert first_error(run_cli, project) == (
-        'data/funding.yaml:3:9: kind: "estimate" is not an allowed value; Did you mean "estimated-cost"? allowed'
+        'data/funding.yaml:3:9: kind: "estimate" is not an allowed value; did you mean "estimated-cost"? allowed'
         " values: called-for, estimated-cost, cut, pledged, allocated, spent")
 
 

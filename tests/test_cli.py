@@ -26,7 +26,7 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "data/missions.yaml",
         "  summary:",
         "  sumary:",
-        'data/missions.yaml:4:3: unknown key "sumary"; Did you mean "summary"? allowed keys here: citati'
+        'data/missions.yaml:4:3: unknown key "sumary"; did you mean "summary"? allowed keys here: citati'
         "ons, id, number, summary, target_year, title",
     ),
     (
@@ -41,7 +41,7 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "data/recommendations.yaml",
         "status: to-be-tested",
         "status: acepted",
-        'data/recommendations.yaml:10:13: response.status: "acepted" is not an allowed value; Did you me'
+        'data/recommendations.yaml:10:13: response.status: "acepted" is not an allowed value; did you me'
         'an "accepted"? allowed values: accepted, accepted-in-part, to-be-tested, consultation, rejected'
         ", not-addressed, unclear",
     ),
@@ -73,7 +73,7 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "data/recommendations.yaml",
         "themes: [family-help]",
         "themes: [family-hlp]",
-        'data/recommendations.yaml:4:12: no item with id "family-hlp" in data/themes.yaml; Did you mean '
+        'data/recommendations.yaml:4:12: no item with id "family-hlp" in data/themes.yaml; did you mean '
         '"family-help"? use the id of an existing item or add the item',
     ),
     (
@@ -154,7 +154,7 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "content/about.md",
         "order: 2",
         "ordr: 2",
-        'content/about.md:4:1: unknown key "ordr"; Did you mean "order"? allowed keys here: about_the_site,'
+        'content/about.md:4:1: unknown key "ordr"; did you mean "order"? allowed keys here: about_the_site,'
         " description, key_figures, last_reviewed, nav, order, title",
     ),
     (

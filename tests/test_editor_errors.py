@@ -80,6 +80,29 @@ def test_a_duplicate_id_names_both_lines(real_project: Path, run_cli: Callable[.
         " item its own id (rename one of them) or delete the copy")
 
 
+@pytest.mark.parametrize(("written", "why"), [("2017-13-01", "month must be in 1..12"),
+                                               ("2017-02-29", "day is out of range for month")])
+def test_a_date_not_in_the_calendar_is_reported_at_its_place(real_project: Path, run_cli: Callable[..., Run],
+                                                            written: str, why: str) -> None:
+    timeline = real_project / "data" / "timeline.yaml"
+    line = replace_line(timeline, "  date: 2017-01-01", f"  date: {written}")
+
+    assert first_problem(run_cli, real_project) == (
+        f"data/timeline.yaml:{line}:9: {written} is not a date in the calendar ({why}); write a date as"
+        " YYYY-MM-DD, e.g. 2023-02-02")
+
+
+def test_a_value_its_tag_cannot_build_is_reported_at_its_place(real_project: Path) -> None:
+    """The preview too: a value YAML cannot build is the editor's problem, not an internal error."""
+    missions = real_project / "data" / "missions.yaml"
+    line = replace_line(missions, "  number: 1", "  number: !!int one")
+    preview = Preview(real_project, real_project / ".preview")
+    preview.refresh()
+    assert [str(problem) for problem in preview.problems] == [
+        f"data/missions.yaml:{line}:11: one cannot be read as the int its tag asks for (invalid literal for int()"
+        " with base 10: 'one'); remove the tag or correct the value"]
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 

@@ -34,5 +34,5 @@ def test_messages_are_kept_to_one_line() -> None:
 
 
 def test_suggestions_only_when_close() -> None:
-    assert did_you_mean("sumary", ["summary", "title"]) == ' Did you mean "summary"?'
+    assert did_you_mean("sumary", ["summary", "title"]) == ' did you mean "summary"?'
     assert did_you_mean("zzz", ["summary", "title"]) == ""

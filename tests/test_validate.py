@@ -19,7 +19,7 @@ def problems_for(text: str, model: type) -> list[str]:
 def test_a_misspelt_key_is_one_problem_not_two() -> None:
     found = problems_for("- id: m\n  number: 1\n  titel: T\n  summary: S\n  citations: [{source: s, quote: abc}]\n",
                          Mission)
-    assert found == ['data/x.yaml:3:3: unknown key "titel"; Did you mean "title"? allowed keys here: citations, id,'
+    assert found == ['data/x.yaml:3:3: unknown key "titel"; did you mean "title"? allowed keys here: citations, id,'
                      " number, summary, target_year, title"]
 
 
