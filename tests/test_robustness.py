@@ -86,7 +86,8 @@ def mutation(draw: st.DrawFn) -> tuple[str, bytes]:
         line = lines[i].decode()
         if ":" in line:
             key = line.split(":", 1)[0]
-            value = draw(st.sampled_from(["[]", "{}", "42", "true", "null", "[1, 2]", "{a: b}"]))
+            value = draw(st.sampled_from(["[]", "{}", "42", "true", "null", "[1, 2]", "{a: b}",
+                                          "2023-13-01", "2023-02-30", "!!int x", "!!float x", "!!binary ~"]))
             lines[i] = f"{key}: {value}".encode()
     return name, b"\n".join(lines)
 
