@@ -324,6 +324,22 @@ def check_scalar(node: yaml.ScalarNode, path: str, text: str, offset: int, found
         found.append(Problem(path, node.start_mark.line + 1 + offset, node.start_mark.column + 1,
                              f"a number written with {len(value):,} characters; no number in this"
                              f" site's data needs more than {MAX_NUMBER_CHARACTERS}, check it"))
+    elif not node.style and node.tag == YAML_STR and (comment := COMMENT_AFTER.match(text, node.end_mark.index)):
+        hash_at = comment.end() - 1
+        found.append(Problem(path, node.end_mark.line + 1 + offset, hash_at - text.rfind("\n", 0, hash_at),
+                             f'" #" starts a comment, which YAML drops, so this text ends at "{shorten(value)}";'
+                             " put the whole value in double quotes to keep what follows, or move the comment"
+                             " to a line of its own"))
+
+
+COMMENT_AFTER = re.compile(r"[ \t]+#")
+"""A comment after an unquoted text on its line: YAML ends the text there ("ranked #1 for savings"
+would be "ranked"), which an editor rarely means."""
+
+
+def shorten(text: str, keep: int = 40) -> str:
+    """The end of a text, at most keep characters, for a message."""
+    return text if len(text) <= keep else "…" + text[-keep:].lstrip()
 
 
 def check_markdown_text(text: str, shown: str, first_line: int, problems: Collector) -> bool:

@@ -116,6 +116,14 @@ def normalise(text: str) -> str:
 
 
 WHITESPACE = re.compile(r"\s+")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def by_paragraph(text: str) -> str:
+    """A source text as the quote check reads it: each paragraph (ended by a blank line) normalised,
+    the paragraphs parted by a line break. A quote that ran on from one paragraph into the next would
+    join words the source keeps apart, such as an article's sentence and a picture's caption."""
+    return "\n".join(normalise(paragraph) for paragraph in PARAGRAPH_BREAK.split(text))
 
 
 QUOTE_FORMS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
@@ -209,7 +217,8 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     def whole_file(source_id: str) -> str:
         """A source's whole archived files, read only for a quote its article lacks."""
         try:
-            return "\n".join(normalise(read_input(path, sources_dir).decode("utf-8")) for path in archives[source_id])
+            return "\n".join(by_paragraph(read_input(path, sources_dir).decode("utf-8"))
+                             for path in archives[source_id])
         except (OSError, UnicodeDecodeError, InputRefused):  # two sources with one id, the other's file unreadable
             return ""
 
@@ -259,8 +268,8 @@ def item_links(item: Any) -> Links:
 def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector) -> dict[str, str]:
     """Load each source's archived text once, normalised for the quote check.
 
-    The copies of an article are joined by a line break, which no normalised quote holds, so a
-    quote is found only within one copy.
+    Its paragraphs, and the copies of an article, are joined by a line break, which no normalised
+    quote holds, so a quote is found only within one paragraph of one copy (see by_paragraph).
     """
     texts: dict[str, str] = {}
     for entry in entries:
@@ -268,7 +277,7 @@ def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector
         copies: list[str] = []
         for loc, copy in archived_copies(source):
             try:
-                copies.append(normalise(archived_text(copy, sources_dir)))
+                copies.append(by_paragraph(archived_text(copy, sources_dir)))
             except InputRefused as exc:  # a link out of sources/ (never shown in a hint), a device, a huge file
                 problems.add(entry.doc.path, *entry.doc.where((*entry.loc, *loc, "archive")),
                              f'archived text "sources/{copy.archive}": {exc}')
@@ -427,6 +436,12 @@ def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable
                      f'quote is outside the article "{citation.source}" (in reader comments or another article'
                      " of the same file); cite only the article's own words")
         return
+    if quote in text.replace("\n", " "):
+        problems.add(doc.path, line, column,
+                     f'the quote runs from one paragraph of "{citation.source}" into the next; quote one'
+                     " paragraph at a time, each with a citation of its own")
+        return
     problems.add(doc.path, line, column,
                  f'quote not found in source "{citation.source}"; the closest passage in the source is: '
-                 f'"{closest_passage(quote, text)}"; copy the words exactly as the source gives them')
+                 f'"{closest_passage(quote, text.replace(chr(10), " "))}"; copy the words exactly as the source'
+                 " gives them")

@@ -103,6 +103,28 @@ def test_a_value_its_tag_cannot_build_is_reported_at_its_place(real_project: Pat
         " with base 10: 'one'); remove the tag or correct the value"]
 
 
+def test_a_comment_that_would_cut_a_text_short_is_refused(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    """YAML ends an unquoted text at " #": the rest would vanish from the page without a word."""
+    people = real_project / "data" / "people.yaml"
+    line = replace_line(people, "  name: Cathy Ashley", "  name: Cathy Ashley #1 in the list")
+
+    assert first_problem(run_cli, real_project) == (
+        f'data/people.yaml:{line}:22: " #" starts a comment, which YAML drops, so this text ends at "Cathy Ashley";'
+        " put the whole value in double quotes to keep what follows, or move the comment to a line of its own")
+
+
+def test_a_quote_may_not_run_from_one_paragraph_into_the_next(real_project: Path,
+                                                              run_cli: Callable[..., Run]) -> None:
+    """Here the next paragraph of the source is a picture's caption: the quote would join the two."""
+    timeline = real_project / "data" / "timeline.yaml"
+    line = replace_line(timeline, '      quote: "They were the centrepiece of the 2022 final report"',
+                        '      quote: "a £2.6bn package for the sector as a whole. Care review lead Josh MacAlister"')
+
+    assert first_problem(run_cli, real_project) == (
+        f'data/timeline.yaml:{line}:14: the quote runs from one paragraph of "cc-2024-10-31-reform-delay" into the'
+        " next; quote one paragraph at a time, each with a citation of its own")
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 
