@@ -257,6 +257,11 @@ def _walk(
         return None if found else node.value
     if isinstance(node, yaml.ScalarNode) or node.tag not in (YAML_MAP, YAML_SEQ):  # a set or an ordered map too
         return None if found else _construct(node, loader, doc.path, line, column, found)
+    if isinstance(node, yaml.MappingNode) and node.flow_style and (split := _split_number(node, text)):
+        found.append(Problem(doc.path, split[0].line + 1 + offset, split[0].column + 1,
+                             f'{split[1]} is a number written with commas inside {{ }}, where a comma parts the'
+                             f' entries; write it without them: {split[1].replace(",", "")}'))
+        return None
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
         first_seen: dict[str, int] = {}
@@ -285,6 +290,29 @@ def _walk(
         return mapping
     return [_walk(item, (*loc, index), doc, found, seen, offset, depth + 1, text, loader)
             for index, item in enumerate(node.value)]
+
+
+def _split_number(node: yaml.MappingNode, text: str) -> tuple[yaml.Mark, str] | None:
+    """Where a { } mapping holds a number written with commas, and the number as written: in
+    `{amount: 7,800,000}` YAML reads amount: 7, then keys 800 and 000 with no value."""
+    pairs = node.value
+    for index in range(1, len(pairs)):
+        number = pairs[index - 1][1]
+        if not (isinstance(number, yaml.ScalarNode) and not number.style and number.value.isdigit()):
+            continue
+        end = index
+        while end < len(pairs) and _bare_digits(*pairs[end]):
+            end += 1
+        if end > index:
+            return number.start_mark, text[number.start_mark.index:pairs[end - 1][0].end_mark.index]
+    return None
+
+
+def _bare_digits(key: yaml.Node, value: yaml.Node) -> bool:
+    """Whether a mapping's entry is digits with no colon and no value: part of a number split at a comma."""
+    return (isinstance(key, yaml.ScalarNode) and not key.style and key.value.isdigit()
+            and isinstance(value, yaml.ScalarNode) and value.value == ""
+            and value.start_mark.index == key.end_mark.index)
 
 
 def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: str, line: int, column: int,

@@ -125,6 +125,17 @@ def test_a_quote_may_not_run_from_one_paragraph_into_the_next(real_project: Path
         " next; quote one paragraph at a time, each with a citation of its own")
 
 
+def test_a_sum_written_with_commas_in_braces_is_said_so(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    """Every sum is written in { }, where YAML reads the commas of 200,000,000 as parting entries."""
+    funding = real_project / "data" / "funding.yaml"
+    line = replace_line(funding, "    - money: {amount: 200000000, years: 2}",
+                        "    - money: {amount: 200,000,000, years: 2}")
+
+    assert first_problem(run_cli, real_project) == (
+        f"data/funding.yaml:{line}:23: 200,000,000 is a number written with commas inside {{ }}, where a comma parts"
+        " the entries; write it without them: 200000000")
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 
