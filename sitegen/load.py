@@ -17,7 +17,7 @@ import yaml
 from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character, may_hold_unprintable
 from .errors import Collector, Problem, position
 from .inputs import InputRefused, read_input
-from .yaml_errors import explain_yaml_error, unclosed_opening
+from .yaml_errors import explain_yaml_error, misquoted_value, unclosed_opening
 
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 """Control characters an editor cannot see (tab, newline and carriage return are allowed)."""
@@ -187,6 +187,14 @@ def read_text(path: Path, shown: str, problems: Collector, folder: Path | None =
 def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) -> Marked | None:
     """Parse one YAML document, recording marks; report syntax errors, duplicate keys and aliases."""
     offset = first_line - 1
+    if "\xa0" in text and (space := MISPLACED_NO_BREAK_SPACE.search(text)):
+        where = next(name for name in ("indent", "key", "colon") if space.group(name))
+        at = space.start(where)
+        problems.add(shown, text.count("\n", 0, at) + 1 + offset, at - text.rfind("\n", 0, at),
+                     "a no-break space (U+00A0), which YAML does not read as a space, "
+                     + {"indent": "indents this line", "key": "follows this key", "colon": "follows this colon"}[where]
+                     + "; replace it with an ordinary space")
+        return None
     loader = Loader(text)
     try:
         node = loader.get_single_node()
@@ -201,7 +209,7 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
         doc.data = data
         return doc
     except yaml.MarkedYAMLError as exc:
-        opened = unclosed_opening(text, exc, Loader)
+        opened = unclosed_opening(text, exc, Loader) or misquoted_value(text, exc.problem_mark)
         if opened is not None:
             line, column, message = opened
             problems.add(shown, line + offset, column, message)
@@ -218,6 +226,10 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
         loader.dispose()
 
 
+MISPLACED_NO_BREAK_SPACE = re.compile(r"^[ \t]*(?P<indent>\xa0)|^[ \t]*(?:- +)?[^\s:#'\"]+(?:(?P<key>\xa0)[\xa0 ]*:"
+                                      r"|:(?P<colon>\xa0))", re.M)
+"""A no-break space (typed with Option-space on a Mac) in a line's indentation, between a key and its
+colon or after the colon: YAML reads it as part of the text, so the line is misread (a key "title\xa0")."""
 YAML_STR, YAML_MAP, YAML_SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
@@ -275,10 +287,12 @@ def _walk(
             check_scalar(key_node, doc.path, text, offset, found)
             key = key_node.value
             if key in first_seen:
+                starts_entry = loc and isinstance(loc[-1], int) and key == next(iter(first_seen))
                 found.append(Problem(
                     doc.path, key_line, key_column,
-                    f'duplicate key "{key}" (first given on line {first_seen[key]}); '
-                    "keep one of them, YAML would silently drop the first",
+                    f'duplicate key "{key}" (first given on line {first_seen[key]}); ' + (
+                        'if this line starts another entry of the list, begin it with "- "; else keep one of'
+                        " them" if starts_entry else "keep one of them, YAML would silently drop the first"),
                 ))
                 continue
             first_seen[key] = key_line

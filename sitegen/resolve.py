@@ -436,6 +436,12 @@ def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable
                      f'quote is outside the article "{citation.source}" (in reader comments or another article'
                      " of the same file); cite only the article's own words")
         return
+    if quote[:1] == quote[-1:] == '"' and quote[1:-1].strip() in text:
+        problems.add(doc.path, line, column,
+                     f'the quote begins and ends with quotation marks that "{citation.source}" does not have'
+                     ' there: curly marks (“…”) around a value are part of it; put straight double quotes "…"'
+                     " around the quote instead")
+        return
     if quote in text.replace("\n", " "):
         problems.add(doc.path, line, column,
                      f'the quote runs from one paragraph of "{citation.source}" into the next; quote one'

@@ -6,6 +6,7 @@ through the marks kept by load.py so the message points at the offending value i
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import typing
@@ -108,7 +109,9 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
     if kind == "less_than_equal":
         return f"{where}: {_short(found)} is more than {int(ctx['le']):,}, the largest value allowed here; check it"
     if kind in {"string_type"}:
-        return f"{where}: expected text, found {type(found).__name__} {found!r}; put the text in quotes"
+        if found is None:
+            return f"{where}: the value is empty; write the text after the colon"
+        return f'{where}: expected text, but YAML reads this value as {_read_as(found)}; put it in double quotes ("…")'
     if kind in {"list_type"}:
         return f'{where}: expected a list, found {found!r}; write each entry on its own line starting with "- "'
     if kind in {"model_type", "dict_type"}:
@@ -122,6 +125,17 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
     if kind == "bool_parsing":
         return f'{where}: "{found}" is not true or false; write true or false'
     return f"{where}: {error['msg']} (found {found!r})"
+
+
+def _read_as(found: Any) -> str:
+    """What YAML made of a value that should have been text, in an editor's words."""
+    if isinstance(found, bool):
+        return f'{str(found).lower()} (YAML reads yes, no, on and off as true or false too)'
+    if isinstance(found, int | float):
+        return f"the number {found}"
+    if isinstance(found, dt.date):
+        return f"the date {found.isoformat()}"
+    return "a list" if isinstance(found, list) else "a mapping" if isinstance(found, dict) else type(found).__name__
 
 
 def _short(found: Any) -> str:

@@ -49,7 +49,12 @@ YAML_HINTS: list[tuple[str, str]] = [
     ),
     (
         "found undefined alias",
-        "aliases (*name) are not used in this site's data; write the value out in full",
+        'a value that starts with * is read as an alias (*name), which this site\'s data does not use; put'
+        ' the whole value in double quotes ("*…*")',
+    ),
+    (
+        "expected a single document",
+        'a line of "---" starts a second YAML document, and a data file is one list; delete the line',
     ),
 ]
 
@@ -112,3 +117,73 @@ def never_closed(quote: str, runs_to: str) -> str:
     """The message for an unclosed quote: what is wrong, and that the same mark closes it."""
     return (f"the quote {quote} that opens this value is never closed, so the value runs on to {runs_to};"
             f" close it with {quote} at the end of the value on this line")
+
+
+VALUE = re.compile(r"[ \t]*(?:- +)?[^\s:#'\"\[{][^\n:#]*:[ \t]+(?=\S)")
+"""A line's key and the space after its colon, up to where its value starts."""
+CLOSERS = {"[": "]", "{": "}"}
+
+
+def misquoted_value(text: str, mark: yaml.Mark | None) -> tuple[int, int, str] | None:
+    """Line, column and message for a value on the line where YAML gave up that ends before its line
+    does: its closing quote mark comes early (a quotation inside a quote, an apostrophe inside single
+    quotes), it starts with [ or { and more text follows the bracket, or it is put in curly quotation
+    marks, which YAML reads as text. The parser calls all of these indentation or a stray colon."""
+    if mark is None:
+        return None
+    start = text.rfind("\n", 0, mark.index) + 1
+    line = text[start:text.find("\n", start) % (len(text) + 1)]
+    key = VALUE.match(line)
+    if key is None:
+        return None
+    at = key.end()
+    value = line[at:]
+    if value[0] in "“‘":
+        return (mark.line + 1, at + 1, f"{value[0]} is not one of YAML's quotation marks, so this value is read as"
+                                       ' plain text; put straight double quotes "…" around it (the curly marks'
+                                       " inside it stay)")
+    end = _closing(value)
+    if end is None or not value[end + 1:].strip() or value[end + 1:].lstrip().startswith("#"):
+        return None
+    column = at + end + 1
+    if value[0] == '"':
+        why = ('the " here closes the value, so YAML cannot read the rest of the line; write a quotation inside a'
+               ' quote with the source\'s own marks (“…” or ‘…’), or as \\"')
+    elif value[0] == "'":
+        why = ("the apostrophe here closes the value, which opened with '; put the value in double quotes"
+               ' ("…") instead, or write the apostrophe twice (\'\')')
+    else:
+        why = (f"a value that starts with {value[0]} is read as a {'list' if value[0] == '[' else 'mapping'},"
+               ' which closes here; put the whole value in double quotes ("…")')
+    return mark.line + 1, column, why
+
+
+def _closing(value: str) -> int | None:
+    """Where a value that opens with a quote mark or a bracket closes on its line, if it does."""
+    opener = value[0]
+    if opener == '"':
+        index = 1
+        while index < len(value):
+            if value[index] == "\\":
+                index += 2
+                continue
+            if value[index] == '"':
+                return index
+            index += 1
+        return None
+    if opener == "'":
+        index = 1
+        while index < len(value):
+            if value[index] == "'":
+                if value[index + 1:index + 2] != "'":
+                    return index
+                index += 1
+            index += 1
+        return None
+    if opener in CLOSERS:
+        depth = 0
+        for index, character in enumerate(value):
+            depth += (character == opener) - (character == CLOSERS[opener])
+            if depth == 0:
+                return index
+    return None

@@ -136,6 +136,76 @@ def test_a_sum_written_with_commas_in_braces_is_said_so(real_project: Path, run_
         " the entries; write it without them: 200000000")
 
 
+@pytest.mark.parametrize(("written", "column", "message"), [
+    ('"Cathy "the chief" Ashley"', 16, 'the " here closes the value, so YAML cannot read the rest of the line; write'
+     " a quotation inside a quote with the source's own marks (“…” or ‘…’), or as \\\""),
+    ("'Cathy's name'", 15, "the apostrophe here closes the value, which opened with '; put the value in double quotes"
+     ' ("…") instead, or write the apostrophe twice (\'\')'),
+    ("[Dr] Cathy Ashley", 12, 'a value that starts with [ is read as a list, which closes here; put the whole value'
+     ' in double quotes ("…")'),
+    ("“Cathy Ashley: chief”", 9, "“ is not one of YAML's quotation marks, so this value is read as plain text; put"
+     ' straight double quotes "…" around it (the curly marks inside it stay)'),
+])
+def test_a_value_that_ends_before_its_line_does_is_said_where_it_ends(
+        real_project: Path, run_cli: Callable[..., Run], written: str, column: int, message: str) -> None:
+    """The parser calls these a line indented wrongly, or a stray colon."""
+    people = real_project / "data" / "people.yaml"
+    line = replace_line(people, "  name: Cathy Ashley", f"  name: {written}")
+
+    assert first_problem(run_cli, real_project) == f"data/people.yaml:{line}:{column}: {message}"
+
+
+def test_a_quote_in_curly_marks_is_told_to_take_straight_ones(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    timeline = real_project / "data" / "timeline.yaml"
+    line = replace_line(timeline, '      quote: "They were the centrepiece of the 2022 final report"',
+                        "      quote: “They were the centrepiece of the 2022 final report”")
+
+    assert first_problem(run_cli, real_project) == (
+        f'data/timeline.yaml:{line}:14: the quote begins and ends with quotation marks that'
+        ' "cc-2024-10-31-reform-delay" does not have there: curly marks (“…”) around a value are part of it;'
+        ' put straight double quotes "…" around the quote instead')
+
+
+def test_a_document_marker_between_items_is_said_to_be_one(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    themes = real_project / "data" / "themes.yaml"
+    text = themes.read_text(encoding="utf-8")
+    second = text.index("\n- id:", text.index("- id:")) + 1
+    themes.write_text(text[:second] + "---\n" + text[second:], encoding="utf-8")
+    line = text.count("\n", 0, second) + 1
+
+    assert first_problem(run_cli, real_project).startswith(
+        f'data/themes.yaml:{line}:1: YAML syntax error: a line of "---" starts a second YAML document, and a data'
+        " file is one list; delete the line")
+
+
+@pytest.mark.parametrize(("written", "column", "where"), [("\u00a0 name: Cathy Ashley", 1, "indents this line"),
+                                                        ("  name\u00a0: Cathy Ashley", 7, "follows this key"),
+                                                        ("  name:\u00a0Cathy Ashley", 8, "follows this colon")])
+def test_a_no_break_space_where_yaml_wants_a_space_is_named(real_project: Path, run_cli: Callable[..., Run],
+                                                            written: str, column: int, where: str) -> None:
+    """Option-space on a Mac types U+00A0, which looks like a space and is not one to YAML."""
+    people = real_project / "data" / "people.yaml"
+    line = replace_line(people, "  name: Cathy Ashley", written)
+
+    assert first_problem(run_cli, real_project) == (
+        f"data/people.yaml:{line}:{column}: a no-break space (U+00A0), which YAML does not read as a space, {where};"
+        " replace it with an ordinary space")
+
+
+def test_a_citation_missing_its_dash_is_told_to_take_one(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    """Without its "- " a second citation reads as the first one's keys again."""
+    timeline = real_project / "data" / "timeline.yaml"
+    text = timeline.read_text(encoding="utf-8")
+    second = text.index("    - source:", text.index("    - source:") + 1)
+    assert text[text.rindex("\n", 0, second - 1) + 1:second].strip().startswith("quote:")  # the first's last line
+    timeline.write_text(text[:second] + "      source:" + text[second + len("    - source:"):], encoding="utf-8")
+    line = text.count("\n", 0, second) + 1
+
+    assert first_problem(run_cli, real_project).startswith(
+        f'data/timeline.yaml:{line}:7: duplicate key "source" (first given on line {line - 2}); if this line starts'
+        ' another entry of the list, begin it with "- "; else keep one of them')
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 

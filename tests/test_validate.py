@@ -38,3 +38,15 @@ def test_a_file_that_is_not_a_list() -> None:
 def test_helpers() -> None:
     assert slugify("Family Help!") == "family-help"
     assert allowed_keys(Pilot, ("areas", 0)) == ["area", "citations"]
+
+
+def test_a_value_yaml_did_not_read_as_text_is_said_as_yaml_read_it() -> None:
+    mission = "- id: m\n  number: 1\n  title: {title}\n  summary: S\n  citations: [{{source: s, quote: abc}}]\n"
+    assert problems_for(mission.format(title=""), Mission) == [
+        "data/x.yaml:3:9: title: the value is empty; write the text after the colon"]
+    assert problems_for(mission.format(title="no"), Mission) == [
+        "data/x.yaml:3:10: title: expected text, but YAML reads this value as false (YAML reads yes, no, on and off"
+        ' as true or false too); put it in double quotes ("…")']
+    assert problems_for(mission.format(title="2023"), Mission) == [
+        'data/x.yaml:3:10: title: expected text, but YAML reads this value as the number 2023; put it in double'
+        ' quotes ("…")']
