@@ -64,6 +64,13 @@ class Lines(Strict):
     last: Annotated[int, Field(ge=1)]
     """Last line of the article (before any reader comments)."""
 
+    @model_validator(mode="after")
+    def _first_before_last(self) -> Lines:
+        if self.first > self.last:
+            raise ValueError(f"first ({self.first}) comes after last ({self.last}); give the article's first line"
+                             " as first and its last line as last")
+        return self
+
 
 class Unit(StrEnum):
     """How an amount of money is counted."""

@@ -206,6 +206,17 @@ def test_a_citation_missing_its_dash_is_told_to_take_one(real_project: Path, run
         ' another entry of the list, begin it with "- "; else keep one of them')
 
 
+def test_an_article_s_lines_in_the_wrong_order_are_said_at_the_range(real_project: Path,
+                                                                     run_cli: Callable[..., Run]) -> None:
+    """Not as a hundred quotes "outside the article", each where it is cited."""
+    sources = real_project / "data" / "sources.yaml"
+    line = replace_line(sources, "  lines: {first: 1, last: 85}", "  lines: {first: 85, last: 1}")
+
+    assert first_problem(run_cli, real_project) == (
+        f"data/sources.yaml:{line}:10: lines: first (85) comes after last (1); give the article's first line as first"
+        " and its last line as last")
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 
