@@ -17,7 +17,7 @@ import yaml
 from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character, may_hold_unprintable
 from .errors import Collector, Problem, position
 from .inputs import InputRefused, read_input
-from .yaml_errors import explain_yaml_error, misquoted_value, unclosed_opening
+from .yaml_errors import explain_yaml_error, misquoted_value, no_space_after_colon, unclosed_opening
 
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 """Control characters an editor cannot see (tab, newline and carriage return are allowed)."""
@@ -209,7 +209,8 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
         doc.data = data
         return doc
     except yaml.MarkedYAMLError as exc:
-        opened = unclosed_opening(text, exc, Loader) or misquoted_value(text, exc.problem_mark)
+        opened = (unclosed_opening(text, exc, Loader) or misquoted_value(text, exc.problem_mark)
+                  or no_space_after_colon(text, exc))
         if opened is not None:
             line, column, message = opened
             problems.add(shown, line + offset, column, message)

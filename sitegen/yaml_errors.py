@@ -187,3 +187,22 @@ def _closing(value: str) -> int | None:
             if depth == 0:
                 return index
     return None
+
+
+KEY_WITHOUT_SPACE = re.compile(r"[ \t]*(?:- +)?([A-Za-z_][\w-]*):(?=[^\s:])")
+"""A key written straight up against its value ("summary:Every child"), which YAML reads as text."""
+
+
+def no_space_after_colon(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """Line, column and message for a key with no space after its colon. YAML reads the line as text
+    that runs on, and says where it next expected a colon: the line after the mistake."""
+    mark = exc.context_mark
+    if exc.context != "while scanning a simple key" or mark is None:
+        return None
+    start = text.rfind("\n", 0, mark.index) + 1
+    key = KEY_WITHOUT_SPACE.match(text, start)
+    if key is None:
+        return None
+    value = text[key.end():key.end() + 12].split("\n")[0]
+    return (mark.line + 1, key.end() - start + 1,
+            f'a key needs a space after its colon: write "{key.group(1)}: {value}…"')

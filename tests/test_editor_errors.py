@@ -217,6 +217,16 @@ def test_an_article_s_lines_in_the_wrong_order_are_said_at_the_range(real_projec
         " and its last line as last")
 
 
+def test_a_key_without_a_space_after_its_colon_is_said_at_its_line(real_project: Path,
+                                                                   run_cli: Callable[..., Run]) -> None:
+    """YAML reads "name:Cathy" as text that runs on, and says so at the next line."""
+    people = real_project / "data" / "people.yaml"
+    line = replace_line(people, "  name: Cathy Ashley", "  name:Cathy Ashley")
+
+    assert first_problem(run_cli, real_project) == (
+        f'data/people.yaml:{line}:8: a key needs a space after its colon: write "name: Cathy Ashley…"')
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 
