@@ -23,7 +23,7 @@ from . import models as m
 from . import parallel
 from .cache import BuildCache, CacheState, code_version, digest, tree_digest
 from .content_checks import ItemChecks, check_content
-from .emptied import cache_folder_or_none, emptied_files, record_item_counts
+from .emptied import cache_folder_or_none, emptied_files, missing_items, record_item_counts
 from .errors import Collector, Problem
 from .fields import ID_PATTERN
 from .load import Marked, check_markdown_text, parse_list, read_text, split_page
@@ -161,7 +161,7 @@ def check_site(project: Path, timings: Timings | None = None, kept: Kept | None 
     with timings.stage("resolve"):
         site = resolve_site(located, pages, project / "sources", problems)
     if problems.problems:
-        problems.extend(emptied_files(project, located))  # said first: it explains the references' problems
+        problems.extend([*emptied_files(project, located), *missing_items(located)])  # said first: they explain
     problems.raise_if_any()
     with timings.stage("check"):
         site.warnings = check_content(site, located, problems, checks)

@@ -1,5 +1,6 @@
 """A data file emptied by mistake: said once, before the references into it that no longer resolve,
-with how many items it held at the last good build.
+with how many items it held at the last good build; and so is an item that several references name
+and no file holds (deleted or renamed, most likely).
 
 The counts of the last good build are kept in the project's build cache folder (cache.cache_folder):
 outside the work tree, so a pull request cannot plant them, and shared by `build`, `check` and the
@@ -96,4 +97,28 @@ def emptied_files(project: Path, located: dict[str, list[Located]]) -> list[Prob
             f" back (undo the edit that {'emptied' if there else 'deleted'} it), or remove those references",
             leads=True,
         ))
+    return problems
+
+
+def missing_items(located: dict[str, list[Located]]) -> list[Problem]:
+    """A leading problem for each id that two or more references name and no item of their kinds has,
+    at the first of them: an item deleted or renamed leaves many references naming nothing, each
+    reported at its place, and the editor needs to know first that they share one cause. Ids in an
+    empty file are left to emptied_files."""
+    ids = {kind: {getattr(entry.item, "id", None) for entry in entries} for kind, entries in located.items()}
+    naming: dict[tuple[str, tuple[str, ...]], list[tuple[str, int, int]]] = {}
+    for entries in located.values():
+        for entry in entries:
+            for loc, kinds, target in item_links(entry.item)[0]:
+                target, kinds = narrowed(target, kinds)
+                if not any(target in ids.get(kind, ()) for kind in kinds) and all(ids.get(kind) for kind in kinds):
+                    naming.setdefault((target, kinds), []).append(
+                        (entry.doc.path, *entry.doc.where((*entry.loc, *loc))))
+    problems = []
+    for (target, kinds), places in sorted(naming.items()):
+        if len(places) >= 2:
+            where = " or ".join(f"data/{kind}.yaml" for kind in kinds)
+            problems.append(Problem(*min(places), f'{len(places)} references name "{target}", which no item in'
+                                    f" {where} has (each is listed after this): if that item was deleted or"
+                                    " renamed, put it back, else correct each reference", leads=True))
     return problems

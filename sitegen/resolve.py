@@ -191,21 +191,20 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
                  sources_dir: Path, problems: Collector) -> Site:
     """Index items, refuse duplicate ids, resolve references and verify quotes."""
     items: dict[str, dict[str, Any]] = {kind: {} for kind in m.DATA_FILES}
+    places: dict[Ref, int] = {}
     for kind, entries in located.items():
-        first: dict[str, Located] = {}
         for entry in entries:
             item_id = getattr(entry.item, "id", None)
             if item_id is None:
                 continue
-            if item_id in items[kind]:
-                line, column = entry.doc.where((*entry.loc, "id"))
-                first_line, _ = first[item_id].doc.where((*first[item_id].loc, "id"))
-                problems.add(entry.doc.path, line, column,
-                             f'the id "{item_id}" is used twice: first at line {first_line}; give each item'
-                             " its own id (rename one of them) or delete the copy")
+            line, column = entry.doc.where((*entry.loc, "id"))
+            if item_id in items[kind]:  # said first: the references that meant the other item follow from it
+                problems.extend([Problem(entry.doc.path, line, column, f'the id "{item_id}" is used twice: first at'
+                                         f" line {places[Ref(kind, item_id)]}; give each item its own id (rename one"
+                                         " of them) or delete the copy", leads=True)])
                 continue
             items[kind][item_id] = entry.item
-            first[item_id] = entry
+            places[Ref(kind, item_id)] = line
 
     site = Site(items=items, pages=pages)
     texts = _source_texts(located.get("sources", []), sources_dir, problems)
@@ -230,7 +229,7 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
             if owner and items[kind].get(owner.id) is entry.item:
                 site.links[owner] = (tuple((kinds, target) for _, kinds, target in links[0]),
                                      tuple(citation for _, citation in links[1]))
-            for ref in _resolve_item(entry, links, items, texts, whole_file, problems):
+            for ref in _resolve_item(entry, links, items, places, texts, whole_file, problems):
                 if owner and ref != owner:
                     backlinks[ref].add(owner)
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
@@ -244,13 +243,14 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     return site
 
 
-def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]], texts: dict[str, str],
-                  whole_file: Callable[[str], str], problems: Collector) -> list[Ref]:
-    """The items an item names (links: its item_links), with its quotes checked."""
+def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]], places: dict[Ref, int],
+                  texts: dict[str, str], whole_file: Callable[[str], str], problems: Collector) -> list[Ref]:
+    """The items an item names (links: its item_links), with its quotes checked. places: where each
+    item's id is (its line in data/<kind>.yaml), to name both items an id names in two kinds."""
     refs: list[Ref] = []
     references, citations = links
     for field_loc, kinds, target in references:
-        ref = _resolve(target, kinds, items, entry.doc, (*entry.loc, *field_loc), problems)
+        ref = _resolve(target, kinds, items, places, entry.doc, (*entry.loc, *field_loc), problems)
         if ref:
             refs.append(ref)
     for quote_loc, citation in citations:
@@ -396,7 +396,7 @@ def narrowed(target: str, kinds: tuple[str, ...]) -> tuple[str, tuple[str, ...]]
     return (bare, (kind,)) if slash and kind in kinds else (target, kinds)
 
 
-def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any]],
+def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any]], places: dict[Ref, int],
              doc: Marked, loc: Loc, problems: Collector) -> Ref | None:
     """Find the one item an id (or kind/id) names among kinds, or report it with the nearest existing id."""
     target, kinds = narrowed(target, kinds)
@@ -405,8 +405,9 @@ def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any
         return Ref(matches[0], target)
     line, column = doc.where(loc)
     if matches:
-        problems.add(doc.path, line, column,
-                     f'"{target}" names items in {" and ".join(matches)}; rename one so the id is unambiguous')
+        named = " and ".join(f"data/{kind}.yaml line {places[Ref(kind, target)]}" for kind in matches)
+        problems.add(doc.path, line, column, f'"{target}" names an item in {named}; rename one of them, or'
+                                             f" write kind/id here (such as {matches[0]}/{target})")
         return None
     known = [item_id for kind in kinds for item_id in items[kind]]
     where = " or ".join(f"data/{kind}.yaml" for kind in kinds)

@@ -227,6 +227,53 @@ def test_a_key_without_a_space_after_its_colon_is_said_at_its_line(real_project:
         f'data/people.yaml:{line}:8: a key needs a space after its colon: write "name: Cathy Ashley…"')
 
 
+def test_a_duplicate_id_is_said_before_the_references_it_leaves_naming_nothing(
+        real_project: Path, run_cli: Callable[..., Run]) -> None:
+    """Renaming an item to another's id leaves its references naming nothing: the cause comes first."""
+    glossary = real_project / "data" / "glossary.yaml"
+    first = glossary.read_text(encoding="utf-8").split("\n").index("- id: dfe") + 1
+    second = replace_line(glossary, "- id: independent-review", "- id: dfe")
+
+    result = run_cli("--project", str(real_project), "check")
+    lines = result.err.splitlines()
+    assert lines[0] == (f'data/glossary.yaml:{second}:7: the id "dfe" is used twice: first at line {first}; give each'
+                        " item its own id (rename one of them) or delete the copy")
+    assert any('no item with id "independent-review"' in line for line in lines[1:])
+
+
+def test_an_id_two_kinds_share_names_both_items(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    glossary = real_project / "data" / "glossary.yaml"
+    text = glossary.read_text(encoding="utf-8")
+    glossary.write_text(text.rstrip("\n") + "\n\n- id: stable-homes-200m\n  term: Two hundred million\n  definition:"
+                        " A sum of money.\n  citations:\n    - source: cc-2023-02-07-key-points\n"
+                        '      quote: "Funding: £200m in funding over two years."\n', encoding="utf-8")
+    line = text.rstrip("\n").count("\n") + 3
+    funding_line = (real_project / "data" / "funding.yaml").read_text(encoding="utf-8").split("\n").index(
+        "- id: stable-homes-200m") + 1
+
+    problem = first_problem(run_cli, real_project)
+    assert problem.endswith(f'"stable-homes-200m" names an item in data/funding.yaml line {funding_line} and'
+                            f" data/glossary.yaml line {line}; rename one of them, or write kind/id here (such as"
+                            " funding/stable-homes-200m)"), problem
+
+
+def test_a_deleted_item_is_said_once_before_the_references_to_it(real_project: Path,
+                                                                 run_cli: Callable[..., Run]) -> None:
+    sources = real_project / "data" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    start = text.index("- id: cypnow-2021-01-26-sector-priorities")
+    sources.write_text(text[:start] + text[text.index("\n- id:", start) + 1:], encoding="utf-8")
+
+    result = run_cli("--project", str(real_project), "check")
+    lines = result.err.splitlines()
+    references = sum('no item with id "cypnow-2021-01-26-sector-priorities"' in line for line in lines)
+    assert references > 2
+    assert re.fullmatch(rf'data/\w+\.yaml:\d+:\d+: {references} references name "cypnow-2021-01-26-sector-priorities",'
+                        r" which no item in data/sources\.yaml has \(each is listed after this\): if that item was"
+                        r" deleted or renamed, put it back, else correct each reference", lines[0]), lines[0]
+    assert lines[1].split(": ", 1)[0] == lines[0].split(": ", 1)[0]  # at the first of them
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 
@@ -277,3 +324,4 @@ def test_the_preview_says_the_file_is_empty_first(real_project: Path) -> None:
     assert preview.problems[0].message.startswith(f"the file is empty (it held {held} items at the last good build)")
     assert (preview.problems[0].path, preview.problems[0].line) == ("data/people.yaml", 1)
     assert all("no item with id" in problem.message for problem in preview.problems[1:])
+    preview.wait()  # the first save's search index, built in the background: it must not outlive the test
