@@ -74,6 +74,9 @@ class _LinkRules(Treeprocessor):
                     element.set(attribute, "#")
                 elif cleaned.startswith("/"):
                     element.set(attribute, self.base_url + url.lstrip("/"))
+                elif not cleaned.startswith(("#", *SAFE_SCHEMES)):  # read from the page's own address
+                    self.issues.append((url, f"link {url!r} would be read from the address of each page it is"
+                                             f" on; start a link to this site with /, such as /{url.lstrip('./')}"))
 
 
 class _HeadingShift(Treeprocessor):
@@ -222,7 +225,8 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
             "from here on, the text has so many [ or ( that are never closed that converting it would take"
             " too long; close each one, or write \\[ for a bracket that starts no link"))]
     for url, message in converter.issues:
-        issues.append(MarkupIssue(*position(text, max(text.find(url), 0)), message))
+        at = text.find(f"({url}")  # as a link's address, not a part of another one ("/static/x.svg", "x.svg")
+        issues.append(MarkupIssue(*position(text, at + 1 if at >= 0 else max(text.find(url), 0)), message))
     start = 0
     shown = [TAG.sub("", body), *SHOWN_ATTRIBUTE.findall(body)]  # as a reader sees it: "a&commat;b.c", "a@*b*.c"
     seen_text = as_read(html.unescape("\n".join(shown)))
@@ -233,6 +237,20 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
             issues.append(MarkupIssue(*position(text, start), contact_message(seen)))
             start += 1
     return Markup(body), issues
+
+
+SITE_LINK = re.compile(r"\]\(\s*<?(/[^)\s>]*)|^[ ]{0,3}\[[^\]]+\]:[ \t]*<?(/[^\s>]*)", re.M)
+"""A link or image to a path of this site in Markdown: [text](/path/), ![alt](/static/x.svg), or a
+reference's definition, [name]: /path/."""
+
+
+def site_links(text: str) -> list[MarkupIssue]:
+    """Each link or image of a Markdown text to a path of this site, with its place (as an issue whose
+    message is the path, without any #fragment or ?query), for the build to check against its pages."""
+    prose = blanked(CODE, text)
+    return [MarkupIssue(*position(text, found.start(found.lastindex or 1)),
+                        re.split(r"[#?]", found.group(found.lastindex or 1))[0])
+            for found in SITE_LINK.finditer(prose)]
 
 
 SHOWN_ATTRIBUTE = re.compile(r'\s(?:alt|title)="([^"]*)"')

@@ -39,7 +39,7 @@ from .markup import (
     place_definitions,
     render_markdown,
 )
-from .resolve import Site
+from .resolve import Located, Site
 from .search import SHARD_PAGES
 from .words import (
     FUNDING_KIND_WORDS,
@@ -377,18 +377,20 @@ def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
 def convert_bodies(site: Site, renderer: Renderer, problems: Collector) -> None:
     """Convert every item's Markdown body once; report its problems at their lines."""
     for entry in site.bodies:
-        issues = renderer.markdown(entry.item.body, BODY_SHIFT)[1]
-        if not issues:
-            continue
-        loc = (*entry.loc, "body")
-        line, column = entry.doc.where(loc)
-        exact = entry.doc.is_literal(loc)  # a literal block: line n of the body is line n from `line` on
-        for issue in issues:
-            if exact:
-                problems.add(entry.doc.path, line + issue.line - 1, column + issue.column - 1, issue.message)
-            else:
-                problems.add(entry.doc.path, line, column,
-                             f"in the body's line {issue.line}, column {issue.column}: {issue.message}")
+        report_in_body(entry, renderer.markdown(entry.item.body, BODY_SHIFT)[1], problems)
+
+
+def report_in_body(entry: Located, issues: Iterable[MarkupIssue], problems: Collector) -> None:
+    """Report problems found in an item's Markdown body at their lines in its data file."""
+    loc = (*entry.loc, "body")
+    line, column = entry.doc.where(loc)
+    exact = entry.doc.is_literal(loc)  # a literal block: line n of the body is line n from `line` on
+    for issue in issues:
+        if exact:
+            problems.add(entry.doc.path, line + issue.line - 1, column + issue.column - 1, issue.message)
+        else:
+            problems.add(entry.doc.path, line, column,
+                         f"in the body's line {issue.line}, column {issue.column}: {issue.message}")
 
 
 def static_files(templates_dir: Path, problems: Collector) -> dict[str, bytes]:

@@ -274,6 +274,43 @@ def test_a_deleted_item_is_said_once_before_the_references_to_it(real_project: P
     assert lines[1].split(": ", 1)[0] == lines[0].split(": ", 1)[0]  # at the first of them
 
 
+@pytest.mark.parametrize(("link", "message"), [
+    ("/sources/nope/", "/sources/nope/ is not a page or file of this site, so readers would get the missing-page"
+                       " notice; correct the address (as the browser shows it, such as /missions/)"),
+    ("sources/", "link 'sources/' would be read from the address of each page it is on; start a link to this"
+                 " site with /, such as /sources/"),
+])
+def test_a_link_to_no_page_of_the_site_is_refused(real_project: Path, run_cli: Callable[..., Run], link: str,
+                                                  message: str) -> None:
+    """Readers would follow it to the missing-page notice: the gate's link check would find it only in CI."""
+    about = real_project / "content" / "about.md"
+    text = about.read_text(encoding="utf-8")
+    about.write_text(text.replace("[sources page](/sources/)", f"[sources page]({link})", 1), encoding="utf-8")
+    at = text.index("[sources page](/sources/)") + len("[sources page](")
+    line, column = text.count("\n", 0, at) + 1, at - text.rindex("\n", 0, at)
+
+    assert first_problem(run_cli, real_project) == f"content/about.md:{line}:{column}: {message}"
+
+
+def test_a_link_in_an_item_s_body_to_no_page_is_refused_at_its_line(real_project: Path,
+                                                                     run_cli: Callable[..., Run]) -> None:
+    recommendations = real_project / "data" / "recommendations.yaml"
+    line = replace_line(recommendations, "    ## The review's case", "    ## The review's case, [in full](/no/such/)")
+
+    assert first_problem(run_cli, real_project) == (
+        f"data/recommendations.yaml:{line}:37: /no/such/ is not a page or file of this site, so readers would get the"
+        " missing-page notice; correct the address (as the browser shows it, such as /missions/)")
+
+
+def test_a_page_whose_name_does_not_end_in_md_is_said_not_to_be_read(real_project: Path,
+                                                                     run_cli: Callable[..., Run]) -> None:
+    (real_project / "content" / "about.md").rename(real_project / "content" / "About.MD")
+    (real_project / "content" / "index.md~").write_text("an editor's backup", encoding="utf-8")
+
+    assert first_problem(run_cli, real_project) == (
+        "content/About.MD:1:1: not read: a page's file name ends in .md (lower case), such as content/about.md")
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 

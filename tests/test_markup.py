@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.markup import TermLink, TermLinker, find_raw_html, nested_quotations, render_markdown
+from sitegen.markup import MarkupIssue, TermLink, TermLinker, find_raw_html, nested_quotations, render_markdown
 
 XSS = [
     "<script>alert(1)</script>",
@@ -91,10 +91,12 @@ def test_off_site_images_are_refused_where_written(src: str) -> None:
     assert "evil.example" not in html
 
 
-def test_the_site_s_own_images_are_kept() -> None:
-    html, issues = render_markdown("![a chart](/static/chart.svg) ![b](chart.svg)", "/REPO/")
-    assert issues == []
-    assert 'src="/REPO/static/chart.svg"' in html and 'src="chart.svg"' in html
+def test_the_site_s_own_images_are_kept_and_addresses_read_from_the_page_refused() -> None:
+    """A relative address is read from each page's own: "chart.svg" on /about/ is /about/chart.svg."""
+    html, issues = render_markdown("![a chart](/static/chart.svg) ![b](chart.svg) [c](#top)", "/REPO/")
+    assert 'src="/REPO/static/chart.svg"' in html and 'href="#top"' in html
+    assert issues == [MarkupIssue(1, 36, "link 'chart.svg' would be read from the address of each page it is on;"
+                                         " start a link to this site with /, such as /chart.svg")]
 
 
 def test_a_term_shown_twice_on_a_page_has_one_popover_that_both_buttons_open() -> None:
