@@ -30,7 +30,7 @@ from .load import Marked, check_markdown_text, parse_list, read_text, split_page
 from .markup import MarkupIssue, site_links
 from .parallel import render_pages
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
-from .render import Renderer, Settings, convert_bodies, report_in_body, static_files
+from .render import Renderer, Settings, check_blocks, convert_bodies, report_in_body, static_files
 from .resolve import Located, PageSource, Ref, Site, resolve_site
 from .search import Shard, bundle_of, index_shards
 from .validate import validate_list, validate_one
@@ -180,6 +180,7 @@ def plan(project: Path, site: Site, settings: Settings, cache: BuildCache) -> tu
     """The renderer and every page's job; raise BuildFailed on a Markdown or planning problem."""
     problems = Collector()
     renderer = Renderer(project / "templates", site, settings, cache.markdown, cache.jinja_folder())
+    check_blocks(project / "templates", problems)
     convert_bodies(site, renderer, problems)
     problems.raise_if_any()
     jobs = plan_pages(site, renderer, problems)

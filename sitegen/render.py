@@ -25,8 +25,8 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from . import views
-from .cache import digest
-from .errors import Collector
+from .cache import digest, files_under
+from .errors import Collector, did_you_mean
 from .formats import format_count, format_date, format_money
 from .glance import swatch
 from .inputs import InputRefused, read_input
@@ -114,11 +114,12 @@ def sort_items(environment: jinja2.Environment, value: Iterable[Any], reverse: b
 
 
 class TemplateRefused(jinja2.TemplateError):
-    """A template file the build will not read (see inputs.read_input)."""
+    """A template file the build will not read (see inputs.read_input), or cannot (not UTF-8), at a line."""
 
-    def __init__(self, name: str, refused: InputRefused):
+    def __init__(self, name: str, refused: InputRefused | str, line: int = 1):
         super().__init__(str(refused))
         self.name = name
+        self.line = line
 
 
 class InputLoader(jinja2.BaseLoader):
@@ -131,11 +132,15 @@ class InputLoader(jinja2.BaseLoader):
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, None]:
         path = self.folder.joinpath(*split_template_path(template))
         try:
-            source = read_input(path, self.folder).decode("utf-8")
+            data = read_input(path, self.folder)
+            source = data.decode("utf-8")
         except FileNotFoundError:
             raise jinja2.TemplateNotFound(template) from None
         except InputRefused as exc:
             raise TemplateRefused(template, exc) from None
+        except UnicodeDecodeError as exc:
+            raise TemplateRefused(template, f"byte 0x{data[exc.start]:02x} is not UTF-8 text; save the file as UTF-8",
+                                  data.count(b"\n", 0, exc.start) + 1) from None
         return source, str(path), None  # None: never reloaded (auto_reload is off)
 
 
@@ -340,7 +345,11 @@ class Renderer:
             problems.add(f"templates/{exc.name or template}", exc.lineno, 1,
                          f"template syntax error: {exc.message}; check the tags on this line")
         elif isinstance(exc, TemplateRefused):
-            problems.add(f"templates/{exc.name}", 1, 1, str(exc.message))
+            problems.add(f"templates/{exc.name}", exc.line, 1, str(exc.message))
+        elif isinstance(exc, jinja2.TemplateNotFound):
+            name, line = _template_frame(exc, template)
+            problems.add(f"templates/{name}", line, 1, f'the template "{exc.name}" is not in templates/; restore it,'
+                                                       " or correct the name on this line")
         else:
             name, line = _template_frame(exc, template)
             problems.add(f"templates/{name}", line, 1,
@@ -372,6 +381,48 @@ def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
             found = (Path(frame.filename).name if "/templates/" not in frame.filename
                      else frame.filename.split("/templates/", 1)[1], frame.lineno)
     return found
+
+
+BLOCK_TAG = re.compile(r"{%[-+]?\s*(?:(block)\s+(\w+)|(endblock)\b|extends\s+(['\"])([^'\"]+)\4)")
+"""The tags check_blocks reads: {% block name %}, {% endblock %} and {% extends "name" %}."""
+
+
+def check_blocks(templates_dir: Path, problems: Collector) -> None:
+    """Refuse a block in a template that extends another where no template it extends has a block of
+    that name: Jinja drops its content without a word ({% block mian %} would publish empty pages).
+    The tags are read as text, not parsed: this runs on every build and every preview save."""
+    found: dict[str, tuple[str | None, set[str], list[tuple[str, int]]]] = {}
+    for name, path, _stat in files_under(templates_dir):
+        if name.startswith("static/") or not name.endswith((".html", ".xml", ".txt")):
+            continue
+        try:
+            text = read_input(Path(path), templates_dir).decode("utf-8")
+        except (OSError, InputRefused, UnicodeDecodeError):
+            continue  # reported when a page renders it
+        parent, blocks, top, depth = None, set(), [], 0
+        for tag in BLOCK_TAG.finditer(text):
+            if tag.group(1):
+                blocks.add(tag.group(2))
+                if depth == 0:
+                    top.append((tag.group(2), text.count("\n", 0, tag.start()) + 1))
+                depth += 1
+            elif tag.group(3):
+                depth = max(0, depth - 1)
+            elif parent is None:
+                parent = tag.group(5)
+        found[name] = (parent, blocks, top)
+    for name, (parent, _blocks, top) in sorted(found.items()):
+        offered: set[str] = set()
+        seen = {name}
+        while parent in found and parent not in seen:
+            seen.add(parent)
+            offered |= found[parent][1]
+            parent = found[parent][0]
+        for block, line in top if offered else ():
+            if block not in offered:
+                problems.add(f"templates/{name}", line, 1,
+                             f'no template this one extends has a block "{block}", so what it holds is never shown;'
+                             f"{did_you_mean(block, offered)} blocks there: {', '.join(sorted(offered))}")
 
 
 def convert_bodies(site: Site, renderer: Renderer, problems: Collector) -> None:

@@ -311,6 +311,34 @@ def test_a_page_whose_name_does_not_end_in_md_is_said_not_to_be_read(real_projec
         "content/About.MD:1:1: not read: a page's file name ends in .md (lower case), such as content/about.md")
 
 
+def test_a_misspelt_block_is_refused_rather_than_left_out(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    """Jinja drops a block no parent has: the About page would be published with nothing in its main."""
+    line = replace_line(real_project / "templates" / "page.html", "{% block main %}", "{% block mian %}")
+
+    assert first_problem(run_cli, real_project) == (
+        f'templates/page.html:{line}:1: no template this one extends has a block "mian", so what it holds is never'
+        ' shown; did you mean "main"? blocks there: head, main')
+
+
+def test_a_template_that_names_a_missing_one_says_it_is_missing(real_project: Path,
+                                                                run_cli: Callable[..., Run]) -> None:
+    page = real_project / "templates" / "page.html"
+    line = replace_line(page, '{% extends "base.html" %}', '{% extends "bass.html" %}')
+
+    assert first_problem(run_cli, real_project) == (
+        f'templates/page.html:{line}:1: the template "bass.html" is not in templates/; restore it, or correct the'
+        " name on this line")
+
+
+def test_a_template_not_in_utf_8_is_said_so_at_its_line(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    page = real_project / "templates" / "page.html"
+    lines = page.read_bytes().split(b"\n")
+    page.write_bytes(b"\n".join([*lines[:3], "<p>£</p>".encode("latin-1"), *lines[3:]]))
+
+    assert first_problem(run_cli, real_project) == (
+        "templates/page.html:4:1: byte 0xa3 is not UTF-8 text; save the file as UTF-8")
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 
