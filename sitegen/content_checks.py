@@ -10,8 +10,9 @@ plain English is a goal, not a gate.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +24,12 @@ from .cache import digest
 from .characters import describe_zero_width, zero_width_character
 from .claims import (
     FIGURE,
+    Figure,
     Models,
     figures_of,
     item_figures,
     located_models,
+    money_figures,
     normalise_figure,
     said_each_year,
     said_spent,
@@ -230,14 +233,22 @@ def check_same_words_same_status(entries: list[Located], problems: Collector) ->
                 break  # one report per proposal
 
 
-def check_page_figures(page: PageSource, figures: set[str], problems: Collector) -> None:
-    """Each figure in a page must be one the data or a cited quote holds."""
+def check_page_figures(page: PageSource, figures: set[str], quoted_sums: Callable[[], list[Figure]],
+                       problems: Collector) -> None:
+    """Each figure in a page must be one the data or a cited quote holds; and a sum keeps the word the
+    quotes put before it ("over £250m" is not "up to £250m"), as a sum in an item's own words must."""
     for match in FIGURE.finditer(page.body):
         if normalise_figure(match.group()) not in figures:
             line, column = position(page.body, match.start(), page.body_line)
             problems.add(page.path, line, column,
                          f'the figure "{match.group()}" is not in the data or any cited quote; add it to the'
                          " data with a citation, or correct it to the cited value")
+    for said in money_figures(page.body) if "£" in page.body else ():
+        same = [figure for figure in quoted_sums() if round(figure.value) == round(said.value)]
+        if same and "£" in said.words and not any(figure.qualifier == said.qualifier for figure in same):
+            line, column = position(page.body, said.end - len(said.words), page.body_line)
+            problems.add(page.path, line, column, f'the quotes say "{same[0].words}" but this page says'
+                                                  f' "{said.words}"; keep the quotes\' word before the sum')
 
 
 def check_content(site: Site, located: dict[str, list[Located]], problems: Collector,
@@ -293,12 +304,18 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
             if checked.figures is None:
                 checked.figures = item_figures(item)
             figures |= checked.figures
+    @functools.cache
+    def quoted_sums() -> list[Figure]:
+        """Every sum any cited quote gives, read only for a page that gives a sum."""
+        return [figure for _checked, item in facts for citation in citations_in(list(located_models(item)))
+                for figure in money_figures(citation.quote)]
+
     site.reading_ages = (check_reading_ages(located.get("guides", []), site.pages, problems)
                          + check_kind_reading_ages(counts, problems))
     for page in site.pages:
         warnings += zero_width_warnings(page)
         exempt = set(page.meta.about_the_site)
-        check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, problems)
+        check_page_figures(page, figures | {normalise_figure(f) for f in exempt}, quoted_sums, problems)
         prose = blanked(MARKDOWN_NOT_PROSE, page.body)
         for contact in find_contacts(page.body):
             problems.add(page.path, *position(page.body, contact.start(), page.body_line), contact_message(contact))

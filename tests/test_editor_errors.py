@@ -339,6 +339,21 @@ def test_a_template_not_in_utf_8_is_said_so_at_its_line(real_project: Path, run_
         "templates/page.html:4:1: byte 0xa3 is not UTF-8 text; save the file as UTF-8")
 
 
+@pytest.mark.parametrize("written", ["up to £250m", "£250m"])
+def test_a_sum_in_a_page_keeps_the_quotes_word_before_it(real_project: Path, run_cli: Callable[..., Run],
+                                                         written: str) -> None:
+    """"Over £250m" written "up to £250m" says the opposite, with the same figure."""
+    index = real_project / "content" / "index.md"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("[over £250m for 2025-26]", f"[{written} for 2025-26]", 1), encoding="utf-8")
+    at = text.index("[over £250m for 2025-26]") + 1
+    line, column = text.count("\n", 0, at) + 1, at - text.rindex("\n", 0, at)
+
+    assert first_problem(run_cli, real_project) == (
+        f'content/index.md:{line}:{column}: the quotes say "more than £250m" but this page says "{written}"; keep the'
+        " quotes' word before the sum")
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 
