@@ -21,16 +21,16 @@ from typing import Any
 
 from . import models as m
 from . import parallel
-from .cache import BuildCache, CacheState, code_version, digest, files_under, tree_digest
+from .cache import BuildCache, CacheState, code_version, digest, tree_digest
 from .content_checks import ItemChecks, check_content
 from .emptied import cache_folder_or_none, emptied_files, missing_items, record_item_counts
 from .errors import Collector, Problem
 from .fields import ID_PATTERN
 from .load import Marked, check_markdown_text, parse_list, read_text, split_page
-from .markup import MarkupIssue, site_links
+from .page_checks import check_blocks, check_written_pages
 from .parallel import render_pages
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
-from .render import Renderer, Settings, check_blocks, convert_bodies, report_in_body, static_files
+from .render import Renderer, Settings, convert_bodies, static_files
 from .resolve import Located, PageSource, Ref, Site, resolve_site
 from .search import Shard, bundle_of, index_shards
 from .validate import validate_list, validate_one
@@ -184,34 +184,9 @@ def plan(project: Path, site: Site, settings: Settings, cache: BuildCache) -> tu
     convert_bodies(site, renderer, problems)
     problems.raise_if_any()
     jobs = plan_pages(site, renderer, problems)
-    check_site_links(site, jobs, project / "templates" / "static", problems)
+    check_written_pages(site, jobs, project / "templates" / "static", problems)
     problems.raise_if_any()
     return renderer, jobs
-
-
-def check_site_links(site: Site, jobs: list[PageJob], static: Path, problems: Collector) -> None:
-    """Refuse a link or image in a content page or an item's body to a path of this site that no
-    page or file will be at: readers would follow it to the 404 page."""
-    files = {job.dest for job in jobs} | {f"static/{rel}" for rel, _path, _stat in files_under(static)}
-
-    def missing(issues: list[MarkupIssue]) -> list[MarkupIssue]:
-        return [MarkupIssue(issue.line, issue.column, f"{issue.message} is not a page or file of this site, so"
-                                                      " readers would get the missing-page notice; correct the"
-                                                      " address (as the browser shows it, such as /missions/)")
-                for issue in issues if not is_site_file(issue.message, files)]
-
-    for page in site.pages:
-        for issue in missing(site_links(page.body)):
-            problems.add(page.path, page.body_line + issue.line - 1, issue.column, issue.message)
-    for entry in site.bodies:
-        report_in_body(entry, missing(site_links(entry.item.body)), problems)
-
-
-def is_site_file(path: str, files: set[str]) -> bool:
-    """Whether a site path (/missions/, /missions, /data/x.csv) names one of the files."""
-    rel = path.lstrip("/")
-    return rel in files or f"{rel}index.html" in files if rel.endswith("/") or not rel else \
-        rel in files or f"{rel}/index.html" in files
 
 
 def render(project: Path, settings: Settings) -> tuple[Site, dict[str, bytes]]:

@@ -25,8 +25,8 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from . import views
-from .cache import digest, files_under
-from .errors import Collector, did_you_mean
+from .cache import digest
+from .errors import Collector
 from .formats import format_count, format_date, format_money
 from .glance import swatch
 from .inputs import InputRefused, read_input
@@ -381,48 +381,6 @@ def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
             found = (Path(frame.filename).name if "/templates/" not in frame.filename
                      else frame.filename.split("/templates/", 1)[1], frame.lineno)
     return found
-
-
-BLOCK_TAG = re.compile(r"{%[-+]?\s*(?:(block)\s+(\w+)|(endblock)\b|extends\s+(['\"])([^'\"]+)\4)")
-"""The tags check_blocks reads: {% block name %}, {% endblock %} and {% extends "name" %}."""
-
-
-def check_blocks(templates_dir: Path, problems: Collector) -> None:
-    """Refuse a block in a template that extends another where no template it extends has a block of
-    that name: Jinja drops its content without a word ({% block mian %} would publish empty pages).
-    The tags are read as text, not parsed: this runs on every build and every preview save."""
-    found: dict[str, tuple[str | None, set[str], list[tuple[str, int]]]] = {}
-    for name, path, _stat in files_under(templates_dir):
-        if name.startswith("static/") or not name.endswith((".html", ".xml", ".txt")):
-            continue
-        try:
-            text = read_input(Path(path), templates_dir).decode("utf-8")
-        except (OSError, InputRefused, UnicodeDecodeError):
-            continue  # reported when a page renders it
-        parent, blocks, top, depth = None, set(), [], 0
-        for tag in BLOCK_TAG.finditer(text):
-            if tag.group(1):
-                blocks.add(tag.group(2))
-                if depth == 0:
-                    top.append((tag.group(2), text.count("\n", 0, tag.start()) + 1))
-                depth += 1
-            elif tag.group(3):
-                depth = max(0, depth - 1)
-            elif parent is None:
-                parent = tag.group(5)
-        found[name] = (parent, blocks, top)
-    for name, (parent, _blocks, top) in sorted(found.items()):
-        offered: set[str] = set()
-        seen = {name}
-        while parent in found and parent not in seen:
-            seen.add(parent)
-            offered |= found[parent][1]
-            parent = found[parent][0]
-        for block, line in top if offered else ():
-            if block not in offered:
-                problems.add(f"templates/{name}", line, 1,
-                             f'no template this one extends has a block "{block}", so what it holds is never shown;'
-                             f"{did_you_mean(block, offered)} blocks there: {', '.join(sorted(offered))}")
 
 
 def convert_bodies(site: Site, renderer: Renderer, problems: Collector) -> None:

@@ -354,6 +354,29 @@ def test_a_sum_in_a_page_keeps_the_quotes_word_before_it(real_project: Path, run
         " quotes' word before the sum")
 
 
+@pytest.mark.parametrize(("old", "new", "column", "message"), [
+    ("### What the response labels mean", "#### What the response labels mean", 1,
+     "a heading of level 4: it is more than one level below the heading before it; write it as ###"),
+    ("## Our method", "# Our method", 1,
+     "a heading of level 1: the page's title is its only top-level heading; write it as ##"),
+    ("## Corrections", "## Corrections\n\n| Kind | When |\n|---|---|\n| A fix | Soon | later |", 1,
+     "this table row has 3 cells but the table has 2 columns, so the cells after the last column would be"
+     " dropped; join them, or add a column to the header"),
+    ("## Corrections", "## Corrections\n\nSee the [timeline](/timeline/ for dates.", 18,
+     "this link's address is not closed, so readers would see the brackets as typed; end the address with )"),
+])
+def test_markdown_that_would_render_otherwise_than_written_is_refused(
+        real_project: Path, run_cli: Callable[..., Run], old: str, new: str, column: int, message: str) -> None:
+    """A row's extra cell is dropped, an open link shown as typed, a skipped level lost to screen readers."""
+    about = real_project / "content" / "about.md"
+    text = about.read_text(encoding="utf-8")
+    about.write_text(text.replace(old, new, 1), encoding="utf-8")
+    changed = text.index(old)
+    line = text.count("\n", 0, changed) + 1 + new.count("\n")
+
+    assert first_problem(run_cli, real_project) == f"content/about.md:{line}:{column}: {message}"
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 

@@ -1,0 +1,156 @@
+"""What renders without an error but not as the editor meant: a link to no page of the site, a
+template block that no parent template has (Jinja drops it), and Markdown that would drop or mangle
+text (a table row's extra cells, a link left open, a heading that skips a level). Each is refused at
+its place, since a reader would otherwise meet it first.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .cache import files_under
+from .errors import Collector, blanked, did_you_mean, position
+from .inputs import InputRefused, read_input
+from .markup import CODE, MarkupIssue, site_links
+from .plan import PageJob
+from .render import report_in_body
+from .resolve import Site
+
+
+def check_written_pages(site: Site, jobs: list[PageJob], static: Path, problems: Collector) -> None:
+    """Refuse, in a content page or an item's body, a link or image to a path of this site that no page
+    or file will be at (readers would follow it to the 404 page), and Markdown that would lose or mangle
+    text (see markdown_slips)."""
+    files = {job.dest for job in jobs} | {f"static/{rel}" for rel, _path, _stat in files_under(static)}
+
+    def missing(issues: list[MarkupIssue]) -> list[MarkupIssue]:
+        return [MarkupIssue(issue.line, issue.column, f"{issue.message} is not a page or file of this site, so"
+                                                      " readers would get the missing-page notice; correct the"
+                                                      " address (as the browser shows it, such as /missions/)")
+                for issue in issues if not is_site_file(issue.message, files)]
+
+    for page in site.pages:
+        for issue in [*missing(site_links(page.body)), *markdown_slips(page.body)]:
+            problems.add(page.path, page.body_line + issue.line - 1, issue.column, issue.message)
+    for entry in site.bodies:
+        report_in_body(entry, [*missing(site_links(entry.item.body)), *markdown_slips(entry.item.body)], problems)
+
+
+def is_site_file(path: str, files: set[str]) -> bool:
+    """Whether a site path (/missions/, /missions, /data/x.csv) names one of the files."""
+    rel = path.lstrip("/")
+    if not rel or rel.endswith("/"):
+        return f"{rel}index.html" in files
+    return rel in files or f"{rel}/index.html" in files
+
+
+TABLE_DIVIDER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+"""The line under a table's header: | --- | :---: |."""
+OPEN_LINK = re.compile(r"\]\([^)\n]*$", re.M)
+"""A link whose address is not closed on its line: [text](/path/ and more words."""
+HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)", re.M)
+TOP_HEADING = 2
+"""The level a page's or a body's own headings start at (##): the page's title is its only #."""
+
+
+def markdown_slips(text: str) -> list[MarkupIssue]:
+    """Markdown that converts without an error but not as written (see open_links, long_rows and
+    heading_jumps), in the order written."""
+    prose = blanked(CODE, text)
+    return sorted([*open_links(text, prose), *long_rows(prose), *heading_jumps(text, prose)],
+                  key=lambda issue: (issue.line, issue.column))
+
+
+def open_links(text: str, prose: str) -> list[MarkupIssue]:
+    """A link whose address is not closed on its line: readers would see its brackets as typed."""
+    return [MarkupIssue(*position(text, link.start()), "this link's address is not closed, so readers would see"
+                                                       " the brackets as typed; end the address with )")
+            for link in OPEN_LINK.finditer(prose)]
+
+
+def long_rows(prose: str) -> list[MarkupIssue]:
+    """A table row with more cells than its header: Markdown drops the cells past the last column."""
+    found: list[MarkupIssue] = []
+    lines = prose.split("\n")
+    columns = 0
+    for number, line in enumerate(lines):
+        below = lines[number + 1] if number + 1 < len(lines) else ""
+        if "|" in line and "-" in below and TABLE_DIVIDER.match(below):
+            columns = len(cells(line))
+        elif not line.strip():
+            columns = 0
+        elif columns and len(cells(line)) > columns and not TABLE_DIVIDER.match(line):
+            found.append(MarkupIssue(number + 1, 1, f"this table row has {len(cells(line))} cells but the table has"
+                                                    f" {columns} columns, so the cells after the last column would be"
+                                                    " dropped; join them, or add a column to the header"))
+    return found
+
+
+def cells(row: str) -> list[str]:
+    """A table row's cells: the parts between each | not escaped, without the row's outer |."""
+    parts = re.split(r"(?<!\\)\|", row.strip())
+    if len(parts) > 1 and not parts[-1].strip():
+        parts.pop()
+    if len(parts) > 1 and not parts[0].strip():
+        parts.pop(0)
+    return parts
+
+
+def heading_jumps(text: str, prose: str) -> list[MarkupIssue]:
+    """A heading above ## (the page's title is its only #), or more than one level below the heading
+    before it: screen reader users move through a page by heading levels."""
+    found: list[MarkupIssue] = []
+    level = TOP_HEADING - 1
+    for heading in HEADING.finditer(prose):
+        depth = len(heading.group(1))
+        if depth < TOP_HEADING or depth > level + 1:
+            why = ("the page's title is its only top-level heading" if depth < TOP_HEADING
+                   else "it is more than one level below the heading before it")
+            want = "#" * max(TOP_HEADING, min(depth, level + 1))
+            found.append(MarkupIssue(*position(text, heading.start(1)),
+                                     f"a heading of level {depth}: {why}; write it as {want}"))
+        level = max(depth, TOP_HEADING)
+    return found
+
+
+BLOCK_TAG = re.compile(r"{%[-+]?\s*(?:(block)\s+(\w+)|(endblock)\b|extends\s+(['\"])([^'\"]+)\4)")
+"""The tags check_blocks reads: {% block name %}, {% endblock %} and {% extends "name" %}."""
+
+
+def check_blocks(templates_dir: Path, problems: Collector) -> None:
+    """Refuse a block in a template that extends another where no template it extends has a block of
+    that name: Jinja drops its content without a word ({% block mian %} would publish empty pages).
+    The tags are read as text, not parsed: this runs on every build and every preview save."""
+    found: dict[str, tuple[str | None, set[str], list[tuple[str, int]]]] = {}
+    for name, path, _stat in files_under(templates_dir):
+        if name.startswith("static/") or not name.endswith((".html", ".xml", ".txt")):
+            continue
+        try:
+            text = read_input(Path(path), templates_dir).decode("utf-8")
+        except (OSError, InputRefused, UnicodeDecodeError):
+            continue  # reported when a page renders it
+        parent, blocks, top, depth = None, set(), [], 0
+        for tag in BLOCK_TAG.finditer(text):
+            if tag.group(1):
+                blocks.add(tag.group(2))
+                if depth == 0:
+                    top.append((tag.group(2), text.count("\n", 0, tag.start()) + 1))
+                depth += 1
+            elif tag.group(3):
+                depth = max(0, depth - 1)
+            elif parent is None:
+                parent = tag.group(5)
+        found[name] = (parent, blocks, top)
+    for name, (parent, _blocks, top) in sorted(found.items()):
+        offered: set[str] = set()
+        seen = {name}
+        while parent in found and parent not in seen:
+            seen.add(parent)
+            offered |= found[parent][1]
+            parent = found[parent][0]
+        for block, line in top if offered else ():
+            if block not in offered:
+                problems.add(f"templates/{name}", line, 1,
+                             f'no template this one extends has a block "{block}", so what it holds is never shown;'
+                             f"{did_you_mean(block, offered)} blocks there: {', '.join(sorted(offered))}")
