@@ -33,7 +33,7 @@ from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
 from .render import Renderer, Settings, convert_bodies, static_files
 from .resolve import Located, PageSource, Ref, Site, resolve_site
 from .search import Shard, bundle_of, index_shards
-from .validate import validate_list, validate_one
+from .validate import slugify, validate_list, validate_one
 from .write import SiteWriter, check_output, output_hash
 
 INPUT_FOLDERS = ("data", "content", "templates", "sources", "schemas")
@@ -130,8 +130,10 @@ def load_pages(project: Path, problems: Collector) -> list[PageSource]:
             continue  # an editor's lock or backup file, not a page
         shown = f"content/{path.name}"
         if not is_page_name(path.stem):
-            problems.add(shown, 1, 1, f'"{path.stem}" cannot name a page: it would take the address of a section'
-                                      " of the site or is not a valid id; rename the file, e.g. content/my-page.md")
+            problems.add(shown, 1, 1, f'"{path.stem}" is the address of a section of the site; give the page'
+                                      " another name" if path.stem in RESERVED_PAGE_NAMES else
+                         f'"{path.stem}" cannot name a page, whose file name is its address: use lower-case'
+                         f" letters, digits and single hyphens, such as content/{slugify(path.stem) or 'my-page'}.md")
             continue
         text = read_text(path, shown, problems, project / "content")
         raw = split_page(text, shown, path.stem, problems) if text is not None else None

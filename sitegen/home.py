@@ -27,6 +27,9 @@ def key_figures(site: Site, problems: Collector) -> list[Ref]:
         elif not getattr(site.items[kind][item_id], FIGURE_KINDS[kind]):
             problems.add(home.path, line, column, f"key figure “{entry}” has no reported figures to show;"
                          " choose an item that gives some")
+        elif Ref(kind, item_id) in refs:
+            problems.add(home.path, line, column, f"key figure “{entry}” is listed twice, so the home page would"
+                                                  " show it twice; remove one")
         else:
             refs.append(Ref(kind, item_id))
     return refs

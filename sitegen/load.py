@@ -412,7 +412,7 @@ def _written_at(node: yaml.ScalarNode, character: str, text: str, offset: int) -
     return position(text, found.start(), 1 + offset)
 
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 
 
 @dataclass
@@ -429,6 +429,10 @@ class RawPage:
 def split_page(text: str, shown: str, slug: str, problems: Collector) -> RawPage | None:
     """Split `---` front matter from the Markdown body; the front matter must be a YAML mapping."""
     match = FRONT_MATTER.match(text)
+    if not match and text.startswith("---"):
+        problems.add(shown, 1, 1, 'the front matter opened by this "---" is never closed; end it with a line'
+                                  ' "---" of its own after its last key, then write the page below it')
+        return None
     if not match:
         problems.add(shown, 1, 1, 'the page must start with front matter: a line "---", "title: …",'
                                   ' "description: …", then a line "---"')

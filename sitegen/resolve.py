@@ -140,15 +140,21 @@ def archived_copies(source: m.Source) -> list[tuple[Loc, Copy]]:
 
 
 def archived_text(copy: Copy, sources_dir: Path) -> str:
-    """The part of an archived file that quotes may come from (not reader comments)."""
+    """The part of an archived file that quotes may come from (not reader comments). A file cut short
+    of its article's lines, or with no text there, is refused (InputRefused): said once, at the source,
+    rather than as every quote of it not found."""
     lines = read_input(sources_dir / copy.archive, sources_dir).decode("utf-8").splitlines()
-    if copy.lines is None and copy.comments_from is None:
-        return "\n".join(lines)
+    if copy.lines is not None and copy.lines.last > len(lines):
+        raise InputRefused(f"has {len(lines)} lines, but the article's lines run to {copy.lines.last}",
+                           "put back what was cut from the file, or correct the source's lines: range")
     first = copy.lines.first if copy.lines else 1
     last = copy.lines.last if copy.lines else len(lines)
     if copy.comments_from:
         last = min(last, copy.comments_from - 1)
-    return "\n".join(lines[first - 1:last])
+    text = "\n".join(lines[first - 1:last])
+    if not text.strip():
+        raise InputRefused("holds no text where the article should be", "copy the article into it again")
+    return text
 
 
 def closest_passage(quote: str, text: str) -> str:
@@ -435,7 +441,8 @@ def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable
     if quote in whole_file(citation.source):
         problems.add(doc.path, line, column,
                      f'quote is outside the article "{citation.source}" (in reader comments or another article'
-                     " of the same file); cite only the article's own words")
+                     " of the same file); cite only the article's own words, or, if lines were added to or"
+                     " removed from the file, correct the source's lines: range to fit its article again")
         return
     if quote[:1] == quote[-1:] == '"' and quote[1:-1].strip() in text:
         problems.add(doc.path, line, column,

@@ -106,7 +106,8 @@ CATALOGUE: list[tuple[str, str, str, str, str]] = [
         "quote: fix children's social care",
         "quote: this is all wrong",
         'data/missions.yaml:8:14: quote is outside the article "test-article" (in reader comments or ano'
-        "ther article of the same file); cite only the article's own words",
+        "ther article of the same file); cite only the article's own words, or, if lines were added to or removed"
+        " from the file, correct the source's lines: range to fit its article again",
     ),
     (
         "yaml-tab",
@@ -359,8 +360,7 @@ def test_two_pages_at_one_path_are_refused(project: Path, run_cli: Callable[...,
     result = run_cli("--project", str(project), "build", "--out", str(project / "site"))
     assert result.code == 1
     assert result.err.splitlines()[0] == (
-        'content/pilots.md:1:1: "pilots" cannot name a page: it would take the address of a section of the site'
-        " or is not a valid id; rename the file, e.g. content/my-page.md")
+        'content/pilots.md:1:1: "pilots" is the address of a section of the site; give the page another name')
     assert len(result.err.splitlines()) == 2  # the lock file is not read as a page
     assert not (project / "site").exists()
 

@@ -377,6 +377,49 @@ def test_markdown_that_would_render_otherwise_than_written_is_refused(
     assert first_problem(run_cli, real_project) == f"content/about.md:{line}:{column}: {message}"
 
 
+def test_an_emptied_source_file_is_said_once_at_its_source(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    """Not as every quote from it not found, with an empty closest passage."""
+    (real_project / "sources" / "000_defd42aa9698fa0d.txt").write_text("", encoding="utf-8")
+    result = run_cli("--project", str(real_project), "check")
+    lines = result.err.splitlines()
+
+    assert re.fullmatch(r'data/sources\.yaml:\d+:\d+: archived text "sources/000_defd42aa9698fa0d\.txt": the file holds'
+                        r" no text where the article should be; copy the article into it again", lines[0]), lines[0]
+    assert lines[1:] == ["1 problem(s) found; nothing was written."]
+
+
+def test_a_source_file_cut_short_of_its_article_s_lines_is_said_at_the_source(real_project: Path,
+                                                                              run_cli: Callable[..., Run]) -> None:
+    archive = real_project / "sources" / "003_c985c6be07385037.txt"
+    archive.write_text("\n".join(archive.read_text(encoding="utf-8").split("\n")[:50]), encoding="utf-8")
+    left = len(archive.read_text(encoding="utf-8").splitlines())
+
+    assert first_problem(run_cli, real_project).endswith(
+        f'archived text "sources/003_c985c6be07385037.txt": the file has {left} lines, but the article\'s lines run to'
+        " 85; put back what was cut from the file, or correct the source's lines: range")
+
+
+def test_a_key_figure_listed_twice_is_refused(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    """The home page would show its tile twice."""
+    index = real_project / "content" / "index.md"
+    line = replace_line(index, "  - funding/stable-homes-200m", "  - funding/care-review-2-6bn")
+
+    assert first_problem(run_cli, real_project) == (
+        f"content/index.md:{line}:5: key figure “funding/care-review-2-6bn” is listed twice, so the home page would"
+        " show it twice; remove one")
+
+
+def test_front_matter_never_closed_is_said_so(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    about = real_project / "content" / "about.md"
+    text = about.read_text(encoding="utf-8")
+    closing = text.index("\n---\n", 3)
+    about.write_text(text[:closing] + text[closing + 4:], encoding="utf-8")
+
+    assert first_problem(run_cli, real_project) == (
+        'content/about.md:1:1: the front matter opened by this "---" is never closed; end it with a line "---" of its'
+        " own after its last key, then write the page below it")
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 

@@ -94,8 +94,8 @@ def test_a_file_name_with_a_newline_cannot_forge_a_workflow_command(
     lines = result.err.splitlines()
     assert lines[0] == ("::error file=content/x%0A%3A%3Anotice title=forged%3A%3Aall good%0A%3A%3Astop-commands"
                         '%3A%3Atoken%0A.md,line=1,col=1::"x ::notice title=forged::all good ::stop-commands::token "'
-                        " cannot name a page: it would take the address of a section of the site or is not a valid"
-                        " id; rename the file, e.g. content/my-page.md")
+                        " cannot name a page, whose file name is its address: use lower-case letters, digits and"
+                        " single hyphens, such as content/x-notice-title-forged-all-good-stop-commands-token.md")
     assert len(lines) == 2 and lines[1] == "1 problem(s) found; nothing was written."
     text = run_cli("--project", str(project), "check")
     assert text.err.splitlines()[0].startswith(r"content/x\x0a::notice title=forged::all good\x0a::stop-commands")
