@@ -26,11 +26,12 @@ from .content_checks import ItemChecks, check_content
 from .emptied import cache_folder_or_none, emptied_files, missing_items, record_item_counts
 from .errors import Collector, Problem
 from .fields import ID_PATTERN
+from .inputs import static_files
 from .load import Marked, check_markdown_text, parse_list, read_text, split_page
 from .page_checks import check_blocks, check_written_pages
 from .parallel import render_pages
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
-from .render import Renderer, Settings, convert_bodies, static_files
+from .render import Renderer, Settings, convert_bodies
 from .resolve import Located, PageSource, Ref, Site, resolve_site
 from .search import Shard, bundle_of, index_shards
 from .validate import slugify, validate_list, validate_one

@@ -12,6 +12,8 @@ import os
 import stat
 from pathlib import Path
 
+from .errors import Collector
+
 MEGABYTE = 1_000_000
 
 LIMITS = {
@@ -74,3 +76,27 @@ def read_input(path: Path, folder: Path) -> bytes:
                            f" for a file in {folder.name}/", "split it or remove what is not needed")
     return data
 
+
+def static_files(templates_dir: Path, problems: Collector) -> dict[str, bytes]:
+    """templates/static/ as it is, under static/; a link in it is read only when it leads to a file
+    inside templates/ (see inputs.read_input), and a linked folder is refused, not entered."""
+    static = templates_dir / "static"
+    files: dict[str, bytes] = {}
+    if static.is_symlink():
+        problems.add("templates/static", 1, 1, "templates/static/ is a symbolic link; put the folder itself here")
+        return files
+    for root, folders, names in os.walk(static):
+        here = Path(root)
+        for name in [*folders, *names]:
+            path = here / name
+            rel = path.relative_to(static).as_posix()
+            if name in folders and path.is_symlink():
+                problems.add(f"templates/static/{rel}", 1, 1, "this folder is a symbolic link, which the build does"
+                                                              " not follow; put the folder itself here")
+            elif name in names:
+                try:
+                    files[f"static/{rel}"] = read_input(path, templates_dir)
+                except (OSError, InputRefused) as exc:
+                    problems.add(f"templates/static/{rel}", 1, 1, str(exc) if isinstance(exc, InputRefused)
+                                 else f"cannot read the file ({exc.strerror}); check it exists and is readable")
+    return dict(sorted(files.items()))

@@ -8,7 +8,6 @@ and under a GitHub Pages sub-path alike.
 from __future__ import annotations
 
 import operator
-import os
 import re
 import traceback
 import urllib.parse
@@ -24,9 +23,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
+from . import models as m
 from . import views
 from .cache import digest
-from .errors import Collector
+from .errors import Collector, did_you_mean
 from .formats import format_count, format_date, format_money
 from .glance import swatch
 from .inputs import InputRefused, read_input
@@ -353,7 +353,26 @@ class Renderer:
         else:
             name, line = _template_frame(exc, template)
             problems.add(f"templates/{name}", line, 1,
-                         f"template error while rendering {dest}: {exc}; check the names used on this line")
+                         f"template error while rendering {dest}: {_in_words(exc)}; check the names used on this line")
+
+
+NO_ATTRIBUTE = re.compile(r"'([\w.]+) object' has no attribute '(\w+)'")
+
+
+def _in_words(exc: Exception) -> str:
+    """A template error as an editor reads it: a name a model has not, with the nearest it has, or a
+    macro an imported template has not; any other error as Jinja words it."""
+    missing = NO_ATTRIBUTE.fullmatch(str(exc))
+    if missing is None:
+        return str(exc)
+    kind, attribute = missing.group(1).rsplit(".", 1)[-1], missing.group(2)
+    if kind == "TemplateModule":
+        return f'the template it imports has no macro "{attribute}"'
+    model = getattr(m, kind, None)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return f'a {kind} has no "{attribute}";{did_you_mean(attribute, model.model_fields)} it has:' \
+               f" {', '.join(model.model_fields)}"
+    return str(exc)
 
 
 CHUNK_CHARACTERS = 1 << 20
@@ -400,31 +419,6 @@ def report_in_body(entry: Located, issues: Iterable[MarkupIssue], problems: Coll
         else:
             problems.add(entry.doc.path, line, column,
                          f"in the body's line {issue.line}, column {issue.column}: {issue.message}")
-
-
-def static_files(templates_dir: Path, problems: Collector) -> dict[str, bytes]:
-    """templates/static/ as it is, under static/; a link in it is read only when it leads to a file
-    inside templates/ (see inputs.read_input), and a linked folder is refused, not entered."""
-    static = templates_dir / "static"
-    files: dict[str, bytes] = {}
-    if static.is_symlink():
-        problems.add("templates/static", 1, 1, "templates/static/ is a symbolic link; put the folder itself here")
-        return files
-    for root, folders, names in os.walk(static):
-        here = Path(root)
-        for name in [*folders, *names]:
-            path = here / name
-            rel = path.relative_to(static).as_posix()
-            if name in folders and path.is_symlink():
-                problems.add(f"templates/static/{rel}", 1, 1, "this folder is a symbolic link, which the build does"
-                                                              " not follow; put the folder itself here")
-            elif name in names:
-                try:
-                    files[f"static/{rel}"] = read_input(path, templates_dir)
-                except (OSError, InputRefused) as exc:
-                    problems.add(f"templates/static/{rel}", 1, 1, str(exc) if isinstance(exc, InputRefused)
-                                 else f"cannot read the file ({exc.strerror}); check it exists and is readable")
-    return dict(sorted(files.items()))
 
 
 HEADING_TAG = re.compile(r"<(/?)h([1-6])>")

@@ -31,9 +31,10 @@ from .cache import BuildCache, cache_folder, files_under
 from .characters import printable
 from .emptied import record_item_counts
 from .errors import BuildFailed, Collector, Problem
+from .inputs import static_files
 from .pages import CONTENT_SECURITY_POLICY, LOOPBACK_NAMES, is_loopback_host
 from .plan import PageJob
-from .render import Renderer, Settings, static_files
+from .render import Renderer, Settings
 from .write import check_output
 
 WATCHED = ("content", "data", "templates", "sources")

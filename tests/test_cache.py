@@ -17,7 +17,8 @@ from sitegen.build import build, check_site
 from sitegen.build import render as render_files
 from sitegen.cache import BuildCache, read_cache_file, write_cache_file
 from sitegen.errors import BuildFailed, Collector
-from sitegen.render import Settings, static_files
+from sitegen.inputs import static_files
+from sitegen.render import Settings
 from sitegen.search import bundle_of, plan_shards
 from sitegen.write import MARKER
 

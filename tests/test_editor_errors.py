@@ -420,6 +420,23 @@ def test_front_matter_never_closed_is_said_so(real_project: Path, run_cli: Calla
         " own after its last key, then write the page below it")
 
 
+@pytest.mark.parametrize(("old", "new", "where", "message"), [
+    ("meta.title", "meta.titel", "base.html:8", 'a Page has no "titel"; did you mean "title"? it has: title,'
+     " description, order, nav, key_figures, last_reviewed, about_the_site"),
+    ("ui.report_mistake(", "ui.report_mistakes(", "page.html:7", 'the template it imports has no macro'
+     ' "report_mistakes"'),
+])
+def test_a_misspelt_name_in_a_template_is_said_in_words(real_project: Path, run_cli: Callable[..., Run], old: str,
+                                                        new: str, where: str, message: str) -> None:
+    """Not as "'sitegen.models.Page object' has no attribute 'titel'"."""
+    page = real_project / "templates" / "page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+    assert first_problem(run_cli, real_project) == (
+        f"templates/{where}:1: template error while rendering about/index.html: {message}; check the names used on"
+        " this line")
+
+
 def ids_in(path: Path) -> list[str]:
     return re.findall(r"^- id: (\S+)$", path.read_text(encoding="utf-8"), re.M)
 
