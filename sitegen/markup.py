@@ -7,6 +7,7 @@ handling is switched off, so anything that slipped past would be escaped, not pa
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -239,18 +240,21 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
     return Markup(body), issues
 
 
-SITE_LINK = re.compile(r"\]\(\s*<?(/[^)\s>]*)|^[ ]{0,3}\[[^\]]+\]:[ \t]*<?(/[^\s>]*)", re.M)
-"""A link or image to a path of this site in Markdown: [text](/path/), ![alt](/static/x.svg), or a
-reference's definition, [name]: /path/."""
+SITE_LINK = re.compile(r"\]\(\s*<?(/[^)\s>]*)")
+"""A link or image to a path of this site in Markdown: [text](/path/), ![alt](/static/x.svg)."""
+SITE_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?(/[^\s>]*)", re.M)
+"""A reference's definition to a path of this site: [name]: /path/ (sought only in a text with "]:")."""
 
 
-def site_links(text: str) -> list[MarkupIssue]:
+@functools.lru_cache(maxsize=1 << 15)
+def site_links(text: str) -> tuple[MarkupIssue, ...]:
     """Each link or image of a Markdown text to a path of this site, with its place (as an issue whose
-    message is the path, without any #fragment or ?query), for the build to check against its pages."""
-    prose = blanked(CODE, text)
-    return [MarkupIssue(*position(text, found.start(found.lastindex or 1)),
-                        re.split(r"[#?]", found.group(found.lastindex or 1))[0])
-            for found in SITE_LINK.finditer(prose)]
+    message is the path, without any #fragment or ?query), for the build to check against its pages.
+    Kept for each text, so that the preview reads again only the texts a save changed."""
+    prose = blanked(CODE, text) if "`" in text else text
+    found = [*SITE_LINK.finditer(prose), *(SITE_REFERENCE.finditer(prose) if "]:" in prose else ())]
+    return tuple(MarkupIssue(*position(text, link.start(1)), re.split(r"[#?]", link.group(1))[0])
+                 for link in sorted(found, key=lambda link: link.start()))
 
 
 SHOWN_ATTRIBUTE = re.compile(r'\s(?:alt|title)="([^"]*)"')

@@ -6,6 +6,7 @@ its place, since a reader would otherwise meet it first.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def check_written_pages(site: Site, jobs: list[PageJob], static: Path, problems:
     text (see markdown_slips)."""
     files = {job.dest for job in jobs} | {f"static/{rel}" for rel, _path, _stat in files_under(static)}
 
-    def missing(issues: list[MarkupIssue]) -> list[MarkupIssue]:
+    def missing(issues: tuple[MarkupIssue, ...]) -> list[MarkupIssue]:
         return [MarkupIssue(issue.line, issue.column, f"{issue.message} is not a page or file of this site, so"
                                                       " readers would get the missing-page notice; correct the"
                                                       " address (as the browser shows it, such as /missions/)")
@@ -49,17 +50,21 @@ TABLE_DIVIDER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 """The line under a table's header: | --- | :---: |."""
 OPEN_LINK = re.compile(r"\]\([^)\n]*$", re.M)
 """A link whose address is not closed on its line: [text](/path/ and more words."""
-HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)", re.M)
+HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
+"""A line that is a heading: up to three spaces, then one to six #s and a space (or nothing)."""
 TOP_HEADING = 2
 """The level a page's or a body's own headings start at (##): the page's title is its only #."""
 
 
-def markdown_slips(text: str) -> list[MarkupIssue]:
+@functools.lru_cache(maxsize=1 << 15)
+def markdown_slips(text: str) -> tuple[MarkupIssue, ...]:
     """Markdown that converts without an error but not as written (see open_links, long_rows and
-    heading_jumps), in the order written."""
-    prose = blanked(CODE, text)
-    return sorted([*open_links(text, prose), *long_rows(prose), *heading_jumps(text, prose)],
-                  key=lambda issue: (issue.line, issue.column))
+    heading_jumps), in the order written. Kept for each text, as markup.site_links is."""
+    prose = blanked(CODE, text) if "`" in text else text
+    found = open_links(text, prose) if "](" in prose else []
+    found += long_rows(prose) if "|" in prose else []
+    found += heading_jumps(prose) if "#" in prose else []
+    return tuple(sorted(found, key=lambda issue: (issue.line, issue.column)))
 
 
 def open_links(text: str, prose: str) -> list[MarkupIssue]:
@@ -97,19 +102,22 @@ def cells(row: str) -> list[str]:
     return parts
 
 
-def heading_jumps(text: str, prose: str) -> list[MarkupIssue]:
+def heading_jumps(prose: str) -> list[MarkupIssue]:
     """A heading above ## (the page's title is its only #), or more than one level below the heading
     before it: screen reader users move through a page by heading levels."""
     found: list[MarkupIssue] = []
     level = TOP_HEADING - 1
-    for heading in HEADING.finditer(prose):
+    for number, line in enumerate(prose.split("\n"), start=1):
+        heading = HEADING.match(line) if "#" in line else None
+        if heading is None:
+            continue
         depth = len(heading.group(1))
         if depth < TOP_HEADING or depth > level + 1:
             why = ("the page's title is its only top-level heading" if depth < TOP_HEADING
                    else "it is more than one level below the heading before it")
             want = "#" * max(TOP_HEADING, min(depth, level + 1))
-            found.append(MarkupIssue(*position(text, heading.start(1)),
-                                     f"a heading of level {depth}: {why}; write it as {want}"))
+            found.append(MarkupIssue(number, heading.start(1) + 1, f"a heading of level {depth}: {why}; write it as"
+                                                                   f" {want}"))
         level = max(depth, TOP_HEADING)
     return found
 
