@@ -124,8 +124,9 @@ def load_pages(project: Path, problems: Collector) -> list[PageSource]:
     for path in sorted((project / "content").glob("*")):
         if path.suffix != ".md" and not path.name.startswith((".", "#")) and not path.name.endswith("~") \
                 and path.is_file():  # not an editor's lock or backup file
+            named = slugify(path.name.split(".")[0]) or "page"
             problems.add(f"content/{path.name}", 1, 1, "not read: a page's file name ends in .md (lower case),"
-                                                        f" such as content/{path.stem.lower()}.md")
+                                                        f" such as content/{named}.md")
     for path in sorted((project / "content").glob("*.md")):
         if path.name.startswith("."):
             continue  # an editor's lock or backup file, not a page

@@ -243,12 +243,23 @@ def check_page_figures(page: PageSource, figures: set[str], quoted_sums: Callabl
             problems.add(page.path, line, column,
                          f'the figure "{match.group()}" is not in the data or any cited quote; add it to the'
                          " data with a citation, or correct it to the cited value")
-    for said in money_figures(page.body) if "£" in page.body else ():
-        same = [figure for figure in quoted_sums() if round(figure.value) == round(said.value)]
-        if same and "£" in said.words and not any(figure.qualifier == said.qualifier for figure in same):
-            line, column = position(page.body, said.end - len(said.words), page.body_line)
-            problems.add(page.path, line, column, f'the quotes say "{same[0].words}" but this page says'
-                                                  f' "{said.words}"; keep the quotes\' word before the sum')
+    for number, written in enumerate(page.body.split("\n"), start=page.body_line):
+        if "£" not in written or len(written) > LONGEST_LINE_READ:
+            continue
+        for said in money_figures(EMPHASIS.sub("", written)):  # "*over* £250m" says "over £250m"
+            same = [figure for figure in quoted_sums() if round(figure.value) == round(said.value)]
+            if same and "£" in said.words and not any(figure.qualifier == said.qualifier for figure in same):
+                at = written.find(said.words)
+                column = (at if at >= 0 else written.find("£" + said.words.partition("£")[2])) + 1
+                problems.add(page.path, number, column, f'the quotes say "{same[0].words}" but this page says'
+                                                        f' "{said.words}"; keep the quotes\' word before the sum')
+
+
+LONGEST_LINE_READ = 2000
+"""A line of a page longer than this (no paragraph of the real pages comes near) is not read for its
+sums' words: reading a sum's words looks back along its line, and a line of thousands of sums would
+take minutes. Its figures are still checked."""
+EMPHASIS = re.compile(r"[*_]+")
 
 
 def check_content(site: Site, located: dict[str, list[Located]], problems: Collector,

@@ -17,7 +17,14 @@ import yaml
 from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character, may_hold_unprintable
 from .errors import Collector, Problem, position
 from .inputs import InputRefused, read_input
-from .yaml_errors import explain_yaml_error, misquoted_value, no_space_after_colon, unclosed_opening
+from .yaml_errors import (
+    NO_BREAK_SPACE,
+    explain_yaml_error,
+    misquoted_value,
+    no_break_space,
+    no_space_after_colon,
+    unclosed_opening,
+)
 
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 """Control characters an editor cannot see (tab, newline and carriage return are allowed)."""
@@ -185,16 +192,9 @@ def read_text(path: Path, shown: str, problems: Collector, folder: Path | None =
 
 
 def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) -> Marked | None:
-    """Parse one YAML document, recording marks; report syntax errors, duplicate keys and aliases."""
+    """Parse one YAML document, recording marks; report syntax errors (where the mistake was made, see
+    yaml_errors), duplicate keys, aliases, and values YAML cannot build."""
     offset = first_line - 1
-    if "\xa0" in text and (space := MISPLACED_NO_BREAK_SPACE.search(text)):
-        where = next(name for name in ("indent", "key", "colon") if space.group(name))
-        at = space.start(where)
-        problems.add(shown, text.count("\n", 0, at) + 1 + offset, at - text.rfind("\n", 0, at),
-                     "a no-break space (U+00A0), which YAML does not read as a space, "
-                     + {"indent": "indents this line", "key": "follows this key", "colon": "follows this colon"}[where]
-                     + "; replace it with an ordinary space")
-        return None
     loader = Loader(text)
     try:
         node = loader.get_single_node()
@@ -209,8 +209,8 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
         doc.data = data
         return doc
     except yaml.MarkedYAMLError as exc:
-        opened = (unclosed_opening(text, exc, Loader) or misquoted_value(text, exc.problem_mark)
-                  or no_space_after_colon(text, exc))
+        opened = (no_break_space(text, exc) or unclosed_opening(text, exc, Loader)
+                  or misquoted_value(text, exc.problem_mark) or no_space_after_colon(text, exc))
         if opened is not None:
             line, column, message = opened
             problems.add(shown, line + offset, column, message)
@@ -227,10 +227,6 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
         loader.dispose()
 
 
-MISPLACED_NO_BREAK_SPACE = re.compile(r"^[ \t]*(?P<indent>\xa0)|^[ \t]*(?:- +)?[^\s:#'\"]+(?:(?P<key>\xa0)[\xa0 ]*:"
-                                      r"|:(?P<colon>\xa0))", re.M)
-"""A no-break space (typed with Option-space on a Mac) in a line's indentation, between a key and its
-colon or after the colon: YAML reads it as part of the text, so the line is misread (a key "title\xa0")."""
 YAML_STR, YAML_MAP, YAML_SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
@@ -287,6 +283,11 @@ def _walk(
                 continue
             check_scalar(key_node, doc.path, text, offset, found)
             key = key_node.value
+            if "\xa0" in key:  # "title\xa0:" or "-\xa0id:", read as a key of its own
+                follows = "dash" if key.startswith("-") else "key"
+                found.append(Problem(doc.path, key_line, key_column + key.index("\xa0"),
+                                     f"{NO_BREAK_SPACE}, follows this {follows}; replace it with an ordinary space"))
+                continue
             if key in first_seen:
                 starts_entry = loc and isinstance(loc[-1], int) and key == next(iter(first_seen))
                 found.append(Problem(
@@ -316,8 +317,9 @@ def _split_number(node: yaml.MappingNode, text: str) -> tuple[yaml.Mark, str] | 
         if not (isinstance(number, yaml.ScalarNode) and not number.style and number.value.isdigit()):
             continue
         end = index
-        while end < len(pairs) and _bare_digits(*pairs[end]):
-            end += 1
+        while end < len(pairs) and _bare_digits(*pairs[end]) and \
+                pairs[end][0].start_mark.index == pairs[end - 1][0 if end > index else 1].end_mark.index + 1:
+            end += 1  # digits right after the comma: 7,800,000, not a list such as 1, 2
         if end > index:
             return number.start_mark, text[number.start_mark.index:pairs[end - 1][0].end_mark.index]
     return None
@@ -336,14 +338,16 @@ def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: str, line: int, c
     at its place: a date that is not in the calendar (2023-13-01, 2023-02-30) or `!!int abc`."""
     try:
         return loader.construct_object(node, deep=True)
-    except (ValueError, OverflowError, TypeError) as exc:
+    except Exception as exc:  # a tag's constructor fails in many ways (`!!bool maybe`, `!!int ""`)
         written = node.value if isinstance(node.value, str) else "this value"
         if node.tag == YAML_DATE:
-            found.append(Problem(path, line, column, f"{written} is not a date in the calendar ({exc}); write a"
+            why = f" ({exc})" if isinstance(exc, ValueError) else ""  # "month must be in 1..12"
+            found.append(Problem(path, line, column, f'"{written}" is not a date in the calendar{why}; write a'
                                                      " date as YYYY-MM-DD, e.g. 2023-02-02"))
         else:
-            found.append(Problem(path, line, column, f"{written[:40]} cannot be read as the {node.tag.rsplit(':')[-1]}"
-                                                     f" its tag asks for ({exc}); remove the tag or correct the value"))
+            found.append(Problem(path, line, column, f'"{written[:40]}" cannot be read as the'
+                                                     f" {node.tag.rsplit(':')[-1]} its tag asks for; remove the tag or"
+                                                     " correct the value"))
         return None
 
 
@@ -356,8 +360,8 @@ near, and Python refuses to read one of more than 4,300 digits (an internal erro
 
 def check_scalar(node: yaml.ScalarNode, path: str, text: str, offset: int, found: list[Problem]) -> None:
     """Refuse a scalar (a value or a key) for what it holds once YAML has decoded it: a character no
-    text may hold (see characters.py), whether typed or written as an escape such as "\\x01", or a
-    whole number too long to be one."""
+    text may hold (see characters.py), whether typed or written as an escape such as "\\x01", a whole
+    number too long to be one, or unquoted text that a " #" cut short (see COMMENT_AFTER)."""
     value = node.value
     bad = None if value.isprintable() else forbidden_character(value)  # most values: one test in C
     if bad is not None:
@@ -375,9 +379,10 @@ def check_scalar(node: yaml.ScalarNode, path: str, text: str, offset: int, found
                              " to a line of its own"))
 
 
-COMMENT_AFTER = re.compile(r"[ \t]+#")
-"""A comment after an unquoted text on its line: YAML ends the text there ("ranked #1 for savings"
-would be "ranked"), which an editor rarely means."""
+COMMENT_AFTER = re.compile(r"[ \t]+#(?=[^\s#])")
+"""A # after unquoted text, with a space before it and none after: YAML ends the text there as a
+comment ("ranked #1 for savings" would be "ranked"), which an editor rarely means. A comment as
+editors write one ("accepted  # the response's own word") has a space after its #, and is left."""
 
 
 def shorten(text: str, keep: int = 40) -> str:

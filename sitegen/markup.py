@@ -76,8 +76,10 @@ class _LinkRules(Treeprocessor):
                 elif cleaned.startswith("/"):
                     element.set(attribute, self.base_url + url.lstrip("/"))
                 elif not cleaned.startswith(("#", *SAFE_SCHEMES)):  # read from the page's own address
+                    meant = f"https://{url}" if cleaned.startswith("www.") else f"/{url.lstrip('./')}"
                     self.issues.append((url, f"link {url!r} would be read from the address of each page it is"
-                                             f" on; start a link to this site with /, such as /{url.lstrip('./')}"))
+                                             f" on; start a link to this site with / and one to another site with"
+                                             f" https://, such as {meant}"))
 
 
 class _HeadingShift(Treeprocessor):

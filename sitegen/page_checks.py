@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from .cache import files_under
-from .errors import Collector, blanked, did_you_mean, position
+from .errors import Collector, blanked, did_you_mean
 from .inputs import InputRefused, read_input
 from .markup import CODE, MarkupIssue, site_links
 from .plan import PageJob
@@ -46,10 +46,7 @@ def is_site_file(path: str, files: set[str]) -> bool:
     return rel in files or f"{rel}/index.html" in files
 
 
-TABLE_DIVIDER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-"""The line under a table's header: | --- | :---: |."""
-OPEN_LINK = re.compile(r"\]\([^)\n]*$", re.M)
-"""A link whose address is not closed on its line: [text](/path/ and more words."""
+DIVIDER_CHARACTERS = frozenset("|:- \t")
 HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
 """A line that is a heading: up to three spaces, then one to six #s and a space (or nothing)."""
 TOP_HEADING = 2
@@ -61,35 +58,49 @@ def markdown_slips(text: str) -> tuple[MarkupIssue, ...]:
     """Markdown that converts without an error but not as written (see open_links, long_rows and
     heading_jumps), in the order written. Kept for each text, as markup.site_links is."""
     prose = blanked(CODE, text) if "`" in text else text
-    found = open_links(text, prose) if "](" in prose else []
+    found = open_links(prose) if "](" in prose else []
     found += long_rows(prose) if "|" in prose else []
     found += heading_jumps(prose) if "#" in prose else []
     return tuple(sorted(found, key=lambda issue: (issue.line, issue.column)))
 
 
-def open_links(text: str, prose: str) -> list[MarkupIssue]:
-    """A link whose address is not closed on its line: readers would see its brackets as typed."""
-    return [MarkupIssue(*position(text, link.start()), "this link's address is not closed, so readers would see"
-                                                       " the brackets as typed; end the address with )")
-            for link in OPEN_LINK.finditer(prose)]
+def open_links(prose: str) -> list[MarkupIssue]:
+    """A link whose address is not closed on its line ("[text](/path/ and more words"): readers would
+    see its brackets as typed. Only the last "](" of a line is looked at, so the search is linear; an
+    indented line may be code, and is left alone."""
+    found: list[MarkupIssue] = []
+    for number, line in enumerate(prose.split("\n"), start=1):
+        opened = line.rfind("](")
+        if opened >= 0 and ")" not in line[opened:] and not line.startswith(("    ", "\t")):
+            found.append(MarkupIssue(number, opened + 1, "this link's address is not closed, so readers would see"
+                                                         " the brackets as typed; end the address with )"))
+    return found
 
 
 def long_rows(prose: str) -> list[MarkupIssue]:
-    """A table row with more cells than its header: Markdown drops the cells past the last column."""
+    """A table row with more cells than its header, the extra ones not empty: Markdown drops the
+    cells past the last column. A table is a header row over a divider of as many cells (| --- |)."""
     found: list[MarkupIssue] = []
     lines = prose.split("\n")
     columns = 0
     for number, line in enumerate(lines):
         below = lines[number + 1] if number + 1 < len(lines) else ""
-        if "|" in line and "-" in below and TABLE_DIVIDER.match(below):
+        if "|" in line and is_divider(below, len(cells(line))):
             columns = len(cells(line))
         elif not line.strip():
             columns = 0
-        elif columns and len(cells(line)) > columns and not TABLE_DIVIDER.match(line):
-            found.append(MarkupIssue(number + 1, 1, f"this table row has {len(cells(line))} cells but the table has"
+        elif columns and len(row := cells(line)) > columns and any(cell.strip() for cell in row[columns:]):
+            found.append(MarkupIssue(number + 1, 1, f"this table row has {len(row)} cells but the table has"
                                                     f" {columns} columns, so the cells after the last column would be"
                                                     " dropped; join them, or add a column to the header"))
     return found
+
+
+def is_divider(line: str, columns: int) -> bool:
+    """Whether a line is a table's divider for a header of so many cells: only |, :, - and spaces, a
+    - in each cell (read character by character: a pattern would backtrack on a long line)."""
+    return "-" in line and set(line) <= DIVIDER_CHARACTERS and len(parts := cells(line)) == columns and all(
+        "-" in part for part in parts)
 
 
 def cells(row: str) -> list[str]:
@@ -129,7 +140,8 @@ BLOCK_TAG = re.compile(r"{%[-+]?\s*(?:(block)\s+(\w+)|(endblock)\b|extends\s+(['
 def check_blocks(templates_dir: Path, problems: Collector) -> None:
     """Refuse a block in a template that extends another where no template it extends has a block of
     that name: Jinja drops its content without a word ({% block mian %} would publish empty pages).
-    The tags are read as text, not parsed: this runs on every build and every preview save."""
+    The tags are read as text, not parsed, since this runs on every build and preview save: a tag
+    inside a comment counts, and a template that extends a name it works out is not followed."""
     found: dict[str, tuple[str | None, set[str], list[tuple[str, int]]]] = {}
     for name, path, _stat in files_under(templates_dir):
         if name.startswith("static/") or not name.endswith((".html", ".xml", ".txt")):

@@ -123,7 +123,7 @@ def by_paragraph(text: str) -> str:
     """A source text as the quote check reads it: each paragraph (ended by a blank line) normalised,
     the paragraphs parted by a line break. A quote that ran on from one paragraph into the next would
     join words the source keeps apart, such as an article's sentence and a picture's caption."""
-    return "\n".join(normalise(paragraph) for paragraph in PARAGRAPH_BREAK.split(text))
+    return "\n".join(normalise(paragraph) for paragraph in PARAGRAPH_BREAK.split(text.replace("\r\n", "\n")))
 
 
 QUOTE_FORMS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
@@ -204,7 +204,7 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
             if item_id is None:
                 continue
             line, column = entry.doc.where((*entry.loc, "id"))
-            if item_id in items[kind]:  # said first: the references that meant the other item follow from it
+            if item_id in items[kind]:  # said before the references that meant the renamed item
                 problems.extend([Problem(entry.doc.path, line, column, f'the id "{item_id}" is used twice: first at'
                                          f" line {places[Ref(kind, item_id)]}; give each item its own id (rename one"
                                          " of them) or delete the copy", leads=True)])

@@ -109,6 +109,8 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
     if kind == "less_than_equal":
         return f"{where}: {_short(found)} is more than {int(ctx['le']):,}, the largest value allowed here; check it"
     if kind in {"string_type"}:
+        if found is None and loc and isinstance(loc[-1], int):
+            return f'{where}: this entry of the list is empty; write its text after the "- ", or delete the line'
         if found is None:
             return f"{where}: the value is empty; write the text after the colon"
         return f'{where}: expected text, but YAML reads this value as {_read_as(found)}; put it in double quotes ("…")'

@@ -1,7 +1,9 @@
 """What a YAML syntax error means for an editor, said where the mistake was made.
 
 The parser reports where it gave up, which for an unclosed quote or bracket can be many lines after
-the mistake; unclosed_opening finds where it opened. The other complaints get a plain-English hint.
+the mistake; unclosed_opening finds where it opened. A value closed early (a quotation inside a quote),
+a key with no space after its colon and a no-break space get their own message at their place
+(misquoted_value, no_space_after_colon, no_break_space); the other complaints a plain-English hint.
 """
 
 from __future__ import annotations
@@ -119,8 +121,9 @@ def never_closed(quote: str, runs_to: str) -> str:
             f" close it with {quote} at the end of the value on this line")
 
 
-VALUE = re.compile(r"[ \t]*(?:- +)?[^\s:#'\"\[{][^\n:#]*:[ \t]+(?=\S)")
-"""A line's key and the space after its colon, up to where its value starts."""
+VALUE = re.compile(r"[ \t]*(?:- +)?[^\s:#'\"\[{}\]-][^\n:#'\"\[{}\]]*:[ \t]+(?=\S)")
+"""A line's key and the space after its colon, up to where its value starts (not a line of { } or [ ]:
+which value of it YAML stopped at is not known)."""
 CLOSERS = {"[": "]", "{": "}"}
 
 
@@ -206,3 +209,22 @@ def no_space_after_colon(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int
     value = text[key.end():key.end() + 12].split("\n")[0]
     return (mark.line + 1, key.end() - start + 1,
             f'a key needs a space after its colon: write "{key.group(1)}: {value}…"')
+
+
+def no_break_space(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """Line, column and message for a no-break space (U+00A0, Option-space on a Mac) in the indentation
+    or after a key's colon on a line where YAML gave up: it looks like a space, and YAML reads it as text."""
+    for mark in (exc.problem_mark, exc.context_mark):
+        if mark is None:
+            continue
+        start = text.rfind("\n", 0, mark.index) + 1
+        line = text[start:text.find("\n", start) % (len(text) + 1)]
+        indent = len(line) - len(line.lstrip(" \t\xa0"))
+        at, where = ((line.index("\xa0"), "indents this line") if "\xa0" in line[:indent] else
+                     (line.index(":\xa0") + 1, "follows this colon") if ":\xa0" in line else (-1, ""))
+        if at >= 0:
+            return mark.line + 1, at + 1, f"{NO_BREAK_SPACE}, {where}; replace it with an ordinary space"
+    return None
+
+
+NO_BREAK_SPACE = "a no-break space (U+00A0), which YAML does not read as a space"

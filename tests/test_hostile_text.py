@@ -321,3 +321,36 @@ def test_an_off_site_image_is_refused_where_written(project: Path, run_cli: Call
         f"content/about.md:{len(lines) + 2}:18: image 'https://evil.example/p.png?who=editor' is on another site; the"
         " site shows only its own images (a reader's browser, or an editor's preview, would fetch it from there):"
         " copy it into templates/static/ and write /static/its-name")
+
+
+@pytest.mark.parametrize("text", [" " * 90_000 + "\n", "](" * 45_000 + ")", "| a |\n" + " " * 90_000 + "-\n",
+                                  "x|" * 40_000 + "\n|---|\n" + "|a|b|" * 10_000, "#" * 90_000, "](/" * 30_000],
+                         ids=["spaces", "link-starts", "divider-spaces", "pipes", "hashes", "site-links"])
+def test_the_markdown_slips_and_site_links_read_long_runs_in_bounded_time(text: str) -> None:
+    """A table's divider, an open link and a heading were found by patterns that backtracked (22 s and
+    14 s on such lines): now by reading each line once."""
+    import time
+
+    from sitegen.markup import site_links
+    from sitegen.page_checks import markdown_slips
+
+    started = time.perf_counter()
+    markdown_slips(text)
+    site_links(text)
+    assert time.perf_counter() - started < 5
+
+
+def test_a_page_of_sums_is_read_for_their_words_in_bounded_time() -> None:
+    """Reading a sum's words looks back along its line: a line of thousands of sums took 37 s."""
+    import time
+
+    from sitegen import models as m
+    from sitegen.content_checks import check_page_figures
+    from sitegen.errors import Collector
+    from sitegen.resolve import PageSource
+
+    for body in ("£1 " * 30_000, ("£1 " * 650 + "\n") * 45):
+        page = PageSource("x", "content/x.md", m.Page(title="X", description="Y."), body, 5)
+        started = time.perf_counter()
+        check_page_figures(page, {"£1"}, lambda: [], Collector())
+        assert time.perf_counter() - started < 5

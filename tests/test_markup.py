@@ -96,7 +96,8 @@ def test_the_site_s_own_images_are_kept_and_addresses_read_from_the_page_refused
     html, issues = render_markdown("![a chart](/static/chart.svg) ![b](chart.svg) [c](#top)", "/REPO/")
     assert 'src="/REPO/static/chart.svg"' in html and 'href="#top"' in html
     assert issues == [MarkupIssue(1, 36, "link 'chart.svg' would be read from the address of each page it is on;"
-                                         " start a link to this site with /, such as /chart.svg")]
+                                         " start a link to this site with / and one to another site with https://,"
+                                         " such as /chart.svg")]
 
 
 def test_a_term_shown_twice_on_a_page_has_one_popover_that_both_buttons_open() -> None:

@@ -87,7 +87,8 @@ def mutation(draw: st.DrawFn) -> tuple[str, bytes]:
         if ":" in line:
             key = line.split(":", 1)[0]
             value = draw(st.sampled_from(["[]", "{}", "42", "true", "null", "[1, 2]", "{a: b}",
-                                          "2023-13-01", "2023-02-30", "!!int x", "!!float x", "!!binary ~"]))
+                                          "2023-13-01", "2023-02-30", "!!int x", "!!float x", "!!binary ~",
+                                          "!!bool maybe", "!!int", "!!timestamp 26 Jan 2021"]))
             lines[i] = f"{key}: {value}".encode()
     return name, b"\n".join(lines)
 
