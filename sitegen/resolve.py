@@ -123,7 +123,8 @@ def by_paragraph(text: str) -> str:
     """A source text as the quote check reads it: each paragraph (ended by a blank line) normalised,
     the paragraphs parted by a line break. A quote that ran on from one paragraph into the next would
     join words the source keeps apart, such as an article's sentence and a picture's caption."""
-    return "\n".join(normalise(paragraph) for paragraph in PARAGRAPH_BREAK.split(text.replace("\r\n", "\n")))
+    marked = normalise(PARAGRAPH_BREAK.sub("\x00", text.replace("\r\n", "\n")))  # one pass: no text holds \x00
+    return marked.replace(" \x00", "\x00").replace("\x00 ", "\x00").replace("\x00", "\n")
 
 
 QUOTE_FORMS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
@@ -197,20 +198,20 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
                  sources_dir: Path, problems: Collector) -> Site:
     """Index items, refuse duplicate ids, resolve references and verify quotes."""
     items: dict[str, dict[str, Any]] = {kind: {} for kind in m.DATA_FILES}
-    places: dict[Ref, int] = {}
+    places: dict[Ref, Located] = {}
     for kind, entries in located.items():
         for entry in entries:
             item_id = getattr(entry.item, "id", None)
             if item_id is None:
                 continue
-            line, column = entry.doc.where((*entry.loc, "id"))
             if item_id in items[kind]:  # said before the references that meant the renamed item
+                line, column = entry.doc.where((*entry.loc, "id"))
                 problems.extend([Problem(entry.doc.path, line, column, f'the id "{item_id}" is used twice: first at'
-                                         f" line {places[Ref(kind, item_id)]}; give each item its own id (rename one"
-                                         " of them) or delete the copy", leads=True)])
+                                         f" line {id_line(places[Ref(kind, item_id)])}; give each item its own id"
+                                         " (rename one of them) or delete the copy", leads=True)])
                 continue
             items[kind][item_id] = entry.item
-            places[Ref(kind, item_id)] = line
+            places[Ref(kind, item_id)] = entry
 
     site = Site(items=items, pages=pages)
     texts = _source_texts(located.get("sources", []), sources_dir, problems)
@@ -249,10 +250,15 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     return site
 
 
-def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]], places: dict[Ref, int],
+def id_line(entry: Located) -> int:
+    """The line of an item's id, worked out only for a message: an item's marks are not kept."""
+    return entry.doc.where((*entry.loc, "id"))[0]
+
+
+def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]], places: dict[Ref, Located],
                   texts: dict[str, str], whole_file: Callable[[str], str], problems: Collector) -> list[Ref]:
     """The items an item names (links: its item_links), with its quotes checked. places: where each
-    item's id is (its line in data/<kind>.yaml), to name both items an id names in two kinds."""
+    item is, to name both items an id names in two kinds."""
     refs: list[Ref] = []
     references, citations = links
     for field_loc, kinds, target in references:
@@ -402,7 +408,7 @@ def narrowed(target: str, kinds: tuple[str, ...]) -> tuple[str, tuple[str, ...]]
     return (bare, (kind,)) if slash and kind in kinds else (target, kinds)
 
 
-def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any]], places: dict[Ref, int],
+def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any]], places: dict[Ref, Located],
              doc: Marked, loc: Loc, problems: Collector) -> Ref | None:
     """Find the one item an id (or kind/id) names among kinds, or report it with the nearest existing id."""
     target, kinds = narrowed(target, kinds)
@@ -411,7 +417,7 @@ def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any
         return Ref(matches[0], target)
     line, column = doc.where(loc)
     if matches:
-        named = " and ".join(f"data/{kind}.yaml line {places[Ref(kind, target)]}" for kind in matches)
+        named = " and ".join(f"data/{kind}.yaml line {id_line(places[Ref(kind, target)])}" for kind in matches)
         problems.add(doc.path, line, column, f'"{target}" names an item in {named}; rename one of them, or'
                                              f" write kind/id here (such as {matches[0]}/{target})")
         return None
