@@ -77,6 +77,8 @@ class ItemChecks:
     """The reading age's counts of the item's own words (readability.prose_counts)."""
     figures: frozenset[str] | None = None
     """Gathered only when a content page has figures to check against the data."""
+    sums: tuple[Figure, ...] | None = None
+    """The sums its quotes give, gathered only when a content page gives a sum (check_page_figures)."""
 
 
 def check_item(item: BaseModel, words: frozenset[str], published: Published,
@@ -317,9 +319,13 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
             figures |= checked.figures
     @functools.cache
     def quoted_sums() -> list[Figure]:
-        """Every sum any cited quote gives, read only for a page that gives a sum."""
-        return [figure for _checked, item in facts for citation in citations_in(list(located_models(item)))
-                for figure in money_figures(citation.quote)]
+        """Every sum any cited quote gives, read only for a page that gives a sum (and kept with each
+        item's checks, so a preview save reads only the items it changed)."""
+        for checked, item in facts:
+            if checked.sums is None:
+                checked.sums = tuple(figure for citation in citations_in(list(located_models(item)))
+                                     for figure in money_figures(citation.quote))
+        return [figure for checked, _item in facts for figure in checked.sums or ()]
 
     site.reading_ages = (check_reading_ages(located.get("guides", []), site.pages, problems)
                          + check_kind_reading_ages(counts, problems))

@@ -133,6 +133,32 @@ def heading_jumps(prose: str) -> list[MarkupIssue]:
     return found
 
 
+Tags = tuple[str | None, frozenset[str], tuple[tuple[str, int], ...]]
+"""A template's parent, every block it has, and its top-level blocks with their lines."""
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def template_tags(path: str, folder: str, _mtime_ns: int, _size: int) -> Tags | None:
+    """A template's extends and block tags, kept while the file's time and size are the same, so
+    that a preview save that changed no template reads none."""
+    try:
+        text = read_input(Path(path), Path(folder)).decode("utf-8")
+    except (OSError, InputRefused, UnicodeDecodeError):
+        return None
+    parent, blocks, top, depth = None, set(), [], 0
+    for tag in BLOCK_TAG.finditer(text):
+        if tag.group(1):
+            blocks.add(tag.group(2))
+            if depth == 0:
+                top.append((tag.group(2), text.count("\n", 0, tag.start()) + 1))
+            depth += 1
+        elif tag.group(3):
+            depth = max(0, depth - 1)
+        elif parent is None:
+            parent = tag.group(5)
+    return parent, frozenset(blocks), tuple(top)
+
+
 BLOCK_TAG = re.compile(r"{%[-+]?\s*(?:(block)\s+(\w+)|(endblock)\b|extends\s+(['\"])([^'\"]+)\4)")
 """The tags check_blocks reads: {% block name %}, {% endblock %} and {% extends "name" %}."""
 
@@ -142,26 +168,12 @@ def check_blocks(templates_dir: Path, problems: Collector) -> None:
     that name: Jinja drops its content without a word ({% block mian %} would publish empty pages).
     The tags are read as text, not parsed, since this runs on every build and preview save: a tag
     inside a comment counts, and a template that extends a name it works out is not followed."""
-    found: dict[str, tuple[str | None, set[str], list[tuple[str, int]]]] = {}
-    for name, path, _stat in files_under(templates_dir):
-        if name.startswith("static/") or not name.endswith((".html", ".xml", ".txt")):
-            continue
-        try:
-            text = read_input(Path(path), templates_dir).decode("utf-8")
-        except (OSError, InputRefused, UnicodeDecodeError):
-            continue  # reported when a page renders it
-        parent, blocks, top, depth = None, set(), [], 0
-        for tag in BLOCK_TAG.finditer(text):
-            if tag.group(1):
-                blocks.add(tag.group(2))
-                if depth == 0:
-                    top.append((tag.group(2), text.count("\n", 0, tag.start()) + 1))
-                depth += 1
-            elif tag.group(3):
-                depth = max(0, depth - 1)
-            elif parent is None:
-                parent = tag.group(5)
-        found[name] = (parent, blocks, top)
+    found: dict[str, Tags] = {}
+    for name, path, stat in files_under(templates_dir):
+        if not name.startswith("static/") and name.endswith((".html", ".xml", ".txt")):
+            tags = template_tags(path, str(templates_dir), stat.st_mtime_ns, stat.st_size)
+            if tags is not None:  # else unreadable: reported when a page renders it
+                found[name] = tags
     for name, (parent, _blocks, top) in sorted(found.items()):
         offered: set[str] = set()
         seen = {name}
