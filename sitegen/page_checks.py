@@ -23,13 +23,13 @@ def check_written_pages(site: Site, jobs: list[PageJob], static: Path, problems:
     """Refuse, in a content page or an item's body, a link or image to a path of this site that no page
     or file will be at (readers would follow it to the 404 page), and Markdown that would lose or mangle
     text (see markdown_slips)."""
-    files = {job.dest for job in jobs} | {f"static/{rel}" for rel, _path, _stat in files_under(static)}
+    files = {job.dest for job in jobs}
 
     def missing(issues: tuple[MarkupIssue, ...]) -> list[MarkupIssue]:
         return [MarkupIssue(issue.line, issue.column, f"{issue.message} is not a page or file of this site, so"
                                                       " readers would get the missing-page notice; correct the"
                                                       " address (as the browser shows it, such as /missions/)")
-                for issue in issues if not is_site_file(issue.message, files)]
+                for issue in issues if not is_site_file(issue.message, files, static)]
 
     for page in site.pages:
         for issue in [*missing(site_links(page.body)), *markdown_slips(page.body)]:
@@ -38,11 +38,14 @@ def check_written_pages(site: Site, jobs: list[PageJob], static: Path, problems:
         report_in_body(entry, [*missing(site_links(entry.item.body)), *markdown_slips(entry.item.body)], problems)
 
 
-def is_site_file(path: str, files: set[str]) -> bool:
-    """Whether a site path (/missions/, /missions, /data/x.csv) names one of the files."""
+def is_site_file(path: str, files: set[str], static: Path) -> bool:
+    """Whether a site path (/missions/, /missions, /data/x.csv) names one of the pages, or a file of
+    templates/static/ (/static/x.svg), which is looked for only when a link names one."""
     rel = path.lstrip("/")
     if not rel or rel.endswith("/"):
         return f"{rel}index.html" in files
+    if rel.startswith("static/") and ".." not in rel.split("/"):
+        return (static / rel.removeprefix("static/")).is_file()
     return rel in files or f"{rel}/index.html" in files
 
 

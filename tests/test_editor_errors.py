@@ -277,6 +277,8 @@ def test_a_deleted_item_is_said_once_before_the_references_to_it(real_project: P
 @pytest.mark.parametrize(("link", "message"), [
     ("/sources/nope/", "/sources/nope/ is not a page or file of this site, so readers would get the missing-page"
                        " notice; correct the address (as the browser shows it, such as /missions/)"),
+    ("/static/nope.svg", "/static/nope.svg is not a page or file of this site, so readers would get the"
+                         " missing-page notice; correct the address (as the browser shows it, such as /missions/)"),
     ("sources/", "link 'sources/' would be read from the address of each page it is on; start a link to this"
                  " site with / and one to another site with https://, such as /sources/"),
 ])
@@ -290,6 +292,15 @@ def test_a_link_to_no_page_of_the_site_is_refused(real_project: Path, run_cli: C
     line, column = text.count("\n", 0, at) + 1, at - text.rindex("\n", 0, at)
 
     assert first_problem(run_cli, real_project) == f"content/about.md:{line}:{column}: {message}"
+
+
+def test_links_to_pages_and_static_files_of_the_site_pass(real_project: Path, run_cli: Callable[..., Run]) -> None:
+    about = real_project / "content" / "about.md"
+    text = about.read_text(encoding="utf-8")
+    about.write_text(text.replace("[sources page](/sources/)", "[sources page](/sources) ([style](/static/site.css),"
+                                  " [data](/data/recommendations.csv#top))", 1), encoding="utf-8")
+
+    assert run_cli("--project", str(real_project), "check").code == 0
 
 
 def test_a_link_in_an_item_s_body_to_no_page_is_refused_at_its_line(real_project: Path,
