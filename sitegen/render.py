@@ -409,7 +409,11 @@ def convert_bodies(site: Site, renderer: Renderer, problems: Collector) -> None:
 
 
 def report_in_body(entry: Located, issues: Iterable[MarkupIssue], problems: Collector) -> None:
-    """Report problems found in an item's Markdown body at their lines in its data file."""
+    """Report problems found in an item's Markdown body at their lines in its data file (worked out
+    only when there are some: an item's marks are read again to find them)."""
+    issues = list(issues)
+    if not issues:
+        return
     loc = (*entry.loc, "body")
     line, column = entry.doc.where(loc)
     exact = entry.doc.is_literal(loc)  # a literal block: line n of the body is line n from `line` on
