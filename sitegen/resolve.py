@@ -119,6 +119,7 @@ WHITESPACE = re.compile(r"\s+")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def by_paragraph(text: str) -> str:
     """A source text as the quote check reads it: each paragraph (ended by a blank line) normalised,
     the paragraphs parted by a line break. A quote that ran on from one paragraph into the next would
