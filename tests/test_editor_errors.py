@@ -80,18 +80,6 @@ def test_a_duplicate_id_names_both_lines(real_project: Path, run_cli: Callable[.
         " item its own id (rename one of them) or delete the copy")
 
 
-@pytest.mark.parametrize(("written", "why"), [("2017-13-01", "month must be in 1..12"),
-                                               ("2017-02-29", "day is out of range for month")])
-def test_a_date_not_in_the_calendar_is_reported_at_its_place(real_project: Path, run_cli: Callable[..., Run],
-                                                            written: str, why: str) -> None:
-    timeline = real_project / "data" / "timeline.yaml"
-    line = replace_line(timeline, "  date: 2017-01-01", f"  date: {written}")
-
-    assert first_problem(run_cli, real_project) == (
-        f'data/timeline.yaml:{line}:9: "{written}" is not a date in the calendar ({why}); write a date as'
-        " YYYY-MM-DD, e.g. 2023-02-02")
-
-
 def test_a_value_its_tag_cannot_build_is_reported_at_its_place(real_project: Path) -> None:
     """The preview too: a value YAML cannot build is the editor's problem, not an internal error."""
     missions = real_project / "data" / "missions.yaml"
@@ -101,69 +89,6 @@ def test_a_value_its_tag_cannot_build_is_reported_at_its_place(real_project: Pat
     assert [str(problem) for problem in preview.problems] == [
         f'data/missions.yaml:{line}:11: "one" cannot be read as the int its tag asks for; remove the tag or correct'
         " the value"]
-
-
-def test_a_comment_that_would_cut_a_text_short_is_refused(real_project: Path, run_cli: Callable[..., Run]) -> None:
-    """YAML ends an unquoted text at " #": the rest would vanish from the page without a word."""
-    people = real_project / "data" / "people.yaml"
-    line = replace_line(people, "  name: Cathy Ashley", "  name: Cathy Ashley #1 in the list")
-
-    assert first_problem(run_cli, real_project) == (
-        f'data/people.yaml:{line}:22: " #" starts a comment, which YAML drops, so this text ends at "Cathy Ashley";'
-        " put the whole value in double quotes to keep what follows, or move the comment to a line of its own")
-
-
-def test_a_quote_may_not_run_from_one_paragraph_into_the_next(real_project: Path,
-                                                              run_cli: Callable[..., Run]) -> None:
-    """Here the next paragraph of the source is a picture's caption: the quote would join the two."""
-    timeline = real_project / "data" / "timeline.yaml"
-    line = replace_line(timeline, '      quote: "They were the centrepiece of the 2022 final report"',
-                        '      quote: "a £2.6bn package for the sector as a whole. Care review lead Josh MacAlister"')
-
-    assert first_problem(run_cli, real_project) == (
-        f'data/timeline.yaml:{line}:14: the quote runs from one paragraph of "cc-2024-10-31-reform-delay" into the'
-        " next; quote one paragraph at a time, each with a citation of its own")
-
-
-def test_a_sum_written_with_commas_in_braces_is_said_so(real_project: Path, run_cli: Callable[..., Run]) -> None:
-    """Every sum is written in { }, where YAML reads the commas of 200,000,000 as parting entries."""
-    funding = real_project / "data" / "funding.yaml"
-    line = replace_line(funding, "    - money: {amount: 200000000, years: 2}",
-                        "    - money: {amount: 200,000,000, years: 2}")
-
-    assert first_problem(run_cli, real_project) == (
-        f"data/funding.yaml:{line}:23: 200,000,000 is a number written with commas inside {{ }}, where a comma parts"
-        " the entries; write it without them: 200000000")
-
-
-@pytest.mark.parametrize(("written", "column", "message"), [
-    ('"Cathy "the chief" Ashley"', 16, 'the " here closes the value, so YAML cannot read the rest of the line; write'
-     " a quotation inside a quote with the source's own marks (“…” or ‘…’), or as \\\""),
-    ("'Cathy's name'", 15, "the apostrophe here closes the value, which opened with '; put the value in double quotes"
-     ' ("…") instead, or write the apostrophe twice (\'\')'),
-    ("[Dr] Cathy Ashley", 12, 'a value that starts with [ is read as a list, which closes here; put the whole value'
-     ' in double quotes ("…")'),
-    ("“Cathy Ashley: chief”", 9, "“ is not one of YAML's quotation marks, so this value is read as plain text; put"
-     ' straight double quotes "…" around it (the curly marks inside it stay)'),
-])
-def test_a_value_that_ends_before_its_line_does_is_said_where_it_ends(
-        real_project: Path, run_cli: Callable[..., Run], written: str, column: int, message: str) -> None:
-    """The parser calls these a line indented wrongly, or a stray colon."""
-    people = real_project / "data" / "people.yaml"
-    line = replace_line(people, "  name: Cathy Ashley", f"  name: {written}")
-
-    assert first_problem(run_cli, real_project) == f"data/people.yaml:{line}:{column}: {message}"
-
-
-def test_a_quote_in_curly_marks_is_told_to_take_straight_ones(real_project: Path, run_cli: Callable[..., Run]) -> None:
-    timeline = real_project / "data" / "timeline.yaml"
-    line = replace_line(timeline, '      quote: "They were the centrepiece of the 2022 final report"',
-                        "      quote: “They were the centrepiece of the 2022 final report”")
-
-    assert first_problem(run_cli, real_project) == (
-        f'data/timeline.yaml:{line}:14: the quote begins and ends with quotation marks that'
-        ' "cc-2024-10-31-reform-delay" does not have there: curly marks (“…”) around a value are part of it;'
-        ' put straight double quotes "…" around the quote instead')
 
 
 def test_a_document_marker_between_items_is_said_to_be_one(real_project: Path, run_cli: Callable[..., Run]) -> None:
@@ -178,20 +103,6 @@ def test_a_document_marker_between_items_is_said_to_be_one(real_project: Path, r
         " file is one list; delete the line")
 
 
-@pytest.mark.parametrize(("written", "column", "where"), [("\u00a0 name: Cathy Ashley", 1, "indents this line"),
-                                                        ("  name\u00a0: Cathy Ashley", 7, "follows this key"),
-                                                        ("  name:\u00a0Cathy Ashley", 8, "follows this colon")])
-def test_a_no_break_space_where_yaml_wants_a_space_is_named(real_project: Path, run_cli: Callable[..., Run],
-                                                            written: str, column: int, where: str) -> None:
-    """Option-space on a Mac types U+00A0, which looks like a space and is not one to YAML."""
-    people = real_project / "data" / "people.yaml"
-    line = replace_line(people, "  name: Cathy Ashley", written)
-
-    assert first_problem(run_cli, real_project) == (
-        f"data/people.yaml:{line}:{column}: a no-break space (U+00A0), which YAML does not read as a space, {where};"
-        " replace it with an ordinary space")
-
-
 def test_a_citation_missing_its_dash_is_told_to_take_one(real_project: Path, run_cli: Callable[..., Run]) -> None:
     """Without its "- " a second citation reads as the first one's keys again."""
     timeline = real_project / "data" / "timeline.yaml"
@@ -204,27 +115,6 @@ def test_a_citation_missing_its_dash_is_told_to_take_one(real_project: Path, run
     assert first_problem(run_cli, real_project).startswith(
         f'data/timeline.yaml:{line}:7: duplicate key "source" (first given on line {line - 2}); if this line starts'
         ' another entry of the list, begin it with "- "; else keep one of them')
-
-
-def test_an_article_s_lines_in_the_wrong_order_are_said_at_the_range(real_project: Path,
-                                                                     run_cli: Callable[..., Run]) -> None:
-    """Not as a hundred quotes "outside the article", each where it is cited."""
-    sources = real_project / "data" / "sources.yaml"
-    line = replace_line(sources, "  lines: {first: 1, last: 85}", "  lines: {first: 85, last: 1}")
-
-    assert first_problem(run_cli, real_project) == (
-        f"data/sources.yaml:{line}:10: lines: first (85) comes after last (1); give the article's first line as first"
-        " and its last line as last")
-
-
-def test_a_key_without_a_space_after_its_colon_is_said_at_its_line(real_project: Path,
-                                                                   run_cli: Callable[..., Run]) -> None:
-    """YAML reads "name:Cathy" as text that runs on, and says so at the next line."""
-    people = real_project / "data" / "people.yaml"
-    line = replace_line(people, "  name: Cathy Ashley", "  name:Cathy Ashley")
-
-    assert first_problem(run_cli, real_project) == (
-        f'data/people.yaml:{line}:8: a key needs a space after its colon: write "name: Cathy Ashley…"')
 
 
 def test_a_duplicate_id_is_said_before_the_references_it_leaves_naming_nothing(
@@ -303,16 +193,6 @@ def test_links_to_pages_and_static_files_of_the_site_pass(real_project: Path, ru
     assert run_cli("--project", str(real_project), "check").code == 0
 
 
-def test_a_link_in_an_item_s_body_to_no_page_is_refused_at_its_line(real_project: Path,
-                                                                     run_cli: Callable[..., Run]) -> None:
-    recommendations = real_project / "data" / "recommendations.yaml"
-    line = replace_line(recommendations, "    ## The review's case", "    ## The review's case, [in full](/no/such/)")
-
-    assert first_problem(run_cli, real_project) == (
-        f"data/recommendations.yaml:{line}:37: /no/such/ is not a page or file of this site, so readers would get the"
-        " missing-page notice; correct the address (as the browser shows it, such as /missions/)")
-
-
 def test_a_page_whose_name_does_not_end_in_md_is_said_not_to_be_read(real_project: Path,
                                                                      run_cli: Callable[..., Run]) -> None:
     (real_project / "content" / "about.md").rename(real_project / "content" / "About.MD")
@@ -322,25 +202,6 @@ def test_a_page_whose_name_does_not_end_in_md_is_said_not_to_be_read(real_projec
     assert result.err.splitlines() == [  # the backup file is not read, nor said to be
         "content/About.MD:1:1: not read: a page's file name ends in .md (lower case), such as content/about.md",
         "1 problem(s) found; nothing was written."]
-
-
-def test_a_misspelt_block_is_refused_rather_than_left_out(real_project: Path, run_cli: Callable[..., Run]) -> None:
-    """Jinja drops a block no parent has: the About page would be published with nothing in its main."""
-    line = replace_line(real_project / "templates" / "page.html", "{% block main %}", "{% block mian %}")
-
-    assert first_problem(run_cli, real_project) == (
-        f'templates/page.html:{line}:1: no template this one extends has a block "mian", so what it holds is never'
-        ' shown; did you mean "main"? blocks there: head, main')
-
-
-def test_a_template_that_names_a_missing_one_says_it_is_missing(real_project: Path,
-                                                                run_cli: Callable[..., Run]) -> None:
-    page = real_project / "templates" / "page.html"
-    line = replace_line(page, '{% extends "base.html" %}', '{% extends "bass.html" %}')
-
-    assert first_problem(run_cli, real_project) == (
-        f'templates/page.html:{line}:1: the template "bass.html" is not in templates/; restore it, or correct the'
-        " name on this line")
 
 
 def test_a_template_not_in_utf_8_is_said_so_at_its_line(real_project: Path, run_cli: Callable[..., Run]) -> None:
@@ -412,16 +273,6 @@ def test_a_source_file_cut_short_of_its_article_s_lines_is_said_at_the_source(re
         " 85; put back what was cut from the file, or correct the source's lines: range")
 
 
-def test_a_key_figure_listed_twice_is_refused(real_project: Path, run_cli: Callable[..., Run]) -> None:
-    """The home page would show its tile twice."""
-    index = real_project / "content" / "index.md"
-    line = replace_line(index, "  - funding/stable-homes-200m", "  - funding/care-review-2-6bn")
-
-    assert first_problem(run_cli, real_project) == (
-        f"content/index.md:{line}:5: key figure “funding/care-review-2-6bn” is listed twice, so the home page would"
-        " show it twice; remove one")
-
-
 def test_front_matter_never_closed_is_said_so(real_project: Path, run_cli: Callable[..., Run]) -> None:
     about = real_project / "content" / "about.md"
     text = about.read_text(encoding="utf-8")
@@ -448,6 +299,84 @@ def test_a_misspelt_name_in_a_template_is_said_in_words(real_project: Path, run_
     assert first_problem(run_cli, real_project) == (
         f"templates/{where}:1: template error while rendering about/index.html: {message}; check the names used on"
         " this line")
+
+
+ONE_LINE_MISTAKES = [
+    # (file, the line as it is, the line as an editor mistyped it, column, message)
+    ("data/timeline.yaml", "  date: 2017-01-01", "  date: 2017-13-01", 9,
+     '"2017-13-01" is not a date in the calendar (month must be in 1..12); write a date as YYYY-MM-DD, e.g.'
+     " 2023-02-02"),
+    ("data/timeline.yaml", "  date: 2017-01-01", "  date: 2017-02-29", 9,
+     '"2017-02-29" is not a date in the calendar (day is out of range for month); write a date as YYYY-MM-DD,'
+     " e.g. 2023-02-02"),
+    # YAML reads " #" as a comment: the rest would vanish from the page
+    ("data/people.yaml", "  name: Cathy Ashley", "  name: Cathy Ashley #1 in the list", 22,
+     '" #" starts a comment, which YAML drops, so this text ends at "Cathy Ashley"; put the whole value in double'
+     " quotes to keep what follows, or move the comment to a line of its own"),
+    # the next paragraph of the source is a picture's caption: the quote would join the two
+    ("data/timeline.yaml", '      quote: "They were the centrepiece of the 2022 final report"',
+     '      quote: "a £2.6bn package for the sector as a whole. Care review lead Josh MacAlister"', 14,
+     'the quote runs from one paragraph of "cc-2024-10-31-reform-delay" into the next; quote one paragraph at a'
+     " time, each with a citation of its own"),
+    ("data/timeline.yaml", '      quote: "They were the centrepiece of the 2022 final report"',
+     "      quote: “They were the centrepiece of the 2022 final report”", 14,
+     'the quote begins and ends with quotation marks that "cc-2024-10-31-reform-delay" does not have there: curly'
+     ' marks (“…”) around a value are part of it; put straight double quotes "…" around the quote instead'),
+    # every sum is written in { }, where YAML reads the commas of 200,000,000 as parting entries
+    ("data/funding.yaml", "    - money: {amount: 200000000, years: 2}", "    - money: {amount: 200,000,000, years: 2}",
+     23, "200,000,000 is a number written with commas inside { }, where a comma parts the entries; write it without"
+     " them: 200000000"),
+    # the parser calls these a line indented wrongly, or a stray colon
+    ("data/people.yaml", "  name: Cathy Ashley", '  name: "Cathy "the chief" Ashley"', 16,
+     'the " here closes the value, so YAML cannot read the rest of the line; write a quotation inside a quote with'
+     " the source's own marks (“…” or ‘…’), or as \\\""),
+    ("data/people.yaml", "  name: Cathy Ashley", "  name: 'Cathy's name'", 15,
+     "the apostrophe here closes the value, which opened with '; put the value in double quotes (\"…\") instead, or"
+     " write the apostrophe twice ('')"),
+    ("data/people.yaml", "  name: Cathy Ashley", "  name: [Dr] Cathy Ashley", 12,
+     'a value that starts with [ is read as a list, which closes here; put the whole value in double quotes ("…")'),
+    ("data/people.yaml", "  name: Cathy Ashley", "  name: “Cathy Ashley: chief”", 9,
+     "“ is not one of YAML's quotation marks, so this value is read as plain text; put straight double quotes"
+     ' "…" around it (the curly marks inside it stay)'),
+    ("data/people.yaml", "  name: Cathy Ashley", "  name:Cathy Ashley", 8,
+     'a key needs a space after its colon: write "name: Cathy Ashley…"'),
+    # Option-space on a Mac types U+00A0, which looks like a space and is not one to YAML
+    ("data/people.yaml", "  name: Cathy Ashley", "\u00a0 name: Cathy Ashley", 1,
+     "a no-break space (U+00A0), which YAML does not read as a space, indents this line; replace it with an"
+     " ordinary space"),
+    ("data/people.yaml", "  name: Cathy Ashley", "  name\u00a0: Cathy Ashley", 7,
+     "a no-break space (U+00A0), which YAML does not read as a space, follows this key; replace it with an ordinary"
+     " space"),
+    ("data/people.yaml", "  name: Cathy Ashley", "  name:\u00a0Cathy Ashley", 8,
+     "a no-break space (U+00A0), which YAML does not read as a space, follows this colon; replace it with an"
+     " ordinary space"),
+    # not as a hundred quotes "outside the article", each where it is cited
+    ("data/sources.yaml", "  lines: {first: 1, last: 85}", "  lines: {first: 85, last: 1}", 10,
+     "lines: first (85) comes after last (1); give the article's first line as first and its last line as last"),
+    ("data/recommendations.yaml", "    ## The review's case", "    ## The review's case, [in full](/no/such/)", 37,
+     "/no/such/ is not a page or file of this site, so readers would get the missing-page notice; correct the"
+     " address (as the browser shows it, such as /missions/)"),
+    # Jinja drops a block no parent has: the About page would be published with nothing in its main
+    ("templates/page.html", "{% block main %}", "{% block mian %}", 1,
+     'no template this one extends has a block "mian", so what it holds is never shown; did you mean "main"?'
+     " blocks there: head, main"),
+    ("templates/page.html", '{% extends "base.html" %}', '{% extends "bass.html" %}', 1,
+     'the template "bass.html" is not in templates/; restore it, or correct the name on this line'),
+    # the home page would show its tile twice
+    ("content/index.md", "  - funding/stable-homes-200m", "  - funding/care-review-2-6bn", 5,
+     "key figure “funding/care-review-2-6bn” is listed twice, so the home page would show it twice; remove one"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "column", "message"), ONE_LINE_MISTAKES,
+                         ids=[f"{file}:{new.strip()[:24]}" for file, _old, new, _column, _message in ONE_LINE_MISTAKES])
+def test_a_mistake_on_one_line_is_said_at_its_place(real_project: Path, run_cli: Callable[..., Run], file: str,
+                                                   old: str, new: str, column: int, message: str) -> None:
+    """Each mistake made as an editor makes it, on one line of a copy of the real project: said first, at
+    that line and column, with what is wrong and what would be right."""
+    line = replace_line(real_project / file, old, new)
+
+    assert first_problem(run_cli, real_project) == f"{file}:{line}:{column}: {message}"
 
 
 def ids_in(path: Path) -> list[str]:
