@@ -4,6 +4,8 @@ Everything in the repository may come from a pull request by someone we do not k
 read only when it is a regular file whose real path stays inside the input folder it is read from: a
 symbolic link to /etc/passwd, /proc/self/environ, /dev/zero or the project's .git/ is refused, never
 followed. And only up to a size limit per folder, so that no file can exhaust memory or time.
+Built on that reader: templates/static/ as the site's static files, and the lines of an archived
+source that hold its article (what its quotes are checked against).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import stat
 from pathlib import Path
 
+from . import models as m
 from .errors import Collector
 
 MEGABYTE = 1_000_000
@@ -100,3 +103,30 @@ def static_files(templates_dir: Path, problems: Collector) -> dict[str, bytes]:
                     problems.add(f"templates/static/{rel}", 1, 1, str(exc) if isinstance(exc, InputRefused)
                                  else f"cannot read the file ({exc.strerror}); check it exists and is readable")
     return dict(sorted(files.items()))
+
+
+Copy = m.Source | m.ArchivedCopy
+"""An archived copy of an article: a source entry's own, or one of its `copies`."""
+
+
+def archived_copies(source: m.Source) -> list[tuple[tuple[str | int, ...], Copy]]:
+    """Every archived copy of a source's article, with its loc in the entry: its own, then its copies."""
+    return [((), source), *((("copies", index), copy) for index, copy in enumerate(source.copies))]
+
+
+def archived_text(copy: Copy, sources_dir: Path) -> str:
+    """The part of an archived file that quotes may come from (not reader comments). A file cut short
+    of its article's lines, or with no text there, is refused (InputRefused): said once, at the source,
+    rather than as every quote of it not found."""
+    lines = read_input(sources_dir / copy.archive, sources_dir).decode("utf-8").splitlines()
+    if copy.lines is not None and copy.lines.last > len(lines):
+        raise InputRefused(f"has {len(lines)} lines, but the article's lines run to {copy.lines.last}",
+                           "put back what was cut from the file, or correct the source's lines: range")
+    first = copy.lines.first if copy.lines else 1
+    last = copy.lines.last if copy.lines else len(lines)
+    if copy.comments_from:
+        last = min(last, copy.comments_from - 1)
+    text = "\n".join(lines[first - 1:last])
+    if not text.strip():
+        raise InputRefused("holds no text where the article should be", "copy the article into it again")
+    return text

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from . import models as m
 from .errors import Collector, Problem, did_you_mean
 from .fields import Citation
-from .inputs import InputRefused, read_input
+from .inputs import InputRefused, archived_copies, archived_text, read_input
 from .load import Loc, Marked
 
 ANY_ITEM = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary",
@@ -130,33 +130,6 @@ def by_paragraph(text: str) -> str:
 
 QUOTE_FORMS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
                              "\u201c": '"', "\u201d": '"', "\u201f": '"', "\u2033": '"'})
-
-
-Copy = m.Source | m.ArchivedCopy
-"""An archived copy of an article: a source entry's own, or one of its `copies`."""
-
-
-def archived_copies(source: m.Source) -> list[tuple[Loc, Copy]]:
-    """Every archived copy of a source's article, with its loc in the entry: its own, then its copies."""
-    return [((), source), *((("copies", index), copy) for index, copy in enumerate(source.copies))]
-
-
-def archived_text(copy: Copy, sources_dir: Path) -> str:
-    """The part of an archived file that quotes may come from (not reader comments). A file cut short
-    of its article's lines, or with no text there, is refused (InputRefused): said once, at the source,
-    rather than as every quote of it not found."""
-    lines = read_input(sources_dir / copy.archive, sources_dir).decode("utf-8").splitlines()
-    if copy.lines is not None and copy.lines.last > len(lines):
-        raise InputRefused(f"has {len(lines)} lines, but the article's lines run to {copy.lines.last}",
-                           "put back what was cut from the file, or correct the source's lines: range")
-    first = copy.lines.first if copy.lines else 1
-    last = copy.lines.last if copy.lines else len(lines)
-    if copy.comments_from:
-        last = min(last, copy.comments_from - 1)
-    text = "\n".join(lines[first - 1:last])
-    if not text.strip():
-        raise InputRefused("holds no text where the article should be", "copy the article into it again")
-    return text
 
 
 def closest_passage(quote: str, text: str) -> str:
