@@ -403,6 +403,13 @@ def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def quoted_in(quote: str, text: str) -> bool:
+    """Whether a normalised source text holds a normalised quote. Kept for each pair: a preview save
+    finds the same text objects (by_paragraph keeps them), so it searches only for new quotes."""
+    return quote in text
+
+
 def normalised_quote(quote: str) -> str:
     """A quote as the quote check compares it (see normalise)."""
     return normalise(quote)
@@ -415,7 +422,7 @@ def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable
     if text is None:
         return  # the dangling source id is reported by _resolve
     quote = normalised_quote(citation.quote)
-    if quote in text:
+    if quoted_in(quote, text):
         return
     line, column = doc.where(loc)
     if quote in whole_file(citation.source):
