@@ -45,7 +45,10 @@ def is_site_file(path: str, files: set[str], static: Path) -> bool:
     if not rel or rel.endswith("/"):
         return f"{rel}index.html" in files
     if rel.startswith("static/") and ".." not in rel.split("/"):
-        return (static / rel.removeprefix("static/")).is_file()
+        try:
+            return (static / rel.removeprefix("static/")).is_file()
+        except (OSError, ValueError):  # a name too long for the file system, say: no such file
+            return False
     return rel in files or f"{rel}/index.html" in files
 
 

@@ -169,6 +169,8 @@ def test_a_deleted_item_is_said_once_before_the_references_to_it(real_project: P
                        " notice; correct the address (as the browser shows it, such as /missions/)"),
     ("/static/nope.svg", "/static/nope.svg is not a page or file of this site, so readers would get the"
                          " missing-page notice; correct the address (as the browser shows it, such as /missions/)"),
+    ("/static/" + "a" * 300, f"/static/{'a' * 300} is not a page or file of this site, so readers would get the"
+                             " missing-page notice; correct the address (as the browser shows it, such as /missions/)"),
     ("sources/", "link 'sources/' would be read from the address of each page it is on; start a link to this"
                  " site with / and one to another site with https://, such as /sources/"),
 ])
