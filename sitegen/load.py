@@ -374,7 +374,7 @@ def check_scalar(node: yaml.ScalarNode, path: str, text: str, offset: int, found
     elif not node.style and node.tag == YAML_STR and (comment := COMMENT_AFTER.match(text, node.end_mark.index)):
         hash_at = comment.end() - 1
         found.append(Problem(path, node.end_mark.line + 1 + offset, hash_at - text.rfind("\n", 0, hash_at),
-                             f'" #" starts a comment, which YAML drops, so this text ends at "{shorten(value)}";'
+                             f'" #" starts a comment, which YAML drops, so this text ends at "{ending_of(value)}";'
                              " put the whole value in double quotes to keep what follows, or move the comment"
                              " to a line of its own"))
 
@@ -385,7 +385,7 @@ comment ("ranked #1 for savings" would be "ranked"), which an editor rarely mean
 editors write one ("accepted  # the response's own word") has a space after its #, and is left."""
 
 
-def shorten(text: str, keep: int = 40) -> str:
+def ending_of(text: str, keep: int = 40) -> str:
     """The end of a text, at most keep characters, for a message."""
     return text if len(text) <= keep else "…" + text[-keep:].lstrip()
 
