@@ -86,6 +86,8 @@ def load_data(project: Path, problems: Collector, timings: Timings,
         last = kept.get(kind, {}) if kept is not None else {}
         with timings.stage("load"):
             text = read_text(path, shown, problems, data_dir)
+            if text is not None:
+                check_schema_line(text, kind, shown, problems)
             parsed = {item: hit[0] for item, hit in last.items()}
             doc = parse_list(text, shown, problems, parsed) if text is not None else None
         if doc is None:
@@ -107,6 +109,22 @@ def load_data(project: Path, problems: Collector, timings: Timings,
             if kept is not None:
                 kept[kind] = now
     return located
+
+
+def check_schema_line(text: str, kind: str, shown: str, problems: Collector) -> None:
+    """A data file may point the editor's YAML extension only at the project's own schema, on its first
+    line (as `build.py schema` writes it): one pointing at a web address would have the editor's machine
+    fetch it when the file is opened."""
+    expected = f"# yaml-language-server: $schema=../schemas/{kind}.schema.json"
+    at = text.find("yaml-language-server")
+    while at >= 0:
+        start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at) % (len(text) + 1)
+        if start != 0 or text[start:end].rstrip() != expected:
+            problems.add(shown, text.count("\n", 0, at) + 1, at - start + 1,
+                         f"a data file names only its own schema, on its first line: {expected}; another"
+                         " could be fetched from the web when the file is opened: "
+                         + ("write the line so" if start == 0 else "delete this line"))
+        at = text.find("yaml-language-server", end)
 
 
 RESERVED_PAGE_NAMES = {*m.DATA_FILES, "static", "search", "print", "a-z", "data", "schemas", "pagefind", "404", "for"}

@@ -82,3 +82,18 @@ def printable(text: str, keep: str = "") -> str:
 def _escape(character: str) -> str:
     code = ord(character)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+YAML_ESCAPES = {"\0": "\\0", "\a": "\\a", "\b": "\\b", "\v": "\\v", "\f": "\\f", "\r": "\\r",
+                "\x1b": "\\e", "\x85": "\\N"}
+"""YAML's one-letter escapes of refused characters."""
+
+
+def written_at(character: str, text: str, start: int, end: int) -> int | None:
+    """Where text[start:end] (a YAML value) writes character: as itself, or as an escape ("\\x01",
+    "\\u202E", "\\0"); None if neither is found."""
+    code = ord(character)
+    written = re.compile(re.escape(character) + f"|\\\\(?i:x{code:02x}|u{code:04x}|U{code:08x})"
+                         + (f"|{re.escape(YAML_ESCAPES[character])}" if character in YAML_ESCAPES else ""))
+    found = written.search(text, start, end)
+    return None if found is None else found.start()

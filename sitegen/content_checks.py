@@ -52,6 +52,7 @@ from .own_words import (
     unnamed_people,
 )
 from .quote_dates import Published, date_marks, quoted_dates
+from .quotes import normalised_quote
 from .readability import (
     LONG_SENTENCE,
     MARKDOWN_NOT_PROSE,
@@ -63,7 +64,7 @@ from .readability import (
     prose_counts,
     unknown_acronyms,
 )
-from .resolve import Located, PageSource, Site, item_links, normalised_quote
+from .resolve import Located, PageSource, Site, item_links
 
 
 @dataclass
@@ -216,23 +217,32 @@ def repeated_citations(item: BaseModel) -> list[Finding]:
 
 def check_same_words_same_status(entries: list[Located], problems: Collector) -> None:
     """Two proposals whose responses cite the same words of the same source must carry the same status:
-    the same words cannot support two answers. Reported at the later proposal, naming the earlier."""
-    first: dict[tuple[str, str], tuple[Located, int]] = {}
-    for entry in entries:
+    the same words cannot support two answers. A quote that holds another, shorter one holds its words
+    too. Reported at the later proposal, naming the earlier."""
+    by_source: dict[str, dict[str, tuple[int, Located, int]]] = {}
+    for number, entry in enumerate(entries):
+        for index, citation in enumerate(entry.item.response.citations):
+            by_source.setdefault(citation.source, {}).setdefault(normalised_quote(citation.quote),
+                                                                  (number, entry, index))
+    for number, entry in enumerate(entries):
         response: m.Response = entry.item.response
-        for index, citation in enumerate(response.citations):
-            earlier, at = first.setdefault((citation.source, normalised_quote(citation.quote)), (entry, index))
+        for citation in response.citations:
+            quote = normalised_quote(citation.quote)
+            earlier, at = next(((other, at) for held, (before, other, at) in by_source[citation.source].items()
+                                if before < number and other.item.response.status != response.status
+                                and (quote in held or held in quote)), (None, 0))
+            if earlier is None:
+                continue
             theirs: m.Response = earlier.item.response
-            if theirs.status != response.status:
-                quote_line, quote_column = earlier.doc.where((*earlier.loc, "response", "citations", at, "quote"))
-                problems.add(entry.doc.path, *entry.doc.where((*entry.loc, "response", "status")),
-                             f'response status "{response.status.value}" differs from "{theirs.status.value}" of'
-                             f' proposal "{earlier.item.id}", whose response cites the same words of'
-                             f' "{citation.source}" ({earlier.doc.path}:{quote_line}:{quote_column}):'
-                             f' "{theirs.citations[at].quote}";'
-                             " the same words support one status: give both the status these words support (see"
-                             " the tests on content/about.md), or cite the words that tell the two answers apart")
-                break  # one report per proposal
+            quote_line, quote_column = earlier.doc.where((*earlier.loc, "response", "citations", at, "quote"))
+            problems.add(entry.doc.path, *entry.doc.where((*entry.loc, "response", "status")),
+                         f'response status "{response.status.value}" differs from "{theirs.status.value}" of'
+                         f' proposal "{earlier.item.id}", whose response cites the same words of'
+                         f' "{citation.source}" ({earlier.doc.path}:{quote_line}:{quote_column}):'
+                         f' "{theirs.citations[at].quote}";'
+                         " the same words support one status: give both the status these words support (see"
+                         " the tests on content/about.md), or cite the words that tell the two answers apart")
+            break  # one report per proposal
 
 
 def check_page_figures(page: PageSource, figures: set[str], quoted_sums: Callable[[], list[Figure]],

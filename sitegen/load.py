@@ -14,7 +14,13 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character, may_hold_unprintable
+from .characters import (
+    FORBIDDEN_IN_FILE,
+    describe_forbidden,
+    forbidden_character,
+    may_hold_unprintable,
+    written_at,
+)
 from .errors import Collector, Problem, position
 from .inputs import InputRefused, read_input
 from .yaml_errors import (
@@ -227,7 +233,11 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
         loader.dispose()
 
 
-YAML_STR, YAML_MAP, YAML_SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+YAML_TAG = "tag:yaml.org,2002:"
+YAML_STR, YAML_MAP, YAML_SEQ, YAML_DATE, YAML_INT = (YAML_TAG + n for n in ("str", "map", "seq", "timestamp", "int"))
+PLAIN_TAGS = {YAML_STR, YAML_MAP, YAML_SEQ, YAML_DATE, YAML_INT, *(YAML_TAG + n for n in ("float", "bool", "null"))}
+"""The kinds of value the data is written in: any other tag (!!binary, !!set, !!omap) builds values
+whose strings no check has read."""
 
 
 def _walk(
@@ -264,7 +274,11 @@ def _walk(
     doc.values[loc] = (line, column)
     if isinstance(node, yaml.ScalarNode) and node.tag == YAML_STR:
         return None if found else node.value
-    if isinstance(node, yaml.ScalarNode) or node.tag not in (YAML_MAP, YAML_SEQ):  # a set or an ordered map too
+    if node.tag not in PLAIN_TAGS:  # !!binary, !!set, !!omap: values whose strings check_scalar never sees
+        found.append(Problem(doc.path, line, column, f"the tag {node.tag.replace(YAML_TAG, '!!')} is not used in"
+                                                     " this site's data; write the value as plain text or a list"))
+        return None
+    if isinstance(node, yaml.ScalarNode):
         return None if found else _construct(node, loader, doc.path, line, column, found)
     if isinstance(node, yaml.MappingNode) and node.flow_style and (split := _split_number(node, text)):
         found.append(Problem(doc.path, split[0].line + 1 + offset, split[0].column + 1,
@@ -351,8 +365,6 @@ def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: str, line: int, c
         return None
 
 
-YAML_DATE = "tag:yaml.org,2002:timestamp"
-YAML_INT = "tag:yaml.org,2002:int"
 MAX_NUMBER_CHARACTERS = 20
 """A whole number written longer than this is refused before YAML reads it: no number in the data comes
 near, and Python refuses to read one of more than 4,300 digits (an internal error, not the editor's)."""
@@ -365,7 +377,9 @@ def check_scalar(node: yaml.ScalarNode, path: str, text: str, offset: int, found
     value = node.value
     bad = None if value.isprintable() else forbidden_character(value)  # most values: one test in C
     if bad is not None:
-        line, column = _written_at(node, bad.group(), text, offset)
+        at = written_at(bad.group(), text, node.start_mark.index, node.end_mark.index)
+        line, column = (node.start_mark.line + 1 + offset, node.start_mark.column + 1) if at is None else \
+            position(text, at, 1 + offset)
         found.append(Problem(path, line, column, describe_forbidden(bad.group())))
     elif len(value) > MAX_NUMBER_CHARACTERS and node.tag == YAML_INT:
         found.append(Problem(path, node.start_mark.line + 1 + offset, node.start_mark.column + 1,
@@ -398,23 +412,6 @@ def check_markdown_text(text: str, shown: str, first_line: int, problems: Collec
         return True
     problems.add(shown, *position(text, bad.start(), first_line), describe_forbidden(bad.group()))
     return False
-
-
-YAML_ESCAPES = {"\0": "\\0", "\a": "\\a", "\b": "\\b", "\v": "\\v", "\f": "\\f", "\r": "\\r",
-                "\x1b": "\\e", "\x85": "\\N"}
-"""YAML's one-letter escapes of refused characters."""
-
-
-def _written_at(node: yaml.ScalarNode, character: str, text: str, offset: int) -> tuple[int, int]:
-    """Line and column where a scalar's text writes character: as itself, or as an escape ("\\x01",
-    "\\u202E", "\\0"); the scalar's start if neither is found."""
-    code = ord(character)
-    written = re.compile(re.escape(character) + f"|\\\\(?i:x{code:02x}|u{code:04x}|U{code:08x})"
-                         + (f"|{re.escape(YAML_ESCAPES[character])}" if character in YAML_ESCAPES else ""))
-    found = written.search(text, node.start_mark.index, node.end_mark.index)
-    if found is None:
-        return node.start_mark.line + 1 + offset, node.start_mark.column + 1
-    return position(text, found.start(), 1 + offset)
 
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)

@@ -39,6 +39,7 @@ PROSE_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     m.Change: ("summary",),
     m.Guide: ("title", "audience", "intro"),
     m.GuideQuestion: ("question", "answer"),
+    m.Role: ("role",),
 }
 """The fields written in the site's own words (quotes and names are the sources' words)."""
 

@@ -297,8 +297,8 @@ class Renderer:
         return f"{self.settings.repo_url}/issues/new?{urllib.parse.urlencode(query, quote_via=urllib.parse.quote)}"
 
     def has_schema(self, kind: str) -> bool:
-        """Whether schemas/<kind>.schema.json exists (the plan copies it into the site)."""
-        return (self.templates_dir.parent / "schemas" / f"{kind}.schema.json").is_file()
+        """Whether schemas/<kind>.schema.json exists (the plan copies it into the site), for a kind of data."""
+        return kind in m.DATA_FILES and (self.templates_dir.parent / "schemas" / f"{kind}.schema.json").is_file()
 
     def item_url(self, kind: str, item_id: str) -> str:
         """The permalink of an item (a guide's is under for/, see plan.guide_jobs)."""

@@ -7,7 +7,6 @@ shows the closest passage that is.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import typing
@@ -22,8 +21,9 @@ from pydantic import BaseModel
 from . import models as m
 from .errors import Collector, Problem, did_you_mean
 from .fields import Citation
-from .inputs import InputRefused, archived_copies, archived_text, read_input
+from .inputs import MEGABYTE, InputRefused, archived_copies, archived_text, read_input
 from .load import Loc, Marked
+from .quotes import Hints, by_paragraph, normalised_quote, quoted_in
 
 ANY_ITEM = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary",
             "people", "areas", "sources", "themes", "guides")
@@ -106,68 +106,6 @@ class Site:
     """Each guide's and content page's measured reading age (readability.ReadingAge), for `check`."""
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def normalise(text: str) -> str:
-    """Fold whitespace and the forms of quote marks and apostrophes, as the quote check allows.
-
-    Kept for every quote and archived text of a large site, so that the preview, which checks every
-    quote on each save, folds only the new ones."""
-    return WHITESPACE.sub(" ", text.translate(QUOTE_FORMS)).strip()
-
-
-WHITESPACE = re.compile(r"\s+")
-PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-
-
-@functools.lru_cache(maxsize=1 << 12)
-def by_paragraph(text: str) -> str:
-    """A source text as the quote check reads it: each paragraph (ended by a blank line) normalised,
-    the paragraphs parted by a line break. A quote that ran on from one paragraph into the next would
-    join words the source keeps apart, such as an article's sentence and a picture's caption."""
-    marked = normalise(PARAGRAPH_BREAK.sub("\x00", text.replace("\r\n", "\n")))  # one pass: no text holds \x00
-    return marked.replace(" \x00", "\x00").replace("\x00 ", "\x00").replace("\x00", "\n")
-
-
-QUOTE_FORMS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
-                             "\u201c": '"', "\u201d": '"', "\u201f": '"', "\u2033": '"'})
-
-
-def closest_passage(quote: str, text: str) -> str:
-    """The stretch of the source most like the quote, in whole words, to show an editor what it says.
-    Both are normalised: words are parted by single spaces.
-
-    The longest stretch of the quote's characters that the source holds anchors it (sought with
-    str.find, its length found by halving); then nine stretches of words there, starting a word
-    earlier or later and a word longer or shorter than the quote, are compared with it. The source is
-    only read by str.find: comparing a long source with the quote character by character would take
-    seconds for each wrong quote.
-    """
-    at, offset = _longest_common(quote, text)
-    source = text.split(" ")
-    aligned = text.count(" ", 0, max(0, at - offset))  # the source's word where the quote would start
-    words = quote.count(" ") + 1
-    passages = [" ".join(source[start:start + length]) for start in range(max(0, aligned - 1), aligned + 2)
-                for length in range(max(1, words - 1), words + 2)]
-    return max(passages, key=lambda passage: difflib.SequenceMatcher(None, passage, quote, autojunk=False).ratio())
-
-
-def _longest_common(quote: str, text: str) -> tuple[int, int]:
-    """Where text holds the longest stretch of the quote's characters, and where that stretch starts
-    in the quote; (0, 0) if they share none. A stretch of n characters is found only if one of n-1
-    is, so its length is found by halving: about 9 rounds of a str.find per start in the quote."""
-    found = (0, 0)
-    shortest, longest = 1, len(quote)
-    while shortest <= longest:
-        size = (shortest + longest) // 2
-        hit = next(((at, start) for start in range(len(quote) - size + 1)
-                    if (at := text.find(quote[start:start + size])) >= 0), None)
-        if hit is None:
-            longest = size - 1
-        else:
-            found, shortest = hit, size + 1
-    return found
-
-
 def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
                  sources_dir: Path, problems: Collector) -> Site:
     """Index items, refuse duplicate ids, resolve references and verify quotes."""
@@ -202,6 +140,7 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
         except (OSError, UnicodeDecodeError, InputRefused):  # two sources with one id, the other's file unreadable
             return ""
 
+    hints = Hints()
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
     for kind, entries in located.items():
         for entry in entries:
@@ -210,7 +149,7 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
             if owner and items[kind].get(owner.id) is entry.item:
                 site.links[owner] = (tuple((kinds, target) for _, kinds, target in links[0]),
                                      tuple(citation for _, citation in links[1]))
-            for ref in _resolve_item(entry, links, items, places, texts, whole_file, problems):
+            for ref in _resolve_item(entry, links, items, places, texts, whole_file, hints, problems):
                 if owner and ref != owner:
                     backlinks[ref].add(owner)
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
@@ -230,7 +169,8 @@ def id_line(entry: Located) -> int:
 
 
 def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]], places: dict[Ref, Located],
-                  texts: dict[str, str], whole_file: Callable[[str], str], problems: Collector) -> list[Ref]:
+                  texts: dict[str, str], whole_file: Callable[[str], str], hints: Hints,
+                  problems: Collector) -> list[Ref]:
     """The items an item names (links: its item_links), with its quotes checked. places: where each
     item is, to name both items an id names in two kinds."""
     refs: list[Ref] = []
@@ -240,7 +180,7 @@ def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]]
         if ref:
             refs.append(ref)
     for quote_loc, citation in citations:
-        _check_quote(citation, texts, whole_file, entry.doc, (*entry.loc, *quote_loc), problems)
+        _check_quote(citation, texts, whole_file, hints, entry.doc, (*entry.loc, *quote_loc), problems)
     return refs
 
 
@@ -251,6 +191,12 @@ def item_links(item: Any) -> Links:
     return links
 
 
+ARCHIVED_TEXT_LIMIT = 64 * MEGABYTE
+"""Characters of archived text one build reads for all its sources, in all: each file is read whole
+only up to inputs.LIMITS, and this keeps a list of many large files (or copies) from taking
+gigabytes. The real sources are a few hundred thousand; the 10,000-item benchmark's about four million."""
+
+
 def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector) -> dict[str, str]:
     """Load each source's archived text once, normalised for the quote check.
 
@@ -258,12 +204,26 @@ def _source_texts(entries: list[Located], sources_dir: Path, problems: Collector
     quote holds, so a quote is found only within one paragraph of one copy (see by_paragraph).
     """
     texts: dict[str, str] = {}
+    left = ARCHIVED_TEXT_LIMIT
     for entry in entries:
         source: m.Source = entry.item
         copies: list[str] = []
+        named: set[tuple[str, Any]] = set()
         for loc, copy in archived_copies(source):
+            if (copy.archive, copy.lines) in named:
+                problems.add(entry.doc.path, *entry.doc.where((*entry.loc, *loc, "archive")),
+                             f'"sources/{copy.archive}" is named twice for this article, with the same lines; a'
+                             " copy is another archive of the article: remove the repeat")
+                continue
+            named.add((copy.archive, copy.lines))
             try:
-                copies.append(by_paragraph(archived_text(copy, sources_dir)))
+                text = by_paragraph(archived_text(copy, sources_dir))
+                left -= len(text)
+                if left < 0:
+                    raise InputRefused(f"takes the archived text read for all the sources past"
+                                       f" {ARCHIVED_TEXT_LIMIT // MEGABYTE} million characters",
+                                       "archive only the article itself, with its lines: range")
+                copies.append(text)
             except InputRefused as exc:  # a link out of sources/ (never shown in a hint), a device, a huge file
                 problems.add(entry.doc.path, *entry.doc.where((*entry.loc, *loc, "archive")),
                              f'archived text "sources/{copy.archive}": {exc}')
@@ -403,21 +363,10 @@ def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any
     return None
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def quoted_in(quote: str, text: str) -> bool:
-    """Whether a normalised source text holds a normalised quote. Kept for each pair: a preview save
-    finds the same text objects (by_paragraph keeps them), so it searches only for new quotes."""
-    return quote in text
-
-
-def normalised_quote(quote: str) -> str:
-    """A quote as the quote check compares it (see normalise)."""
-    return normalise(quote)
-
-
-def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable[[str], str], doc: Marked,
-                 loc: Loc, problems: Collector) -> None:
-    """Report a quote that does not occur in its source, with the closest passage that does."""
+def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable[[str], str], hints: Hints,
+                 doc: Marked, loc: Loc, problems: Collector) -> None:
+    """Report a quote that does not occur in its source, with the closest passage that does (while
+    the hints' reading lasts)."""
     text = texts.get(citation.source)
     if text is None:
         return  # the dangling source id is reported by _resolve
@@ -442,7 +391,8 @@ def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable
                      f'the quote runs from one paragraph of "{citation.source}" into the next; quote one'
                      " paragraph at a time, each with a citation of its own")
         return
+    closest = hints.closest(quote, text.replace("\n", " "))
     problems.add(doc.path, line, column,
-                 f'quote not found in source "{citation.source}"; the closest passage in the source is: '
-                 f'"{closest_passage(quote, text.replace(chr(10), " "))}"; copy the words exactly as the source'
-                 " gives them")
+                 f'quote not found in source "{citation.source}"; '
+                 + (f'the closest passage in the source is: "{closest}"; ' if closest is not None else "")
+                 + "copy the words exactly as the source gives them")

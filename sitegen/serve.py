@@ -1,9 +1,9 @@
 """Live preview: pages rendered when the browser asks for them, build errors shown in the browser.
 
-The preview keeps the checked site and its page plan in memory. On a save (livereload calls
-`Preview.rebuild`), or on the next request after one, it reads the inputs again (a data file whose
-text is unchanged is not parsed again) and plans the pages, but renders none: a page is rendered
-when it is asked for, and kept until the next save. While the inputs are broken it serves a page
+The preview keeps the checked site and its page plan in memory. On a save (seen by preview_server's
+watcher, which calls `Preview.rebuild`), or on the next request after one, it reads the inputs again
+(a data file whose text is unchanged is not parsed again) and plans the pages, but renders none: a
+page is rendered when it is asked for, and kept until the next save. While the inputs are broken it serves a page
 listing every problem; fixing the file brings the site back.
 
 What covers the whole site, the search index, is made by a full build into .preview/ in another
@@ -285,6 +285,7 @@ def preview_server(preview: Preview) -> Any:
     from livereload import Server  # imported here, so that `build` works without the server's imports
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
     from livereload.server import LiveScriptContainer
+    from livereload.watcher import Watcher
     from tornado import web
 
     origins = {f"http://{name}:{preview.port}" for name in LOOPBACK_NAMES}
@@ -306,6 +307,25 @@ def preview_server(preview: Preview) -> Any:
             if not is_loopback_host(self.request.headers.get("Host"), preview.port):
                 raise web.HTTPError(403)
 
+    class InputsWatcher(Watcher):  # type: ignore[misc]
+        """Asks the preview whether its inputs changed (Preview.inputs_fingerprint, which lists files
+        without following links), where livereload's own watcher walks each folder following links:
+        two links in content/ to content/ itself would make that walk endless."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen = preview.fingerprint
+
+        def examine(self) -> tuple[str | None, float | None]:
+            if self._changes:  # livereload's own messages
+                return self._changes.pop()  # type: ignore[no-any-return]
+            fingerprint = preview.inputs_fingerprint()
+            if fingerprint == self.seen:
+                return None, None
+            self.seen = fingerprint
+            preview.rebuild()
+            return "*", None  # reload every page
+
     class PreviewServer(Server):  # type: ignore[misc]
         def application(self, port: int, host: str, liveport: int | None = None, debug: bool | None = None,
                         live_css: bool = True) -> None:
@@ -318,7 +338,7 @@ def preview_server(preview: Preview) -> Any:
                 (r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, script)}),
             ]).listen(port, address=host)
 
-    server = PreviewServer(app=preview.app)
-    for folder in WATCHED:  # without a folder to watch, livereload would watch the working directory
-        server.watch(str(preview.project / folder), preview.rebuild)
+    server = PreviewServer(app=preview.app, watcher=InputsWatcher())
+    for folder in WATCHED:  # named for livereload's log; without them it would watch the working directory
+        server.watch(str(preview.project / folder))
     return server

@@ -17,7 +17,8 @@ from . import models as m
 from .claims import carriers
 from .fields import Citation, Precision, ReportedCount, ReportedMoney
 from .formats import format_count, format_date, format_money
-from .resolve import Ref, Site, normalised_quote
+from .quotes import normalised_quote
+from .resolve import Ref, Site
 from .words import STATUS_WORDS, dated, title_of
 
 
@@ -375,10 +376,11 @@ class Views:
     def key_figure(self, values: Sequence[ReportedMoney | ReportedCount]) -> KeyFigure:
         """A key figure as the home page's tiles and the funding page's answer show it: the figure
         reported last (see headline), and the first and newest dates of the reports that give it as
-        shown. When every source gives the same sum, qualifier and each_year but words its years or period
-        differently, the sum is shown without them, so no wording is put under the date of a report
-        that worded it otherwise. A value's every citation whose quote holds the figure counts (see
-        claims.carriers), not only its first report."""
+        shown. A sum with a period is given with the period alone ("£1bn (the first two years)", not
+        "£1bn over 2 years (the first two years)"). When every source gives the same sum, qualifier and
+        each_year but words its years or period differently, the sum is shown without them, so no
+        wording is put under the date of a report that worded it otherwise. A value's every citation
+        whose quote holds the figure counts (see claims.carriers), not only its first report."""
         def whole(value: ReportedMoney | ReportedCount) -> tuple[Any, ...]:
             if isinstance(value, ReportedCount):
                 return value.count, value.qualifier
@@ -395,9 +397,10 @@ class Views:
         headline = self.headline(values)
         if isinstance(headline, ReportedCount):
             text = format_count(headline)
-        else:  # the sum alone drops the years and period its sources word differently
+        else:
             money = headline.money
-            text = format_money(money.model_copy(update={"years": None, "period": None}) if same is bare else money)
+            shown = {"years": None, "period": None} if same is bare else {"years": None} if money.period else {}
+            text = format_money(money.model_copy(update=shown))
         figure = same(headline)
         dates = sorted({date for v in values if same(v) == figure for c in carriers(v, published) or v.citations
                         if (date := self.source(c.source).date)})

@@ -284,7 +284,7 @@ def test_the_closest_passage_hint_reads_the_source_a_bounded_number_of_times(mon
     source is searched with str.find (counted here), and only stretches near the anchor are compared."""
     import difflib
 
-    from sitegen import resolve
+    from sitegen import quotes
 
     compared: list[int] = []
 
@@ -300,14 +300,98 @@ def test_the_closest_passage_hint_reads_the_source_a_bounded_number_of_times(mon
             Source.finds += 1
             return super().find(*args)
 
-    monkeypatch.setattr(resolve.difflib, "SequenceMatcher", Counted)
+    monkeypatch.setattr(quotes.difflib, "SequenceMatcher", Counted)
     article = "The government has laid out a £200m package of measures to fix children's social care. "
-    text = Source(resolve.normalise("Filler words about other things entirely. " * 2_500 + article * 2))
+    text = Source(quotes.normalise("Filler words about other things entirely. " * 2_500 + article * 2))
     quote = "a £200n package of measures"
-    assert resolve.closest_passage(quote, text) == "a £200m package of measures"
+    assert quotes.closest_passage(quote, text) == "a £200m package of measures"
     assert len(compared) <= 9 and max(compared) < 4 * len(quote)
     assert Source.finds <= len(quote) * 6
 
+
+
+def test_many_wrong_quotes_of_a_huge_source_are_said_without_hints_once_the_reading_is_spent(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    """Each hint searches the source for the quote's longest stretch: a pull request's wrong quotes of
+    an 8 MB source would take seconds each. The hints share one allowance of characters read
+    (quotes.HINT_READING), so past it a quote not found is said without its closest passage."""
+    from sitegen.quotes import HINT_READING, Hints
+
+    words = " ".join(f"word{number}" for number in range(300_000))  # about 3 MB, no quote in it
+    (project / "sources" / "huge.txt").write_text(words, encoding="utf-8")
+    sources = project / "data" / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8") + "\n- id: huge-source\n  title: A huge source\n"
+                       "  outlet: Test News\n  date: 2023-02-02\n  archive: huge.txt\n", encoding="utf-8")
+    wrong = " ".join(["not in the source at all"] * 12)
+    glossary = project / "data" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "".join(
+        f"\n- id: term-{number}\n  term: Term {number}\n  definition: A term.\n  citations:\n"
+        f"    - source: huge-source\n      quote: {wrong} {number}\n" for number in range(20)), encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.count('quote not found in source "huge-source"; copy the words exactly') == 20, result.err
+    assert "closest passage" not in result.err
+
+    hints = Hints()
+    assert hints.closest("a £200n package of measures", "the words a £200m package of measures here") == \
+        "a £200m package of measures"  # a real article's wrong quote still gets its hint
+    assert 0 < HINT_READING - hints.left < 10_000
+
+
+def test_an_archive_named_again_and_archived_text_past_the_limit_are_refused(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each copy of an article is read and kept for the quote check: one file named many times over
+    would take its size as many times. A copy that repeats one is refused, and all the archived text
+    one build reads is limited (resolve.ARCHIVED_TEXT_LIMIT)."""
+    from sitegen import resolve
+
+    sources = project / "data" / "sources.yaml"
+    good = sources.read_text(encoding="utf-8")
+    sources.write_text(good + "  copies:\n" + "    - archive: article.txt\n" * 3, encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    line = good.count("\n") + 2
+    assert (f'data/sources.yaml:{line}:16: "sources/article.txt" is named twice for this article, with the same'
+            " lines; a copy is another archive of the article: remove the repeat") in result.err, result.err
+    assert result.err.count("is named twice") == 3
+
+    sources.write_text(good, encoding="utf-8")
+    size = len((project / "sources" / "article.txt").read_text(encoding="utf-8"))
+    monkeypatch.setattr(resolve, "ARCHIVED_TEXT_LIMIT", size // 2)
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert 'archived text "sources/article.txt": the file takes the archived text read for all the sources past' \
+        in result.err, result.err
+
+
+def test_yaml_tags_whose_values_no_check_reads_are_refused(project: Path, run_cli: Callable[..., Run]) -> None:
+    """!!binary decodes to text no character check has seen, and the strings of a !!set or !!omap are
+    built by YAML whole: each is refused at its place, so a right-to-left override or an ANSI escape
+    cannot reach the pages or the CSV that way."""
+    themes = project / "data" / "themes.yaml"
+    edit(themes, TITLE, "  title: !!binary RmFtaWx5IOKArmhlbHAbWzMxbQ==")  # "Family \u202ehelp\x1b[31m"
+    good = themes.read_text(encoding="utf-8")
+    themes.write_text(good + "\n- id: other\n  title: !!set {Other: null}\n  description: x\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert "data/themes.yaml:2:10: the tag !!binary is not used in this site's data; write the value as plain" \
+        " text or a list" in result.err, result.err
+    assert "the tag !!set is not used" in result.err
+    assert "\u202e" not in result.err and "\x1b" not in result.err
+
+
+def test_a_data_file_may_name_only_its_own_schema_for_the_editor(project: Path, run_cli: Callable[..., Run]) -> None:
+    """The editor's YAML extension fetches the schema a data file names: a pull request must not make
+    opening the file call a web address."""
+    themes = project / "data" / "themes.yaml"
+    themes.write_text("# yaml-language-server: $schema=https://attacker.example/who.json\n"
+                      + themes.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.startswith("data/themes.yaml:1:3: a data file names only its own schema, on its first line:"
+                                 " # yaml-language-server: $schema=../schemas/themes.schema.json;"), result.err
+    edit(themes, "https://attacker.example/who.json", "../schemas/themes.schema.json")
+    assert run_cli("--project", str(project), "check").code == 0
 
 def test_an_off_site_image_is_refused_where_written(project: Path, run_cli: Callable[..., Run]) -> None:
     """It would load from another site in a reader's browser, and in an editor's preview of the pull request."""

@@ -111,3 +111,11 @@ def test_an_area_s_opening_sentence_cites_each_quote_once() -> None:
     assert once == [c for _, named, money in programmes
                     for c in [*named.citations, *(c for _, value in money for c in value.citations)]]
     assert views.programme_citations(programmes + programmes) == once
+
+
+def test_a_template_can_ask_only_whether_a_kind_of_data_has_a_schema() -> None:
+    """has_schema joins its argument into a path: a template must not learn whether files elsewhere exist."""
+    renderer = Renderer(ROOT / "templates", site_model(), Settings())
+    assert renderer.has_schema("themes")
+    assert not renderer.has_schema("../schemas/themes")
+    assert not renderer.has_schema("../../../../../etc/hostname.schema")

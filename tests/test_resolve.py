@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitegen.resolve import closest_passage, normalise
+from sitegen.quotes import closest_passage, normalise
 
 
 def test_normalise_folds_only_whitespace_and_quote_marks() -> None:

@@ -240,6 +240,31 @@ def test_serve_listens_on_loopback_and_blocks_traversal(project: Path) -> None:
                                          "Host": f"evil.example:{port}"})[0] == 403
 
 
+
+def test_the_watcher_sees_a_save_and_never_follows_links(project: Path) -> None:
+    """The reload watcher asks the preview whether its inputs changed, listing them as the build does:
+    two links in content/ back to content/ would make livereload's own watcher, which follows links,
+    walk without end, and the preview would stop answering."""
+    import os
+
+    os.symlink(".", project / "content" / "a")
+    os.symlink(".", project / "content" / "b")
+    preview = Preview(project, project / ".preview")
+    preview.refresh()
+    watcher = preview_server(preview).watcher
+    seen: list[tuple[Any, Any]] = []
+    looking = threading.Thread(target=lambda: seen.append(watcher.examine()), daemon=True)
+    looking.start()
+    looking.join(timeout=20)
+    assert seen == [(None, None)], "nothing changed, and the look ended"
+    themes = project / "data" / "themes.yaml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("title: Family help", "title: Family support"),
+                      encoding="utf-8")
+    assert watcher.examine() == ("*", None)  # reload every page
+    assert b"Family support" in call(preview, "/themes/family-help/")[1]
+    assert watcher.examine() == (None, None)
+    preview.wait()
+
 def request(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
     """The status and body of one request to the preview, with these headers (Host: 127.0.0.1:port unless given)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)

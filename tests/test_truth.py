@@ -285,6 +285,23 @@ def test_two_proposals_citing_the_same_words_need_the_same_status(project: Path,
         " content/about.md), or cite the words that tell the two answers apart")
 
 
+
+def test_a_quote_holding_another_proposals_quote_needs_the_same_status(project: Path,
+                                                                     run_cli: Callable[..., Run]) -> None:
+    """The same words cut shorter are still the same words: "a £200m package" lies inside the first
+    proposal's quote "a £200m package of measures", so the two responses rest on one passage."""
+    recommendations = project / "data" / "recommendations.yaml"
+    append(recommendations, SECOND_PROPOSAL.replace("STATUS", "accepted").replace(
+        "quote: a £200m  package of measures", "quote: a £200m package"))
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(
+        f"data/recommendations.yaml:{line_of(recommendations, 'status: accepted')}:13: response status"
+        ' "accepted" differs from "to-be-tested" of proposal "family-help-services", whose response cites the'
+        ' same words of "test-article" (data/recommendations.yaml:14:16): "a £200m package of measures";')
+    edit(recommendations, "quote: a £200m package\n", "quote: review's proposals\n")
+    assert run_cli("--project", str(project), "check").code == 0  # other words of the same source
+
 # --- Template text that agrees with its page ------------------------------------------------------
 
 
@@ -502,6 +519,29 @@ def test_a_person_the_site_names_must_be_named_in_a_quote_beside_it(project: Pat
             in result.err), result.err
     assert result.err.count("is named here") == 2, result.err  # "Dame Pat Example" is not also "Pat Example"
 
+
+
+def test_a_role_that_names_someone_must_cite_words_that_name_them(project: Path,
+                                                                  run_cli: Callable[..., Run]) -> None:
+    """A role is the site's words too: "Council whose leader Pat Example welcomed the test" says who spoke,
+    so a quote beside it must name them."""
+    add_article(project, text=ARTICLE.replace("Its leader said", "Its leader, Pat Example, said"))
+    append(project / "data" / "sources.yaml", COUNCIL_SOURCE)
+    people = project / "data" / "people.yaml"
+    people.write_text(
+        "- id: pat-example\n  name: Pat Example\n  kind: person\n  roles:\n    - role: Team leader\n"
+        "      citations:\n        - source: council-article\n          quote: \"Its leader, Pat Example, said\"\n"
+        "- id: exampleton\n  name: Exampleton Council\n  kind: organisation\n  roles:\n"
+        "    - role: Council whose leader Pat Example welcomed the test\n"
+        "      citations:\n        - source: council-article\n"
+        "          quote: \"the council had waited a long time\"\n",
+        encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1, result.err
+    assert (f"data/people.yaml:{line_of(people, 'role: Council whose')}:13: Pat Example is named here but in none"
+            " of the quotes cited beside it" in result.err), result.err
+    edit(people, "quote: \"the council had waited a long time\"", "quote: \"Its leader, Pat Example, said\"")
+    assert run_cli("--project", str(project), "check").code == 0
 
 def test_a_later_entry_that_opens_by_pointing_back_is_refused(project: Path, run_cli: Callable[..., Run]) -> None:
     """Each later entry is shown on its own under its own date: "He urged…" points to nothing there."""
