@@ -21,6 +21,7 @@ pull request could put one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -47,8 +48,10 @@ def digest(*parts: bytes) -> str:
     return h.hexdigest()[:32]
 
 
+@functools.cache
 def code_version() -> str:
-    """Hash of this package's source and the versions of everything that shapes the output."""
+    """Hash of this package's source and the versions of everything that shapes the output: worked
+    out once a process, whose code does not change while it runs (the preview asks on every save)."""
     from importlib.metadata import PackageNotFoundError, version
 
     import jinja2

@@ -296,11 +296,12 @@ APOSTROPHE = "(?:'|&#39;|\u2019)"
 """The text is already escaped, so an apostrophe may be &#39; (or a curly one, as sources write it)."""
 
 
-def trie_pattern(words: Iterable[str]) -> str:
+@functools.lru_cache(maxsize=8)
+def trie_pattern(words: tuple[str, ...]) -> str:
     """A regex matching any of the (folded) words, longest first, with shared prefixes factored out.
 
     A plain alternation of hundreds of terms is tried term by term at every position of every text;
-    the trie form reads each character once.
+    the trie form reads each character once. Kept for the same words: the preview makes it on each save.
     """
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
     for word in words:
@@ -353,7 +354,7 @@ class TermLinker:
     def __init__(self, terms: Iterable[TermLink]):
         ordered = sorted(terms, key=lambda t: (-len(t.words), t.words))
         self.by_word = {_fold(t.words): t for t in ordered}
-        words = trie_pattern(self.by_word)
+        words = trie_pattern(tuple(self.by_word))
         self.pattern = re.compile(ENTITY + r"|(?<![\w-])(" + words + r")(?![\w-])", re.I) if self.by_word else None
 
     def link(self, fragment: str) -> Markup:
