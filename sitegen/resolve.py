@@ -23,7 +23,7 @@ from .errors import Collector, Problem, did_you_mean
 from .fields import Citation
 from .inputs import MEGABYTE, InputRefused, archived_copies, archived_text, read_input
 from .load import Loc, Marked
-from .quotes import Hints, by_paragraph, normalised_quote, quoted_in
+from .quotes import QUOTE_READING, Reading, by_paragraph, normalised_quote, quoted_in
 
 ANY_ITEM = ("recommendations", "missions", "pilots", "funding", "timeline", "glossary",
             "people", "areas", "sources", "themes", "guides")
@@ -140,7 +140,7 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
         except (OSError, UnicodeDecodeError, InputRefused):  # two sources with one id, the other's file unreadable
             return ""
 
-    hints = Hints()
+    reading = Reading()
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
     for kind, entries in located.items():
         for entry in entries:
@@ -149,7 +149,7 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
             if owner and items[kind].get(owner.id) is entry.item:
                 site.links[owner] = (tuple((kinds, target) for _, kinds, target in links[0]),
                                      tuple(citation for _, citation in links[1]))
-            for ref in _resolve_item(entry, links, items, places, texts, whole_file, hints, problems):
+            for ref in _resolve_item(entry, links, items, places, texts, whole_file, reading, problems):
                 if owner and ref != owner:
                     backlinks[ref].add(owner)
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
@@ -169,7 +169,7 @@ def id_line(entry: Located) -> int:
 
 
 def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]], places: dict[Ref, Located],
-                  texts: dict[str, str], whole_file: Callable[[str], str], hints: Hints,
+                  texts: dict[str, str], whole_file: Callable[[str], str], reading: Reading,
                   problems: Collector) -> list[Ref]:
     """The items an item names (links: its item_links), with its quotes checked. places: where each
     item is, to name both items an id names in two kinds."""
@@ -180,7 +180,7 @@ def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]]
         if ref:
             refs.append(ref)
     for quote_loc, citation in citations:
-        _check_quote(citation, texts, whole_file, hints, entry.doc, (*entry.loc, *quote_loc), problems)
+        _check_quote(citation, texts, whole_file, reading, entry.doc, (*entry.loc, *quote_loc), problems)
     return refs
 
 
@@ -363,15 +363,20 @@ def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any
     return None
 
 
-def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable[[str], str], hints: Hints,
+def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable[[str], str], reading: Reading,
                  doc: Marked, loc: Loc, problems: Collector) -> None:
     """Report a quote that does not occur in its source, with the closest passage that does (while
-    the hints' reading lasts)."""
+    the reading allowed lasts); once the quote check's reading is spent, say so once and stop."""
     text = texts.get(citation.source)
-    if text is None:
-        return  # the dangling source id is reported by _resolve
+    if text is None or reading.left < 0:
+        return  # the dangling source id is reported by _resolve; a spent reading where it ran out
     quote = normalised_quote(citation.quote)
-    if quoted_in(quote, text):
+    if reading.spend(len(text)) and quoted_in(quote, text):
+        return
+    if reading.left < 0 or not reading.spend(len(whole_file(citation.source)) + 2 * len(text)):
+        problems.add(doc.path, *doc.where(loc), f"the quote check stopped here: the quotes ask for more than"
+                                                f" {QUOTE_READING:,} characters of source text to be searched,"
+                                                " far more than a real site's; cite fewer, or shorter, sources")
         return
     line, column = doc.where(loc)
     if quote in whole_file(citation.source):
@@ -391,7 +396,7 @@ def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable
                      f'the quote runs from one paragraph of "{citation.source}" into the next; quote one'
                      " paragraph at a time, each with a citation of its own")
         return
-    closest = hints.closest(quote, text.replace("\n", " "))
+    closest = reading.closest(quote, text.replace("\n", " "))
     problems.add(doc.path, line, column,
                  f'quote not found in source "{citation.source}"; '
                  + (f'the closest passage in the source is: "{closest}"; ' if closest is not None else "")

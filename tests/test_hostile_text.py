@@ -315,7 +315,7 @@ def test_many_wrong_quotes_of_a_huge_source_are_said_without_hints_once_the_read
     """Each hint searches the source for the quote's longest stretch: a pull request's wrong quotes of
     an 8 MB source would take seconds each. The hints share one allowance of characters read
     (quotes.HINT_READING), so past it a quote not found is said without its closest passage."""
-    from sitegen.quotes import HINT_READING, Hints
+    from sitegen.quotes import HINT_READING, Reading
 
     words = " ".join(f"word{number}" for number in range(300_000))  # about 3 MB, no quote in it
     (project / "sources" / "huge.txt").write_text(words, encoding="utf-8")
@@ -332,11 +332,28 @@ def test_many_wrong_quotes_of_a_huge_source_are_said_without_hints_once_the_read
     assert result.err.count('quote not found in source "huge-source"; copy the words exactly') == 20, result.err
     assert "closest passage" not in result.err
 
-    hints = Hints()
-    assert hints.closest("a £200n package of measures", "the words a £200m package of measures here") == \
+    reading = Reading()
+    assert reading.closest("a £200n package of measures", "the words a £200m package of measures here") == \
         "a £200m package of measures"  # a real article's wrong quote still gets its hint
-    assert 0 < HINT_READING - hints.left < 10_000
+    assert 0 < HINT_READING - reading.hints_left < 10_000
 
+
+
+def test_the_quote_check_stops_once_its_reading_is_spent(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each quote is searched for in its source's text: hundreds of thousands of quotes of a large
+    source would take an hour. The whole check may read quotes.QUOTE_READING characters; past it, it
+    stops with one problem, at the quote where the reading ran out, rather than pass what it did not
+    check."""
+    from sitegen import quotes
+
+    size = len((project / "sources" / "article.txt").read_text(encoding="utf-8"))
+    assert run_cli("--project", str(project), "check").code == 0
+    monkeypatch.setattr(quotes, "QUOTE_READING", size)  # enough for the first quote only
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.count("the quote check stopped here: the quotes ask for more than") == 1, result.err
+    assert "problem(s) found" in result.err
 
 def test_an_archive_named_again_and_archived_text_past_the_limit_are_refused(
         project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
