@@ -234,10 +234,13 @@ class Renderer:
 
     def close(self) -> None:
         """Let go of the site. The Jinja environment's globals and filters hold this renderer's methods,
-        a cycle that only the cycle collector frees: the preview, which reads the next site without it
-        (see serve.Preview.refresh), would otherwise hold two sites at once."""
+        and its compiled templates hold the environment: cycles that only the cycle collector frees. The
+        preview, which reads the next site without it (see serve.Preview.refresh), would otherwise hold
+        two sites at once, or, as it keeps what it reads out of the collector's walks, every site."""
         self.env.globals.clear()
         self.env.filters.clear()
+        if self.env.cache is not None:
+            self.env.cache.clear()
 
     def site_wide(self) -> bytes:
         """What every page shows besides its own job: the menu, the newest source's date, the glossary's

@@ -97,6 +97,7 @@ class Preview:
             if self.renderer is not None:
                 self.renderer.close()
             self.renderer, self.jobs, self.pages = None, {}, {}  # let go of the last site before reading the next
+            gc.collect()  # the pages' rendering leaves cycles that hold the last site: only they are walked
             gc.disable()  # as `build` does: the cycle collector would walk the whole site many times over
             try:
                 check_output(self.out.absolute(), self.project)
@@ -114,6 +115,8 @@ class Preview:
             except Exception as exc:  # the preview must survive anything an edit can cause
                 self.problems = [Problem("build.py", 1, 1, f"internal error: {type(exc).__name__}: {exc}")]
             finally:
+                if not self.problems:  # what was read stays until the next save: no collection walks it
+                    gc.freeze()  # (a failed save's leftovers, an exception's frames among them, are not kept)
                 gc.enable()
             for problem in self.problems:
                 print(problem, file=sys.stderr)

@@ -265,6 +265,27 @@ def test_the_watcher_sees_a_save_and_never_follows_links(project: Path) -> None:
     assert watcher.examine() == (None, None)
     preview.wait()
 
+
+def test_a_save_lets_go_of_the_last_site_and_its_rendered_pages(project: Path) -> None:
+    """Rendering a page leaves reference cycles (Jinja's contexts and macros) that hold the whole site:
+    a save collects them before reading the next site, and what it reads is frozen out of the cycle
+    collector's walks (gc.freeze), so a large site is neither kept twice nor walked on every save."""
+    import gc
+    import weakref
+
+    preview = Preview(project, project / ".preview")
+    preview.refresh()
+    assert preview.renderer is not None
+    assert preview.page("index.html") and preview.page("themes/family-help/index.html")
+    last = weakref.ref(preview.renderer.site)
+    themes = project / "data" / "themes.yaml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("title: Family help", "title: Family support"),
+                      encoding="utf-8")
+    preview.refresh()
+    assert last() is None, "the last site is still held"
+    assert gc.get_freeze_count() > 0 and gc.isenabled()
+    assert b"Family support" in call(preview, "/themes/family-help/")[1]
+
 def request(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
     """The status and body of one request to the preview, with these headers (Host: 127.0.0.1:port unless given)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
