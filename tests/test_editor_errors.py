@@ -255,11 +255,11 @@ def test_markdown_that_would_render_otherwise_than_written_is_refused(
 
 def test_an_emptied_source_file_is_said_once_at_its_source(real_project: Path, run_cli: Callable[..., Run]) -> None:
     """Not as every quote from it not found, with an empty closest passage."""
-    (real_project / "sources" / "000_defd42aa9698fa0d.txt").write_text("", encoding="utf-8")
+    (real_project / "sources" / "002_f4a3b96c11f91992.txt").write_text("", encoding="utf-8")
     result = run_cli("--project", str(real_project), "check")
     lines = result.err.splitlines()
 
-    assert re.fullmatch(r'data/sources\.yaml:\d+:\d+: archived text "sources/000_defd42aa9698fa0d\.txt": the file holds'
+    assert re.fullmatch(r'data/sources\.yaml:\d+:\d+: archived text "sources/002_f4a3b96c11f91992\.txt": the file holds'
                         r" no text where the article should be; copy the article into it again", lines[0]), lines[0]
     assert lines[1:] == ["1 problem(s) found; nothing was written."]
 
