@@ -38,21 +38,23 @@ def key_figures(site: Site, problems: Collector) -> list[Ref]:
 QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("What was rejected?", ("recommendations/status/rejected/",)),
     ("How much money was called for, and how much was set aside?", ("funding/",)),
-    ("Is my council in a pilot?", ("for/councils/", "areas/")),
+    ("Is my council in a pilot?", ("for/councils/#councils", "areas/")),
     ("I am a parent, or I bring up a relative's child", ("for/families/",)),
     ("I am a care leaver", ("for/care-leavers/",)),
     ("I am a social worker", ("for/social-workers/",)),
     ("I am a journalist", ("for/journalists/",)),
 )
 """The home page's entry points, in readers' own words, each with the pages that answer it, best
-first: the first the site has is linked, and a question none of whose pages exist is left out."""
+first: the first the site has is linked, and a question none of whose pages exist is left out. A
+page may be linked at a part of it ("for/councils/#councils": the councils' A to Z, not the top of
+a long guide)."""
 
 
 def questions(pages: set[str]) -> list[tuple[str, str]]:
     """Each entry point the site can answer, as (words, path of its page), from the planned pages."""
     found: list[tuple[str, str]] = []
     for words, answers in QUESTIONS:
-        page = next((path for path in answers if f"{path}index.html" in pages), None)
+        page = next((path for path in answers if f"{path.partition('#')[0]}index.html" in pages), None)
         if page is not None:
             found.append((words, page))
     return found
