@@ -7,7 +7,6 @@ ids are tag: URIs, which stay the same wherever the site is published.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from . import models as m
@@ -30,8 +29,6 @@ def feed_entries(site: Site, views: Views, changes: list[m.Change]) -> list[dict
         entries.append({"id": f"timeline/{event.id}", "title": event.title, "path": f"timeline/{event.id}/",
                         "updated": updated, "event": event})
     for change in sorted(changes, key=lambda c: (c.date, c.summary)):
-        # stable however notes are added or reordered: the date and the note's own words
-        digest = hashlib.sha256(change.summary.encode()).hexdigest()[:12]
-        entries.append({"id": f"changes/{change.date.isoformat()}-{digest}", "title": change.summary,
-                        "path": "changes/", "updated": change.date, "change": change})
+        entries.append({"id": f"changes/{views.note_id(change)}", "title": change.summary,
+                        "path": f"changes/#note-{views.note_id(change)}", "updated": change.date, "change": change})
     return sorted(entries, key=lambda e: (e["updated"], e["id"]), reverse=True)

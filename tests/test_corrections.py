@@ -16,6 +16,7 @@ from conftest import ROOT, Run
 
 from sitegen import build
 from sitegen.render import Settings
+from sitegen.views import Views
 from sitegen.words import KIND_TITLES
 
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "correction.yml"
@@ -183,10 +184,38 @@ def test_a_note_naming_kind_and_id_shows_only_on_that_kind_of_item() -> None:
     shows on the guide and not on the theme (a bare id shared by two kinds is refused)."""
     notes = yaml.safe_load((ROOT / "data/changes.yaml").read_text(encoding="utf-8"))
     note = next(n for n in notes if "guides/care-leavers" in n.get("items", []))
-    _, pages = rendered(ROOT, Settings(base_url="/REPO/"))
-    summary = note["summary"].split(",")[0]  # "The reader guides word plans and aims as plans"
-    assert summary in pages["for/care-leavers/index.html"]
-    assert summary not in pages["themes/care-leavers/index.html"]
+    site, pages = rendered(ROOT, Settings(base_url="/REPO/"))
+    anchor = f"/REPO/changes/#note-{Views.note_id(next(c for c in site.changes if c.summary == note['summary']))}"
+    assert anchor in pages["for/care-leavers/index.html"]
+    assert anchor not in pages["themes/care-leavers/index.html"]
+
+
+def test_a_note_about_many_pages_is_linked_from_each_not_repeated(project: Path) -> None:
+    """A note that names more than five pages is about others as much as this one: each page gives its
+    date and kind and links to it on the Corrections and changes page, where it is in full. A note
+    about a few pages is shown in full on each of them."""
+    site, _pages = rendered(project, Settings())
+    ids = sorted(item_id for kind in ("glossary", "recommendations", "funding", "missions", "themes", "timeline")
+                 for item_id in site.items[kind])  # one of each: six pages
+    assert len(ids) == 6
+    (project / "data" / "changes.yaml").write_text(
+        "- date: 2026-01-03\n  kind: correction\n  summary: Six terms now say what their sources say.\n"
+        "  why: They said more.\n  items: [" + ", ".join(ids) + "]\n"
+        + CORRECTION.format(item=sorted(site.items["glossary"])[0]),
+        encoding="utf-8")
+    site, pages = rendered(project, Settings())
+    batch = next(c for c in site.changes if c.summary.startswith("Six terms"))
+    page = pages[f"glossary/{sorted(site.items['glossary'])[0]}/index.html"]
+    notes = re.findall(r"<li><time[^>]*>.*?</li>", page.split('id="changes"')[1])
+    assert notes[0] == (
+        '<li><time datetime="2026-01-03">3 January 2026</time>: <strong class="correction">Correction.</strong> This'
+        ' page was one of 6 pages corrected together. <a href="/changes/#note-' + Views.note_id(batch) + '">Read what'
+        ' was corrected, and why<span class="visually-hidden">, in the note of 3 January 2026</span></a>.</li>')
+    assert "Six terms now say" not in page
+    assert "The proposal now gives the published response." in notes[1]  # a note about two pages, in full
+    changes = pages["changes/index.html"]
+    assert f'<li id="note-{Views.note_id(batch)}"><p><time datetime="2026-01-03">' in changes
+    assert "Six terms now say what their sources say." in changes
 
 
 def test_a_change_note_lists_every_page_it_names_guides_and_kind_slash_id_included() -> None:
