@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
+from markupsafe import escape
 from reader_site import BASE, SITE_URL, Tags, html_pages, rendered, site_model, table_rows, transferred
 
 from sitegen.formats import format_count, format_date, format_money
@@ -282,13 +283,21 @@ def test_missions_show_proposals_pilots_and_money(pages: dict[str, str]) -> None
 
 
 def test_areas_page_answers_which_programmes_my_council_is_in(pages: dict[str, str]) -> None:
+    """Each programme beside the area, with the date its naming of the area was reported: a council
+    named only in an earlier programme's evaluation must not read as one in a current pilot."""
     site = site_model()
+    views = Views(site)
     html = pages["areas/index.html"]
     for pilot in site.items["pilots"].values():
         for participation in pilot.areas:
             row = html[html.index(f'<tr data-id="{participation.area}"'):]
             row = row[:row.index("</tr>")]
-            assert f'href="{BASE}pilots/{pilot.id}/"' in row
+            when = views.reported_on(participation)
+            assert when is not None, participation  # every real area is named by a dated report
+            assert (f'href="{BASE}pilots/{pilot.id}/">{escape(pilot.name)}</a> <span class="when">(named, as'
+                    f" reported on {format_date(when)})</span>") in row, row
+    leeds = html[html.index('<tr data-id="leeds"'):]
+    assert "(named, as reported on 7 June 2023)" in leeds[:leeds.index("</tr>")]
 
 
 def test_chart_and_table_on_the_funding_page(pages: dict[str, str]) -> None:
