@@ -357,11 +357,12 @@ class TermLinker:
         words = trie_pattern(tuple(self.by_word))
         self.pattern = re.compile(ENTITY + r"|(?<![\w-])(" + words + r")(?![\w-])", re.I) if self.by_word else None
 
-    def link(self, fragment: str) -> Markup:
-        """Return fragment (already safe HTML) with each term linked once, never inside links or code."""
+    def link(self, fragment: str, unlinked: frozenset[str] = frozenset()) -> Markup:
+        """Return fragment (already safe HTML) with each term linked once, never inside links or code,
+        and never a term whose address is in unlinked (a glossary entry's own, in its definition)."""
         if self.pattern is None:
             return Markup(fragment)
-        done: set[str] = set()
+        done: set[str] = set(unlinked)
         out: list[str] = []
         skipping: list[str] = []
         for piece in TAG.split(fragment):

@@ -307,10 +307,12 @@ class Renderer:
         """The permalink of an item (a guide's is under for/, see plan.guide_jobs)."""
         return self.url(f"{KIND_FOLDERS.get(kind, kind)}/{item_id}/")
 
-    def link_terms(self, text: Any) -> Markup:
+    def link_terms(self, text: Any, own: str = "") -> Markup:
         """Escape plain text (or keep safe HTML) and link the glossary terms in it, each with the button
-        that shows its definition in place."""
-        return self.linker.link(str(escape(text)))
+        that shows its definition in place; a glossary entry's definition passes its own id, so that
+        the entry does not link to itself."""
+        own_address = frozenset({self.url(f"glossary/#{own}")}) if own else frozenset()
+        return self.linker.link(str(escape(text)), own_address)
 
     def quotation(self, text: str) -> Markup:
         """A source's words, to be shown inside <q>: glossary terms linked but without their buttons, so

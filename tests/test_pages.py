@@ -413,3 +413,21 @@ def test_quotations_keep_their_term_links_but_no_definition_buttons(pages: dict[
     assert any('class="term"' in q for q in quotes)
     assert not [q for q in quotes if "term-info" in q or "<!--def:" in q]
     assert any("term-info" in html for html in pages.values())
+
+
+def test_a_glossary_entry_does_not_link_to_itself(pages: dict[str, str]) -> None:
+    """"Child in need: A child in need of council services" linked its own words back to itself, with a
+    button showing the entry the reader was reading. Other terms in a definition are still linked."""
+    site = site_model()
+    listing = pages["glossary/index.html"]
+    linked_others = 0
+    for term_id in site.items["glossary"]:
+        definition = listing[listing.index(f'<dt id="{term_id}">'):]
+        definition = definition[definition.index("<dd>"):definition.index("</dd>")]
+        assert f'href="{BASE}glossary/#{term_id}"' not in definition, term_id
+        linked_others += 'class="term"' in definition
+        page = pages[f"glossary/{term_id}/index.html"]
+        end = page.index(f'<p><a href="{BASE}glossary/#{term_id}">See it in the A–Z glossary</a>')
+        paragraph = page[page.rindex("<p>", 0, end - 1):end]  # the definition, just before that line
+        assert f'href="{BASE}glossary/#{term_id}"' not in paragraph, term_id
+    assert linked_others > 10

@@ -14,7 +14,7 @@ from .sitecheck import REFLOW_WIDTH, ServedSite, axe_violations, new_context
 
 pytestmark = pytest.mark.browser
 
-QUERY = "kinship"
+QUERY = "family"
 """A word of proposals, glossary terms, events, guides and more on the real site."""
 
 PAGE = 10
