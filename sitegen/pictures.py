@@ -40,10 +40,10 @@ def funding_bars(site: Site, views: Views, money: Callable[[Money], str]) -> lis
             when = source.date.strftime("%-d %b %Y") if source.date else "undated"
             years = value.money.years
             amount = value.money.amount / years if years else value.money.amount
-            figure = money(value.money)
-            if years:
+            figure = money(value.money)  # one year's sum is its own figure, "£44m (2025-26)", on a chart of sums a year
+            if years and years > 1:
                 qualified = f"{value.money.qualifier} " if value.money.qualifier else ""
-                figure = f"{qualified}{format_amount(amount)} a year{'' if years == 1 else ' on average'} ({figure})"
+                figure = f"{qualified}{format_amount(amount)} a year on average ({figure})"
             bars.append(Bar(label=line.title, amount=amount, figure=figure, reported=f"{source.outlet}, {when}",
                             group=PER_YEAR if years or value.money.each_year else IN_TOTAL,
                             css=f"bar-{kind}", key=line.id,

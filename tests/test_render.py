@@ -33,6 +33,8 @@ def test_money_with_unit_period_and_qualifier() -> None:
     assert format_money(Money(amount=40_000_000, years=2, qualifier="just under")) == "just under £40m over 2 years"
     assert format_money(Money(amount=7_800_000, period="up to March 2025")) == "£7.8m (up to March 2025)"
     assert format_money(Money(amount=3_000, years=1)) == "£3,000 over 1 year"
+    assert format_money(Money(amount=44_000_000, years=1, period="2025-26")) == "£44m (2025-26)"  # said once
+    assert format_money(Money(amount=200_000_000, years=2, period="2023-25")) == "£200m over 2 years (2023-25)"
 
 
 class Dated(BaseModel):
