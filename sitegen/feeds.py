@@ -7,6 +7,7 @@ ids are tag: URIs, which stay the same wherever the site is published.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from . import models as m
@@ -20,6 +21,12 @@ def sitemap_paths(dests: list[str]) -> list[str]:
     return ["", *pages] if "index.html" in dests else pages
 
 
+def note_id(change: m.Change) -> str:
+    """A change note's id for the feed and the Corrections and changes page: its date and a hash of
+    its own words, the same however notes are added or reordered."""
+    return f"{change.date.isoformat()}-{hashlib.sha256(change.summary.encode()).hexdigest()[:12]}"
+
+
 def feed_entries(site: Site, views: Views, changes: list[m.Change]) -> list[dict[str, Any]]:
     """Timeline events and change notes for the Atom feed, newest first."""
     entries: list[dict[str, Any]] = []
@@ -29,6 +36,6 @@ def feed_entries(site: Site, views: Views, changes: list[m.Change]) -> list[dict
         entries.append({"id": f"timeline/{event.id}", "title": event.title, "path": f"timeline/{event.id}/",
                         "updated": updated, "event": event})
     for change in sorted(changes, key=lambda c: (c.date, c.summary)):
-        entries.append({"id": f"changes/{views.note_id(change)}", "title": change.summary,
-                        "path": f"changes/#note-{views.note_id(change)}", "updated": change.date, "change": change})
+        entries.append({"id": f"changes/{note_id(change)}", "title": change.summary,
+                        "path": f"changes/#note-{note_id(change)}", "updated": change.date, "change": change})
     return sorted(entries, key=lambda e: (e["updated"], e["id"]), reverse=True)

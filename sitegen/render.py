@@ -27,6 +27,7 @@ from . import models as m
 from . import views
 from .cache import digest
 from .errors import Collector, did_you_mean
+from .feeds import note_id
 from .formats import format_count, format_date, format_money
 from .glance import swatch
 from .inputs import InputRefused, read_input
@@ -219,7 +220,7 @@ class Renderer:
             status_words=STATUS_WORDS, status_help=STATUS_HELP, section_titles=SECTION_TITLES,
             kind_singular=KIND_SINGULAR, funding_kind_words=FUNDING_KIND_WORDS, review_words=REVIEW_WORDS,
             proposed_by=PROPOSED_BY, site_name=SITE_NAME, title_of=title_of, describe_item=describe_item,
-            shorten=shorten, glance_swatch=swatch,
+            shorten=shorten, glance_swatch=swatch, note_id=note_id,
         )
 
     def navigation(self) -> list[tuple[str, str, bool]]:

@@ -7,7 +7,6 @@ templates stay declarative. Every list is sorted, so the output is the same on e
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -278,12 +277,6 @@ class Views:
 
     def changes(self, ref: Ref) -> list[m.Change]:
         return sorted(self.site.changes_for.get(ref, []), key=lambda c: (c.date, c.summary), reverse=True)
-
-    @staticmethod
-    def note_id(change: m.Change) -> str:
-        """A change note's id, the same however notes are added or reordered: its date and a hash of
-        its own words. The feed's entries and the anchors of the Corrections and changes page use it."""
-        return f"{change.date.isoformat()}-{hashlib.sha256(change.summary.encode()).hexdigest()[:12]}"
 
     def _where(self, kind: str, field: str, value: str) -> list[Any]:
         """Items of kind whose list field holds value, by id. The index of each (kind, field) is made

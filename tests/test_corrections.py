@@ -15,8 +15,8 @@ import yaml
 from conftest import ROOT, Run
 
 from sitegen import build
+from sitegen.feeds import note_id
 from sitegen.render import Settings
-from sitegen.views import Views
 from sitegen.words import KIND_TITLES
 
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "correction.yml"
@@ -185,7 +185,7 @@ def test_a_note_naming_kind_and_id_shows_only_on_that_kind_of_item() -> None:
     notes = yaml.safe_load((ROOT / "data/changes.yaml").read_text(encoding="utf-8"))
     note = next(n for n in notes if "guides/care-leavers" in n.get("items", []))
     site, pages = rendered(ROOT, Settings(base_url="/REPO/"))
-    anchor = f"/REPO/changes/#note-{Views.note_id(next(c for c in site.changes if c.summary == note['summary']))}"
+    anchor = f"/REPO/changes/#note-{note_id(next(c for c in site.changes if c.summary == note['summary']))}"
     assert anchor in pages["for/care-leavers/index.html"]
     assert anchor not in pages["themes/care-leavers/index.html"]
 
@@ -209,12 +209,12 @@ def test_a_note_about_many_pages_is_linked_from_each_not_repeated(project: Path)
     notes = re.findall(r"<li><time[^>]*>.*?</li>", page.split('id="changes"')[1])
     assert notes[0] == (
         '<li><time datetime="2026-01-03">3 January 2026</time>: <strong class="correction">Correction.</strong> This'
-        ' page was one of 6 pages corrected together. <a href="/changes/#note-' + Views.note_id(batch) + '">Read what'
+        ' page was one of 6 pages corrected together. <a href="/changes/#note-' + note_id(batch) + '">Read what'
         ' was corrected, and why<span class="visually-hidden">, in the note of 3 January 2026</span></a>.</li>')
     assert "Six terms now say" not in page
     assert "The proposal now gives the published response." in notes[1]  # a note about two pages, in full
     changes = pages["changes/index.html"]
-    assert f'<li id="note-{Views.note_id(batch)}"><p><time datetime="2026-01-03">' in changes
+    assert f'<li id="note-{note_id(batch)}"><p><time datetime="2026-01-03">' in changes
     assert "Six terms now say what their sources say." in changes
 
 
