@@ -210,7 +210,8 @@ def test_a_note_about_many_pages_is_linked_from_each_not_repeated(project: Path)
     assert notes[0] == (
         '<li><time datetime="2026-01-03">3 January 2026</time>: <strong class="correction">Correction.</strong> This'
         ' page was one of 6 pages corrected together. <a href="/changes/#note-' + note_id(batch) + '">Read what'
-        ' was corrected, and why<span class="visually-hidden">, in the note of 3 January 2026</span></a>.</li>')
+        ' was corrected, and why<span class="visually-hidden">, in the note of 3 January 2026 on 6 pages</span>'
+        '</a>.</li>')
     assert "Six terms now say" not in page
     assert "The proposal now gives the published response." in notes[1]  # a note about two pages, in full
     changes = pages["changes/index.html"]

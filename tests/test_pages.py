@@ -294,10 +294,10 @@ def test_areas_page_answers_which_programmes_my_council_is_in(pages: dict[str, s
             row = row[:row.index("</tr>")]
             when = views.reported_on(participation)
             assert when is not None, participation  # every real area is named by a dated report
-            assert (f'href="{BASE}pilots/{pilot.id}/">{escape(pilot.name)}</a> <span class="when">(named, as'
-                    f" reported on {format_date(when)})</span>") in row, row
+            assert (f'href="{BASE}pilots/{pilot.id}/">{escape(pilot.name)}</a> <span class="when">(named in a'
+                    f" report of {format_date(when)})</span>") in row, row
     leeds = html[html.index('<tr data-id="leeds"'):]
-    assert "(named, as reported on 7 June 2023)" in leeds[:leeds.index("</tr>")]
+    assert "(named in a report of 7 June 2023)" in leeds[:leeds.index("</tr>")]
 
 
 def test_chart_and_table_on_the_funding_page(pages: dict[str, str]) -> None:
