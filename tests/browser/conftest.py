@@ -135,6 +135,8 @@ FAULTS = {
     "faults/invalid/index.html": ("Invalid HTML", "<p><span><div>A block inside a span.</div></span></p>"),
     "faults/js-only/index.html": ("Written by script", "<script>document.querySelector('main').innerHTML ="
                                   " '<h1>Written by script</h1><p>Only JavaScript writes this.</p>'</script>"),
+    "faults/hidden-table/index.html": ("Hidden table", '<table hidden><caption>Only for scripts</caption>'
+                                       '<tr><td>1</td></tr></table>'),
     "faults/uncaught/index.html": ("Uncaught error", '<p>Text.</p>\n<script>throw new Error("boom")</script>'),
     "faults/wide/index.html": ("Too wide", '<p style="width: 1000px">A paragraph 1000 pixels wide.</p>'),
     "faults/foreign/index.html": ("Foreign request", '<p><img src="https://example.org/pixel.png" alt=""></p>'),

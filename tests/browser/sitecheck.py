@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
@@ -279,6 +280,9 @@ class Visit:
     network: list[str] = field(default_factory=list)  # failed or >= 400 requests, other origins
     scroll_width: int = 0  # document width at REFLOW_WIDTH
     too_wide: list[str] = field(default_factory=list)  # where the overflow starts: outermost boxes past the edge
+    # what a reader without JavaScript sees, when the page's HTML has no script, <noscript> or frame (so it shows
+    # the same with JavaScript off); None when it must be loaded with JavaScript off to know
+    without_js: list[str] | None = None
 
 
 AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
@@ -313,7 +317,8 @@ def axe_violations(page: Page) -> list[AxeViolation]:
 
 
 def visit(page: Page, url: str, origin: str, expect_status: int = 200) -> Visit:
-    """Load `url` once at desktop size: run axe, record console and network trouble, then measure at 320 px."""
+    """Load `url` once at desktop size: run axe, record console and network trouble, what a reader without
+    JavaScript sees of a page with no script, then measure at 320 px."""
     seen = Visit(url)
 
     def on_console(message: ConsoleMessage) -> None:
@@ -351,6 +356,10 @@ def visit(page: Page, url: str, origin: str, expect_status: int = 200) -> Visit:
         if response is None or response.status != expect_status:
             seen.network.append(f"page answered {response.status if response else 'nothing'}, not {expect_status}")
         seen.axe = axe_violations(page)
+        # a page whose HTML holds no script, handler, <noscript> or frame is laid out as it is with
+        # JavaScript off (axe's init script changes nothing), so it is checked for that here
+        if response is not None and not SCRIPTED.search(response.text()):
+            seen.without_js = without_javascript_problems(page.evaluate(WITHOUT_JS))
         page.set_viewport_size({"width": REFLOW_WIDTH, "height": 800})
         reflow = page.evaluate(REFLOW, 3)
         seen.scroll_width, seen.too_wide = reflow["width"], reflow["culprits"]
@@ -380,6 +389,8 @@ def search_results(page: Page, url: str, query: str, wanted: str, timeout_ms: fl
     return [link.get_attribute("href") or "" for link in page.query_selector_all("#search-results a")], errors
 
 
+SCRIPTED = re.compile(r"<(?:no)?script\b|<(?:iframe|object|embed)\b|\son[a-z]+\s*=", re.IGNORECASE)
+"""What in a page's HTML could make it show differently with JavaScript off."""
 WITHOUT_JS = """() => ({
   mains: document.querySelectorAll('main').length,
   mainText: document.querySelector('main') ? document.querySelector('main').innerText.trim().length : 0,
@@ -395,7 +406,11 @@ def check_without_javascript(page: Page, url: str) -> list[str]:
     Playwright's evaluate still works there: it is the page's own scripts that are off.
     """
     page.goto(url, wait_until="load")
-    found = page.evaluate(WITHOUT_JS)
+    return without_javascript_problems(page.evaluate(WITHOUT_JS))
+
+
+def without_javascript_problems(found: dict[str, Any]) -> list[str]:
+    """What WITHOUT_JS found, as problems."""
     problems = []
     if found["mains"] != 1:
         problems.append(f"{found['mains']} <main> elements, not 1")

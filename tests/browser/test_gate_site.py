@@ -1,7 +1,8 @@
 """The real-browser gate over every page of the built site, served under /REPO/ as on GitHub Pages.
 
-Each page is loaded once with JavaScript (axe, console, network and reflow from the same load) and
-once without, by the tests of EveryPage, in two halves; a few pages get the keyboard and print
+Each page is loaded once with JavaScript (axe, console, network, reflow and, for a page with no
+script, what a reader without JavaScript sees, from the same load), and each page with a script once
+without, by the tests of EveryPage, in two halves; a few pages get the keyboard and print
 checks. Every test collects the problems of all its pages and fails listing each one with its page,
 so one run shows everything to fix.
 """
@@ -102,15 +103,22 @@ class EveryPage:
         count("pages scrolling sideways at 320 px", problems)
         assert not problems, report(problems, "pages scroll sideways at 320 px (WCAG 1.4.10)")
 
-    def test_readable_without_javascript(self, browser: Browser, site: ServedSite) -> None:
+    def test_readable_without_javascript(self, browser: Browser, site: ServedSite, visits: dict[str, Visit]) -> None:
+        """A page with a script or a <noscript> is loaded again with JavaScript off; any other page
+        shows the same either way, so its load with JavaScript on says what such a reader sees."""
         context = new_context(browser, javascript=False)
         try:
             tab = context.new_page()
-            problems = [f"{page}: {problem}" for page in self.pages(site)
-                        for problem in check_without_javascript(tab, site.url(page))]
+            scripted = [page for page in self.pages(site) if visits[page].without_js is None]
+            found = {page: check_without_javascript(tab, site.url(page)) for page in scripted}
         finally:
             context.close()
+        found.update({page: seen.without_js for page, seen in visits.items()
+                      if page != MISSING and seen.without_js is not None})
+        assert len(found) == len(self.pages(site)) and scripted, "every page checked, some with JavaScript off"
+        problems = [f"{page}: {problem}" for page, page_problems in found.items() for problem in page_problems]
         count("problems with JavaScript off", problems)
+        count("pages loaded with JavaScript off (those with a script or <noscript>)", scripted)
         assert not problems, report(problems, "problems with JavaScript off")
 
 
