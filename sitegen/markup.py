@@ -394,36 +394,52 @@ class TermLinker:
         link = f'<a class="term" href="{html.escape(term.href)}" title="{html.escape(term.title)}">{words}</a>'
         if not term.definition:
             return link
-        return (f'{link}<button type="button" class="term-info" popovertarget="def-{term.key}"'
-                f' data-pagefind-ignore><span aria-hidden="true">?</span><span class="visually-hidden">'
-                f" What {html.escape(term.title)} means</span></button><!--def:{term.key}-->")
+        # the button never starts a line away from its term: a word joiner in a nowrap span holds them
+        # together (either alone does not, in Chromium), while the term's own words may still wrap
+        return (f'<span class="term-pair">{link}{JOINER}<button type="button" class="term-info"'
+                f' popovertarget="def-{term.key}" data-pagefind-ignore><span aria-hidden="true">?</span>'
+                f'<span class="visually-hidden"> What {html.escape(term.title)} means</span></button></span>'
+                f"<!--def:{term.key}-->")
 
 
-DEFINITION_MARK = re.compile(r"<!--def:([a-z0-9-]+)-->")
-BUTTON_AND_MARK = re.compile(r'<button type="button" class="term-info"[^>]*>.*?</button><!--def:[a-z0-9-]+-->')
+JOINER = '<span data-pagefind-ignore>&#8288;</span>'
+"""A word joiner (U+2060), kept out of the search index's words."""
+TERM_WITH_BUTTON = re.compile(r'<span class="term-pair">(<a class="term" [^>]*>[^<]*</a>)' + re.escape(JOINER)
+                              + r'<button type="button" class="term-info"[^>]*>.*?</button></span>'
+                              + r"<!--def:([a-z0-9-]+)-->")
+"""A linked term with its definition's button and the mark where its popover may go: group 1 is the link."""
+
+
+def without_buttons(fragment: str) -> str:
+    """The fragment with its glossary links but no definition buttons (a quotation, the print page).
+
+    A plain str is given to re: re.sub on Markup joins its pieces with Markup, which escapes them."""
+    return TERM_WITH_BUTTON.sub(r"\1", str(fragment))
 
 
 def place_definitions(page: str, terms: dict[str, TermLink] | None) -> str:
-    """Write each glossary term's popover once on a page, where the term is first linked; with no
-    terms (a page that holds the glossary itself), leave the buttons out and keep the links.
+    """Give each glossary term with a definition one button on a page, where it is first linked, and
+    write its popover there; a later use keeps its link only. With no terms (a page that holds the
+    glossary itself), leave every button out and keep the links.
 
-    A linked term leaves a mark beside its button: one text may show twice on a page (a proposal's
-    text in a table and in a section below), so the popover, whose id the buttons name, is written
-    at the first mark only and the others are removed. The HTML popover attribute needs no script.
+    One term is often in every row of a list, or twice in one text shown in a table and a section
+    below: a button each time would crowd the text (177 on the proposals' list) and repeat one
+    definition. The HTML popover attribute needs no script.
     """
     if terms is None:
-        return BUTTON_AND_MARK.sub("", page)
+        return without_buttons(page)
     placed: set[str] = set()
 
     def place(match: re.Match[str]) -> str:
-        key = match.group(1)
+        key = match.group(2)
         term = terms.get(key)
         if term is None or key in placed:
-            return ""
+            return match.group(1)
         placed.add(key)
-        return (f'<span class="term-def" id="def-{key}" popover data-pagefind-ignore>'
+        return (match.group().removesuffix(f"<!--def:{key}-->")
+                + f'<span class="term-def" id="def-{key}" popover data-pagefind-ignore>'
                 f"<strong>{html.escape(term.title)}</strong>: {html.escape(term.definition)}"
                 f' <a href="{html.escape(term.href)}">Glossary entry<span class="visually-hidden">'
                 f" for {html.escape(term.title)}</span></a></span>")
 
-    return DEFINITION_MARK.sub(place, page)
+    return TERM_WITH_BUTTON.sub(place, page)

@@ -32,13 +32,13 @@ from .formats import format_count, format_date, format_money
 from .glance import swatch
 from .inputs import InputRefused, read_input
 from .markup import (
-    BUTTON_AND_MARK,
     MarkupIssue,
     TermLink,
     TermLinker,
     nested_quotations,
     place_definitions,
     render_markdown,
+    without_buttons,
 )
 from .resolve import Located, Site
 from .search import SHARD_PAGES
@@ -319,7 +319,7 @@ class Renderer:
         """A source's words, to be shown inside <q>: glossary terms linked but without their buttons, so
         the words read as they were written, and the quotations inside them nested (see
         markup.nested_quotations)."""
-        return Markup(BUTTON_AND_MARK.sub("", self.linker.link(nested_quotations(str(escape(text))))))
+        return Markup(without_buttons(self.linker.link(nested_quotations(str(escape(text))))))
 
     def render(self, template: str, dest: str, problems: Collector, context: dict[str, Any]) -> Iterable[bytes] | None:
         """One file's bytes in parts: a page whole, with its glossary terms' definitions placed; any other

@@ -43,7 +43,8 @@ def transferred(files: dict[str, bytes], name: str) -> int:
     return total
 
 
-GLOSSARY_POPOVERS = re.compile(r'<button[^>]*class="term-info".*?</button>|<span class="term-def".*?</a></span>', re.S)
+GLOSSARY_POPOVERS = re.compile(r'(<span data-pagefind-ignore>&#8288;</span>)?<button[^>]*class="term-info".*?</button>'
+                               r'|<span class="term-def".*?</a></span>', re.S)
 """A glossary term's button and its closed popover (markup.place_definitions): not text a reader sees."""
 
 

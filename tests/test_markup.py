@@ -100,22 +100,26 @@ def test_the_site_s_own_images_are_kept_and_addresses_read_from_the_page_refused
                                          " such as /chart.svg")]
 
 
-def test_a_term_shown_twice_on_a_page_has_one_popover_that_both_buttons_open() -> None:
-    """The definition is shown in place with the HTML popover attribute, written once per page, so a
-    text shown twice (a table and the print section) gives no duplicate id; the link to the entry stays."""
+def test_a_term_shown_twice_on_a_page_has_one_button_and_popover_and_both_links() -> None:
+    """The definition is shown in place with the HTML popover attribute, from one button where the term
+    is first linked on the page: a text shown twice (a table and the print section) gives no duplicate
+    id, and a term in every row of a list no crowd of buttons; the link to the entry stays each time."""
     from sitegen.markup import TermLink, TermLinker, place_definitions
 
     term = TermLink("family help", "/glossary/#family-help", "family help", "family-help", "Support <for> families.")
     linker = TermLinker([term])
     text = linker.link("We explain family help here.")
     page = place_definitions(f"<p>{text}</p><p>{text}</p>", {"family-help": term})
-    assert page.count('popovertarget="def-family-help"') == 2
+    assert page.count('popovertarget="def-family-help"') == 1
     assert page.count('id="def-family-help" popover') == 1
     assert page.count('<a class="term" href="/glossary/#family-help"') == 2
+    assert page.index("term-info") < page.index("def-family-help\" popover") < page.rindex('class="term"')
+    assert '<span class="term-pair"><a class="term"' in page and page.count("term-pair") == 1
     assert "Support &lt;for&gt; families." in page and "<!--def:" not in page
+    link = '<a class="term" href="/glossary/#family-help" title="family help">family help</a>'
+    assert page.endswith(f"<p>We explain {link} here.</p>")
     printed = place_definitions(f"<p>{text}</p>", None)  # the print page, which holds the glossary itself
-    assert printed == ('<p>We explain <a class="term" href="/glossary/#family-help" title="family help">'
-                       "family help</a> here.</p>")
+    assert printed == f"<p>We explain {link} here.</p>"
     assert place_definitions(str(TermLinker([TermLink("family help", "/g/", "family help")]).link("family help")),
                              {}) == '<a class="term" href="/g/" title="family help">family help</a>'
 
@@ -130,3 +134,12 @@ def test_a_term_shown_twice_on_a_page_has_one_popover_that_both_buttons_open() -
 def test_a_quotation_s_own_quotations_are_nested(words: str, shown: str) -> None:
     assert nested_quotations(words) == shown
 
+
+
+def test_a_quotation_keeps_its_term_links_as_links_without_buttons() -> None:
+    """re.sub on Markup escapes what it joins: the buttons are taken out of a plain str."""
+    from sitegen.markup import TermLink, TermLinker, without_buttons
+
+    term = TermLink("care leaver", "/g/#cl", "Care leaver", "cl", "A young person.")
+    linked = TermLinker([term]).link("a care leaver")
+    assert without_buttons(linked) == 'a <a class="term" href="/g/#cl" title="Care leaver">care leaver</a>'

@@ -79,6 +79,8 @@ def test_home_page_starts_from_readers_questions_linked_to_their_answers() -> No
     assert f'<a href="{BASE}for/councils/#councils">Is my council in a pilot?</a>' in questions_list  # its A to Z
     assert home.index('id="questions"') < home.index('id="key-figures"') < home.index(
         "reported on 26 January 2021 that the government had launched")
+    # pictures before lists: the response at a glance comes before the words of "Where things stand"
+    assert home.index('id="key-figures"') < home.index('class="glance') < home.index('>Where things stand</h2>')
 
 
 def test_questions_link_the_best_page_the_site_has_and_leave_out_those_it_cannot_answer() -> None:

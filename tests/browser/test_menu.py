@@ -63,3 +63,15 @@ def test_on_a_wide_screen_every_link_shows_without_the_control(browser: Browser,
     with menu_page(browser, site.url("index.html"), DESKTOP, javascript=False) as (page, every):
         assert visible_links(page) == every
         assert page.is_hidden(".site-menu > summary")
+
+
+@pytest.mark.parametrize("width", [REFLOW_WIDTH, PHONE["width"]])
+def test_on_a_phone_the_control_keeps_the_page_s_margin_and_is_not_printed(browser: Browser, site: ServedSite,
+                                                                           width: int) -> None:
+    """The control lines up with the text below it (1rem from the edge), not against the screen's edge."""
+    with menu_page(browser, site.url("index.html"), {"width": width, "height": 800}, javascript=True) as (page, _):
+        control = page.eval_on_selector(".site-menu > summary", "s => s.getBoundingClientRect().right")
+        text = page.eval_on_selector("main h1", "h => h.getBoundingClientRect().right")
+        assert control <= width - 16 and abs(control - text) <= 1, (control, text)
+        page.emulate_media(media="print")
+        assert page.is_hidden(".site-menu > summary")

@@ -141,5 +141,6 @@ def test_without_javascript_the_page_says_what_it_said(browser: Browser, site: S
         text = page.inner_text("main")
         assert "Search needs JavaScript, which is switched off." in text
         assert "You can also browse every page in the A–Z index." in text
+        assert text.count("A–Z index") == 1, "the A to Z said once"
     finally:
         context.close()
