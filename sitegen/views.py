@@ -155,8 +155,8 @@ class Views:
     def event_group(self, event: m.Event) -> tuple[int, str]:
         """The year an event is listed under, and the heading of its group: its own year; for one that
         followed another, that one's year when its report is of the same year, else the span of years
-        it may fall in ("2015 to 2023", or "2024 or later" for a plan); for a choice of years, both
-        ("2023 or 2024")."""
+        it may fall in ("Between 2015 and 2023", not a span's "2015 to 2023"; "2024 or later" for a plan);
+        for a choice of years, both ("2023 or 2024")."""
         if event.date is not None:
             return event.date.year, format_date(event.date, "span" if event.precision is Precision.span else "year",
                                                 event.until)
@@ -166,7 +166,7 @@ class Views:
             return year, f"{year} or later"
         if heading == str(year) == str(reported.year):
             return year, heading
-        return year, f"{year} to {reported.year}"
+        return year, f"Between {year} and {reported.year}"
 
     def event_key(self, event: m.Event) -> tuple[Any, ...]:
         """Where an event is listed: by date, and one that followed another right after it (after that
@@ -202,22 +202,26 @@ class Views:
             return "money"
         return "government"
 
-    def timeline_groups(self, events: Any) -> list[tuple[str, str, list[m.Event]]]:
+    def timeline_groups(self, events: Any) -> list[tuple[str, str, list[m.Event], int]]:
         """Events in time order under their group headings (see event_group), as (heading, anchor id,
-        events): the timeline page and the print page list them so."""
+        events, heading level): the timeline page and the print page list them so. Events known only by
+        their year end their year's group, as a subgroup "Sometime in 2021" when it has dated events, so
+        that each year has one heading."""
         groups: dict[str, list[m.Event]] = {}
         for event in sorted(events, key=self.event_key):
             heading = self.event_group(event)[1]
-            if heading.isdigit() and self.only_year_known(event):
+            if heading.isdigit() and self.only_year_known(event) and not all(
+                    map(self.only_year_known, groups.get(heading, [event]))):
                 heading = f"Sometime in {heading}"
             groups.setdefault(heading, []).append(event)
-        return [(heading, year_anchor(heading), found) for heading, found in groups.items()]
+        return [(heading, year_anchor(heading), found, 3 if heading.startswith("Sometime in ") else 2)
+                for heading, found in groups.items()]
 
     def timeline_years(self, events: Any) -> list[tuple[str, str]]:
         """Each year of the timeline once, as (year, anchor of its first group): the links at its top."""
         years: dict[str, str] = {}
-        for heading, anchor, _found in self.timeline_groups(events):
-            years.setdefault(heading.removeprefix("Sometime in ")[:4], anchor)
+        for heading, anchor, _found, _level in self.timeline_groups(events):
+            years.setdefault(next(word[:4] for word in heading.split() if word[:4].isdigit()), anchor)
         return list(years.items())
 
     def due_by(self, event: m.Event) -> dt.date | None:
@@ -412,11 +416,13 @@ class Views:
 
 
 def year_anchor(heading: str) -> str:
-    """The id of a timeline group's heading: "y2024", "y2024-sometime", "y2015-2023", "y2024-later",
-    "y2023-or-2024"."""
+    """The id of a timeline group's heading: "y2024", "y2024-sometime", "y2015-2023" (between them),
+    "y2024-later", "y2023-or-2024"."""
     if heading.startswith("Sometime in "):
         return f"y{heading.removeprefix('Sometime in ')}-sometime"
-    return "y" + heading.replace(" to ", "-").replace(" or later", "-later").replace(" or ", "-or-")
+    if heading.startswith("Between "):
+        return "y" + heading.removeprefix("Between ").replace(" and ", "-")
+    return "y" + heading.replace(" or later", "-later").replace(" or ", "-or-")
 
 
 SPAN_FIELDS = ("years", "period")

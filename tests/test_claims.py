@@ -438,6 +438,7 @@ AFTER = """- id: speech
 @pytest.mark.parametrize(("date", "heading", "reported"), [
     ("2023-03-01", "2023", "as reported on 1 March 2023"),
     (None, "2023 or later", "as reported in an undated source"),
+    ("2024-03-01", "Between 2023 and 2024", "as reported on 1 March 2024"),  # when, not how long
 ])
 def test_an_event_known_only_to_follow_another_is_listed_after_it_and_said_so(
         project: Path, run_cli: Callable[..., Run], date: str | None, heading: str, reported: str) -> None:
@@ -449,6 +450,8 @@ def test_an_event_known_only_to_follow_another_is_listed_after_it_and_said_so(
     assert f"Happened after “Government publishes its response” (2 February 2023), {reported}" in text
     assert text.index("Government publishes its response") < text.index("A speech")
     assert f"{heading} Happened after" in text  # under the heading of the years it may fall in
+    if date == "2024-03-01":
+        assert '<h2 id="y2023-2024">Between 2023 and 2024</h2>' in (project / "site/timeline/index.html").read_text()
     if date is None:  # a year it may not fall in does not hold it, so its group comes after that year's
         assert text.index("Something later that month") < text.index("A speech")
     csv_rows = list(csv.DictReader(io.StringIO((project / "site/data/timeline.csv").read_text("utf-8"))))

@@ -416,6 +416,18 @@ def test_quotations_keep_their_term_links_but_no_definition_buttons(pages: dict[
     assert any("term-info" in html for html in pages.values())
 
 
+def test_each_term_has_one_button_a_page_where_it_is_first_linked(pages: dict[str, str]) -> None:
+    """The proposals' list once had 177 "?" buttons, one per use: now one a term, at its first link."""
+    for name, html in pages.items():
+        targets = re.findall(r'popovertarget="(def-[a-z0-9-]+)"', html)
+        assert len(targets) == len(set(targets)), name
+        while "<q>" in html:  # a quotation's terms are linked without a button: its words read as written
+            html = re.sub(r"<q>((?!<q>).)*?</q>", "", html, flags=re.S)
+        for pair in re.finditer(r'<span class="term-pair">(<a class="term" href="[^"]+")', html):
+            assert html.index(pair.group(1)) == pair.start(1), f"{name}: a later use of {pair.group(1)} has the button"
+    assert sum(html.count('class="term-info"') for html in pages.values()) > 100
+
+
 def test_a_glossary_entry_does_not_link_to_itself(pages: dict[str, str]) -> None:
     """"Child in need: A child in need of council services" linked its own words back to itself, with a
     button showing the entry the reader was reading. Other terms in a definition are still linked."""

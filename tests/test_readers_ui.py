@@ -31,7 +31,8 @@ LATER_SOURCE = """- id: later-article
   url: https://example.org/later
   archive: later.txt
 """
-LATER_TEXT = "A later test article\n\nIn 2023 the council reviewed its homes. On 5 May 2023 the council met.\n"
+LATER_TEXT = ("A later test article\n\nIn 2023 the council reviewed its homes. On 5 May 2023 the council met."
+              " In 2022 the council closed a home. In 2022 it opened another.\n")
 
 
 def made_up(tmp_path: Path, front: str = "", events: str = "") -> dict[str, str]:
@@ -113,7 +114,7 @@ def test_key_figure_tiles_show_the_newest_cited_figure_with_kind_date_and_link()
     assert '<p class="tile-kind">Called for</p>' in costing
     assert '<p class="tile-figure">£2.6bn</p>' in costing  # the 31 October 2024 report gives no period
     # Every source gives £2.6bn, so the tile says how long it has been reported, not only the newest date.
-    assert ('Reported from <time datetime="2023-02-02">2 February 2023</time> to'
+    assert ('In reports dated <time datetime="2023-02-02">2 February 2023</time> to'
             ' <time datetime="2024-10-31">31 October 2024</time>') in costing
     assert f'href="{BASE}funding/care-review-2-6bn/#figures">Sources differ: see the details' in costing
     pathfinder = next(t for t in tiles if "families-first-for-children-pathfinder" in t)
@@ -124,10 +125,10 @@ def test_key_figure_tiles_show_the_newest_cited_figure_with_kind_date_and_link()
     # of its period stands under the date of a report that worded it otherwise; and £200m was last
     # reported on 31 October 2024 (a second citation of its second value), not 12 June 2024.
     assert '<p class="tile-figure">£200m</p>' in settled and "2023-25" not in settled
-    assert ('Reported from <time datetime="2023-02-02">2 February 2023</time> to'
+    assert ('In reports dated <time datetime="2023-02-02">2 February 2023</time> to'
             ' <time datetime="2024-10-31">31 October 2024</time>') in settled
     # 12 areas became 10: the tile shows 10 with the dates of the reports giving 10, not those giving 12
-    assert ('Reported from <time datetime="2024-05-21">21 May 2024</time> to'
+    assert ('In reports dated <time datetime="2024-05-21">21 May 2024</time> to'
             ' <time datetime="2024-10-31">31 October 2024</time>') in pathfinder
 
 
@@ -145,8 +146,8 @@ def test_a_report_span_ends_at_the_newest_report_whose_quote_holds_the_figure() 
 def test_funding_page_opens_with_what_was_called_for_against_what_was_allocated() -> None:
     page = html_pages(rendered())["funding/index.html"]
     answer = text_of(page[page.index('<section class="answer"'):page.index("</section>")])
-    assert answer.index("Called for: £2.6bn, reported from 2 February 2023 to 31 October 2024") < answer.index(
-        "Allocated: £200m, reported from 2 February 2023 to 31 October 2024")
+    assert answer.index("Called for: £2.6bn, in reports dated 2 February 2023 to 31 October 2024") < answer.index(
+        "Allocated: £200m, in reports dated 2 February 2023 to 31 October 2024")
     assert "Allocated: more than £250m (2025-26), as reported on 31 October 2024" in answer  # the period alone
     assert "Called for: £1bn (the first two years), as reported on 7 February 2023" in answer
     assert page.index('id="needed-and-given"') < page.index("<p>The sums of money the sources report")
@@ -201,12 +202,30 @@ def test_events_known_only_by_year_come_after_that_years_dated_events(tmp_path: 
   citations:
     - source: later-article
       quote: On 5 May 2023 the council met.
+- id: home-closed
+  date: 2022-01-01
+  precision: year
+  title: Council closes a home
+  citations:
+    - source: later-article
+      quote: In 2022 the council closed a home.
+- id: home-opened
+  date: 2022-01-01
+  precision: year
+  title: Council opens a home
+  citations:
+    - source: later-article
+      quote: In 2022 it opened another.
 """
     page = made_up(tmp_path, events=events)["timeline/index.html"]
     assert page.index('<h2 id="y2023">2023</h2>') < page.index('id="event-response-published"') < page.index(
-        'id="event-council-met"') < page.index('<h2 id="y2023-sometime">Sometime in 2023</h2>') < page.index(
+        'id="event-council-met"') < page.index('<h3 id="y2023-sometime">Sometime in 2023</h3>') < page.index(
         'id="event-homes-reviewed"')
-    assert '<li><a href="#y2023">2023</a></li>' in page
+    assert '<li><a href="#y2023">2023</a></li>' in page and page.count(">2023</h2>") == 1  # one heading a year
+    # a year with no dated event lists its events under the year alone
+    assert page.index('<h2 id="y2022">2022</h2>') < page.index('id="event-home-closed"') < page.index(
+        'id="event-home-opened"') < page.index('id="y2023"')
+    assert "Sometime in 2022" not in page
 
 
 def test_a_plan_past_its_date_with_no_later_report_says_so(tmp_path: Path) -> None:

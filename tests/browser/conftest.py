@@ -135,6 +135,9 @@ FAULTS = {
     "faults/invalid/index.html": ("Invalid HTML", "<p><span><div>A block inside a span.</div></span></p>"),
     "faults/js-only/index.html": ("Written by script", "<script>document.querySelector('main').innerHTML ="
                                   " '<h1>Written by script</h1><p>Only JavaScript writes this.</p>'</script>"),
+    "faults/detached-term/index.html": ("Term apart from its button", '<p><a class="term" href="/REPO/"'
+                                        ' style="display: inline-block; width: 100%">children in care</a>'
+                                        '<button type="button" class="term-info">?</button></p>'),
     "faults/hidden-table/index.html": ("Hidden table", '<table hidden><caption>Only for scripts</caption>'
                                        '<tr><td>1</td></tr></table>'),
     "faults/uncaught/index.html": ("Uncaught error", '<p>Text.</p>\n<script>throw new Error("boom")</script>'),

@@ -280,6 +280,7 @@ class Visit:
     network: list[str] = field(default_factory=list)  # failed or >= 400 requests, other origins
     scroll_width: int = 0  # document width at REFLOW_WIDTH
     too_wide: list[str] = field(default_factory=list)  # where the overflow starts: outermost boxes past the edge
+    detached: list[str] = field(default_factory=list)  # glossary terms whose "?" button starts a line at 320 px
     # what a reader without JavaScript sees, when the page's HTML has no script, <noscript> or frame (so it shows
     # the same with JavaScript off); None when it must be loaded with JavaScript off to know
     without_js: list[str] | None = None
@@ -309,6 +310,14 @@ REFLOW = """limit => {
 }"""
 
 
+DETACHED = """() => [...document.querySelectorAll('button.term-info')].flatMap(button => {
+  const term = button.parentElement.querySelector('a'), lines = term.getClientRects();
+  const last = lines[lines.length - 1], box = button.getBoundingClientRect();
+  return box.bottom < last.top || box.top > last.bottom || box.left < last.right - 1 ? [term.textContent] : [];
+})"""
+"""The glossary terms whose "?" button is not on the line where the term ends."""
+
+
 def axe_violations(page: Page) -> list[AxeViolation]:
     """axe-core in the loaded page (from `new_context`'s init script, else evaluated now: never a script tag)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
@@ -318,7 +327,7 @@ def axe_violations(page: Page) -> list[AxeViolation]:
 
 def visit(page: Page, url: str, origin: str, expect_status: int = 200) -> Visit:
     """Load `url` once at desktop size: run axe, record console and network trouble, what a reader without
-    JavaScript sees of a page with no script, then measure at 320 px."""
+    JavaScript sees of a page with no script, then measure at 320 px and find "?" buttons off their term's line."""
     seen = Visit(url)
 
     def on_console(message: ConsoleMessage) -> None:
@@ -363,6 +372,7 @@ def visit(page: Page, url: str, origin: str, expect_status: int = 200) -> Visit:
         page.set_viewport_size({"width": REFLOW_WIDTH, "height": 800})
         reflow = page.evaluate(REFLOW, 3)
         seen.scroll_width, seen.too_wide = reflow["width"], reflow["culprits"]
+        seen.detached = page.evaluate(DETACHED)
     finally:  # the page is reused for the next URL: its events are no longer this one's
         page.remove_listener("console", on_console)
         page.remove_listener("pageerror", on_page_error)

@@ -78,7 +78,7 @@ def no_js_tab(browser: Browser) -> Iterator[Page]:
 def test_visit_clean_pages_are_silent(tab: Page, clean_site: ServedSite) -> None:
     for page in clean_site.pages:
         seen = visit(tab, clean_site.url(page), clean_site.origin)
-        assert (seen.axe, seen.console, seen.network, seen.without_js) == ([], [], [], []), page
+        assert (seen.axe, seen.console, seen.network, seen.without_js, seen.detached) == ([], [], [], [], []), page
         assert seen.scroll_width <= REFLOW_WIDTH + 1, page
     missing = visit(tab, clean_site.origin + "/REPO/no/such/page/", clean_site.origin, expect_status=404)
     assert (missing.axe, missing.console, missing.network) == ([], [], [])
@@ -96,6 +96,7 @@ def test_visit_reports_each_fault(tab: Page, faulty_site: ServedSite) -> None:
     # a page with no script is laid out as without JavaScript, so its load says what that reader sees
     assert at("faults/hidden-table/index.html").without_js == ["table 1 of 1 is hidden without JavaScript"]
     assert at("faults/js-only/index.html").without_js is None, "a page with a script must be loaded without"
+    assert at("faults/detached-term/index.html").detached == ["children in care"]
     foreign = at("faults/foreign/index.html").network
     assert any("outside the test server: https://example.org/pixel.png" in message for message in foreign), foreign
     blocked = at("faults/csp/index.html").console

@@ -1,6 +1,6 @@
 """The real-browser gate over every page of the built site, served under /REPO/ as on GitHub Pages.
 
-Each page is loaded once with JavaScript (axe, console, network, reflow and, for a page with no
+Each page is loaded once with JavaScript (axe, console, network, reflow, glossary buttons and, for a page with no
 script, what a reader without JavaScript sees, from the same load), and each page with a script once
 without, by the tests of EveryPage, in two halves; a few pages get the keyboard and print
 checks. Every test collects the problems of all its pages and fails listing each one with its page,
@@ -102,6 +102,12 @@ class EveryPage:
                     for page, seen in visits.items() if seen.scroll_width > REFLOW_WIDTH + 1]
         count("pages scrolling sideways at 320 px", problems)
         assert not problems, report(problems, "pages scroll sideways at 320 px (WCAG 1.4.10)")
+
+    def test_glossary_buttons_stay_on_their_term_s_line(self, visits: dict[str, Visit]) -> None:
+        problems = [f"{page}: the “?” of “{term}” starts a line of its own at {REFLOW_WIDTH} px"
+                    for page, seen in visits.items() for term in seen.detached]
+        count("glossary buttons off their term's line at 320 px", problems)
+        assert not problems, report(problems, "glossary buttons away from their terms")
 
     def test_readable_without_javascript(self, browser: Browser, site: ServedSite, visits: dict[str, Visit]) -> None:
         """A page with a script or a <noscript> is loaded again with JavaScript off; any other page
