@@ -438,6 +438,8 @@ def place_definitions(page: str, terms: dict[str, TermLink] | None) -> str:
         placed.add(key)
         return (match.group().removesuffix(f"<!--def:{key}-->")
                 + f'<span class="term-def" id="def-{key}" popover data-pagefind-ignore>'
+                f'<button type="button" class="term-close" popovertarget="def-{key}" popovertargetaction="hide">'
+                f'Close<span class="visually-hidden"> {html.escape(term.title)}</span></button>'
                 f"<strong>{html.escape(term.title)}</strong>: {html.escape(term.definition)}"
                 f' <a href="{html.escape(term.href)}">Glossary entry<span class="visually-hidden">'
                 f" for {html.escape(term.title)}</span></a></span>")

@@ -175,7 +175,8 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
                                  "recommendations", chunk, shown, f"{pager!r} {filters}"))
 
     jobs.append(PageJob("changes/index.html", "changes.html", {"changes": changes}, kinds=everything))
-    printed = {"meta": home, "bodies": bodies, "charts": charts, "changes": changes, **UNSEARCHED}
+    printed = {"meta": home, "bodies": bodies, "charts": charts, "changes": changes, "glance": glance,
+               "overview": overview, **UNSEARCHED}
     rows = print_rows(site, views)
     split = sum(len(site.items[kind]) for kind in PRINT_SECTIONS) > PRINT_ITEMS
     jobs.append(PageJob("print/index.html", "print.html",

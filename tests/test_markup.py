@@ -110,7 +110,8 @@ def test_a_term_shown_twice_on_a_page_has_one_button_and_popover_and_both_links(
     linker = TermLinker([term])
     text = linker.link("We explain family help here.")
     page = place_definitions(f"<p>{text}</p><p>{text}</p>", {"family-help": term})
-    assert page.count('popovertarget="def-family-help"') == 1
+    assert page.count('popovertarget="def-family-help"') == 2  # the "?" and the popover's Close
+    assert page.count('popovertargetaction="hide"') == 1
     assert page.count('id="def-family-help" popover') == 1
     assert page.count('<a class="term" href="/glossary/#family-help"') == 2
     assert page.index("term-info") < page.index("def-family-help\" popover") < page.rindex('class="term"')

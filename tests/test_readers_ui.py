@@ -386,3 +386,13 @@ def test_filters_are_one_set_of_links_folded_behind_one_filter_control() -> None
         assert html.index('<details class="filters"') < html.index('<table class="proposals"')
     script = (ROOT / "templates" / "static" / "table.js").read_text()
     assert "select" not in script  # no drop-down lists beside the links
+
+
+def test_the_print_page_opens_its_proposals_and_timeline_with_their_pictures() -> None:
+    """The pictures print too (a reader's review found neither on the print page)."""
+    page = html_pages(rendered())["print/index.html"]
+    assert page.index('id="p-recommendations"') < page.index('id="glance-caption"') < page.index(
+        'id="print-proposals"') < page.index('id="p-timeline"') < page.index('id="overview-caption"') < page.index(
+        'class="timeline"')
+    for href in re.findall(r'<a href="#(event-[^"]+)"', page):
+        assert f'id="{href}"' in page  # the overview's marks link to the events printed below
