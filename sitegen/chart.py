@@ -37,6 +37,8 @@ class Bar:
     """What the bar stands for (a funding line's id), for readers' tools and tests: data-id."""
     qualifier: str | None = None
     """The sum's qualifier ("at least", "up to"): a floor is drawn open-ended, a ceiling dashed."""
+    as_reported: str = ""
+    """Who reported it and when, in words beside the chart: "as Community Care reported on 7 February 2023"."""
 
 
 def nice_max(value: float) -> float:
@@ -76,8 +78,9 @@ def describe(bars: list[Bar]) -> str:
     groups: dict[str, list[Bar]] = {}
     for bar in bars:
         groups.setdefault(bar.group, []).append(bar)
-    parts = [f"{len(bars)} reported sum{'s' if len(bars) != 1 else ''} of money, drawn as bars on scales that"
-             f" start at £0; each part has its own scale."]
+    scales = "one scale that starts" if len(groups) == 1 else "scales that start"
+    parts = [f"{len(bars)} reported sum{'s' if len(bars) != 1 else ''} of money, drawn as bars on {scales} at £0"
+             + ("." if len(groups) == 1 else "; each part has its own scale.")]
     for group, members in groups.items():
         biggest = max(members, key=lambda b: b.amount)
         parts.append(f"{group}: {len(members)} reported sum{'s' if len(members) != 1 else ''} on a scale to"

@@ -45,8 +45,9 @@ class Problem:
     line: int
     column: int
     message: str
-    leads: bool = field(default=False, compare=False)
-    """Printed before every other problem: it explains them (a data file emptied by mistake, say)."""
+    leads: int = field(default=0, compare=False)
+    """Printed before every other problem (True, 1): it explains them (a data file emptied by mistake,
+    say); 2 before those too, as a duplicate id explains the references naming its renamed item."""
 
     def __str__(self) -> str:
         """One line, with any control or invisible character of the path or message shown as an escape:
@@ -82,7 +83,7 @@ class BuildFailed(Exception):
     """Raised with every problem of a stage; the build stops and site/ is left untouched."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(set(problems), key=lambda problem: (not problem.leads, problem))
+        self.problems = sorted(set(problems), key=lambda problem: (-problem.leads, problem))
         super().__init__(f"{len(self.problems)} problem(s)")
 
 

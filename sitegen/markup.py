@@ -417,15 +417,15 @@ def without_buttons(fragment: str) -> str:
     return TERM_WITH_BUTTON.sub(r"\1", str(fragment))
 
 
-def place_definitions(page: str, terms: dict[str, TermLink] | None) -> str:
+def place_definitions(page: str, terms: dict[str, TermLink] | None, own: str = "") -> str:
     """Give each glossary term with a definition one button on a page, where it is first linked, and
     write its popover there; a later use keeps its link only. With no terms (a page that holds the
-    glossary itself), leave every button out and keep the links.
+    glossary itself), leave every button out and keep the links. On a glossary entry's own page (own:
+    its id), its term is not linked at all: the link and the popover would show the page itself.
 
     One term is often in every row of a list, or twice in one text shown in a table and a section
     below: a button each time would crowd the text (177 on the proposals' list) and repeat one
-    definition. The HTML popover attribute needs no script.
-    """
+    definition. The HTML popover attribute needs no script."""
     if terms is None:
         return without_buttons(page)
     placed: set[str] = set()
@@ -433,7 +433,7 @@ def place_definitions(page: str, terms: dict[str, TermLink] | None) -> str:
     def place(match: re.Match[str]) -> str:
         key = match.group(2)
         term = terms.get(key)
-        if term is None or key in placed:
+        if term is None or key in placed or key == own:
             return match.group(1)
         placed.add(key)
         return (match.group().removesuffix(f"<!--def:{key}-->")
@@ -444,4 +444,5 @@ def place_definitions(page: str, terms: dict[str, TermLink] | None) -> str:
                 f' <a href="{html.escape(term.href)}">Glossary entry<span class="visually-hidden">'
                 f" for {html.escape(term.title)}</span></a></span>")
 
-    return TERM_WITH_BUTTON.sub(place, page)
+    page = TERM_WITH_BUTTON.sub(place, page)
+    return re.sub(rf'<a class="term" href="[^"]*/glossary/#{own}" [^>]*>([^<]*)</a>', r"\1", page) if own else page

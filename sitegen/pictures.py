@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from . import models as m
-from .chart import Bar, bar_chart, describe
+from .chart import OPEN_ENDED, Bar, bar_chart, describe
 from .downloads import funding_order
 from .fields import Money
-from .formats import format_amount, format_money
+from .formats import format_amount, format_date, format_money
 from .glance import Mark, Part, placed_date, status_bar, theme_bars, timeline_overview
 from .render import Renderer
 from .resolve import Site
@@ -38,16 +39,19 @@ def funding_bars(site: Site, views: Views, money: Callable[[Money], str]) -> lis
                 continue
             source = views.reporting_source(value)
             when = source.date.strftime("%-d %b %Y") if source.date else "undated"
+            in_full = (f"as {source.outlet} reported on {format_date(source.date)}" if source.date
+                       else f"as {source.outlet} reported in an undated source")
             years = value.money.years
             amount = value.money.amount / years if years else value.money.amount
             figure = money(value.money)  # one year's sum is its own figure, "£44m (2025-26)", on a chart of sums a year
             if years and years > 1:
                 qualified = f"{value.money.qualifier} " if value.money.qualifier else ""
-                figure = f"{qualified}{format_amount(amount)} a year on average ({figure})"
+                figure = f"{qualified}{format_amount(amount)} a year on average, from {figure}"
             bars.append(Bar(label=line.title, amount=amount, figure=figure, reported=f"{source.outlet}, {when}",
                             group=PER_YEAR if years or value.money.each_year else IN_TOTAL,
                             css=f"bar-{kind}", key=line.id,
-                            qualifier=value.money.qualifier.value if value.money.qualifier else None))
+                            qualifier=value.money.qualifier.value if value.money.qualifier else None,
+                            as_reported=in_full))
     order = {css: i for i, css in enumerate(dict.fromkeys(b.css for b in bars))}
     return sorted(bars, key=lambda b: (order[b.css], b.group == IN_TOTAL))
 
@@ -63,6 +67,28 @@ def funding_charts(site: Site, views: Views) -> list[dict[str, Any]]:
                            "svg": bar_chart(members, f"{words}: reported sums", f"funding-chart-{kind}"),
                            "summary": describe(members)})
     return charts
+
+
+def needed_and_given(site: Site, views: Views, lines: list[str]) -> dict[str, Any] | None:
+    """The money page's answer as a picture: the sums of the funding lines it answers with (the key
+    figures, in the answer's order), each kind beside the others on one scale of sums a year, since the
+    question sets them side by side; only sums whose years are known, so no total is set against a
+    yearly sum. None when fewer than two kinds have such sums."""
+    order = {kind: index for index, kind in enumerate(FUNDING_KIND_WORDS)}
+    drawn = [bar for bar in funding_bars(site, views, format_money) if bar.key in lines and bar.group == PER_YEAR]
+    bars = sorted(drawn, key=lambda bar: (order[bar.css.removeprefix("bar-")], lines.index(bar.key)))
+    if len({bar.css for bar in bars}) < 2:
+        return None
+    words: list[str] = []
+    for bar in bars:
+        line, kind = site.items["funding"][bar.key], FUNDING_KIND_WORDS[bar.css.removeprefix("bar-")].lower()
+        words.append(f"{bar.label}, {kind}: {bar.figure}, {bar.as_reported}.")
+        if bar is next(other for other in bars if other.key == bar.key):  # what the sum is for, said once
+            words.append(line.purpose.rstrip(".") + ".")
+    labelled = [replace(bar, label=f"{FUNDING_KIND_WORDS[bar.css.removeprefix('bar-')]}: {bar.label}") for bar in bars]
+    floor = any(bar.qualifier in OPEN_ENDED for bar in bars)
+    return {"svg": bar_chart(labelled, "Called for and set aside: reported sums a year", "chart-needed-and-given"),
+            "summary": f"Each sum a year, on one scale from £0. {' '.join(words)}", "floor": floor}
 
 
 def response_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, Any]:

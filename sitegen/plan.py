@@ -22,7 +22,7 @@ from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
 from .home import key_figures, questions
 from .inputs import InputRefused, read_input
-from .pictures import funding_charts, response_glance, timeline_glance
+from .pictures import funding_charts, needed_and_given, response_glance, timeline_glance
 from .render import Renderer, Settings
 from .resolve import REFERENCES, Ref, Site
 from .search import Shard, plan_shards
@@ -134,7 +134,9 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
         for dest, chunk, pager in paginate(listed, f"{kind}/", renderer.url):
             context: dict[str, Any] = {"kind": kind, "items": chunk, "pager": pager, **UNSEARCHED}
             if kind == "funding":
-                context.update(charts=charts, lines=chunk, figures=[ref for ref in figures if ref.kind == "funding"])
+                answer = [ref for ref in figures if ref.kind == "funding"]
+                context.update(charts=charts, lines=chunk, figures=answer,
+                               needed=needed_and_given(site, views, [ref.id for ref in answer]))
             if kind == "recommendations":
                 context["glance"] = glance
             if kind == "timeline":

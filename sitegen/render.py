@@ -332,7 +332,8 @@ class Renderer:
             if not dest.endswith(".html"):
                 return self._encoded(chunks, template, dest, problems)
             in_place = None if dest.startswith("print/") else self.terms  # the print page holds the glossary
-            return [place_definitions("".join(chunks), in_place).encode("utf-8")]
+            own = dest.split("/")[1] if dest.startswith("glossary/") and dest.count("/") == 2 else ""
+            return [place_definitions("".join(chunks), in_place, own).encode("utf-8")]
         except Exception as exc:  # any error inside a template is an editor's problem to see
             self._report(exc, template, dest, problems)
         return None

@@ -120,7 +120,7 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
                 line, column = entry.doc.where((*entry.loc, "id"))
                 problems.extend([Problem(entry.doc.path, line, column, f'the id "{item_id}" is used twice: first at'
                                          f" line {id_line(places[Ref(kind, item_id)])}; give each item its own id"
-                                         " (rename one of them) or delete the copy", leads=True)])
+                                         " (rename one of them) or delete the copy", leads=2)])
                 continue
             items[kind][item_id] = entry.item
             places[Ref(kind, item_id)] = entry

@@ -19,7 +19,7 @@ from .fields import Citation, Precision, ReportedCount, ReportedMoney
 from .formats import format_count, format_date, format_money
 from .quotes import normalised_quote
 from .resolve import Ref, Site
-from .words import STATUS_WORDS, dated, title_of
+from .words import STATUS_WORDS, dated, title_of, year_anchor
 
 
 def citations_in(obj: Any) -> list[Citation]:
@@ -365,6 +365,15 @@ class Views:
                 first.setdefault((c.source, c.quote), c)
         return list(first.values())
 
+    def areas_by_quotes(self, pilot: m.Pilot) -> list[tuple[list[m.Area], list[Citation]]]:
+        """A programme's areas, A to Z, grouped by the quotes naming them: one quote often names several."""
+        areas = self.site.items["areas"]
+        groups: dict[tuple[tuple[str, str], ...], tuple[list[m.Area], list[Citation]]] = {}
+        for part in sorted(pilot.areas, key=lambda part: areas[part.area].name):
+            key = tuple((c.source, c.quote) for c in part.citations)
+            groups.setdefault(key, ([], part.citations))[0].append(areas[part.area])
+        return list(groups.values())
+
     def funding_where(self, field: str, value: str) -> list[m.FundingLine]:
         return self._where("funding", field, value)
 
@@ -413,16 +422,6 @@ class Views:
     def values_differ(self, values: Sequence[ReportedMoney | ReportedCount]) -> bool:
         """Whether the sources disagree (then the values are shown under "Sources differ"): see disagree."""
         return any(disagree(a, b) for index, a in enumerate(values) for b in values[index + 1:])
-
-
-def year_anchor(heading: str) -> str:
-    """The id of a timeline group's heading: "y2024", "y2024-sometime", "y2015-2023" (between them),
-    "y2024-later", "y2023-or-2024"."""
-    if heading.startswith("Sometime in "):
-        return f"y{heading.removeprefix('Sometime in ')}-sometime"
-    if heading.startswith("Between "):
-        return "y" + heading.removeprefix("Between ").replace(" and ", "-")
-    return "y" + heading.replace(" or later", "-later").replace(" or ", "-or-")
 
 
 SPAN_FIELDS = ("years", "period")

@@ -155,3 +155,13 @@ def describe_item(kind: str, item: Any) -> str:
     else:
         text = name
     return shorten(text)
+
+
+def year_anchor(heading: str) -> str:
+    """The id of a timeline group's heading: "y2024", "y2024-sometime", "y2015-2023" (between them),
+    "y2024-later", "y2023-or-2024"."""
+    if heading.startswith("Sometime in "):
+        return f"y{heading.removeprefix('Sometime in ')}-sometime"
+    if heading.startswith("Between "):
+        return "y" + heading.removeprefix("Between ").replace(" and ", "-")
+    return "y" + heading.replace(" or later", "-later").replace(" or ", "-or-")

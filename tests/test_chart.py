@@ -50,7 +50,7 @@ def test_chart_is_well_formed_svg_with_title_and_description() -> None:
     assert root.get("aria-labelledby") == "c1-title c1-desc"
     assert root.find(f"{SVG}title").text == "Sums of money"  # type: ignore[union-attr]
     desc = root.find(f"{SVG}desc").text or ""  # type: ignore[union-attr]
-    assert "start at £0" in desc and "£2.6bn over 4 years" in desc
+    assert "one scale that starts at £0." in desc and "£2.6bn over 4 years" in desc  # one part: one scale
     assert "style=" not in svg
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     for bar in bars():

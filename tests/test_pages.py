@@ -307,7 +307,7 @@ def test_areas_page_answers_which_programmes_my_council_is_in(pages: dict[str, s
 def test_chart_and_table_on_the_funding_page(pages: dict[str, str]) -> None:
     html = pages["funding/index.html"]
     assert '<svg class="chart"' in html and "<title id=" in html and "<desc id=" in html
-    assert "Each kind of sum has its own chart and scales" in html
+    assert "each kind of sum has its own chart and scales, so that sums given in total" in html  # below the answer
     assert "<caption>" in html and '<th scope="col">' in html and '<th scope="row"' in html
 
 
@@ -447,4 +447,7 @@ def test_a_glossary_entry_does_not_link_to_itself(pages: dict[str, str]) -> None
         end = page.index(f'<p><a href="{BASE}glossary/#{term_id}">See it in the A–Z glossary</a>')
         paragraph = page[page.rindex("<p>", 0, end - 1):end]  # the definition, just before that line
         assert f'href="{BASE}glossary/#{term_id}"' not in paragraph, term_id
+        main = page[page.index("<main"):page.index("</main>")]  # nor its quotes and change notes
+        assert f'<a class="term" href="{BASE}glossary/#{term_id}"' not in main, term_id
+        assert f'popovertarget="def-{term_id}"' not in main, term_id
     assert linked_others > 10

@@ -153,6 +153,23 @@ def test_funding_page_opens_with_what_was_called_for_against_what_was_allocated(
     assert page.index('id="needed-and-given"') < page.index("<p>The sums of money the sources report")
 
 
+def test_the_money_page_s_answer_opens_with_a_picture_of_its_sums_a_year() -> None:
+    """Pictures before lists: the answer's sums whose years are known, called for beside set aside on one
+    scale; a total over years the sources do not give ("£200m (2023-25)") is left out, not set beside them."""
+    page = html_pages(rendered())["funding/index.html"]
+    section = page[page.index('<section class="answer"'):page.index("</section>")]
+    assert section.index('<svg class="chart"') < section.index('<ul class="answer-list">')
+    drawn = re.findall(r'<rect class="bar-([a-z-]+)" data-id="([a-z0-9-]+)"', section)
+    assert {kind for kind, _ in drawn} == {"called-for", "allocated"}
+    answer_ids = set(re.findall(r'href="/REPO/funding/([a-z0-9-]+)/"', section[section.index("answer-list"):]))
+    assert {line for _, line in drawn} <= answer_ids and ("allocated", "stable-homes-200m") in drawn
+    words = text_of(section[section.index("This chart in brief"):])
+    assert ("£200m to start the Stable Homes, Built on Love reforms, allocated: £100m a year on average, from £200m"
+            " over 2 years, as CYP Now reported on 2 February 2023.") in words
+    assert words.index("£2.6bn costing, called for") < words.index("£200m to start") < words.index("2025-26")
+    assert "(2023-25)" not in words  # a total whose number of years the sources do not give
+
+
 def test_made_up_key_figure_is_drawn_from_its_item(tmp_path: Path) -> None:
     home = made_up(tmp_path, "key_figures: [funding/review-costing]\n")["index.html"]
     tile = re.search(r'<li class="tile">(.*?)</li>', home, re.S)
@@ -396,3 +413,26 @@ def test_the_print_page_opens_its_proposals_and_timeline_with_their_pictures() -
         'class="timeline"')
     for href in re.findall(r'<a href="#(event-[^"]+)"', page):
         assert f'id="{href}"' in page  # the overview's marks link to the events printed below
+
+
+def test_a_picture_of_one_kind_of_sum_alone_is_not_drawn() -> None:
+    from sitegen.pictures import needed_and_given
+
+    site = site_model()
+    called_for = [line.id for line in site.items["funding"].values() if line.kind.value == "called-for"]
+    assert needed_and_given(site, Views(site), called_for) is None
+    assert needed_and_given(site, Views(site), [*called_for, "stable-homes-200m"]) is not None
+
+
+def test_a_programme_s_areas_named_by_one_quote_share_it() -> None:
+    """The family network pilots' seven councils are named by two quotes: two entries, not seven copies."""
+    page = html_pages(rendered())["pilots/family-network-pilots/index.html"]
+    section = page[page.index('id="areas"'):page.index('id="sources"') if 'id="sources"' in page else None]
+    site = site_model()
+    pilot = site.items["pilots"]["family-network-pilots"]
+    quotes = {c.quote for part in pilot.areas for c in part.citations}
+    assert len(pilot.areas) == 7 and len(quotes) == 2
+    for quote in quotes:
+        assert text_of(section).count(text_of(quote)) == 1, quote
+    for part in pilot.areas:
+        assert section.count(f'href="{BASE}areas/{part.area}/"') == 1, part.area
