@@ -37,10 +37,13 @@ def format_amount(amount: float) -> str:
 def format_money(money: Money) -> str:
     """A reported sum as every output shows it: its qualifier, the sum, and the years and period when
     known ("£200m over 2 years (2023-25)", "£200m a year (over the long run)"); one year that the
-    period names is not said twice ("more than £250m (2025-26)", not "over 1 year (2025-26)")."""
+    period names is not said twice ("more than £250m (2025-26)", not "over 1 year (2025-26)"), nor is a
+    length the period's words give ("£1bn over the first two years", not "over 2 years (the first two years)")."""
     text = format_amount(money.amount)
     if money.qualifier:
         text = f"{money.qualifier} {text}"
+    if money.years and money.period and money.period.startswith("the "):
+        return f"{text} over {money.period}"
     if money.years and not (money.years == 1 and money.period):
         text += f" over {money.years} year" + ("s" if money.years != 1 else "")
     if money.each_year:

@@ -24,7 +24,7 @@ CHART_FLOOR = 1_000_000
 """Sums below £1m (grants to one person, for example) are left out of the chart but kept in the table."""
 
 PER_YEAR = "A year (as given, or averaged over the years given)"
-IN_TOTAL = "In total (the sources give no number of years)"
+IN_TOTAL = "Not given a year at a time"
 
 
 def funding_bars(site: Site, views: Views, money: Callable[[Money], str]) -> list[Bar]:

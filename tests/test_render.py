@@ -35,6 +35,8 @@ def test_money_with_unit_period_and_qualifier() -> None:
     assert format_money(Money(amount=3_000, years=1)) == "£3,000 over 1 year"
     assert format_money(Money(amount=44_000_000, years=1, period="2025-26")) == "£44m (2025-26)"  # said once
     assert format_money(Money(amount=200_000_000, years=2, period="2023-25")) == "£200m over 2 years (2023-25)"
+    assert format_money(Money(amount=1_000_000_000, years=2, period="the first two years")) == (
+        "£1bn over the first two years")  # a period whose words give its length: the length said once
 
 
 class Dated(BaseModel):
