@@ -63,6 +63,8 @@ def test_on_a_wide_screen_every_link_shows_without_the_control(browser: Browser,
     with menu_page(browser, site.url("index.html"), DESKTOP, javascript=False) as (page, every):
         assert visible_links(page) == every
         assert page.is_hidden(".site-menu > summary")
+        tops = page.eval_on_selector_all(".site-nav li", "items => items.map(li => li.getBoundingClientRect().top)")
+        assert len(set(tops)) == 1, "the menu is one line at 1280 px, not Search alone on a second"
 
 
 @pytest.mark.parametrize("width", [REFLOW_WIDTH, PHONE["width"]])
