@@ -424,8 +424,8 @@ def place_definitions(page: str, terms: dict[str, TermLink] | None, own: str = "
     its id), its term is not linked at all: the link and the popover would show the page itself.
 
     One term is often in every row of a list, or twice in one text shown in a table and a section
-    below: a button each time would crowd the text (177 on the proposals' list) and repeat one
-    definition. The HTML popover attribute needs no script."""
+    below: a button each time would crowd the text and repeat one definition. The HTML popover
+    attribute needs no script."""
     if terms is None:
         return without_buttons(page)
     placed: set[str] = set()

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from sitegen.build import check_site, render
+from sitegen.markup import JOINER
 from sitegen.render import Settings
 from sitegen.resolve import Site
 
@@ -43,7 +44,7 @@ def transferred(files: dict[str, bytes], name: str) -> int:
     return total
 
 
-GLOSSARY_POPOVERS = re.compile(r'(<span data-pagefind-ignore>&#8288;</span>)?<button[^>]*class="term-info".*?</button>'
+GLOSSARY_POPOVERS = re.compile(f"(?:{re.escape(JOINER)})?" + r'<button[^>]*class="term-info".*?</button>'
                                r'|<span class="term-def".*?</a></span>', re.S)
 """A glossary term's button and its closed popover (markup.place_definitions): not text a reader sees."""
 
