@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 400
-"""Width of the drawing in SVG units; it scales to the column it sits in."""
+WIDTH = 360
+"""Width of the drawing in SVG units; it scales to the column it sits in, so on a 390 px phone a unit is
+about a pixel and the text is drawn at about FONT pixels."""
 PAD = 8
-LINE = 16
+LINE = 17
 BAR = 14
-FONT = 13
-WRAP = 50
+FONT = 14
+WRAP = 42
 """Characters per label line at the font size above within the width above."""
+_KEPT = "\u00a0"
+"""Joins the words of who reported a sum and when, so that a line never breaks inside "31 Oct 2024"."""
 
 
 @dataclass(frozen=True)
@@ -71,24 +75,54 @@ CEILING = {"up to", "less than", "just under"}
 """Qualifiers of a ceiling: the bar's end is dashed, as the sum may be smaller."""
 
 
-def describe(bars: list[Bar]) -> str:
+def count_tick(value: float) -> str:
+    """0, 5, 12.5: axis tick labels of a count."""
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a chart's bars measure, as its axis and its words in brief name it."""
+
+    one: str
+    many: str
+    of: str
+    tick: Callable[[float], str]
+
+
+MONEY = Measure("sum", "sums", " of money", short_money)
+AREAS = Measure("number", "numbers", " of areas", count_tick)
+
+
+def describe(bars: list[Bar], measure: Measure = MONEY) -> str:
     """A plain-text summary of what the chart shows, for <desc> and the visible text alternative."""
     if not bars:
-        return "No sums of money are recorded yet."
+        return f"No {measure.many}{measure.of} are recorded yet."
     groups: dict[str, list[Bar]] = {}
     for bar in bars:
         groups.setdefault(bar.group, []).append(bar)
+
+    def reported(count: int) -> str:
+        return f"{count} reported {measure.one if count == 1 else measure.many}"
+
     scales = "one scale that starts" if len(groups) == 1 else "scales that start"
-    parts = [f"{len(bars)} reported sum{'s' if len(bars) != 1 else ''} of money, drawn as bars on {scales} at £0"
+    parts = [f"{reported(len(bars))}{measure.of}, drawn as bars on {scales} at {measure.tick(0)}"
              + ("." if len(groups) == 1 else "; each part has its own scale.")]
     for group, members in groups.items():
         biggest = max(members, key=lambda b: b.amount)
-        parts.append(f"{group}: {len(members)} reported sum{'s' if len(members) != 1 else ''} on a scale to"
-                     f" {short_money(nice_max(biggest.amount))}, the largest {biggest.figure} ({biggest.label}).")
+        parts.append(f"{group}: {reported(len(members))} on a scale to"
+                     f" {measure.tick(nice_max(biggest.amount))}, the largest {biggest.figure} ({biggest.label}).")
     return " ".join(parts)
 
 
-def bar_chart(bars: list[Bar], title: str, chart_id: str = "chart") -> Markup:
+def figure_lines(bar: Bar) -> list[str]:
+    """A bar's figure and who reported it when, in lines of WRAP characters; who and when start a line
+    of their own rather than break, unless they are longer than a line."""
+    reported = bar.reported.replace(" ", _KEPT) if len(bar.reported) <= WRAP else bar.reported
+    return [line.replace(_KEPT, " ") for line in textwrap.wrap(f"{bar.figure} · {reported}", WRAP)]
+
+
+def bar_chart(bars: list[Bar], title: str, chart_id: str = "chart", measure: Measure = MONEY) -> Markup:
     """The SVG for bars grouped in the order given, each group on its own scale under its heading,
     with axis ticks and gridlines; a floor ("at least") ends in an arrow, a ceiling ("up to") dashed."""
     plot = WIDTH - 2 * PAD - 24  # room for the last tick label
@@ -99,8 +133,10 @@ def bar_chart(bars: list[Bar], title: str, chart_id: str = "chart") -> Markup:
         groups.setdefault(bar.group, []).append(bar)
     for group, members in groups.items():
         top = nice_max(max(b.amount for b in members))
-        y += LINE + (10 if rows else 0)
-        rows.append(f'<text class="chart-group" x="{PAD}" y="{y}">{escape(group)}</text>')
+        y += 10 if rows else 0
+        for line in textwrap.wrap(group, WRAP - 4):  # bold letters are wider
+            y += LINE
+            rows.append(f'<text class="chart-group" x="{PAD}" y="{y}">{escape(line)}</text>')
         y += 4
         bar_tops: list[int] = []
         marks: list[str] = []
@@ -108,7 +144,7 @@ def bar_chart(bars: list[Bar], title: str, chart_id: str = "chart") -> Markup:
             for line in textwrap.wrap(bar.label, WRAP):
                 y += LINE
                 marks.append(f'<text x="{PAD}" y="{y}">{escape(line)}</text>')
-            for line in textwrap.wrap(f"{bar.figure} · {bar.reported}", WRAP):
+            for line in figure_lines(bar):
                 y += LINE
                 marks.append(f'<text class="chart-figure" x="{PAD}" y="{y}">{escape(line)}</text>')
             y += 4
@@ -135,12 +171,12 @@ def bar_chart(bars: list[Bar], title: str, chart_id: str = "chart") -> Markup:
             rows.append(f'<line class="chart-axis" x1="{x:.1f}" y1="{bottom - 4}" x2="{x:.1f}" y2="{bottom + 2}"/>')
             anchor = "start" if i == 0 else "middle"
             rows.append(f'<text class="chart-tick" x="{x:.1f}" y="{bottom + LINE}"'
-                        f' text-anchor="{anchor}">{short_money(value)}</text>')
+                        f' text-anchor="{anchor}">{measure.tick(value)}</text>')
         rows.append(f'<line class="chart-axis" x1="{PAD}" y1="{bottom - 1}" x2="{PAD + plot}" y2="{bottom - 1}"/>')
         rows.extend(marks)
         y = bottom + LINE
     height = y + PAD
-    desc = describe(bars)
+    desc = describe(bars, measure)
     return Markup(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}"'
         f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-size="{FONT}">'

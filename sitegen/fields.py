@@ -189,3 +189,31 @@ class Lane(StrEnum):
     pilots = "pilots"
     money = "money"
     politics = "politics"
+
+
+class GuideExtra(StrEnum):
+    """A part of the site a guide shows besides its questions.
+
+    councils: the A to Z list of councils and regions, each with what the sources name it in (a name
+    filter is added where JavaScript runs). downloads: the data files the site publishes. method: a
+    link to the About page's method. how-to-cite: how to cite a page of the site.
+    """
+
+    councils = "councils"
+    downloads = "downloads"
+    method = "method"
+    how_to_cite = "how-to-cite"
+
+
+class GuidePicture(StrEnum):
+    """A picture of the site's that a guide's answer may show, drawn as on its own page.
+
+    money: the sums called for beside the sums set aside, a year, of the funding lines the question links
+    to (as the money page's answer draws its own). areas: the
+    number of areas reported for each programme (the pilots page). response: the proposals by the
+    government's response (the home page).
+    """
+
+    money = "money"
+    areas = "areas"
+    response = "response"

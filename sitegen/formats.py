@@ -7,6 +7,7 @@ shown in one place and lost in another.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .fields import Money, ReportedCount
 
@@ -42,15 +43,26 @@ def format_money(money: Money) -> str:
     text = format_amount(money.amount)
     if money.qualifier:
         text = f"{money.qualifier} {text}"
-    if money.years and money.period and money.period.startswith("the "):
-        return f"{text} over {money.period}"
-    if money.years and not (money.years == 1 and money.period):
+    worded = period_gives_years(money)
+    if money.years and not worded and not (money.years == 1 and money.period):
         text += f" over {money.years} year" + ("s" if money.years != 1 else "")
     if money.each_year:
         text += " a year"
     if money.period:
-        text += f" ({money.period})"
+        text += f" over {money.period}" if worded else f" ({money.period})"
     return text
+
+
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def period_gives_years(money: Money) -> bool:
+    """Whether the sum's period is a phrase that itself says its number of years ("the first two years"
+    for years: 2), so that the period alone says how long the sum covers."""
+    if not (money.years and money.period and money.period.startswith("the ")):
+        return False
+    said = {str(money.years)} | ({_NUMBER_WORDS[money.years - 1]} if money.years <= len(_NUMBER_WORDS) else set())
+    return any(re.search(rf"\b{re.escape(word)} years?\b", money.period) for word in said)
 
 
 def format_count(count: ReportedCount, noun: str = "area") -> str:

@@ -39,21 +39,24 @@ QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("What was rejected?", ("recommendations/status/rejected/",)),
     ("How much money was called for, and how much was set aside?", ("funding/",)),
     ("Is my council in a pilot?", ("for/councils/#councils", "areas/")),
+)
+"""The home page's questions, in readers' own words, each with the pages that answer it, best first:
+the first the site has is linked, and a question none of whose pages exist is left out. A page may
+be linked at a part of it ("for/councils/#councils": the councils' A to Z, not the top of a long guide)."""
+
+READERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("I am a parent, or I bring up a relative's child", ("for/families/",)),
     ("I am a care leaver", ("for/care-leavers/",)),
     ("I am a social worker", ("for/social-workers/",)),
     ("I am a journalist", ("for/journalists/",)),
 )
-"""The home page's entry points, in readers' own words, each with the pages that answer it, best
-first: the first the site has is linked, and a question none of whose pages exist is left out. A
-page may be linked at a part of it ("for/councils/#councils": the councils' A to Z, not the top of
-a long guide)."""
+"""The home page's other way in, by who the reader is, each with its guide, chosen as QUESTIONS are."""
 
 
-def questions(pages: set[str]) -> list[tuple[str, str]]:
+def questions(pages: set[str], entries: tuple[tuple[str, tuple[str, ...]], ...] = QUESTIONS) -> list[tuple[str, str]]:
     """Each entry point the site can answer, as (words, path of its page), from the planned pages."""
     found: list[tuple[str, str]] = []
-    for words, answers in QUESTIONS:
+    for words, answers in entries:
         page = next((path for path in answers if f"{path.partition('#')[0]}index.html" in pages), None)
         if page is not None:
             found.append((words, page))

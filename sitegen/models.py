@@ -9,8 +9,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from . import fields
 from .fields import Citations, ItemRef, Lane, Lines, Precision, ReportedCount, ReportedMoney, Slug, Strict, Text, Url
 
 ArchiveName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+\.txt$", examples=["001_dfc6e561fe822ac1.txt"])]
@@ -382,20 +383,6 @@ class Page(Strict):
     WCAG 2.2): they are exempt from the figure and glossary checks."""
 
 
-class GuideExtra(StrEnum):
-    """A part of the site a guide shows besides its questions.
-
-    councils: the A to Z list of councils and regions, each with what the sources name it in (a name
-    filter is added where JavaScript runs). downloads: the data files the site publishes. method: a
-    link to the About page's method. how-to-cite: how to cite a page of the site.
-    """
-
-    councils = "councils"
-    downloads = "downloads"
-    method = "method"
-    how_to_cite = "how-to-cite"
-
-
 class GuideQuestion(Strict):
     """A question a reader asks, with a short answer in plain words and the quotes it rests on."""
 
@@ -411,6 +398,8 @@ class GuideQuestion(Strict):
     links: list[Slug] = []
     """Ids of items (proposals, programmes, funding lines, events, councils, terms…) where the reader
     can go on."""
+    picture: fields.GuidePicture | None = None
+    """A picture of the site's to show with the answer (see GuidePicture); a page shows each once."""
 
 
 class Guide(Strict):
@@ -429,8 +418,15 @@ class Guide(Strict):
     """One or two short sentences saying what the page answers."""
     questions: Annotated[list[GuideQuestion], Field(min_length=1)]
     """The readers' questions, in the order they are shown."""
-    extras: list[GuideExtra] = []
+    extras: list[fields.GuideExtra] = []
     """Parts of the site the page also shows: councils, downloads, method, how-to-cite."""
+
+    @model_validator(mode="after")
+    def _each_picture_once(self) -> Guide:
+        shown = [question.picture for question in self.questions if question.picture]
+        if len(shown) != len(set(shown)):
+            raise ValueError("a page shows each picture once: give each `picture` to one question only")
+        return self
 
 
 DATA_FILES: dict[str, type[Strict]] = {

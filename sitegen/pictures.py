@@ -10,10 +10,10 @@ from dataclasses import replace
 from typing import Any
 
 from . import models as m
-from .chart import OPEN_ENDED, Bar, bar_chart, describe
+from .chart import AREAS, OPEN_ENDED, Bar, bar_chart, describe
 from .downloads import funding_order
-from .fields import Money
-from .formats import format_amount, format_date, format_money
+from .fields import Money, ReportedCount
+from .formats import format_amount, format_count, format_date, format_money
 from .glance import Mark, Part, placed_date, status_bar, theme_bars, timeline_overview
 from .render import Renderer
 from .resolve import Site
@@ -91,6 +91,33 @@ def needed_and_given(site: Site, views: Views, lines: list[str]) -> dict[str, An
             "summary": f"Each sum a year, on one scale from £0. {' '.join(words)}", "floor": floor}
 
 
+AREAS_GROUP = "Number of areas, planned or taking part, as reported"
+
+
+def areas_chart(views: Views, pilots: list[m.Pilot]) -> dict[str, Any] | None:
+    """The pilots page's picture: each programme's reported numbers of areas on one scale, a bar for
+    each different figure (with its qualifier), named with the first report to give it, so a number
+    that changed or that the sources give differently shows every value. Programmes with no reported
+    number are named under it ("none"). None when no programme has a number."""
+    bars: list[Bar] = []
+    for pilot in pilots:
+        firsts: dict[tuple[int, Any], tuple[ReportedCount, m.Source]] = {}
+        for value in pilot.area_counts:
+            source, key = views.reporting_source(value), (value.count, value.qualifier)
+            if key not in firsts or (source.date or dt.date.max) < (firsts[key][1].date or dt.date.max):
+                firsts[key] = value, source
+        for value, source in firsts.values():
+            when = source.date.strftime("%-d %b %Y") if source.date else "undated"
+            bars.append(Bar(label=pilot.name, amount=value.count, figure=format_count(value),
+                            reported=f"{source.outlet}, {when}", group=AREAS_GROUP, css="bar-areas", key=pilot.id,
+                            qualifier=value.qualifier.value if value.qualifier else None))
+    if not bars:
+        return None
+    title = "Number of areas reported for each programme, planned or taking part"
+    return {"svg": bar_chart(bars, title, "chart-areas", AREAS),
+            "summary": describe(bars, AREAS), "none": [pilot for pilot in pilots if not pilot.area_counts]}
+
+
 def response_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, Any]:
     """The response bar and its theme view, from the same proposals as the table beside them."""
     total = len(site.items["recommendations"])
@@ -99,7 +126,8 @@ def response_glance(site: Site, views: Views, renderer: Renderer) -> dict[str, A
     themes = [Part(t.id, t.title, n, renderer.item_url("themes", t.id))
               for t in sorted(site.items["themes"].values(), key=lambda t: t.id)
               if (n := len(views.recommendations_where("themes", t.id)))]
-    return {"total": total, "statuses": statuses, "themes": themes,
+    others = len({rec.review.value for rec in site.items["recommendations"].values()} - {"care-review"})
+    return {"total": total, "statuses": statuses, "themes": themes, "other_reviews": others,
             "status_svg": status_bar(statuses, total, "Proposals by the government's response", "glance-status"),
             "theme_svg": theme_bars(themes, total, "Proposals by theme", "glance-theme")}
 

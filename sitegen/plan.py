@@ -20,9 +20,9 @@ from .cache import digest
 from .downloads import CSV_DRAWS, ROWS, change_files, funding_order
 from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
-from .home import key_figures, questions
+from .home import READERS, key_figures, questions
 from .inputs import InputRefused, read_input
-from .pictures import funding_charts, needed_and_given, response_glance, timeline_glance
+from .pictures import areas_chart, funding_charts, needed_and_given, response_glance, timeline_glance
 from .render import Renderer, Settings
 from .resolve import REFERENCES, Ref, Site
 from .search import Shard, plan_shards
@@ -141,6 +141,8 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
                 context["glance"] = glance
             if kind == "timeline":
                 context["overview"] = overview
+            if kind == "pilots":
+                context["areas_chart"] = areas_chart(views, chunk)
             if kind == "glossary":
                 context["letters"] = by_initial(chunk, lambda term: term.term)
             jobs.append(list_job(dest, renderer.pick(f"{kind}/list.html", "list.html"), context, kind, chunk, shown,
@@ -200,7 +202,9 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     jobs.append(PageJob("a-z/index.html", "a-z.html", {"entries": a_to_z(site, renderer.item_url), **UNSEARCHED},
                         kinds=everything))
     jobs.append(PageJob("404.html", "404.html", {**UNSEARCHED}))
-    jobs += guide_jobs(site, views, everything)
+    pilots = sorted(site.items["pilots"].values(), key=sort_key("pilots", views))
+    pictures = {"areas": areas_chart(views, pilots), "response": glance if site.items["recommendations"] else None}
+    jobs += guide_jobs(site, views, everything, pictures)
 
     # Downloads, schemas, feed, sitemap and robots.txt
     for kind in sorted(ROWS):
@@ -222,7 +226,8 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     jobs.append(PageJob("sitemap.xml", "sitemap.xml", {"pages": sitemap_paths([job.dest for job in jobs])},
                         kinds=everything))
     jobs.append(PageJob("robots.txt", "robots.txt", {}))
-    home_context["questions"] = questions({job.dest for job in jobs})
+    planned = {job.dest for job in jobs}
+    home_context["questions"], home_context["readers"] = questions(planned), questions(planned, READERS)
     search["merge"] = [shard.bundle for shard in search_shards(jobs, renderer.settings)[1:]]
     return unique_jobs(jobs, problems)
 
@@ -331,9 +336,10 @@ GUIDE_LINK_KINDS = REFERENCES[(m.GuideQuestion, "links")]
 """The kinds a guide's question may link to (resolve checks that each id names one of them)."""
 
 
-def guide_jobs(site: Site, views: Views, everything: tuple[str, ...]) -> list[PageJob]:
+def guide_jobs(site: Site, views: Views, everything: tuple[str, ...], pictures: dict[str, Any]) -> list[PageJob]:
     """A page for each kind of reader at for/<id>/, and for/ listing them: each question's links as
-    references, the councils A to Z for a guide that shows them, the downloads for one that lists them.
+    references and its picture (of pictures by name, or the money picture of the sums it links to), the
+    councils A to Z for a guide that shows them, the downloads for one that lists them.
     A guide draws on every kind (its councils' sentences come from pilots, funding and sources), and
     there are only a few, so each shows `everything`."""
     guides = list(site.items["guides"].values())  # in the order of data/guides.yaml: the editors choose it
@@ -350,7 +356,10 @@ def guide_jobs(site: Site, views: Views, everything: tuple[str, ...]) -> list[Pa
             "kind": "guides", "item": guide, "ref": Ref("guides", guide.id), "links": links,
             "councils": by_initial(areas, lambda area: area.name) if "councils" in extras else [],
             "downloads": sorted(ROWS) if "downloads" in extras else [],
-            "extras": sorted(extras)}, kinds=everything))
+            "extras": sorted(extras), "pictures": [
+                None if q.picture is None else pictures[q.picture.value] if q.picture.value in pictures
+                else needed_and_given(site, views, [i for i in q.links if i in site.items["funding"]])
+                for q in guide.questions]}, kinds=everything))
     return jobs
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from . import models as m
 from .claims import carriers
 from .fields import Citation, Precision, ReportedCount, ReportedMoney
-from .formats import format_count, format_date, format_money
+from .formats import format_count, format_date, format_money, period_gives_years
 from .quotes import normalised_quote
 from .resolve import Ref, Site
 from .words import STATUS_WORDS, dated, title_of, year_anchor
@@ -389,8 +389,8 @@ class Views:
     def key_figure(self, values: Sequence[ReportedMoney | ReportedCount]) -> KeyFigure:
         """A key figure as the home page's tiles and the funding page's answer show it: the figure
         reported last (see headline), and the first and newest dates of the reports that give it as
-        shown. A sum with a period is given with the period alone ("£1bn (the first two years)", not
-        "£1bn over 2 years (the first two years)"). When every source gives the same sum, qualifier and
+        shown. A sum with a period is given with the period alone ("£200m (2023-25)"), unless the period says
+        its years ("£1bn over the first two years"). When every source gives the same sum, qualifier and
         each_year but words its years or period differently, the sum is shown without them, so no
         wording is put under the date of a report that worded it otherwise. A value's every citation
         whose quote holds the figure counts (see claims.carriers), not only its first report."""
@@ -412,7 +412,8 @@ class Views:
             text = format_count(headline)
         else:
             money = headline.money
-            shown = {"years": None, "period": None} if same is bare else {"years": None} if money.period else {}
+            shown = ({"years": None, "period": None} if same is bare
+                     else {"years": None} if money.period and not period_gives_years(money) else {})
             text = format_money(money.model_copy(update=shown))
         figure = same(headline)
         dates = sorted({date for v in values if same(v) == figure for c in carriers(v, published) or v.citations

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from sitegen.chart import PAD, Bar, bar_chart, describe, nice_max, short_money
+from sitegen.chart import AREAS, PAD, WRAP, Bar, bar_chart, describe, figure_lines, nice_max, short_money
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -55,6 +55,36 @@ def test_chart_is_well_formed_svg_with_title_and_description() -> None:
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     for bar in bars():
         assert bar.figure in texts and bar.reported in texts  # every bar is labelled in words
+
+
+def test_who_reported_a_sum_and_when_starts_a_line_rather_than_break() -> None:
+    bar = Bar("Reform testing money", 250_000_000, "more than £250m (2025-26)", "Community Care, 31 Oct 2024",
+              "Allocated", "bar-allocated")
+    assert figure_lines(bar) == ["more than £250m (2025-26) ·", "Community Care, 31 Oct 2024"]
+    assert "\u00a0" not in str(bar_chart([bar], "Sums"))  # the joins are only for wrapping
+    short = Bar("x", 1, "£1", "CYP Now, 2 Feb 2023", "Allocated", "bar-allocated")
+    assert figure_lines(short) == ["£1 · CYP Now, 2 Feb 2023"]
+    long = Bar("x", 1, "£1", "A " * WRAP, "Allocated", "bar-allocated")  # longer than a line: broken as usual
+    assert all(len(line) <= WRAP for line in figure_lines(long))
+
+
+def test_a_chart_of_counts_says_so_and_ticks_without_pounds() -> None:
+    counts = [Bar("Pathfinder", 12, "up to 12 areas", "CYP Now, 2 Feb 2023", "Areas", "bar-areas", qualifier="up to"),
+              Bar("Pilots", 7, "7 areas", "Community Care, 7 Feb 2023", "Areas", "bar-areas")]
+    svg = str(bar_chart(counts, "Areas", "c", AREAS))
+    assert re.findall(r'class="chart-tick"[^>]*>([^<]+)<', svg) == ["0", "5", "10", "15", "20"]
+    assert describe(counts, AREAS) == ("2 reported numbers of areas, drawn as bars on one scale that starts at 0."
+                                       " Areas: 2 reported numbers on a scale to 20, the largest up to 12 areas"
+                                       " (Pathfinder).")
+    assert 'class="chart-ceiling"' in svg  # "up to": the end is dashed
+    assert describe([], AREAS) == "No numbers of areas are recorded yet."
+
+
+def test_a_long_group_heading_is_wrapped() -> None:
+    heading = "A year (as given, or averaged over the years given)"
+    svg = str(bar_chart([Bar("x", 1, "£1", "y", heading, "bar-call")], "Sums"))
+    lines = re.findall(r'class="chart-group"[^>]*>([^<]+)<', svg)
+    assert len(lines) == 2 and " ".join(lines) == heading
 
 
 def test_labels_are_escaped() -> None:

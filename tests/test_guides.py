@@ -355,3 +355,40 @@ def test_a_quotation_inside_a_quote_is_nested_for_the_inner_marks(built: Path) -
     page = (built / "for/councils/index.html").read_text(encoding="utf-8")
     assert '<q>The three authorities are the first group of an expected 12 <q><a class="term"' in page
     assert "12 “" not in page
+
+
+PICTURE_MARKS = {"money": 'id="needed-and-given-picture"', "areas": 'id="areas-chart"', "response": 'class="glance"'}
+"""What each picture a guide's answer can show starts with, as its own page draws it."""
+
+
+def test_an_answer_shows_the_picture_it_names_and_no_other(site: Site, built: Path) -> None:
+    named = 0
+    for reader in READERS:
+        page = (built / "for" / reader / "index.html").read_text(encoding="utf-8")
+        sections = re.findall(r'<section class="guide-answer".*?</section>', page, re.S)
+        guide = site.items["guides"][reader]
+        assert len(sections) == len(guide.questions)
+        for question, section in zip(guide.questions, sections, strict=True):
+            shown = {name for name, mark in PICTURE_MARKS.items() if mark in section}
+            assert shown == ({question.picture.value} if question.picture else set()), (reader, question.question)
+            named += bool(question.picture)
+            if question.picture and question.picture.value == "areas":  # its links lead off the page
+                assert 'href="#pilot-' not in section and 'href="/REPO/pilots/case-recording-trial/"' in section
+            if question.picture and question.picture.value == "money":
+                assert section.index("</p>") < section.index(PICTURE_MARKS["money"])  # after the words it draws
+                drawn = set(re.findall(r'<rect class="bar-[a-z-]+" data-id="([^"]+)"', section))
+                assert drawn and drawn <= set(question.links)  # only the sums the answer links to
+    assert named >= 4
+
+
+def test_a_guide_shows_each_picture_once(project: Path, run_cli: Callable[..., Run]) -> None:
+    write_guide(project)
+    path = project / "data/guides.yaml"
+    question = A_GUIDE.split("    - question:", 1)[1].format(answer=EASY, quote=QUOTE)
+    twice = path.read_text(encoding="utf-8") + "    - question:" + question
+    path.write_text(twice.replace("      answer:", "      picture: money\n      answer:"), encoding="utf-8")
+    assert twice.count("    - question:") == 2
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert "a page shows each picture once: give each `picture` to one question only" in result.err
+    assert result.err.startswith("data/guides.yaml:1:")

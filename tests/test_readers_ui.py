@@ -18,7 +18,8 @@ from reader_site import BASE, html_pages, rendered, site_model, table_rows
 
 from sitegen.build import render
 from sitegen.errors import BuildFailed
-from sitegen.home import questions
+from sitegen.formats import format_count
+from sitegen.home import READERS, questions
 from sitegen.render import Settings
 from sitegen.search import spaced
 from sitegen.views import Views
@@ -73,15 +74,20 @@ def text_of(html: str) -> str:
 
 def test_home_page_starts_from_readers_questions_linked_to_their_answers() -> None:
     home = html_pages(rendered())["index.html"]
-    questions_list = home[home.index('<ul class="question-list">'):home.index("</nav>", home.index("question-list"))]
+    questions_list = home[home.index('<ul class="question-list">'):home.index("</ul>", home.index("question-list"))]
     assert f'<a href="{BASE}recommendations/status/rejected/">What was rejected?</a>' in questions_list
     assert (f'<a href="{BASE}funding/#needed-and-given">How much money was called for, and how much was set aside?</a>'
             in questions_list)
     assert f'<a href="{BASE}for/councils/#councils">Is my council in a pilot?</a>' in questions_list  # its A to Z
+    readers = home[home.index('id="readers"'):home.index("</nav>", home.index("question-list"))]
+    assert "journalist" not in questions_list and f'<a href="{BASE}for/journalists/">I am a journalist</a>' in readers
     assert home.index('id="questions"') < home.index('id="key-figures"') < home.index(
         "reported on 26 January 2021 that the government had launched")
     # pictures before lists: the response at a glance comes before the words of "Where things stand"
     assert home.index('id="key-figures"') < home.index('class="glance') < home.index('>Where things stand</h2>')
+    reviews = {rec.review.value for rec in site_model().items["recommendations"].values()}
+    assert len(reviews) == 3
+    assert "They come from the care review and 2 other reports, and the sources report only" in home
 
 
 def test_questions_link_the_best_page_the_site_has_and_leave_out_those_it_cannot_answer() -> None:
@@ -92,11 +98,38 @@ def test_questions_link_the_best_page_the_site_has_and_leave_out_those_it_cannot
         ("Is my council in a pilot?", "areas/")]
     with_guides = without_guides | {f"for/{slug}/index.html" for slug in
                                     ("councils", "families", "care-leavers", "social-workers", "journalists")}
-    assert questions(with_guides)[2:] == [
-        ("Is my council in a pilot?", "for/councils/#councils"),
+    assert questions(with_guides)[2:] == [("Is my council in a pilot?", "for/councils/#councils")]
+    assert questions(without_guides, READERS) == []
+    assert questions(with_guides, READERS) == [
         ("I am a parent, or I bring up a relative's child", "for/families/"),
         ("I am a care leaver", "for/care-leavers/"),
         ("I am a social worker", "for/social-workers/"), ("I am a journalist", "for/journalists/")]
+
+
+def test_pilots_page_opens_with_a_picture_of_each_programme_s_numbers_of_areas() -> None:
+    """Pictures before lists: a bar for each different number of areas a programme is given (qualifier
+    included), named with its first report; the programmes without a number are named under it."""
+    site = site_model()
+    views = Views(site)
+    page = html_pages(rendered())["pilots/index.html"]
+    figure = page[page.index('<figure class="chart-figure" id="areas-chart">'):page.index("</figure>")]
+    assert page.index('id="areas-chart"') < page.index('<section class="card"')
+    drawn = re.findall(r'<rect class="bar-areas" data-id="([^"]+)"', figure)
+    expected = []
+    for pilot in sorted(site.items["pilots"].values(), key=lambda p: p.name.casefold()):
+        figures = {(v.count, v.qualifier) for v in pilot.area_counts}
+        expected += [pilot.id] * len(figures)
+        for value in pilot.area_counts:  # each figure with the date of the first report to give it
+            first = min(views.reported_on(v) or dt.date.max for v in pilot.area_counts
+                        if (v.count, v.qualifier) == (value.count, value.qualifier))
+            assert f">{format_count(value)} ·" in figure
+            assert first.strftime("%-d %b %Y") in text_of(figure)
+        if not pilot.area_counts:
+            assert f'<a href="#pilot-{pilot.id}">' in figure
+    assert sorted(drawn) == sorted(expected) and len(set(drawn)) >= 4
+    families_first = site.items["pilots"]["families-first-for-children-pathfinder"]
+    assert drawn.count(families_first.id) == len({(v.count, v.qualifier) for v in families_first.area_counts}) > 1
+    assert "up to 12 areas" in text_of(figure)  # a qualifier is drawn with its figure
 
 
 def test_home_page_has_one_list_of_sections() -> None:
@@ -149,7 +182,7 @@ def test_funding_page_opens_with_what_was_called_for_against_what_was_allocated(
     assert answer.index("Called for: £2.6bn, in reports dated 2 February 2023 to 31 October 2024") < answer.index(
         "Allocated: £200m, in reports dated 2 February 2023 to 31 October 2024")
     assert "Allocated: more than £250m (2025-26), as reported on 31 October 2024" in answer  # the period alone
-    assert "Called for: £1bn (the first two years), as reported on 7 February 2023" in answer
+    assert "Called for: £1bn over the first two years, as reported on 7 February 2023" in answer  # its words
     assert page.index('id="needed-and-given"') < page.index("<p>The sums of money the sources report")
 
 

@@ -37,6 +37,12 @@ def test_money_with_unit_period_and_qualifier() -> None:
     assert format_money(Money(amount=200_000_000, years=2, period="2023-25")) == "£200m over 2 years (2023-25)"
     assert format_money(Money(amount=1_000_000_000, years=2, period="the first two years")) == (
         "£1bn over the first two years")  # a period whose words give its length: the length said once
+    assert format_money(Money(amount=1_000_000_000, years=2, period="the first 2 years")) == (
+        "£1bn over the first 2 years")
+    assert format_money(Money(amount=90_000_000, years=10, period="the long run")) == (
+        "£90m over 10 years (the long run)")  # a period that does not say its years keeps the count
+    assert format_money(Money(amount=90_000_000, years=3, period="the first two years")) == (
+        "£90m over 3 years (the first two years)")  # nor does one that names another count
 
 
 class Dated(BaseModel):

@@ -48,3 +48,28 @@ def test_on_a_phone_each_chart_is_named_above_it_before_long_text(browser: Brows
             shown(page, f"#{figure.get_attribute('id')} .chart-words p") for figure in figures)
     finally:
         context.close()
+
+
+CHART_TEXT = """charts => charts.flatMap(chart => {
+  const box = chart.getBoundingClientRect(), scale = box.width / chart.viewBox.baseVal.width;
+  return [...chart.querySelectorAll('text')].map(text => ({
+    text: text.textContent,
+    px: parseFloat(getComputedStyle(text).fontSize) * scale,
+    overflow: text.getBoundingClientRect().right - box.right,
+  }));
+})"""
+
+
+def test_on_a_phone_chart_text_is_drawn_large_enough_and_inside_its_chart(browser: Browser, site: ServedSite) -> None:
+    """On a 390 px phone every chart's words are drawn at 13 px or more, none past the chart's right edge."""
+    context = new_context(browser, javascript=False)
+    try:
+        page = context.new_page()
+        page.set_viewport_size(PHONE)
+        page.goto(site.url("funding/index.html"), wait_until="load")
+        texts = page.eval_on_selector_all("svg.chart", CHART_TEXT)
+        assert len(texts) > 40
+        assert [t for t in texts if t["px"] < 13] == []
+        assert [t for t in texts if t["overflow"] > 0] == []
+    finally:
+        context.close()
