@@ -267,10 +267,16 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     check_output(out, project)  # before any work: the writer checks again before it changes anything
     version = code_version()
     cache.load(version)
-    site = check_site(project, timings, checks=cache.checks)
-    with timings.stage("plan"):
-        renderer, jobs = plan(project, site, settings, cache)
-        keys = page_keys(project, site, renderer, jobs, version)
+    compiling = parallel.start_compiling(project / "templates", cache.jinja_folder(), workers)
+    try:
+        site = check_site(project, timings, checks=cache.checks)
+        with timings.stage("plan"):
+            renderer, jobs = plan(project, site, settings, cache)
+            keys = page_keys(project, site, renderer, jobs, version)
+    except BaseException:
+        parallel.finish_compiling(compiling, stop=True)
+        raise
+    parallel.finish_compiling(compiling)
     previous = cache.state if cache.state.out == str(out) else CacheState()
     state = CacheState(out=str(out))
     problems = Collector()

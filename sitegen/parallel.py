@@ -3,6 +3,9 @@ the site is planned, so they share the planned site without copying it, and deal
 render to them and to itself in turn. Each copy writes its pages into the build's new folder and
 sends back their hashes, its problems and the Markdown it converted. The bytes are those of one
 process; the tests compare them.
+
+Before that, while the build reads and checks the site on one core, another process compiles the
+templates into the cache on the other, so that each rendering process loads them compiled.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import pickle
 import signal
 import sys
 import traceback
+from pathlib import Path
 from typing import Any
 
+from .cache import files_under
 from .errors import BuildFailed, Collector, Problem
 from .plan import PageJob
-from .render import Renderer
+from .render import Renderer, environment
 from .write import SiteWriter, output_hash
 
 PARALLEL_FROM = 100
@@ -26,6 +31,40 @@ PARALLEL_FROM = 100
 
 workers_peak_kb = 0
 """The most memory one of the last render_pages' other processes used (kB), for `build --timings`."""
+
+
+def start_compiling(templates_dir: Path, bytecode_dir: Path | None, workers: int) -> int | None:
+    """Fork a process that compiles every template into bytecode_dir while this one reads and checks
+    the site, so that the rendering processes each load the compiled templates rather than each
+    compile them; return its pid. None where no rendering processes are forked (see render_pages) or
+    there is no cache folder. It ignores Ctrl+C and dies with the build (finish_compiling waits for it)."""
+    if bytecode_dir is None or workers <= 1 or not sys.platform.startswith("linux"):
+        return None
+    parent = os.getpid()
+    pid = os.fork()
+    if pid != 0:
+        return pid
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        die_with(parent)
+        env = environment(templates_dir, bytecode_dir)
+        for name, _path, _stat in files_under(templates_dir):
+            if not name.startswith("static/") and name.endswith((".html", ".xml", ".txt")):
+                with contextlib.suppress(Exception):  # a faulty template is reported where a page uses it
+                    env.get_template(name)
+    finally:
+        os._exit(0)
+
+
+def finish_compiling(pid: int | None, stop: bool = False) -> None:
+    """Wait for the process start_compiling forked, or, with stop, end it first (the build failed)."""
+    if pid is None:
+        return
+    if stop:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
 
 
 def render_pages(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, problems: Collector,

@@ -171,6 +171,29 @@ class Sandbox(SandboxedEnvironment):
         return known
 
 
+def site_filter(value: Any) -> Any:
+    """Stands for a filter a Renderer makes for its site: Jinja compiles a call by how a filter takes its arguments."""
+    raise RuntimeError("a site's filter used outside its Renderer")
+
+
+def environment(templates_dir: Path, bytecode_dir: Path | None) -> Sandbox:
+    """The environment templates are compiled and rendered in, with the site's own filters still to be
+    given (see site_filter). The one place it is made: a compiled template is reused by its source alone."""
+    env = Sandbox(  # a template is input, and may come from a stranger's pull request
+        loader=InputLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
+    )
+    env.filters.update(date=format_date, money=format_money, count=format_count, sort=sort_items,
+                       terms=site_filter, quotation=site_filter)
+    return env
+
+
 class Renderer:
     """The Jinja environment and the helpers every template shares, for one build's site."""
 
@@ -181,16 +204,7 @@ class Renderer:
         self.settings = settings
         self.base = normalise_base(settings.base_url)
         self.templates_dir = templates_dir
-        self.env = Sandbox(  # a template is input, and may come from a stranger's pull request
-            loader=InputLoader(templates_dir),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            auto_reload=False,  # templates do not change during a build
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
-        )
+        self.env = environment(templates_dir, bytecode_dir)
         self.linker = TermLinker(tuple(
             TermLink(words, self.url(f"glossary/#{term.id}"), term.term, term.id, term.definition)
             for term in site.items["glossary"].values()
@@ -207,10 +221,7 @@ class Renderer:
                                       for t in self.linker.by_word.values()]).encode())
         """Which glossary terms link_terms links: part of every page's key (see site_wide)."""
         self.views = views.Views(site)
-        self.env.filters.update(
-            date=format_date, money=format_money, count=format_count, terms=self.link_terms, quotation=self.quotation,
-            sort=sort_items,
-        )
+        self.env.filters.update(terms=self.link_terms, quotation=self.quotation)
         self.env.globals.update(
             site=site, base=self.base, url=self.url, item_url=self.item_url,
             kind_titles=KIND_TITLES, settings=settings,

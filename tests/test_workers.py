@@ -13,15 +13,16 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, snapshot
+from jinja2.utils import _PassArg
 from test_cache import edit, real_project
 
 from sitegen import build as build_module
 from sitegen import parallel
-from sitegen.build import build
+from sitegen.build import build, check_site
 from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed
 from sitegen.parallel import PARALLEL_FROM
-from sitegen.render import Settings
+from sitegen.render import Renderer, Settings, environment, site_filter
 from sitegen.write import SiteWriter
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="several workers need fork")
@@ -53,6 +54,53 @@ def test_several_workers_give_one_worker_s_bytes_and_cache(tmp_path: Path, forks
     assert caches[3].markdown.keys() == caches[1].markdown.keys()  # what the other processes converted came back
     assert results[3].rendered == results[1].rendered and results[3].count == results[1].count
     assert parallel.workers_peak_kb > 0  # the other processes' memory, for `build --timings`
+
+
+def test_templates_compiled_by_another_process_give_a_cold_build_s_bytes(tmp_path: Path, forks: list[int],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a cache folder and several workers, the templates are compiled in a process of their own
+    while the build reads the site (start_compiling): each once, and loaded, not compiled again, by the
+    rendering processes; the pages are those of a cold build in one process with no cache."""
+    project = real_project(tmp_path)
+    folder = tmp_path / "cache"
+    compiled: dict[str, int] = {}
+    finish = parallel.finish_compiling
+
+    def noted(pid: int | None, stop: bool = False) -> None:
+        finish(pid, stop)
+        compiled.update((path.name, path.stat().st_ino) for path in folder.glob("jinja-*/__jinja2_*"))
+
+    monkeypatch.setattr(parallel, "finish_compiling", noted)
+    build(project, tmp_path / "site-2", Settings(), BuildCache(folder), workers=2)
+    assert len(forks) == 2  # the compiling process and one other rendering process
+    templates = [path for path in (project / "templates").rglob("*")
+                 if path.is_file() and path.parts[len(project.parts) + 1] != "static"]
+    assert len(compiled) == len(templates) > 40
+    after = {path.name: path.stat().st_ino for path in folder.glob("jinja-*/__jinja2_*")}
+    assert after == compiled  # no rendering process wrote a template it compiled itself
+    build(project, tmp_path / "site-1", Settings(), BuildCache(None), workers=1)
+    assert snapshot(tmp_path / "site-2") == snapshot(tmp_path / "site-1")
+
+
+def test_templates_compile_alike_without_the_site_s_renderer() -> None:
+    """Jinja compiles a filter's call by whether the filter takes the environment or context: the
+    environment the templates are compiled in before the site is read must have the same kinds."""
+    renderer = Renderer(ROOT / "templates", check_site(ROOT), Settings())
+    alone = environment(ROOT / "templates", None)
+    assert alone.filters.keys() == renderer.env.filters.keys()
+    assert {name: _PassArg.from_obj(f) for name, f in alone.filters.items()} == {
+        name: _PassArg.from_obj(f) for name, f in renderer.env.filters.items()}
+    assert renderer.env.filters["terms"] is not site_filter and renderer.env.filters["quotation"] is not site_filter
+
+
+def test_a_failed_build_stops_the_compiling_process(tmp_path: Path, forks: list[int]) -> None:
+    project = real_project(tmp_path)
+    edit(project / "data" / "glossary.yaml", "definition: ", "definition: [")  # a bracket never closed
+    with pytest.raises(BuildFailed):
+        build(project, tmp_path / "site", Settings(), BuildCache(tmp_path / "cache"), workers=2)
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):  # stopped and reaped: no child of this process is left
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_the_other_workers_problems_are_reported(tmp_path: Path, forks: list[int]) -> None:
