@@ -21,13 +21,13 @@ from typing import Any
 
 from . import models as m
 from . import parallel
-from .cache import BuildCache, CacheState, code_version, digest, tree_digest
+from .cache import BuildCache, CacheState, code_version, digest, files_under, tree_digest
 from .content_checks import ItemChecks, check_content
 from .emptied import cache_folder_or_none, emptied_files, missing_items, record_item_counts
-from .errors import Collector, Problem
+from .errors import BuildFailed, Collector, Problem, position
 from .fields import ID_PATTERN
-from .inputs import static_files
-from .load import Marked, check_markdown_text, parse_list, read_text, split_page
+from .inputs import InputRefused, read_input, read_text, static_files
+from .load import Marked, check_markdown_text, parse_list, split_page
 from .page_checks import check_blocks, check_written_pages
 from .parallel import render_pages
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
@@ -127,6 +127,30 @@ def check_schema_line(text: str, kind: str, shown: str, problems: Collector) -> 
         at = text.find("yaml-language-server", end)
 
 
+UNREVIEWED_FOLDERS = ("data", "content", "sources")
+"""The folders a pull request's reviewer does not read as code (SECURITY.md, step 1)."""
+SCHEMA_NAMING = re.compile(r"yaml-language-server|\$schema")
+EDITOR_READ = (".yaml", ".yml", ".json", ".jsonc", ".json5")
+"""Files an editor's YAML or JSON support reads, and fetches the schema they name from the web."""
+
+
+def check_other_schema_lines(folder: Path, listed: list[tuple[str, str, os.stat_result]],
+                             problems: Collector) -> None:
+    """A YAML or JSON file other than the data files (which check_schema_line checks) may name no schema
+    at all: opening it in an editor could fetch one from the web."""
+    for rel, path, _stat in listed:
+        if not rel.endswith(EDITOR_READ) or (folder.name == "data" and rel.removesuffix(".yaml") in m.DATA_FILES):
+            continue
+        try:
+            text = read_input(Path(path), folder).decode("utf-8", "replace")
+        except (InputRefused, OSError):
+            continue  # the build reads no such file: what matters is what an editor would fetch from it
+        if found := SCHEMA_NAMING.search(text):
+            problems.add(f"{folder.name}/{rel}", *position(text, found.start()),
+                         "a file here may name no schema: an editor that opens it could fetch that schema from the"
+                         " web; delete this line (the data files name theirs, in schemas/)")
+
+
 RESERVED_PAGE_NAMES = {*m.DATA_FILES, "static", "search", "print", "a-z", "data", "schemas", "pagefind", "404", "for"}
 """Addresses the generator's own pages and files take: a content page of that name would clash."""
 
@@ -181,6 +205,13 @@ def check_site(project: Path, timings: Timings | None = None, kept: Kept | None 
         if (project / folder).is_symlink():  # nothing would be read from it (see inputs.read_input)
             problems.add(folder, 1, 1, f"{folder}/ is a symbolic link; the build reads only what is inside the"
                                        f" project: put the folder itself here")
+        try:  # within the bounds the preview looks at every file in (see files_under)
+            listed = files_under(project / folder)
+        except BuildFailed as failed:
+            problems.extend(failed.problems)
+            continue
+        if folder in UNREVIEWED_FOLDERS:
+            check_other_schema_lines(project / folder, listed, problems)
     problems.raise_if_any()
     located = load_data(project, problems, timings, kept)
     with timings.stage("load"):

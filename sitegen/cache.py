@@ -96,20 +96,29 @@ def cache_folder(project: Path) -> Path:
 
 
 def tree_digest(folder: Path) -> str:
-    """Hash of every file's path and bytes under folder (see files_under); '' when it is missing."""
+    """Hash of every file's path and bytes under folder (see files_under); '' when it is missing. Each
+    file is hashed as it is read, so a large file a pull request adds costs time, not memory."""
     if not folder.is_dir():
         return ""
     parts: list[bytes] = []
     for rel, path, _stat in files_under(folder):
         try:
-            parts += [rel.encode(), Path(path).read_bytes()]
+            with open(path, "rb") as file:
+                parts += [rel.encode(), hashlib.file_digest(file, "sha256").digest()]
         except FileNotFoundError:  # gone again since it was listed
             continue
     return digest(*parts)
 
 
+FOLDER_DEPTH = 32
+FOLDER_FILES = 20_000
+"""How deep the folders in an input folder may nest, and how many files it may hold: the preview looks
+at every one on each request, and a pull request may commit 200,000 empty files or folders 1,100 deep."""
+
+
 def files_under(folder: Path) -> list[tuple[str, str, os.stat_result]]:
-    """Every regular file under folder as (relative POSIX path, path, stat), in path order.
+    """Every regular file under folder as (relative POSIX path, path, stat), in path order; BuildFailed
+    past FOLDER_DEPTH or FOLDER_FILES.
 
     A symlinked folder is not entered, and a symlink is followed only to a file inside folder: one
     that leads out (to /dev/zero, say) is left to the build's reader, which refuses it with its place
@@ -118,22 +127,36 @@ def files_under(folder: Path) -> list[tuple[str, str, os.stat_result]]:
     found: list[tuple[str, str, os.stat_result]] = []
     if folder.is_symlink():
         return found
-    top = str(folder)
     home = home_of(folder)
-    for root, _folders, names in os.walk(top):
-        prefix = "" if root == top else root[len(top) + 1:].replace(os.sep, "/") + "/"
-        for name in names:
-            path = os.path.join(root, name)
+    waiting = [(str(folder), "")]
+    while waiting:
+        root, prefix = waiting.pop()
+        if prefix.count("/") > FOLDER_DEPTH:
+            raise BuildFailed([Problem(f"{folder.name}/{prefix.split('/', 1)[0]}", 1, 1, (
+                f"folders nest more than {FOLDER_DEPTH} deep here; the build reads nothing so deep: remove them"))])
+        try:
+            with os.scandir(root) as entries:
+                listed = list(entries)
+        except OSError:  # unreadable, or gone again mid-scan
+            continue
+        for entry in listed:
+            if entry.is_dir(follow_symlinks=False):
+                waiting.append((entry.path, f"{prefix}{entry.name}/"))
+                continue
             try:
-                stat = os.lstat(path)
+                stat = entry.stat(follow_symlinks=False)
                 if S_ISLNK(stat.st_mode):
-                    if not is_inside(path, home):
+                    if not is_inside(entry.path, home):
                         continue
-                    stat = os.stat(path)
+                    stat = os.stat(entry.path)
             except OSError:  # an editor's temporary file, gone again mid-scan, or a broken link
                 continue
             if S_ISREG(stat.st_mode):
-                found.append((prefix + name, path, stat))
+                found.append((prefix + entry.name, entry.path, stat))
+                if len(found) > FOLDER_FILES:
+                    raise BuildFailed([Problem(f"{folder.name}/", 1, 1, (
+                        f"the folder holds more than {FOLDER_FILES:,} files; the build reads only the few each"
+                        " page needs: remove the others"))])
     found.sort(key=lambda entry: entry[0].split("/"))
     return found
 

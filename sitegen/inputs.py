@@ -11,11 +11,12 @@ source that hold its article (what its quotes are checked against).
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
 from . import models as m
-from .errors import Collector
+from .errors import Collector, position
 
 MEGABYTE = 1_000_000
 
@@ -78,6 +79,42 @@ def read_input(path: Path, folder: Path) -> bytes:
         raise InputRefused(f"is {max(found.st_size, len(data)):,} bytes, over the limit of {limit:,} bytes"
                            f" for a file in {folder.name}/", "split it or remove what is not needed")
     return data
+
+
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+"""Control characters an editor cannot see (tab, newline and carriage return are allowed)."""
+CONTROL_CHARACTER = re.compile("[" + re.escape(CONTROL_BYTES.decode("ascii")) + "]")
+
+def read_text(path: Path, shown: str, problems: Collector, folder: Path | None = None) -> str | None:
+    """Read a UTF-8 text file of an input folder (see inputs.read_input: no link out of it, no huge
+    file), reporting bad bytes by line and column; Windows line ends (CRLF) are read as plain ones."""
+    try:
+        raw = read_input(path, folder or path.parent)
+    except InputRefused as exc:
+        problems.add(shown, 1, 1, str(exc))
+        return None
+    except OSError as exc:
+        problems.add(shown, 1, 1, f"cannot read the file ({exc.strerror}); check it exists and is readable")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        problems.add(shown, line, column, "this byte is not valid UTF-8; save the file as UTF-8")
+        return None
+    # in UTF-8 these characters are single bytes: deleting them from the bytes and comparing lengths
+    # runs in C, and only a file that holds one is searched for where
+    bad = CONTROL_CHARACTER.search(text) if len(raw.translate(None, CONTROL_BYTES)) != len(raw) else None
+    if bad:
+        problems.add(
+            shown, *position(text, bad.start()),
+            f"control character U+{ord(bad.group()):04X} in the text; delete it (it is invisible in most editors)",
+        )
+        return None
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n") if "\r" in text else text
 
 
 def static_files(templates_dir: Path, problems: Collector) -> dict[str, bytes]:

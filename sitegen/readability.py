@@ -112,14 +112,16 @@ class ReadingAge:
         return self.age <= self.ceiling or not self.held
 
 
-WORD = re.compile(r"\S*\w\S*")
+WORD_CHARACTER = re.compile(r"\w")
 """A word is a run of characters between spaces with a letter or digit in it; punctuation alone is not."""
 SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 """A sentence runs from a word to its full stop, question or exclamation mark (textstat's rule)."""
 
 
 def words_in(text: str) -> int:
-    return len(WORD.findall(text))
+    """The words of text, counted in one pass: a pattern such as \\S*\\w\\S* would try a run of
+    punctuation (a pull request's 99,000 "&") from every character of it."""
+    return sum(1 for token in text.split() if WORD_CHARACTER.search(token))
 
 
 class Counts(NamedTuple):

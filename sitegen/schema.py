@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -92,8 +93,9 @@ def render_schemas(site: Site) -> dict[str, str]:
 def write_schemas(out: Path, site: Site) -> int:
     """Write every schema into out; return how many.
 
-    Each file is written beside its place and renamed over it, which replaces a symbolic link there
-    instead of writing where it leads (a pull request may carry schemas/x.schema.json -> ~/.bashrc).
+    Each file is written beside its place, in a file this command creates (never one that is there, which
+    may be a link a pull request put at a name it guessed), and renamed over it, which replaces a symbolic
+    link there instead of writing where it leads (a pull request may carry schemas/x.schema.json -> ~/.bashrc).
     """
     if out.is_symlink():
         raise BuildFailed([Problem(str(out), 1, 1, "the schemas folder is a symbolic link; remove the link,"
@@ -101,7 +103,9 @@ def write_schemas(out: Path, site: Site) -> int:
     out.mkdir(parents=True, exist_ok=True)
     schemas = render_schemas(site)
     for name, text in schemas.items():
-        staged = out / f".{name}.part-{os.getpid()}"
-        staged.write_text(text, encoding="utf-8")
-        staged.replace(out / name)
+        descriptor, staged = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out)  # O_EXCL: a new file
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(staged, 0o644)  # as a file the editor writes; mkstemp makes it its owner's only
+        os.replace(staged, out / name)
     return len(schemas)

@@ -83,9 +83,13 @@ class Preview:
         """The inputs' fingerprint the search index was last started for."""
 
     def inputs_fingerprint(self) -> int:
-        """A hash of every watched file's path, size and mtime: equal fingerprints need no reload."""
-        return hash(tuple((path, stat.st_size, stat.st_mtime_ns) for folder in WATCHED
-                          for _rel, path, stat in files_under(self.project / folder)))
+        """A hash of every watched file's path, size and mtime: equal fingerprints need no reload. Folders
+        past files_under's bounds hash as the problem, which the next reading reports (see check_site)."""
+        try:
+            return hash(tuple((path, stat.st_size, stat.st_mtime_ns) for folder in WATCHED
+                              for _rel, path, stat in files_under(self.project / folder)))
+        except BuildFailed as failed:
+            return hash(tuple(map(str, failed.problems)))
 
     def refresh(self) -> bool:
         """Read the inputs again if they changed since the last look, and say how it went; True when they did."""

@@ -115,9 +115,11 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
             return f"{where}: the value is empty; write the text after the colon"
         return f'{where}: expected text, but YAML reads this value as {_read_as(found)}; put it in double quotes ("…")'
     if kind in {"list_type"}:
-        return f'{where}: expected a list, found {found!r}; write each entry on its own line starting with "- "'
+        return (f"{where}: expected a list, found {_short(repr(found))}; write each entry on its own line"
+                ' starting with "- "')
     if kind in {"model_type", "dict_type"}:
-        return f"{where}: expected a mapping of keys and values, found {found!r}; write it as key: value lines"
+        return (f"{where}: expected a mapping of keys and values, found {_short(repr(found))}; write it as"
+                " key: value lines")
     if kind == "too_short" and isinstance(found, list):
         return f"{where}: the list is empty; give at least {ctx.get('min_length', 1)} entry"
     if kind == "string_too_short":
@@ -126,7 +128,7 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
         return f"{where}: the text is too long; shorten it to at most {ctx.get('max_length')} characters"
     if kind == "bool_parsing":
         return f'{where}: "{found}" is not true or false; write true or false'
-    return f"{where}: {error['msg']} (found {found!r})"
+    return f"{where}: {error['msg']} (found {_short(repr(found))})"
 
 
 def _read_as(found: Any) -> str:

@@ -228,3 +228,24 @@ def no_break_space(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str]
 
 
 NO_BREAK_SPACE = "a no-break space (U+00A0), which YAML does not read as a space"
+
+
+def values_past(text: str, loader: type[yaml.SafeLoader], most: int) -> tuple[int, int] | None:
+    """Where (0-based line and column) a text of YAML holds its value number most + 1, counted from the
+    parser's events before any value is built (in C, with libyaml); None within most, or where the text
+    does not parse (said elsewhere)."""
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                count += 1
+                if count > most and (mark := event.start_mark) is not None:
+                    return mark.line, mark.column
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+def too_many_values(most: int, holder: str) -> str:
+    return (f"{holder} holds more than {most:,} values by here; no data needs so many: split it, or remove"
+            " what the site does not show")

@@ -410,6 +410,24 @@ def test_a_data_file_may_name_only_its_own_schema_for_the_editor(project: Path, 
     edit(themes, "https://attacker.example/who.json", "../schemas/themes.schema.json")
     assert run_cli("--project", str(project), "check").code == 0
 
+
+def test_no_other_yaml_or_json_file_in_the_unreviewed_folders_may_name_a_schema(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    """A reviewer does not read data/, content/ or sources/ as code, and an editor opening any YAML or
+    JSON file there would fetch the schema it names: a dotfile, a file in a subfolder, a .json."""
+    line = "# yaml-language-server: $schema=https://tracker.example/s.json\n"
+    planted = {"data/.themes.yaml": line, "data/old/themes.yaml": line, "content/drafts/notes.yaml": "a: 1\n" + line,
+               "sources/notes.yml": line, "data/themes.json": '{"$schema": "https://tracker.example/j.json"}'}
+    for rel, text in planted.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text, encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    said = [problem for problem in result.err.splitlines() if "may name no schema" in problem]
+    assert sorted(problem.split(": ")[0] for problem in said) == sorted([
+        "content/drafts/notes.yaml:2:3", "data/.themes.yaml:1:3", "data/old/themes.yaml:1:3", "data/themes.json:1:3",
+        "sources/notes.yml:1:3"])
+
 def test_an_off_site_image_is_refused_where_written(project: Path, run_cli: Callable[..., Run]) -> None:
     """It would load from another site in a reader's browser, and in an editor's preview of the pull request."""
     page = project / "content" / "about.md"
@@ -455,3 +473,79 @@ def test_a_page_of_sums_is_read_for_their_words_in_bounded_time() -> None:
         started = time.perf_counter()
         check_page_figures(page, {"£1"}, lambda: [], Collector())
         assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize("symbol", ["&", "<", "“", "\\", "-", "%", "@"])
+def test_words_are_counted_in_bounded_time_however_long_a_run_of_punctuation(symbol: str) -> None:
+    """The reading age counted words with \\S*\\w\\S*, which tried a run of punctuation from every
+    character: 99,000 of them took about 100 s (a pull request's page or item body)."""
+    import random
+    import re
+    import time
+
+    from sitegen.readability import count, words_in
+
+    started = time.perf_counter()
+    assert words_in(symbol * 99_000) == 0 and words_in(symbol * 99_000 + "a") == 1
+    count(symbol * 99_000 + " A word.")
+    assert time.perf_counter() - started < 5
+    old = re.compile(r"\S*\w\S*")  # the same words as before, on texts of every kind of space
+    pieces = ["a", "1", "&", "“", " ", "\u00a0", "\u2028", "\t", "\n", ".", "é", "_"]
+    for _ in range(2_000):
+        text = "".join(random.choices(pieces, k=random.randint(0, 30)))
+        assert words_in(text) == len(old.findall(text)), repr(text)
+
+
+def test_an_item_of_too_many_values_is_refused_before_they_are_built(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    """YAML builds a document's every value before any check: one item of 16 MB of "a," took 94 s and
+    4.9 GB. Its values are now counted from the parser's events first, and the item is refused there."""
+    import time
+
+    from sitegen.load import ITEM_VALUES
+
+    path = project / "data" / "themes.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  aliases: [" + "a," * (ITEM_VALUES + 5) + "a]\n",
+                    encoding="utf-8")
+    started = time.perf_counter()
+    result = run_cli("--project", str(project), "check")
+    assert time.perf_counter() - started < 10
+    assert result.code == 1
+    line = result.err.splitlines()[0]
+    assert line.startswith("data/themes.yaml:4:") and line.endswith(
+        "this item holds more than 100,000 values by here; no data needs so many: split it, or remove what the"
+        " site does not show")
+
+
+def test_a_file_or_a_page_of_too_many_values_is_refused(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Items each within their limit add up: a file is refused once they pass FILE_VALUES (lowered here),
+    as is a document that is not read item by item, such as a page's front matter."""
+    from sitegen import load
+
+    monkeypatch.setattr(load, "FILE_VALUES", 2_000)
+    path = project / "data" / "themes.yaml"
+    items = "".join(f"- id: theme-{n}\n  title: Theme {n}\n  description: A theme.\n  aliases: [{'a, ' * 500}a]\n"
+                    for n in range(5))
+    path.write_text(items, encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == ("data/themes.yaml:13:1: the file, by this item, holds more than 2,000"
+                                          " values by here; no data needs so many: split it, or remove what the"
+                                          " site does not show")
+    page = project / "content" / "about.md"
+    page.write_text("---\ntitle: [" + "a, " * 30_000 + "a]\n---\nText.\n", encoding="utf-8")
+    path.write_text(items.split("- id: theme-1")[0], encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith("content/about.md:2:6000: ")  # the value past the limit
+    assert "the text holds more than 2,000 values by here" in result.err.splitlines()[0]
+
+
+def test_a_long_value_of_the_wrong_kind_is_quoted_short(project: Path, run_cli: Callable[..., Run]) -> None:
+    """'expected a mapping …, found [...]' quoted the whole value: 2.5 MB of message for a 1 MB list."""
+    path = project / "data" / "themes.yaml"
+    path.write_text("- [" + "a, " * 20_000 + "a]\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1 and len(result.err) < 1_000
+    assert "found ['a', 'a', 'a', 'a', 'a', 'a', 'a', 'a',…; write it as key: value lines" in result.err

@@ -10,8 +10,8 @@ import pytest
 from conftest import ROOT
 
 from sitegen.errors import Collector
-from sitegen.inputs import LIMITS
-from sitegen.load import parse_list, parse_yaml, read_text, split_items, split_page
+from sitegen.inputs import LIMITS, read_text
+from sitegen.load import parse_list, parse_yaml, split_items, split_page
 
 
 def test_marks_point_at_values_and_keys() -> None:

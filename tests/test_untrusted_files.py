@@ -27,6 +27,7 @@ from conftest import MINIMAL, ROOT, Run, minimal_project, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen import models as m
 from sitegen.cache import cache_folder, code_version, write_cache_file
 from sitegen.cli import main
 from sitegen.errors import BuildFailed
@@ -249,10 +250,14 @@ def test_writing_the_schemas_replaces_a_link_instead_of_writing_through_it(
     (tmp_path / "bashrc").write_text("export PATH\n")
     (project / "schemas").mkdir()
     (project / "schemas" / "themes.schema.json").symlink_to(tmp_path / "bashrc")
+    for kind in m.DATA_FILES:  # and at the name each file was once written under first (this process's id)
+        (project / "schemas" / f".{kind}.schema.json.part-{os.getpid()}").symlink_to(tmp_path / "bashrc")
     assert run_cli("--project", str(project), "schema").code == 0
     assert (tmp_path / "bashrc").read_text() == "export PATH\n"
     written = project / "schemas" / "themes.schema.json"
     assert not written.is_symlink() and '"title"' in written.read_text()
+    assert written.stat().st_mode & 0o777 == 0o644
+    assert not [p for p in (project / "schemas").iterdir() if p.name.endswith(".part")]  # each renamed into place
     shutil.rmtree(project / "schemas")
     (project / "schemas").symlink_to(tmp_path, target_is_directory=True)
     result = run_cli("--project", str(project), "schema")
@@ -566,3 +571,39 @@ def make_link(project: Path, place: str, target: str) -> None:
         path.symlink_to(project.parent / target)
     else:
         path.symlink_to(target)
+
+
+def test_a_large_file_in_templates_is_hashed_without_being_held(tmp_path: Path) -> None:
+    """Each build hashes templates/ and schemas/ whole: 950 MB of files there took 2 GB of memory. A
+    2.5 GB file (sparse: no disk) now builds within build_in_a_process's 2 GB of address space."""
+    project = minimal_project(tmp_path / "project")
+    with open(project / "templates" / "blob.bin", "wb") as blob:
+        blob.truncate(5 << 29)
+    done = build_in_a_process(project, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+
+
+def test_folders_too_deep_or_too_full_for_the_preview_get_a_located_error(
+        tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview looks at every file of the input folders on each request: 200,000 empty files in
+    sources/junk/ made each take 4 s, and a folder 1,100 deep stopped it with a RecursionError."""
+    from sitegen import cache
+
+    project = minimal_project(tmp_path / "project")
+    deep = project / "sources" / "deep"
+    os.makedirs(deep / "/".join(["a"] * 200))
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.startswith("sources/deep:1:1: folders nest more than 32 deep here; the build reads nothing")
+    preview = Preview(project, project / ".preview")
+    assert preview.refresh() and [str(p) for p in preview.problems] == [result.err.splitlines()[0]]
+    shutil.rmtree(deep)
+    limit = len(cache.files_under(project / "templates"))  # the fullest folder, within it
+    monkeypatch.setattr(cache, "FOLDER_FILES", limit)
+    for number in range(limit + 1):
+        (project / "data" / f"junk-{number}.txt").write_text("")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert (f"data/:1:1: the folder holds more than {limit} files; the build reads only the few each page needs:"
+            " remove the others") in result.err.splitlines()  # (after what the preview printed)
+    assert preview.refresh() and len(preview.problems) == 1 and str(preview.problems[0]).startswith("data/:1:1:")
