@@ -195,7 +195,7 @@ def timeline_overview(marks: list[Mark], lanes: list[str], sources_end: dt.date 
         else:
             parts.append(f'<rect class="lane" x="{low:.0f}" y="{head}" width="{high - low:.0f}" height="{along}"/>'
                          f'<text x="{(low + high) / 2:.0f}" y="{head - 8}" text-anchor="middle"'
-                         f' font-size="11">{escape(name.split()[0])}</text>')
+                         f' font-size="12">{escape(name.split()[0])}</text>')
     for year in range(start.year, end.year + 1):  # year ticks
         pos = at(dt.date(year, 1, 1))
         if wide:
@@ -204,8 +204,8 @@ def timeline_overview(marks: list[Mark], lanes: list[str], sources_end: dt.date 
                 parts.append(f'<text x="{pos + 2:.1f}" y="{across + 18:.0f}">{year}</text>')
         else:
             parts.append(f'<line class="tick" x1="{lead - 4}" y1="{pos:.1f}" x2="{across:.0f}" y2="{pos:.1f}"/>')
-            if year < end.year:
-                parts.append(f'<text x="{PAD}" y="{pos + 14:.1f}">{year}</text>')
+            if year < end.year:  # in the middle of its band, so that no label sits on a line between two years
+                parts.append(f'<text x="{PAD}" y="{at(dt.date(year, 7, 1)) + 5:.1f}">{year}</text>')
     bottom = across + 30 if wide else head + along + 12
     if sources_end is not None and start <= sources_end <= end:
         pos = at(sources_end)

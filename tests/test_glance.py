@@ -98,3 +98,16 @@ def test_bar_parts_are_proportional_and_escaped() -> None:
     widths = [float(w) for w in re.findall(r'<rect x="[\d.]+" y="\d+" width="([\d.]+)"', svg)]
     assert (widths[0] + 2) / (widths[1] + 2) == pytest.approx(3)
     assert "A&lt;b&gt;: 3 of 4 proposals" in svg and 'href="/a?x=1&amp;y"' in svg
+
+
+def test_on_the_narrow_timeline_each_year_is_named_between_its_lines() -> None:
+    """A year's label sat just below its line, so a mark near a line could be read as either year."""
+    from sitegen.glance import Mark, timeline_overview
+
+    marks = [Mark("a", "A", dt.date(2021, 3, 1), 0, False, "#a"), Mark("b", "B", dt.date(2023, 9, 1), 1, True, "#b")]
+    svg = str(timeline_overview(marks, ["Reviews", "Government"], dt.date(2023, 1, 1), "T", "t", wide=False))
+    lines = [float(y) for y in re.findall(r'<line class="tick" x1="[\d.]+" y1="([\d.]+)"', svg)]
+    labels = {int(year): float(y) for y, year in re.findall(r'<text x="\d+" y="([\d.]+)">(\d{4})</text>', svg)}
+    assert sorted(labels) == [2021, 2022, 2023]
+    for number, (year, y) in enumerate(sorted(labels.items())):
+        assert lines[number] + 5 < y < lines[number + 1] - 5, year

@@ -93,14 +93,23 @@ def test_templates_compile_alike_without_the_site_s_renderer() -> None:
     assert renderer.env.filters["terms"] is not site_filter and renderer.env.filters["quotation"] is not site_filter
 
 
-def test_a_failed_build_stops_the_compiling_process(tmp_path: Path, forks: list[int]) -> None:
+def test_a_failed_build_stops_the_compiling_process(tmp_path: Path, forks: list[int],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     project = real_project(tmp_path)
     edit(project / "data" / "glossary.yaml", "definition: ", "definition: [")  # a bracket never closed
+    started: list[int | None] = []
+    start = parallel.start_compiling
+
+    def noted(*args: object) -> int | None:
+        started.append(start(*args))  # type: ignore[arg-type]
+        return started[-1]
+
+    monkeypatch.setattr(parallel, "start_compiling", noted)
     with pytest.raises(BuildFailed):
         build(project, tmp_path / "site", Settings(), BuildCache(tmp_path / "cache"), workers=2)
-    assert len(forks) == 1
-    with pytest.raises(ChildProcessError):  # stopped and reaped: no child of this process is left
-        os.waitpid(-1, os.WNOHANG)
+    assert len(forks) == 1 and started[0] is not None
+    with pytest.raises(ChildProcessError):  # stopped and reaped by the build: not this test's to wait for
+        os.waitpid(started[0], os.WNOHANG)
 
 
 def test_the_other_workers_problems_are_reported(tmp_path: Path, forks: list[int]) -> None:

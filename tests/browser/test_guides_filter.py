@@ -54,3 +54,25 @@ def test_without_javascript_the_list_is_whole_and_the_box_hidden(browser: Browse
         assert page.is_visible("text=Lincolnshire")
     finally:
         context.close()
+
+
+def test_a_guide_s_quotes_are_folded_on_a_phone_and_printed_open(browser: Browser, site: ServedSite) -> None:
+    """Each answer's date line stays in view and its quotes are a tap away, so a phone reader reaches
+    the next question; on paper every quote is printed."""
+    context = new_context(browser, javascript=False)
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(site.url("for/families/index.html"), wait_until="load")
+        folded = page.query_selector_all(".guide-answer details.guide-sources")
+        assert len(folded) == len(page.query_selector_all(".guide-answer")) > 3
+        shown = "els => els.map(el => el.checkVisibility())"
+        assert set(page.eval_on_selector_all(".guide-sources .citations", shown)) == {False}
+        assert set(page.eval_on_selector_all(".guide-answer .when", shown)) == {True}
+        page.click(".guide-answer summary")
+        assert page.eval_on_selector_all(".guide-sources .citations", shown)[0] is True
+        page.reload()
+        page.emulate_media(media="print")
+        assert set(page.eval_on_selector_all(".guide-sources .citations", shown)) == {True}
+    finally:
+        context.close()
