@@ -3,6 +3,9 @@ are drawn, and each chart in brief, open from the keyboard, and print on paper."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -23,12 +26,21 @@ def shown(page: Page, selector: str) -> bool:
     return visible
 
 
-def test_on_a_phone_each_chart_is_named_above_it_before_long_text(browser: Browser, site: ServedSite) -> None:
+@contextmanager
+def money_page_on_a_phone(browser: Browser, site: ServedSite) -> Iterator[Page]:
+    """The money page at a phone's width, with JavaScript off (the charts need none)."""
     context = new_context(browser, javascript=False)
     try:
         page = context.new_page()
         page.set_viewport_size(PHONE)
         page.goto(site.url("funding/index.html"), wait_until="load")
+        yield page
+    finally:
+        context.close()
+
+
+def test_on_a_phone_each_chart_is_named_above_it_before_long_text(browser: Browser, site: ServedSite) -> None:
+    with money_page_on_a_phone(browser, site) as page:
         figures = page.query_selector_all("figure.chart-figure")
         assert len(figures) >= 4
         for figure in figures:
@@ -46,8 +58,6 @@ def test_on_a_phone_each_chart_is_named_above_it_before_long_text(browser: Brows
         page.emulate_media(media="print")  # paper gets how the charts are drawn and each chart in brief
         assert shown(page, ".chart-key p") and all(
             shown(page, f"#{figure.get_attribute('id')} .chart-words p") for figure in figures)
-    finally:
-        context.close()
 
 
 CHART_TEXT = """charts => charts.flatMap(chart => {
@@ -62,14 +72,8 @@ CHART_TEXT = """charts => charts.flatMap(chart => {
 
 def test_on_a_phone_chart_text_is_drawn_large_enough_and_inside_its_chart(browser: Browser, site: ServedSite) -> None:
     """On a 390 px phone every chart's words are drawn at 13 px or more, none past the chart's right edge."""
-    context = new_context(browser, javascript=False)
-    try:
-        page = context.new_page()
-        page.set_viewport_size(PHONE)
-        page.goto(site.url("funding/index.html"), wait_until="load")
+    with money_page_on_a_phone(browser, site) as page:
         texts = page.eval_on_selector_all("svg.chart", CHART_TEXT)
-        assert len(texts) > 40
-        assert [t for t in texts if t["px"] < 13] == []
-        assert [t for t in texts if t["overflow"] > 0] == []
-    finally:
-        context.close()
+    assert len(texts) > 40
+    assert [t for t in texts if t["px"] < 13] == []
+    assert [t for t in texts if t["overflow"] > 0] == []
