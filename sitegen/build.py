@@ -27,7 +27,7 @@ from .emptied import cache_folder_or_none, emptied_files, missing_items, record_
 from .errors import BuildFailed, Collector, Problem, position
 from .fields import ID_PATTERN
 from .inputs import InputRefused, read_input, read_text, static_files
-from .load import Marked, check_markdown_text, parse_list, split_page
+from .load import Marked, ValuesRead, check_markdown_text, parse_list, split_page
 from .page_checks import check_blocks, check_written_pages
 from .parallel import render_pages
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
@@ -65,9 +65,10 @@ between saves, so an item whose text is the same is not parsed or validated agai
 
 
 def load_data(project: Path, problems: Collector, timings: Timings,
-              kept: Kept | None = None) -> dict[str, list[Located]]:
+              kept: Kept | None = None, read: ValuesRead | None = None) -> dict[str, list[Located]]:
     """Read and validate every data/<kind>.yaml, item by item (load.parse_list); a missing file is an
     empty list. The values read are let go once validated: the models hold what is needed of them."""
+    read = read or ValuesRead()
     located: dict[str, list[Located]] = {}
     data_dir = project / "data"
     names = set(m.DATA_FILES)
@@ -81,7 +82,7 @@ def load_data(project: Path, problems: Collector, timings: Timings,
         path = data_dir / f"{kind}.yaml"
         shown = f"data/{kind}.yaml"
         located[kind] = []
-        if not os.path.lexists(path):  # a link that leads nowhere is read, and so reported
+        if not os.path.lexists(path) or read.refuses(shown, problems):  # a link that leads nowhere is read
             continue
         last = kept.get(kind, {}) if kept is not None else {}
         with timings.stage("load"):
@@ -90,15 +91,19 @@ def load_data(project: Path, problems: Collector, timings: Timings,
                 check_schema_line(text, kind, shown, problems)
             parsed = {item: hit[0] for item, hit in last.items()}
             doc = parse_list(text, shown, problems, parsed) if text is not None else None
-        if doc is None:
+        if doc is None or text is None:
             continue
+        read.count += doc.count
         with timings.stage("validate"):
             if not doc.parts:  # read whole: not a plain list of items
                 located[kind] = [Located(item, doc, (index,)) for index, item in validate_list(doc, model, problems)]
                 doc.data = None
+                doc.forget_marks(text)  # as each item's are, below
                 continue
             now: dict[str, tuple[Marked, Any]] = {}
             for index, part in enumerate(doc.parts):
+                if problems.full(shown):
+                    break  # the rest is checked once what is listed is fixed
                 hit = last.get(part.text)
                 item = hit[1] if hit is not None and hit[0] is part.marks else validate_one(
                     doc, part.marks.data[0], (index,), model, problems)
@@ -160,8 +165,9 @@ def is_page_name(stem: str) -> bool:
     return re.fullmatch(ID_PATTERN, stem) is not None and stem not in RESERVED_PAGE_NAMES
 
 
-def load_pages(project: Path, problems: Collector) -> list[PageSource]:
+def load_pages(project: Path, problems: Collector, read: ValuesRead | None = None) -> list[PageSource]:
     """Read every content/*.md page and validate its front matter."""
+    read = read or ValuesRead()
     pages: list[PageSource] = []
     for path in sorted((project / "content").glob("*")):
         if path.suffix != ".md" and not path.name.startswith((".", "#")) and not path.name.endswith("~") \
@@ -179,10 +185,13 @@ def load_pages(project: Path, problems: Collector) -> list[PageSource]:
                          f'"{path.stem}" cannot name a page, whose file name is its address: use lower-case'
                          f" letters, digits and single hyphens, such as content/{slugify(path.stem) or 'my-page'}.md")
             continue
+        if read.refuses(shown, problems):
+            continue
         text = read_text(path, shown, problems, project / "content")
         raw = split_page(text, shown, path.stem, problems) if text is not None else None
         if raw is None or not check_markdown_text(raw.body, shown, raw.body_line, problems):
             continue
+        read.count += raw.meta.count
         if not isinstance(raw.meta.data, dict):
             problems.add(shown, 2, 1, "the front matter must be key: value lines, e.g. title: About this site")
             continue
@@ -213,9 +222,10 @@ def check_site(project: Path, timings: Timings | None = None, kept: Kept | None 
         if folder in UNREVIEWED_FOLDERS:
             check_other_schema_lines(project / folder, listed, problems)
     problems.raise_if_any()
-    located = load_data(project, problems, timings, kept)
+    read = ValuesRead()
+    located = load_data(project, problems, timings, kept, read)
     with timings.stage("load"):
-        pages = load_pages(project, problems)
+        pages = load_pages(project, problems, read)
     problems.raise_if_any()
     with timings.stage("resolve"):
         site = resolve_site(located, pages, project / "sources", problems)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,11 +80,29 @@ def github_property(text: str) -> str:
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+PROBLEMS_PER_FILE = 100
+"""The most problems listed for one file: past them, one line says there are more. A file of a million
+mistakes (a pull request's, say) is then read, sorted and printed in moments, and an editor fixing the
+first hundred sees the rest on the next build."""
+
+
 class BuildFailed(Exception):
-    """Raised with every problem of a stage; the build stops and site/ is left untouched."""
+    """Raised with every problem of a stage, at most PROBLEMS_PER_FILE of them listed for each file; the
+    build stops and site/ is left untouched."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(set(problems), key=lambda problem: (-problem.leads, problem))
+        ordered = sorted(set(problems), key=lambda p: (-p.leads, p.path, p.line, p.column, p.message))
+        listed: list[Problem] = []
+        per_file: Counter[str] = Counter()
+        for problem in ordered:
+            per_file[problem.path] += 1
+            if per_file[problem.path] <= PROBLEMS_PER_FILE:
+                listed.append(problem)
+            elif per_file[problem.path] == PROBLEMS_PER_FILE + 1:
+                listed.append(Problem(problem.path, problem.line, problem.column, (
+                    f"this file has more problems than the {PROBLEMS_PER_FILE} listed; fix those, then build"
+                    " again to see the rest"), problem.leads))
+        self.problems = listed
         super().__init__(f"{len(self.problems)} problem(s)")
 
 
@@ -92,13 +111,20 @@ class Collector:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.per_file: Counter[str] = Counter()
 
     def add(self, path: str | Path, line: int, column: int, message: str) -> None:
         """Record a problem; its message is kept to one line, so each problem is one line of output."""
-        self.problems.append(Problem(str(path), line, column, " ".join(message.split())))
+        self.extend([Problem(str(path), line, column, " ".join(message.split()))])
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
+        for problem in problems:
+            self.problems.append(problem)
+            self.per_file[problem.path] += 1
+
+    def full(self, path: str) -> bool:
+        """Whether the file has more problems than BuildFailed lists: a stage may stop looking in it."""
+        return self.per_file[path] > PROBLEMS_PER_FILE
 
     def raise_if_any(self) -> None:
         if self.problems:

@@ -34,12 +34,35 @@ from .yaml_errors import (
 
 MAX_DEPTH = 40
 """Deeper nesting than any model needs is refused before it reaches the validator."""
-ITEM_VALUES, FILE_VALUES = 100_000, 1_000_000
-"""The most values (strings, numbers, lists, mappings) an item, and a whole file, may hold: YAML builds
-a document's every value, a few hundred bytes each, before anything is checked. The real site's
-largest item holds about 300, and the 10,000-item benchmark's files about 650,000 between them."""
+ITEM_VALUES, FILE_VALUES, BUILD_VALUES = 100_000, 1_000_000, 2_000_000
+"""The most values (strings, numbers, lists, mappings) an item, a whole file, and all the files one build
+reads may hold: YAML builds a document's every value, a few hundred bytes each, before anything is
+checked, about a million a second. The real site's largest item holds about 300, and the 10,000-item
+benchmark's files about 650,000 between them."""
 
 Loc = tuple[str | int, ...]
+
+
+@dataclass
+class ValuesRead:
+    """The values one build has read so far, across its data files and pages' front matter: past
+    BUILD_VALUES, the files left are not read, so that no number of files within their own limit
+    adds up to minutes of reading."""
+
+    count: int = 0
+    refused: bool = False
+
+    def refuses(self, shown: str, problems: Collector) -> bool:
+        """Whether the files read before shown hold more than BUILD_VALUES; the first file so refused is
+        named, as are the files after it."""
+        if self.count <= BUILD_VALUES:
+            return False
+        if not self.refused:
+            problems.add(shown, 1, 1, f"not read, nor any file after it: the files read before it hold more than"
+                                      f" {BUILD_VALUES:,} values between them; no site needs so many: look for a"
+                                      " file that holds far more than it shows")
+        self.refused = True
+        return True
 
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
 
@@ -66,6 +89,8 @@ class Marked:
     parts: list[Part] = field(default_factory=list)
     text: str | None = None
     """The YAML text, while the marks are forgotten."""
+    count: int = 0
+    """How many values the document holds."""
 
     def forget_marks(self, text: str) -> None:
         """Keep the text the marks come from instead of the marks: a few bytes a value instead of
@@ -162,13 +187,13 @@ def parse_list(text: str, shown: str, problems: Collector, known: dict[str, Mark
             marks = parse_yaml(item_text, shown, trial)
             if marks is None or trial.problems or not (isinstance(marks.data, list) and len(marks.data) == 1):
                 return parse_yaml(text, shown, problems)
-            values += len(marks.values)
-            if values > FILE_VALUES:  # each item's values counted as it was walked
-                problems.add(shown, line, 1, too_many_values(FILE_VALUES, "the file, by this item,"))
-                return None
             marks.forget_marks(item_text)
+        values += marks.count
+        if values > FILE_VALUES:  # each item's values counted as it was walked
+            problems.add(shown, line, 1, too_many_values(FILE_VALUES, "the file, by this item,"))
+            return None
         parts.append(Part(line, item_text, marks))
-    return Marked(shown, None, values={(): (items[0][0], 1)}, parts=parts)
+    return Marked(shown, None, values={(): (items[0][0], 1)}, parts=parts, count=values)
 
 
 def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) -> Marked | None:
@@ -189,7 +214,7 @@ def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) 
         if found:
             problems.extend(found)
             return None
-        doc.data = data
+        doc.data, doc.count = data, len(doc.values)
         return doc
     except yaml.MarkedYAMLError as exc:
         opened = (no_break_space(text, exc) or unclosed_opening(text, exc, Loader)

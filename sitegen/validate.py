@@ -48,6 +48,8 @@ def validate_list(doc: Marked, model: type[M], problems: Collector) -> list[tupl
         return []
     items: list[tuple[int, M]] = []
     for index, raw in enumerate(doc.data):
+        if problems.full(doc.path):
+            break  # the rest is checked once what is listed is fixed
         item = validate_one(doc, raw, (index,), model, problems)
         if item is not None:
             items.append((index, item))

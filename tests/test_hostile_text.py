@@ -542,6 +542,61 @@ def test_a_file_or_a_page_of_too_many_values_is_refused(
     assert "the text holds more than 2,000 values by here" in result.err.splitlines()[0]
 
 
+def test_the_files_of_one_build_together_hold_at_most_build_values(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files each within FILE_VALUES add up: twelve of a million values each took minutes and gigabytes.
+    Once the files read hold more than BUILD_VALUES (lowered here), the next is named and none after it is
+    read, pages' front matter included."""
+    from sitegen import load
+
+    monkeypatch.setattr(load, "BUILD_VALUES", 300)
+    (project / "data" / "themes.yaml").write_text("[" + "a, " * 400 + "a]\n", encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    refused = [line for line in result.err.splitlines() if "not read" in line]
+    assert refused == ["data/missions.yaml:1:1: not read, nor any file after it: the files read before it hold"
+                       " more than 300 values between them; no site needs so many: look for a file that holds far"
+                       " more than it shows"]  # missions.yaml is read after themes.yaml
+    assert not any(line.startswith(("content/", "data/recommendations.yaml")) for line in result.err.splitlines())
+    monkeypatch.setattr(load, "BUILD_VALUES", 100_000)
+    assert "not read" not in run_cli("--project", str(project), "check").err
+
+
+def test_a_file_of_many_mistakes_lists_the_first_hundred(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of a million wrong items printed a million lines, sorted for minutes: now each file's first
+    PROBLEMS_PER_FILE are listed, then one line says there are more, and checking that file stops there."""
+    from sitegen import build, validate
+    from sitegen.errors import PROBLEMS_PER_FILE
+
+    validated: list[str] = []
+    real = validate.validate_one
+
+    def counted(doc: Any, *rest: Any) -> Any:
+        validated.append(doc.path)
+        return real(doc, *rest)
+
+    monkeypatch.setattr(validate, "validate_one", counted)
+    monkeypatch.setattr(build, "validate_one", counted)
+    checked: list[object] = []
+    path = project / "data" / "themes.yaml"
+    for text in ("[" + "a, " * 5_000 + "a]\n", "- a\n" * 5_000):  # read whole, and item by item
+        path.write_text(text, encoding="utf-8")
+        validated.clear()
+        result = run_cli("--project", str(project), "check")
+        assert result.code == 1
+        assert validated.count("data/themes.yaml") == PROBLEMS_PER_FILE + 1
+        lines = [line for line in result.err.splitlines() if line.startswith("data/themes.yaml:")]
+        assert len(lines) == PROBLEMS_PER_FILE + 1
+        assert all("expected a mapping of keys and values, found 'a'" in line for line in lines[:-1])
+        assert lines[-1].endswith("this file has more problems than the 100 listed; fix those, then build again"
+                                  " to see the rest")
+        checked.append(lines[0])
+    assert checked == ["data/themes.yaml:1:2: item: expected a mapping of keys and values, found 'a'; write it as"
+                       " key: value lines", "data/themes.yaml:1:3: item: expected a mapping of keys and values,"
+                       " found 'a'; write it as key: value lines"]
+
+
 def test_a_long_value_of_the_wrong_kind_is_quoted_short(project: Path, run_cli: Callable[..., Run]) -> None:
     """'expected a mapping …, found [...]' quoted the whole value: 2.5 MB of message for a 1 MB list."""
     path = project / "data" / "themes.yaml"
