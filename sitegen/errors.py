@@ -131,7 +131,17 @@ class Collector:
             raise BuildFailed(self.problems)
 
 
+def brief(value: Any, keep: int = 40) -> str:
+    """A value as a message quotes it: at most keep characters of it, since what a pull request wrote
+    can be megabytes long."""
+    text = str(value)
+    return text if len(text) <= keep else f"{text[:keep]}…"
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return ' did you mean "x"?' for the nearest choice, or '' when nothing is close."""
+    """Return ' did you mean "x"?' for the nearest choice, or '' when nothing is close (as nothing is
+    to a word far longer than any choice)."""
+    if len(word) > 100:
+        return ""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f' did you mean "{close[0]}"?' if close else ""

@@ -20,7 +20,7 @@ from .characters import (
     may_hold_unprintable,
     written_at,
 )
-from .errors import Collector, Problem, position
+from .errors import Collector, Problem, brief, position
 from .yaml_errors import (
     NO_BREAK_SPACE,
     explain_yaml_error,
@@ -284,8 +284,8 @@ def _walk(
         return None if found else _construct(node, loader, doc.path, line, column, found)
     if isinstance(node, yaml.MappingNode) and node.flow_style and (split := _split_number(node, text)):
         found.append(Problem(doc.path, split[0].line + 1 + offset, split[0].column + 1,
-                             f'{split[1]} is a number written with commas inside {{ }}, where a comma parts the'
-                             f' entries; write it without them: {split[1].replace(",", "")}'))
+                             f'{brief(split[1])} is a number written with commas inside {{ }}, where a comma parts the'
+                             f' entries; write it without them: {brief(split[1].replace(",", ""))}'))
         return None
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
@@ -308,7 +308,7 @@ def _walk(
                 starts_entry = loc and isinstance(loc[-1], int) and key == next(iter(first_seen))
                 found.append(Problem(
                     doc.path, key_line, key_column,
-                    f'duplicate key "{key}" (first given on line {first_seen[key]}); ' + (
+                    f'duplicate key "{brief(key)}" (first given on line {first_seen[key]}); ' + (
                         'if this line starts another entry of the list, begin it with "- "; else keep one of'
                         " them" if starts_entry else "keep one of them, YAML would silently drop the first"),
                 ))
@@ -358,10 +358,10 @@ def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: str, line: int, c
         written = node.value if isinstance(node.value, str) else "this value"
         if node.tag == YAML_DATE:
             why = f" ({exc})" if isinstance(exc, ValueError) else ""  # "month must be in 1..12"
-            found.append(Problem(path, line, column, f'"{written}" is not a date in the calendar{why}; write a'
+            found.append(Problem(path, line, column, f'"{brief(written)}" is not a date in the calendar{why}; write a'
                                                      " date as YYYY-MM-DD, e.g. 2023-02-02"))
         else:
-            found.append(Problem(path, line, column, f'"{written[:40]}" cannot be read as the'
+            found.append(Problem(path, line, column, f'"{brief(written)}" cannot be read as the'
                                                      f" {node.tag.rsplit(':')[-1]} its tag asks for; remove the tag or"
                                                      " correct the value"))
         return None

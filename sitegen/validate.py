@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Collector, did_you_mean
+from .errors import Collector, brief, did_you_mean
 from .load import Loc, Marked
 
 M = TypeVar("M", bound=BaseModel)
@@ -83,7 +83,7 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         allowed = sorted(allowed_keys(model, loc[:-1]))
-        return (f'unknown key "{loc[-1]}";{did_you_mean(str(loc[-1]), allowed)} '
+        return (f'unknown key "{brief(loc[-1])}";{did_you_mean(str(loc[-1]), allowed)} '
                 f"allowed keys here: {', '.join(allowed)}")
     if kind == "missing":
         name = str(loc[-1])
@@ -93,23 +93,23 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
         return f"{where}: {ctx.get('error', error['msg'])}"
     if kind == "enum":
         choices = _enum_choices(model, loc)
-        return (f'{where}: "{found}" is not an allowed value;{did_you_mean(str(found), choices)} '
+        return (f'{where}: "{brief(found)}" is not an allowed value;{did_you_mean(str(found), choices)} '
                 f"allowed values: {', '.join(choices)}")
     if kind == "string_pattern_mismatch" and str(ctx.get("pattern", "")).startswith("^[a-z0-9]"):
-        return (f'{where}: "{found}" is not a valid id; use lower-case letters, digits and single hyphens, '
-                f'for example "{slugify(str(found))}"')
+        return (f'{where}: "{brief(found)}" is not a valid id; use lower-case letters, digits and single hyphens, '
+                f'for example "{brief(slugify(str(found)), 80)}"')
     if kind == "string_pattern_mismatch" and "https?" in str(ctx.get("pattern", "")):
-        return f'{where}: "{found}" is not a web address; write a full address starting with https://'
+        return f'{where}: "{brief(found)}" is not a web address; write a full address starting with https://'
     if kind.startswith("date"):
-        return f'{where}: "{found}" is not a date; write it as YYYY-MM-DD, for example 2023-02-02'
+        return f'{where}: "{brief(found)}" is not a date; write it as YYYY-MM-DD, for example 2023-02-02'
     if kind in {"float_parsing", "float_type", "int_parsing", "int_type"}:
-        return (f'{where}: "{_short(found)}" is not a whole number; write a plain number without £, commas or'
+        return (f'{where}: "{brief(found)}" is not a whole number; write a plain number without £, commas or'
                 " words, for example 200000000 for £200m")
     if kind in {"finite_number", "int_parsing_size"}:
-        return (f'{where}: "{_short(found)}" is not a number this site can show (infinite, or too many digits);'
+        return (f'{where}: "{brief(found)}" is not a number this site can show (infinite, or too many digits);'
                 " write a plain number, for example 200000000 for £200m")
     if kind == "less_than_equal":
-        return f"{where}: {_short(found)} is more than {int(ctx['le']):,}, the largest value allowed here; check it"
+        return f"{where}: {brief(found)} is more than {int(ctx['le']):,}, the largest value allowed here; check it"
     if kind in {"string_type"}:
         if found is None and loc and isinstance(loc[-1], int):
             return f'{where}: this entry of the list is empty; write its text after the "- ", or delete the line'
@@ -117,10 +117,10 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
             return f"{where}: the value is empty; write the text after the colon"
         return f'{where}: expected text, but YAML reads this value as {_read_as(found)}; put it in double quotes ("…")'
     if kind in {"list_type"}:
-        return (f"{where}: expected a list, found {_short(repr(found))}; write each entry on its own line"
+        return (f"{where}: expected a list, found {brief(repr(found))}; write each entry on its own line"
                 ' starting with "- "')
     if kind in {"model_type", "dict_type"}:
-        return (f"{where}: expected a mapping of keys and values, found {_short(repr(found))}; write it as"
+        return (f"{where}: expected a mapping of keys and values, found {brief(repr(found))}; write it as"
                 " key: value lines")
     if kind == "too_short" and isinstance(found, list):
         return f"{where}: the list is empty; give at least {ctx.get('min_length', 1)} entry"
@@ -129,8 +129,8 @@ def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:
     if kind == "string_too_long":
         return f"{where}: the text is too long; shorten it to at most {ctx.get('max_length')} characters"
     if kind == "bool_parsing":
-        return f'{where}: "{found}" is not true or false; write true or false'
-    return f"{where}: {error['msg']} (found {_short(repr(found))})"
+        return f'{where}: "{brief(found)}" is not true or false; write true or false'
+    return f"{where}: {error['msg']} (found {brief(repr(found))})"
 
 
 def _read_as(found: Any) -> str:
@@ -138,16 +138,10 @@ def _read_as(found: Any) -> str:
     if isinstance(found, bool):
         return f'{str(found).lower()} (YAML reads yes, no, on and off as true or false too)'
     if isinstance(found, int | float):
-        return f"the number {found}"
+        return f"the number {brief(found)}"
     if isinstance(found, dt.date):
         return f"the date {found.isoformat()}"
     return "a list" if isinstance(found, list) else "a mapping" if isinstance(found, dict) else type(found).__name__
-
-
-def _short(found: Any) -> str:
-    """A value as a message quotes it: at most 40 characters of it."""
-    text = str(found)
-    return text if len(text) <= 40 else f"{text[:40]}…"
 
 
 def _nearest(word: str, choices: list[str]) -> str | None:
@@ -159,7 +153,7 @@ def _dotted(loc: Loc) -> str:
     """Render a loc as an editor reads it: values[0].money.amount."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        text += f"[{part}]" if isinstance(part, int) else (f".{brief(part)}" if text else brief(part))
     return text or "item"
 
 

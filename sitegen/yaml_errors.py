@@ -12,6 +12,8 @@ import re
 
 import yaml
 
+from .errors import brief
+
 # Plain-English help for the parser's most common complaints, matched against its words.
 YAML_HINTS: list[tuple[str, str]] = [
     (
@@ -208,7 +210,7 @@ def no_space_after_colon(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int
         return None
     value = text[key.end():key.end() + 12].split("\n")[0]
     return (mark.line + 1, key.end() - start + 1,
-            f'a key needs a space after its colon: write "{key.group(1)}: {value}…"')
+            f'a key needs a space after its colon: write "{brief(key.group(1))}: {value}…"')
 
 
 def no_break_space(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:

@@ -597,6 +597,34 @@ def test_a_file_of_many_mistakes_lists_the_first_hundred(
                        " found 'a'; write it as key: value lines"]
 
 
+HUGE = 300_000
+"""Characters of a value a pull request writes where a short one belongs."""
+
+
+@pytest.mark.parametrize(("file", "old", "new", "said"), [
+    ("recommendations.yaml", "    status: to-be-tested", "    status: " + "x" * HUGE, " is not an allowed value;"),
+    ("themes.yaml", "  title: Family help", "  ? " + "k" * HUGE + "\n  : a", "unknown key "),
+    ("themes.yaml", "  title: Family help",
+     "  ? " + "k" * HUGE + "\n  : a\n  ? " + "k" * HUGE + "\n  : b",
+     "duplicate key "),
+    ("sources.yaml", "  date: 2023-02-02", "  date: a" + "9" * HUGE, " is not a date"),
+    ("sources.yaml", "  date: 2023-02-02", "  date: 2021-02-3" + "0" * HUGE, "a date"),
+    ("themes.yaml", "  title: Family help", "  " + "t" * HUGE + ":Family help", "a space after its colon"),
+])
+def test_a_huge_value_is_quoted_short_in_every_message(
+        project: Path, run_cli: Callable[..., Run], file: str, old: str, new: str, said: str) -> None:
+    """Each message that quotes what was written (an unknown status, key or date) quotes at most 40
+    characters of it: a status of 5 MB gave 5 MB of message, and a search for the nearest right word."""
+    import time
+
+    edit(project / "data" / file, old, new)
+    started = time.perf_counter()
+    result = run_cli("--project", str(project), "check")
+    assert time.perf_counter() - started < 10
+    assert result.code == 1 and said in result.err
+    assert max(len(line) for line in result.err.splitlines()) < 1_000, result.err[:2_000]
+
+
 def test_a_long_value_of_the_wrong_kind_is_quoted_short(project: Path, run_cli: Callable[..., Run]) -> None:
     """'expected a mapping …, found [...]' quoted the whole value: 2.5 MB of message for a 1 MB list."""
     path = project / "data" / "themes.yaml"
