@@ -112,13 +112,14 @@ def tree_digest(folder: Path) -> str:
 
 FOLDER_DEPTH = 32
 FOLDER_FILES = 20_000
-"""How deep the folders in an input folder may nest, and how many files it may hold: the preview looks
-at every one on each request, and a pull request may commit 200,000 empty files or folders 1,100 deep."""
+"""How deep the folders in an input folder may nest, and how many files, folders and links it may hold:
+the preview looks at every one on each request, and a pull request may commit 200,000 empty files,
+dangling links, or folders 1,100 deep."""
 
 
 def files_under(folder: Path) -> list[tuple[str, str, os.stat_result]]:
     """Every regular file under folder as (relative POSIX path, path, stat), in path order; BuildFailed
-    past FOLDER_DEPTH or FOLDER_FILES.
+    past FOLDER_DEPTH or FOLDER_FILES, each entry counted before it is looked at.
 
     A symlinked folder is not entered, and a symlink is followed only to a file inside folder: one
     that leads out (to /dev/zero, say) is left to the build's reader, which refuses it with its place
@@ -129,6 +130,7 @@ def files_under(folder: Path) -> list[tuple[str, str, os.stat_result]]:
         return found
     home = home_of(folder)
     waiting = [(str(folder), "")]
+    seen = 0
     while waiting:
         root, prefix = waiting.pop()
         if prefix.count("/") > FOLDER_DEPTH:
@@ -139,6 +141,11 @@ def files_under(folder: Path) -> list[tuple[str, str, os.stat_result]]:
                 listed = list(entries)
         except OSError:  # unreadable, or gone again mid-scan
             continue
+        seen += len(listed)
+        if seen > FOLDER_FILES:
+            raise BuildFailed([Problem(f"{folder.name}/", 1, 1, (
+                f"the folder holds more than {FOLDER_FILES:,} files, folders and links; the build reads only the"
+                " few each page needs: remove the others"))])
         for entry in listed:
             if entry.is_dir(follow_symlinks=False):
                 waiting.append((entry.path, f"{prefix}{entry.name}/"))
@@ -153,10 +160,6 @@ def files_under(folder: Path) -> list[tuple[str, str, os.stat_result]]:
                 continue
             if S_ISREG(stat.st_mode):
                 found.append((prefix + entry.name, entry.path, stat))
-                if len(found) > FOLDER_FILES:
-                    raise BuildFailed([Problem(f"{folder.name}/", 1, 1, (
-                        f"the folder holds more than {FOLDER_FILES:,} files; the build reads only the few each"
-                        " page needs: remove the others"))])
     found.sort(key=lambda entry: entry[0].split("/"))
     return found
 

@@ -12,15 +12,15 @@ import html
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from .errors import blanked, position
+from .markdown_limits import LINK_READING, LinkReading, TooMuchReading, too_long
 
 SAFE_SCHEMES = ("http://", "https://")
 RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--|<!\[CDATA\[|<\?")
@@ -124,61 +124,12 @@ def contact_message(contact: re.Match[str]) -> str:
             " never shows contact details from a source; quote the words around them, or leave them out")
 
 
-MAX_MARKDOWN_CHARACTERS = 100_000
-"""A longer Markdown text is refused: the longest real one is a few thousand characters, and
-Python-Markdown is slow on some inputs (runs of emphasis or code marks)."""
-
-MAX_MARKDOWN_LINES = 2_000
-"""A text of more lines is refused: the longest real one has under a hundred, and Python-Markdown's
-tables extension tests the rest of a block again at every heading underlined with = or -, so its
-time grows with the square of the lines."""
-
-LINK_READING = 500_000
-"""Characters Python-Markdown may read, in all, to find where links and images end in one text.
-
-For each [ it reads on to the matching ], and for each ]( to the matching ), to the end of the
-paragraph when there is none: a run of [ or ]( takes time with the square of its length. A real
-text needs a few thousand; past this much, the text is refused. Counting
-characters, not seconds, gives every machine the same answer."""
-
-
-class TooMuchReading(Exception):
-    """The text's links need more reading than LINK_READING allows."""
-
-
-class _LinkReading:
-    """Counts the characters that Python-Markdown's link and image parsers read in one text.
-
-    Their getText and getLink return the position they read up to; each call's reading is charged
-    against LINK_READING, and TooMuchReading ends the conversion once it is spent.
-    """
-
-    PARSERS = ("reference", "link", "image_link", "image_reference", "short_reference", "short_image_ref")
-
-    def __init__(self, md: markdown.Markdown):
-        self.left = LINK_READING
-        for name in self.PARSERS:
-            parser = md.inlinePatterns[name]
-            for method in ("getText", "getLink"):
-                setattr(parser, method, self.counted(getattr(parser, method)))
-
-    def counted(self, read: Callable[[str, int], tuple[Any, ...]]) -> Callable[[str, int], tuple[Any, ...]]:
-        def reading(data: str, index: int) -> tuple[Any, ...]:
-            found = read(data, index)
-            self.left -= found[-2] - index  # both return (…, the index read up to, whether it is a link)
-            if self.left < 0:
-                raise TooMuchReading
-            return found
-
-        return reading
-
-
 @dataclass
 class _Converter:
     md: markdown.Markdown
     issues: list[tuple[str, str]]
     """(URL, message) of each link or image the link rules refused in the last text."""
-    reading: _LinkReading
+    reading: LinkReading
 
 
 _converters: dict[tuple[str, int], _Converter] = {}
@@ -195,7 +146,7 @@ def _converter(base_url: str, shift: int) -> _Converter:
         md.treeprocessors.register(_LinkRules(md, base_url, issues), "link_rules", 1)
         if shift:
             md.treeprocessors.register(_HeadingShift(md, shift), "heading_shift", 2)
-        found = _converters[(base_url, shift)] = _Converter(md, issues, _LinkReading(md))
+        found = _converters[(base_url, shift)] = _Converter(md, issues, LinkReading(md))
     return found
 
 
@@ -206,12 +157,8 @@ def render_markdown(text: str, base_url: str, shift: int = 0) -> tuple[Markup, l
 
     shift moves headings down that many levels (an item's body sits under a heading of its page).
     """
-    if len(text) > MAX_MARKDOWN_CHARACTERS:
-        return Markup(""), [MarkupIssue(1, 1, f"the text is {len(text):,} characters long, over the limit of"
-                                              f" {MAX_MARKDOWN_CHARACTERS:,}; split it or shorten it")]
-    if (lines := len(text.splitlines())) > MAX_MARKDOWN_LINES:
-        return Markup(""), [MarkupIssue(1, 1, f"the text has {lines:,} lines, over the limit of"
-                                              f" {MAX_MARKDOWN_LINES:,}; split it or shorten it")]
+    if (refused := too_long(text)) is not None:
+        return Markup(""), [MarkupIssue(*refused)]
     issues = find_raw_html(text)
     converter = _converter(base_url, shift)
     converter.md.reset()
@@ -417,11 +364,16 @@ def without_buttons(fragment: str) -> str:
     return TERM_WITH_BUTTON.sub(r"\1", str(fragment))
 
 
+POPOVERS_PER_PAGE = 100
+"""The most definitions (5,000 characters each at most) a page holds; the real site's fullest holds 50."""
+
+
 def place_definitions(page: str, terms: dict[str, TermLink] | None, own: str = "") -> str:
     """Give each glossary term with a definition one button on a page, where it is first linked, and
-    write its popover there; a later use keeps its link only. With no terms (a page that holds the
-    glossary itself), leave every button out and keep the links. On a glossary entry's own page (own:
-    its id), its term is not linked at all: the link and the popover would show the page itself.
+    write its popover there (for the first POPOVERS_PER_PAGE terms); a later use keeps its link only.
+    With no terms (a page that holds the glossary itself), leave every button out and keep the links.
+    On a glossary entry's own page (own: its id), its term is not linked at all: the link and the
+    popover would show the page itself.
 
     One term is often in every row of a list, or twice in one text shown in a table and a section
     below: a button each time would crowd the text and repeat one definition. The HTML popover
@@ -433,7 +385,7 @@ def place_definitions(page: str, terms: dict[str, TermLink] | None, own: str = "
     def place(match: re.Match[str]) -> str:
         key = match.group(2)
         term = terms.get(key)
-        if term is None or key in placed or key == own:
+        if term is None or key in placed or key == own or len(placed) == POPOVERS_PER_PAGE:
             return match.group(1)
         placed.add(key)
         return (match.group().removesuffix(f"<!--def:{key}-->")

@@ -9,6 +9,8 @@ import difflib
 import functools
 import re
 
+from .errors import did_you_mean
+
 
 @functools.lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
@@ -49,13 +51,28 @@ costs tens of millions at most. Past it, a quote not found is said without a hin
 quotes of a huge source cannot make a check run for minutes."""
 
 
+SUGGESTION_READING = 100_000
+"""Existing ids the "did you mean" hints for unknown ids of one check may compare in all, each
+comparison taking tens of microseconds: a wrong id of a 10,000-item site compares 10,000. Past it, an
+unknown id is said without a hint, so that thousands of wrong ids cannot make a check take minutes."""
+
+
 class Reading:
-    """What the quote check of one build may still read: QUOTE_READING characters to find quotes in
-    their sources, and HINT_READING to find the closest passages of those not found."""
+    """What the resolve stage of one build may still read: QUOTE_READING characters to find quotes in
+    their sources, HINT_READING to find the closest passages of those not found, and
+    SUGGESTION_READING ids to compare unknown ids with."""
 
     def __init__(self) -> None:
         self.left = QUOTE_READING
         self.hints_left = HINT_READING
+        self.suggestions_left = SUGGESTION_READING
+
+    def suggest(self, word: str, choices: list[str]) -> str:
+        """did_you_mean, or nothing once comparing word with every choice would pass what is left."""
+        if len(choices) > self.suggestions_left:
+            return ""
+        self.suggestions_left -= len(choices)
+        return did_you_mean(word, choices)
 
     def spend(self, characters: int) -> bool:
         """Count characters about to be searched; False once the allowance is spent."""

@@ -31,6 +31,7 @@ from .feeds import note_id
 from .formats import format_count, format_date, format_money
 from .glance import swatch
 from .inputs import InputRefused, read_input
+from .markdown_limits import MARKDOWN_READING
 from .markup import (
     MarkupIssue,
     TermLink,
@@ -148,16 +149,12 @@ class InputLoader(jinja2.BaseLoader):
 class Sandbox(SandboxedEnvironment):
     """Jinja's sandbox, and none of pydantic's own API on a model: its deprecated parse_raw unpickles
     (runs code) and parse_file reads any file. Templates read a model's fields, never its methods.
-
-    Whether an attribute is safe depends only on the object's type and the attribute's name (unless
-    the object is a class), so each answer is worked out once per environment, not for every
-    attribute every page reads.
-    """
+    An attribute's safety depends only on the object's type and its name (unless the object is a
+    class), so each answer is worked out once per environment, in `safe`."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.safe: dict[tuple[type, str], bool] = {}
-        """is_safe_attribute's answer by the object's type and the attribute's name."""
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, type):
@@ -212,11 +209,11 @@ class Renderer:
         ))
         self.terms = {link.key: link for link in self.linker.by_word.values()}
         self.markdown_memo = {} if markdown_memo is None else markdown_memo
-        """Converted Markdown by (text hash, base, shift): the build cache's, so a text is converted once.
-        Glossary terms are linked into a text each time it is shown, and that is not kept: it is quick,
-        and a large site's texts, linked, would take more memory than the rest of the render."""
+        """Converted Markdown by (text hash, base, shift): the build cache's. Glossary terms are linked each
+        time a text is shown, not kept: it is quick, and a large site's linked texts would be large."""
         self.markdown_used: set[tuple[Any, ...]] = set()
         """Keys of the memo this build used: only those are kept in the cache."""
+        self.markdown_left = MARKDOWN_READING
         self.terms_key = digest(repr([(t.words, t.href, t.title, t.key, t.definition)
                                       for t in self.linker.by_word.values()]).encode())
         """Which glossary terms link_terms links: part of every page's key (see site_wide)."""
@@ -267,11 +264,16 @@ class Renderer:
         return names[-1]
 
     def markdown(self, text: str, shift: int = 0) -> tuple[Markup, list[MarkupIssue]]:
-        """render_markdown, remembered by the text's hash: unchanged texts are not converted again."""
+        """render_markdown, remembered by the text's hash: unchanged texts are not converted again, and
+        past MARKDOWN_READING characters converted, none is (nor is that remembered)."""
         key = (digest(text.encode()), self.base, shift)
         self.markdown_used.add(key)
         found = self.markdown_memo.get(key)
         if found is None:
+            self.markdown_left -= len(text)
+            if self.markdown_left < 0:
+                return Markup(""), [MarkupIssue(1, 1, f"not converted: this build's Markdown passed"
+                                                      f" {MARKDOWN_READING:,} characters; no site needs so much")]
             found = self.markdown_memo[key] = render_markdown(text, self.base, shift)
         return found
 
@@ -301,9 +303,8 @@ class Renderer:
         return self.settings.site_url.rstrip("/") + "/" + page_url.removeprefix(self.base).lstrip("/")
 
     def correction_url(self, page_url: str, heading: str, item_id: str = "") -> str:
-        """The repository's correction issue form pre-filled with the page (its address) and the item's id;
-        '' when the repository is not known. The query keys are the form's field ids
-        (.github/ISSUE_TEMPLATE/correction.yml)."""
+        """The repository's correction issue form pre-filled with the page (its address) and the item's id
+        ('' when the repository is not known), by the form's field ids (.github/ISSUE_TEMPLATE/correction.yml)."""
         if not self.settings.repo_url:
             return ""
         query = {"template": CORRECTION_FORM, "title": f"Correction: {heading}", "page": self.absolute(page_url)}
@@ -320,9 +321,8 @@ class Renderer:
         return self.url(f"{KIND_FOLDERS.get(kind, kind)}/{item_id}/")
 
     def link_terms(self, text: Any, own: str = "") -> Markup:
-        """Escape plain text (or keep safe HTML) and link the glossary terms in it, each with the button
-        that shows its definition in place; a glossary entry's definition passes its own id, so that
-        the entry does not link to itself."""
+        """Escape plain text (or keep safe HTML) and link its glossary terms, each with the button that shows
+        its definition; a glossary entry's definition passes its own id, so as not to link to itself."""
         own_address = frozenset({self.url(f"glossary/#{own}")}) if own else frozenset()
         return self.linker.link(str(escape(text)), own_address)
 

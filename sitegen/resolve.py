@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from . import models as m
-from .errors import Collector, Problem, did_you_mean
+from .errors import Collector, Problem
 from .fields import Citation
 from .inputs import MEGABYTE, InputRefused, archived_copies, archived_text, read_input
 from .load import Loc, Marked
@@ -176,7 +176,7 @@ def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]]
     refs: list[Ref] = []
     references, citations = links
     for field_loc, kinds, target in references:
-        ref = _resolve(target, kinds, items, places, entry.doc, (*entry.loc, *field_loc), problems)
+        ref = _resolve(target, kinds, items, places, entry.doc, (*entry.loc, *field_loc), reading, problems)
         if ref:
             refs.append(ref)
     for quote_loc, citation in citations:
@@ -343,12 +343,15 @@ def narrowed(target: str, kinds: tuple[str, ...]) -> tuple[str, tuple[str, ...]]
 
 
 def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any]], places: dict[Ref, Located],
-             doc: Marked, loc: Loc, problems: Collector) -> Ref | None:
-    """Find the one item an id (or kind/id) names among kinds, or report it with the nearest existing id."""
+             doc: Marked, loc: Loc, reading: Reading, problems: Collector) -> Ref | None:
+    """Find the one item an id (or kind/id) names among kinds, or report it with the nearest existing id
+    (while the reading allows), unless its file's problems are more than are listed."""
     target, kinds = narrowed(target, kinds)
     matches = [kind for kind in kinds if target in items[kind]]
     if len(matches) == 1:
         return Ref(matches[0], target)
+    if problems.full(doc.path):
+        return None
     line, column = doc.where(loc)
     if matches:
         named = " and ".join(f"data/{kind}.yaml line {id_line(places[Ref(kind, target)])}" for kind in matches)
@@ -358,7 +361,7 @@ def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any
     known = [item_id for kind in kinds for item_id in items[kind]]
     where = " or ".join(f"data/{kind}.yaml" for kind in kinds)
     problems.add(doc.path, line, column,
-                 f'no item with id "{target}" in {where};{did_you_mean(target, known)}'
+                 f'no item with id "{target}" in {where};{reading.suggest(target, known)}'
                  " use the id of an existing item or add the item")
     return None
 

@@ -207,7 +207,8 @@ def link_reading(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_runs_of_unclosed_brackets_are_refused_after_bounded_reading(link_reading: list[int], text: str) -> None:
     """Python-Markdown reads from each [ to the paragraph's end: 32 KB of "![" took 52 s. The reading is
     counted, and the text refused once it passes LINK_READING (plus the one call that passed it)."""
-    from sitegen.markup import LINK_READING, render_markdown
+    from sitegen.markdown_limits import LINK_READING
+    from sitegen.markup import render_markdown
 
     html, issues = render_markdown(text, "/")
     if text.startswith("Intro"):  # one unclosed bracket in a long paragraph is read once, and is fine
@@ -220,7 +221,8 @@ def test_runs_of_unclosed_brackets_are_refused_after_bounded_reading(link_readin
 
 
 def test_real_links_convert_within_the_reading_allowed(link_reading: list[int]) -> None:
-    from sitegen.markup import LINK_READING, render_markdown
+    from sitegen.markdown_limits import LINK_READING
+    from sitegen.markup import render_markdown
 
     text = "\n".join(f"See [source {n}](https://example.org/{n}) and [the list](/sources/)." for n in range(1_200))
     html, issues = render_markdown(text, "/")
@@ -229,7 +231,8 @@ def test_real_links_convert_within_the_reading_allowed(link_reading: list[int]) 
 
 
 def test_deep_nesting_and_huge_texts_are_refused_and_the_converter_stays_sound() -> None:
-    from sitegen.markup import MAX_MARKDOWN_CHARACTERS, render_markdown
+    from sitegen.markdown_limits import MAX_MARKDOWN_CHARACTERS
+    from sitegen.markup import render_markdown
 
     normal = "## Heading\n\n- one\n- two\n\nA [link](/x/) and *emphasis*.\n"
     expected = render_markdown(normal, "/")
@@ -240,6 +243,42 @@ def test_deep_nesting_and_huge_texts_are_refused_and_the_converter_stays_sound()
     long = "word " * (MAX_MARKDOWN_CHARACTERS // 5) + "x"
     assert [issue.message for issue in render_markdown(long, "/")[1]] == [
         "the text is 100,001 characters long, over the limit of 100,000; split it or shorten it"]
+
+
+@pytest.mark.parametrize("marks", ["*_", "*a", "\\", ">", "`", "*" * 49 + "\n"])
+def test_a_text_of_too_many_emphasis_or_escape_marks_is_refused_at_the_first_past_the_limit(marks: str) -> None:
+    """Python-Markdown took 4 to 8 s over 99,000 characters of such marks (a pull request's page), which no
+    count of link reading saw; the real texts hold 44 at most."""
+    import time
+
+    from sitegen.markdown_limits import MAX_MARKDOWN_MARKS
+    from sitegen.markup import render_markdown
+
+    text = "Words.\n\n" + marks * 49_000
+    started = time.perf_counter()
+    html, issues = render_markdown(text[:90_000], "/")
+    assert time.perf_counter() - started < 0.5 and html == ""
+    count = sum(text[:90_000].count(mark) for mark in "*_`\\>")
+    assert [issue.message for issue in issues] == [
+        f"the text holds {count:,} of the marks * _ ` \\ >, over the limit of 1,000; this is the first past it:"
+        " write fewer"]
+    at = [n for n, character in enumerate(text) if character in "*_`\\>"][MAX_MARKDOWN_MARKS]
+    assert (issues[0].line, issues[0].column) == (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
+    assert render_markdown("Words.\n\n" + marks * (MAX_MARKDOWN_MARKS // len(marks.strip())), "/")[1] == []
+
+
+def test_a_build_converts_at_most_markdown_reading_characters(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages each within the limits of one text add up: past MARKDOWN_READING characters (lowered here),
+    a text is refused, and the refusal is not kept as its conversion: the next build converts it."""
+    from sitegen import render
+
+    monkeypatch.setattr(render, "MARKDOWN_READING", 200)
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert "not converted: this build's Markdown passed 200 characters; no site needs so much" in result.err
+    monkeypatch.setattr(render, "MARKDOWN_READING", 64_000_000)
+    assert run_cli("--project", str(project), "check").code == 0
 
 
 def test_a_page_of_pathological_markdown_gets_a_located_error(project: Path, run_cli: Callable[..., Run]) -> None:
@@ -595,6 +634,35 @@ def test_a_file_of_many_mistakes_lists_the_first_hundred(
     assert checked == ["data/themes.yaml:1:2: item: expected a mapping of keys and values, found 'a'; write it as"
                        " key: value lines", "data/themes.yaml:1:3: item: expected a mapping of keys and values,"
                        " found 'a'; write it as key: value lines"]
+
+
+def test_thousands_of_unknown_ids_are_said_quickly(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each unknown id was compared with every existing id for a "did you mean": 2,000 themes and 2,000
+    near misses took 113 s. Now a file's references stop being checked once its problems are more than
+    are listed, and the hints share an allowance of ids compared (lowered here), past which an unknown
+    id is said without one."""
+    import time
+
+    from sitegen import quotes
+
+    monkeypatch.setattr(quotes, "SUGGESTION_READING", 50 * 2_001)
+    (project / "data" / "themes.yaml").write_text("".join(
+        f"- id: theme-number-{n}\n  title: Theme {n}\n  description: A theme.\n" for n in range(2_000))
+        + "- id: family-help\n  title: Family help\n  description: Support for families.\n", encoding="utf-8")
+    edit(project / "data" / "recommendations.yaml", "  themes: [family-help]",
+         "  themes: [family-help, " + ", ".join(f"theme-numbr-{n}" for n in range(2_000)) + "]")
+    started = time.perf_counter()
+    result = run_cli("--project", str(project), "check")
+    assert time.perf_counter() - started < 10
+    lines = [line for line in result.err.splitlines() if line.startswith("data/recommendations.yaml:")]
+    assert len(lines) == 101 and lines[-1].endswith("this file has more problems than the 100 listed; fix those,"
+                                                    " then build again to see the rest")
+    hinted = [line for line in lines if "did you mean" in line]
+    assert len(hinted) == 50 and 'no item with id "theme-numbr-0" in data/themes.yaml; did you mean' \
+        ' "theme-number-0"? use the id of an existing item or add the item' in lines[0]
+    assert lines[99].endswith('no item with id "theme-numbr-99" in data/themes.yaml; use the id of an existing item'
+                              " or add the item")
 
 
 HUGE = 300_000

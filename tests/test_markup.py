@@ -125,6 +125,20 @@ def test_a_term_shown_twice_on_a_page_has_one_button_and_popover_and_both_links(
                              {}) == '<a class="term" href="/g/" title="family help">family help</a>'
 
 
+def test_a_page_holds_at_most_popovers_per_page_definitions() -> None:
+    """A page naming thousands of terms, each defined in up to 5,000 characters, was tens of megabytes
+    (a pull request's glossary): past POPOVERS_PER_PAGE, a term keeps its link and has no button."""
+    from sitegen.markup import POPOVERS_PER_PAGE, TermLink, TermLinker, place_definitions
+
+    terms = {f"t{n}": TermLink(f"term{n}", f"/glossary/#t{n}", f"term{n}", f"t{n}", "A definition. " * 350)
+             for n in range(POPOVERS_PER_PAGE + 50)}
+    page = place_definitions(str(TermLinker(terms.values()).link(" ".join(f"term{n}." for n in range(150)))), terms)
+    assert page.count(" popover ") == POPOVERS_PER_PAGE == page.count('class="term-info"')
+    assert page.count('<a class="term" ') == POPOVERS_PER_PAGE + 50
+    assert 'id="def-t99" popover' in page and "def-t100" not in page
+    assert len(page) < POPOVERS_PER_PAGE * 6_000
+
+
 @pytest.mark.parametrize(("words", "shown"), [
     ("a plan to “fix” care and “transform” it", "a plan to <q>fix</q> care and <q>transform</q> it"),
     ("It said they would “have the skills", "It said they would <q>have the skills</q>"),  # cut off at the end

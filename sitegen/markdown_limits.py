@@ -1,0 +1,87 @@
+"""What Markdown a build converts: limits on one text (its length, lines and marks), on the reading its
+link parsers may do, and on all the texts of one build. Python-Markdown is fast on ordinary text and
+slow on some (runs of brackets or emphasis marks); counting characters, never seconds, gives every
+machine the same answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import markdown
+
+from .errors import position
+
+MAX_MARKDOWN_CHARACTERS = 100_000
+"""A longer Markdown text is refused: the longest real one is a few thousand characters, and
+Python-Markdown is slow on some inputs (runs of emphasis or code marks)."""
+
+MAX_MARKDOWN_MARKS = 1_000
+"""The most marks (* _ ` \\ >) a text may hold: Python-Markdown takes tens of microseconds over each
+on some texts (49,500 took 8 s), and the real site's texts hold 44 at most."""
+MARKS = re.compile(r"[*_`\\>]")
+
+MARKDOWN_READING = 64_000_000
+"""Characters of Markdown one build converts, in all (a few seconds): the 10,000-item benchmark's bodies
+hold about 20 million. Past it, a text is refused, so that thousands of pages each within the limits
+above stay quick (see render.Renderer.markdown)."""
+
+MAX_MARKDOWN_LINES = 2_000
+"""A text of more lines is refused: the longest real one has under a hundred, and Python-Markdown's
+tables extension tests the rest of a block again at every heading underlined with = or -, so its
+time grows with the square of the lines."""
+
+LINK_READING = 500_000
+"""Characters Python-Markdown may read, in all, to find where links and images end in one text.
+
+For each [ it reads on to the matching ], and for each ]( to the matching ), to the end of the
+paragraph when there is none: a run of [ or ]( takes time with the square of its length. A real
+text needs a few thousand; past this much, the text is refused. Counting
+characters, not seconds, gives every machine the same answer."""
+
+
+class TooMuchReading(Exception):
+    """The text's links need more reading than LINK_READING allows."""
+
+
+class LinkReading:
+    """Counts the characters that Python-Markdown's link and image parsers read in one text.
+
+    Their getText and getLink return the position they read up to; each call's reading is charged
+    against LINK_READING, and TooMuchReading ends the conversion once it is spent.
+    """
+
+    PARSERS = ("reference", "link", "image_link", "image_reference", "short_reference", "short_image_ref")
+
+    def __init__(self, md: markdown.Markdown):
+        self.left = LINK_READING
+        for name in self.PARSERS:
+            parser = md.inlinePatterns[name]
+            for method in ("getText", "getLink"):
+                setattr(parser, method, self.counted(getattr(parser, method)))
+
+    def counted(self, read: Callable[[str, int], tuple[Any, ...]]) -> Callable[[str, int], tuple[Any, ...]]:
+        def reading(data: str, index: int) -> tuple[Any, ...]:
+            found = read(data, index)
+            self.left -= found[-2] - index  # both return (…, the index read up to, whether it is a link)
+            if self.left < 0:
+                raise TooMuchReading
+            return found
+
+        return reading
+
+
+def too_long(text: str) -> tuple[int, int, str] | None:
+    """Where and why a text is past one of the limits on one text, or None."""
+    if len(text) > MAX_MARKDOWN_CHARACTERS:
+        return 1, 1, f"the text is {len(text):,} characters long, over the limit of {MAX_MARKDOWN_CHARACTERS:,};" \
+                     " split it or shorten it"
+    if (lines := len(text.splitlines())) > MAX_MARKDOWN_LINES:
+        return 1, 1, f"the text has {lines:,} lines, over the limit of {MAX_MARKDOWN_LINES:,}; split it or shorten it"
+    marks = [match.start() for match in MARKS.finditer(text)]
+    if len(marks) > MAX_MARKDOWN_MARKS:
+        return (*position(text, marks[MAX_MARKDOWN_MARKS]), f"the text holds {len(marks):,} of the marks"
+                f" * _ ` \\ >, over the limit of {MAX_MARKDOWN_MARKS:,}; this is the first past it: write fewer")
+    return None
