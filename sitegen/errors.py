@@ -52,8 +52,10 @@ class Problem:
 
     def __str__(self) -> str:
         """One line, with any control or invisible character of the path or message shown as an escape:
-        both can hold what a pull request wrote (a file name, a key), printed to an editor's terminal."""
-        return printable(f"{self.path}:{self.line}:{self.column}: {self.message}")
+        both can hold what a pull request wrote (a file name, a key), printed to an editor's terminal.
+        So is the second # of "##[", which GitHub's runner obeys anywhere in a line of its log as a
+        command of the older form ("##[add-mask]…")."""
+        return printable(f"{self.path}:{self.line}:{self.column}: {self.message}").replace("##[", "#\\x23[")
 
     def as_github(self, command: str = "error") -> str:
         """Render as a GitHub Actions annotation (error or warning), so a pull request shows it on its line.

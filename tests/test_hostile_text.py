@@ -101,6 +101,16 @@ def test_a_file_name_with_a_newline_cannot_forge_a_workflow_command(
     assert text.err.splitlines()[0].startswith(r"content/x\x0a::notice title=forged::all good\x0a::stop-commands")
 
 
+def test_a_command_of_the_older_form_is_not_printed_in_the_text_format(
+        project: Path, run_cli: Callable[..., Run]) -> None:
+    """GitHub's runner also obeys "##[command]" anywhere in a line that does not start with "::": a key
+    such as ##[add-mask] would be one in the text format's lines, were it printed as written."""
+    edit(project / "data" / "themes.yaml", "  title: Family help", '  title: Family help\n  "##[add-mask]x": 1')
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1 and "##[" not in result.err
+    assert 'unknown key "#\\x23[add-mask]x"' in result.err
+
+
 def test_the_feed_stays_valid_xml_with_every_character_allowed(project: Path, run_cli: Callable[..., Run]) -> None:
     """What the check lets through is valid XML 1.0: tabs, markup characters, emoji, zero-width (warned)."""
     timeline = project / "data" / "timeline.yaml"
