@@ -140,10 +140,14 @@ def brief(value: Any, keep: int = 40) -> str:
     return text if len(text) <= keep else f"{text[:keep]}…"
 
 
+def nearest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice nearest to word, or None when nothing is close, as nothing is to a word far longer
+    than any choice (difflib would index each of its characters: gigabytes for a 50 MB key)."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6) if len(word) <= 100 else []
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return ' did you mean "x"?' for the nearest choice, or '' when nothing is close (as nothing is
-    to a word far longer than any choice)."""
-    if len(word) > 100:
-        return ""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f' did you mean "{close[0]}"?' if close else ""
+    """Return ' did you mean "x"?' for the nearest choice, or '' when nothing is close."""
+    close = nearest(word, choices)
+    return f' did you mean "{close}"?' if close else ""

@@ -7,7 +7,6 @@ through the marks kept by load.py so the message points at the offending value i
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import typing
 from enum import Enum
@@ -15,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Collector, brief, did_you_mean
+from .errors import Collector, brief, did_you_mean, nearest
 from .load import Loc, Marked
 
 M = TypeVar("M", bound=BaseModel)
@@ -62,7 +61,7 @@ def validate_one(doc: Marked, raw: Any, prefix: Loc, model: type[M], problems: C
         return model.model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        typos = {(tuple(e["loc"][:-1]), _nearest(str(e["loc"][-1]), allowed_keys(model, tuple(e["loc"][:-1]))))
+        typos = {(tuple(e["loc"][:-1]), nearest(str(e["loc"][-1]), allowed_keys(model, tuple(e["loc"][:-1]))))
                  for e in errors if e["type"] == "extra_forbidden"}
         for error in errors:
             inner = tuple(error["loc"])
@@ -142,11 +141,6 @@ def _read_as(found: Any) -> str:
     if isinstance(found, dt.date):
         return f"the date {found.isoformat()}"
     return "a list" if isinstance(found, list) else "a mapping" if isinstance(found, dict) else type(found).__name__
-
-
-def _nearest(word: str, choices: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def _dotted(loc: Loc) -> str:

@@ -690,17 +690,25 @@ HUGE = 300_000
     ("themes.yaml", "  title: Family help", "  " + "t" * HUGE + ":Family help", "a space after its colon"),
 ])
 def test_a_huge_value_is_quoted_short_in_every_message(
-        project: Path, run_cli: Callable[..., Run], file: str, old: str, new: str, said: str) -> None:
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch,
+        file: str, old: str, new: str, said: str) -> None:
     """Each message that quotes what was written (an unknown status, key or date) quotes at most 40
-    characters of it: a status of 5 MB gave 5 MB of message, and a search for the nearest right word."""
+    characters of it, and no such value is compared with the right words for a "did you mean": a key of
+    50 MB gave 50 MB of message, and difflib took 2 GB to index its characters."""
+    import difflib
     import time
 
+    compared: list[int] = []
+    real = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches", lambda word, *rest, **kw: compared.append(len(word))
+                        or real(word, *rest, **kw))
     edit(project / "data" / file, old, new)
     started = time.perf_counter()
     result = run_cli("--project", str(project), "check")
     assert time.perf_counter() - started < 10
     assert result.code == 1 and said in result.err
     assert max(len(line) for line in result.err.splitlines()) < 1_000, result.err[:2_000]
+    assert max(compared, default=0) <= 100
 
 
 def test_a_long_value_of_the_wrong_kind_is_quoted_short(project: Path, run_cli: Callable[..., Run]) -> None:
