@@ -252,16 +252,21 @@ def plan(project: Path, site: Site, settings: Settings, cache: BuildCache) -> tu
     return renderer, jobs
 
 
-def render(project: Path, settings: Settings) -> tuple[Site, dict[str, bytes]]:
-    """The checked site and every output file by path, in memory; raise BuildFailed before anything is written."""
+def render(project: Path, settings: Settings, keep: bool = True) -> tuple[Site, dict[str, bytes]]:
+    """The checked site and every output file by path, in memory; raise BuildFailed before anything is
+    written. With keep False (`check`), each page is let go once rendered: a site's pages together can
+    be far larger than the memory a check needs."""
     site = check_site(project)
     renderer, jobs = plan(project, site, settings, BuildCache(cache_folder_or_none(project)))  # compiled templates kept
     problems = Collector()
     files: dict[str, bytes] = {}
     for job in jobs:
         parts = renderer.render(job.template, job.dest, problems, job.context)
-        if parts is not None:
+        if parts is not None and keep:
             files[job.dest] = b"".join(parts)
+        elif parts is not None:
+            for _part in parts:  # a download is rendered as it is read, and its problems found so
+                pass
     files.update(static_files(project / "templates", problems))
     problems.raise_if_any()
     return site, files

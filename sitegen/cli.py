@@ -197,7 +197,7 @@ def run(command: str, args: argparse.Namespace, project: Path) -> int:
         print(f"Built {result.count} files into {out} in {time.perf_counter() - started:.2f} s.")
         return 0
     if command == "check":
-        site, _files = build.render(project, Settings())  # everything a build does, but nothing is written
+        site, _files = build.render(project, Settings(), keep=False)  # all a build does, but nothing is written
         print_warnings(site.warnings, args.format)
         from .readability import describe
         from .summary import summary_line

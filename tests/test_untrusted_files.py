@@ -636,3 +636,33 @@ def test_chains_of_links_are_refused_in_one_call_each(tmp_path: Path, run_cli: C
     started = time.perf_counter()
     assert preview.refresh() and str(preview.problems[0]) == result.err.splitlines()[0]
     assert time.perf_counter() - started < 10
+
+
+def check_peak_kb(project: Path) -> int:
+    """The most memory a `check` of project took, in KB, measured from a process of its own."""
+    measure = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True);"
+               " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    found = subprocess.run([sys.executable, "-c", measure, sys.executable, str(ROOT / "build.py"), "--project",
+                            str(project), "check"], capture_output=True, text=True, check=True)
+    return int(found.stdout)
+
+
+def test_check_lets_each_page_go_once_rendered(tmp_path: Path) -> None:
+    """`check` renders every page, as a build does, but needs only the problems: it kept them all, so a
+    pull request's pages of glossary definitions (a hundred of 500 KB) took as much memory as they hold."""
+    from sitegen.build import render
+    from sitegen.render import Settings
+
+    project = minimal_project(tmp_path / "project")
+    glossary = project / "data" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "".join(
+        f"- id: kind-{n}\n  term: kind {n}\n  definition: {'A plain word. ' * 350}\n  citations:\n"
+        "    - source: test-article\n      quote: children's social care\n" for n in range(100)), encoding="utf-8")
+    for page in range(100):
+        (project / "content" / f"page-{page}.md").write_text(
+            f"---\ntitle: Page {page}\ndescription: A page.\n---\n\n"
+            + "".join(f"We talk about kind {n}. " for n in range(100)) + "\n", encoding="utf-8")
+    held = sum(len(data) for data in render(project, Settings())[1].values())
+    assert held > 50_000_000
+    grown = check_peak_kb(project) - check_peak_kb(minimal_project(tmp_path / "small"))
+    assert grown * 1024 < held / 4, f"check grew by {grown:,} KB for {held:,} bytes of pages"
