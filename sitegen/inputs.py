@@ -125,17 +125,24 @@ def read_text(path: Path, shown: str, problems: Collector, folder: Path | None =
     return text.replace("\r\n", "\n") if "\r" in text else text
 
 
+STATIC_BYTES = 32 * MEGABYTE
+"""The most templates/static/ may hold, in all: the build holds it in memory (the real one is 48 KB)."""
+
+
 def static_files(templates_dir: Path, problems: Collector) -> dict[str, bytes]:
     """templates/static/ as it is, under static/; a link in it is read only when it leads to a file
-    inside templates/ (see inputs.read_input), and a linked folder is refused, not entered."""
+    inside templates/ (see inputs.read_input), and a linked folder is refused, not entered. Past
+    STATIC_BYTES, the file that passes it is refused and no more are read."""
     static = templates_dir / "static"
     files: dict[str, bytes] = {}
+    held = 0
     if static.is_symlink():
         problems.add("templates/static", 1, 1, "templates/static/ is a symbolic link; put the folder itself here")
         return files
     for root, folders, names in os.walk(static):
         here = Path(root)
-        for name in [*folders, *names]:
+        folders.sort()  # walked in name order, so the file past STATIC_BYTES is the same on every machine
+        for name in sorted([*folders, *names]):
             path = here / name
             rel = path.relative_to(static).as_posix()
             if name in folders and path.is_symlink():
@@ -147,6 +154,13 @@ def static_files(templates_dir: Path, problems: Collector) -> dict[str, bytes]:
                 except (OSError, InputRefused) as exc:
                     problems.add(f"templates/static/{rel}", 1, 1, str(exc) if isinstance(exc, InputRefused)
                                  else f"cannot read the file ({exc.strerror}); check it exists and is readable")
+                    continue
+                held += len(files[f"static/{rel}"])
+                if held > STATIC_BYTES:
+                    problems.add(f"templates/static/{rel}", 1, 1, f"templates/static/ holds more than"
+                                 f" {STATIC_BYTES:,} bytes by this file; the site needs far less: remove what it"
+                                 " does not use")
+                    return files
     return dict(sorted(files.items()))
 
 
