@@ -42,7 +42,14 @@ KEPT_PAGES = 256
 """Rendered pages kept in memory until the next save; the first rendered go first when there are more."""
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
-INDEX_BUILD = """
+DIES_WITH_PARENT = """
+import ctypes, signal, sys
+if sys.platform == "linux":
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+"""
+"""The start of a script run in a process of its own, so that it is killed when the process that started
+it dies: a preview stopped while the index was built left it running, its pipes never read."""
+INDEX_BUILD = DIES_WITH_PARENT + """
 import os, sys
 os.nice(10)
 sys.path.insert(0, sys.argv[3])

@@ -354,3 +354,48 @@ def test_the_search_index_is_built_at_a_lower_priority_than_the_preview(project:
     out.mkdir()
     subprocess.run([sys.executable, "-I", "-c", INDEX_BUILD, str(project), str(out), str(package.parent)], check=True)
     assert int((out / "niceness").read_text()) == min(os.nice(0) + 10, 19)
+
+
+def test_the_index_build_dies_with_the_preview(tmp_path: Path) -> None:
+    """The preview builds the search index in a process of its own: a preview stopped meanwhile left it
+    running, with Pagefind under it. The script starts with DIES_WITH_PARENT, which asks the system to
+    kill it when its parent dies; here the script then waits, as a long index build would."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from sitegen.serve import DIES_WITH_PARENT, INDEX_BUILD
+
+    assert INDEX_BUILD.startswith(DIES_WITH_PARENT)
+    marker = str(tmp_path / "index-build-marker")
+    parent = subprocess.Popen([sys.executable, "-c", (
+        "import subprocess, sys\n"
+        "subprocess.run([sys.executable, '-I', '-c', sys.argv[1] + 'import time; time.sleep(120)', sys.argv[2]])\n"),
+        DIES_WITH_PARENT, marker])
+
+    def children() -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if entry.name.isdigit() and int(entry.name) != parent.pid and marker.encode() in command:
+                found.append(int(entry.name))
+        return found
+
+    deadline = time.monotonic() + 30
+    while not children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # past the child's first lines
+    assert len(children()) == 1
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = children()
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "the index build went on running after the preview was killed"
