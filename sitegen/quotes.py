@@ -51,10 +51,11 @@ costs tens of millions at most. Past it, a quote not found is said without a hin
 quotes of a huge source cannot make a check run for minutes."""
 
 
-SUGGESTION_READING = 100_000
-"""Existing ids the "did you mean" hints for unknown ids of one check may compare in all, each
-comparison taking tens of microseconds: a wrong id of a 10,000-item site compares 10,000. Past it, an
-unknown id is said without a hint, so that thousands of wrong ids cannot make a check take minutes."""
+SUGGESTION_READING = 50_000_000
+"""What the "did you mean" hints for unknown ids of one check may compare in all, counted as the
+characters of the wrong id times those of each id it is compared with (difflib's work grows with
+both): a wrong id of 30 characters in a 10,000-item site costs about 9 million. Past it, an unknown id
+is said without a hint, so that thousands of wrong or long ids cannot make a check take minutes."""
 
 
 class Reading:
@@ -69,9 +70,10 @@ class Reading:
 
     def suggest(self, word: str, choices: list[str]) -> str:
         """did_you_mean, or nothing once comparing word with every choice would pass what is left."""
-        if len(choices) > self.suggestions_left:
+        cost = len(word) * sum(map(len, choices))
+        if cost > self.suggestions_left:
             return ""
-        self.suggestions_left -= len(choices)
+        self.suggestions_left -= cost
         return did_you_mean(word, choices)
 
     def spend(self, characters: int) -> bool:

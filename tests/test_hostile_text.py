@@ -650,13 +650,14 @@ def test_thousands_of_unknown_ids_are_said_quickly(
         project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     """Each unknown id was compared with every existing id for a "did you mean": 2,000 themes and 2,000
     near misses took 113 s. Now a file's references stop being checked once its problems are more than
-    are listed, and the hints share an allowance of ids compared (lowered here), past which an unknown
-    id is said without one."""
+    are listed, and the hints share an allowance (lowered here, to fifty hints' worth), counted as the
+    characters compared, past which an unknown id is said without one."""
     import time
 
     from sitegen import quotes
 
-    monkeypatch.setattr(quotes, "SUGGESTION_READING", 50 * 2_001)
+    choices = sum(len(f"theme-number-{n}") for n in range(2_000)) + len("family-help")
+    monkeypatch.setattr(quotes, "SUGGESTION_READING", sum(len(f"theme-numbr-{n}") for n in range(50)) * choices)
     (project / "data" / "themes.yaml").write_text("".join(
         f"- id: theme-number-{n}\n  title: Theme {n}\n  description: A theme.\n" for n in range(2_000))
         + "- id: family-help\n  title: Family help\n  description: Support for families.\n", encoding="utf-8")
@@ -673,6 +674,25 @@ def test_thousands_of_unknown_ids_are_said_quickly(
         ' "theme-number-0"? use the id of an existing item or add the item' in lines[0]
     assert lines[99].endswith('no item with id "theme-numbr-99" in data/themes.yaml; use the id of an existing item'
                               " or add the item")
+
+
+def test_unknown_long_ids_are_said_without_minutes_of_hints(project: Path, run_cli: Callable[..., Run]) -> None:
+    """The hints' allowance counted ids compared, whatever their length: 1,000 themes of 80-character ids
+    and 100 wrong ones of the same length took 81 s, each comparison 45 times a short id's."""
+    import random
+    import time
+
+    chosen = random.Random(7)
+    ids = ["".join(chosen.choice("ab") for _ in range(80)) for _ in range(1_100)]
+    (project / "data" / "themes.yaml").write_text("".join(
+        f"- id: {theme}\n  title: Theme\n  description: A theme.\n" for theme in ids[:1_000])
+        + "- id: family-help\n  title: Family help\n  description: Support for families.\n", encoding="utf-8")
+    edit(project / "data" / "recommendations.yaml", "  themes: [family-help]",
+         "  themes: [family-help, " + ", ".join(ids[1_000:]) + "]")
+    started = time.perf_counter()
+    result = run_cli("--project", str(project), "check")
+    assert time.perf_counter() - started < 20
+    assert result.err.count("no item with id") == 100
 
 
 HUGE = 300_000
