@@ -10,7 +10,10 @@ import atexit
 import json
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +85,33 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+def processes_naming(text: str, besides: int) -> list[int]:
+    """Processes whose command line holds text, other than the process besides."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if entry.name.isdigit() and int(entry.name) != besides and text.encode() in command:
+            found.append(int(entry.name))
+    return found
+
+
+def kill_and_find_left(parent: subprocess.Popen[bytes], text: str) -> list[int]:
+    """Kill parent, give the processes it started (found by text) 10 s to die with it, and return those
+    still running, killed."""
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while processes_naming(text, parent.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = processes_naming(text, parent.pid)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    return left
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

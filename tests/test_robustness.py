@@ -22,7 +22,7 @@ from unittest.mock import patch
 from xml.etree import ElementTree
 
 import pytest
-from conftest import MINIMAL, ROOT, snapshot
+from conftest import MINIMAL, ROOT, kill_and_find_left, processes_naming, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -270,30 +270,11 @@ def test_a_killed_build_leaves_no_pagefind_running(tmp_path: Path) -> None:
         str(tmp_path / "bundle")],
         cwd=ROOT)
 
-    def pagefinds() -> list[int]:
-        """Processes whose command line names this test's folder, other than the build."""
-        found = []
-        for entry in Path("/proc").iterdir():
-            try:
-                command = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if entry.name.isdigit() and int(entry.name) != build.pid and str(site).encode() in command:
-                found.append(int(entry.name))
-        return found
-
     deadline = time.monotonic() + 30
-    while len(pagefinds()) < 2 and time.monotonic() < deadline:  # the small process and Pagefind itself
-        time.sleep(0.05)
+    while len(processes_naming(str(site), build.pid)) < 2 and time.monotonic() < deadline:  # the small process
+        time.sleep(0.05)  # and Pagefind itself
     time.sleep(1)
-    running = pagefinds()
+    running = processes_naming(str(site), build.pid)
     assert len(running) == 2 and build.poll() is None, "Pagefind should be serving, and the build waiting for it"
-    build.send_signal(signal.SIGKILL)
-    build.wait()
-    deadline = time.monotonic() + 10
-    while pagefinds() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    left = pagefinds()
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
+    left = kill_and_find_left(build, str(site))
     assert left == [], "Pagefind went on running after the build was killed"

@@ -360,10 +360,10 @@ def test_the_index_build_dies_with_the_preview(tmp_path: Path) -> None:
     """The preview builds the search index in a process of its own: a preview stopped meanwhile left it
     running, with Pagefind under it. The script starts with DIES_WITH_PARENT, which asks the system to
     kill it when its parent dies; here the script then waits, as a long index build would."""
-    import os
-    import signal
     import subprocess
     import sys
+
+    from conftest import kill_and_find_left, processes_naming
 
     from sitegen.serve import DIES_WITH_PARENT, INDEX_BUILD
 
@@ -374,28 +374,10 @@ def test_the_index_build_dies_with_the_preview(tmp_path: Path) -> None:
         "subprocess.run([sys.executable, '-I', '-c', sys.argv[1] + 'import time; time.sleep(120)', sys.argv[2]])\n"),
         DIES_WITH_PARENT, marker])
 
-    def children() -> list[int]:
-        found = []
-        for entry in Path("/proc").iterdir():
-            try:
-                command = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if entry.name.isdigit() and int(entry.name) != parent.pid and marker.encode() in command:
-                found.append(int(entry.name))
-        return found
-
     deadline = time.monotonic() + 30
-    while not children() and time.monotonic() < deadline:
+    while not processes_naming(marker, parent.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.5)  # past the child's first lines
-    assert len(children()) == 1
-    parent.send_signal(signal.SIGKILL)
-    parent.wait()
-    deadline = time.monotonic() + 10
-    while children() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    left = children()
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
+    assert len(processes_naming(marker, parent.pid)) == 1
+    left = kill_and_find_left(parent, marker)
     assert left == [], "the index build went on running after the preview was killed"
