@@ -61,7 +61,7 @@ is said without a hint, so that thousands of wrong or long ids cannot make a che
 class Reading:
     """What the resolve stage of one build may still read: QUOTE_READING characters to find quotes in
     their sources, HINT_READING to find the closest passages of those not found, and
-    SUGGESTION_READING ids to compare unknown ids with."""
+    SUGGESTION_READING characters to compare unknown ids with existing ones."""
 
     def __init__(self) -> None:
         self.left = QUOTE_READING

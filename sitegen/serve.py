@@ -48,7 +48,7 @@ if sys.platform == "linux":
     ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 """
 """The start of a script run in a process of its own, so that it is killed when the process that started
-it dies: a preview stopped while the index was built left it running, its pipes never read."""
+it dies: a stopped preview leaves no index build running, its pipes never read."""
 INDEX_BUILD = DIES_WITH_PARENT + """
 import os, sys
 os.nice(10)
