@@ -18,20 +18,34 @@ MAX_MARKDOWN_CHARACTERS = 100_000
 """A longer Markdown text is refused: the longest real one is a few thousand characters, and
 Python-Markdown is slow on some inputs (runs of emphasis or code marks)."""
 
-MAX_MARKDOWN_MARKS = 1_000
+MAX_MARKDOWN_MARKS = 200
 """The most marks (* _ ` \\ >) a text may hold: Python-Markdown takes tens of microseconds over each
-on some texts, and no real text holds more than a few dozen."""
+on some texts (a run of > nests a quotation in a quotation), and no real text holds more than 50."""
 MARKS = re.compile(r"[*_`\\>]")
 
-MARKDOWN_READING = 64_000_000
-"""Characters of Markdown one build converts, in all (a few seconds): the 10,000-item benchmark's bodies
-hold about 20 million. Past it, a text is refused, so that thousands of pages each within the limits
-above stay quick (see render.Renderer.markdown)."""
+MARKDOWN_READING = 100_000_000
+"""The work one build may give Python-Markdown, in all, as markdown_cost counts it: about 30 seconds
+on one core of a slow machine at the slowest it converts, and 1.6 times what the 10,000-item
+benchmark's bodies cost. Past it, a text is refused, so that thousands of texts each within the
+limits here stay quick (see render.Renderer.markdown)."""
 
-MAX_MARKDOWN_LINES = 2_000
-"""A text of more lines is refused: the longest real one has under a hundred, and Python-Markdown's
-tables extension tests the rest of a block again at every heading underlined with = or -, so its
-time grows with the square of the lines."""
+SLOW_CHARACTERS = re.compile(r"[&|\[<>\n]")
+"""Characters that start work of their own: an entity, a table cell, a link, a tag, a quotation or a
+line (each block of lines is read again at every line that could end it)."""
+
+
+def markdown_cost(text: str) -> int:
+    """What converting text costs, in plain characters' time (about 0.2 µs each): its characters, 200
+    more for each of SLOW_CHARACTERS, and its length again for every 20 lines. On the slowest texts
+    within these limits (entities, links, tables, rules, nested quotations) a unit takes at most 1.5
+    times a plain character's time, and on the benchmark's bodies less than one."""
+    return len(text) + 200 * len(SLOW_CHARACTERS.findall(text)) + len(text) * (text.count("\n") + 1) // 20
+
+
+MAX_MARKDOWN_LINES = 400
+"""A text of more lines is refused: the longest real one has under a hundred, and Python-Markdown
+reads the rest of a block again at every line that may end it (a rule, a heading underlined with
+= or -), so its time grows with the square of the lines."""
 
 LINK_READING = 500_000
 """Characters Python-Markdown may read, in all, to find where links and images end in one text.

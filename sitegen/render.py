@@ -31,7 +31,7 @@ from .feeds import note_id
 from .formats import format_count, format_date, format_money
 from .glance import swatch
 from .inputs import InputRefused, read_input
-from .markdown_limits import MARKDOWN_READING
+from .markdown_limits import MARKDOWN_READING, markdown_cost
 from .markup import (
     MarkupIssue,
     TermLink,
@@ -265,15 +265,15 @@ class Renderer:
 
     def markdown(self, text: str, shift: int = 0) -> tuple[Markup, list[MarkupIssue]]:
         """render_markdown, remembered by the text's hash: unchanged texts are not converted again, and
-        past MARKDOWN_READING characters converted, none is (nor is that remembered)."""
+        once a build's texts cost MARKDOWN_READING, none is converted (nor is that remembered)."""
         key = (digest(text.encode()), self.base, shift)
         self.markdown_used.add(key)
         found = self.markdown_memo.get(key)
         if found is None:
-            self.markdown_left -= len(text)
+            self.markdown_left -= markdown_cost(text)
             if self.markdown_left < 0:
                 return Markup(""), [MarkupIssue(1, 1, f"not converted: this build's Markdown passed"
-                                                      f" {MARKDOWN_READING:,} characters; no site needs so much")]
+                                                      f" {MARKDOWN_READING:,} units of work; no site needs so much")]
             found = self.markdown_memo[key] = render_markdown(text, self.base, shift)
         return found
 
