@@ -226,6 +226,7 @@ def check_site(project: Path, timings: Timings | None = None, kept: Kept | None 
     located = load_data(project, problems, timings, kept, read)
     with timings.stage("load"):
         pages = load_pages(project, problems, read)
+    check_item_count(located, problems)
     problems.raise_if_any()
     with timings.stage("resolve"):
         site = resolve_site(located, pages, project / "sources", problems)
@@ -237,6 +238,20 @@ def check_site(project: Path, timings: Timings | None = None, kept: Kept | None 
     problems.raise_if_any()
     site.bodies = [entry for entry in located.get("recommendations", []) if entry.item.body]
     return site
+
+
+MAX_ITEMS = 50_000
+"""The most items the data files may hold in all, each with a page or more: the 10,000-item benchmark's
+hold about 17,000, and checking and rendering take a few milliseconds an item."""
+
+
+def check_item_count(located: dict[str, list[Located]], problems: Collector) -> None:
+    """Refuse, at the item past it, data of more than MAX_ITEMS items, before any is checked."""
+    entries = [entry for kind in m.DATA_FILES for entry in located.get(kind, ())]
+    if len(entries) > MAX_ITEMS:
+        past = entries[MAX_ITEMS]
+        problems.add(past.doc.path, *past.doc.where(past.loc), f"the data files hold {len(entries):,} items, over"
+                     f" the limit of {MAX_ITEMS:,}, and this is the first past it; no real site needs so many")
 
 
 def plan(project: Path, site: Site, settings: Settings, cache: BuildCache) -> tuple[Renderer, list[PageJob]]:

@@ -266,3 +266,20 @@ def change_files(changes: list[m.Change]) -> dict[str, str]:
         ]),
         "data/changes.json": json_text(changes),
     }
+
+
+CHUNK_CHARACTERS = 1 << 20
+"""A page is written about this many characters at a time (see joined_in_chunks): a small page at once."""
+
+
+def joined_in_chunks(texts: Iterable[str]) -> Iterator[str]:
+    """The texts joined about CHUNK_CHARACTERS at a time, so that a large page is never one string."""
+    waiting: list[str] = []
+    size = 0
+    for text in texts:
+        waiting.append(text)
+        size += len(text)
+        if size >= CHUNK_CHARACTERS:
+            yield "".join(waiting)
+            waiting, size = [], 0
+    yield "".join(waiting)

@@ -295,8 +295,14 @@ def nested_quotations(words: str) -> str:
     return nested
 
 
+TERMS_PER_TEXT = 50
+"""The most glossary terms one text links: the real texts link 12 at most, and a definition that names
+a thousand others would put a thousand links on every page that shows it."""
+
+
 class TermLinker:
-    """Links the first appearance of each glossary term in a piece of HTML to its definition."""
+    """Links the first appearance of each glossary term in a piece of HTML to its definition, for the
+    first TERMS_PER_TEXT terms of a text; the words of any after them are left as they are."""
 
     def __init__(self, terms: Iterable[TermLink]):
         ordered = sorted(terms, key=lambda t: (-len(t.words), t.words))
@@ -310,9 +316,14 @@ class TermLinker:
         if self.pattern is None:
             return Markup(fragment)
         done: set[str] = set(unlinked)
+        full = len(done) + TERMS_PER_TEXT
         out: list[str] = []
         skipping: list[str] = []
-        for piece in TAG.split(fragment):
+        pieces = TAG.split(fragment)
+        for n, piece in enumerate(pieces):
+            if len(done) == full:
+                out.extend(pieces[n:])
+                break
             if piece.startswith("<"):
                 name = re.match(r"</?\s*([a-zA-Z0-9]+)", piece)
                 tag = name.group(1).lower() if name else ""
@@ -326,8 +337,20 @@ class TermLinker:
             elif skipping or not piece:
                 out.append(piece)
             else:
-                out.append(self.pattern.sub(lambda match: self._anchor(match, done), piece))
+                out.append(self._linked(self.pattern, piece, done, full))
         return Markup("".join(out))
+
+    def _linked(self, pattern: re.Pattern[str], text: str, done: set[str], full: int) -> str:
+        """text with its terms linked, until done holds full terms: the rest is not searched."""
+        out: list[str] = []
+        at = 0
+        for match in pattern.finditer(text):
+            out += [text[at:match.start()], self._anchor(match, done)]
+            at = match.end()
+            if len(done) == full:
+                break
+        out.append(text[at:])
+        return "".join(out)
 
     def _anchor(self, match: re.Match[str], done: set[str]) -> str:
         words = match.group(1)
@@ -364,13 +387,14 @@ def without_buttons(fragment: str) -> str:
     return TERM_WITH_BUTTON.sub(r"\1", str(fragment))
 
 
-POPOVERS_PER_PAGE = 100
-"""The most definitions (5,000 characters each at most) a page holds; the real site's fullest holds 50."""
+DEFINITIONS_PER_PAGE = 50_000
+"""The most characters of definitions (and their terms) a page holds in its popovers; past them, a term
+keeps its link and has no button. The real site's fullest page holds about 11,000 in 50 popovers."""
 
 
 def place_definitions(page: str, terms: dict[str, TermLink] | None, own: str = "") -> str:
     """Give each glossary term with a definition one button on a page, where it is first linked, and
-    write its popover there (for the first POPOVERS_PER_PAGE terms); a later use keeps its link only.
+    write its popover there (while DEFINITIONS_PER_PAGE allows); a later use keeps its link only.
     With no terms (a page that holds the glossary itself), leave every button out and keep the links.
     On a glossary entry's own page (own: its id), its term is not linked at all: the link and the
     popover would show the page itself.
@@ -381,13 +405,15 @@ def place_definitions(page: str, terms: dict[str, TermLink] | None, own: str = "
     if terms is None:
         return without_buttons(page)
     placed: set[str] = set()
+    room = [DEFINITIONS_PER_PAGE]
 
     def place(match: re.Match[str]) -> str:
         key = match.group(2)
         term = terms.get(key)
-        if term is None or key in placed or key == own or len(placed) == POPOVERS_PER_PAGE:
+        if term is None or key in placed or key == own or len(term.title) + len(term.definition) > room[0]:
             return match.group(1)
         placed.add(key)
+        room[0] -= len(term.title) + len(term.definition)
         return (match.group().removesuffix(f"<!--def:{key}-->")
                 + f'<span class="term-def" id="def-{key}" popover data-pagefind-ignore>'
                 f'<button type="button" class="term-close" popovertarget="def-{key}" popovertargetaction="hide">'

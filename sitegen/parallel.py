@@ -81,6 +81,7 @@ def render_pages(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, pr
     if workers <= 1 or len(jobs) < PARALLEL_FROM or not sys.platform.startswith("linux"):
         return render_share(renderer, jobs, writer, problems)
     used_before = set(renderer.markdown_used)
+    writer.left //= workers  # each process may write its share of the build's output
     children: list[list[int]] = []  # [pid, pipe]: 0 once reaped, -1 once closed
     try:
         for number in range(1, workers):

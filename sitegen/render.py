@@ -63,6 +63,9 @@ KIND_FOLDERS: dict[str, str] = {"guides": "for"}
 """Kinds whose pages live under another folder than the kind's name: a guide for care leavers is at
 /for/care-leavers/."""
 
+MAX_PAGE_BYTES = 8_000_000
+"""A larger page is refused: the real site's largest is 290 KB, and the 10,000-item benchmark's 3.3 MB."""
+
 CORRECTION_FORM = "correction.yml"
 """The issue form in the repository's .github/ISSUE_TEMPLATE/ that "Spotted a mistake?" links open."""
 
@@ -288,7 +291,7 @@ class Renderer:
     def dataset(self, kind: str, fmt: str) -> Iterator[Markup]:
         """A data download's text (see downloads.dataset_parts), already the file's bytes, a megabyte
         or so at a time: `{% for part in dataset(...) %}{{ part }}{% endfor %}`."""
-        from .downloads import dataset_parts
+        from .downloads import dataset_parts, joined_in_chunks
 
         return (Markup(text) for text in joined_in_chunks(dataset_parts(self.site, self.views, kind, fmt)))
 
@@ -336,7 +339,8 @@ class Renderer:
         """One file's bytes in parts: a page whole, with its glossary terms' definitions placed; any other
         file (a data download, the feed) as the template writes it, a megabyte or so at a time, so that
         a download of tens of megabytes is never in memory whole. A template error is reported at the
-        template's own file and line: a page's gives None; a file's, met while it is written, ends it."""
+        template's own file and line: a page's gives None, as does a page over MAX_PAGE_BYTES; a file's,
+        met while it is written, ends it."""
         try:
             page_url = self.url(dest.removesuffix("index.html"))
             chunks = self.env.get_template(template).generate(dest=dest, page_url=page_url, **context)
@@ -344,7 +348,11 @@ class Renderer:
                 return self._encoded(chunks, template, dest, problems)
             in_place = None if dest.startswith("print/") else self.terms  # the print page holds the glossary
             own = dest.split("/")[1] if dest.startswith("glossary/") and dest.count("/") == 2 else ""
-            return [place_definitions("".join(chunks), in_place, own).encode("utf-8")]
+            page = place_definitions("".join(chunks), in_place, own).encode("utf-8")
+            if len(page) <= MAX_PAGE_BYTES:
+                return [page]
+            problems.add(f"templates/{template}", 1, 1, f"the page {dest} would be {len(page):,} bytes, over the"
+                         f" limit of {MAX_PAGE_BYTES:,}: the data it shows is far more than any real page's")
         except Exception as exc:  # any error inside a template is an editor's problem to see
             self._report(exc, template, dest, problems)
         return None
@@ -391,23 +399,6 @@ def _in_words(exc: Exception) -> str:
         return f'a {kind} has no "{attribute}";{did_you_mean(attribute, model.model_fields)} it has:' \
                f" {', '.join(model.model_fields)}"
     return str(exc)
-
-
-CHUNK_CHARACTERS = 1 << 20
-"""A page is written about this many characters at a time (see joined_in_chunks): a small page at once."""
-
-
-def joined_in_chunks(texts: Iterable[str]) -> Iterator[str]:
-    """The texts joined about CHUNK_CHARACTERS at a time, so that a large page is never one string."""
-    waiting: list[str] = []
-    size = 0
-    for text in texts:
-        waiting.append(text)
-        size += len(text)
-        if size >= CHUNK_CHARACTERS:
-            yield "".join(waiting)
-            waiting, size = [], 0
-    yield "".join(waiting)
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:

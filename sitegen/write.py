@@ -28,6 +28,10 @@ from .errors import BuildFailed, Problem
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
+OUTPUT_BYTES = 2_000_000_000
+"""The most bytes one build writes: the 10,000-item benchmark writes about 500 MB. Past it the build
+stops, before data that many pages repeat can fill a machine's disk."""
+
 MARKER = ".sitegen-output"
 """The file every build writes into its output folder: only a folder that holds it is replaced or cleaned."""
 MARKER_TEXT = b"build.py made this folder, and replaces it whole on every build: do not keep files here.\n"
@@ -141,6 +145,8 @@ class SiteWriter:
         self.folders: set[Path] = {self.tmp}
         """Folders of the new site made so far."""
         self.committed = False
+        self.left = OUTPUT_BYTES
+        """Bytes this process may still write (rendering processes share OUTPUT_BYTES, see parallel.py)."""
 
     def _dest(self, rel: str) -> Path:
         dest = self.tmp / rel
@@ -161,6 +167,11 @@ class SiteWriter:
         try:
             with dest.open("wb") as file:
                 for chunk in chunks:
+                    self.left -= len(chunk)
+                    if self.left < 0:
+                        raise BuildFailed([Problem("build.py", 1, 1, f"the site passed {OUTPUT_BYTES:,} bytes at"
+                                                   f" {rel}, far more than any real site: look for data that"
+                                                   " many pages repeat")])
                     hashed.update(chunk)
                     file.write(chunk)
         except BaseException:

@@ -751,3 +751,63 @@ def test_a_long_value_of_the_wrong_kind_is_quoted_short(project: Path, run_cli: 
     result = run_cli("--project", str(project), "check")
     assert result.code == 1 and len(result.err) < 1_000
     assert "found ['a', 'a', 'a', 'a', 'a', 'a', 'a', 'a',…; write it as key: value lines" in result.err
+
+
+def test_data_of_more_than_max_items_is_refused_at_the_first_item_past_it(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each item is a page or more to check and render: hundreds of thousands of small items, each within
+    every other limit, would take a check many minutes. Past MAX_ITEMS (lowered here), the first item
+    past it is named at its line, before any is checked."""
+    import yaml
+
+    from sitegen import build
+    from sitegen import models as m
+
+    items = [(kind, n, item) for kind in m.DATA_FILES if (project / "data" / f"{kind}.yaml").is_file()
+             for n, item in enumerate(yaml.safe_load((project / "data" / f"{kind}.yaml").read_text()) or [])]
+    assert run_cli("--project", str(project), "check").code == 0
+    monkeypatch.setattr(build, "MAX_ITEMS", len(items) - 1)
+    result = run_cli("--project", str(project), "check")
+    kind, n, item = items[-1]
+    lines = (project / "data" / f"{kind}.yaml").read_text().splitlines()
+    line = [number for number, text in enumerate(lines, 1) if text.startswith("- ")][n]
+    assert result.code == 1 and result.err.splitlines()[0] == (
+        f"data/{kind}.yaml:{line}:3: the data files hold {len(items):,} items, over the limit of"
+        f" {len(items) - 1:,}, and this is the first past it; no real site needs so many")
+
+
+def test_a_page_over_max_page_bytes_is_refused_and_names_its_template(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that shows thousands of items, or their text many times over, is refused at its template
+    with its size, in check and build alike; the pages within the limit are not reported."""
+    from sitegen import render
+
+    monkeypatch.setattr(render, "MAX_PAGE_BYTES", 15_000)  # the minimal site's print page is about 20 KB
+    for command in ("check", "build"):
+        result = run_cli("--project", str(project), command, *(["--out", str(project.parent / "out")] * (
+            command == "build")))
+        problems = [line for line in result.err.splitlines() if "bytes, over the limit" in line]
+        assert result.code == 1 and len(problems) == 1, result.err
+        assert re.fullmatch(r"templates/print\.html:1:1: the page print/index\.html would be [\d,]+ bytes, over the"
+                            r" limit of 15,000: the data it shows is far more than any real page's", problems[0])
+    assert not (project.parent / "out").exists()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_build_writes_at_most_output_bytes_and_keeps_the_last_site(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    """Data that many pages repeat could fill the disk of the machine that builds a pull request: past
+    OUTPUT_BYTES (lowered here), shared by the rendering processes, the build stops and the last site stays."""
+    from sitegen import parallel, write
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # the minimal site is too small to be shared otherwise
+    out = project.parent / "out"
+    assert run_cli("--project", str(project), "build", "--out", str(out)).code == 0
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    monkeypatch.setattr(write, "OUTPUT_BYTES", 100_000)  # the minimal site is about 1 MB
+    result = run_cli("--project", str(project), "build", "--out", str(out), "--workers", str(workers),
+                     "--base-url", "/elsewhere/")  # every page changes
+    assert result.code == 1
+    assert re.fullmatch(r"build\.py:1:1: the site passed 100,000 bytes at \S+, far more than any real site: look"
+                        r" for data that many pages repeat", result.err.splitlines()[0]), result.err
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before

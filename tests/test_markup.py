@@ -126,18 +126,35 @@ def test_a_term_shown_twice_on_a_page_has_one_button_and_popover_and_both_links(
                              {}) == '<a class="term" href="/g/" title="family help">family help</a>'
 
 
-def test_a_page_holds_at_most_popovers_per_page_definitions() -> None:
+def test_a_page_holds_at_most_definitions_per_page_characters_of_definitions() -> None:
     """A page naming thousands of terms, each defined in up to 5,000 characters, was tens of megabytes
-    (a pull request's glossary): past POPOVERS_PER_PAGE, a term keeps its link and has no button."""
-    from sitegen.markup import POPOVERS_PER_PAGE, TermLink, TermLinker, place_definitions
+    (a pull request's glossary): past DEFINITIONS_PER_PAGE, a term keeps its link and has no button."""
+    from sitegen.markup import DEFINITIONS_PER_PAGE, TermLink, TermLinker, place_definitions
 
-    terms = {f"t{n}": TermLink(f"term{n}", f"/glossary/#t{n}", f"term{n}", f"t{n}", "A definition. " * 350)
-             for n in range(POPOVERS_PER_PAGE + 50)}
-    page = place_definitions(str(TermLinker(terms.values()).link(" ".join(f"term{n}." for n in range(150)))), terms)
-    assert page.count(" popover ") == POPOVERS_PER_PAGE == page.count('class="term-info"')
-    assert page.count('<a class="term" ') == POPOVERS_PER_PAGE + 50
-    assert 'id="def-t99" popover' in page and "def-t100" not in page
-    assert len(page) < POPOVERS_PER_PAGE * 6_000
+    definition = "A definition. " * 350
+    fit = DEFINITIONS_PER_PAGE // (len(definition) + len("term00"))
+    terms = {f"t{n}": TermLink(f"term{n:02}", f"/glossary/#t{n}", f"term{n:02}", f"t{n}", definition)
+             for n in range(fit + 20)}
+    text = " ".join(f"term{n:02}." for n in range(fit + 20))
+    page = place_definitions(str(TermLinker(terms.values()).link(text)), terms)
+    assert page.count(" popover ") == fit == page.count('class="term-info"')
+    assert page.count('<a class="term" ') == fit + 20
+    assert f'id="def-t{fit - 1}" popover' in page and f"def-t{fit}" not in page
+    assert len(page) < DEFINITIONS_PER_PAGE + (fit + 20) * 1_000
+
+
+def test_a_text_links_at_most_terms_per_text_terms() -> None:
+    """A definition naming a thousand other terms put a thousand links on every page that showed it
+    (S3): past TERMS_PER_TEXT, a term's words are left plain; a term named twice counts once."""
+    from sitegen.markup import TERMS_PER_TEXT, TermLink, TermLinker
+
+    linker = TermLinker([TermLink(f"word{n:03}", f"/glossary/#w{n}", f"word{n:03}", f"w{n}") for n in range(200)])
+    text = "word000 " + " ".join(f"word{n:03}" for n in range(200))
+    html = str(linker.link(text))
+    assert html.count('<a class="term" ') == TERMS_PER_TEXT
+    assert f'href="/glossary/#w{TERMS_PER_TEXT - 1}"' in html and f" word{TERMS_PER_TEXT:03} " in html
+    own = str(linker.link(text, frozenset({"/glossary/#w0"})))
+    assert own.count('<a class="term" ') == TERMS_PER_TEXT and 'href="/glossary/#w0"' not in own
 
 
 @pytest.mark.parametrize(("words", "shown"), [

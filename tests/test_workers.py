@@ -164,7 +164,8 @@ def test_a_killed_build_leaves_no_worker_running(tmp_path: Path) -> None:
         "    time.sleep(600)\n"
         "parallel.render_share = share\n"
         "renderer = types.SimpleNamespace(markdown_used=set(), markdown_memo={})\n"
-        f"parallel.render_pages(renderer, [None] * {PARALLEL_FROM}, None, None, 2)\n")
+        "writer = types.SimpleNamespace(left=0)\n"
+        f"parallel.render_pages(renderer, [None] * {PARALLEL_FROM}, writer, None, 2)\n")
     with subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None
         worker = int(process.stdout.readline())
