@@ -216,6 +216,8 @@ class Renderer:
         time a text is shown, not kept: it is quick, and a large site's linked texts would be large."""
         self.markdown_used: set[tuple[Any, ...]] = set()
         """Keys of the memo this build used: only those are kept in the cache."""
+        self.reported: set[tuple[str, int, str]] = set()
+        """Template errors reported, by file, line and message (see _report)."""
         self.markdown_left = MARKDOWN_READING
         self.terms_key = digest(repr([(t.words, t.href, t.title, t.key, t.definition)
                                       for t in self.linker.by_word.values()]).encode())
@@ -364,9 +366,9 @@ class Renderer:
         except Exception as exc:
             self._report(exc, template, dest, problems)
 
-    @staticmethod
-    def _report(exc: Exception, template: str, dest: str, problems: Collector) -> None:
-        """Report a template's error at its own file and line."""
+    def _report(self, exc: Exception, template: str, dest: str, problems: Collector) -> None:
+        """Report a template's error at its own file and line, once in each rendering process: a line of
+        base.html that stops every page names the first, not all of them."""
         if isinstance(exc, jinja2.TemplateSyntaxError):
             problems.add(f"templates/{exc.name or template}", exc.lineno, 1,
                          f"template syntax error: {exc.message}; check the tags on this line")
@@ -378,8 +380,10 @@ class Renderer:
                                                        " or correct the name on this line")
         else:
             name, line = _template_frame(exc, template)
-            problems.add(f"templates/{name}", line, 1,
-                         f"template error while rendering {dest}: {_in_words(exc)}; check the names used on this line")
+            if (name, line, _in_words(exc)) not in self.reported:
+                self.reported.add((name, line, _in_words(exc)))
+                problems.add(f"templates/{name}", line, 1, f"template error while rendering {dest} (later pages"
+                             f" that stop here are not listed): {_in_words(exc)}; check the names used on this line")
 
 
 NO_ATTRIBUTE = re.compile(r"'([\w.]+) object' has no attribute '(\w+)'")

@@ -259,9 +259,21 @@ def test_template_error_names_template_and_line(project: Path, run_cli: Callable
 
     assert result.code == 1
     assert result.err.splitlines()[0].startswith(
-        f"templates/page.html:{line}:1: template error while rendering about/index.html: "
-    )
+        f"templates/page.html:{line}:1: template error while rendering about/index.html (later pages that stop"
+        " here are not listed): ")
     assert "no_such_variable" in result.err.splitlines()[0]
+
+
+def test_an_error_every_page_meets_is_said_once(project: Path, run_cli: Callable[..., Run]) -> None:
+    """A mistake in base.html stops every page: it was said once a page, a hundred lines of the same."""
+    base = project / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("{{ description }}", "{{ descriptionn }}", 1),
+                    encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1
+    assert [line for line in result.err.splitlines() if line.startswith("templates/")] == [
+        "templates/base.html:16:1: template error while rendering index.html (later pages that stop here are not"
+        " listed): 'descriptionn' is undefined; check the names used on this line"]
 
 
 def test_an_error_met_while_a_file_is_written_part_by_part_names_template_and_line(
@@ -281,7 +293,8 @@ def test_an_error_met_while_a_file_is_written_part_by_part_names_template_and_li
 
     assert result.code == 1
     assert result.err.splitlines()[0].startswith(
-        f"templates/feed.xml:{line}:1: template error while rendering feed.xml: ")
+        f"templates/feed.xml:{line}:1: template error while rendering feed.xml (later pages that stop here are"
+        " not listed): ")
     assert snapshot(out) == before
 
 

@@ -299,8 +299,8 @@ def test_a_misspelt_name_in_a_template_is_said_in_words(real_project: Path, run_
     page.write_text(page.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
 
     assert first_problem(run_cli, real_project) == (
-        f"templates/{where}:1: template error while rendering about/index.html: {message}; check the names used on"
-        " this line")
+        f"templates/{where}:1: template error while rendering about/index.html (later pages that stop here are not"
+        f" listed): {message}; check the names used on this line")
 
 
 ONE_LINE_MISTAKES = [
