@@ -376,8 +376,9 @@ class Renderer:
             problems.add(f"templates/{exc.name}", exc.line, 1, str(exc.message))
         elif isinstance(exc, jinja2.TemplateNotFound):
             name, line = _template_frame(exc, template)
-            problems.add(f"templates/{name}", line, 1, f'the template "{exc.name}" is not in templates/; restore it,'
-                                                       " or correct the name on this line")
+            others = sorted(path.relative_to(self.templates_dir).as_posix() for path in self.templates_dir.rglob("*.*"))
+            problems.add(f"templates/{name}", line, 1, f'the template "{exc.name}" is not in templates/;'
+                         f"{did_you_mean(str(exc.name), others)} restore it, or correct the name on this line")
         else:
             name, line = _template_frame(exc, template)
             if (name, line, _in_words(exc)) not in self.reported:

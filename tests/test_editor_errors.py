@@ -363,7 +363,8 @@ ONE_LINE_MISTAKES = [
      'no template this one extends has a block "mian", so what it holds is never shown; did you mean "main"?'
      " blocks there: head, main"),
     ("templates/page.html", '{% extends "base.html" %}', '{% extends "bass.html" %}', 1,
-     'the template "bass.html" is not in templates/; restore it, or correct the name on this line'),
+     'the template "bass.html" is not in templates/; did you mean "base.html"? restore it, or correct the name on'
+     " this line"),
     # the home page would show its tile twice
     ("content/index.md", "  - funding/stable-homes-200m", "  - funding/care-review-2-6bn", 5,
      "key figure “funding/care-review-2-6bn” is listed twice, so the home page would show it twice; remove one"),
