@@ -247,10 +247,9 @@ class Renderer:
         return [*sections, *pages, ("Search", self.url("search/"), False)]
 
     def close(self) -> None:
-        """Let go of the site. The Jinja environment's globals and filters hold this renderer's methods,
-        and its compiled templates hold the environment: cycles that only the cycle collector frees. The
-        preview, which reads the next site without it (see serve.Preview.refresh), would otherwise hold
-        two sites at once, or, as it keeps what it reads out of the collector's walks, every site."""
+        """Let go of the site: the environment's globals, filters and compiled templates hold this renderer
+        in cycles only the cycle collector frees, and the preview, which keeps what it reads out of the
+        collector's walks (see serve.Preview.refresh), would otherwise hold every site it read."""
         self.env.globals.clear()
         self.env.filters.clear()
         if self.env.cache is not None:
@@ -350,11 +349,16 @@ class Renderer:
                 return self._encoded(chunks, template, dest, problems)
             in_place = None if dest.startswith("print/") else self.terms  # the print page holds the glossary
             own = dest.split("/")[1] if dest.startswith("glossary/") and dest.count("/") == 2 else ""
-            page = place_definitions("".join(chunks), in_place, own).encode("utf-8")
-            if len(page) <= MAX_PAGE_BYTES:
+            parts, size = [""], 0
+            for chunk in chunks:  # stopped once too large: a template may loop, writing as it goes
+                if (size := size + len(chunk)) > MAX_PAGE_BYTES:
+                    break
+                parts.append(chunk)
+            page = place_definitions("".join(parts), in_place, own).encode("utf-8") if size <= MAX_PAGE_BYTES else b""
+            if page and len(page) <= MAX_PAGE_BYTES:
                 return [page]
-            problems.add(f"templates/{template}", 1, 1, f"the page {dest} would be {len(page):,} bytes, over the"
-                         f" limit of {MAX_PAGE_BYTES:,}: the data it shows is far more than any real page's")
+            problems.add(f"templates/{template}", 1, 1, f"the page {dest} would be more than {MAX_PAGE_BYTES:,}"
+                         " bytes: the data it shows is far more than any real page's")
         except Exception as exc:  # any error inside a template is an editor's problem to see
             self._report(exc, template, dest, problems)
         return None

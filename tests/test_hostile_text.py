@@ -786,11 +786,27 @@ def test_a_page_over_max_page_bytes_is_refused_and_names_its_template(
     for command in ("check", "build"):
         result = run_cli("--project", str(project), command, *(["--out", str(project.parent / "out")] * (
             command == "build")))
-        problems = [line for line in result.err.splitlines() if "bytes, over the limit" in line]
+        problems = [line for line in result.err.splitlines() if "would be more than" in line]
         assert result.code == 1 and len(problems) == 1, result.err
-        assert re.fullmatch(r"templates/print\.html:1:1: the page print/index\.html would be [\d,]+ bytes, over the"
-                            r" limit of 15,000: the data it shows is far more than any real page's", problems[0])
+        assert problems == ["templates/print.html:1:1: the page print/index.html would be more than 15,000 bytes:"
+                            " the data it shows is far more than any real page's"]
     assert not (project.parent / "out").exists()
+
+
+def test_a_template_that_writes_without_end_is_stopped_at_max_page_bytes(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template's loops (10 billion rounds here) were joined whole before the page's size was known:
+    the page is now stopped as it passes MAX_PAGE_BYTES, so its memory is bounded by the limit."""
+    from sitegen import render
+
+    monkeypatch.setattr(render, "MAX_PAGE_BYTES", 1_000_000)
+    page = project / "templates" / "page.html"
+    loops = "{% for a in range(100000) %}{% for b in range(100000) %}Words. {% endfor %}{% endfor %}"
+    page.write_text(page.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}" + loops, 1),
+                    encoding="utf-8")
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1 and "templates/page.html:1:1: the page about/index.html would be more than 1,000,000" \
+        " bytes: the data it shows is far more than any real page's" in result.err.splitlines()
 
 
 @pytest.mark.parametrize("workers", [1, 2])
