@@ -114,7 +114,7 @@ def test_a_failed_build_stops_the_compiling_process(tmp_path: Path, forks: list[
 
 def test_the_other_workers_problems_are_reported(tmp_path: Path, forks: list[int]) -> None:
     project = real_project(tmp_path)
-    edit(project / "templates" / "item.html", "{% block main %}", "{% block main %}{{ no_such_name }}")
+    edit(project / "templates" / "item.html", "{% block main %}", "{% block main %}{{ {}[item.id] }}")  # one a page
     failures = []
     for workers in (1, 2):
         with pytest.raises(BuildFailed) as failed:
