@@ -34,8 +34,7 @@ from pathlib import Path
 from stat import S_ISLNK, S_ISREG
 from typing import Any
 
-from .errors import BuildFailed, Problem
-from .inputs import home_of, is_inside
+from .errors import PROBLEMS_PER_FILE, BuildFailed, Problem
 
 CACHE_FORMAT = b"sitegen-cache-3"
 PACKAGE = Path(__file__).resolve().parent
@@ -119,16 +118,16 @@ dangling links, or folders 1,100 deep."""
 
 def files_under(folder: Path) -> list[tuple[str, str, os.stat_result]]:
     """Every regular file under folder as (relative POSIX path, path, stat), in path order; BuildFailed
-    past FOLDER_DEPTH or FOLDER_FILES, each entry counted before it is looked at.
+    past FOLDER_DEPTH or FOLDER_FILES, each entry counted before it is looked at, or naming each
+    symbolic link in it (a symlinked folder itself is left to its caller: see build.check_site).
 
-    A symlinked folder is not entered, and a symlink is followed only to a file inside folder: one
-    that leads out (to /dev/zero, say) is left to the build's reader, which refuses it with its place
-    (see inputs.read_input).
+    A link is never followed: Git may track none here, and a thousand links to one large file would
+    have the build read it a thousand times, or one that leads out would read what is not the project's.
     """
     found: list[tuple[str, str, os.stat_result]] = []
     if folder.is_symlink():
         return found
-    home = home_of(folder)
+    links: list[Problem] = []
     waiting = [(str(folder), "")]
     seen = 0
     while waiting:
@@ -152,14 +151,18 @@ def files_under(folder: Path) -> list[tuple[str, str, os.stat_result]]:
                 continue
             try:
                 stat = entry.stat(follow_symlinks=False)
-                if S_ISLNK(stat.st_mode):
-                    if not is_inside(entry.path, home):
-                        continue
-                    stat = os.stat(entry.path)
-            except OSError:  # an editor's temporary file, gone again mid-scan, or a broken link
+            except OSError:  # an editor's temporary file, gone again mid-scan
                 continue
-            if S_ISREG(stat.st_mode):
+            if S_ISLNK(stat.st_mode):
+                links.append(Problem(f"{folder.name}/{prefix}{entry.name}", 1, 1, "this is a symbolic link, which the"
+                                     " build never follows: put the file or folder itself here"))
+                if len(links) == PROBLEMS_PER_FILE:  # each link is a file of its own: the folder's first hundred
+                    raise BuildFailed([*links, Problem(f"{folder.name}/", 1, 1, (
+                        f"the folder holds more than {PROBLEMS_PER_FILE} symbolic links; remove them all"))])
+            elif S_ISREG(stat.st_mode):
                 found.append((prefix + entry.name, entry.path, stat))
+    if links:
+        raise BuildFailed(links)
     found.sort(key=lambda entry: entry[0].split("/"))
     return found
 

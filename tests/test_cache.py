@@ -417,37 +417,41 @@ def test_a_file_removed_by_hand_costs_one_full_build_not_every_build(project: Pa
     assert renders[0] > 0 and renders[1:] == [0, 0]
 
 
-def test_the_input_listing_follows_links_only_to_files_inside_and_keeps_path_order(tmp_path: Path) -> None:
-    """files_under lists what the build hashes and the preview watches, as Path.rglob did before it,
-    except that a link is followed only to a file inside the folder (not to /dev/zero, say)."""
+def test_the_input_listing_names_every_link_and_keeps_path_order(tmp_path: Path) -> None:
+    """files_under lists what the build hashes and the preview watches, as Path.rglob did before it, and
+    refuses every symbolic link, wherever it leads, naming each."""
     import os
 
     from sitegen.cache import files_under
+    from sitegen.errors import BuildFailed
 
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "inner").mkdir(parents=True)
     (elsewhere / "linked.txt").write_text("linked file")
-    (elsewhere / "inner" / "deep.txt").write_text("inside a linked folder")
     folder = tmp_path / "templates"
     for rel in ("a/x.html", "a-b/x.html", "a.html", "z/y/z.html"):
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_text(rel)
-    os.symlink(elsewhere / "linked.txt", folder / "out.txt")
-    os.symlink("/dev/zero", folder / "zero.txt")
-    os.symlink("a.html", folder / "link.txt")
-    os.symlink(elsewhere / "inner", folder / "linked-folder")
-    os.symlink(tmp_path / "missing.txt", folder / "broken.txt")
-
     listed = files_under(folder)
-    assert [rel for rel, _, _ in listed] == ["a/x.html", "a-b/x.html", "a.html", "link.txt", "z/y/z.html"]
-    assert [Path(path).read_text() for rel, path, _ in listed if rel == "link.txt"] == ["a.html"]
-    assert [Path(path) for _, path, _ in listed] == sorted(p for p in folder.rglob("*") if p.is_file()
-                                                           and p.name not in ("out.txt", "zero.txt")), \
+    assert [rel for rel, _, _ in listed] == ["a/x.html", "a-b/x.html", "a.html", "z/y/z.html"]
+    assert [Path(path) for _, path, _ in listed] == sorted(p for p in folder.rglob("*") if p.is_file()), \
         "the same files, in the same order, and the same path strings as Path.rglob gives"
     assert all(stat.st_size == Path(path).stat().st_size for _, path, stat in listed)
     assert files_under(tmp_path / "no-such-folder") == []
     (tmp_path / "linked-templates").symlink_to(folder, target_is_directory=True)
-    assert files_under(tmp_path / "linked-templates") == [], "a linked input folder is not listed"
+    assert files_under(tmp_path / "linked-templates") == [], "a linked input folder is left to check_site"
+
+    os.symlink(elsewhere / "linked.txt", folder / "out.txt")
+    os.symlink("/dev/zero", folder / "zero.txt")
+    os.symlink("a.html", folder / "link.txt")
+    os.symlink(elsewhere / "inner", folder / "z" / "linked-folder")
+    os.symlink(tmp_path / "missing.txt", folder / "broken.txt")
+    with pytest.raises(BuildFailed) as failed:
+        files_under(folder)
+    assert [(problem.path, problem.message) for problem in failed.value.problems] == [
+        (f"templates/{name}", "this is a symbolic link, which the build never follows: put the file or folder"
+                               " itself here")
+        for name in ("broken.txt", "link.txt", "out.txt", "z/linked-folder", "zero.txt")]
 
 
 def test_list_pages_name_only_their_own_rows_and_stay_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

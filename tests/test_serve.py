@@ -244,7 +244,7 @@ def test_serve_listens_on_loopback_and_blocks_traversal(project: Path) -> None:
 def test_the_watcher_sees_a_save_and_never_follows_links(project: Path) -> None:
     """The reload watcher asks the preview whether its inputs changed, listing them as the build does:
     two links in content/ back to content/ would make livereload's own watcher, which follows links,
-    walk without end, and the preview would stop answering."""
+    walk without end, and the preview would stop answering. The preview names them instead."""
     import os
 
     os.symlink(".", project / "content" / "a")
@@ -257,6 +257,9 @@ def test_the_watcher_sees_a_save_and_never_follows_links(project: Path) -> None:
     looking.start()
     looking.join(timeout=20)
     assert seen == [(None, None)], "nothing changed, and the look ended"
+    assert str(preview.problems[0]).startswith("content/a:1:1: this is a symbolic link")
+    for link in ("a", "b"):
+        (project / "content" / link).unlink()
     themes = project / "data" / "themes.yaml"
     themes.write_text(themes.read_text(encoding="utf-8").replace("title: Family help", "title: Family support"),
                       encoding="utf-8")
