@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import shutil
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -246,10 +247,22 @@ def test_deep_nesting_and_huge_texts_are_refused_and_the_converter_stays_sound()
 
     normal = "## Heading\n\n- one\n- two\n\nA [link](/x/) and *emphasis*.\n"
     expected = render_markdown(normal, "/")
-    for text in ("1. " * 3_000, "  - " * 2_000):  # each a list inside a list: Python-Markdown's RecursionError
-        assert [issue.message for issue in render_markdown(text, "/")[1]] == [
-            "lists or quotes are nested inside each other too deeply to convert; nest them fewer levels deep"]
+    for text in ("1. " * 3_000, "  - " * 2_000, "1. " * 400 + "Ab cd ef. " * 9_000):  # a list inside a list:
+        # Python-Markdown read the rest of the line again for each (1.5 s for the last), or hit its RecursionError
+        assert [(issue.line, issue.column, issue.message) for issue in render_markdown(text, "/")[1]] == [
+            (1, 1, "this line opens more than six lists, one inside the other (marks such as 1. or - before its"
+                   " words); write the mark once")]
         assert render_markdown(normal, "/") == expected, "a conversion stopped half way leaves nothing behind"
+    assert render_markdown("1. " * 6 + "Six lists.\n\n- - -\n\n* * * * * *\n", "/")[1] == []
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(200)  # the converter's recursion, which the limits above keep far from Python's own
+    try:
+        issues = render_markdown("\n".join("    " * depth + "- A list." for depth in range(60)), "/")[1]
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [issue.message for issue in issues] == [
+        "lists or quotes are nested inside each other too deeply to convert; nest them fewer levels deep"]
+    assert render_markdown(normal, "/") == expected, "a conversion stopped half way leaves nothing behind"
     long = "word " * (MAX_MARKDOWN_CHARACTERS // 5) + "x"
     assert [issue.message for issue in render_markdown(long, "/")[1]] == [
         "the text is 100,001 characters long, over the limit of 100,000; split it or shorten it"]
