@@ -2,7 +2,8 @@
 
 import sys
 
-from sitegen.cli import main
+from sitegen.cli import limit_memory, main
 
 if __name__ == "__main__":
+    limit_memory()
     sys.exit(main())

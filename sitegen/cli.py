@@ -16,6 +16,24 @@ from .render import Settings, normalise_base, normalise_repo_url
 from .search import SHARD_PAGES
 from .write import disk_full_message, is_disk_full
 
+MEMORY_LIMIT = 4 << 30
+"""The address space build.py (and what it starts) may take, in bytes. The 10,000-item benchmark's build
+peaks at about 400 MB; a template's ("x" * 30000000000) is then a MemoryError, reported at its line,
+instead of the machine's memory (a pull request's template runs in CI before anyone reads it)."""
+
+
+def limit_memory() -> None:
+    """Lower the process's soft limit on address space to MEMORY_LIMIT, where the system allows it. Only
+    build.py calls it: the tests run main() in their own process, which starts a browser."""
+    import resource
+
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT if hard == resource.RLIM_INFINITY
+                                                 else min(MEMORY_LIMIT, hard), hard))
+    except (ValueError, OSError):  # not enforced on this system (macOS, say)
+        pass
+
 
 def print_problems(problems: Sequence[Problem], output_format: str) -> None:
     """Print every problem, one a line, then a count; as GitHub annotations with --format github."""

@@ -128,8 +128,7 @@ class TemplateRefused(jinja2.TemplateError):
 
 
 class InputLoader(jinja2.BaseLoader):
-    """Jinja's FileSystemLoader, but each template is read through inputs.read_input: a link out of
-    templates/ (to /etc/passwd, say) is refused instead of rendered."""
+    """Jinja's FileSystemLoader, but each template is read through inputs.read_input (within its limits)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -399,7 +398,7 @@ def _in_words(exc: Exception) -> str:
     macro an imported template has not; any other error as Jinja words it."""
     missing = NO_ATTRIBUTE.fullmatch(str(exc))
     if missing is None:
-        return str(exc)
+        return "it asked for more memory than a build may take" if isinstance(exc, MemoryError) else str(exc)
     kind, attribute = missing.group(1).rsplit(".", 1)[-1], missing.group(2)
     if kind == "TemplateModule":
         return f'the template it imports has no macro "{attribute}"'

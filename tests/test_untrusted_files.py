@@ -713,3 +713,19 @@ def test_links_with_long_targets_are_named_without_being_followed(tmp_path: Path
     assert result.code == 1 and len(lines) == 102
     assert lines[0] == "sources/:1:1: the folder holds more than 100 symbolic links; remove them all"
     assert all(re.fullmatch(rf"sources/many/link-\d+:1:1: {LINK}", line) for line in lines[1:101])
+
+
+def test_a_template_that_asks_for_gigabytes_is_stopped_at_its_line(tmp_path: Path) -> None:
+    """("x" * 3000000000) in a pull request's template took a check to 3 GB, and ten times that would take
+    the machine's memory: build.py limits its address space (cli.MEMORY_LIMIT), so the MemoryError is a
+    template error at its line. Run as a program, as CI runs it: the tests' own process has no limit."""
+    project = minimal_project(tmp_path / "project")
+    page = project / "templates" / "page.html"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join([lines[0], '{% set _big = ("x" * 30000000000)|length %}', *lines[1:]]) + "\n",
+                    encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(project), "check"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr.splitlines()[0] == (
+        "templates/page.html:2:1: template error while rendering about/index.html (later pages that stop here are"
+        " not listed): it asked for more memory than a build may take; check the names used on this line")
