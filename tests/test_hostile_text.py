@@ -840,3 +840,21 @@ def test_a_build_writes_at_most_output_bytes_and_keeps_the_last_site(
     assert re.fullmatch(r"build\.py:1:1: the site passed 100,000 bytes at \S+, far more than any real site: look"
                         r" for data that many pages repeat", result.err.splitlines()[0]), result.err
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+
+
+def test_a_glossary_of_more_than_max_glossary_terms_is_refused_at_the_first_past_it(
+        project: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every text is searched for every glossary term: 10,000 terms took a check over a minute (S4). Past
+    MAX_GLOSSARY_TERMS (lowered here), the first term past it is named at its line."""
+    import yaml
+
+    from sitegen import build
+
+    glossary = project / "data" / "glossary.yaml"
+    count = len(yaml.safe_load(glossary.read_text(encoding="utf-8")))
+    monkeypatch.setattr(build, "MAX_GLOSSARY_TERMS", count - 1)
+    result = run_cli("--project", str(project), "check")
+    line = [n for n, text in enumerate(glossary.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("- ")]
+    assert result.code == 1 and result.err.splitlines()[0] == (
+        f"data/glossary.yaml:{line[-1]}:3: the glossary holds {count:,} items, over the limit of {count - 1:,}, and"
+        " this is the first past it; no real site needs so many")
