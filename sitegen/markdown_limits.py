@@ -23,9 +23,9 @@ MAX_MARKDOWN_MARKS = 200
 on some texts (a run of > nests a quotation in a quotation), and no real text holds more than 50."""
 MARKS = re.compile(r"[*_`\\>]")
 
-LISTS_ON_ONE_LINE = re.compile(r"^[ \t]*(?:(?:\d{1,9}[.)]|[-+*])[ \t]+){7}", re.M)
-"""A line that opens seven lists or more, one inside the other (1. 1. 1. …): Python-Markdown reads the
-rest of the line again for each, and no real text opens more than one."""
+LISTS_ON_ONE_LINE = re.compile(r"^[ \t]*(?:(?:\d+[.)]|[-+*])[ \t]+|>[ \t]*){7}", re.M)
+"""A line that opens seven lists or quotations or more, one inside the other (1. 1. 1. …, or 1. > 1. > …):
+Python-Markdown reads the rest of the line again for each, and no real text opens more than one."""
 
 MARKDOWN_READING = 100_000_000
 """The work one build may give Python-Markdown, in all, as markdown_cost counts it: about 30 seconds
@@ -98,11 +98,11 @@ def too_long(text: str) -> tuple[int, int, str] | None:
                      " split it or shorten it"
     if (lines := len(text.splitlines())) > MAX_MARKDOWN_LINES:
         return 1, 1, f"the text has {lines:,} lines, over the limit of {MAX_MARKDOWN_LINES:,}; split it or shorten it"
-    if nested := LISTS_ON_ONE_LINE.search(text):
-        return (*position(text, nested.start()), "this line opens more than six lists, one inside the other"
-                " (marks such as 1. or - before its words); write the mark once")
     marks = [match.start() for match in MARKS.finditer(text)]
     if len(marks) > MAX_MARKDOWN_MARKS:
         return (*position(text, marks[MAX_MARKDOWN_MARKS]), f"the text holds {len(marks):,} of the marks"
                 f" * _ ` \\ >, over the limit of {MAX_MARKDOWN_MARKS:,}; this is the first past it: write fewer")
+    if nested := LISTS_ON_ONE_LINE.search(text):
+        return (*position(text, nested.start()), "this line opens more than six lists or quotations, one inside"
+                " the other (marks such as 1., - or > before its words); write the mark once")
     return None

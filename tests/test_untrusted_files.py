@@ -729,3 +729,18 @@ def test_a_template_that_asks_for_gigabytes_is_stopped_at_its_line(tmp_path: Pat
     assert done.returncode == 1 and done.stderr.splitlines()[0] == (
         "templates/page.html:2:1: template error while rendering about/index.html (later pages that stop here are"
         " not listed): it asked for more memory than a build may take; check the names used on this line")
+
+
+def test_a_large_yaml_or_json_file_besides_the_data_files_is_refused_unread(
+        tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    """The schema-line check read every YAML or JSON file in data/, content/ and sources/ whole: a hundred
+    copies of one of 60 MB (Git keeps one) took it 55 s (S5). Past OTHER_FILE_BYTES, one is named unread."""
+    from sitegen.build import OTHER_FILE_BYTES
+
+    project = minimal_project(tmp_path / "project")
+    (project / "data" / "notes.json").write_bytes(b'{"$schema": "x"' + b" " * OTHER_FILE_BYTES + b"}")
+    (project / "data" / "small.json").write_text('{"a": 1}')
+    result = run_cli("--project", str(project), "check")
+    assert result.code == 1 and result.err.splitlines()[:-1] == [
+        f"data/notes.json:1:1: the file is {OTHER_FILE_BYTES + 16:,} bytes; a YAML or JSON file here other than the"
+        f" data files may be {OTHER_FILE_BYTES:,} at most (the build reads none)"]
