@@ -337,10 +337,9 @@ class Renderer:
 
     def render(self, template: str, dest: str, problems: Collector, context: dict[str, Any]) -> Iterable[bytes] | None:
         """One file's bytes in parts: a page whole, with its glossary terms' definitions placed; any other
-        file (a data download, the feed) as the template writes it, a megabyte or so at a time, so that
-        a download of tens of megabytes is never in memory whole. A template error is reported at the
-        template's own file and line: a page's gives None, as does a page over MAX_PAGE_BYTES; a file's,
-        met while it is written, ends it."""
+        file (a data download, the feed) as the template writes it, a megabyte or so at a time, so that a
+        download of tens of megabytes is never in memory whole. A template error is reported at its own
+        file and line: a page's (or a page over MAX_PAGE_BYTES) gives None; a file's, met as it is written, ends it."""
         try:
             page_url = self.url(dest.removesuffix("index.html"))
             chunks = self.env.get_template(template).generate(dest=dest, page_url=page_url, **context)
@@ -377,17 +376,19 @@ class Renderer:
                          f"template syntax error: {exc.message}; check the tags on this line")
         elif isinstance(exc, TemplateRefused):
             problems.add(f"templates/{exc.name}", exc.line, 1, str(exc.message))
-        elif isinstance(exc, jinja2.TemplateNotFound):
-            name, line = _template_frame(exc, template)
-            others = sorted(path.relative_to(self.templates_dir).as_posix() for path in self.templates_dir.rglob("*.*"))
-            problems.add(f"templates/{name}", line, 1, f'the template "{exc.name}" is not in templates/;'
-                         f"{did_you_mean(str(exc.name), others)} restore it, or correct the name on this line")
         else:
             name, line = _template_frame(exc, template)
-            if (name, line, _in_words(exc)) not in self.reported:
-                self.reported.add((name, line, _in_words(exc)))
+            words = _in_words(exc)
+            if (name, line, words) in self.reported:
+                return
+            self.reported.add((name, line, words))
+            if isinstance(exc, jinja2.TemplateNotFound):
+                others = sorted(p.relative_to(self.templates_dir).as_posix() for p in self.templates_dir.rglob("*.*"))
+                problems.add(f"templates/{name}", line, 1, f'the template "{exc.name}" is not in templates/;'
+                             f"{did_you_mean(str(exc.name), others)} restore it, or correct the name on this line")
+            else:
                 problems.add(f"templates/{name}", line, 1, f"template error while rendering {dest} (later pages"
-                             f" that stop here are not listed): {_in_words(exc)}; check the names used on this line")
+                             f" that stop here are not listed): {words}; check the names used on this line")
 
 
 NO_ATTRIBUTE = re.compile(r"'([\w.]+) object' has no attribute '(\w+)'")
