@@ -11,7 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from itertools import groupby
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
@@ -68,10 +69,25 @@ sources of every event about the same items and the editors' last review, in con
 ROWS_PER_PAGE = 100
 """Items a list or filter page shows at most; the others are on its numbered pages."""
 
+QUOTES_PER_PAGE = 250
+"""Quotes a source's page lists at most; the others are on its numbered pages."""
+
+PAGED_ITEMS: dict[str, Callable[[Views, str], tuple[list[Any], str, int]]] = {
+    "themes": lambda views, theme: (views.recommendations_where("themes", theme), "recs", ROWS_PER_PAGE),
+    "missions": lambda views, mission: (views.recommendations_where("missions", mission), "recs", ROWS_PER_PAGE),
+    "sources": lambda views, source: (views.quotes_from(source), "quotes", QUOTES_PER_PAGE),
+}
+"""The kinds whose item pages list many items, each page with what it lists (the context's name for
+it) and how many a page holds: a theme's or mission's proposals (a theme's page filters them, as
+the list does), a source's quotes."""
+
 WHOLE_KIND_LISTS = ("funding", "timeline")
 """Kinds whose list pages draw the whole kind (the funding charts, the timeline's overview and its
 chains of events): each of their pages shows every item. Any other list page shows only its own
 rows of its kind, and names only those."""
+
+A_TO_Z_PER_PAGE = 3000
+"""Entries a page of the A–Z holds at most: about 450 KB of HTML."""
 
 PRINT_SECTIONS = ("recommendations", "missions", "pilots", "areas", "funding", "timeline", "glossary", "sources")
 """The sections of the print page, each a kind of item, in order."""
@@ -153,12 +169,13 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
             noted = (CHANGES,) if ref in site.changes_for else ()  # the page lists the change notes naming it
             shows: dict[str, Any] = {"kind": kind, "item": item, "ref": ref}
             pages = [(f"{kind}/{item.id}/index.html", shows)]
-            if kind == "themes":  # a theme's page filters the proposals, in pages as the lists are
-                recs = views.recommendations_where("themes", item.id)
-                pages = [(dest, {**shows, "recs": chunk, "pager": pager})
-                         for dest, chunk, pager in paginate(recs, f"themes/{item.id}/", renderer.url)]
+            if kind in PAGED_ITEMS:  # a page listing the proposals or quotes of this item, in pages as lists are
+                listed, name, per_page = PAGED_ITEMS[kind](views, item.id)
+                pages = [(dest, {**shows, name: chunk, "pager": pager})
+                         for dest, chunk, pager in paginate(listed, f"{kind}/{item.id}/", renderer.url, per_page)]
             for dest, page_context in pages:
-                summary = f"{page_context['pager']!r} {filters}" if kind == "themes" else ""
+                paged = page_context.get("pager")
+                summary = f"{paged!r} {filters if kind == 'themes' else ''}" if paged else ""
                 # and the sources its neighbours cite: it shows their dates of report ("as reported on …")
                 behind = set().union(*(cites.get(other, ()) for other in near[ref])) - {ref}
                 jobs.append(PageJob(dest, item_template, page_context, items=(ref, *sorted(near[ref] | behind)),
@@ -199,8 +216,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     search: dict[str, Any] = {"page_types": [KIND_SINGULAR[kind] for kind in KIND_SINGULAR if site.items.get(kind)],
                               **UNSEARCHED}
     jobs.append(PageJob("search/index.html", "search.html", search, kinds=everything))
-    jobs.append(PageJob("a-z/index.html", "a-z.html", {"entries": a_to_z(site, renderer.item_url), **UNSEARCHED},
-                        kinds=everything))
+    jobs += a_to_z_jobs(a_to_z(site, renderer.item_url), renderer.url, everything)
     jobs.append(PageJob("404.html", "404.html", {**UNSEARCHED}))
     pilots = sorted(site.items["pilots"].values(), key=sort_key("pilots", views))
     pictures = {"areas": areas_chart(views, pilots), "response": glance if site.items["recommendations"] else None}
@@ -395,13 +411,38 @@ def by_initial(items: list[Any], name: Callable[[Any], str]) -> list[tuple[str, 
     return sorted(groups.items(), key=lambda kv: (kv[0] == "0–9", kv[0]))
 
 
-def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """Every item on the site, as (title, address, kind in words), under its initial letter, for readers
-    without search. The template only writes them out."""
+class Entry(NamedTuple):
+    """A line of the A–Z: the letter it is under, and an item's title, address and kind in words."""
+
+    letter: str
+    title: str
+    address: str
+    kind_words: str
+
+
+def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[Entry]:
+    """Every item on the site, under its initial letter, for readers without search."""
     entries = sorted(((title_of(item), Ref(kind, item_id)) for kind in site.items
                       for item_id, item in site.items[kind].items()),
                      key=lambda entry: (entry[0].lower(), entry[1].kind, entry[1].id))
-    return [(letter, [(name, item_url(ref.kind, ref.id), KIND_SINGULAR[ref.kind].lower()) for name, ref in group])
-            for letter, group in by_initial(entries, lambda entry: entry[0])]
+    return [Entry(letter, name, item_url(ref.kind, ref.id), KIND_SINGULAR[ref.kind].lower())
+            for letter, group in by_initial(entries, lambda entry: entry[0]) for name, ref in group]
 
 
+def a_to_z_jobs(entries: list[Entry], url: Callable[[str], str], everything: tuple[str, ...]) -> list[PageJob]:
+    """The A–Z in pages of A_TO_Z_PER_PAGE entries. Each page links to every letter where it starts,
+    and a letter that goes on from the page before says so."""
+    firsts: dict[str, int] = {}
+    for at, entry in enumerate(entries):
+        firsts.setdefault(entry.letter, at)
+    anchors = {letter: f"az-{number}" for number, letter in enumerate(firsts, start=1)}
+    pages = paginate(entries, "a-z/", url, A_TO_Z_PER_PAGE)
+    jobs = []
+    for page, (dest, chunk, pager) in enumerate(pages):
+        letters = [(letter, ("" if at // A_TO_Z_PER_PAGE == page else pager.links[at // A_TO_Z_PER_PAGE][1])
+                    + "#" + anchors[letter]) for letter, at in firsts.items()]
+        groups = [(letter, anchors[letter], firsts[letter] < page * A_TO_Z_PER_PAGE, list(group))
+                  for letter, group in groupby(chunk, key=lambda entry: entry.letter)]
+        jobs.append(PageJob(dest, "a-z.html", {"letters": letters, "groups": groups, "pager": pager, **UNSEARCHED},
+                            kinds=everything))
+    return jobs

@@ -83,8 +83,7 @@ class Views:
         return title_of(self.get(ref))
 
     def source(self, source_id: str) -> m.Source:
-        source: m.Source = self.site.items["sources"][source_id]
-        return source
+        return self.site.items["sources"][source_id]  # type: ignore[no-any-return]
 
     def sources_of(self, item: Any) -> list[m.Source]:
         """Every source an item cites, newest first, undated last."""
@@ -149,8 +148,7 @@ class Views:
 
     def anchor(self, event: m.Event) -> m.Event:
         """The event an event with precision: after followed."""
-        found: m.Event = self.site.items["timeline"][event.after or ""]
-        return found
+        return self.site.items["timeline"][event.after or ""]  # type: ignore[no-any-return]
 
     def event_group(self, event: m.Event) -> tuple[int, str]:
         """The year an event is listed under, and the heading of its group: its own year; for one that
@@ -183,8 +181,7 @@ class Views:
 
     def earliest_date(self, event: m.Event) -> dt.date:
         """The earliest an event may have happened: its date, or that of the dated event it came after."""
-        found: dt.date = self._place(event)[0]
-        return found
+        return self._place(event)[0]  # type: ignore[no-any-return]
 
     def _place(self, event: m.Event) -> tuple[Any, ...]:
         if event.date is not None:
@@ -276,8 +273,12 @@ class Views:
         return sorted({q.ref for q in self.quotes_from(source_id)}, key=lambda r: (r.kind, r.id))
 
     def backlinks(self, ref: Ref) -> list[Ref]:
-        """Items that name this one (for a source, the items citing it are listed separately)."""
-        return self.site.backlinks.get(ref, [])
+        """Items that name this one, less those its page lists already: those naming a mission or a
+        theme in their `missions` or `themes` (a source's page lists the items citing it)."""
+        kinds = {"missions": ("recommendations", "pilots", "funding"), "themes": ("recommendations",)}
+        listed = {Ref(kind, item.id) for kind in kinds.get(ref.kind, ())
+                  for item in self._where(kind, ref.kind, ref.id)}
+        return [other for other in self.site.backlinks.get(ref, []) if other not in listed]
 
     def changes(self, ref: Ref) -> list[m.Change]:
         return sorted(self.site.changes_for.get(ref, []), key=lambda c: (c.date, c.summary), reverse=True)

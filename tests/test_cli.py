@@ -272,7 +272,7 @@ def test_an_error_every_page_meets_is_said_once(project: Path, run_cli: Callable
     result = run_cli("--project", str(project), "check")
     assert result.code == 1
     assert [line for line in result.err.splitlines() if line.startswith("templates/")] == [
-        "templates/base.html:16:1: template error while rendering index.html (later pages that stop here are not"
+        "templates/base.html:18:1: template error while rendering index.html (later pages that stop here are not"
         " listed): 'descriptionn' is undefined; check the names used on this line"]
 
 

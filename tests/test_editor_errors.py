@@ -287,7 +287,7 @@ def test_front_matter_never_closed_is_said_so(real_project: Path, run_cli: Calla
 
 
 @pytest.mark.parametrize(("old", "new", "where", "message"), [
-    ("meta.title", "meta.titel", "base.html:8", 'a Page has no "titel"; did you mean "title"? it has: title,'
+    ("meta.title", "meta.titel", "base.html:10", 'a Page has no "titel"; did you mean "title"? it has: title,'
      " description, order, nav, key_figures, last_reviewed, about_the_site"),
     ("ui.report_mistake(", "ui.report_mistakes(", "page.html:7", 'the template it imports has no macro'
      ' "report_mistakes"'),

@@ -248,8 +248,10 @@ def test_glossary_has_an_anchor_per_term_and_terms_link_to_it(pages: dict[str, s
 
 def test_item_pages_cite_sources_backlinks_changes_and_cite_this(pages: dict[str, str]) -> None:
     site = site_model()
-    for ref, owners in site.backlinks.items():
-        if ref.kind == "sources":
+    views = Views(site)
+    for ref in site.backlinks:
+        owners = views.backlinks(ref)  # less the items the page lists already (a mission's proposals)
+        if ref.kind == "sources" or not owners:
             continue
         html = pages[f"{KIND_FOLDERS.get(ref.kind, ref.kind)}/{ref.id}/index.html"]
         assert 'id="linked-from"' in html, ref

@@ -12,7 +12,9 @@ from conftest import ROOT
 
 from sitegen.build import render
 from sitegen.plan import PRINT_ROWS_PER_PAGE, PRINT_SECTIONS, ROWS_PER_PAGE
-from sitegen.render import Settings
+from sitegen.render import Renderer, Settings
+from sitegen.resolve import Ref
+from sitegen.views import Views
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
@@ -133,3 +135,98 @@ def test_a_theme_page_filters_the_proposals_in_pages(tmp_path: Path, monkeypatch
     assert sorted(row_id for found in rows for row_id in found) == wanted
     for number, dest in enumerate(dests, start=1):
         assert [n for _, current, n in pager_links(pages[dest]) if current] == [number]
+
+
+def test_a_mission_page_lists_its_proposals_in_pages_and_the_missions_page_20_of_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mission's page lists all its proposals, over numbered pages (3 rows a page here); the missions
+    page and the print page list 20 of a mission's proposals at most and link to the rest."""
+    monkeypatch.setattr("sitegen.plan.ROWS_PER_PAGE", 3)
+    generate(tmp_path, 80)
+    site, files = render(tmp_path, Settings(base_url="/REPO/"))
+    pages = {dest: data.decode("utf-8") for dest, data in files.items() if dest.endswith(".html")}
+    recs = site.items["recommendations"].values()
+    mission = max(site.items["missions"], key=lambda mi: sum(mi in r.missions for r in recs))
+    wanted = sorted(r.id for r in recs if mission in r.missions)
+    assert len(wanted) > 20
+    proposal = re.compile(r'<li><a href="/REPO/recommendations/([^/"]+)/">')
+    dests = list_pages(pages, f"missions/{mission}/")
+    assert len(dests) == -(-len(wanted) // 3) and dests[1] == f"missions/{mission}/page/2/index.html"
+    listed = [proposal.findall(pages[dest]) for dest in dests]
+    assert all(0 < len(found) <= 3 for found in listed)
+    assert sorted(found for page in listed for found in page) == wanted
+    number = site.items["missions"][mission].number
+    for page, start, end in (("missions/index.html", f'id="mission-{mission}"', "</section>"),
+                             ("print/index.html", f"<h3>Mission {number}:", "<h4>Programmes")):
+        section = pages[page].split(start, 1)[1].split(end, 1)[0]
+        assert len(proposal.findall(section)) == 20, page
+        assert f'And {len(wanted) - 20} more, listed on <a href="/REPO/missions/{mission}/">' in section
+
+
+def test_linked_from_leaves_out_what_the_page_lists_and_stops_at_100(project: Path) -> None:
+    """A mission's or theme's page lists the items naming it in their `missions` or `themes` already, so
+    its "Linked from" does not repeat them; and it lists 100 items at most."""
+    site, _files = render(project, Settings())
+    views = Views(site)
+    for kind, field in (("missions", "missions"), ("themes", "themes")):
+        for item_id in site.items[kind]:
+            ref = Ref(kind, item_id)
+            naming = {Ref(other, i.id) for other in ("recommendations", "pilots", "funding")
+                      for i in site.items[other].values() if item_id in getattr(i, field, [])}
+            assert set(views.backlinks(ref)) == set(site.backlinks.get(ref, [])) - naming
+    assert any(set(views.backlinks(Ref("missions", i))) != set(site.backlinks.get(Ref("missions", i), []))
+               for i in site.items["missions"]), "the project has a mission that proposals name"
+    some = next(iter(site.backlinks.values()))[0]
+    many = Ref("glossary", "many")
+    site.backlinks[many] = [some] * 130
+    html = Renderer(ROOT / "templates", site, Settings()).env.from_string(
+        '{% import "_macros.html" as ui %}{{ ui.backlinks(ref) }}').render(ref=many)
+    assert html.count("<li>") == 100 and "And 30 more, not listed here." in html
+
+
+def test_the_a_to_z_is_split_in_pages_that_link_to_every_letter(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past A_TO_Z_PER_PAGE entries, the A–Z goes on over numbered pages; every page links to each letter
+    where it starts, and a letter that goes on from the page before says so."""
+    monkeypatch.setattr("sitegen.plan.A_TO_Z_PER_PAGE", 40)
+    generate(tmp_path, 30)
+    site, files = render(tmp_path, Settings(base_url="/REPO/"))
+    pages = {dest: data.decode("utf-8") for dest, data in files.items() if dest.endswith(".html")}
+    total = sum(len(items) for items in site.items.values())
+    dests = list_pages(pages, "a-z/")
+    assert len(dests) == -(-total // 40) > 2
+    entry = re.compile(r'<li><a href="([^"]+)">[^<]*</a> <span class="kind-tag">')
+    found = [[href for href in entry.findall(pages[dest])] for dest in dests]
+    assert all(0 < len(page) <= 40 for page in found) and sum(map(len, found)) == total
+    letters = re.compile(r'<nav class="az" aria-label="Letters"><ul>(.*?)</ul></nav>', re.S)
+    heading = re.compile(r'<h2 id="(az-\d+)">([^<]*)</h2>')
+    starts = {}
+    for dest in dests:
+        for anchor, text in heading.findall(pages[dest]):
+            if not text.endswith(" (continued)"):
+                starts[text] = (dest, anchor)
+    assert any(text.endswith(" (continued)") for dest in dests for _, text in heading.findall(pages[dest]))
+    for number, dest in enumerate(dests):
+        links = re.findall(r'<a href="([^"]*)#(az-\d+)">([^<]*)</a>', letters.search(pages[dest]).group(1))
+        assert [text for _, _, text in links] == list(starts)
+        for href, anchor, text in links:
+            target, wanted = starts[text]
+            assert anchor == wanted and (href or f"/REPO/{dest.removesuffix('index.html')}") == \
+                f"/REPO/{target.removesuffix('index.html')}"
+            assert (href == "") == (target == dest)
+        assert number == 0 or "A–Z of every page, page" in pages[dest].split("</title>")[0]
+
+
+def test_a_source_page_lists_its_quotes_in_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sitegen.plan.QUOTES_PER_PAGE", 5)
+    generate(tmp_path, 30)
+    site, files = render(tmp_path, Settings(base_url="/REPO/"))
+    pages = {dest: data.decode("utf-8") for dest, data in files.items() if dest.endswith(".html")}
+    views = Views(site)
+    source = max(site.items["sources"], key=lambda s: len(views.quotes_from(s)))
+    count = len(views.quotes_from(source))
+    assert count > 10
+    dests = list_pages(pages, f"sources/{source}/")
+    assert len(dests) == -(-count // 5)
+    quotes = [re.findall(r"<li>[^<]*: <a href=[^>]*>[^<]*</a>: <q>", pages[dest]) for dest in dests]
+    assert all(0 < len(page) <= 5 for page in quotes) and sum(map(len, quotes)) == count

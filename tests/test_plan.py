@@ -46,15 +46,17 @@ def test_status_pages_cover_every_proposal_once() -> None:
 def test_a_to_z_lists_every_item_once_in_order() -> None:
     site = site_model()
     entries = a_to_z(site, lambda kind, item_id: f"/{kind}/{item_id}/")
-    listed = [(title, address.strip("/").split("/"), words) for _, group in entries for title, address, words in group]
+    listed = [(e.title, e.address.strip("/").split("/"), e.kind_words) for e in entries]
     assert all(title == title_of(site.items[kind][item_id]) and words == KIND_SINGULAR[kind].lower()
                for title, (kind, item_id), words in listed)
     addresses = [tuple(address) for _, address, _ in listed]
     assert len(addresses) == len(set(addresses)) == sum(len(v) for k, v in site.items.items() if k != "changes")
-    letters = [letter for letter, _ in entries]
+    letters = list(dict.fromkeys(e.letter for e in entries))
     assert letters == sorted(letters, key=lambda x: (x == "0–9", x))
-    for _, group in entries:
-        assert [title.lower() for title, _, _ in group] == sorted(title.lower() for title, _, _ in group)
+    assert all(e.title[:1].upper() == e.letter for e in entries if e.letter != "0–9")
+    for letter in letters:
+        group = [e.title.lower() for e in entries if e.letter == letter]
+        assert group == sorted(group)
 
 
 def test_by_initial_groups_case_insensitively() -> None:
