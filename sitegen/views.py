@@ -26,14 +26,11 @@ def citations_in(obj: Any) -> list[Citation]:
     """Every citation inside an item, in document order."""
     if isinstance(obj, Citation):
         return [obj]
-    found: list[Citation] = []
     if isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            found.extend(citations_in(getattr(obj, name)))
-    elif isinstance(obj, list):
-        for value in obj:
-            found.extend(citations_in(value))
-    return found
+        return [c for name in type(obj).model_fields for c in citations_in(getattr(obj, name))]
+    if isinstance(obj, list):
+        return [c for value in obj for c in citations_in(value)]
+    return []
 
 
 class Quote(NamedTuple):
@@ -85,6 +82,9 @@ class Views:
     def source(self, source_id: str) -> m.Source:
         return self.site.items["sources"][source_id]  # type: ignore[no-any-return]
 
+    def published_on(self, source_id: str) -> dt.date | None:
+        return self.source(source_id).date
+
     def sources_of(self, item: Any) -> list[m.Source]:
         """Every source an item cites, newest first, undated last."""
         return self._newest_first({c.source for c in citations_in(item)})
@@ -122,7 +122,7 @@ class Views:
         role): the earliest dated one among the citations whose quote holds the claim, else the first
         of those, undated (see claims.carriers). Every single date of report on the site comes from
         here; a guide's answer, which may rest on several reports, shows each (report_dates)."""
-        carrying = carriers(value, lambda source_id: self.source(source_id).date) or value.citations
+        carrying = carriers(value, self.published_on) or value.citations
         sources = [self.source(c.source) for c in carrying]
         dated = [s for s in sources if s.date]
         return min(dated, key=lambda s: (s.date, s.id)) if dated else sources[0]
@@ -404,9 +404,6 @@ class Views:
         def bare(value: ReportedMoney | ReportedCount) -> tuple[Any, ...]:
             return whole(value)[:3]
 
-        def published(source_id: str) -> dt.date | None:
-            return self.source(source_id).date
-
         same = bare if len({whole(v) for v in values}) > 1 and len({bare(v) for v in values}) == 1 else whole
         headline = self.headline(values)
         if isinstance(headline, ReportedCount):
@@ -417,8 +414,8 @@ class Views:
                      else {"years": None} if money.period and not period_gives_years(money) else {})
             text = format_money(money.model_copy(update=shown))
         figure = same(headline)
-        dates = sorted({date for v in values if same(v) == figure for c in carriers(v, published) or v.citations
-                        if (date := self.source(c.source).date)})
+        dates = sorted({date for v in values if same(v) == figure for c in carriers(v, self.published_on)
+                        or v.citations if (date := self.published_on(c.source))})
         return KeyFigure(text, headline, (dates[0], dates[-1]) if len(dates) >= 2 else None)
 
     def values_differ(self, values: Sequence[ReportedMoney | ReportedCount]) -> bool:
