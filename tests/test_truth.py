@@ -392,10 +392,13 @@ def test_the_feed_says_undated_in_words_and_never_dates_an_entry_by_another_even
     its entry is dated by its own date, not by the newest source of the whole site."""
     feed = rendered("/")["feed.xml"].decode("utf-8")
     assert "as reported on undated" not in feed
-    entry = re.search(r"<entry>(?:(?!</entry>).)*timeline/new-measures-from-april-2024/.*?</entry>", feed, re.S)
+    entry = re.search(r"<entry>(?:(?!</entry>).)*timeline/national-framework-early-2024/.*?</entry>", feed, re.S)
     assert entry is not None and "as reported in an undated source" in entry.group()
     assert "Source: CYP Now, undated." in entry.group()  # its only source
-    assert "<updated>2024-04-01T00:00:00Z</updated>" in entry.group()
+    assert "<updated>2024-01-01T00:00:00Z</updated>" in entry.group()
+    several = re.search(r"<entry>(?:(?!</entry>).)*timeline/new-measures-from-april-2024/.*?</entry>", feed, re.S)
+    assert several is not None and "as reported in an undated source" in several.group()
+    assert re.search(r"Sources: [^<]*; CYP Now, undated\.</summary>", several.group())
 
 
 def test_a_download_lists_an_article_once_per_row() -> None:
