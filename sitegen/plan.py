@@ -169,9 +169,9 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
             noted = (CHANGES,) if ref in site.changes_for else ()  # the page lists the change notes naming it
             shows: dict[str, Any] = {"kind": kind, "item": item, "ref": ref}
             pages = [(f"{kind}/{item.id}/index.html", shows)]
-            if kind in PAGED_ITEMS:  # a page listing the proposals or quotes of this item, in pages as lists are
+            if kind in PAGED_ITEMS:  # its proposals or quotes in pages, as lists are; search finds the first
                 listed, name, per_page = PAGED_ITEMS[kind](views, item.id)
-                pages = [(dest, {**shows, name: chunk, "pager": pager})
+                pages = [(dest, {**shows, name: chunk, "pager": pager, **(UNSEARCHED if pager.number > 1 else {})})
                          for dest, chunk, pager in paginate(listed, f"{kind}/{item.id}/", renderer.url, per_page)]
             for dest, page_context in pages:
                 paged = page_context.get("pager")

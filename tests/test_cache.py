@@ -463,12 +463,16 @@ def test_list_pages_name_only_their_own_rows_and_stay_exact(tmp_path: Path, monk
     monkeypatch.setattr("sitegen.plan.ROWS_PER_PAGE", 4)
     monkeypatch.setattr("sitegen.plan.PRINT_ROWS_PER_PAGE", 4)
     monkeypatch.setattr("sitegen.plan.PRINT_ITEMS", 10)
+    monkeypatch.setattr("sitegen.plan.QUOTES_PER_PAGE", 3)
+    monkeypatch.setattr("sitegen.plan.A_TO_Z_PER_PAGE", 20)
     project, out = tmp_path / "project", tmp_path / "project" / "site"
     generate(project, 30)
     first = build(project, out, Settings(), BuildCache(project / ".cache"))
     listed = [dest for dest in snapshot(out)
               if dest.startswith(("recommendations/index.html", "recommendations/page/", "print/recommendations/"))]
     assert len(listed) >= 10, "the proposals' list and print section run over several pages"
+    assert any(dest.startswith("a-z/page/") for dest in snapshot(out)), "the A–Z runs over several pages"
+    assert any(dest.startswith("sources/") and "/page/" in dest for dest in snapshot(out)), "and a source's quotes"
 
     def rebuilt() -> int:
         result = build(project, out, Settings(), BuildCache(project / ".cache"))

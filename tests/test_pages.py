@@ -249,12 +249,18 @@ def test_glossary_has_an_anchor_per_term_and_terms_link_to_it(pages: dict[str, s
 def test_item_pages_cite_sources_backlinks_changes_and_cite_this(pages: dict[str, str]) -> None:
     site = site_model()
     views = Views(site)
-    for ref in site.backlinks:
-        owners = views.backlinks(ref)  # less the items the page lists already (a mission's proposals)
-        if ref.kind == "sources" or not owners:
+    for ref, named_by in site.backlinks.items():
+        if ref.kind == "sources":
             continue
+        owners = views.backlinks(ref)  # less the items the page lists already (a mission's proposals)
+        listed = {other for other in named_by if ref.kind in ("missions", "themes")
+                  and ref.id in getattr(views.get(other), ref.kind, [])}
+        assert owners == [other for other in named_by if other not in listed], ref
         html = pages[f"{KIND_FOLDERS.get(ref.kind, ref.kind)}/{ref.id}/index.html"]
-        assert 'id="linked-from"' in html, ref
+        assert ('id="linked-from"' in html) == bool(owners), ref
+        linked_from = html.partition('id="linked-from"')[2].partition("</ul>")[0]
+        for other in listed:
+            assert f'/{KIND_FOLDERS.get(other.kind, other.kind)}/{other.id}/"' not in linked_from, (ref, other)
         for owner in owners:
             assert f'href="{BASE}{KIND_FOLDERS.get(owner.kind, owner.kind)}/{owner.id}/"' in html, (ref, owner)
     for ref in site.changes_for:

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from markupsafe import escape
 
 from sitegen.build import render
 from sitegen.plan import PRINT_ROWS_PER_PAGE, PRINT_SECTIONS, ROWS_PER_PAGE
 from sitegen.render import Renderer, Settings
 from sitegen.resolve import Ref
-from sitegen.views import Views
+from sitegen.views import Quote, Views
+from sitegen.words import KIND_TITLES
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
@@ -98,8 +100,10 @@ def test_the_print_page_of_a_large_site_is_split_by_section_and_in_pages(large: 
         page = large[f"print/{section}/index.html"]
         assert f'id="p-{section}"' in page
         assert [other for other in PRINT_SECTIONS if other != section and f'id="p-{other}"' in page] == []
+        assert f"<title>Print: {escape(KIND_TITLES[section])} – " in page  # each section's pages titled apart
     printed = list_pages(large, "print/recommendations/")
     assert len(printed) == -(-PROPOSALS // PRINT_ROWS_PER_PAGE) > 1
+    assert f"<title>Print: {KIND_TITLES['recommendations']}, page 2 – " in large[printed[1]]
     rows = [row_id for dest in printed for row_id, _ in ROW.findall(large[dest])]
     assert len(rows) == len(set(rows)) == PROPOSALS
     assert all(len(ROW.findall(large[dest])) <= PRINT_ROWS_PER_PAGE for dest in printed)
@@ -155,6 +159,9 @@ def test_a_mission_page_lists_its_proposals_in_pages_and_the_missions_page_20_of
     listed = [proposal.findall(pages[dest]) for dest in dests]
     assert all(0 < len(found) <= 3 for found in listed)
     assert sorted(found for page in listed for found in page) == wanted
+    for at, dest in enumerate(dests[1:], start=2):  # a later page says its number and is left to search's first
+        assert f", page {at} – " in pages[dest].partition("</title>")[0] and "data-pagefind-body" not in pages[dest]
+    assert ", page" not in pages[dests[0]].partition("</title>")[0] and "data-pagefind-body" in pages[dests[0]]
     number = site.items["missions"][mission].number
     for page, start, end in (("missions/index.html", f'id="mission-{mission}"', "</section>"),
                              ("print/index.html", f"<h3>Mission {number}:", "<h4>Programmes")):
@@ -214,7 +221,8 @@ def test_the_a_to_z_is_split_in_pages_that_link_to_every_letter(tmp_path: Path,
             assert anchor == wanted and (href or f"/REPO/{dest.removesuffix('index.html')}") == \
                 f"/REPO/{target.removesuffix('index.html')}"
             assert (href == "") == (target == dest)
-        assert number == 0 or "A–Z of every page, page" in pages[dest].split("</title>")[0]
+        assert (f"<title>A–Z of every page, page {number + 1} – " if number else "<title>A–Z of every page – ") \
+            in pages[dest]
 
 
 def test_a_source_page_lists_its_quotes_in_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -230,3 +238,18 @@ def test_a_source_page_lists_its_quotes_in_pages(tmp_path: Path, monkeypatch: py
     assert len(dests) == -(-count // 5)
     quotes = [re.findall(r"<li>[^<]*: <a href=[^>]*>[^<]*</a>: <q>", pages[dest]) for dest in dests]
     assert all(0 < len(page) <= 5 for page in quotes) and sum(map(len, quotes)) == count
+    assert all(f", page {at} – " in pages[dest].partition("</title>")[0] for at, dest in enumerate(dests[1:], start=2))
+
+
+def test_the_sources_page_lists_100_items_citing_a_source_and_links_to_the_rest(tmp_path: Path) -> None:
+    generate(tmp_path, 80)
+    site, _files = render(tmp_path, Settings(base_url="/REPO/"))
+    renderer = Renderer(ROOT / "templates", site, Settings(base_url="/REPO/"))
+    source = next(iter(site.items["sources"].values()))
+    refs = sorted(Ref(kind, item_id) for kind in site.items for item_id in site.items[kind])[:130]
+    assert len(refs) == 130
+    renderer.views.quotes[source.id] = [Quote(ref, "a quote") for ref in refs]
+    html = renderer.env.from_string('{% from "sources/_entry.html" import entry %}{{ entry(s) }}').render(s=source)
+    assert "Cited by 130 items" in html and html.count("<li>") == 100
+    assert (f'And 30 more, on <a href="/REPO/sources/{source.id}/">the source\'s page'
+            f'<span class="visually-hidden">: {escape(source.title)}</span></a>.') in html
