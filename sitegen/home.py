@@ -38,7 +38,7 @@ def key_figures(site: Site, problems: Collector) -> list[Ref]:
 QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("What was rejected?", ("recommendations/status/rejected/",)),
     ("How much money was called for, and how much was set aside?", ("funding/",)),
-    ("Is my council in a pilot?", ("for/councils/#councils", "areas/")),
+    ("Was my council named in a pilot?", ("for/councils/#councils", "areas/")),
 )
 """The home page's questions, in readers' own words, each with the pages that answer it, best first:
 the first the site has is linked, and a question none of whose pages exist is left out. A page may

@@ -78,7 +78,7 @@ def test_home_page_starts_from_readers_questions_linked_to_their_answers() -> No
     assert f'<a href="{BASE}recommendations/status/rejected/">What was rejected?</a>' in questions_list
     assert (f'<a href="{BASE}funding/#needed-and-given">How much money was called for, and how much was set aside?</a>'
             in questions_list)
-    assert f'<a href="{BASE}for/councils/#councils">Is my council in a pilot?</a>' in questions_list  # its A to Z
+    assert f'<a href="{BASE}for/councils/#councils">Was my council named in a pilot?</a>' in questions_list  # A to Z
     readers = home[home.index('id="readers"'):home.index("</nav>", home.index("question-list"))]
     assert "journalist" not in questions_list and f'<a href="{BASE}for/journalists/">I am a journalist</a>' in readers
     assert home.index('id="questions"') < home.index('id="key-figures"') < home.index(
@@ -95,10 +95,10 @@ def test_questions_link_the_best_page_the_site_has_and_leave_out_those_it_cannot
     assert questions(without_guides) == [
         ("What was rejected?", "recommendations/status/rejected/"),
         ("How much money was called for, and how much was set aside?", "funding/"),
-        ("Is my council in a pilot?", "areas/")]
+        ("Was my council named in a pilot?", "areas/")]
     with_guides = without_guides | {f"for/{slug}/index.html" for slug in
                                     ("councils", "families", "care-leavers", "social-workers", "journalists")}
-    assert questions(with_guides)[2:] == [("Is my council in a pilot?", "for/councils/#councils")]
+    assert questions(with_guides)[2:] == [("Was my council named in a pilot?", "for/councils/#councils")]
     assert questions(without_guides, READERS) == []
     assert questions(with_guides, READERS) == [
         ("I am a parent, or I bring up a relative's child", "for/families/"),
