@@ -378,7 +378,8 @@ LINK_AND_QUERY_EDITS = [
      ("timeline.yaml", "10 February 2023", "5 January 2023"),
      ("timeline.yaml", "reported this in February 2023", "reported this in January 2023"),
      ("glossary.yaml", "In February 2023 it required", "In January 2023 it required"),
-     ("glossary.yaml", "said in February 2023 it would", "said in January 2023 it would")],
+     ("glossary.yaml", "said in February 2023 it would", "said in January 2023 it would"),
+     ("glossary.yaml", "as reported in February 2023, represented", "as reported in January 2023, represented")],
     [("../content/index.md", "  - funding/budget-2024-reform-testing\n", "")],  # the funding page's key figures
 ]
 
