@@ -64,7 +64,7 @@ KIND_FOLDERS: dict[str, str] = {"guides": "for"}
 /for/care-leavers/."""
 
 MAX_PAGE_BYTES = 8_000_000
-"""A larger page is refused: the real site's largest is 290 KB, and the 10,000-item benchmark's 3.3 MB."""
+"""A larger page is refused: the real site's largest is 290 KB, and the 10,000-item benchmark's under 1 MB."""
 
 CORRECTION_FORM = "correction.yml"
 """The issue form in the repository's .github/ISSUE_TEMPLATE/ that "Spotted a mistake?" links open."""
