@@ -293,7 +293,7 @@ def render(project: Path, settings: Settings, keep: bool = True) -> tuple[Site, 
     problems = Collector()
     files: dict[str, bytes] = {}
     for job in jobs:
-        parts = renderer.render(job.template, job.dest, problems, job.context)
+        parts = renderer.render(job.template, job.dest, problems, job.shown.context)
         if parts is not None and keep:
             files[job.dest] = b"".join(parts)
         elif parts is not None:
@@ -319,9 +319,9 @@ def page_keys(project: Path, site: Site, renderer: Renderer, jobs: list[PageJob]
     named = {kind: f"{kind} {hashed}".encode() for kind, hashed in kinds.items()}
     common = digest(version.encode(), repr(renderer.settings).encode(), renderer.site_wide(),
                     *(tree_digest(project / folder).encode() for folder in ("templates", "schemas")))
-    return {job.dest: digest(common.encode(), job.dest.encode(), job.template.encode(), job.summary.encode(),
-                             *(items.get(ref) or f"{ref.kind}/{ref.id} ".encode() for ref in job.items),
-                             *(named.get(kind) or f"{kind} ".encode() for kind in job.kinds))
+    return {job.dest: digest(common.encode(), job.dest.encode(), job.template.encode(), job.shown.summary.encode(),
+                             *(items.get(ref) or f"{ref.kind}/{ref.id} ".encode() for ref in job.shown.items),
+                             *(named.get(kind) or f"{kind} ".encode() for kind in job.shown.kinds))
             for job in jobs}
 
 

@@ -170,7 +170,7 @@ def render_share(renderer: Renderer, jobs: list[PageJob], writer: SiteWriter, pr
     """render_pages in this process."""
     hashes: dict[str, str] = {}
     for job in jobs:
-        parts = renderer.render(job.template, job.dest, problems, job.context)
+        parts = renderer.render(job.template, job.dest, problems, job.shown.context)
         if parts is not None:
             hashes[job.dest], _ = writer.add(job.dest, parts, output_hash(writer.out / job.dest))
     return hashes

@@ -181,7 +181,7 @@ class Preview:
                 if kept is not None:
                     return kept
                 problems = Collector()
-                parts = renderer.render(job.template, job.dest, problems, job.context)
+                parts = renderer.render(job.template, job.dest, problems, job.shown.context)
                 data = b"".join(parts or [])
                 if parts is None or problems.problems:
                     self.problems = problems.problems

@@ -8,7 +8,8 @@ from reader_site import ROOT, site_model
 
 from sitegen.errors import Collector
 from sitegen.fields import Citation
-from sitegen.plan import PageJob, a_to_z, by_initial, plan_pages, sort_key
+from sitegen.lists import a_to_z, by_initial, sort_key
+from sitegen.plan import PageJob, plan_pages
 from sitegen.render import Renderer, Settings
 from sitegen.views import Views
 from sitegen.words import KIND_SINGULAR, STATUS_WORDS, title_of
@@ -36,7 +37,7 @@ def test_templates_exist() -> None:
 def test_status_pages_cover_every_proposal_once() -> None:
     site = site_model()
     seen: list[str] = []
-    for dest, context in [(job.dest, job.context) for job in jobs()]:
+    for dest, context in [(job.dest, job.shown.context) for job in jobs()]:
         if dest.startswith("recommendations/status/"):
             assert context["status"] in STATUS_WORDS
             seen.extend(r.id for r in context["items"])  # type: ignore[attr-defined]
