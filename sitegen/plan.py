@@ -9,7 +9,6 @@ the sitemap and copied schemas are jobs too (rendered through `_dataset.txt`, `f
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -27,7 +26,7 @@ from .inputs import InputRefused, read_input
 from .lists import Entry, Pager, a_to_z, by_initial, paginate, sort_key
 from .pictures import areas_chart, funding_charts, needed_and_given, response_glance, timeline_glance
 from .render import Renderer, Settings
-from .resolve import REFERENCES, Ref, Site
+from .resolve import REFERENCES, Ref, Site, narrowed
 from .search import Shard, plan_shards
 from .views import Views
 from .words import KIND_SINGULAR, KIND_TITLES
@@ -148,7 +147,6 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     views = renderer.views
     project = renderer.templates_dir.parent
     changes = sorted(site.changes, key=lambda c: (c.date, c.summary), reverse=True)
-    near_cites = once(neighbours, site)
     everything = tuple(sorted({*site.items, CHANGES, PAGES}))
     jobs: list[PageJob] = []
 
@@ -186,7 +184,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     def shown(kind: str) -> tuple[str, ...]:
         """The kinds a list of this kind's items shows (see kinds_shown); the funding page also opens
         with the key figures content/index.md chooses."""
-        return (*kinds_shown(kind, site, near_cites()[0]), *((PAGES,) if kind == "funding" else ()))
+        return (*kinds_shown(kind, site), *((PAGES,) if kind == "funding" else ()))
 
     def list_page(kind: str, chunk: list[Any], pager: Pager) -> Shows:
         context: dict[str, Any] = {"kind": kind, "items": chunk, "pager": pager}
@@ -205,11 +203,11 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
                           f"{pager!r} {filters() if kind == 'recommendations' else ''}")
 
     def item_page(ref: Ref, context: dict[str, Any], pager: Pager | None) -> Shows:
-        near, cites = near_cites()
+        near = neighbours(site, ref)
         # and the sources its neighbours cite: it shows their dates of report ("as reported on …")
-        behind = set().union(*(cites.get(other, ()) for other in near[ref])) - {ref}
+        behind = {cited for other in near for cited in named(site, other) if cited.kind == "sources"} - {ref}
         noted = (CHANGES,) if ref in site.changes_for else ()  # the page lists the change notes naming it
-        return Shows(context, items=(ref, *sorted(near[ref] | behind)),
+        return Shows(context, items=(ref, *sorted(near | behind)),
                      kinds=(*ITEM_PAGE_KINDS.get(ref.kind, ()), *noted),
                      summary=f"{pager!r} {filters() if ref.kind == 'themes' else ''}" if pager else "")
 
@@ -350,35 +348,27 @@ def unique_jobs(jobs: list[PageJob], problems: Collector) -> list[PageJob]:
     return kept
 
 
-def neighbours(site: Site) -> tuple[dict[Ref, set[Ref]], dict[Ref, set[Ref]]]:
-    """Each item's neighbours: the items it names or cites, and the items that name or cite it; and
-    the sources each item cites.
-
-    An item's page shows its neighbours (their titles, statuses, dates, quotes), so it depends on them.
-    """
-    near: dict[Ref, set[Ref]] = defaultdict(set)
-    cites: dict[Ref, set[Ref]] = defaultdict(set)
-    for kind, items in site.items.items():
-        for item_id in items:
-            ref = Ref(kind, item_id)
-            references, citations = site.links[ref]
-            named = [Ref(k, target) for kinds, target in references for k in kinds
-                     if target in site.items.get(k, {})]
-            for other in [*named, *(Ref("sources", c.source) for c in citations)]:
-                if other != ref:
-                    near[ref].add(other)
-                    near[other].add(ref)
-                    if other.kind == "sources":
-                        cites[ref].add(other)
-    return near, cites
+def named(site: Site, ref: Ref) -> set[Ref]:
+    """The items an item names or cites (a `kind/id` names only that kind)."""
+    found: set[Ref] = set()
+    for kinds, target in site.links.get(ref, ((), ()))[0]:
+        target, kinds = narrowed(target, kinds)
+        found.update(Ref(kind, target) for kind in kinds if target in site.items.get(kind, {}))
+    return found
 
 
-def kinds_shown(kind: str, site: Site, near: dict[Ref, set[Ref]]) -> tuple[str, ...]:
+def neighbours(site: Site, ref: Ref) -> set[Ref]:
+    """An item's neighbours: the items it names or cites, and the items that name or cite it. Its page
+    shows them (their titles, statuses, dates, quotes), so it depends on them."""
+    return (named(site, ref) | set(site.backlinks.get(ref, ()))) - {ref}
+
+
+def kinds_shown(kind: str, site: Site) -> tuple[str, ...]:
     """The kinds a list of one kind's items shows: its own, what its items' pages show of whole kinds
     (ITEM_PAGE_KINDS), and its items' neighbours' kinds."""
     shown = {kind, *ITEM_PAGE_KINDS.get(kind, ())}
     for item_id in site.items[kind]:
-        shown.update(other.kind for other in near[Ref(kind, item_id)])
+        shown.update(other.kind for other in neighbours(site, Ref(kind, item_id)))
     return tuple(sorted(shown))
 
 
