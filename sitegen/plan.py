@@ -181,10 +181,24 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
     needed = once(needed_and_given, site, views, [ref.id for ref in figures if ref.kind == "funding"])
 
     @functools.cache
+    def near(ref: Ref) -> frozenset[Ref]:
+        return frozenset(neighbours(site, ref))
+
+    @functools.cache
+    def cites(ref: Ref) -> frozenset[Ref]:
+        return frozenset(other for other in named(site, ref) if other.kind == "sources")
+
+    @functools.cache
     def shown(kind: str) -> tuple[str, ...]:
         """The kinds a list of this kind's items shows (see kinds_shown); the funding page also opens
         with the key figures content/index.md chooses."""
-        return (*kinds_shown(kind, site), *((PAGES,) if kind == "funding" else ()))
+        return (*kinds_shown(kind, site, near), *((PAGES,) if kind == "funding" else ()))
+
+    @functools.cache
+    def item_shows(ref: Ref) -> tuple[Ref, ...]:
+        """An item's page shows the item, its neighbours, and the sources they cite: their dates of
+        report ("as reported on …")."""
+        return (ref, *sorted(near(ref).union(*map(cites, near(ref))) - {ref}))
 
     def list_page(kind: str, chunk: list[Any], pager: Pager) -> Shows:
         context: dict[str, Any] = {"kind": kind, "items": chunk, "pager": pager}
@@ -203,11 +217,8 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
                           f"{pager!r} {filters() if kind == 'recommendations' else ''}")
 
     def item_page(ref: Ref, context: dict[str, Any], pager: Pager | None) -> Shows:
-        near = neighbours(site, ref)
-        # and the sources its neighbours cite: it shows their dates of report ("as reported on …")
-        behind = {cited for other in near for cited in named(site, other) if cited.kind == "sources"} - {ref}
         noted = (CHANGES,) if ref in site.changes_for else ()  # the page lists the change notes naming it
-        return Shows(context, items=(ref, *sorted(near | behind)),
+        return Shows(context, items=item_shows(ref),
                      kinds=(*ITEM_PAGE_KINDS.get(ref.kind, ()), *noted),
                      summary=f"{pager!r} {filters() if ref.kind == 'themes' else ''}" if pager else "")
 
@@ -363,12 +374,12 @@ def neighbours(site: Site, ref: Ref) -> set[Ref]:
     return (named(site, ref) | set(site.backlinks.get(ref, ()))) - {ref}
 
 
-def kinds_shown(kind: str, site: Site) -> tuple[str, ...]:
+def kinds_shown(kind: str, site: Site, near: Callable[[Ref], frozenset[Ref]]) -> tuple[str, ...]:
     """The kinds a list of one kind's items shows: its own, what its items' pages show of whole kinds
     (ITEM_PAGE_KINDS), and its items' neighbours' kinds."""
     shown = {kind, *ITEM_PAGE_KINDS.get(kind, ())}
     for item_id in site.items[kind]:
-        shown.update(other.kind for other in neighbours(site, Ref(kind, item_id)))
+        shown.update(other.kind for other in near(Ref(kind, item_id)))
     return tuple(sorted(shown))
 
 
