@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from .downloads import funding_order
 from .resolve import Ref, Site
 from .views import Views
 from .words import KIND_SINGULAR, title_of
@@ -79,3 +80,12 @@ def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[Entry]:
             for letter, group in by_initial(entries, lambda entry: entry[0]) for name, ref in group]
 
 
+def print_rows(site: Site, views: Views, sections: tuple[str, ...]) -> dict[str, list[Any]]:
+    """Each section's items (a section is a kind) in the order the print page lists them."""
+    order = {"recommendations": lambda item: (item.title.lower(), item.id), "missions": lambda item: item.number,
+             "areas": lambda item: (item.name.lower(), item.id), "glossary": lambda item: (item.term.lower(), item.id),
+             "timeline": views.event_key}
+    rows = {section: sorted(site.items[section].values(), key=order.get(section, lambda item: item.id))
+            for section in sections if section != "funding"}
+    rows["funding"] = funding_order(site)
+    return rows

@@ -23,7 +23,7 @@ from .errors import Collector
 from .feeds import feed_entries, sitemap_paths
 from .home import READERS, key_figures, questions
 from .inputs import InputRefused, read_input
-from .lists import Entry, Pager, a_to_z, by_initial, paginate, sort_key
+from .lists import Entry, Pager, a_to_z, by_initial, paginate, print_rows, sort_key
 from .pictures import areas_chart, funding_charts, needed_and_given, response_glance, timeline_glance
 from .render import Renderer, Settings
 from .resolve import REFERENCES, Ref, Site, narrowed
@@ -257,11 +257,12 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
                 filter_page, {"status": status, "theme": theme, "items": chunk, "pager": pager}, chunk, pager),
                 searched=False))
 
-    jobs.append(PageJob("changes/index.html", "changes.html", ready({"changes": changes}, kinds=everything)))
+    notes = [(change, touched(site, change)) for change in changes]
+    jobs.append(PageJob("changes/index.html", "changes.html", ready({"notes": notes}, kinds=everything)))
     printed = once(lambda: {"meta": home, "bodies": bodies, "charts": charts(), "changes": changes, "glance": glance(),
                             "overview": overview()})
     split = sum(len(site.items[kind]) for kind in PRINT_SECTIONS) > PRINT_ITEMS
-    rows = once(print_rows, site, views)
+    rows = once(print_rows, site, views, PRINT_SECTIONS)
     jobs.append(PageJob("print/index.html", "print.html", lambda: Shows(
         {**printed(), "split": split, "rows": {} if split else rows(), "pager": None,
          "sections": ("intro",) if split else ("intro", *PRINT_SECTIONS)}, kinds=everything), searched=False))
@@ -334,17 +335,6 @@ def filter_summary(site: Site, views: Views) -> str:
     return digest(repr((len(site.items["recommendations"]), views.statuses(), themes)).encode())
 
 
-def print_rows(site: Site, views: Views) -> dict[str, list[Any]]:
-    """Each section's items in the order the print page lists them."""
-    order = {"recommendations": lambda item: (item.title.lower(), item.id), "missions": lambda item: item.number,
-             "areas": lambda item: (item.name.lower(), item.id), "glossary": lambda item: (item.term.lower(), item.id),
-             "timeline": views.event_key}
-    rows = {section: sorted(site.items[section].values(), key=order.get(section, lambda item: item.id))
-            for section in PRINT_SECTIONS if section != "funding"}
-    rows["funding"] = funding_order(site)
-    return rows
-
-
 def unique_jobs(jobs: list[PageJob], problems: Collector) -> list[PageJob]:
     """The jobs, each destination once: a second page at one path is a problem, not an overwrite."""
     seen: set[str] = set()
@@ -357,6 +347,12 @@ def unique_jobs(jobs: list[PageJob], problems: Collector) -> list[PageJob]:
         seen.add(job.dest)
         kept.append(job)
     return kept
+
+
+def touched(site: Site, change: m.Change) -> list[Ref]:
+    """The items a change note names, in its order (a `kind/id` names only that kind)."""
+    return [Ref(kind, item_id) for target in change.items for named, _, item_id in [target.rpartition("/")]
+            for kind in site.items if kind != "changes" and item_id in site.items[kind] and named in ("", kind)]
 
 
 def named(site: Site, ref: Ref) -> set[Ref]:

@@ -1,8 +1,7 @@
 """Render one page job of the resolved site through Jinja templates into bytes.
 
-Autoescape is on and undefined names are errors (StrictUndefined), so a typo in a template fails the
-build instead of printing nothing. Every URL is built from one base path, so the site works at `/`
-and under a GitHub Pages sub-path alike.
+Autoescape is on and undefined names are errors (StrictUndefined): a typo in a template fails the build.
+Every URL is built from one base path, so the site works at `/` and under a GitHub Pages sub-path alike.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from typing import Any
 import jinja2
 from jinja2.filters import do_sort, ignore_case
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
@@ -43,6 +42,7 @@ from .markup import (
 )
 from .resolve import Located, Site
 from .search import SHARD_PAGES
+from .time_limit import FILE_SECONDS, limited, time_limit
 from .words import (
     FUNDING_KIND_WORDS,
     KIND_SINGULAR,
@@ -60,8 +60,7 @@ from .words import (
 )
 
 KIND_FOLDERS: dict[str, str] = {"guides": "for"}
-"""Kinds whose pages live under another folder than the kind's name: a guide for care leavers is at
-/for/care-leavers/."""
+"""Kinds whose pages live under another folder than the kind's name: a guide is under /for/."""
 
 MAX_PAGE_BYTES = 8_000_000
 """A larger page is refused: the real site's largest is 290 KB, and the 10,000-item benchmark's under 1 MB."""
@@ -148,9 +147,9 @@ class InputLoader(jinja2.BaseLoader):
         return source, str(path), None  # None: never reloaded (auto_reload is off)
 
 
-class Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, and none of pydantic's own API on a model: its deprecated parse_raw unpickles
-    (runs code) and parse_file reads any file. Templates read a model's fields, never its methods.
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, with no method that changes a list, dict or set (the preview keeps the site between
+    saves), and none of pydantic's API on a model: parse_raw unpickles (runs code), parse_file reads any file.
     An attribute's safety depends only on the object's type and its name (unless the object is a
     class), so each answer is worked out once per environment, in `safe`."""
 
@@ -344,14 +343,15 @@ class Renderer:
             page_url = self.url(dest.removesuffix("index.html"))
             chunks = self.env.get_template(template).generate(dest=dest, page_url=page_url, **context)
             if not dest.endswith(".html"):
-                return self._encoded(chunks, template, dest, problems)
+                return self._encoded(limited(chunks, FILE_SECONDS), template, dest, problems)
             in_place = None if dest.startswith("print/") else self.terms  # the print page holds the glossary
             own = dest.split("/")[1] if dest.startswith("glossary/") and dest.count("/") == 2 else ""
             parts, size = [""], 0
-            for chunk in chunks:  # stopped once too large: a template may loop, writing as it goes
-                if (size := size + len(chunk)) > MAX_PAGE_BYTES:
-                    break
-                parts.append(chunk)
+            with time_limit(FILE_SECONDS):  # and stopped once too large: a template may loop, writing as it goes
+                for chunk in chunks:
+                    if (size := size + len(chunk)) > MAX_PAGE_BYTES:
+                        break
+                    parts.append(chunk)
             page = place_definitions("".join(parts), in_place, own).encode("utf-8") if size <= MAX_PAGE_BYTES else b""
             if page and len(page) <= MAX_PAGE_BYTES:
                 return [page]

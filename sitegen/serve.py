@@ -6,10 +6,12 @@ watcher, which calls `Preview.rebuild`), or on the next request after one, it re
 page is rendered when it is asked for, and kept until the next save. While the inputs are broken it serves a page
 listing every problem; fixing the file brings the site back.
 
-What covers the whole site, the search index, is made by a full build into .preview/ in another
-process, after the save's reload: it never holds up a page, and until it is done search answers
-from the index of the save before. It answers only requests addressed to this machine, and serves
-every page with its CSP, in the page and as a header no template can loosen (see preview_server).
+What covers the whole site, the search index, is made by a full build in another process, after the
+save's reload, into a folder of the build cache (outside the work tree, where a pull request could
+put files of its own): it never holds up a page, and until it is done search answers from the index
+of the save before. Only its pagefind/ files are served; every page and static file comes from memory.
+It answers only requests addressed to this machine, and serves every page with its CSP, in the page
+and as a header no template can loosen (see preview_server), and no service worker.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import mimetypes
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,10 @@ from .write import check_output
 WATCHED = ("content", "data", "templates", "sources")
 KEPT_PAGES = 256
 """Rendered pages kept in memory until the next save; the first rendered go first when there are more."""
+SLOW_LISTING = 0.05
+"""Seconds past which listing the inputs is slow (the real site's take 7 ms): see inputs_fingerprint."""
+INDEX_SECONDS = 1800
+"""The longest the search index's build may take: the 10,000-item benchmark's takes a few minutes."""
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 DIES_WITH_PARENT = """
@@ -69,9 +76,9 @@ class Preview:
     """The preview's state: the checked site and its page jobs, the pages rendered so far, or the
     problems of the inputs as they are now."""
 
-    def __init__(self, project: Path, out: Path, port: int = 8000):
+    def __init__(self, project: Path, out: Path | None = None, port: int = 8000):
         self.project = project
-        self.out = out
+        self.out = out or cache_folder(project) / "preview-site"
         self.port = port
         """The port the preview listens on: requests must name it (see pages.is_loopback_host)."""
         self.problems: list[Problem] = []
@@ -88,15 +95,27 @@ class Preview:
         self.index_again = False
         self.indexed: int | None = None
         """The inputs' fingerprint the search index was last started for."""
+        self.listed, self.listed_until = 0, 0.0
+        """The last listing's fingerprint, and until when it is given again (see inputs_fingerprint)."""
 
     def inputs_fingerprint(self) -> int:
         """A hash of every watched file's path, size and mtime: equal fingerprints need no reload. Folders
-        past files_under's bounds hash as the problem, which the next reading reports (see check_site)."""
+        past files_under's bounds hash as the problem, which the next reading reports (see check_site).
+
+        Every request and every tick of the watcher asks, so listing the inputs may take a tenth of the
+        preview's time at most: a listing slower than SLOW_LISTING (thousands of files) is given again
+        until nine times as long has passed."""
+        started = time.monotonic()
+        if started < self.listed_until:
+            return self.listed
         try:
-            return hash(tuple((path, stat.st_size, stat.st_mtime_ns) for folder in WATCHED
-                              for _rel, path, stat in files_under(self.project / folder)))
+            self.listed = hash(tuple((path, stat.st_size, stat.st_mtime_ns) for folder in WATCHED
+                                     for _rel, path, stat in files_under(self.project / folder)))
         except BuildFailed as failed:
-            return hash(tuple(map(str, failed.problems)))
+            self.listed = hash(tuple(map(str, failed.problems)))
+        took = time.monotonic() - started
+        self.listed_until = time.monotonic() + 9 * took if took > SLOW_LISTING else 0.0
+        return self.listed
 
     def refresh(self) -> bool:
         """Read the inputs again if they changed since the last look, and say how it went; True when they did."""
@@ -156,12 +175,15 @@ class Preview:
     def update_index(self) -> None:
         """Run the search index's build until no save came while it ran; say why when one fails."""
         while True:
-            done = subprocess.run([sys.executable, "-I", "-c", INDEX_BUILD, str(self.project.absolute()),
-                                   str(self.out.absolute()), PACKAGE_HOME],
-                                  capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                print("The search index was not updated:", *map(printable, done.stderr.strip().splitlines()),
-                      sep="\n", file=sys.stderr)
+            try:
+                done = subprocess.run([sys.executable, "-I", "-c", INDEX_BUILD, str(self.project.absolute()),
+                                       str(self.out.absolute()), PACKAGE_HOME],
+                                      capture_output=True, text=True, check=False, timeout=INDEX_SECONDS)
+                said = done.stderr.strip().splitlines() if done.returncode != 0 else []
+            except subprocess.TimeoutExpired:  # its process is killed; the next save starts another
+                said = [f"its build took more than {INDEX_SECONDS} s and was stopped"]
+            if said:
+                print("The search index was not updated:", *map(printable, said), sep="\n", file=sys.stderr)
             with self.lock:
                 if not self.index_again:
                     return
@@ -173,7 +195,8 @@ class Preview:
             self.indexing.join()
 
     def page(self, dest: str) -> bytes | None:
-        """The file at dest: a page rendered now (or kept from before), a static file, or from out."""
+        """The file at dest: a page rendered now (or kept from before), a static file, or a file of the
+        search index from out; raise BuildFailed with the page's problems if it cannot be rendered."""
         with self.lock:
             job, renderer = self.jobs.get(dest), self.renderer
             if job is not None and renderer is not None:
@@ -183,16 +206,17 @@ class Preview:
                 problems = Collector()
                 parts = renderer.render(job.template, job.dest, problems, job.shown.context)
                 data = b"".join(parts or [])
-                if parts is None or problems.problems:
-                    self.problems = problems.problems
-                    return None
+                problems.raise_if_any()  # this page's problem, shown for it alone: the others still work
+                if parts is None:  # stopped where a page before it was, which was told (Renderer._report)
+                    raise BuildFailed([Problem(f"templates/{job.template}", 1, 1, "this page stops at a template"
+                                               " error an earlier page met: open that page to see it")])
                 self.pages[dest] = data
                 while len(self.pages) > KEPT_PAGES:
                     del self.pages[next(iter(self.pages))]
                 return data
             if dest in self.statics:
                 return self.statics[dest]
-        found = resolve_request(self.out, dest)
+        found = resolve_request(self.out, dest) if dest.startswith("pagefind/") else None
         return found.read_bytes() if found is not None else None
 
     def app(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -201,14 +225,24 @@ class Preview:
         if not is_loopback_host(environ.get("HTTP_HOST"), self.port):
             return self._respond(start_response, "403 Forbidden", "text/plain; charset=utf-8",
                                  f"This preview answers only to http://127.0.0.1:{self.port}/.\n".encode())
+        if environ.get("HTTP_SERVICE_WORKER") == "script":  # a worker would outlive the preview, and its CSP
+            return self._respond(start_response, "403 Forbidden", "text/plain; charset=utf-8",
+                                 b"This preview serves no service worker.\n")
         self.refresh()
         dest = page_path(environ.get("PATH_INFO", "/"))
-        body = self.page(dest) if dest is not None and not self.problems else None
+        try:
+            body = self.page(dest) if dest is not None and not self.problems else None
+        except BuildFailed as failed:
+            return self._respond(start_response, "500 Build failed", "text/html; charset=utf-8",
+                                 error_page(failed.problems))
         if self.problems:
             return self._respond(start_response, "500 Build failed", "text/html; charset=utf-8",
                                  error_page(self.problems))
         if body is None or dest is None:
-            missing = self.page("404.html")
+            try:
+                missing = self.page("404.html")
+            except BuildFailed:
+                missing = None
             return self._respond(start_response, "404 Not Found", "text/html; charset=utf-8", missing or b"Not found")
         kind = mimetypes.guess_type(dest)[0] or "application/octet-stream"
         if kind == "text/html":  # served with its CSP, as published: the reload script is not inline
@@ -250,14 +284,14 @@ def resolve_request(root: Path, url_path: str) -> Path | None:
     parts = [part for part in unquote(url_path).split("/") if part not in ("", ".")]
     if any(part == ".." or "\\" in part or "\x00" in part for part in parts):
         return None
-    path = root.joinpath(*parts)
-    if path.is_dir():
-        path = path / "index.html"
     try:
+        path = root.joinpath(*parts)
+        if path.is_dir():
+            path = path / "index.html"
         path.resolve().relative_to(root.resolve())
-    except (OSError, ValueError):
+        return path if path.is_file() else None
+    except (OSError, ValueError):  # a name too long for the file system, say, or a path out of root
         return None
-    return path if path.is_file() else None
 
 
 def error_page(problems: list[Problem]) -> bytes:
@@ -273,7 +307,7 @@ def error_page(problems: list[Problem]) -> bytes:
 
 def serve(project: Path, port: int) -> None:
     """Check the inputs, then serve on 127.0.0.1 with live reload until interrupted."""
-    preview = Preview(project, project / ".preview", port)
+    preview = Preview(project, port=port)
     preview.rebuild()
     server = preview_server(preview)
     print(f"Previewing at http://127.0.0.1:{port}/ (Ctrl+C stops).", file=sys.stderr)

@@ -19,6 +19,7 @@ import hashlib
 import os
 import shutil
 import stat
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeGuard
@@ -139,8 +140,9 @@ class SiteWriter:
         self.lock = lock_folder(self.out.parent)  # one build at a time may write beside `out`
         check_output(out, project)  # again: another build may have changed it while this one waited
         clean_leftovers(self.out)
-        self.tmp = self.out.parent / f"{temp_prefix(self.out)}{os.getpid()}"
-        self.tmp.mkdir()
+        # a name no one can take first: a pull request could commit folders under every predictable one
+        self.tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(self.out), dir=self.out.parent))
+        self.tmp.chmod(0o755)  # as a folder made with the usual umask: the site is for anyone to read
         (self.tmp / MARKER).write_bytes(MARKER_TEXT)
         self.folders: set[Path] = {self.tmp}
         """Folders of the new site made so far."""
