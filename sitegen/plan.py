@@ -26,7 +26,7 @@ from .inputs import InputRefused, read_input
 from .lists import Entry, Pager, a_to_z, by_initial, paginate, print_rows, sort_key
 from .pictures import areas_chart, funding_charts, needed_and_given, response_glance, timeline_glance
 from .render import Renderer, Settings
-from .resolve import REFERENCES, Ref, Site, narrowed
+from .resolve import REFERENCES, Ref, Site, change_refs, narrowed
 from .search import Shard, plan_shards
 from .views import Views
 from .words import KIND_SINGULAR, KIND_TITLES
@@ -257,7 +257,7 @@ def plan_pages(site: Site, renderer: Renderer, problems: Collector) -> list[Page
                 filter_page, {"status": status, "theme": theme, "items": chunk, "pager": pager}, chunk, pager),
                 searched=False))
 
-    notes = [(change, touched(site, change)) for change in changes]
+    notes = [(change, change_refs(change, site.items)) for change in changes]
     jobs.append(PageJob("changes/index.html", "changes.html", ready({"notes": notes}, kinds=everything)))
     printed = once(lambda: {"meta": home, "bodies": bodies, "charts": charts(), "changes": changes, "glance": glance(),
                             "overview": overview()})
@@ -347,12 +347,6 @@ def unique_jobs(jobs: list[PageJob], problems: Collector) -> list[PageJob]:
         seen.add(job.dest)
         kept.append(job)
     return kept
-
-
-def touched(site: Site, change: m.Change) -> list[Ref]:
-    """The items a change note names, in its order (a `kind/id` names only that kind)."""
-    return [Ref(kind, item_id) for target in change.items for named, _, item_id in [target.rpartition("/")]
-            for kind in site.items if kind != "changes" and item_id in site.items[kind] and named in ("", kind)]
 
 
 def named(site: Site, ref: Ref) -> set[Ref]:

@@ -148,8 +148,8 @@ class InputLoader(jinja2.BaseLoader):
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's sandbox, with no method that changes a list, dict or set (the preview keeps the site between
-    saves), and none of pydantic's API on a model: parse_raw unpickles (runs code), parse_file reads any file.
+    """Jinja's sandbox, with no method that changes a list, dict or set (the preview reuses items' models
+    from save to save), and no pydantic API on a model: parse_raw unpickles (runs code), parse_file reads files.
     An attribute's safety depends only on the object's type and its name (unless the object is a
     class), so each answer is worked out once per environment, in `safe`."""
 

@@ -154,13 +154,20 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
                     backlinks[ref].add(owner)
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
     site.changes = [entry.item for entry in located.get("changes", [])]
-    for change_entry in located.get("changes", []):
-        for target in change_entry.item.items:
-            named_kind, _, item_id = target.rpartition("/")
-            for kind in (named_kind,) if named_kind else ANY_ITEM:
-                if item_id in items.get(kind, {}):
-                    site.changes_for.setdefault(Ref(kind, item_id), []).append(change_entry.item)
+    for change in site.changes:
+        for ref in change_refs(change, items):
+            site.changes_for.setdefault(ref, []).append(change)
     return site
+
+
+def change_refs(change: m.Change, items: dict[str, dict[str, Any]]) -> list[Ref]:
+    """The items a change note names, in its order (a `kind/id` names only that kind)."""
+    found: list[Ref] = []
+    for target in change.items:
+        named_kind, _, item_id = target.rpartition("/")
+        found += [Ref(kind, item_id) for kind in ((named_kind,) if named_kind else ANY_ITEM)
+                  if item_id in items.get(kind, {})]
+    return found
 
 
 def id_line(entry: Located) -> int:

@@ -203,13 +203,15 @@ class Preview:
                 kept = self.pages.get(dest)
                 if kept is not None:
                     return kept
+                try:  # what a page shows is worked out as it is asked for: the preview must survive anything
+                    context = job.shown.context
+                except Exception as exc:
+                    said = f"internal error: {type(exc).__name__}: {exc}"
+                    raise BuildFailed([Problem("build.py", 1, 1, said)]) from exc
                 problems = Collector()
-                parts = renderer.render(job.template, job.dest, problems, job.shown.context)
-                data = b"".join(parts or [])
+                renderer.reported.clear()  # each page that stops at a template's error says so, not only the first
+                data = b"".join(renderer.render(job.template, job.dest, problems, context) or [])
                 problems.raise_if_any()  # this page's problem, shown for it alone: the others still work
-                if parts is None:  # stopped where a page before it was, which was told (Renderer._report)
-                    raise BuildFailed([Problem(f"templates/{job.template}", 1, 1, "this page stops at a template"
-                                               " error an earlier page met: open that page to see it")])
                 self.pages[dest] = data
                 while len(self.pages) > KEPT_PAGES:
                     del self.pages[next(iter(self.pages))]

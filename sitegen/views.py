@@ -284,15 +284,15 @@ class Views:
         return sorted(self.site.changes_for.get(ref, []), key=lambda c: (c.date, c.summary), reverse=True)
 
     def _where(self, kind: str, field: str, value: str) -> list[Any]:
-        """Items of kind whose list field holds value, by id. The index of each (kind, field) is made
-        on first use, once per build: every list and filter page asks, and a scan per question would
-        make rendering grow with the square of the items."""
+        """Items of kind whose list field holds value, by id, from an index of each (kind, field) made once per build:
+        every list and filter page asks, and a scan each time would grow with the square of the items."""
         index = self._indexes.get((kind, field))
-        if index is None:
-            index = self._indexes[(kind, field)] = {}
+        if index is None:  # kept only once whole: a page stopped while making it leaves none
+            index = {}
             for _, item in sorted(self.site.items[kind].items()):
                 for held in dict.fromkeys(getattr(item, field)):
                     index.setdefault(held, []).append(item)
+            self._indexes[(kind, field)] = index
         return index.get(value, [])
 
     def recommendations_where(self, field: str, value: str) -> list[m.Recommendation]:
@@ -301,9 +301,10 @@ class Views:
 
     def by_status(self, status: str) -> list[m.Recommendation]:
         if self._by_status is None:
-            self._by_status = {}
+            by_status: dict[str, list[m.Recommendation]] = {}
             for _, r in sorted(self.site.items["recommendations"].items()):
-                self._by_status.setdefault(r.response.status.value, []).append(r)
+                by_status.setdefault(r.response.status.value, []).append(r)
+            self._by_status = by_status
         return self._by_status.get(status, [])
 
     def theme_statuses(self) -> list[tuple[str, str, list[m.Recommendation]]]:
@@ -334,10 +335,11 @@ class Views:
     def pilots_in_area(self, area_id: str) -> list[m.Pilot]:
         """The programmes that name an area, by id."""
         if self._by_area is None:
-            self._by_area = defaultdict(list)
+            by_area: defaultdict[str, list[m.Pilot]] = defaultdict(list)
             for _, pilot in sorted(self.site.items["pilots"].items()):
                 for named in dict.fromkeys(a.area for a in pilot.areas):
-                    self._by_area[named].append(pilot)
+                    by_area[named].append(pilot)
+            self._by_area = by_area
         return list(self._by_area.get(area_id, []))
 
     def area_programmes(self, area_id: str) -> list[tuple[m.Pilot, m.Participation, list[tuple[m.FundingLine,

@@ -17,9 +17,9 @@ import ctypes
 import errno
 import hashlib
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeGuard
@@ -109,6 +109,16 @@ def temp_prefix(out: Path) -> str:
     return f".{out.name}.tmp-"
 
 
+def fresh_folder(parent: Path, prefix: str) -> Path:
+    """A new folder in parent, named prefix and random letters: a pull request could commit folders
+    under every name a build could predict (such as its process id), and so stop every build."""
+    while True:
+        folder = parent / f"{prefix}{secrets.token_hex(8)}"
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir()
+            return folder
+
+
 def clean_leftovers(out: Path) -> None:
     """Remove temporary folders a killed build left, restoring the old site if the swap was cut short."""
     parent = out.parent
@@ -140,9 +150,7 @@ class SiteWriter:
         self.lock = lock_folder(self.out.parent)  # one build at a time may write beside `out`
         check_output(out, project)  # again: another build may have changed it while this one waited
         clean_leftovers(self.out)
-        # a name no one can take first: a pull request could commit folders under every predictable one
-        self.tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(self.out), dir=self.out.parent))
-        self.tmp.chmod(0o755)  # as a folder made with the usual umask: the site is for anyone to read
+        self.tmp = fresh_folder(self.out.parent, temp_prefix(self.out))
         (self.tmp / MARKER).write_bytes(MARKER_TEXT)
         self.folders: set[Path] = {self.tmp}
         """Folders of the new site made so far."""

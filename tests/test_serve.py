@@ -143,7 +143,6 @@ def test_every_page_the_preview_serves_is_the_cold_build_s(project: Path, tmp_pa
         assert call(preview, "/" + rel) == ("200 OK", path.read_bytes()), rel
 
 
-
 def test_a_save_works_out_only_the_pages_asked_for(project: Path) -> None:
     """After a save the preview lists every page, but works out what a page shows (plan.PageJob.shown)
     only when the browser asks for it: the others cost nothing until then."""
@@ -154,6 +153,7 @@ def test_a_save_works_out_only_the_pages_asked_for(project: Path) -> None:
     assert call(preview, "/recommendations/family-help-services/")[0] == "200 OK"
     assert [dest for dest, job in preview.jobs.items() if "shown" in vars(job)] == [
         "recommendations/family-help-services/index.html"]
+
 
 def test_html_keeps_the_csp_of_the_published_site(project: Path) -> None:
     """The preview serves each page as built, CSP and all: an off-site image does not load in it either."""

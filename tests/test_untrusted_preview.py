@@ -122,9 +122,10 @@ def test_a_slow_listing_of_the_inputs_is_not_repeated_on_every_request(project: 
     listings: list[str] = []
     files_under = serve.files_under
 
-    def slow(folder: Path) -> Any:
-        listings.append(folder.name)
-        time.sleep(0.02)
+    def slow(folder: Path) -> Any:  # counting only this project's: another test's preview may be watching
+        if folder.parent == project:
+            listings.append(folder.name)
+            time.sleep(0.02)
         return files_under(folder)
 
     preview = Preview(project, project / ".preview")
@@ -149,3 +150,55 @@ def test_a_path_too_long_for_the_file_system_is_a_plain_404(project: Path) -> No
     preview.refresh()
     status, headers, _body = call_with_headers(preview, "/pagefind/" + "a" * 5000)
     assert status == "404 Not Found" and headers["Content-Type"].startswith("text/html")
+
+
+def test_a_download_that_writes_as_it_loops_is_stopped_by_its_time_in_all(project: Path, monkeypatch: Any,
+                                                                           run_cli: Callable[..., Run]) -> None:
+    """A loop that writes a little each turn makes many quick pieces: the limit is on their time in all."""
+    monkeypatch.setattr("sitegen.render.FILE_SECONDS", 0.5)
+    add_line(project / "templates" / "feed.xml",
+             "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}")
+    started = time.monotonic()
+    done = run_cli("--project", str(project), "check")
+    assert time.monotonic() - started < 60
+    assert done.code == 1 and "templates/feed.xml:2:" in done.err and "it took more than 0.5 s" in done.err
+
+
+def test_no_timer_is_left_behind_however_soon_it_fires() -> None:
+    """An alarm that fired before the limit's own code had finished arming it left it armed, to raise in
+    whatever ran next."""
+    import signal
+
+    import jinja2
+    import pytest
+
+    from sitegen.time_limit import TooSlow, time_limit
+
+    looping = jinja2.Environment().from_string(LOOP)
+    for seconds in (1e-6, 1e-4, 0.01) * 30:
+        with pytest.raises(TooSlow):
+            with time_limit(seconds):
+                looping.render()
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_index_build_that_never_ends_is_stopped(project: Path, monkeypatch: Any, capsys: Any) -> None:
+    from sitegen import serve
+
+    monkeypatch.setattr(serve, "INDEX_SECONDS", 1)
+    monkeypatch.setattr(serve, "INDEX_BUILD", "import time; time.sleep(60)")
+    started = time.monotonic()
+    Preview(project, project / ".preview").update_index()
+    assert time.monotonic() - started < 30
+    assert "The search index was not updated:\nits build took more than 1 s and was stopped" in capsys.readouterr().err
+
+
+def test_a_broken_page_says_its_problem_each_time_it_is_asked_for(project: Path) -> None:
+    """The renderer says each template error once (a line of base.html would stop every page): the
+    preview, which renders one page at a time, says it for each page asked for."""
+    add_line(project / "templates" / "page.html", "{% set _ = no_such_name.x %}")
+    preview = Preview(project, project / ".preview")
+    preview.refresh()
+    for _ in range(2):
+        status, body = call(preview, "/about/")
+        assert status == "500 Build failed" and b"templates/page.html:2:" in body and b"no_such_name" in body
