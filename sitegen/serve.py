@@ -37,7 +37,7 @@ from .errors import BuildFailed, Collector, Problem
 from .inputs import static_files
 from .pages import CONTENT_SECURITY_POLICY, LOOPBACK_NAMES, is_loopback_host
 from .plan import PageJob
-from .render import Renderer, Settings
+from .render import MAX_PAGE_BYTES, Renderer, Settings
 from .write import check_output
 
 WATCHED = ("content", "data", "templates", "sources")
@@ -47,6 +47,9 @@ SLOW_LISTING = 0.05
 """Seconds past which listing the inputs is slow (the real site's take 7 ms): see inputs_fingerprint."""
 INDEX_SECONDS = 1800
 """The longest the search index's build may take: the 10,000-item benchmark's takes a few minutes."""
+FILE_BYTES = 256_000_000
+"""The largest file the preview makes (it holds each whole): the 10,000-item benchmark's largest
+download is 35 MB, so one of 50,000 items (build.MAX_ITEMS) would be about 175 MB."""
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 DIES_WITH_PARENT = """
@@ -210,9 +213,17 @@ class Preview:
                     raise BuildFailed([Problem("build.py", 1, 1, said)]) from exc
                 problems = Collector()
                 renderer.reported.clear()  # each page that stops at a template's error says so, not only the first
-                data = b"".join(renderer.render(job.template, job.dest, problems, context) or [])
+                parts, size = [], 0
+                for part in renderer.render(job.template, job.dest, problems, context) or []:
+                    if (size := size + len(part)) > FILE_BYTES:  # a page is stopped sooner (render.MAX_PAGE_BYTES)
+                        problems.add(f"templates/{job.template}", 1, 1, f"{dest} would be more than {FILE_BYTES:,}"
+                                     " bytes, which the preview holds whole: far more than a real site's")
+                        break
+                    parts.append(part)
                 problems.raise_if_any()  # this page's problem, shown for it alone: the others still work
-                self.pages[dest] = data
+                data = b"".join(parts)
+                if size <= MAX_PAGE_BYTES:  # a large download is made again when asked for, not kept
+                    self.pages[dest] = data
                 while len(self.pages) > KEPT_PAGES:
                     del self.pages[next(iter(self.pages))]
                 return data

@@ -202,3 +202,22 @@ def test_a_broken_page_says_its_problem_each_time_it_is_asked_for(project: Path)
     for _ in range(2):
         status, body = call(preview, "/about/")
         assert status == "500 Build failed" and b"templates/page.html:2:" in body and b"no_such_name" in body
+
+
+def test_the_preview_makes_no_file_larger_than_it_may_hold(project: Path, monkeypatch: Any) -> None:
+    """A feed a template made 1.2 GB stayed whole in the preview's memory: a file past FILE_BYTES is
+    stopped with a problem, and one past a page's size is made again when asked for, not kept."""
+    import sitegen.serve as serve
+
+    preview = Preview(project, project / ".preview")
+    preview.refresh()
+    feed = call(preview, "/feed.xml")[1]
+    monkeypatch.setattr(serve, "FILE_BYTES", len(feed) - 1)
+    preview.pages.clear()
+    status, body = call(preview, "/feed.xml")
+    assert status == "500 Build failed" and b"feed.xml would be more than" in body
+    monkeypatch.setattr(serve, "FILE_BYTES", len(feed))
+    monkeypatch.setattr(serve, "MAX_PAGE_BYTES", len(feed) - 1)
+    assert call(preview, "/feed.xml") == ("200 OK", feed) and "feed.xml" not in preview.pages
+    monkeypatch.undo()
+    assert call(preview, "/feed.xml") == ("200 OK", feed) and "feed.xml" in preview.pages
