@@ -81,11 +81,10 @@ def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[Entry]:
 
 
 def print_rows(site: Site, views: Views, sections: tuple[str, ...]) -> dict[str, list[Any]]:
-    """Each section's items (a section is a kind) in the order the print page lists them."""
-    order = {"recommendations": lambda item: (item.title.lower(), item.id), "missions": lambda item: item.number,
-             "areas": lambda item: (item.name.lower(), item.id), "glossary": lambda item: (item.term.lower(), item.id),
-             "timeline": views.event_key}
-    rows = {section: sorted(site.items[section].values(), key=order.get(section, lambda item: item.id))
+    """Each section's items (a section is a kind) in the order the print page lists them: as on their list
+    pages, but sources by id, and the funding lines as the funding table has them."""
+    rows = {section: sorted(site.items[section].values(),
+                            key=(lambda item: item.id) if section == "sources" else sort_key(section, views))
             for section in sections if section != "funding"}
     rows["funding"] = funding_order(site)
     return rows
