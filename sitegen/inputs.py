@@ -125,9 +125,13 @@ def read_text(path: Path, shown: str, problems: Collector, folder: Path | None =
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         problems.add(shown, line, column, "this byte is not valid UTF-8; save the file as UTF-8")
         return None
-    # in UTF-8 these characters are single bytes: deleting them from the bytes and comparing lengths
-    # runs in C, and only a file that holds one is searched for where
-    bad = CONTROL_CHARACTER.search(text) if len(raw.translate(None, CONTROL_BYTES)) != len(raw) else None
+    # in UTF-8 these characters are single bytes: deleting them from the bytes, a megabyte at a time (a
+    # large file is never copied whole), and comparing lengths runs in C, and only a file that holds
+    # one is searched for where
+    pieces = (raw[at:at + MEGABYTE] for at in range(0, len(raw), MEGABYTE))
+    held = any(len(piece.translate(None, CONTROL_BYTES)) != len(piece) for piece in pieces)
+    del raw  # the text is all that is needed now: a large file is held once, not twice
+    bad = CONTROL_CHARACTER.search(text) if held else None
     if bad:
         problems.add(
             shown, *position(text, bad.start()),
