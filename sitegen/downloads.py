@@ -1,7 +1,9 @@
 """Every dataset as CSV (one flat table, for spreadsheets) and JSON (the full records, for programs).
 
 The CSV rows match the rows of the table the site shows for the same data, so a reader who
-downloads a table gets what they saw. Output is sorted and has no timestamps: the same data gives
+downloads a table gets what they saw; and, since a row is read alone, each carries what the
+page's links and notes give: a sum's purpose, what each kind of sum and response means, and the
+source of each reported count. Output is sorted and has no timestamps: the same data gives
 the same bytes.
 """
 
@@ -19,6 +21,7 @@ from . import models as m
 from .formats import format_count, format_money
 from .resolve import Site
 from .views import Views
+from .words import FUNDING_KIND_HELP, STATUS_HELP, STATUS_TEST, STATUS_WORDS
 
 Row = dict[str, str]
 
@@ -48,6 +51,10 @@ def _amount(amount: float) -> str:
     return f"{amount:.0f}" if amount == int(amount) else f"{amount}"
 
 
+FIRST_RESPONSE = " The label describes the government's first response; what happened later is in the column “later”."
+"""As the About page says it, for a row of the proposals download read alone."""
+
+
 def recommendation_rows(site: Site, views: Views) -> Iterable[Row]:
     """One row per proposal, made as it is written: the largest kind's rows are never all in memory."""
     ordered = sorted(site.items["recommendations"].values(), key=lambda r: (r.title.lower(), r.id))
@@ -58,7 +65,9 @@ def _recommendation_row(r: m.Recommendation, views: Views) -> Row:
     return {
         "id": r.id, "title": r.title, "review": r.review.value, "proposal": r.proposal,
         "themes": _join(r.themes), "missions": _join(r.missions),
-        "response_status": r.response.status.value, "response_detail": r.response.detail,
+        "response_status": r.response.status.value, "response": STATUS_WORDS[r.response.status.value],
+        "response_meaning": STATUS_HELP[r.response.status.value] + FIRST_RESPONSE,
+        "response_test": STATUS_TEST[r.response.status.value], "response_detail": r.response.detail,
         "later": _join([f"reported {_date(views.reported_on(d)) or 'undated'}: {d.text}" for d in r.later]),
         "sources": _sources(r),
     }
@@ -78,7 +87,8 @@ def funding_rows(site: Site, views: Views) -> list[Row]:
     for line in funding_order(site):
         for number, value in enumerate(line.values, start=1):
             rows.append({
-                "id": line.id, "value": str(number), "title": line.title, "kind": line.kind.value,
+                "id": line.id, "figure_number": str(number), "title": line.title, "purpose": line.purpose,
+                "kind": line.kind.value, "kind_meaning": FUNDING_KIND_HELP[line.kind.value],
                 "by": _join(line.by), "missions": _join(line.missions),
                 "qualifier": value.money.qualifier or "", "amount_gbp": _amount(value.money.amount),
                 "years": str(value.money.years or ""), "each_year": "yes" if value.money.each_year else "",
@@ -95,9 +105,10 @@ def pilot_rows(site: Site, views: Views) -> list[Row]:
         {
             "id": p.id, "name": p.name, "purpose": p.purpose, "period": p.period or "",
             "missions": _join(p.missions), "recommendations": _join(p.recommendations),
-            "funding": _join(p.funding), "areas": _join(sorted(a.area for a in p.areas)),
-            "area_counts": _join([f"{format_count(c)} (reported {_date(views.reported_on(c)) or 'undated'})"
-                                  for c in p.area_counts]),
+            "funding": _join(p.funding), "funding_titles": _join([site.items["funding"][f].title for f in p.funding]),
+            "areas": _join(sorted(a.area for a in p.areas)),
+            "area_counts": _join([f"{format_count(c)} (reported {_date(views.reported_on(c)) or 'undated'},"
+                                  f" {views.reporting_source(c).id})" for c in p.area_counts]),
             "sources": _sources(p),
         }
         for _, p in sorted(site.items["pilots"].items())
@@ -115,7 +126,7 @@ def area_rows(site: Site, views: Views) -> list[Row]:
 def timeline_rows(site: Site, views: Views) -> list[Row]:
     return [
         {"id": e.id, "date": _date(e.date, e.precision.value) + (f"/{e.until}" if e.until else ""),
-         "precision": e.precision.value, "after": e.after or "",
+         "precision": e.precision.value, "earliest": "yes" if e.earliest else "", "after": e.after or "",
          "when": views.event_date(e), "planned": "yes" if e.planned else "no",
          "reported_on": _date(views.reported_on(e)), "title": e.title, "text": e.text or "",
          "related": _join(e.related), "sources": _sources(e)}
@@ -182,7 +193,7 @@ ROWS: dict[str, Callable[[Site, Views], Iterable[Row]]] = {
 CSV_DRAWS: dict[str, tuple[str, ...]] = {
     "recommendations": ("recommendations", "sources"),  # a later development's date of report is its source's
     "missions": ("missions",),
-    "pilots": ("pilots", "sources"),
+    "pilots": ("pilots", "sources", "funding"),
     "funding": ("funding", "sources"),
     "timeline": ("timeline", "sources"),
     "glossary": ("glossary",),

@@ -1,7 +1,8 @@
 """What the Atom feed and the sitemap list; templates/feed.xml, sitemap.xml and robots.txt write them.
 
 Feed entries are dated by their newest dated source (an event only undated sources report, by the
-earliest it may have happened), not by the build, so the feed only changes when the facts do. Entry
+newest change note that names it, else the first note: when the site last changed it), not by the
+build, so the feed only changes when the facts do. Entry
 ids are tag: URIs, which stay the same wherever the site is published.
 """
 
@@ -11,7 +12,7 @@ import hashlib
 from typing import Any
 
 from . import models as m
-from .resolve import Site
+from .resolve import Ref, Site
 from .views import Views
 
 
@@ -31,8 +32,10 @@ def feed_entries(site: Site, views: Views, changes: list[m.Change]) -> list[dict
     """Timeline events and change notes for the Atom feed, newest first."""
     entries: list[dict[str, Any]] = []
     for event in site.items["timeline"].values():
-        # its newest dated source; with none, the earliest it may have happened
-        updated = views.latest_date(event) or views.earliest_date(event)
+        # its newest dated source; else the newest note naming it, or the first note: never when it was due
+        named = [change.date for change in site.changes_for.get(Ref("timeline", event.id), [])]
+        first = min((change.date for change in changes), default=views.earliest_date(event))
+        updated = views.latest_date(event) or max(named, default=first)
         entries.append({"id": f"timeline/{event.id}", "title": event.title, "path": f"timeline/{event.id}/",
                         "updated": updated, "event": event})
     for change in sorted(changes, key=lambda c: (c.date, c.summary)):

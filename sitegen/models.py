@@ -156,8 +156,8 @@ class FundingKind(StrEnum):
     estimated-cost: what someone estimated a thing costs or would cost, such as cost pressures or the
     cost of delay; nobody promised or asked for it.
     cut: money taken away, or forecast to be (qualifier: forecast), such as past cuts to council budgets.
-    pledged: money the government promised or said "will be spent", not yet set aside for a named
-    programme; a plan, not money spent.
+    pledged: money the government promised, announced or said "will be spent", where the sources do not
+    say it was set aside or allocated; a plan, not money spent.
     allocated: money the government set aside for a named programme, body or purpose (including
     "would be allocated"); still a plan unless a source says it was spent.
     spent: money a source says was spent.

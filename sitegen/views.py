@@ -104,18 +104,18 @@ class Views:
         return max(dates) if dates else None
 
     def sources_behind(self, item: Any) -> list[m.Source]:
-        """The sources an item's page rests on: a source page, the source itself; a theme or an area,
-        which cite nothing themselves, the sources of what its page lists (the theme's proposals, the
-        citations naming the area in each programme); any other item, the sources it cites."""
+        """The sources an item's page rests on: a source page, the source itself; an area, the citations
+        naming it in each programme; a theme or a mission, its own and those of the proposals (and a
+        mission's programmes and money) its page lists; any other item, the sources it cites."""
         if isinstance(item, m.Source):
             return [item]
-        if isinstance(item, m.Theme):
-            return self._newest_first({c.source for r in self.recommendations_where("themes", item.id)
-                                       for c in citations_in(r)})
         if isinstance(item, m.Area):
             return self._newest_first({c.source for p in self.pilots_in_area(item.id) for a in p.areas
                                        if a.area == item.id for c in a.citations})
-        return self.sources_of(item)
+        listed = self.recommendations_where("themes", item.id) if isinstance(item, m.Theme) else [
+            *self.recommendations_where("missions", item.id), *self.pilots_where("missions", item.id),
+            *self.funding_where("missions", item.id)] if isinstance(item, m.Mission) else []
+        return self._newest_first({c.source for shown in (item, *listed) for c in citations_in(shown)})
 
     def reporting_source(self, value: Any) -> m.Source:
         """The source that dates a reported value (a sum, a count, a planned event, a development, a

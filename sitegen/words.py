@@ -7,6 +7,7 @@ page and list names a thing the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from .formats import format_date
@@ -54,6 +55,24 @@ STATUS_HELP: dict[str, str] = {
 }
 """Each status in one sentence, as the About page gives it before the test for it."""
 
+STATUS_TEST: dict[str, str] = {
+    "accepted": "A source says the government accepted or backed the proposal, or says it will carry it out."
+                " Testing how to do it first, for example in a few areas, does not change the label.",
+    "accepted-in-part": "A source says the government will do some of what was proposed, but not all of it.",
+    "to-be-tested": "A source says the proposal will be trialled, tested or piloted, and no source says the"
+                    " government accepted it.",
+    "consultation": "A source says the government will consult, or is consulting, on this proposal in particular,"
+                    " and no source says the government accepted it. The February 2023 strategy as a whole was a"
+                    " draft for consultation, and that alone does not give this label. We use this label even where"
+                    " a source also says the government plans to go ahead, because the consultation was its first"
+                    " response.",
+    "rejected": "A source says the government rejected the proposal or did not take it up.",
+    "not-addressed": "A source says the response did not mention the proposal.",
+    "unclear": "The sources say only that the government will explore or consider the idea, or what they say fits"
+               " none of the other labels' tests.",
+}
+"""Each status's test, as the About page gives it, for the proposals download, whose rows are read alone."""
+
 KIND_SINGULAR: dict[str, str] = {
     "recommendations": "Proposal",
     "missions": "Mission",
@@ -77,6 +96,18 @@ FUNDING_KIND_WORDS: dict[str, str] = {
     "spent": "Spent",
 }
 """Each kind of sum in words: the label of its rows and the heading of its group, in the order shown."""
+
+FUNDING_KIND_HELP: dict[str, str] = {
+    "called-for": "Money someone asked to be spent, such as the care review's costing of its proposals.",
+    "estimated-cost": "What someone estimated a thing costs or would cost; nobody promised or asked for it.",
+    "cut": "Money taken away, or forecast to be.",
+    "pledged": "Money the government promised, announced or said would be spent, where our sources do not say it"
+               " was set aside or allocated; a plan, not money spent.",
+    "allocated": "Money the government set aside, or said it would set aside, for a named programme, body or"
+                 " purpose; a plan unless a source says it was spent.",
+    "spent": "Money a source says was spent.",
+}
+"""Each kind of sum in one sentence (models.FundingKind), for the funding download, whose rows are read alone."""
 
 LANE_WORDS: dict[str, str] = {
     "review": "Reviews and evidence",
@@ -127,8 +158,9 @@ def shorten(text: str, limit: int = 160) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def describe_item(kind: str, item: Any) -> str:
-    """A one-sentence description of an item's page, unique because it names the item."""
+def describe_item(kind: str, item: Any, reported: dt.date | None = None) -> str:
+    """A one-sentence description of an item's page, unique because it names the item. A planned
+    event's gives, as its page does, the date its plan was reported (reported: views.reported_on)."""
     name = title_of(item)
     if kind == "recommendations":
         text = (f"{name}: what {PROPOSED_BY[item.review]} proposed and the government's response"
@@ -141,7 +173,8 @@ def describe_item(kind: str, item: Any) -> str:
         text = f"{name}: every reported figure with its source and date."
     elif kind == "timeline":
         when = dated(item) if item.date else "date not given"
-        text = f"{'Planned' if item.planned else 'Event'}, {when}: {name}"
+        as_reported = f"as reported on {format_date(reported)}" if reported else "as reported in an undated source"
+        text = f"Planned, {as_reported}: due {when}. {name}" if item.planned else f"Event, {when}: {name}"
     elif kind == "glossary":
         text = f"{name}: {item.definition}"
     elif kind == "sources":

@@ -203,7 +203,7 @@ def test_every_output_shows_the_qualifier(project: Path, run_cli: Callable[..., 
     assert "at least £600m · Other News, 1 Mar 2023" in page(project, "funding/index.html")  # the chart
     data = project / "site" / "data"
     pilots = list(csv.DictReader(io.StringIO((data / "pilots.csv").read_text(encoding="utf-8"))))
-    assert pilots[0]["area_counts"] == "up to 12 areas (reported 2023-03-01)"
+    assert pilots[0]["area_counts"] == "up to 12 areas (reported 2023-03-01, second-article)"
     funding = {row["id"]: row for row in csv.DictReader(io.StringIO((data / "funding.csv").read_text("utf-8")))}
     assert (funding["social-care-share"]["qualifier"], funding["social-care-share"]["figure"]) == (
         "at least", "at least £600m")

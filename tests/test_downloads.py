@@ -8,8 +8,9 @@ import json
 
 from reader_site import ROOT, rendered, site_model
 
-from sitegen.downloads import ROWS, csv_text, json_text
+from sitegen.downloads import FIRST_RESPONSE, ROWS, csv_text, json_text
 from sitegen.models import Theme
+from sitegen.words import FUNDING_KIND_HELP, STATUS_HELP, STATUS_TEST, STATUS_WORDS
 
 
 def test_every_dataset_has_csv_and_json() -> None:
@@ -70,3 +71,33 @@ def test_output_is_deterministic(tmp_path: object) -> None:
 
     _site, again = render(ROOT, Settings(base_url="/REPO/"))
     assert again == rendered()
+
+
+def test_a_row_read_alone_carries_what_its_page_gives() -> None:
+    """A journalist reads a CSV row without the page: a sum keeps its purpose and what its kind means,
+    a response what its status means, a count its source, a date its "at the earliest"."""
+    files = rendered()
+    site = site_model()
+
+    def rows(kind: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(files[f"data/{kind}.csv"].decode())))
+
+    for row in rows("funding"):
+        line = site.items["funding"][row["id"]]
+        assert row["purpose"] == line.purpose and row["kind_meaning"] == FUNDING_KIND_HELP[line.kind.value]
+    bursary = next(row for row in rows("funding") if row["id"] == "care-leaver-apprenticeship-bursary")
+    assert "from £1,000 to £3,000" in bursary["purpose"] and bursary["amount_gbp"] == "3000"
+    assert "a plan unless a source says it was spent" in FUNDING_KIND_HELP["allocated"]
+    for row in rows("recommendations"):
+        status = site.items["recommendations"][row["id"]].response.status.value
+        assert (row["response"], row["response_meaning"], row["response_test"]) == (
+            STATUS_WORDS[status], STATUS_HELP[status] + FIRST_RESPONSE, STATUS_TEST[status])
+    trial = next(row for row in rows("pilots") if row["id"] == "kinship-allowance-trial")
+    assert "£44m from the 2025-26 reform money" in trial["funding_titles"].split("; ")  # its id names one measure
+    counts = next(row for row in rows("pilots") if row["id"] == "families-first-for-children-pathfinder")["area_counts"]
+    assert "12 areas (reported undated, cypnow-analysis-funding-fails-to-match)" in counts
+    assert "12 areas (reported undated, cypnow-plan-for-revamp-of-early-help)" in counts
+    earliest = {row["id"]: row["earliest"] for row in rows("timeline")}
+    assert earliest["fundamental-reform-from-april-2026"] == "yes"
+    assert [event for event, value in earliest.items() if value == "yes"] == [
+        event for event in earliest if site.items["timeline"][event].earliest]

@@ -33,6 +33,21 @@ def test_feed_holds_every_event_and_change_note() -> None:
         assert "as reported on" in summaries
 
 
+def test_an_event_only_undated_sources_report_is_dated_by_the_site_s_notes_not_by_when_it_was_due() -> None:
+    """Atom's <updated> is when an entry last changed: the newest dated source, else the newest change
+    note naming the event. The national framework was due in 2024, which is no date of a report."""
+    entries = {e.findtext(f"{ATOM}id", "").rpartition(":")[2]: e.findtext(f"{ATOM}updated", "")
+               for e in ET.fromstring(rendered(BASE, SITE_URL)["feed.xml"]).findall(f"{ATOM}entry")}
+    site = site_model()
+    for event_id in ("national-framework-early-2024", "teacher-ecf-evaluation"):
+        event = site.items["timeline"][event_id]
+        assert not any(site.items["sources"][c.source].date for c in event.citations), "only undated sources"
+        noted = max(change.date for change in site.changes if event_id in change.items)
+        assert entries[f"timeline/{event_id}"] == f"{noted.isoformat()}T00:00:00Z"
+    summaries = "".join(ET.fromstring(rendered(BASE, SITE_URL)["feed.xml"]).itertext())
+    assert "CYP Now, undated, “Care Review response: funding fails to match scale of reforms”" in summaries
+
+
 def test_feed_without_a_site_url_uses_paths_under_the_base() -> None:
     root = ET.fromstring(rendered()["feed.xml"])
     for link in root.iter(f"{ATOM}link"):

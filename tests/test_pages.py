@@ -167,7 +167,7 @@ def test_tables_and_their_csv_hold_the_same_rows(files: dict[str, bytes], pages:
     rows = _csv_rows(files, "data/recommendations.csv")
     assert table_rows(pages["recommendations/index.html"], "proposals") == [r["id"] for r in rows]
     rows = _csv_rows(files, "data/funding.csv")
-    assert table_rows(pages["funding/index.html"], "funding-table") == [f"{r['id']}#{r['value']}" for r in rows]
+    assert table_rows(pages["funding/index.html"], "funding-table") == [f"{r['id']}#{r['figure_number']}" for r in rows]
     rows = _csv_rows(files, "data/areas.csv")
     assert table_rows(pages["areas/index.html"], "areas-table") == [r["id"] for r in rows]
 

@@ -20,7 +20,7 @@ from sitegen.build import build, check_site
 from sitegen.claims import carriers
 from sitegen.render import Settings
 from sitegen.views import Views
-from sitegen.words import STATUS_HELP, STATUS_WORDS
+from sitegen.words import STATUS_HELP, STATUS_TEST, STATUS_WORDS
 
 ARTICLE = """Example council tests family help
 The example council will test a family help team for two years before deciding whether to keep it.
@@ -342,6 +342,34 @@ def test_the_home_page_is_as_of_the_newest_article_the_site_cites(project: Path)
     assert "Facts as reported up to 2 February 2023" in page_text(project / "site" / "about" / "index.html")
 
 
+def test_no_real_page_is_cited_as_older_than_a_report_it_shows() -> None:
+    """"Cite this page … based on sources up to" is the newest report a page rests on: never older
+    than a date of report the page itself shows (a mission's page lists its proposals' and money's)."""
+    dates = re.compile(r"(?:as reported on|Reported on) (\d{1,2} [A-Z][a-z]+ \d{4})")
+    pages = {name: data.decode("utf-8") for name, data in rendered().items() if name.endswith("/index.html")}
+    older = []
+    for name, html in pages.items():
+        cited = re.search(r"based on sources up to (\d{1,2} [A-Z][a-z]+ \d{4})", html)
+        page = GLOSSARY_POPOVERS.sub("", html).partition('<h2 id="changes">')[0]  # not the change notes' words
+        shown = [dt.datetime.strptime(d, "%d %B %Y").date() for d in dates.findall(page)]
+        if cited and shown and dt.datetime.strptime(cited.group(1), "%d %B %Y").date() < max(shown):
+            older.append(f"{name}: cited up to {cited.group(1)}, shows {max(shown):%d %B %Y}")
+    assert not older, older
+    assert "based on sources up to 31 October 2024" in pages["missions/stable-loving-homes/index.html"]
+
+
+def test_undated_sources_are_told_apart_by_their_titles() -> None:
+    text = real_page_text("recommendations/care-review-investment/index.html")
+    assert "CYP Now, undated, “Care Review response: funding fails to match scale of reforms”" in text
+    assert "CYP Now, undated, “Plan for revamp of early help”" in real_page_text("pilots/index.html")
+
+
+def test_a_planned_event_s_description_gives_the_date_of_its_report() -> None:
+    descriptions = re.findall(r'<meta name="description" content="([^"]*)"', rendered()[
+        "timeline/consultations-close/index.html"].decode("utf-8"))
+    assert descriptions[0].startswith("Planned, as reported on 2 February 2023: due 11 May 2023. Consultations")
+
+
 def test_the_real_home_page_is_as_of_the_newest_cited_article() -> None:
     site = check_site(ROOT)
     views = Views(site)
@@ -356,9 +384,10 @@ def test_the_about_page_gives_every_status_its_meaning_and_test() -> None:
     """The About page and the status pages give each status the same meaning (words.STATUS_HELP)."""
     about = (ROOT / "content" / "about.md").read_text(encoding="utf-8")
     for status, words in STATUS_WORDS.items():
-        found = re.search(rf"^- \*\*{re.escape(words)}\*\*: {re.escape(STATUS_HELP[status])} \*Test:\* \S", about,
-                          re.M)
-        assert found, f"no meaning and test for {words!r} on the About page"
+        test = STATUS_TEST[status].replace("none of the other labels' tests", "none of the tests above")
+        found = re.search(rf"^- \*\*{re.escape(words)}\*\*: {re.escape(STATUS_HELP[status])} \*Test:\* "
+                          rf"{re.escape(test[0].lower() + test[1:])}$", about, re.M)
+        assert found, f"no meaning and test for {words!r} on the About page, as the proposals download gives them"
     for topic in ("earliest dated source", "undated", "Planned, as reported on", "Sources differ",
                   "one source", "pull request"):
         assert topic in about, topic
@@ -389,16 +418,17 @@ def test_no_page_description_or_download_dates_an_event_more_precisely_than_its_
 
 def test_the_feed_says_undated_in_words_and_never_dates_an_entry_by_another_event_s_source() -> None:
     """A planned event reported only in an undated source is 'as reported in an undated source', and
-    its entry is dated by its own date, not by the newest source of the whole site."""
+    its entry is dated by the site's last change to it, neither by the newest source of the whole site
+    nor by when it was due (see test_feeds)."""
     feed = rendered("/")["feed.xml"].decode("utf-8")
     assert "as reported on undated" not in feed
     entry = re.search(r"<entry>(?:(?!</entry>).)*timeline/national-framework-early-2024/.*?</entry>", feed, re.S)
     assert entry is not None and "as reported in an undated source" in entry.group()
-    assert "Source: CYP Now, undated." in entry.group()  # its only source
-    assert "<updated>2024-01-01T00:00:00Z</updated>" in entry.group()
+    assert "Source: CYP Now, undated, “Care Review response: funding fails to match scale of reforms”." in entry.group()
+    assert "<updated>2024-01-01T00:00:00Z</updated>" not in entry.group()  # when it was due
     several = re.search(r"<entry>(?:(?!</entry>).)*timeline/new-measures-from-april-2024/.*?</entry>", feed, re.S)
     assert several is not None and "as reported in an undated source" in several.group()
-    assert re.search(r"Sources: [^<]*; CYP Now, undated\.</summary>", several.group())
+    assert re.search(r"Sources: [^<]*; CYP Now, undated, “[^”]+”\.</summary>", several.group())
 
 
 def test_a_download_lists_an_article_once_per_row() -> None:
@@ -423,8 +453,8 @@ def test_a_plan_dated_by_a_span_of_years_shows_the_span_and_is_due_at_its_end(pr
     timeline = files["timeline/index.html"].decode("utf-8")  # listed under both years, not "Sometime in 2023"
     group = timeline[timeline.index('id="y2023-or-2024"'):]
     assert group.index("employer-virtual-hub-planned") < group.index("<h2")
-    assert 'content="Planned, 2023 or 2024: ' in page
-    assert ",2023/2024,year,,2023 or 2024," in files["data/timeline.csv"].decode("utf-8")
+    assert 'content="Planned, as reported on 10 February 2023: due 2023 or 2024. ' in page
+    assert ",2023/2024,year,,,2023 or 2024," in files["data/timeline.csv"].decode("utf-8")
     views = Views(check_site(ROOT))
     hub = views.site.items["timeline"]["employer-virtual-hub-planned"]
     assert views.due_by(hub) == dt.date(2024, 12, 31)
@@ -450,7 +480,7 @@ def test_a_span_of_years_such_as_a_financial_year_is_shown_as_the_source_writes_
     page = words_of(files["timeline/practice-model-findings/index.html"].decode("utf-8"))
     assert "due 2026-27" in page and "due 2026;" not in page
     assert '<h2 id="y2026-27">2026-27</h2>' in files["timeline/index.html"].decode("utf-8")
-    assert "practice-model-findings,2026/2027,span,,2026-27," in files["data/timeline.csv"].decode("utf-8")
+    assert "practice-model-findings,2026/2027,span,,,2026-27," in files["data/timeline.csv"].decode("utf-8")
     views = Views(check_site(ROOT))
     assert views.due_by(views.site.items["timeline"]["practice-model-findings"]) == dt.date(2027, 12, 31)
     munro = views.site.items["timeline"]["munro-review-2010-11"]  # dated by the quote that gives the span
