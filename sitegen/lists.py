@@ -75,9 +75,9 @@ def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[Entry]:
     """Every item on the site, under its initial letter, for readers without search."""
     entries = sorted(((title_of(item), Ref(kind, item_id)) for kind in site.items
                       for item_id, item in site.items[kind].items()),
-                     key=lambda entry: (entry[0].lower(), entry[1].kind, entry[1].id))
-    return [Entry(letter, name, item_url(ref.kind, ref.id), KIND_SINGULAR[ref.kind].lower())
-            for letter, group in by_initial(entries, lambda entry: entry[0]) for name, ref in group]
+                     key=lambda entry: (entry[0].lstrip("“").lower(), entry[1].kind, entry[1].id))
+    return [Entry(letter, name, item_url(ref.kind, ref.id), KIND_SINGULAR[ref.kind].lower())  # a quotation by its words
+            for letter, group in by_initial(entries, lambda entry: entry[0].lstrip("“")) for name, ref in group]
 
 
 def print_rows(site: Site, views: Views, sections: tuple[str, ...]) -> dict[str, list[Any]]:

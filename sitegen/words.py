@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from . import models as m
 from .formats import format_date
 
 KIND_TITLES: dict[str, str] = {
@@ -142,7 +143,10 @@ def dated(event: Any) -> str:
 
 
 def title_of(item: Any) -> str:
-    """The name readers know an item by, whatever its kind calls the field."""
+    """The name readers know an item by, whatever its kind calls the field. A mission's title is the
+    government's own words ("By 2027, we will see …"), so it is given as a quotation."""
+    if isinstance(item, m.Mission):
+        return f"“{item.title}”"
     for name in ("title", "name", "term"):
         value = getattr(item, name, None)
         if isinstance(value, str):

@@ -248,7 +248,7 @@ def test_an_area_page_opens_with_what_it_takes_part_in(built: Path) -> None:
         "The sources name Lincolnshire in 1 programme: the Families First for Children pathfinder, as reported"
         " on 26 July 2023, with money from Families First for Children pathfinder funding (£45m (up to March"
         " 2025), allocated, as reported on 26 July 2023) (sources differ: see the details of Families First for"
-        " Children pathfinder funding) and £200m to start the Stable Homes, Built on Love"
+        " Children pathfinder funding) and £200m over two years to test the Stable Homes, Built on Love"
         " reforms (£200m over 2 years, allocated, as reported on 2 February 2023), sums the sources do not split"
         " by area.")
     assert "Dorset, Lincolnshire and Wolverhampton will also trial merging" in text_of(page)

@@ -54,10 +54,11 @@ def test_a_to_z_lists_every_item_once_in_order() -> None:
     assert len(addresses) == len(set(addresses)) == sum(len(v) for k, v in site.items.items() if k != "changes")
     letters = list(dict.fromkeys(e.letter for e in entries))
     assert letters == sorted(letters, key=lambda x: (x == "0–9", x))
-    assert all(e.title[:1].upper() == e.letter for e in entries if e.letter != "0–9")
-    for letter in letters:
-        group = [e.title.lower() for e in entries if e.letter == letter]
+    assert all(e.title.lstrip("“")[:1].upper() == e.letter for e in entries if e.letter != "0–9")  # a quotation
+    for letter in letters:  # by the first letter of its words (a mission's title)
+        group = [e.title.lstrip("“").lower() for e in entries if e.letter == letter]
         assert group == sorted(group)
+    assert {e.letter for e in entries if e.address.startswith("/missions/")} <= {"B", "W"}
 
 
 def test_by_initial_groups_case_insensitively() -> None:

@@ -197,9 +197,10 @@ def test_the_money_page_s_answer_opens_with_a_picture_of_its_sums_a_year() -> No
     answer_ids = set(re.findall(r'href="/REPO/funding/([a-z0-9-]+)/"', section[section.index("answer-list"):]))
     assert {line for _, line in drawn} <= answer_ids and ("allocated", "stable-homes-200m") in drawn
     words = text_of(section[section.index("This chart in brief"):])
-    assert ("£200m to start the Stable Homes, Built on Love reforms, allocated: £100m a year on average, from £200m"
-            " over 2 years, as CYP Now reported on 2 February 2023.") in words
-    assert words.index("£2.6bn costing, called for") < words.index("£200m to start") < words.index("2025-26")
+    assert ("£200m over two years to test the Stable Homes, Built on Love reforms, allocated: £100m a year on"
+            " average, from £200m over 2 years, as CYP Now reported on 2 February 2023.") in words
+    assert (words.index("£2.6bn costing, called for") < words.index("£200m over two years to test")
+            < words.index("2025-26"))
     assert "(2023-25)" not in words  # a total whose number of years the sources do not give
 
 
