@@ -358,6 +358,16 @@ def test_no_real_page_is_cited_as_older_than_a_report_it_shows() -> None:
     assert "based on sources up to 31 October 2024" in pages["missions/stable-loving-homes/index.html"]
 
 
+def test_a_search_result_names_an_item_s_kind_once() -> None:
+    """Search shows "Kind: title"; a mission's heading already begins "Mission 2: …", so its result does too."""
+    titles = {name: re.search(r'data-pagefind-meta="title:([^"]*)"', data.decode("utf-8"))
+              for name, data in rendered().items() if name.endswith("/index.html")}
+    found = {name: match.group(1) for name, match in titles.items() if match}
+    assert found["missions/stable-loving-homes/index.html"].startswith("Mission 2: “By 2027")
+    assert found["recommendations/family-help-services/index.html"].startswith("Proposal: ")
+    assert not [title for title in found.values() if re.match(r"(\w+): \1 ", title)]
+
+
 def test_undated_sources_are_told_apart_by_their_titles() -> None:
     text = real_page_text("recommendations/care-review-investment/index.html")
     assert "CYP Now, undated, “Care Review response: funding fails to match scale of reforms”" in text
