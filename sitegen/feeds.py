@@ -2,8 +2,8 @@
 
 Feed entries are dated by their newest dated source (an event only undated sources report, by the
 newest change note that names it, else the first note: when the site last changed it), not by the
-build, so the feed only changes when the facts do. Entry
-ids are tag: URIs, which stay the same wherever the site is published.
+build, so the feed only changes when the facts do. Entry ids are tag: URIs, which stay the same
+wherever the site is published.
 """
 
 from __future__ import annotations

@@ -73,11 +73,14 @@ class Entry(NamedTuple):
 
 def a_to_z(site: Site, item_url: Callable[[str, str], str]) -> list[Entry]:
     """Every item on the site, under its initial letter, for readers without search."""
+    def words(entry: tuple[str, Ref]) -> str:  # a quoted title (a mission's) is filed by its first word
+        return entry[0].lstrip("“")
+
     entries = sorted(((title_of(item), Ref(kind, item_id)) for kind in site.items
                       for item_id, item in site.items[kind].items()),
-                     key=lambda entry: (entry[0].lstrip("“").lower(), entry[1].kind, entry[1].id))
-    return [Entry(letter, name, item_url(ref.kind, ref.id), KIND_SINGULAR[ref.kind].lower())  # a quotation by its words
-            for letter, group in by_initial(entries, lambda entry: entry[0].lstrip("“")) for name, ref in group]
+                     key=lambda entry: (words(entry).lower(), entry[1].kind, entry[1].id))
+    return [Entry(letter, name, item_url(ref.kind, ref.id), KIND_SINGULAR[ref.kind].lower())
+            for letter, group in by_initial(entries, words) for name, ref in group]
 
 
 def print_rows(site: Site, views: Views, sections: tuple[str, ...]) -> dict[str, list[Any]]:

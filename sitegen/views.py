@@ -95,8 +95,7 @@ class Views:
         return [self.source(source_id) for source_id in dict.fromkeys(c.source for c in citations_in(cited))]
 
     def _newest_first(self, ids: set[str]) -> list[m.Source]:
-        found = [self.source(i) for i in ids]
-        return sorted(found, key=lambda s: (s.date is None, -(s.date or dt.date.min).toordinal(), s.id))
+        return sorted(map(self.source, ids), key=lambda s: (s.date is None, -(s.date or dt.date.min).toordinal(), s.id))
 
     def latest_date(self, item: Any) -> dt.date | None:
         """The date of the newest source an item's page rests on (what 'Cite this page' gives)."""
@@ -112,9 +111,10 @@ class Views:
         if isinstance(item, m.Area):
             return self._newest_first({c.source for p in self.pilots_in_area(item.id) for a in p.areas
                                        if a.area == item.id for c in a.citations})
-        listed = self.recommendations_where("themes", item.id) if isinstance(item, m.Theme) else [
-            *self.recommendations_where("missions", item.id), *self.pilots_where("missions", item.id),
-            *self.funding_where("missions", item.id)] if isinstance(item, m.Mission) else []
+        listed: list[Any] = self.recommendations_where("themes", item.id) if isinstance(item, m.Theme) else []
+        if isinstance(item, m.Mission):
+            listed = [*self.recommendations_where("missions", item.id), *self.pilots_where("missions", item.id),
+                      *self.funding_where("missions", item.id)]
         return self._newest_first({c.source for shown in (item, *listed) for c in citations_in(shown)})
 
     def reporting_source(self, value: Any) -> m.Source:
