@@ -8,6 +8,7 @@ aliases (no "billion laughs"), and only then builds the values.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -148,11 +149,11 @@ BLANK_OR_COMMENT = re.compile(r"(?: *(?:#[^\n]*)?\n)*")
 """Lines that may come before the first item: empty, spaces, or a comment."""
 
 
-def split_items(text: str) -> list[tuple[int, str]] | None:
-    """A data file's top-level items as (first line, text), when the file is a plain list: every line
-    starts with a space, an item or a comment, or is empty, only comments come before the first item,
-    and nothing ties two items together or counts lines otherwise (an anchor, an odd line break).
-    None otherwise: such a file is read whole."""
+def split_items(text: str) -> Iterator[tuple[int, str]] | None:
+    """A data file's top-level items as (first line, text), one at a time, when the file is a plain
+    list: every line starts with a space, an item or a comment, or is empty, only comments come before
+    the first item, and nothing ties two items together or counts lines otherwise (an anchor, an odd
+    line break). None otherwise: such a file is read whole."""
     # searched in place, not copied (a 30 MB file is held once); the file's start counts as a line break
     starts = [0] if ITEM_START.match("\n" + text[:2]) else []
     starts += [match.start() + 1 for match in ITEM_START.finditer(text)]
@@ -161,19 +162,22 @@ def split_items(text: str) -> list[tuple[int, str]] | None:
             or any(text[match.start() - 1:match.start()] in "\n [{," for match in ANCHOR.finditer(text))
             or not BLANK_OR_COMMENT.fullmatch(text, 0, starts[0])):
         return None
-    items: list[tuple[int, str]] = []
+    return _items(text, starts)
+
+
+def _items(text: str, starts: list[int]) -> Iterator[tuple[int, str]]:
     line = 1 + text.count("\n", 0, starts[0])
     for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
-        items.append((line, text[start:end]))
+        yield line, text[start:end]
         line += text.count("\n", start, end)
-    return items
 
 
 def parse_list(text: str, shown: str, problems: Collector, known: dict[str, Marked] | None = None) -> Marked | None:
     """A data file read item by item (see split_items), each item's text parsed on its own; an item
-    whose text is in `known` is not parsed again. A file that is not a plain list, or in which an item
-    does not parse on its own (a syntax error, say), is read whole, so its problems are said as
-    parse_yaml says them. Reading by item keeps only one item's node tree in memory at a time."""
+    whose text is in `known` is not parsed again, and keeps the text it was known by, so that the text
+    of an unchanged item is held once. A file that is not a plain list, or in which an item does not
+    parse on its own (a syntax error, say), is read whole, so its problems are said as parse_yaml says
+    them. Reading by item keeps only one item's node tree in memory at a time."""
     items = split_items(text)
     if items is None:
         return parse_yaml(text, shown, problems)
@@ -190,12 +194,14 @@ def parse_list(text: str, shown: str, problems: Collector, known: dict[str, Mark
             if marks is None or trial.problems or not (isinstance(marks.data, list) and len(marks.data) == 1):
                 return parse_yaml(text, shown, problems)
             marks.forget_marks(item_text)
+        elif marks.text == item_text:
+            item_text = marks.text
         values += marks.count
         if values > FILE_VALUES:  # each item's values counted as it was walked
             problems.add(shown, line, 1, too_many_values(FILE_VALUES, "the file, by this item,"))
             return None
         parts.append(Part(line, item_text, marks))
-    return Marked(shown, None, values={(): (items[0][0], 1)}, parts=parts, count=values)
+    return Marked(shown, None, values={(): (parts[0].line, 1)}, parts=parts, count=values)
 
 
 def parse_yaml(text: str, shown: str, problems: Collector, first_line: int = 1) -> Marked | None:
