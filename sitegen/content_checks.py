@@ -297,7 +297,7 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
     counts: dict[str, list[Counts]] = {}
     for kind, entries in located.items():
         for entry in entries:
-            key = digest(context.encode(), kind.encode(), entry.item.model_dump_json().encode())
+            key = digest(context.encode(), kind.encode(), *item_text(entry))
             checked = kept.get(key) or last.get(key)
             if checked is None:
                 checked = ItemChecks(check_item(entry.item, words, published, names, organisations),
@@ -360,6 +360,14 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
                                     f"warning: a sentence of {len(sentence.split())} words; aim for under"
                                     f" {LONG_SENTENCE}: {sentence[:60]}…"))
     return warnings
+
+
+def item_text(entry: Located) -> tuple[bytes, bytes]:
+    """What an item's checks are kept by: the YAML text it was read from, which always gives the same
+    model and is hashed without writing the model out; an item of a file read whole is written out."""
+    if entry.doc.parts:
+        return b"yaml", entry.doc.parts[int(entry.loc[0])].text.encode()
+    return b"json", entry.item.model_dump_json().encode()
 
 
 def prose_of(item: BaseModel) -> list[str]:

@@ -566,6 +566,12 @@ def test_kept_item_checks_report_what_a_check_with_nothing_kept_reports(project:
     again = same_as_nothing_kept()  # so are the people's names
     assert "family-help-services" in again
 
+    recommendations.write_text("---\n" + recommendations.read_text(encoding="utf-8"), encoding="utf-8")
+    again = same_as_nothing_kept()  # read whole: each item kept by the model written out, not by its text
+    assert "family-help-services" in again and same_as_nothing_kept() == []
+    edit(recommendations, "title: Family help services ZQX", "title: Family help services ZQY")
+    assert same_as_nothing_kept() == ["family-help-services"]
+
 
 def test_the_preview_validates_again_only_the_items_whose_text_changed(project: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
