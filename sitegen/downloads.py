@@ -19,9 +19,9 @@ from pydantic import BaseModel
 
 from . import models as m
 from .formats import format_count, format_money
-from .resolve import Site
+from .resolve import REFERENCES, Site
 from .views import Views
-from .words import FUNDING_KIND_HELP, STATUS_HELP, STATUS_TEST, STATUS_WORDS
+from .words import FUNDING_KIND_HELP, KIND_SINGULAR, STATUS_HELP, STATUS_TEST, STATUS_WORDS, title_of
 
 Row = dict[str, str]
 
@@ -129,7 +129,10 @@ def timeline_rows(site: Site, views: Views) -> list[Row]:
          "precision": e.precision.value, "earliest": "yes" if e.earliest else "", "after": e.after or "",
          "when": views.event_date(e), "planned": "yes" if e.planned else "no",
          "reported_on": _date(views.reported_on(e)), "title": e.title, "text": e.text or "",
-         "related": _join(e.related), "sources": _sources(e)}
+         "related": _join(e.related),
+         "related_titles": _join([title_of(views.get(ref), quoted=False) for ref in views.related(e)]),
+         "related_kinds": _join([KIND_SINGULAR[ref.kind] for ref in views.related(e)]),
+         "sources": _sources(e)}
         for e in sorted(site.items["timeline"].values(), key=views.event_key)
     ]
 
@@ -195,7 +198,7 @@ CSV_DRAWS: dict[str, tuple[str, ...]] = {
     "missions": ("missions",),
     "pilots": ("pilots", "sources", "funding"),
     "funding": ("funding", "sources"),
-    "timeline": ("timeline", "sources"),
+    "timeline": ("timeline", "sources", *REFERENCES[(m.Event, "related")]),
     "glossary": ("glossary",),
     "people": ("people", "sources"),
     "areas": ("areas", "pilots"),

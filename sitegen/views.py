@@ -18,7 +18,7 @@ from .claims import carriers
 from .fields import Citation, Precision, ReportedCount, ReportedMoney
 from .formats import format_count, format_date, format_money, period_gives_years
 from .quotes import normalised_quote
-from .resolve import Ref, Site
+from .resolve import REFERENCES, Ref, Site
 from .words import STATUS_WORDS, dated, title_of, year_anchor
 
 
@@ -78,6 +78,11 @@ class Views:
 
     def title(self, ref: Ref) -> str:
         return title_of(self.get(ref))
+
+    def related(self, event: m.Event) -> list[Ref]:
+        """The items an event names in `related`, in its order (resolve_site made sure each id names one)."""
+        return [Ref(kind, item_id) for item_id in event.related for kind in REFERENCES[(m.Event, "related")]
+                if item_id in self.site.items[kind]]
 
     def source(self, source_id: str) -> m.Source:
         return self.site.items["sources"][source_id]  # type: ignore[no-any-return]
@@ -193,9 +198,10 @@ class Views:
         pilot, money when it names a funding line, else government (see Lane)."""
         if event.lane is not None:
             return event.lane.value
-        if any(r in self.site.items["pilots"] for r in event.related):
+        kinds = {ref.kind for ref in self.related(event)}
+        if "pilots" in kinds:
             return "pilots"
-        if any(r in self.site.items["funding"] for r in event.related):
+        if "funding" in kinds:
             return "money"
         return "government"
 
@@ -255,9 +261,8 @@ class Views:
                 if due is None or reported is None or self.reviewed is None or due >= self.reviewed:
                     continue
                 near: list[Any] = [event, *naming[event_id]]
-                for named in event.related:
-                    near += [items[named] for _, items in sorted(self.site.items.items()) if named in items]
-                    near += naming[named]
+                for ref in self.related(event):
+                    near += [self.get(ref), *naming[ref.id]]
                 if not any((self.source(c.source).date or dt.date.min) > reported
                            for item in near for c in citations_in(item)):
                     found.append(event_id)

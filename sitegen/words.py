@@ -142,10 +142,11 @@ def dated(event: Any) -> str:
     return f"{when} at the earliest" if event.earliest else when
 
 
-def title_of(item: Any) -> str:
+def title_of(item: Any, quoted: bool = True) -> str:
     """The name readers know an item by, whatever its kind calls the field. A mission's title is the
-    government's own words ("By 2027, we will see …"), so it is given as a quotation."""
-    if isinstance(item, m.Mission):
+    government's own words ("By 2027, we will see …"), so a page gives it as a quotation; the
+    downloads give the words alone (quoted=False), as data."""
+    if isinstance(item, m.Mission) and quoted:
         return f"“{item.title}”"
     for name in ("title", "name", "term"):
         value = getattr(item, name, None)

@@ -75,7 +75,8 @@ def test_output_is_deterministic(tmp_path: object) -> None:
 
 def test_a_row_read_alone_carries_what_its_page_gives() -> None:
     """A journalist reads a CSV row without the page: a sum keeps its purpose and what its kind means,
-    a response what its status means, a count its source, a date its "at the earliest"."""
+    a response what its status means, a count its source, a date its "at the earliest", an event
+    the titles and kinds of the items it names."""
     files = rendered()
     site = site_model()
 
@@ -97,6 +98,14 @@ def test_a_row_read_alone_carries_what_its_page_gives() -> None:
     counts = next(row for row in rows("pilots") if row["id"] == "families-first-for-children-pathfinder")["area_counts"]
     assert "12 areas (reported undated, cypnow-analysis-funding-fails-to-match)" in counts
     assert "12 areas (reported undated, cypnow-plan-for-revamp-of-early-help)" in counts
+    budget = next(row for row in rows("timeline") if row["id"] == "budget-2024")
+    named = dict(zip(budget["related"].split("; "), budget["related_titles"].split("; "), strict=True))
+    assert named["kinship-allowance-trial-44m"] == "£44m from the 2025-26 reform money"
+    assert named["care-review-investment"] == site.items["recommendations"]["care-review-investment"].title
+    kinds = dict(zip(budget["related"].split("; "), budget["related_kinds"].split("; "), strict=True))
+    assert (kinds["kinship-allowance-trial-44m"], kinds["care-review-investment"]) == ("Sum of money", "Proposal")
+    published = next(row for row in rows("timeline") if row["id"] == "stable-homes-published")["related_titles"]
+    assert site.items["missions"]["loving-relationships"].title in published.split("; ")  # words alone, as data
     earliest = {row["id"]: row["earliest"] for row in rows("timeline")}
     assert earliest["fundamental-reform-from-april-2026"] == "yes"
     assert [event for event, value in earliest.items() if value == "yes"] == [
