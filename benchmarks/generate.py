@@ -195,12 +195,13 @@ def kind_items(w: Writer, kind: str, index: int) -> list[str]:
             lines += w.citations(6)
         return lines + w.citations(2)
     if kind == "funding":
-        lines = [f"- id: funding-{n}", f"  title: {q(w.title(4))}", f"  kind: {rng.choice(FUNDING_KINDS)}",
+        money_kind = rng.choice(FUNDING_KINDS)
+        lines = [f"- id: funding-{n}", f"  title: {q(w.title(4))}", f"  kind: {money_kind}",
                  f"  by: [{w.ids('people', 1)[0]}]", f"  purpose: {q(w.text(30))}",
                  f"  missions: [{rng.choice(MISSIONS)}]", "  values:"]
         millions = rng.randint(1, 900)
         lines.append(f"    - money: {{amount: {millions * 1_000_000}, years: {rng.randint(1, 5)}}}")
-        return lines + w.citations(6) + w.fact(6, f"Sum {n} is £{millions}m.")
+        return lines + w.citations(6) + w.fact(6, f"Sum {n} is £{millions}m, as {money_kind.replace('-', ' ')}.")
     if kind == "timeline":
         date = w.date()
         day = f"{int(date[8:])} {MONTH_NAMES[int(date[5:7]) - 1]} {date[:4]}"

@@ -24,6 +24,7 @@ from .cache import digest
 from .characters import describe_zero_width, zero_width_character
 from .claims import (
     FIGURE,
+    KIND_WORDS,
     Figure,
     Models,
     figures_of,
@@ -154,6 +155,11 @@ def check_claims(item: BaseModel, models: Models, published: Published) -> list[
                              " kind, or cite a quote that says it was spent", False)
                      for value in item.values
                      if not any(said_spent(c.quote) and figures_of(value, c.quote) for c in value.citations))
+    if isinstance(item, m.FundingLine) and item.kind.value in KIND_WORDS:
+        words, saying = KIND_WORDS[item.kind.value]
+        if not any(words.search(c.quote) for value in item.values for c in value.citations):
+            found.append(Finding(("kind",), None, f"kind is {item.kind.value}, but no quote of this line {saying};"
+                                                  " correct the kind, or cite a quote that says so", False))
     if isinstance(item, m.Mission) and item.target_year is not None:
         years = {year for c in item.citations for year in date_marks(c.quote, published.get(c.source)).years}
         if item.target_year not in years:

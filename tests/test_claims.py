@@ -299,6 +299,7 @@ def test_a_dropped_estimate_or_forecast_is_refused(project: Path, run_cli: Calla
                                                    qualifier: str) -> None:
     edit(project / "sources/article.txt", "would cost £2.6bn over five", f"{words} £2.6bn over five")
     edit(project / "data/funding.yaml", "quote: cost £2.6bn", f"quote: {words} £2.6bn")
+    edit(project / "data/funding.yaml", "quote: £2.6bn over four years", "quote: cost at £2.6bn over four years")
     assert first_error(run_cli, project) == (
         f'data/funding.yaml:6:23: the quote says "{words.removeprefix("is ")} £2.6bn" but the sum has no qualifier;'
         f" add qualifier: {qualifier}")
@@ -531,6 +532,26 @@ def test_a_sum_is_spent_only_when_its_quote_says_it_was(project: Path, run_cli: 
     edit(project / "data/funding.yaml", "quote: £2.6bn over four years", "quote: £2.6bn over four years was spent")
     if error is not None:
         assert first_error(run_cli, project) == error
+        return
+    assert run_cli("--project", str(project), "check").code == 0
+
+
+@pytest.mark.parametrize(("kind", "quote", "error"), [
+    ("called-for", "cost £2.6bn over five years",
+     "says it was called for, proposed, recommended or costed"),
+    ("cut", "cost £2.6bn over five years", "speaks of a cut or a reduction"),
+    ("estimated-cost", "proposals would cost £2.6bn over five years", None),
+    ("called-for", "review’s proposals would cost £2.6bn over five years", None),
+])
+def test_a_sum_asked_for_estimated_or_cut_has_a_quote_that_says_so(project: Path, run_cli: Callable[..., Run],
+                                                                   kind: str, quote: str, error: str | None) -> None:
+    """Money someone called for, estimated or cut is not the government's: a line of such a kind needs a
+    quote that uses the kind's words, so an estimate is not shown as a call for money."""
+    edit(project / "data/funding.yaml", "kind: estimated-cost", f"kind: {kind}")
+    edit(project / "data/funding.yaml", "quote: cost £2.6bn over five years", f"quote: {quote}")
+    if error is not None:
+        assert first_error(run_cli, project) == (f"data/funding.yaml:3:9: kind is {kind}, but no quote of this line"
+                                                 f" {error}; correct the kind, or cite a quote that says so")
         return
     assert run_cli("--project", str(project), "check").code == 0
 
