@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import models as m
+from .fields import citations_in
 from .formats import format_count, format_money
 from .resolve import REFERENCES, Site
 from .views import Views
@@ -36,8 +37,6 @@ def _cited(citations: list[Any]) -> str:
 
 
 def _sources(item: Any) -> str:
-    from .views import citations_in
-
     return _join(sorted({c.source for c in citations_in(item)}))
 
 

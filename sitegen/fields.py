@@ -8,7 +8,7 @@ reported sum, count or date name these directly.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -217,3 +217,14 @@ class GuidePicture(StrEnum):
     money = "money"
     areas = "areas"
     response = "response"
+
+
+def citations_in(obj: Any) -> list[Citation]:
+    """Every citation inside an item, in document order."""
+    if isinstance(obj, Citation):
+        return [obj]
+    if isinstance(obj, BaseModel):
+        return [c for name in type(obj).model_fields for c in citations_in(getattr(obj, name))]
+    if isinstance(obj, list):
+        return [c for value in obj for c in citations_in(value)]
+    return []

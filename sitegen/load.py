@@ -14,13 +14,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .characters import (
-    FORBIDDEN_IN_FILE,
-    describe_forbidden,
-    forbidden_character,
-    may_hold_unprintable,
-    written_at,
-)
+from .characters import FORBIDDEN_IN_FILE, describe_forbidden, forbidden_character, may_hold_unprintable, written_at
 from .errors import Collector, Problem, brief, position
 from .yaml_errors import (
     NO_BREAK_SPACE,

@@ -11,26 +11,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel
-
 from . import models as m
 from .claims import carriers
-from .fields import Citation, Precision, ReportedCount, ReportedMoney
+from .fields import Citation, Precision, ReportedCount, ReportedMoney, citations_in
 from .formats import format_count, format_date, format_money, period_gives_years
 from .quotes import normalised_quote
 from .resolve import REFERENCES, Ref, Site
 from .words import STATUS_WORDS, dated, title_of, year_anchor
-
-
-def citations_in(obj: Any) -> list[Citation]:
-    """Every citation inside an item, in document order."""
-    if isinstance(obj, Citation):
-        return [obj]
-    if isinstance(obj, BaseModel):
-        return [c for name in type(obj).model_fields for c in citations_in(getattr(obj, name))]
-    if isinstance(obj, list):
-        return [c for value in obj for c in citations_in(value)]
-    return []
 
 
 class Quote(NamedTuple):

@@ -1,5 +1,6 @@
 """The package's modules import each other without a cycle, counting imports inside functions and
-under TYPE_CHECKING: each stage sits above the ones it uses."""
+under TYPE_CHECKING: each stage sits above the ones it uses; and no module grows past what a reader
+takes in at once."""
 
 from __future__ import annotations
 
@@ -56,3 +57,12 @@ def test_the_modules_import_each_other_without_a_cycle() -> None:
 def test_a_cycle_is_found() -> None:
     assert find_cycle({"plan": {"render"}, "render": {"views", "plan"}, "views": set()}) == ["plan", "render", "plan"]
     assert find_cycle({"plan": {"render"}, "render": {"views"}, "views": set()}) is None
+
+
+LONGEST_MODULE = 450
+"""Lines a module of the package may have at most (issue 20): past it, a module holds more than one room."""
+
+
+def test_no_module_is_longer_than_the_longest_allowed() -> None:
+    lengths = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in PACKAGE.glob("*.py")}
+    assert len(lengths) > 10 and not {name: n for name, n in lengths.items() if n > LONGEST_MODULE}
