@@ -156,10 +156,13 @@ def check_claims(item: BaseModel, models: Models, published: Published) -> list[
                      for value in item.values
                      if not any(said_spent(c.quote) and figures_of(value, c.quote) for c in value.citations))
     if isinstance(item, m.FundingLine) and item.kind.value in KIND_WORDS:
+        quotes = [c.quote for value in item.values for c in value.citations]
         words, saying = KIND_WORDS[item.kind.value]
-        if not any(words.search(c.quote) for value in item.values for c in value.citations):
+        if not any(map(words.search, quotes)):
+            fitting = [kind for kind, (other, _) in KIND_WORDS.items() if any(map(other.search, quotes))]
             found.append(Finding(("kind",), None, f"kind is {item.kind.value}, but no quote of this line {saying};"
-                                                  " correct the kind, or cite a quote that says so", False))
+                                 + (f" its quotes use the words of {' and '.join(fitting)};" if fitting else "")
+                                 + " correct the kind, or cite a quote that says so", False))
     if isinstance(item, m.Mission) and item.target_year is not None:
         years = {year for c in item.citations for year in date_marks(c.quote, published.get(c.source)).years}
         if item.target_year not in years:

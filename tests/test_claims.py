@@ -538,8 +538,11 @@ def test_a_sum_is_spent_only_when_its_quote_says_it_was(project: Path, run_cli: 
 
 @pytest.mark.parametrize(("kind", "quote", "error"), [
     ("called-for", "cost £2.6bn over five years",
-     "says it was called for, proposed, recommended or costed"),
-    ("cut", "cost £2.6bn over five years", "speaks of a cut or a reduction"),
+     "says it was called for, proposed, recommended or costed; its quotes use the words of estimated-cost"),
+    ("estimated-cost", "£2.6bn over five years",
+     "says it was estimated or calculated, or calls it a cost or a pressure"),  # no kind's words: none suggested
+    ("cut", "cost £2.6bn over five years",
+     "speaks of a cut or a reduction; its quotes use the words of estimated-cost"),
     ("estimated-cost", "proposals would cost £2.6bn over five years", None),
     ("called-for", "review’s proposals would cost £2.6bn over five years", None),
 ])
