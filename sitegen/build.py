@@ -89,7 +89,7 @@ def load_data(project: Path, problems: Collector, timings: Timings,
             text = read_text(path, shown, problems, data_dir)
             if text is not None:
                 check_schema_line(text, kind, shown, problems)
-            parsed = {item: hit[0] for item, hit in last.items()}
+            parsed = {item: (item, hit[0]) for item, hit in last.items()}
             doc = parse_list(text, shown, problems, parsed) if text is not None else None
         if doc is None or text is None:
             continue

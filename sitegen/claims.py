@@ -82,17 +82,26 @@ EACH_YEAR = re.compile(r"\s*(?:(?:a|per|each|every) year|annually|yearly|per ann
 """The words right after a sum that make it recur every year: "£200m a year" (not "£5m a year ago")."""
 
 
-KIND_WORDS: dict[str, tuple[re.Pattern[str], str]] = {
-    "called-for": (re.compile(r"\bcall(?:s|ed|ing)? for\b|\bpropos|\brecommend|\bcosted\b|\basked for\b", re.I),
-                   "says it was called for, proposed, recommended or costed"),
-    "estimated-cost": (re.compile(r"\bestimat|\bcalculat|\bcost(?:s|ing)?\b|\bpressures?\b", re.I),
-                       "says it was estimated or calculated, or calls it a cost or a pressure"),
-    "cut": (re.compile(r"\bcut(?:s|ting)?\b|\breduc|\bslash", re.I), "speaks of a cut or a reduction"),
+KIND_WORDS: dict[m.FundingKind, tuple[re.Pattern[str], str]] = {
+    m.FundingKind.called_for: (
+        re.compile(r"\b(?:call(?:s|ed|ing)?|ask(?:s|ed|ing)?) for\b(?! (?:evidence|views))|\bcalled on\b"
+                   r"|\bpropos(?:e|es|ed|ing)\b|\brecommend(?:s|ed|ing)?\b|\bcosted\b|\burg(?:e|es|ed|ing)\b"
+                   r"|\bdemand(?:s|ed|ing)?\b", re.I),
+        "says it was called for, asked for, proposed, recommended, urged, demanded or costed"),
+    m.FundingKind.estimated_cost: (
+        re.compile(r"\bestimat|\bcalculat|\bforecast|\bproject(?:ed|ions?)\b|\bcost(?:s|ing)?\b(?!-)"
+                   r"|\bpressures?\b", re.I),
+        "says it was estimated, calculated, forecast or projected, or calls it a cost or a pressure"),
+    m.FundingKind.cut: (
+        re.compile(r"\bcut(?:s|ting|backs?)?\b|\breduc(?:ed|tions?)\b|\bslash|\bfell\b|\bfallen\b|\blost\b"
+                   r"|\bloss(?:es)?\b|\bsqueez", re.I),
+        "speaks of a cut, a reduction, a fall or a loss"),
 }
 """The kinds of money that are someone's ask, reckoning or loss, not the government's plan, with the
 words one of a line's quotes must use, and what they say: a sum shown under the wrong kind misleads
-(an estimate shown as a call for money). Pledged and allocated sums are told apart by the editor, and
-spent by said_spent."""
+(an estimate shown as a call for money). The words are verbs and nouns of the kind ("recommended",
+not "recommendations"; "cost", not "cost-of-living"), but they do not prove it: an editor reads the
+quotes (EDITING.md). Pledged and allocated sums are told apart by the editor, and spent by said_spent."""
 
 SPENT = re.compile(r"\bspent\b", re.I)
 NOT_SPENT_BEFORE = {"be", "being", "not", "never", "could", "should", "would", "might", "must", "will", "may", "to",

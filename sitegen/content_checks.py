@@ -43,7 +43,7 @@ from .markup import as_read, contact_message, find_contacts
 from .own_words import (
     PROSE_FIELDS,
     Organisations,
-    citations_in,
+    citations_of_parts,
     names_of,
     organisations_of,
     own_prose,
@@ -92,7 +92,7 @@ def check_item(item: BaseModel, words: frozenset[str], published: Published,
     strings = list(_strings(item, ()))
     models = list(located_models(item))
     found = check_claims(item, models, published) + repeated_citations(item)
-    prose, everything = own_prose(models), citations_in(models)
+    prose, everything = own_prose(models), citations_of_parts(models)
     if prose and not isinstance(item, m.Change):  # a change note gives the site's own old words, which it corrects
         found += unnamed_people(prose, everything, names) + unnamed_organisations(prose, everything, organisations)
         if not isinstance(item, m.Guide):  # an answer's figures are checked against its own quotes (answers.py)
@@ -155,13 +155,13 @@ def check_claims(item: BaseModel, models: Models, published: Published) -> list[
                              " kind, or cite a quote that says it was spent", False)
                      for value in item.values
                      if not any(said_spent(c.quote) and figures_of(value, c.quote) for c in value.citations))
-    if isinstance(item, m.FundingLine) and item.kind.value in KIND_WORDS:
+    if isinstance(item, m.FundingLine) and item.kind in KIND_WORDS:
         quotes = [c.quote for value in item.values for c in value.citations]
-        words, saying = KIND_WORDS[item.kind.value]
+        words, saying = KIND_WORDS[item.kind]
         if not any(map(words.search, quotes)):
-            fitting = [kind for kind, (other, _) in KIND_WORDS.items() if any(map(other.search, quotes))]
+            fitting = [kind.value for kind, (other, _) in KIND_WORDS.items() if any(map(other.search, quotes))]
             found.append(Finding(("kind",), None, f"kind is {item.kind.value}, but no quote of this line {saying};"
-                                 + (f" its quotes use the words of {' and '.join(fitting)};" if fitting else "")
+                                 + (f" its quotes use the words of {fitting[0]};" if len(fitting) == 1 else "")
                                  + " correct the kind, or cite a quote that says so", False))
     if isinstance(item, m.Mission) and item.target_year is not None:
         years = {year for c in item.citations for year in date_marks(c.quote, published.get(c.source)).years}
@@ -306,7 +306,7 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
     counts: dict[str, list[Counts]] = {}
     for kind, entries in located.items():
         for entry in entries:
-            key = digest(context.encode(), kind.encode(), *item_text(entry))
+            key = digest(context.encode(), kind.encode(), *item_key_parts(entry))
             checked = kept.get(key) or last.get(key)
             if checked is None:
                 checked = ItemChecks(check_item(entry.item, words, published, names, organisations),
@@ -342,7 +342,7 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
         item's checks, so a preview save reads only the items it changed)."""
         for checked, item in facts:
             if checked.sums is None:
-                checked.sums = tuple(figure for citation in citations_in(list(located_models(item)))
+                checked.sums = tuple(figure for citation in citations_of_parts(list(located_models(item)))
                                      for figure in money_figures(citation.quote))
         return [figure for checked, _item in facts for figure in checked.sums or ()]
 
@@ -371,9 +371,9 @@ def check_content(site: Site, located: dict[str, list[Located]], problems: Colle
     return warnings
 
 
-def item_text(entry: Located) -> tuple[bytes, bytes]:
+def item_key_parts(entry: Located) -> tuple[bytes, bytes]:
     """What an item's checks are kept by: the YAML text it was read from, which always gives the same
-    model and is hashed without writing the model out; an item of a file read whole is written out."""
+    model; for an item of a file read whole, which has no text of its own, its model as JSON."""
     if entry.doc.parts:
         return b"yaml", entry.doc.parts[int(entry.loc[0])].text.encode()
     return b"json", entry.item.model_dump_json().encode()

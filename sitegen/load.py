@@ -166,12 +166,13 @@ def _items(text: str, starts: list[int]) -> Iterator[tuple[int, str]]:
         line += text.count("\n", start, end)
 
 
-def parse_list(text: str, shown: str, problems: Collector, known: dict[str, Marked] | None = None) -> Marked | None:
-    """A data file read item by item (see split_items), each item's text parsed on its own; an item
-    whose text is in `known` is not parsed again, and keeps the text it was known by, so that the text
-    of an unchanged item is held once. A file that is not a plain list, or in which an item does not
-    parse on its own (a syntax error, say), is read whole, so its problems are said as parse_yaml says
-    them. Reading by item keeps only one item's node tree in memory at a time."""
+def parse_list(text: str, shown: str, problems: Collector,
+               known: dict[str, tuple[str, Marked]] | None = None) -> Marked | None:
+    """A data file read item by item (see split_items), each item's text parsed on its own. An item
+    whose text is in `known` (text → that text as read before, its marks) is not parsed again, and keeps
+    the text read before: an unchanged item's text is held once. A file that is not a plain list, or in
+    which an item does not parse on its own (a syntax error, say), is read whole, so its problems are
+    said as parse_yaml says them. Reading by item keeps one item's node tree in memory at a time."""
     items = split_items(text)
     if items is None:
         return parse_yaml(text, shown, problems)
@@ -179,7 +180,7 @@ def parse_list(text: str, shown: str, problems: Collector, known: dict[str, Mark
     parts: list[Part] = []
     values = 0
     for line, item_text in items:
-        marks = known.get(item_text) if known is not None else None
+        item_text, marks = (known or {}).get(item_text, (item_text, None))  # the text read before, if any
         if marks is None:
             if len(item_text) > 65_536 and (past := values_past(item_text, Loader, ITEM_VALUES)):
                 problems.add(shown, line + past[0], past[1] + 1, too_many_values(ITEM_VALUES, "this item"))
@@ -188,8 +189,6 @@ def parse_list(text: str, shown: str, problems: Collector, known: dict[str, Mark
             if marks is None or trial.problems or not (isinstance(marks.data, list) and len(marks.data) == 1):
                 return parse_yaml(text, shown, problems)
             marks.forget_marks(item_text)
-        elif marks.text == item_text:
-            item_text = marks.text
         values += marks.count
         if values > FILE_VALUES:  # each item's values counted as it was walked
             problems.add(shown, line, 1, too_many_values(FILE_VALUES, "the file, by this item,"))

@@ -63,7 +63,7 @@ def own_prose(models: Models) -> Prose:
     return found
 
 
-def citations_in(models: Models) -> list[Citation]:
+def citations_of_parts(models: Models) -> list[Citation]:
     """Every citation of an item, in every part of it."""
     return [c for _loc, model in models for c in getattr(model, "citations", None) or ()]
 

@@ -155,7 +155,8 @@ def test_an_item_whose_text_is_known_is_not_parsed_again(monkeypatch: pytest.Mon
 
     first = parse_list("- id: a\n  title: A\n- id: b\n  title: B\n", "f.yaml", Collector())
     assert first is not None and len(first.parts) == 2
-    known = {part.text: part.marks for part in first.parts}
+    assert first.where((0, "title")) == (2, 10)  # a place asked for: the item's marks are worked out again
+    known = {part.text: (part.text, part.marks) for part in first.parts}
     parsed: list[str] = []
     real = load.parse_yaml
     monkeypatch.setattr(load, "parse_yaml", lambda text, *rest, **kw: parsed.append(text) or real(text, *rest, **kw))
