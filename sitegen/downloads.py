@@ -129,10 +129,11 @@ def timeline_rows(site: Site, views: Views) -> list[Row]:
          "when": views.event_date(e), "planned": "yes" if e.planned else "no",
          "reported_on": _date(views.reported_on(e)), "title": e.title, "text": e.text or "",
          "related": _join(e.related),
-         "related_titles": _join([title_of(views.get(ref), quoted=False) for ref in views.related(e)]),
-         "related_kinds": _join([KIND_SINGULAR[ref.kind] for ref in views.related(e)]),
+         "related_titles": _join([title_of(views.get(ref), quoted=False) for ref in related]),
+         "related_kinds": _join([KIND_SINGULAR[ref.kind] for ref in related]),
          "sources": _sources(e)}
         for e in sorted(site.items["timeline"].values(), key=views.event_key)
+        for related in [views.related(e)]
     ]
 
 

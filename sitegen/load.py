@@ -160,6 +160,7 @@ def split_items(text: str) -> Iterator[tuple[int, str]] | None:
 
 
 def _items(text: str, starts: list[int]) -> Iterator[tuple[int, str]]:
+    """Each item's first line and text, cut from the file when asked for."""
     line = 1 + text.count("\n", 0, starts[0])
     for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
         yield line, text[start:end]
