@@ -64,6 +64,19 @@ def test_leftovers_are_removed_and_an_interrupted_swap_is_restored(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two renames"])
+def test_an_empty_folder_is_replaced_and_nothing_is_left_beside_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool) -> None:
+    """An empty folder has no MARKER but may be replaced; the swap must not leave it behind as a leftover."""
+    if not exchange:
+        monkeypatch.setattr(write, "_exchange", lambda a, b: False)
+    out = tmp_path / "site"
+    out.mkdir()
+    write_site({"a.html": b"new"}, out)
+    assert (out / "a.html").read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
 def test_two_rename_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(write, "_exchange", lambda a, b: False)
     out = tmp_path / "site"
