@@ -44,5 +44,5 @@ golden: setup  ## regenerate the golden site on purpose, after an intended chang
 	  status=$$?; rm -rf "$$tmp"; exit $$status
 
 clean:  ## remove the built sites and this project's build cache (see sitegen/cache.py: cache_folder)
-	rm -rf site .preview .pages-preview .cache
+	rm -rf site .preview .pages-preview .cache .site.spare ..preview.spare ..pages-preview.spare
 	[ ! -x $(PY) ] || $(PY) -c 'import pathlib, shutil, sitegen.cache as c; shutil.rmtree(c.cache_folder(pathlib.Path.cwd()))'

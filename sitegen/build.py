@@ -358,14 +358,13 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     previous = cache.state if cache.state.out == str(out) else CacheState()
     state = CacheState(out=str(out))
     problems = Collector()
-    writer = SiteWriter(out, project)
-    try:
+    with SiteWriter(out, project) as writer:
         with timings.stage("render"):
             hashes: dict[str, str] = {}
             fresh: list[PageJob] = []
             for job in jobs:
                 last = previous.pages.get(job.dest)
-                if last is not None and last[0] == keys[job.dest] and output_hash(out / job.dest) == last[1]:
+                if last is not None and last[0] == keys[job.dest] and previous.hash_now(job.dest) == last[1]:
                     writer.link(job.dest, out / job.dest)
                     hashes[job.dest] = last[1]
                 else:
@@ -383,10 +382,9 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         count = len(state.files)
         with timings.stage("search index"):
             stale = plan_search_index(jobs, settings, out, previous, state, writer)
-            writer.commit(functools.partial(index_shards, shards=stale) if stale else None)
+            writer.commit(state.files, functools.partial(index_shards, shards=stale) if stale else None)
             record_bundles(out, state, {shard.bundle for shard in stale})
-    finally:
-        writer.discard()
+    state.sign()
     cache.state = state
     cache.markdown = {key: renderer.markdown_memo[key] for key in sorted(renderer.markdown_used)}
     cache.save(version)
@@ -411,7 +409,7 @@ def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, previo
         key = digest(*(f"{rel} {state.files.get(rel, '')}".encode() for rel in shard.pages))
         files = old_files.get(shard.bundle, {})
         if previous.search_keys.get(shard.bundle) == key and files and all(
-                output_hash(out / rel) == hashed for rel, hashed in files.items()):
+                previous.hash_now(rel) == hashed for rel, hashed in files.items()):
             for rel, hashed in files.items():
                 writer.link(rel, out / rel)
                 state.files[rel] = hashed

@@ -35,6 +35,7 @@ from stat import S_ISLNK, S_ISREG
 from typing import Any
 
 from .errors import PROBLEMS_PER_FILE, BuildFailed, Problem
+from .write import file_signature, output_hash
 
 CACHE_FORMAT = b"sitegen-cache-3"
 PACKAGE = Path(__file__).resolve().parent
@@ -178,6 +179,22 @@ class CacheState:
     """Every file of the output (search bundles included) → the hash of its bytes."""
     search_keys: dict[str, str] = field(default_factory=dict)
     """Each search index bundle's folder → hash of the HTML files its Pagefind run read."""
+    signatures: dict[str, int] = field(default_factory=dict)
+    """Every file of the output → its signature (write.file_signature) once the build was in place."""
+
+    def hash_now(self, rel: str) -> str | None:
+        """The hash of the bytes the output's file at rel has now: the recorded one while the file's
+        signature is as recorded, so that an unchanged site is not read again; else read from it."""
+        path = Path(self.out, rel)
+        recorded = self.files.get(rel)
+        if recorded is not None and rel in self.signatures and file_signature(path) == self.signatures[rel]:
+            return recorded
+        return output_hash(path)
+
+    def sign(self) -> None:
+        """Record the signature of every file of the output, now in place."""
+        self.signatures = {rel: found for rel in self.files
+                           if (found := file_signature(Path(self.out, rel))) is not None}
 
 
 class BuildCache:

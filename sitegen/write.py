@@ -4,6 +4,12 @@ A failed or killed build therefore never leaves a half-written site: the output 
 complete old site or the complete new one. On Linux the swap is one renameat2(RENAME_EXCHANGE) call;
 elsewhere two renames, with a leftover folder restored or removed by the next build.
 
+The site a swap replaces is kept beside the output as its spare (`.site.spare` for `site`), and the
+next build makes that folder into its new site: it replaces only the files that differ and removes
+the ones the new site lacks, so a build with few changes neither makes a tree of thousands of folders
+nor deletes one. The spare's files are never trusted, only compared with the output's by inode, and
+never written in place, since many are the output's own files under a second name.
+
 Replacing a folder deletes what was in it, so the output folder is checked first (check_output): it
 may not be a symbolic link (`site -> ..` would take the project's parent with it), nor the project, an
 input folder, or inside or around one; and a folder that already holds files is replaced only when it
@@ -110,6 +116,70 @@ def temp_prefix(out: Path) -> str:
     return f".{out.name}.tmp-"
 
 
+def spare_path(out: Path) -> Path:
+    """Where the site the last swap replaced waits for the next build (see the module's docstring)."""
+    return out.parent / f".{out.name}.spare"
+
+
+def take_spare(out: Path) -> Path | None:
+    """Move the spare site to a temporary folder's name, for this build to make into its site; None when
+    there is none. Anything else of its name (no MARKER, or a link) is left alone."""
+    spare = spare_path(out)
+    if spare.is_symlink() or not spare.is_dir() or not holds_marker(spare):
+        return None
+    while True:
+        folder = out.parent / f"{temp_prefix(out)}{secrets.token_hex(8)}"
+        if not os.path.lexists(folder):
+            spare.rename(folder)
+            return folder
+
+
+def keep_spare(old: Path, out: Path) -> None:
+    """Keep a replaced site (or an unfinished one) as the output's spare; remove it when it is not a
+    build's folder or something else has the spare's name."""
+    if holds_marker(old) and not os.path.lexists(spare_path(out)):
+        old.rename(spare_path(out))
+    else:
+        remove_output(old)
+
+
+def clear(path: Path) -> None:
+    """Remove whatever a reused folder holds at path: a file or a link (never followed), or a folder."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            raise
+        shutil.rmtree(path)
+
+
+def folder_there(path: Path) -> bool:
+    """Whether path is a folder (not a link to one); a file or a link there is removed."""
+    try:
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            return True
+    except FileNotFoundError:
+        return False
+    clear(path)
+    return False
+
+
+def prune(folder: Path, keep: set[str], folders: set[str], under: str = "") -> None:
+    """Remove from folder every file not in keep and every folder not in folders (paths relative to
+    the site, under is folder's), except the MARKER; links are removed, never followed."""
+    for entry in os.scandir(folder):
+        rel = under + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if rel in folders:
+                prune(Path(entry.path), keep, folders, rel + "/")
+            else:
+                shutil.rmtree(entry.path)
+        elif rel not in keep and rel != MARKER:
+            os.unlink(entry.path)
+
+
 def fresh_folder(parent: Path, prefix: str) -> Path:
     """A new folder in parent, named prefix and random letters: a pull request could commit folders
     under every name a build could predict (such as its process id), and so stop every build."""
@@ -137,11 +207,12 @@ def clean_leftovers(out: Path) -> None:
 
 
 class SiteWriter:
-    """Fills a fresh folder next to `out` file by file, then swaps it in; or discards it on failure.
+    """Fills a folder next to `out` file by file, then swaps it in; or sets it aside on failure.
 
-    Files are written as they come, so a large site is never held in memory whole. A file that is
-    unchanged since the last build is hard-linked from the old folder instead of written again: the
-    new folder is still complete on its own, so the swap stays atomic.
+    The folder is the spare site when there is one, else a fresh one. Files are written as they come,
+    so a large site is never held in memory whole. A file that is unchanged since the last build is
+    hard-linked from the output instead of written again: the new folder is still complete on its own,
+    so the swap stays atomic.
     """
 
     def __init__(self, out: Path, project: Path | None = None):
@@ -151,19 +222,41 @@ class SiteWriter:
         self.lock = lock_folder(self.out.parent)  # one build at a time may write beside `out`
         check_output(out, project)  # again: another build may have changed it while this one waited
         clean_leftovers(self.out)
-        self.tmp = fresh_folder(self.out.parent, temp_prefix(self.out))
-        (self.tmp / MARKER).write_bytes(MARKER_TEXT)
+        spare = take_spare(self.out)
+        self.tmp = spare or fresh_folder(self.out.parent, temp_prefix(self.out))
+        self.reused = spare is not None
+        """Whether tmp is the spare site, whose files and folders are found, checked and pruned."""
+        if not self.reused:
+            (self.tmp / MARKER).write_bytes(MARKER_TEXT)
         self.folders: set[Path] = {self.tmp}
-        """Folders of the new site made so far."""
+        """Folders of the new site known to be real folders (no links)."""
         self.committed = False
         self.left = OUTPUT_BYTES
         """Bytes this process may still write (rendering processes share OUTPUT_BYTES, see parallel.py)."""
 
-    def _dest(self, rel: str) -> Path:
+    def __enter__(self) -> SiteWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _trace: object) -> None:
+        self.discard(free=error is not None and is_disk_full(error))
+
+    def _place(self, rel: str) -> Path:
+        """The path of rel in the new folder, every folder above it made and a real folder (no link)."""
         dest = self.tmp / rel
         if dest.parent not in self.folders:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.update(dest.parents)
+            for folder in reversed(Path(rel).parents[:-1]):
+                path = self.tmp / folder
+                if path not in self.folders:
+                    if not (self.reused and folder_there(path)):  # look first: mkdir is slow even to fail
+                        path.mkdir(exist_ok=True)
+                    self.folders.add(path)
+        return dest
+
+    def _dest(self, rel: str) -> Path:
+        """The path of rel in the new folder, its folders made and nothing there (see clear)."""
+        dest = self._place(rel)
+        if self.reused:
+            clear(dest)
         return dest
 
     def add(self, rel: str, chunks: Iterable[bytes], old_hash: str | None = None) -> tuple[str, bool]:
@@ -176,7 +269,7 @@ class SiteWriter:
         dest = self._dest(rel)
         hashed = hashlib.sha256()
         try:
-            with dest.open("wb") as file:
+            with open(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666), "wb") as file:
                 for chunk in chunks:
                     self.left -= len(chunk)
                     if self.left < 0:
@@ -195,9 +288,14 @@ class SiteWriter:
         return found, False
 
     def link(self, rel: str, source: Path) -> bool:
-        """Put the old folder's file at rel without copying its bytes (copied where links fail);
-        True when it is linked, so it keeps its inode and mtime."""
-        dest = self._dest(rel)
+        """Put the output's file at rel without copying its bytes (copied where links fail); True when
+        it is linked, so it keeps its inode and mtime. The spare site often holds that very file."""
+        dest = self._place(rel)
+        if self.reused:
+            with contextlib.suppress(OSError):
+                if os.path.samestat(os.lstat(dest), os.lstat(source)):
+                    return True
+            clear(dest)
         try:
             os.link(source, dest)
             return True
@@ -205,17 +303,26 @@ class SiteWriter:
             shutil.copy2(source, dest)
             return False
 
-    def commit(self, finish: Callable[[Path], None] | None = None) -> None:
-        """Run `finish` on the complete folder (e.g. the search index), then swap it into `out`."""
+    def commit(self, keep: Iterable[str], finish: Callable[[Path], None] | None = None) -> None:
+        """Remove what the spare held but the new site lacks (keep: every file written or linked, in
+        this process or another), run `finish` on the complete folder (e.g. the search index), then
+        swap it into `out`."""
+        if self.reused:
+            kept = set(keep)
+            prune(self.tmp, kept, {folder.as_posix() for rel in kept for folder in Path(rel).parents[:-1]})
         if finish is not None:
             finish(self.tmp)
         swap_in(self.tmp, self.out)
         self.committed = True
 
-    def discard(self) -> None:
-        """Remove the new folder unless it was swapped in (after a failed build); let other builds go on."""
+    def discard(self, free: bool = False) -> None:
+        """Unless the new folder was swapped in (after a failed build), set it aside as the spare, or
+        remove it to free the disk; let other builds go on."""
         if not self.committed:
-            remove_output(self.tmp)
+            if free:
+                remove_output(self.tmp)
+            else:
+                keep_spare(self.tmp, self.out)
         if self.lock is not None:
             os.close(self.lock)  # closing the descriptor releases the lock
             self.lock = None
@@ -250,12 +357,12 @@ def swap_in(new: Path, out: Path) -> None:
         new.rename(out)
         return
     if _exchange(new, out):
-        remove_output(new)
+        keep_spare(new, out)
         return
     old = new.with_name(new.name + "-old")
     out.rename(old)
     new.rename(out)
-    remove_output(old)
+    keep_spare(old, out)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -279,3 +386,18 @@ def output_hash(path: Path) -> str | None:
             return hashlib.file_digest(file, "sha256").hexdigest()[:32]
     except OSError:
         return None
+
+
+def file_signature(path: Path) -> int | None:
+    """A number made of a regular file's inode, size, and times of last change to its bytes and to its
+    inode (one number: a build keeps one for each of tens of thousands of files); None when it is
+    missing or not a plain file. A file whose signature is as a build recorded it still has the bytes
+    that build wrote, as git assumes: writing to it, or replacing it even by a file given the same
+    inode number, size and modification time, changes its inode's time, which no program can set."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return hash((found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns))  # ints: the same in any process

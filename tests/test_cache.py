@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
 import sys
@@ -12,7 +13,10 @@ from typing import Any
 import pytest
 from conftest import ROOT, snapshot
 
+from sitegen import build as build_module
+from sitegen import cache as cache_module
 from sitegen import models as m
+from sitegen import parallel, write
 from sitegen.build import build, check_site
 from sitegen.build import render as render_files
 from sitegen.cache import BuildCache, read_cache_file, write_cache_file
@@ -160,12 +164,38 @@ def test_a_cache_file_that_cannot_be_written_leaves_nothing_behind(tmp_path: Pat
 
 
 def test_an_output_file_changed_by_hand_is_written_again(project: Path, tmp_path: Path) -> None:
+    """A build trusts an output file it wrote while its inode, size and time are as recorded; a file
+    written to, or replaced by another of the same size and time, is written again, a search bundle's
+    file included."""
     out = project / "site"
     build(project, out, Settings(), BuildCache(project / ".cache"))
     (out / "glossary" / "index.html").write_text("changed by hand")
     (out / "stray.html").write_text("left by someone")
+    for rel in ("about/index.html", "pagefind/pagefind-entry.json"):
+        was = (out / rel).stat()
+        (out / rel).unlink()
+        (out / rel).write_bytes(b"x" * was.st_size)
+        os.utime(out / rel, ns=(was.st_atime_ns, was.st_mtime_ns))
     build(project, out, Settings(), BuildCache(project / ".cache"))
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold"))
+
+
+def test_a_build_with_nothing_changed_reads_no_output_file(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files' signatures, not their bytes, show the last build's output is as it was written."""
+    out = project / "site"
+    build(project, out, Settings(), BuildCache(project / ".cache"))
+    read: list[Path] = []
+    real = write.output_hash
+
+    def counted(path: Path) -> str | None:
+        read.append(path)
+        return real(path)
+
+    for module in (write, cache_module, build_module, parallel):
+        monkeypatch.setattr(module, "output_hash", counted)
+    warm = build(project, out, Settings(), BuildCache(project / ".cache"))
+    assert warm.rendered == 0
+    assert [path for path in read if path.suffix == ".html" or "pagefind" in path.parts] == []
 
 
 def test_problems_are_reported_at_the_same_places_with_a_cache(project: Path) -> None:

@@ -154,7 +154,7 @@ def test_the_ignore_rules_match_a_symlinked_output_folder_too(tmp_path: Path) ->
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     shutil.copy(ROOT / ".gitignore", repo / ".gitignore")
-    names = ["site", ".preview", ".pages-preview", ".cache", ".site.tmp-1"]
+    names = ["site", ".preview", ".pages-preview", ".cache", ".site.tmp-1", ".site.spare"]
     for name in names:
         (repo / name).symlink_to("..", target_is_directory=True)
     done = subprocess.run(["git", "check-ignore", *names], cwd=repo, capture_output=True, text=True)
@@ -501,6 +501,10 @@ LINK_TARGETS = ["/dev/zero", "/proc/self/environ", "/etc/passwd", "/", "secret.t
                 "../..", "missing", "loop", "own folder's file", "a folder", "a pipe"]
 
 
+OUTPUTS = ("project/site/", "project/.site.spare")
+"""The output and the site it replaced, which the build keeps beside it as its spare."""
+
+
 @st.composite
 def symlinks(draw: st.DrawFn) -> list[tuple[str, str]]:
     """One to three places in the project, each replaced by a link (or a folder, or a named pipe)."""
@@ -537,7 +541,7 @@ def test_symlinked_inputs_and_outputs_never_crash_leak_or_delete(
             make_link(project, place, target)
         site = project / "site"
         last_site = snapshot(site) if site.is_dir() and not site.is_symlink() else None
-        before = {rel: seen for rel, seen in tree(work).items() if not rel.startswith("project/site/")}
+        before = {rel: seen for rel, seen in tree(work).items() if not rel.startswith(OUTPUTS)}
         out, err = io.StringIO(), io.StringIO()
         with redirect_stderr(err), redirect_stdout(out):
             code = main(["--project", str(project), "--format", "github", "build"])
@@ -545,7 +549,7 @@ def test_symlinked_inputs_and_outputs_never_crash_leak_or_delete(
         assert "Traceback" not in err.getvalue()
         assert SECRET not in out.getvalue() + err.getvalue()
         after = tree(work)
-        assert {rel: seen for rel, seen in after.items() if not rel.startswith("project/site/")} == before
+        assert {rel: seen for rel, seen in after.items() if not rel.startswith(OUTPUTS)} == before
         if code == 1:
             lines = err.getvalue().splitlines()
             assert lines and all(line.startswith("::error file=") for line in lines[:-1]), err.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def write_site(files: dict[str, bytes], out: Path, finish: Callable[[Path], None
     try:
         for rel in sorted(files):
             writer.add(rel, [files[rel]])
-        writer.commit(finish)
+        writer.commit(files, finish)
     finally:
         writer.discard()
 
@@ -36,7 +37,8 @@ def test_swap_replaces_whole_site(tmp_path: Path) -> None:
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         write.MARKER, "a.html", "dir/b.html"]
     assert (out / "a.html").read_bytes() == b"new"
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.spare", "site"]
+    assert (tmp_path / ".site.spare" / "old-only.html").read_bytes() == b"x"  # the replaced site, kept
 
 
 def test_failure_while_writing_keeps_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,7 +85,69 @@ def test_two_rename_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     write_site({"a.html": b"old"}, out)
     write_site({"a.html": b"new"}, out)
     assert (out / "a.html").read_bytes() == b"new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.spare", "site"]
+
+
+def test_the_replaced_site_is_made_into_the_next_one_without_writing_through_the_output(tmp_path: Path) -> None:
+    """The third build fills the first one's folder: a changed file is a new file even where the
+    spare's is the output's very file, an unchanged one stays that file, and what the new site
+    lacks goes."""
+    out = tmp_path / "site"
+    write_site({"a.html": b"1", "dir/x.html": b"x", "same.html": b"s"}, out)
+    inode = (out / "same.html").stat().st_ino
+    second = write.SiteWriter(out)
+    try:
+        assert not second.reused
+        assert second.link("a.html", out / "a.html") and second.link("same.html", out / "same.html")
+        second.add("dir/x.html", [b"x2"])
+        second.commit(["a.html", "same.html", "dir/x.html"])
+    finally:
+        second.discard()
+    seen: dict[str, bytes] = {}
+    third = write.SiteWriter(out)
+    try:
+        assert third.reused and not (tmp_path / ".site.spare").exists()
+        third.add("a.html", [b"2"])
+        assert third.link("same.html", out / "same.html")
+        third.add("new/b.html", [b"b"])
+        third.commit(["a.html", "same.html", "new/b.html"],
+                     lambda _folder: seen.update({rel: (out / rel).read_bytes() for rel in ("a.html", "same.html")}))
+    finally:
+        third.discard()
+    assert seen == {"a.html": b"1", "same.html": b"s"}, "the output changed before the swap"
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
+        write.MARKER: write.MARKER_TEXT, "a.html": b"2", "same.html": b"s", "new/b.html": b"b"}
+    assert sorted(p.name for p in out.iterdir()) == [write.MARKER, "a.html", "new", "same.html"]
+    assert (out / "same.html").stat().st_ino == inode
+    spare = tmp_path / ".site.spare"
+    assert {p.relative_to(spare).as_posix(): p.read_bytes() for p in spare.rglob("*") if p.is_file()} == {
+        write.MARKER: write.MARKER_TEXT, "a.html": b"1", "same.html": b"s", "dir/x.html": b"x2"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.spare", "site"]
+
+
+def test_links_files_and_pipes_in_the_spare_are_replaced_never_followed(tmp_path: Path) -> None:
+    """The spare is output, but nothing in it is trusted: a build neither writes through a link in it
+    nor fails on a folder or a pipe where a file should be."""
+    out, outside = tmp_path / "site", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.html").write_bytes(b"keep me")
+    (outside / "a.html").write_bytes(b"keep me too")
+    write_site({"a.html": b"1"}, out)
+    spare = tmp_path / ".site.spare"
+    spare.mkdir()
+    (spare / write.MARKER).write_bytes(write.MARKER_TEXT)
+    (spare / "dir").symlink_to(outside, target_is_directory=True)
+    (spare / "a.html").symlink_to(outside / "a.html")
+    (spare / "page.html").mkdir()
+    (spare / "page.html" / "inner.html").write_bytes(b"inner")
+    os.mkfifo(spare / "pipe.html")
+    (spare / "gone").symlink_to(outside, target_is_directory=True)
+    write_site({"a.html": b"2", "dir/x.html": b"x", "page.html": b"p", "pipe.html": b"q"}, out)
+    assert sorted(p.name for p in outside.iterdir()) == ["a.html", "x.html"]
+    assert (outside / "x.html").read_bytes() == b"keep me" and (outside / "a.html").read_bytes() == b"keep me too"
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
+        write.MARKER: write.MARKER_TEXT, "a.html": b"2", "dir/x.html": b"x", "page.html": b"p", "pipe.html": b"q"}
+    assert not any(p.is_symlink() for p in out.rglob("*"))
 
 
 def test_a_symlinked_output_folder_is_refused(tmp_path: Path) -> None:
@@ -143,7 +207,7 @@ def test_a_second_build_waits_instead_of_deleting_the_first_ones_work(tmp_path: 
     second.start()
     second.join(timeout=0.5)
     assert finished == [] and first.tmp.is_dir(), "the second build must wait, leaving the first's folder alone"
-    first.commit()
+    first.commit(["a.html"])
     first.discard()
     second.join(timeout=10)
     assert finished == ["2"] and (out / "a.html").read_bytes() == b"second"
@@ -168,7 +232,7 @@ def test_a_file_is_written_as_its_bytes_come_and_linked_when_they_are_the_same(t
         hashed = file_hash(b"old b")
         assert writer.add("b.html", [b"old ", b"b"], old_hash=hashed) == (hashed, True)
         assert writer.add("c.html", [b"new ", b"c"], old_hash=hashed) == (file_hash(b"new c"), False)
-        writer.commit()
+        writer.commit(["b.html", "c.html"])
     finally:
         writer.discard()
     assert sorted(p.name for p in out.iterdir()) == [write.MARKER, "b.html", "c.html"]
