@@ -358,7 +358,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
     previous = cache.state if cache.state.out == str(out) else CacheState()
     state = CacheState(out=str(out))
     problems = Collector()
-    with SiteWriter(out, project) as writer:
+    writer = SiteWriter(out, project)
+    try:
         with timings.stage("render"):
             hashes: dict[str, str] = {}
             fresh: list[PageJob] = []
@@ -384,6 +385,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
             stale = plan_search_index(jobs, settings, out, previous, state, writer)
             writer.commit(state.files, functools.partial(index_shards, shards=stale) if stale else None)
             record_bundles(out, state, {shard.bundle for shard in stale})
+    finally:
+        writer.discard()
     state.sign()
     cache.state = state
     cache.markdown = {key: renderer.markdown_memo[key] for key in sorted(renderer.markdown_used)}
@@ -397,7 +400,7 @@ def plan_search_index(jobs: list[PageJob], settings: Settings, out: Path, previo
     """Keep every search bundle whose pages are unchanged, and return the shards to index again.
 
     A shard's key is the hash of its pages' paths and bytes; its bundle is kept when the key is the
-    same and its files in out still have the bytes the last build recorded.
+    same and its files in out still have the hashes the last build recorded (see CacheState.hash_now).
     """
     stale: list[Shard] = []
     old_files: dict[str, dict[str, str]] = {}

@@ -1,4 +1,4 @@
-"""The build cache: what a build may reuse from the last one, each entry proven by content hashes.
+"""The build cache: what a build may reuse from the last one, each entry keyed by content hashes.
 
 It holds three things, kept between builds outside the work tree (see cache_folder), beside Jinja's
 compiled templates:
@@ -7,11 +7,12 @@ compiled templates:
   item bodies with their glossary terms linked, keyed by the hash of the text and of the terms;
 - what the content checks found in each item, keyed by the hash of the item, the glossary's words,
   the people's names and the sources' dates (content_checks.ItemChecks);
-- for every output file of the last build, its page key and the hash of its bytes. A page's key is
-  the hash of everything it is made from: the templates, the code, the settings, the site-wide data
-  every page shows, and the content hash of each item and kind its job declares (see plan.PageJob).
-  A page whose key is the same is not rendered again: the last output's file is kept when its bytes
-  still have the recorded hash, and rendered again when they do not.
+- for every output file of the last build, its page key, the hash of its bytes and its signature
+  (write.file_signature). A page's key is the hash of everything it is made from: the templates, the
+  code, the settings, the site-wide data every page shows, and the content hash of each item and kind
+  its job declares (see plan.PageJob). A page whose key is the same is not rendered again: the last
+  output's file is kept when it still has the recorded hash, taken as recorded while the file's
+  signature is, and read and hashed again when it is not.
 
 A cache file is a pickle behind a checksum and the code version; anything that does not match
 (corrupt, truncated, another version) is ignored and rebuilt, never trusted. Loading a pickle runs

@@ -5,10 +5,12 @@ complete old site or the complete new one. On Linux the swap is one renameat2(RE
 elsewhere two renames, with a leftover folder restored or removed by the next build.
 
 The site a swap replaces is kept beside the output as its spare (`.site.spare` for `site`), and the
-next build makes that folder into its new site: it replaces only the files that differ and removes
-the ones the new site lacks, so a build with few changes neither makes a tree of thousands of folders
-nor deletes one. The spare's files are never trusted, only compared with the output's by inode, and
-never written in place, since many are the output's own files under a second name.
+next build makes that folder into its new site: it writes the files it renders, links the others
+where the spare does not already hold the output's very file, and removes what the new site lacks,
+so a build with few changes neither makes a tree of thousands of folders nor deletes one. Nothing in
+the spare is trusted: its files are only compared with the output's by inode, never written in place
+(many are the output's own files under a second name), its links are removed, never followed, and
+its MARKER is written anew. A failed build removes its folder, as it would a fresh one.
 
 Replacing a folder deletes what was in it, so the output folder is checked first (check_output): it
 may not be a symbolic link (`site -> ..` would take the project's parent with it), nor the project, an
@@ -135,8 +137,8 @@ def take_spare(out: Path) -> Path | None:
 
 
 def keep_spare(old: Path, out: Path) -> None:
-    """Keep a replaced site (or an unfinished one) as the output's spare; remove it when it is not a
-    build's folder or something else has the spare's name."""
+    """Keep a replaced site as the output's spare; remove it when it holds no MARKER (the empty folder
+    a first build may replace) or something else has the spare's name."""
     if holds_marker(old) and not os.path.lexists(spare_path(out)):
         old.rename(spare_path(out))
     else:
@@ -156,14 +158,29 @@ def clear(path: Path) -> None:
 
 
 def folder_there(path: Path) -> bool:
-    """Whether path is a folder (not a link to one); a file or a link there is removed."""
+    """Whether path is a folder (not a link to one); a file or a link there is removed. A folder is
+    never removed: another rendering process may have just made it, and written into it."""
     try:
         if stat.S_ISDIR(os.lstat(path).st_mode):
             return True
+        os.unlink(path)
     except FileNotFoundError:
         return False
-    clear(path)
+    except OSError:
+        if stat.S_ISDIR(os.lstat(path).st_mode):  # another process replaced the file by a folder
+            return True
+        raise
     return False
+
+
+def write_marker(folder: Path) -> None:
+    """Write the MARKER anew into a reused folder, replacing what it held under that name at once, so
+    that the folder is known as a build's at every moment (and so removed if the build is killed)."""
+    new = folder / f"{MARKER}.new"
+    clear(new)
+    with open(os.open(new, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666), "wb") as file:
+        file.write(MARKER_TEXT)
+    os.replace(new, folder / MARKER)
 
 
 def prune(folder: Path, keep: set[str], folders: set[str], under: str = "") -> None:
@@ -207,7 +224,7 @@ def clean_leftovers(out: Path) -> None:
 
 
 class SiteWriter:
-    """Fills a folder next to `out` file by file, then swaps it in; or sets it aside on failure.
+    """Fills a folder next to `out` file by file, then swaps it in; or removes it on failure.
 
     The folder is the spare site when there is one, else a fresh one. Files are written as they come,
     so a large site is never held in memory whole. A file that is unchanged since the last build is
@@ -226,19 +243,15 @@ class SiteWriter:
         self.tmp = spare or fresh_folder(self.out.parent, temp_prefix(self.out))
         self.reused = spare is not None
         """Whether tmp is the spare site, whose files and folders are found, checked and pruned."""
-        if not self.reused:
+        if self.reused:
+            write_marker(self.tmp)
+        else:
             (self.tmp / MARKER).write_bytes(MARKER_TEXT)
         self.folders: set[Path] = {self.tmp}
         """Folders of the new site known to be real folders (no links)."""
         self.committed = False
         self.left = OUTPUT_BYTES
         """Bytes this process may still write (rendering processes share OUTPUT_BYTES, see parallel.py)."""
-
-    def __enter__(self) -> SiteWriter:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _trace: object) -> None:
-        self.discard(free=error is not None and is_disk_full(error))
 
     def _place(self, rel: str) -> Path:
         """The path of rel in the new folder, every folder above it made and a real folder (no link)."""
@@ -315,14 +328,11 @@ class SiteWriter:
         swap_in(self.tmp, self.out)
         self.committed = True
 
-    def discard(self, free: bool = False) -> None:
-        """Unless the new folder was swapped in (after a failed build), set it aside as the spare, or
-        remove it to free the disk; let other builds go on."""
+    def discard(self) -> None:
+        """Remove the new folder unless it was swapped in (after a failed build): it may hold what filled
+        the disk, or whatever in a spare made the build fail. Let other builds go on."""
         if not self.committed:
-            if free:
-                remove_output(self.tmp)
-            else:
-                keep_spare(self.tmp, self.out)
+            remove_output(self.tmp)
         if self.lock is not None:
             os.close(self.lock)  # closing the descriptor releases the lock
             self.lock = None
@@ -352,7 +362,7 @@ def lock_folder(folder: Path) -> int | None:
 
 
 def swap_in(new: Path, out: Path) -> None:
-    """Put `new` where `out` is; the old site is removed only after the new one is in place."""
+    """Put `new` where `out` is; the old site is set aside as the spare only after the new one is in place."""
     if not out.exists():
         new.rename(out)
         return
@@ -391,9 +401,11 @@ def output_hash(path: Path) -> str | None:
 def file_signature(path: Path) -> int | None:
     """A number made of a regular file's inode, size, and times of last change to its bytes and to its
     inode (one number: a build keeps one for each of tens of thousands of files); None when it is
-    missing or not a plain file. A file whose signature is as a build recorded it still has the bytes
-    that build wrote, as git assumes: writing to it, or replacing it even by a file given the same
-    inode number, size and modification time, changes its inode's time, which no program can set."""
+    missing or not a plain file. A file whose signature is as a build recorded it is taken to have the
+    bytes that build wrote, as rsync's quick check takes a file of the same size and time: writing to
+    it, or replacing it even by a file given the same inode number, size and modification time, moves
+    its inode's time on, which a program cannot set back. (A file system whose clock ticks coarsely
+    could miss an edit made within one tick of the build's own last change.)"""
     try:
         found = os.lstat(path)
     except OSError:

@@ -19,8 +19,9 @@ def file_hash(data: bytes) -> str:
 
 
 def write_site(files: dict[str, bytes], out: Path, finish: Callable[[Path], None] | None = None) -> None:
-    """Write files through a SiteWriter as a build does: into a fresh folder, then swapped into out's place;
-    finish runs on the complete folder before the swap (as the search index does)."""
+    """Write files through a SiteWriter as a build does: into a folder beside out (the spare site, or a
+    fresh one), then swapped into out's place; finish runs on the complete folder before the swap (as
+    the search index does)."""
     writer = write.SiteWriter(out)
     try:
         for rel in sorted(files):
@@ -51,6 +52,11 @@ def test_failure_while_writing_keeps_old_site(tmp_path: Path, monkeypatch: pytes
     with pytest.raises(RuntimeError):
         write_site({"a.html": b"new"}, out, finish=explode)
     assert (out / "a.html").read_bytes() == b"old"
+    write_site({"a.html": b"old"}, out)  # the first site is now the spare, and the next build takes it
+    with pytest.raises(RuntimeError):
+        write_site({"a.html": b"new", "big.html": b"what filled the disk"}, out, finish=explode)
+    assert (out / "a.html").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], "a failed build leaves no folder behind"
 
 
 def test_leftovers_are_removed_and_an_interrupted_swap_is_restored(tmp_path: Path) -> None:
@@ -142,12 +148,36 @@ def test_links_files_and_pipes_in_the_spare_are_replaced_never_followed(tmp_path
     (spare / "page.html" / "inner.html").write_bytes(b"inner")
     os.mkfifo(spare / "pipe.html")
     (spare / "gone").symlink_to(outside, target_is_directory=True)
+    (spare / write.MARKER).write_bytes(b"planted, and deployed if kept")
     write_site({"a.html": b"2", "dir/x.html": b"x", "page.html": b"p", "pipe.html": b"q"}, out)
     assert sorted(p.name for p in outside.iterdir()) == ["a.html", "x.html"]
     assert (outside / "x.html").read_bytes() == b"keep me" and (outside / "a.html").read_bytes() == b"keep me too"
     assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
         write.MARKER: write.MARKER_TEXT, "a.html": b"2", "dir/x.html": b"x", "page.html": b"p", "pipe.html": b"q"}
     assert not any(p.is_symlink() for p in out.rglob("*"))
+
+
+def test_a_folder_another_rendering_process_just_made_is_never_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes may find a file of the spare where both need a folder: the one that comes second
+    must not remove the folder, and the page, the first has made in its place."""
+    path = tmp_path / "d"
+    path.write_bytes(b"a file in the spare")
+    unlink = os.unlink
+
+    def the_other_process_first(target: object) -> None:
+        unlink(path)
+        path.mkdir()
+        (path / "page.html").write_bytes(b"its page")
+        monkeypatch.setattr(os, "unlink", unlink)
+        unlink(target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", the_other_process_first)
+    assert write.folder_there(path)
+    assert (path / "page.html").read_bytes() == b"its page"
+    (tmp_path / "f").write_bytes(b"x")
+    assert not write.folder_there(tmp_path / "f") and not (tmp_path / "f").exists()
+    assert not write.folder_there(tmp_path / "missing")
 
 
 def test_a_symlinked_output_folder_is_refused(tmp_path: Path) -> None:
