@@ -1,4 +1,4 @@
-"""The search index: Pagefind reads the finished HTML and writes pagefind/ beside it.
+"""The search index: Pagefind is handed the finished HTML, page by page, and writes pagefind/ beside it.
 
 It runs through SiteWriter.commit's `finish` hook, on the complete new folder before it is swapped in,
 so the index matches the pages. Only the <main data-pagefind-body> of the pages the plan marks
@@ -13,22 +13,27 @@ changed. A site of one shard has one bundle, in pagefind/, and nothing to merge.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import json
 import os
 import re
-import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import BuildFailed, Problem
+from .write import clear, remove_tree
 
 SHARD_PAGES = 1500
 """Pages a Pagefind run indexes at most by default: about 300 MB of its memory on this site's pages."""
 
 SCRATCH = ".search-shards"
-"""A folder inside the site being indexed, for each shard's pages (hard links) and fresh bundle."""
+"""A folder inside the site being indexed, for each shard's fresh bundle; Pagefind runs in it."""
 
 _SHARD_FOLDER = re.compile(r"pagefind/shard-\d+/")
 
@@ -67,26 +72,23 @@ def index_shards(folder: Path, shards: Sequence[Shard]) -> None:
     """Index each shard's pages in folder into folder/<its bundle>, one Pagefind run at a time.
 
     One at a time, so that Pagefind's memory is one shard's however many cores there are. Each run
-    reads copies of its shard's pages, spaced for reading (see spaced), in a scratch folder and writes
-    a fresh bundle there. Only when every run has succeeded are the fresh bundles put in place, each
-    replacing whatever its folder holds.
+    writes a fresh bundle in a scratch folder. Only when every run has succeeded are the fresh bundles
+    put in place, each replacing whatever its folder holds.
     """
     global peak_kb
     scratch = folder / SCRATCH
-    shutil.rmtree(scratch, ignore_errors=True)  # left by a killed build
+    clear(scratch)  # left by a killed build
     try:
         fresh: list[Path] = []
         for number, shard in enumerate(shards):
-            pages, bundle = scratch / f"{number}-pages", scratch / f"{number}-bundle"
-            for rel in shard.pages:
-                (pages / rel).parent.mkdir(parents=True, exist_ok=True)
-                (pages / rel).write_bytes(spaced((folder / rel).read_bytes()))
-            peak_kb = max(peak_kb, run_pagefind(pages, bundle, f"{shard.bundle} ({len(shard.pages)} pages)"))
+            bundle = scratch / f"{number}-bundle"
+            peak_kb = max(peak_kb, run_pagefind(folder, shard.pages, bundle,
+                                                f"{shard.bundle} ({len(shard.pages)} pages)"))
             fresh.append(bundle)
         for shard, bundle in zip(shards, fresh, strict=True):
             put_bundle(bundle, folder, shard.bundle)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        clear(scratch)
 
 
 _BLOCK = rb"p|li|dt|dd|h[1-6]|th|td|tr|caption|div|ul|ol|dl|table|figcaption|figure|section|nav|blockquote|details"
@@ -124,7 +126,7 @@ def put_bundle(fresh: Path, folder: Path, bundle: str) -> None:
             if bundle_of(f"{bundle}{entry.name}/" if is_folder else f"{bundle}{entry.name}") != bundle:
                 continue
             if is_folder:
-                shutil.rmtree(entry)
+                remove_tree(entry)
             else:
                 entry.unlink()
     dest.mkdir(parents=True, exist_ok=True)
@@ -160,25 +162,87 @@ as its own starting figure. Both die when the build does
 Pagefind's exit code (negative: the signal that stopped it) after what Pagefind said."""
 
 
-def run_pagefind(pages: Path, bundle: Path, shown: str = "the site") -> int:
-    """Index the HTML under pages into bundle; return Pagefind's peak memory in kB.
+def run_pagefind(site: Path, pages: Sequence[str], bundle: Path, shown: str = "the site") -> int:
+    """Index pages (paths under site), spaced for reading, into bundle; return Pagefind's peak memory in kB.
 
-    Pagefind runs in the build's scratch folder, never in the project: it would read a pagefind.yml
+    Pagefind runs as a service and is handed the pages one by one in the order given, since it numbers
+    pages in the order it meets them: left to find them itself, it would follow the order the file
+    system lists a folder in, and the index's bytes would differ between machines. The bundle's files
+    come back in its answer and are written here: the service's own writes may be unfinished when it
+    exits. It runs in the bundle's parent folder, never in the project: it would read a pagefind.yml
     there, and a pull request could commit one that tells it where to write its log. The small Python
     process runs isolated (-I), so no module beside it or in the environment is imported in its place.
     """
-    done = subprocess.run([sys.executable, "-I", "-c", RUN_AND_MEASURE, str(os.getpid()), pagefind_binary(),
-                           "--site", str(pages.absolute()), "--output-path", str(bundle.absolute()), "--silent"],
-                          cwd=bundle.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          check=False)
-    said, marker, ending = done.stdout.rpartition("\npeak_kb=")
-    if not marker:  # the small process itself failed: what it said is all there is
-        said, ending = done.stdout, ""
-    peak, _, code = ending.partition(" exit=")
-    if done.returncode != 0 or not code.strip().lstrip("-").isdigit() or int(code) != 0:
-        raise BuildFailed([Problem("templates/base.html", 1, 1,
-                                   f"Pagefind could not index {shown}: {why_pagefind_failed(said, code)}")])
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile() as stderr, subprocess.Popen(
+            [sys.executable, "-I", "-c", RUN_AND_MEASURE, str(os.getpid()), pagefind_binary(), "--service"],
+            cwd=bundle.parent, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr) as service:
+        refused, files = "", []
+        try:
+            files = _index_through(service, site, pages)
+        except _Stopped as stopped:
+            refused = str(stopped)
+        except BaseException:
+            service.kill()
+            raise
+        assert service.stdin is not None and service.stdout is not None
+        with contextlib.suppress(BrokenPipeError):
+            service.stdin.close()  # the service ends when its input does
+        ending = service.stdout.read().decode(errors="replace")
+        service.wait()
+        stderr.seek(0)
+        said = stderr.read().decode(errors="replace")
+    _, marker, ending = ending.rpartition("\npeak_kb=")
+    peak, _, code = ending.partition(" exit=") if marker else ("", "", "")
+    outside = [name for name, _ in files if name.startswith("/") or ".." in name.split("/")]
+    if refused or service.returncode != 0 or code.strip() != "0" or outside:
+        why = refused or (f"it named a file outside its bundle: {outside[0]}" if outside else
+                          why_pagefind_failed(said, code))
+        raise BuildFailed([Problem("templates/base.html", 1, 1, f"Pagefind could not index {shown}: {why}")])
+    for name, content in files:
+        (bundle / name).parent.mkdir(parents=True, exist_ok=True)
+        (bundle / name).write_bytes(content)
     return int(peak)
+
+
+class _Stopped(Exception):
+    """Pagefind refused a request (the message is its own words) or ended before answering (no message)."""
+
+
+def _index_through(service: subprocess.Popen[bytes], site: Path, pages: Sequence[str]) -> list[tuple[str, bytes]]:
+    """Ask a running `pagefind --service` for an index of pages, a request at a time, so every request
+    carries the same id; return the bundle's files (path in the bundle, bytes).
+
+    A message either way is base64 of JSON, ended by a comma."""
+    assert service.stdin is not None and service.stdout is not None
+    stdin, stdout = service.stdin, service.stdout
+    waiting = bytearray()
+
+    def ask(payload: dict[str, object], about: str = "") -> dict[str, Any]:
+        try:
+            stdin.write(base64.b64encode(json.dumps({"message_id": 1, "payload": payload}).encode()) + b",")
+            stdin.flush()
+        except BrokenPipeError:
+            raise _Stopped() from None
+        searched = 0
+        while (end := waiting.find(b",", searched)) < 0:
+            searched = len(waiting)
+            more = os.read(stdout.fileno(), 1 << 20)
+            if not more:
+                raise _Stopped()
+            waiting.extend(more)
+        answer: dict[str, Any] = json.loads(base64.b64decode(waiting[:end]))["payload"]
+        del waiting[:end + 1]
+        if answer["type"] == "Error":
+            raise _Stopped(f"{about}{answer['message']}")
+        return answer
+
+    index = ask({"type": "NewIndex", "config": None})["index_id"]
+    for rel in pages:
+        ask({"type": "AddFile", "index_id": index, "file_path": rel, "url": None,
+             "file_contents": spaced((site / rel).read_bytes()).decode()}, about=f"{rel}: ")
+    files = ask({"type": "GetFiles", "index_id": index})["files"]
+    return [(file["path"], base64.b64decode(file["content"])) for file in files]
 
 
 def why_pagefind_failed(said: str, code: str) -> str:

@@ -103,15 +103,38 @@ def remove_output(folder: Path) -> None:
         return
     for entry in entries:
         if entry.name != MARKER:
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
+                    remove_tree(entry.path)
+                else:
                     os.unlink(entry.path)
     with contextlib.suppress(OSError):
         (folder / MARKER).unlink()  # missing from an empty folder that a build was allowed to replace
     with contextlib.suppress(OSError):
         folder.rmdir()
+
+
+def remove_tree(top: str | os.PathLike[str]) -> None:
+    """Delete a folder and all it holds, never following a link. A loop, not a call per level as in
+    shutil.rmtree: a pull request can commit a folder nested thousands deep into what a build removes
+    (a spare or a leftover), and recursion would stop at Python's limit."""
+    if not stat.S_ISDIR(os.lstat(top).st_mode):
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder (a link is never followed)", os.fspath(top))
+    pending = [os.fspath(top)]
+    while pending:
+        folder = pending[-1]
+        inner = []
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    inner.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+        if inner:
+            pending += inner
+        else:
+            os.rmdir(folder)
+            pending.pop()
 
 
 def temp_prefix(out: Path) -> str:
@@ -154,7 +177,7 @@ def clear(path: Path) -> None:
     except OSError:
         if not stat.S_ISDIR(os.lstat(path).st_mode):
             raise
-        shutil.rmtree(path)
+        remove_tree(path)
 
 
 def folder_there(path: Path) -> bool:
@@ -192,7 +215,7 @@ def prune(folder: Path, keep: set[str], folders: set[str], under: str = "") -> N
             if rel in folders:
                 prune(Path(entry.path), keep, folders, rel + "/")
             else:
-                shutil.rmtree(entry.path)
+                remove_tree(entry.path)
         elif rel not in keep and rel != MARKER:
             os.unlink(entry.path)
 

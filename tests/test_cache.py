@@ -7,6 +7,7 @@ import os
 import pickle
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -340,11 +341,11 @@ def test_a_failed_index_run_leaves_the_last_site_whole(tmp_path: Path, monkeypat
     runs: list[str] = []
     real_run = search.run_pagefind
 
-    def failing_second(pages: Path, bundle: Path, shown: str = "the site") -> int:
+    def failing_second(site: Path, pages: Sequence[str], bundle: Path, shown: str = "the site") -> int:
         runs.append(shown)
         if len(runs) == 2:
             raise BuildFailed([Problem("templates/base.html", 1, 1, "Pagefind could not index: test")])
-        return real_run(pages, bundle, shown)
+        return real_run(site, pages, bundle, shown)
 
     monkeypatch.setattr(search, "run_pagefind", failing_second)
     with pytest.raises(BuildFailed):

@@ -358,25 +358,102 @@ def test_pages_are_split_in_search_shards_by_path() -> None:
     assert bundle_of("recommendations/index.html") is None
 
 
-def test_a_pagefind_run_reports_its_own_memory_and_its_errors(tmp_path: Path) -> None:
-    from sitegen.errors import BuildFailed
+def one_page_site(folder: Path) -> Path:
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "index.html").write_text('<html lang="en"><body><main data-pagefind-body><h1>Kinship</h1>'
+                                             "<p>Kinship carers.</p></main></body></html>")
+    return folder
+
+
+def test_a_pagefind_run_reports_its_own_memory(tmp_path: Path) -> None:
     from sitegen.search import run_pagefind
 
-    pages = tmp_path / "pages"
-    (pages / "a").mkdir(parents=True)
-    (pages / "a" / "index.html").write_text('<html lang="en"><body><main data-pagefind-body><h1>Kinship</h1>'
-                                            "<p>Kinship carers.</p></main></body></html>")
+    site = one_page_site(tmp_path / "site")
     ballast = bytearray(300 << 20)
     ballast[::4096] = b"x" * len(ballast[::4096])  # this process's own peak is now above 300 MB
-    peak_kb = run_pagefind(pages, tmp_path / "bundle")
+    peak_kb = run_pagefind(site, ["a/index.html"], tmp_path / "bundle")
     assert 0 < peak_kb < 200 << 10  # Pagefind's peak for one page, not this process's
-    assert (tmp_path / "bundle" / "pagefind-entry.json").is_file()
-    (tmp_path / "empty").mkdir()
+    assert '"page_count":1' in (tmp_path / "bundle" / "pagefind-entry.json").read_text()
+    assert (tmp_path / "bundle" / "pagefind-ui.css").stat().st_size > 1000  # written whole, by the build
+
+
+FAKE_PAGEFIND = """
+import base64, json, sys
+def answer(payload):
+    sys.stdout.buffer.write(base64.b64encode(json.dumps({'message_id': 1, 'payload': payload}).encode()) + b',')
+    sys.stdout.flush()
+request = b''
+while byte := sys.stdin.buffer.read(1):
+    if byte != b',':
+        request += byte
+        continue
+    kind, request = json.loads(base64.b64decode(request))['payload']['type'], b''
+    if kind == 'NewIndex':
+        answer({'type': 'NewIndex', 'index_id': 0})
+    elif MODE == 'refuses':
+        answer({'type': 'Error', 'original_message': None, 'message': 'Failed to add file'})
+    elif MODE == 'dies':
+        sys.stderr.write("thread 'main' panicked at src/main.rs:1:1\\n")
+        sys.exit(101)
+    elif kind == 'AddFile':
+        answer({'type': 'IndexedFile', 'page_word_count': 1, 'page_url': '/a/', 'page_meta': {}})
+    else:
+        answer({'type': 'GetFiles', 'files': [{'path': '../escaped.js', 'content': ''}]})
+"""
+"""Pagefind's service as far as the build speaks to it: refusing every page, dying at the first, or
+naming a file outside its bundle."""
+
+
+@pytest.mark.parametrize(("mode", "said"), [
+    ("refuses", "a/index.html: Failed to add file"),
+    ("dies", "thread 'main' panicked at src/main.rs:1:1"),
+    ("escapes", "it named a file outside its bundle: ../escaped.js"),
+])
+def test_a_pagefind_run_that_fails_says_why_in_its_words(
+        mode: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from sitegen import search
+    from sitegen.errors import BuildFailed
+
+    fake = tmp_path / "pagefind"
+    fake.write_text(f"#!{sys.executable}\nMODE = {mode!r}\n{FAKE_PAGEFIND}")
+    fake.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: str(fake))
     with pytest.raises(BuildFailed) as failed:
-        run_pagefind(tmp_path / "empty", tmp_path / "none")
-    said = failed.value.problems[0].message
-    assert re.match(r"Pagefind could not index the site: .*not able to build an index", said, re.S)
-    assert "peak_kb" not in said
+        search.run_pagefind(one_page_site(tmp_path / "site"), ["a/index.html"], tmp_path / "out" / "bundle")
+    assert failed.value.problems[0].message == f"Pagefind could not index the site: {said}"
+    assert not (tmp_path / "out" / "bundle").exists() and not (tmp_path / "out" / "escaped.js").exists()
+
+
+def test_the_search_index_does_not_follow_the_order_a_folder_is_listed_in(tmp_path: Path) -> None:
+    """Pagefind numbers pages in the order it meets them, and is handed them in path order, so the
+    same pages give the same index on any file system. tmpfs lists a folder newest first, so two
+    folders whose pages were written in opposite orders list them in opposite orders."""
+    import os
+    import tempfile
+
+    from sitegen.search import run_pagefind
+
+    if not os.access("/dev/shm", os.W_OK):
+        pytest.skip("needs /dev/shm (tmpfs), whose listing order follows the order files are made in")
+    names = [f"p{number:02}" for number in range(12)]
+    made, listed = [], []
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as memory:
+        for order in (names, names[::-1]):
+            site = Path(memory) / order[0]
+            for name in order:
+                (site / name).mkdir(parents=True)
+                (site / name / "index.html").write_text(
+                    f'<html lang="en"><body><main data-pagefind-body><h1>Page {name}</h1><p>Kinship carers'
+                    f" and {' '.join(names[:names.index(name) + 1])}.</p></main></body></html>")
+            listed.append(os.listdir(site))
+            run_pagefind(site, [f"{name}/index.html" for name in names], tmp_path / site.name)
+            made.append({path.relative_to(tmp_path / site.name): path.read_bytes()
+                         for path in sorted((tmp_path / site.name).rglob("*")) if path.is_file()})
+    if listed[0] == listed[1]:
+        pytest.skip("this tmpfs lists both folders in the same order")
+    assert made[0] == made[1]
 
 
 def test_a_pagefind_run_that_is_killed_says_so() -> None:

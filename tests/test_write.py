@@ -268,3 +268,55 @@ def test_a_file_is_written_as_its_bytes_come_and_linked_when_they_are_the_same(t
     assert sorted(p.name for p in out.iterdir()) == [write.MARKER, "b.html", "c.html"]
     assert (out / "b.html").stat().st_ino == inode
     assert (out / "c.html").read_bytes() == b"new c"
+
+
+def nest(folder: Path, depth: int) -> None:
+    """A chain of folders depth deep under folder, a file at the bottom: deeper than Python's recursion
+    limit allows shutil.rmtree to go, as a pull request can commit it."""
+    folder.mkdir(exist_ok=True)
+    for _ in range(depth):  # os.makedirs would itself call itself once a level
+        folder /= "d"
+        folder.mkdir()
+    (folder / "bottom.html").write_bytes(b"deep")
+
+
+def test_a_folder_nested_deeper_than_pythons_recursion_limit_is_removed(tmp_path: Path) -> None:
+    """A leftover, a spare and the folder a failed build leaves can each hold a folder nested 1,200 deep
+    (a pull request can commit one under their names); each is removed like any other."""
+    out = tmp_path / "site"
+    write_site({"a.html": b"1"}, out)
+    leftover = tmp_path / ".site.tmp-0123456789abcdef"
+    nest(leftover, 1200)
+    (leftover / write.MARKER).write_bytes(write.MARKER_TEXT)
+    spare = tmp_path / ".site.spare"
+    spare.mkdir()
+    (spare / write.MARKER).write_bytes(write.MARKER_TEXT)
+    nest(spare / "a.html", 1200)  # where the next site has a file
+    nest(spare / "gone", 1200)  # where it has nothing
+    write_site({"a.html": b"2"}, out)
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
+        write.MARKER: write.MARKER_TEXT, "a.html": b"2"}
+    assert not leftover.exists()
+    spare = tmp_path / ".site.spare"
+    nest(spare / "b.html", 1200)
+
+    def fail(folder: Path) -> None:
+        raise BuildFailed([])
+
+    with pytest.raises(BuildFailed):
+        write_site({"a.html": b"3", "b.html": b"b"}, out, fail)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # the failed build's folder, spare and all, is gone
+    assert (out / "a.html").read_bytes() == b"2"
+
+
+def test_removing_a_tree_never_follows_a_link(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.html").write_bytes(b"keep")
+    tree = tmp_path / "tree"
+    nest(tree, 3)
+    (tree / "d" / "link").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(NotADirectoryError):
+        write.remove_tree(tree / "d" / "link")
+    write.remove_tree(tree)
+    assert not tree.exists() and (outside / "keep.html").read_bytes() == b"keep"
