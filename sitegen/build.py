@@ -338,7 +338,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
           timings: Timings | None = None, workers: int = 1) -> BuildResult:
     """Build into out, reusing what the cache proves unchanged; raise BuildFailed before out changes.
 
-    workers > 1 renders the pages in that many processes (see render_pages); the bytes are the same."""
+    workers > 1 renders the pages in that many processes (see render_pages), and indexes that many search
+    shards at a time; the bytes are the same."""
     timings = timings or Timings()
     cache = cache or BuildCache(None)
     out = out.absolute()
@@ -383,7 +384,8 @@ def build(project: Path, out: Path, settings: Settings, cache: BuildCache | None
         count = len(state.files)
         with timings.stage("search index"):
             stale = plan_search_index(jobs, settings, out, previous, state, writer)
-            writer.commit(state.files, functools.partial(index_shards, shards=stale) if stale else None)
+            index = functools.partial(index_shards, shards=stale, at_once=workers) if stale else None
+            writer.commit(state.files, index)
             record_bundles(out, state, {shard.bundle for shard in stale})
     finally:
         writer.discard()

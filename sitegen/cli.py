@@ -65,10 +65,10 @@ def parser() -> argparse.ArgumentParser:
                        help="pages per search index shard; a smaller N makes Pagefind use less memory"
                             f" (default {SHARD_PAGES})")
     build.add_argument("--workers", type=positive, default=default_workers(), metavar="N",
-                       help="processes that render pages at once (default: the cores this process may use, at"
-                            f" most {MAX_DEFAULT_WORKERS}: here {default_workers()}); each takes memory of its own"
-                            " as it renders, so use fewer where memory is short; the pages are the same bytes"
-                            " with any N")
+                       help="processes that render pages at once, and search shards indexed at once (default:"
+                            f" the cores this process may use, at most {MAX_DEFAULT_WORKERS}: here"
+                            f" {default_workers()}); each takes memory of its own, so use fewer where memory is"
+                            " short; the pages are the same bytes with any N")
     build.add_argument("--timings", action="store_true",
                        help="print the seconds spent in each stage to stderr (for benchmarks)")
     commands.add_parser("check", parents=[common], help="validate every data file, page and quote; write nothing",

@@ -115,9 +115,11 @@ def remove_output(folder: Path) -> None:
 
 
 def remove_tree(top: str | os.PathLike[str]) -> None:
-    """Delete a folder and all it holds, never following a link. A loop, not a call per level as in
-    shutil.rmtree: a pull request can commit a folder nested thousands deep into what a build removes
-    (a spare or a leftover), and recursion would stop at Python's limit."""
+    """Delete a folder and all it holds, never following a link, however deep it goes. A pull request can
+    commit a tree nested thousands deep into what a build removes (a spare or a leftover). So this is a
+    loop, where shutil.rmtree calls itself once a level and stops at Python's limit; and a folder whose
+    path grows long is first moved up into top, so that no path outgrows the system's limit (4,096
+    bytes on Linux)."""
     if not stat.S_ISDIR(os.lstat(top).st_mode):
         raise NotADirectoryError(errno.ENOTDIR, "not a folder (a link is never followed)", os.fspath(top))
     pending = [os.fspath(top)]
@@ -126,10 +128,13 @@ def remove_tree(top: str | os.PathLike[str]) -> None:
         inner = []
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    inner.append(entry.path)
-                else:
+                if not entry.is_dir(follow_symlinks=False):
                     os.unlink(entry.path)
+                elif len(os.fsencode(entry.path)) > 2048:
+                    inner.append(os.path.join(pending[0], f".deep-{secrets.token_hex(8)}"))
+                    os.rename(entry.path, inner[-1])
+                else:
+                    inner.append(entry.path)
         if inner:
             pending += inner
         else:

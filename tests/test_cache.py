@@ -87,14 +87,14 @@ def built_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("built-real")
     project = real_project(root)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("sitegen.build.index_shards", lambda folder, shards: None)
+        patch.setattr("sitegen.build.index_shards", lambda folder, shards, at_once=1: None)
         cold = build(project, project / "site", Settings(), BuildCache(project / ".cache"))
         statics = static_files(project / "templates", Collector())
         assert cold.rendered == cold.count - len(statics) > 400  # every page (the other files are static)
     shutil.move(project, root / "built")
     shutil.copytree(root / "built", project, symlinks=True)
     with pytest.MonkeyPatch.context() as patch:  # a copy at that path is warm: nothing to render
-        patch.setattr("sitegen.build.index_shards", lambda folder, shards: None)
+        patch.setattr("sitegen.build.index_shards", lambda folder, shards, at_once=1: None)
         assert build(project, project / "site", Settings(), BuildCache(project / ".cache")).rendered == 0
     return root / "built"
 
@@ -105,7 +105,7 @@ def real_built(built_real: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     index is not made (it is not compared)."""
     import shutil
 
-    monkeypatch.setattr("sitegen.build.index_shards", lambda folder, shards: None)
+    monkeypatch.setattr("sitegen.build.index_shards", lambda folder, shards, at_once=1: None)
     project = built_real.parent / "project"
     shutil.rmtree(project, ignore_errors=True)
     shutil.copytree(built_real, project, symlinks=True)
@@ -357,6 +357,36 @@ def test_a_failed_index_run_leaves_the_last_site_whole(tmp_path: Path, monkeypat
     assert_same_site(snapshot(out), cold_build(project, tmp_path / "cold", settings))
 
 
+def test_shards_indexed_side_by_side_give_the_bytes_of_one_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers, two Pagefind runs index shards at once, and the site is the same as with one."""
+    import threading
+
+    from sitegen import search
+
+    project, settings = real_project(tmp_path), Settings(search_shard_pages=60)
+    running, most, lock = [0], [0], threading.Lock()
+    real_run = search.run_pagefind
+
+    def counted(site: Path, pages: Sequence[str], bundle: Path, shown: str = "the site") -> int:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            return real_run(site, pages, bundle, shown)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(search, "run_pagefind", counted)
+    build(project, tmp_path / "two", settings, workers=2)
+    assert most[0] == 2
+    most[0] = 0
+    build(project, tmp_path / "one", settings, workers=1)
+    assert most[0] == 1
+    assert_same_site(snapshot(tmp_path / "two"), snapshot(tmp_path / "one"))
+
+
 def test_the_preview_makes_a_body_again_when_its_text_or_the_glossary_changes(project: Path, tmp_path: Path) -> None:
     """A body's HTML is kept between saves only while its text and the glossary's links are the same."""
     out, cache = project / ".preview", BuildCache(None)  # kept in memory
@@ -419,7 +449,7 @@ def test_edits_to_links_quotes_and_queries_reach_every_page(real_built: Path, mo
     """What a page shows of other items (backlinks, quotes, queries, change notes) is in the items its
     job names: after each kind of edit, the site is a cold build's. The pages are compared, not the
     search index (the shard tests above check that), so Pagefind is not run."""
-    monkeypatch.setattr("sitegen.build.index_shards", lambda folder, shards: None)
+    monkeypatch.setattr("sitegen.build.index_shards", lambda folder, shards, at_once=1: None)
     project = real_built
     out, cache = project / "site", BuildCache(project / ".cache")
     for step in LINK_AND_QUERY_EDITS:
@@ -492,7 +522,7 @@ def test_list_pages_name_only_their_own_rows_and_stay_exact(tmp_path: Path, monk
     each here): each list page names only the items on it (plan.list_job) and sums up the rest in its
     summary. After each edit the incremental build equals a cold one byte for byte, and an edit of
     one proposal's text renders its own list page again, not the others."""
-    monkeypatch.setattr("sitegen.build.index_shards", lambda folder, shards: None)
+    monkeypatch.setattr("sitegen.build.index_shards", lambda folder, shards, at_once=1: None)
     monkeypatch.setattr("sitegen.plan.ROWS_PER_PAGE", 4)
     monkeypatch.setattr("sitegen.plan.PRINT_ROWS_PER_PAGE", 4)
     monkeypatch.setattr("sitegen.plan.PRINT_ITEMS", 10)

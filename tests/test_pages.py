@@ -377,8 +377,19 @@ def test_a_pagefind_run_reports_its_own_memory(tmp_path: Path) -> None:
     assert (tmp_path / "bundle" / "pagefind-ui.css").stat().st_size > 1000  # written whole, by the build
 
 
+def test_a_page_pagefind_cannot_be_given_is_named(tmp_path: Path) -> None:
+    from sitegen.errors import BuildFailed
+    from sitegen.search import run_pagefind
+
+    site = one_page_site(tmp_path / "site")
+    with pytest.raises(BuildFailed) as failed:
+        run_pagefind(site, ["a/index.html", "b/index.html"], tmp_path / "bundle")
+    assert failed.value.problems[0].message == ("Pagefind could not index the site: No such file or directory: "
+                                                f"{site / 'b' / 'index.html'}")
+
+
 FAKE_PAGEFIND = """
-import base64, json, sys
+import base64, json, os, sys
 def answer(payload):
     sys.stdout.buffer.write(base64.b64encode(json.dumps({'message_id': 1, 'payload': payload}).encode()) + b',')
     sys.stdout.flush()
@@ -395,18 +406,22 @@ while byte := sys.stdin.buffer.read(1):
     elif MODE == 'dies':
         sys.stderr.write("thread 'main' panicked at src/main.rs:1:1\\n")
         sys.exit(101)
+    elif MODE == 'killed':
+        os.kill(os.getpid(), 9)
     elif kind == 'AddFile':
         answer({'type': 'IndexedFile', 'page_word_count': 1, 'page_url': '/a/', 'page_meta': {}})
     else:
         answer({'type': 'GetFiles', 'files': [{'path': '../escaped.js', 'content': ''}]})
 """
-"""Pagefind's service as far as the build speaks to it: refusing every page, dying at the first, or
-naming a file outside its bundle."""
+"""Pagefind's service as far as the build speaks to it: refusing every page, dying at the first, killed
+at the first (as for lack of memory), or naming a file outside its bundle."""
 
 
 @pytest.mark.parametrize(("mode", "said"), [
     ("refuses", "a/index.html: Failed to add file"),
     ("dies", "thread 'main' panicked at src/main.rs:1:1"),
+    ("killed", "it was killed (signal 9), most likely for lack of memory; a smaller --search-shard-pages or"
+               " fewer --workers make Pagefind use less"),
     ("escapes", "it named a file outside its bundle: ../escaped.js"),
 ])
 def test_a_pagefind_run_that_fails_says_why_in_its_words(

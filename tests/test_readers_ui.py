@@ -20,8 +20,8 @@ from sitegen.build import render
 from sitegen.errors import BuildFailed
 from sitegen.formats import format_count
 from sitegen.home import READERS, questions
+from sitegen.pagefind_run import spaced
 from sitegen.render import Settings
-from sitegen.search import spaced
 from sitegen.views import Views
 from sitegen.words import STATUS_WORDS
 

@@ -256,17 +256,21 @@ def yaml_quote(text: str) -> str:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
 def test_a_killed_build_leaves_no_pagefind_running(tmp_path: Path) -> None:
     """A build killed while Pagefind indexes its temporary folder takes Pagefind with it: left running,
-    Pagefind would go on writing into a folder the next build removes as a leftover. Pagefind is run
-    here with --serve, so that it would never stop by itself."""
+    Pagefind would go on writing into a folder the next build removes as a leftover. Pagefind here is
+    a stand-in that never answers, so that it would never stop by itself."""
     site = tmp_path / "pages"
     site.mkdir()
     (site / "index.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><body><main><h1>Hello</h1>"
                                      "</main></body></html>")
+    silent = site / "pagefind"  # in the site's folder, so that its command line names the site
+    silent.write_text(f"#!{sys.executable}\nimport time\nwhile True:\n    time.sleep(1)\n")
+    silent.chmod(0o755)
     build = subprocess.Popen([sys.executable, "-c", (
-        "import os, subprocess, sys\n"
-        "from sitegen.search import RUN_AND_MEASURE, pagefind_binary\n"
-        "subprocess.run([sys.executable, '-c', RUN_AND_MEASURE, str(os.getpid()), pagefind_binary(),"
-        " '--site', sys.argv[1], '--output-path', sys.argv[2], '--serve', '--silent'])\n"), str(site),
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from sitegen import search\n"
+        "search.pagefind_binary = lambda: sys.argv[2]\n"
+        "search.run_pagefind(Path(sys.argv[1]), ['index.html'], Path(sys.argv[3]))\n"), str(site), str(silent),
         str(tmp_path / "bundle")],
         cwd=ROOT)
 
@@ -275,6 +279,6 @@ def test_a_killed_build_leaves_no_pagefind_running(tmp_path: Path) -> None:
         time.sleep(0.05)  # and Pagefind itself
     time.sleep(1)
     running = processes_naming(str(site), build.pid)
-    assert len(running) == 2 and build.poll() is None, "Pagefind should be serving, and the build waiting for it"
+    assert len(running) == 2 and build.poll() is None, "Pagefind should be indexing, and the build waiting for it"
     left = kill_and_find_left(build, str(site))
     assert left == [], "Pagefind went on running after the build was killed"

@@ -39,7 +39,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return fork()
 
     monkeypatch.setattr(parallel.os, "fork", counted)
-    monkeypatch.setattr(build_module, "index_shards", lambda folder, shards: None)  # pages are compared, not the index
+    monkeypatch.setattr(build_module, "index_shards", lambda *_, **__: None)  # the pages, not the index
     return started
 
 

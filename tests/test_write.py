@@ -283,30 +283,35 @@ def nest(folder: Path, depth: int) -> None:
 def test_a_folder_nested_deeper_than_pythons_recursion_limit_is_removed(tmp_path: Path) -> None:
     """A leftover, a spare and the folder a failed build leaves can each hold a folder nested 1,200 deep
     (a pull request can commit one under their names); each is removed like any other."""
-    out = tmp_path / "site"
-    write_site({"a.html": b"1"}, out)
-    leftover = tmp_path / ".site.tmp-0123456789abcdef"
-    nest(leftover, 1200)
-    (leftover / write.MARKER).write_bytes(write.MARKER_TEXT)
-    spare = tmp_path / ".site.spare"
-    spare.mkdir()
-    (spare / write.MARKER).write_bytes(write.MARKER_TEXT)
-    nest(spare / "a.html", 1200)  # where the next site has a file
-    nest(spare / "gone", 1200)  # where it has nothing
-    write_site({"a.html": b"2"}, out)
-    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
-        write.MARKER: write.MARKER_TEXT, "a.html": b"2"}
-    assert not leftover.exists()
-    spare = tmp_path / ".site.spare"
-    nest(spare / "b.html", 1200)
+    try:
+        out = tmp_path / "site"
+        write_site({"a.html": b"1"}, out)
+        leftover = tmp_path / ".site.tmp-0123456789abcdef"
+        nest(leftover, 1200)
+        (leftover / write.MARKER).write_bytes(write.MARKER_TEXT)
+        spare = tmp_path / ".site.spare"
+        spare.mkdir()
+        (spare / write.MARKER).write_bytes(write.MARKER_TEXT)
+        nest(spare / "a.html", 1200)  # where the next site has a file
+        nest(spare / "gone", 1200)  # where it has nothing
+        write_site({"a.html": b"2"}, out)
+        assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
+            write.MARKER: write.MARKER_TEXT, "a.html": b"2"}
+        assert not leftover.exists()
+        spare = tmp_path / ".site.spare"
+        nest(spare / "b.html", 1200)
 
-    def fail(folder: Path) -> None:
-        raise BuildFailed([])
+        def fail(folder: Path) -> None:
+            raise BuildFailed([])
 
-    with pytest.raises(BuildFailed):
-        write_site({"a.html": b"3", "b.html": b"b"}, out, fail)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # the failed build's folder, spare and all, is gone
-    assert (out / "a.html").read_bytes() == b"2"
+        with pytest.raises(BuildFailed):
+            write_site({"a.html": b"3", "b.html": b"b"}, out, fail)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # the failed build took the spare; all gone
+        assert (out / "a.html").read_bytes() == b"2"
+    finally:  # pytest removes old temporary folders with shutil.rmtree, which stops at such depth
+        for entry in tmp_path.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                write.remove_tree(entry)
 
 
 def test_removing_a_tree_never_follows_a_link(tmp_path: Path) -> None:
@@ -320,3 +325,22 @@ def test_removing_a_tree_never_follows_a_link(tmp_path: Path) -> None:
         write.remove_tree(tree / "d" / "link")
     write.remove_tree(tree)
     assert not tree.exists() and (outside / "keep.html").read_bytes() == b"keep"
+
+
+def test_a_tree_whose_paths_outgrow_the_systems_limit_is_removed(tmp_path: Path) -> None:
+    """Git checks out paths relative to the repository: one under the limit there can be over it once
+    the clone's own path is put in front."""
+    top = tmp_path / "leftover"
+    top.mkdir()
+    folder = os.open(top, os.O_RDONLY)
+    try:
+        for _ in range(25):  # 25 names of 200 letters: over 5,000 bytes of path, made one folder at a time
+            os.mkdir("d" * 200, dir_fd=folder)
+            inner = os.open("d" * 200, os.O_RDONLY, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        os.close(os.open("bottom.html", os.O_CREAT | os.O_WRONLY, dir_fd=folder))
+    finally:
+        os.close(folder)
+    write.remove_tree(top)
+    assert not top.exists()
