@@ -225,6 +225,16 @@ def prune(folder: Path, keep: set[str], folders: set[str], under: str = "") -> N
             os.unlink(entry.path)
 
 
+def folders_above(rel: str) -> list[str]:
+    """The folders that hold rel, a path relative to the site, innermost first: "a/b/c" gives "a/b", "a"."""
+    folders = []
+    end = rel.rfind("/")
+    while end > 0:
+        folders.append(rel[:end])
+        end = rel.rfind("/", 0, end)
+    return folders
+
+
 def fresh_folder(parent: Path, prefix: str) -> Path:
     """A new folder in parent, named prefix and random letters: a pull request could commit folders
     under every name a build could predict (such as its process id), and so stop every build."""
@@ -275,23 +285,22 @@ class SiteWriter:
             write_marker(self.tmp)
         else:
             (self.tmp / MARKER).write_bytes(MARKER_TEXT)
-        self.folders: set[Path] = {self.tmp}
-        """Folders of the new site known to be real folders (no links)."""
+        self.folders: set[str] = {""}
+        """Folders of the new site (paths relative to it) known to be real folders (no links)."""
         self.committed = False
         self.left = OUTPUT_BYTES
         """Bytes this process may still write (rendering processes share OUTPUT_BYTES, see parallel.py)."""
 
     def _place(self, rel: str) -> Path:
         """The path of rel in the new folder, every folder above it made and a real folder (no link)."""
-        dest = self.tmp / rel
-        if dest.parent not in self.folders:
-            for folder in reversed(Path(rel).parents[:-1]):
-                path = self.tmp / folder
-                if path not in self.folders:
+        if rel.rpartition("/")[0] not in self.folders:
+            for folder in reversed(folders_above(rel)):
+                if folder not in self.folders:
+                    path = self.tmp / folder
                     if not (self.reused and folder_there(path)):  # look first: mkdir is slow even to fail
                         path.mkdir(exist_ok=True)
-                    self.folders.add(path)
-        return dest
+                    self.folders.add(folder)
+        return self.tmp / rel
 
     def _dest(self, rel: str) -> Path:
         """The path of rel in the new folder, its folders made and nothing there (see clear)."""
@@ -350,7 +359,7 @@ class SiteWriter:
         swap it into `out`."""
         if self.reused:
             kept = set(keep)
-            prune(self.tmp, kept, {folder.as_posix() for rel in kept for folder in Path(rel).parents[:-1]})
+            prune(self.tmp, kept, {folder for rel in kept for folder in folders_above(rel)})
         if finish is not None:
             finish(self.tmp)
         swap_in(self.tmp, self.out)
