@@ -1,18 +1,19 @@
-"""One Pagefind run, in a small process of its own: `python -I pagefind_run.py BUILD_PID PAGEFIND SITE BUNDLE`,
-with the pages to index (paths under SITE) on standard input, one a line.
+"""One Pagefind run, in a small process of its own: `python -I -S pagefind_run.py BUILD_PID PAGEFIND SITE
+BUNDLE`, with the pages to index (paths under SITE) on standard input as a JSON list.
 
 It starts `pagefind --service` and hands it the pages one by one, spaced for reading, in the order
 given: Pagefind numbers pages in the order it meets them, and left to find them itself it would follow
 the order the file system lists a folder in, so the index's bytes would differ between machines. It
 then asks for the bundle's files and writes them into BUNDLE: the service's own writes may be
 unfinished when it exits. On its last line it prints, as JSON, Pagefind's peak memory and exit code,
-and why it failed if it did.
+and why it failed if it did (with the error number when a file could not be read or written).
 
 A process of its own, so that the bundle's files, which arrive whole in one answer, never weigh on the
 build's memory, and Pagefind's peak is its own (a process the build starts directly inherits the
 build's peak as its own starting figure). It and Pagefind die when the build does (on Linux), so a
-killed build leaves no Pagefind writing into its temporary folder. Run isolated (-I), it imports only
-the standard library: nothing beside it or in the environment is imported in its place.
+killed build leaves no Pagefind writing into its temporary folder. Run isolated and without site
+packages (-I -S), it imports only the standard library: nothing beside it, in the environment or in
+the virtual environment is imported in its place.
 """
 
 from __future__ import annotations
@@ -111,18 +112,26 @@ def index(service: Service, site: Path, pages: list[str], bundle: Path) -> str:
 
 def main(build_pid: int, pagefind: str, site: Path, bundle: Path) -> dict[str, Any]:
     die_with(build_pid)
-    pages = sys.stdin.read().splitlines()
+    pages = json.loads(sys.stdin.read())
     me = os.getpid()
+    refused, ended_early, error_number = "", False, 0
     with tempfile.TemporaryFile() as stderr:
-        process = subprocess.Popen([pagefind, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=stderr, preexec_fn=lambda: die_with(me))
+        try:
+            process = subprocess.Popen([pagefind, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=stderr, preexec_fn=lambda: die_with(me))
+        except OSError as exc:
+            return {"peak_kb": 0, "exit": 0, "refused": f"it could not be started: {exc}", "said": "", "errno": 0}
         assert process.stdin is not None and process.stdout is not None
         try:
             refused = index(Service(process.stdin, process.stdout), site, pages, bundle)
         except Stopped as stopped:
-            refused = str(stopped)
-        except OSError as exc:  # a page or the bundle: named, with no traceback
-            refused = f"{exc.strerror}: {exc.filename}"
+            refused, ended_early = str(stopped), not str(stopped)
+        except OSError as exc:  # a page or the bundle, named without a traceback
+            name = str(exc.filename)
+            refused = f"{exc.strerror}: {name.removeprefix(f'{site}{os.sep}')}"
+            error_number = exc.errno or 0
+        except (ValueError, KeyError, TypeError) as exc:
+            refused = f"it gave an answer the build could not read ({type(exc).__name__}: {exc})"
         try:
             process.stdin.close()  # the service ends when its input does
         except BrokenPipeError:
@@ -132,7 +141,10 @@ def main(build_pid: int, pagefind: str, site: Path, bundle: Path) -> dict[str, A
         process.stdout.close()
         stderr.seek(0)
         said = stderr.read().decode(errors="replace")
-    return {"peak_kb": usage.ru_maxrss, "exit": process.returncode, "refused": refused, "said": said}
+    if ended_early and process.returncode == 0 and not said.strip():
+        refused = "it ended without answering"
+    return {"peak_kb": usage.ru_maxrss, "exit": process.returncode, "refused": refused, "said": said,
+            "errno": error_number}
 
 
 if __name__ == "__main__":

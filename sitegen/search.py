@@ -13,6 +13,7 @@ changed. A site of one shard has one bundle, in pagefind/, and nothing to merge.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -71,9 +72,10 @@ def index_shards(folder: Path, shards: Sequence[Shard], at_once: int = 1) -> Non
 
     Pagefind's service parses a shard's pages one after another, on one core, so with more than one
     shard several runs go side by side, as many as the processes that render pages (`build --workers
-    N`); Pagefind's memory is then that of at_once shards. Each run writes a fresh bundle in a scratch
-    folder. Only when every run has succeeded are the fresh bundles put in place, each replacing
-    whatever its folder holds.
+    N`); Pagefind's memory is then that of at_once shards. A thread outlives each run it starts, so the
+    parent-death signal, which Linux ties to the starting thread, never ends a run early. Each run
+    writes a fresh bundle in a scratch folder. Only when every run has succeeded are the fresh bundles
+    put in place, each replacing whatever its folder holds.
     """
     global peak_kb
     scratch = folder / SCRATCH
@@ -131,13 +133,16 @@ def run_pagefind(site: Path, pages: Sequence[str], bundle: Path, shown: str = "t
     there, and a pull request could commit one that tells it where to write its log.
     """
     bundle.parent.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run([sys.executable, "-I", str(RUN), str(os.getpid()), pagefind_binary(),
+    done = subprocess.run([sys.executable, "-I", "-S", str(RUN), str(os.getpid()), pagefind_binary(),
                            str(site.absolute()), str(bundle.absolute())],
-                          input="\n".join(pages), cwd=bundle.parent, capture_output=True, text=True, check=False)
+                          input=json.dumps(list(pages)), cwd=bundle.parent, capture_output=True, text=True,
+                          check=False)
     try:
         ran = json.loads(done.stdout.splitlines()[-1])
     except (IndexError, ValueError):  # the small process itself failed: what it said is all there is
-        ran = {"exit": done.returncode, "refused": "", "said": f"{done.stdout}{done.stderr}"}
+        ran = {"exit": done.returncode, "refused": "", "said": f"{done.stdout}{done.stderr}", "errno": 0}
+    if ran["errno"] in (errno.ENOSPC, errno.EDQUOT):  # said as any full disk is (see write.disk_full_message)
+        raise OSError(ran["errno"], os.strerror(ran["errno"]))
     if done.returncode != 0 or ran["refused"] or ran["exit"] != 0:
         why = ran["refused"] or why_pagefind_failed(ran["said"], str(ran["exit"]))
         raise BuildFailed([Problem("templates/base.html", 1, 1, f"Pagefind could not index {shown}: {why}")])

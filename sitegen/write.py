@@ -115,11 +115,9 @@ def remove_output(folder: Path) -> None:
 
 
 def remove_tree(top: str | os.PathLike[str]) -> None:
-    """Delete a folder and all it holds, never following a link, however deep it goes. A pull request can
-    commit a tree nested thousands deep into what a build removes (a spare or a leftover). So this is a
-    loop, where shutil.rmtree calls itself once a level and stops at Python's limit; and a folder whose
-    path grows long is first moved up into top, so that no path outgrows the system's limit (4,096
-    bytes on Linux)."""
+    """Delete a folder and all it holds, never following a link, however deep a pull request nested it:
+    a loop, where shutil.rmtree calls itself once a level up to Python's limit; a folder whose path
+    grows long is moved up into top first, so no path outgrows the system's (4,096 bytes on Linux)."""
     if not stat.S_ISDIR(os.lstat(top).st_mode):
         raise NotADirectoryError(errno.ENOTDIR, "not a folder (a link is never followed)", os.fspath(top))
     pending = [os.fspath(top)]

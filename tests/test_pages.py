@@ -384,8 +384,25 @@ def test_a_page_pagefind_cannot_be_given_is_named(tmp_path: Path) -> None:
     site = one_page_site(tmp_path / "site")
     with pytest.raises(BuildFailed) as failed:
         run_pagefind(site, ["a/index.html", "b/index.html"], tmp_path / "bundle")
-    assert failed.value.problems[0].message == ("Pagefind could not index the site: No such file or directory: "
-                                                f"{site / 'b' / 'index.html'}")
+    assert failed.value.problems[0].message == ("Pagefind could not index the site: No such file or directory:"
+                                                " b/index.html")
+
+
+def test_a_full_disk_while_indexing_is_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The small process reports the error number of a file it could not write, and a full disk is then
+    raised as one, for the build's plain message (write.disk_full_message)."""
+    import errno
+
+    from sitegen import search
+    from sitegen.write import is_disk_full
+
+    relay = tmp_path / "relay.py"
+    relay.write_text("import json\nprint(json.dumps(" + repr({"peak_kb": 1, "exit": 0, "said": "", "errno": 28,
+                                                              "refused": "No space left on device: x"}) + "))\n")
+    monkeypatch.setattr(search, "RUN", relay)
+    with pytest.raises(OSError) as failed:
+        search.run_pagefind(one_page_site(tmp_path / "site"), ["a/index.html"], tmp_path / "bundle")
+    assert is_disk_full(failed.value) and failed.value.errno == errno.ENOSPC
 
 
 FAKE_PAGEFIND = """
@@ -408,13 +425,19 @@ while byte := sys.stdin.buffer.read(1):
         sys.exit(101)
     elif MODE == 'killed':
         os.kill(os.getpid(), 9)
+    elif MODE == 'quits':
+        sys.exit(0)
+    elif MODE == 'garbles':
+        sys.stdout.buffer.write(base64.b64encode(b'nonsense') + b',')
+        sys.stdout.flush()
     elif kind == 'AddFile':
         answer({'type': 'IndexedFile', 'page_word_count': 1, 'page_url': '/a/', 'page_meta': {}})
     else:
         answer({'type': 'GetFiles', 'files': [{'path': '../escaped.js', 'content': ''}]})
 """
 """Pagefind's service as far as the build speaks to it: refusing every page, dying at the first, killed
-at the first (as for lack of memory), or naming a file outside its bundle."""
+at the first (as for lack of memory), ending without a word, answering nonsense, or naming a file
+outside its bundle."""
 
 
 @pytest.mark.parametrize(("mode", "said"), [
@@ -423,6 +446,9 @@ at the first (as for lack of memory), or naming a file outside its bundle."""
     ("killed", "it was killed (signal 9), most likely for lack of memory; a smaller --search-shard-pages or"
                " fewer --workers make Pagefind use less"),
     ("escapes", "it named a file outside its bundle: ../escaped.js"),
+    ("quits", "it ended without answering"),
+    ("garbles", "it gave an answer the build could not read (JSONDecodeError: Expecting value: line 1 column 1"
+                " (char 0))"),
 ])
 def test_a_pagefind_run_that_fails_says_why_in_its_words(
         mode: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
