@@ -74,21 +74,23 @@ def index_shards(folder: Path, shards: Sequence[Shard], at_once: int = 1) -> Non
     shard several runs go side by side, as many as the processes that render pages (`build --workers
     N`); Pagefind's memory is then that of at_once shards. A thread outlives each run it starts, so the
     parent-death signal, which Linux ties to the starting thread, never ends a run early. Each run
-    writes a fresh bundle in a scratch folder. Only when every run has succeeded are the fresh bundles
-    put in place, each replacing whatever its folder holds.
+    writes a fresh bundle in a scratch folder; a failed run, or an interrupt, stops the others. Only
+    when every run has succeeded are the fresh bundles put in place, each replacing whatever its folder
+    holds.
     """
     global peak_kb
     scratch = folder / SCRATCH
     clear(scratch)  # left by a killed build
     try:
         bundles = [scratch / f"{number}-bundle" for number in range(len(shards))]
-        failed = threading.Event()
+        failed, running = threading.Event(), set[subprocess.Popen[str]]()
 
         def index(shard: Shard, bundle: Path) -> int:
             if failed.is_set():  # another run failed: the build fails, so start no more
                 return 0
             try:
-                return run_pagefind(folder, shard.pages, bundle, f"{shard.bundle} ({len(shard.pages)} pages)")
+                return run_pagefind(folder, shard.pages, bundle, f"{shard.bundle} ({len(shard.pages)} pages)",
+                                    running)
             except BaseException:
                 failed.set()
                 raise
@@ -97,7 +99,13 @@ def index_shards(folder: Path, shards: Sequence[Shard], at_once: int = 1) -> Non
             peak_kb = max([peak_kb, *map(index, shards, bundles)])
         else:
             with ThreadPoolExecutor(max_workers=at_once) as runs:
-                peak_kb = max([peak_kb, *runs.map(index, shards, bundles)])
+                try:
+                    peak_kb = max([peak_kb, *runs.map(index, shards, bundles)])
+                except BaseException:  # a failed run or an interrupt, which only this thread hears
+                    failed.set()
+                    for process in list(running):
+                        process.kill()
+                    raise
         for shard, bundle in zip(shards, bundles, strict=True):
             put_bundle(bundle, folder, shard.bundle)
     finally:
@@ -126,24 +134,34 @@ RUN = Path(__file__).with_name("pagefind_run.py")
 """The small program that runs Pagefind once (see its docstring)."""
 
 
-def run_pagefind(site: Path, pages: Sequence[str], bundle: Path, shown: str = "the site") -> int:
+def run_pagefind(site: Path, pages: Sequence[str], bundle: Path, shown: str = "the site",
+                 running: set[subprocess.Popen[str]] | None = None) -> int:
     """Index pages (paths under site) into bundle, in a process of its own; return Pagefind's peak memory in kB.
+    The process is in running while it runs, for index_shards to stop.
 
     It runs in the bundle's parent folder, never in the project: Pagefind would read a pagefind.yml
     there, and a pull request could commit one that tells it where to write its log.
     """
+    running = set() if running is None else running
     bundle.parent.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run([sys.executable, "-I", "-S", str(RUN), str(os.getpid()), pagefind_binary(),
-                           str(site.absolute()), str(bundle.absolute())],
-                          input=json.dumps(list(pages)), cwd=bundle.parent, capture_output=True, text=True,
-                          check=False)
+    with subprocess.Popen([sys.executable, "-I", "-S", str(RUN), str(os.getpid()), pagefind_binary(),
+                           str(site.absolute()), str(bundle.absolute())], cwd=bundle.parent, text=True,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        running.add(process)
+        try:
+            stdout, stderr = process.communicate(json.dumps(list(pages)))
+        except BaseException:
+            process.kill()  # and so Pagefind, which dies with it
+            raise
+        finally:
+            running.discard(process)
     try:
-        ran = json.loads(done.stdout.splitlines()[-1])
+        ran = json.loads(stdout.splitlines()[-1])
     except (IndexError, ValueError):  # the small process itself failed: what it said is all there is
-        ran = {"exit": done.returncode, "refused": "", "said": f"{done.stdout}{done.stderr}", "errno": 0}
+        ran = {"exit": process.returncode, "refused": "", "said": f"{stdout}{stderr}", "errno": 0}
     if ran["errno"] in (errno.ENOSPC, errno.EDQUOT):  # said as any full disk is (see write.disk_full_message)
         raise OSError(ran["errno"], os.strerror(ran["errno"]))
-    if done.returncode != 0 or ran["refused"] or ran["exit"] != 0:
+    if process.returncode != 0 or ran["refused"] or ran["exit"] != 0:
         why = ran["refused"] or why_pagefind_failed(ran["said"], str(ran["exit"]))
         raise BuildFailed([Problem("templates/base.html", 1, 1, f"Pagefind could not index {shown}: {why}")])
     return int(ran["peak_kb"])

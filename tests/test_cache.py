@@ -341,11 +341,12 @@ def test_a_failed_index_run_leaves_the_last_site_whole(tmp_path: Path, monkeypat
     runs: list[str] = []
     real_run = search.run_pagefind
 
-    def failing_second(site: Path, pages: Sequence[str], bundle: Path, shown: str = "the site") -> int:
+    def failing_second(site: Path, pages: Sequence[str], bundle: Path, shown: str = "the site",
+                       running: Any = None) -> int:
         runs.append(shown)
         if len(runs) == 2:
             raise BuildFailed([Problem("templates/base.html", 1, 1, "Pagefind could not index: test")])
-        return real_run(site, pages, bundle, shown)
+        return real_run(site, pages, bundle, shown, running)
 
     monkeypatch.setattr(search, "run_pagefind", failing_second)
     with pytest.raises(BuildFailed):
@@ -368,12 +369,12 @@ def test_shards_indexed_side_by_side_give_the_bytes_of_one_at_a_time(
     running, most, lock = [0], [0], threading.Lock()
     real_run = search.run_pagefind
 
-    def counted(site: Path, pages: Sequence[str], bundle: Path, shown: str = "the site") -> int:
+    def counted(site: Path, pages: Sequence[str], bundle: Path, shown: str = "the site", live: Any = None) -> int:
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])
         try:
-            return real_run(site, pages, bundle, shown)
+            return real_run(site, pages, bundle, shown, live)
         finally:
             with lock:
                 running[0] -= 1

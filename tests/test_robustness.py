@@ -254,6 +254,44 @@ def yaml_quote(text: str) -> str:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_an_interrupt_stops_shards_indexed_side_by_side(tmp_path: Path) -> None:
+    """Only the build's main thread hears an interrupt; the Pagefind runs its other threads wait on are
+    stopped too, at once, rather than left to finish their shards. Pagefind here never answers."""
+    site = tmp_path / "pages"
+    for name in ("a", "b"):
+        (site / name).mkdir(parents=True)
+        (site / name / "index.html").write_text("<html lang=en><body><main data-pagefind-body><h1>Hello</h1>"
+                                                "</main></body></html>")
+    silent = site / "pagefind"  # in the site's folder, so that its command line names the site
+    silent.write_text(f"#!{sys.executable}\nimport time\nwhile True:\n    time.sleep(1)\n")
+    silent.chmod(0o755)
+    build = subprocess.Popen([sys.executable, "-c", (
+        "import signal, sys\n"
+        "from pathlib import Path\n"
+        "from sitegen import search\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a shell; a test runner may ignore it\n"
+        "search.pagefind_binary = lambda: sys.argv[2]\n"
+        "shards = search.plan_shards(['a/index.html', 'b/index.html'], 1)\n"
+        "try:\n"
+        "    search.index_shards(Path(sys.argv[1]), shards, at_once=2)\n"
+        "except KeyboardInterrupt:\n"
+        "    sys.exit(130)\n"), str(site), str(silent)], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 30
+        while len(processes_naming(str(site), build.pid)) < 4 and time.monotonic() < deadline:  # 2 small
+            time.sleep(0.05)  # processes, each with its Pagefind
+        assert len(processes_naming(str(site), build.pid)) == 4 and build.poll() is None
+        build.send_signal(signal.SIGINT)
+        assert build.wait(timeout=10) == 130, "the build should stop at once, not wait for its shards"
+        deadline = time.monotonic() + 5
+        while processes_naming(str(site), build.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert processes_naming(str(site), build.pid) == []
+    finally:
+        assert kill_and_find_left(build, str(site)) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
 def test_a_killed_build_leaves_no_pagefind_running(tmp_path: Path) -> None:
     """A build killed while Pagefind indexes its temporary folder takes Pagefind with it: left running,
     Pagefind would go on writing into a folder the next build removes as a leftover. Pagefind here is
