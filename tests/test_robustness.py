@@ -253,6 +253,22 @@ def yaml_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def build_with_silent_pagefind(site: Path, *code: str) -> subprocess.Popen[bytes]:
+    """A process that runs code (lines of Python; sys.argv[1] is site) as a build would, with a stand-in
+    for Pagefind that never answers. The stand-in lies in the site's folder, so that its command line
+    names the site (see processes_naming)."""
+    silent = site / "pagefind"
+    silent.write_text(f"#!{sys.executable}\nimport time\nwhile True:\n    time.sleep(1)\n")
+    silent.chmod(0o755)
+    return subprocess.Popen([sys.executable, "-c", "\n".join((
+        "import signal, sys",
+        "from pathlib import Path",
+        "from sitegen import search",
+        "signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a shell; a test runner may ignore it",
+        f"search.pagefind_binary = lambda: {str(silent)!r}",
+        *code)), str(site)], cwd=ROOT)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
 def test_an_interrupt_stops_shards_indexed_side_by_side(tmp_path: Path) -> None:
     """Only the build's main thread hears an interrupt; the Pagefind runs its other threads wait on are
@@ -262,20 +278,11 @@ def test_an_interrupt_stops_shards_indexed_side_by_side(tmp_path: Path) -> None:
         (site / name).mkdir(parents=True)
         (site / name / "index.html").write_text("<html lang=en><body><main data-pagefind-body><h1>Hello</h1>"
                                                 "</main></body></html>")
-    silent = site / "pagefind"  # in the site's folder, so that its command line names the site
-    silent.write_text(f"#!{sys.executable}\nimport time\nwhile True:\n    time.sleep(1)\n")
-    silent.chmod(0o755)
-    build = subprocess.Popen([sys.executable, "-c", (
-        "import signal, sys\n"
-        "from pathlib import Path\n"
-        "from sitegen import search\n"
-        "signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a shell; a test runner may ignore it\n"
-        "search.pagefind_binary = lambda: sys.argv[2]\n"
-        "shards = search.plan_shards(['a/index.html', 'b/index.html'], 1)\n"
-        "try:\n"
-        "    search.index_shards(Path(sys.argv[1]), shards, at_once=2)\n"
-        "except KeyboardInterrupt:\n"
-        "    sys.exit(130)\n"), str(site), str(silent)], cwd=ROOT)
+    build = build_with_silent_pagefind(site, "shards = search.plan_shards(['a/index.html', 'b/index.html'], 1)",
+                                       "try:",
+                                       "    search.index_shards(Path(sys.argv[1]), shards, at_once=2)",
+                                       "except KeyboardInterrupt:",
+                                       "    sys.exit(130)")
     try:
         deadline = time.monotonic() + 30
         while len(processes_naming(str(site), build.pid)) < 4 and time.monotonic() < deadline:  # 2 small
@@ -300,17 +307,8 @@ def test_a_killed_build_leaves_no_pagefind_running(tmp_path: Path) -> None:
     site.mkdir()
     (site / "index.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><body><main><h1>Hello</h1>"
                                      "</main></body></html>")
-    silent = site / "pagefind"  # in the site's folder, so that its command line names the site
-    silent.write_text(f"#!{sys.executable}\nimport time\nwhile True:\n    time.sleep(1)\n")
-    silent.chmod(0o755)
-    build = subprocess.Popen([sys.executable, "-c", (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from sitegen import search\n"
-        "search.pagefind_binary = lambda: sys.argv[2]\n"
-        "search.run_pagefind(Path(sys.argv[1]), ['index.html'], Path(sys.argv[3]))\n"), str(site), str(silent),
-        str(tmp_path / "bundle")],
-        cwd=ROOT)
+    build = build_with_silent_pagefind(
+        site, f"search.run_pagefind(Path(sys.argv[1]), ['index.html'], Path({str(tmp_path / 'bundle')!r}))")
 
     deadline = time.monotonic() + 30
     while len(processes_naming(str(site), build.pid)) < 2 and time.monotonic() < deadline:  # the small process
