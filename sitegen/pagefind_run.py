@@ -64,7 +64,8 @@ def die_with(parent: int) -> None:
 
 
 class Stopped(Exception):
-    """Pagefind refused a request (the message is its own words) or ended before answering (no message)."""
+    """Pagefind refused a request (the message is its own words), named a file outside its bundle, or
+    ended before answering (no message)."""
 
 
 class Service:
@@ -94,8 +95,8 @@ class Service:
         return answer
 
 
-def index(service: Service, site: Path, pages: list[str], bundle: Path) -> str:
-    """Index pages into bundle; return what went wrong, or "" if nothing did."""
+def index(service: Service, site: Path, pages: list[str], bundle: Path) -> None:
+    """Index pages into bundle."""
     index_id = service.ask({"type": "NewIndex", "config": None})["index_id"]
     for rel in pages:
         service.ask({"type": "AddFile", "index_id": index_id, "file_path": rel, "url": None,
@@ -103,11 +104,10 @@ def index(service: Service, site: Path, pages: list[str], bundle: Path) -> str:
     files = service.ask({"type": "GetFiles", "index_id": index_id})["files"]
     outside = [file["path"] for file in files if file["path"].startswith("/") or ".." in file["path"].split("/")]
     if outside:
-        return f"it named a file outside its bundle: {outside[0]}"
+        raise Stopped(f"it named a file outside its bundle: {outside[0]}")
     for file in files:
         (bundle / file["path"]).parent.mkdir(parents=True, exist_ok=True)
         (bundle / file["path"]).write_bytes(base64.b64decode(file["content"]))
-    return ""
 
 
 def main(build_pid: int, pagefind: str, site: Path, bundle: Path) -> dict[str, Any]:
@@ -123,7 +123,7 @@ def main(build_pid: int, pagefind: str, site: Path, bundle: Path) -> dict[str, A
             return {"peak_kb": 0, "exit": 0, "refused": f"it could not be started: {exc}", "said": "", "errno": 0}
         assert process.stdin is not None and process.stdout is not None
         try:
-            refused = index(Service(process.stdin, process.stdout), site, pages, bundle)
+            index(Service(process.stdin, process.stdout), site, pages, bundle)
         except Stopped as stopped:
             refused, ended_early = str(stopped), not str(stopped)
         except OSError as exc:  # a page or the bundle, named without a traceback
