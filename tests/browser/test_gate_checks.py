@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
+from .conftest import write_fake_site
 from .sitecheck import (
     REFLOW_WIDTH,
     ServedSite,
@@ -18,6 +19,7 @@ from .sitecheck import (
     check_without_javascript,
     new_context,
     run_vnu,
+    served,
     visit,
 )
 
@@ -106,6 +108,40 @@ def test_visit_reports_each_fault(tab: Page, faulty_site: ServedSite) -> None:
     assert wide.too_wide == ['main#main > p "A paragraph 1000 pixels wide." reaches 1016 px'], wide.too_wide
     after = at("index.html")  # the tab is reused: nothing from the faulty pages carries over
     assert (after.axe, after.console, after.network, after.too_wide) == ([], [], [], [])
+
+
+LOCKED_CSS = """body { font-family: sans-serif; }
+@media screen and (min-width: 1px) and (max-width: 3000px) and (orientation: portrait) {
+  html { transform: rotate(-90deg); }
+}
+"""
+"""A style sheet that turns the page a quarter round in portrait, so that it reads only in landscape (WCAG 1.3.4)."""
+
+
+FAKE_CAPTION = ('<table><tr><td colspan="3">Figures by year</td></tr>'
+                + "".join(f"<tr><td>{year}</td><td>{year - 2000}</td><td>£{year - 2020}m</td></tr>"
+                          for year in (2022, 2023, 2024)) + "</table>")
+"""A table whose caption is a first row spanning every column, and whose cells have no headers."""
+
+
+@pytest.mark.browser
+def test_the_experimental_rules_asked_for_find_their_faults(tab: Page,
+                                                            tmp_path_factory: pytest.TempPathFactory) -> None:
+    """axe runs the rules sitecheck.AXE_EXPERIMENTAL names, which it would otherwise leave off."""
+    root = write_fake_site(tmp_path_factory.mktemp("experimental"), with_faults=False)
+    (root / "locked.css").write_text(LOCKED_CSS, encoding="utf-8")
+    home = (root / "index.html").read_text(encoding="utf-8")
+    for name, page in (("locked", home.replace("/REPO/site.css", "/REPO/locked.css")),
+                       ("fake-caption", home.replace("</main>", f"{FAKE_CAPTION}\n</main>"))):
+        (root / name).mkdir()
+        (root / name / "index.html").write_text(page, encoding="utf-8")
+    with served(root) as site:
+        def rules(page: str) -> list[str]:
+            return sorted(violation.rule for violation in visit(tab, site.url(page), site.origin).axe)
+
+        assert rules("locked/index.html") == ["css-orientation-lock"]
+        assert rules("fake-caption/index.html") == ["table-fake-caption", "td-has-header"]
+        assert rules("index.html") == []
 
 
 @pytest.mark.browser
