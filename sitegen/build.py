@@ -32,7 +32,7 @@ from .page_checks import check_blocks, check_written_pages
 from .parallel import render_pages
 from .plan import CHANGES, PAGES, PageJob, plan_pages, search_shards
 from .render import Renderer, Settings, convert_bodies
-from .resolve import Located, PageSource, Ref, Site, resolve_site
+from .resolve import KeptLinks, Located, PageSource, Ref, Site, resolve_site
 from .search import Shard, bundle_of, index_shards
 from .validate import slugify, validate_list, validate_one
 from .write import SiteWriter, check_output, output_hash
@@ -212,12 +212,11 @@ def load_pages(project: Path, problems: Collector, read: ValuesRead | None = Non
 
 
 def check_site(project: Path, timings: Timings | None = None, kept: Kept | None = None,
-               checks: dict[str, ItemChecks] | None = None) -> Site:
+               checks: dict[str, ItemChecks] | None = None, links: KeptLinks | None = None) -> Site:
     """Load, validate, resolve and check everything; raise BuildFailed with every problem found.
 
-    kept (the preview's) holds the data files read last time, checks the items checked last time
-    (see content_checks.ItemChecks): what is the same is not read or checked again.
-    """
+    The preview's kept, checks and links hold the data files read, the items checked (ItemChecks) and
+    their links resolved (KeptLinks) last time: what is the same is not read, resolved or checked again."""
     timings = timings or Timings()
     problems = Collector()
     for folder in INPUT_FOLDERS:
@@ -239,7 +238,7 @@ def check_site(project: Path, timings: Timings | None = None, kept: Kept | None 
     check_item_count(located, problems)
     problems.raise_if_any()
     with timings.stage("resolve"):
-        site = resolve_site(located, pages, project / "sources", problems)
+        site = resolve_site(located, pages, project / "sources", problems, links)
     if problems.problems:
         problems.extend([*emptied_files(project, located), *missing_items(located)])  # said first: they explain
     problems.raise_if_any()

@@ -106,8 +106,21 @@ class Site:
     """Each guide's and content page's measured reading age (readability.ReadingAge), for `check`."""
 
 
+@dataclass
+class KeptLinks:
+    """The preview's record of each item's links and the items they name, from its last reading without a
+    problem. An item whose model is that reading's very object (load keeps an unchanged item's) names
+    the same items again while every kind holds the same ids; its quotes are checked again all the same,
+    so that the quote check reads as much as a build's."""
+
+    ids: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Every kind's ids, in order, when the record was made."""
+    items: dict[int, tuple[Any, Links, list[Ref]]] = field(default_factory=dict)
+    """By the model's id(): the model itself (so that the id names no other), its links, the items named."""
+
+
 def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
-                 sources_dir: Path, problems: Collector) -> Site:
+                 sources_dir: Path, problems: Collector, kept: KeptLinks | None = None) -> Site:
     """Index items, refuse duplicate ids, resolve references and verify quotes."""
     items: dict[str, dict[str, Any]] = {kind: {} for kind in m.DATA_FILES}
     places: dict[Ref, Located] = {}
@@ -142,16 +155,29 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
 
     reading = Reading()
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
+    ids = tuple((kind, tuple(found)) for kind, found in items.items())
+    last = kept.items if kept is not None and kept.ids == ids else {}
+    now: dict[int, tuple[Any, Links, list[Ref]]] = {}
     for kind, entries in located.items():
         for entry in entries:
             owner = Ref(kind, entry.item.id) if hasattr(entry.item, "id") else None
-            links = item_links(entry.item)
+            hit = last.get(id(entry.item))
+            if hit is not None and hit[0] is entry.item:
+                _, links, refs = hit
+                for quote_loc, citation in links[1]:
+                    _check_quote(citation, texts, whole_file, reading, entry.doc, (*entry.loc, *quote_loc), problems)
+            else:
+                links = item_links(entry.item)
+                refs = _resolve_item(entry, links, items, places, texts, whole_file, reading, problems)
+            now[id(entry.item)] = (entry.item, links, refs)
             if owner and items[kind].get(owner.id) is entry.item:
                 site.links[owner] = (tuple((kinds, target) for _, kinds, target in links[0]),
                                      tuple(citation for _, citation in links[1]))
-            for ref in _resolve_item(entry, links, items, places, texts, whole_file, reading, problems):
+            for ref in refs:
                 if owner and ref != owner:
                     backlinks[ref].add(owner)
+    if kept is not None and not problems.problems:
+        kept.ids, kept.items = ids, now
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
     site.changes = [entry.item for entry in located.get("changes", [])]
     for change in site.changes:

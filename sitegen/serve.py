@@ -38,6 +38,7 @@ from .inputs import static_files
 from .pages import CONTENT_SECURITY_POLICY, LOOPBACK_NAMES, is_loopback_host
 from .plan import PageJob
 from .render import MAX_PAGE_BYTES, Renderer, Settings
+from .resolve import KeptLinks
 from .write import check_output
 
 WATCHED = ("content", "data", "templates", "sources")
@@ -88,6 +89,7 @@ class Preview:
         self.fingerprint: int | None = None
         self.cache = BuildCache(cache_folder(project) / "preview")
         self.kept: Kept = {}
+        self.links = KeptLinks()
         self.renderer: Renderer | None = None
         self.jobs: dict[str, PageJob] = {}
         self.statics: dict[str, bytes] = {}
@@ -134,7 +136,7 @@ class Preview:
             gc.disable()  # as `build` does: the cycle collector would walk the whole site many times over
             try:
                 check_output(self.out.absolute(), self.project)
-                site = check_site(self.project, kept=self.kept, checks=self.cache.checks)
+                site = check_site(self.project, kept=self.kept, checks=self.cache.checks, links=self.links)
                 renderer, jobs = plan(self.project, site, Settings(), self.cache)
                 problems = Collector()
                 statics = static_files(self.project / "templates", problems)

@@ -143,6 +143,48 @@ def test_every_page_the_preview_serves_is_the_cold_build_s(project: Path, tmp_pa
         assert call(preview, "/" + rel) == ("200 OK", path.read_bytes()), rel
 
 
+def test_a_save_resolves_again_only_the_items_it_changed_while_the_ids_are_the_same(
+        project: Path, tmp_path: Path, monkeypatch: Any) -> None:
+    """The preview keeps each item's resolved links (resolve.KeptLinks): a save resolves again the items
+    whose text changed, or every item once an id is added, removed or renamed; either way, every page
+    it serves is the cold build's."""
+    from sitegen import resolve
+    from sitegen.build import build
+    from sitegen.render import Settings
+
+    resolved: list[str] = []
+    real_resolve_item = resolve._resolve_item
+    monkeypatch.setattr(resolve, "_resolve_item", lambda entry, *args: resolved.append(entry.doc.path)
+                        or real_resolve_item(entry, *args))
+    preview = Preview(project, project / ".preview")
+    preview.refresh()
+    everything = len(resolved)
+    recommendations, timeline = project / "data" / "recommendations.yaml", project / "data" / "timeline.yaml"
+
+    def saved(path: Path, old: str, new: str, cold: str) -> list[str]:
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        resolved.clear()
+        assert preview.refresh() and not preview.problems, preview.problems
+        resolved_by_save = list(resolved)
+        build(project, tmp_path / cold, Settings())
+        for found in (tmp_path / cold).rglob("*"):
+            rel = found.relative_to(tmp_path / cold).as_posix()
+            if found.is_file() and "pagefind" not in found.parts and found.name != MARKER:
+                assert call(preview, "/" + rel) == ("200 OK", found.read_bytes()), rel
+        return resolved_by_save
+
+    assert saved(recommendations, "title: Family help services", "title: Family help teams", "cold-1") == [
+        "data/recommendations.yaml"]
+    assert saved(timeline, "related: [family-help-services]", "related: []", "cold-2") == ["data/timeline.yaml"]
+    renamed = saved(recommendations, "id: family-help-services", "id: family-help-teams", "cold-3")
+    assert len(renamed) == everything > 2, "an id renamed: every item is resolved again"
+    assert saved(timeline, "related: []", "related: [family-help-teams]", "cold-4") == ["data/timeline.yaml"]
+    recommendations.write_text(recommendations.read_text(encoding="utf-8").replace(
+        "id: family-help-teams", "id: family-help-now"), encoding="utf-8")  # the timeline's event, unchanged, names it
+    assert preview.refresh() and [problem.path for problem in preview.problems] == ["data/timeline.yaml"]
+    assert 'no item with id "family-help-teams"' in preview.problems[0].message
+
+
 def test_a_save_works_out_only_the_pages_asked_for(project: Path) -> None:
     """After a save the preview lists every page, but works out what a page shows (plan.PageJob.shown)
     only when the browser asks for it: the others cost nothing until then."""
