@@ -115,8 +115,9 @@ class KeptLinks:
 
     ids: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Every kind's ids, in order, when the record was made."""
-    items: dict[int, tuple[Any, Links, list[Ref]]] = field(default_factory=dict)
-    """By the model's id(): the model itself (so that the id names no other), its links, the items named."""
+    items: dict[int, tuple[Any, tuple[Named, tuple[Citation, ...]], tuple[Ref, ...]]] = field(default_factory=dict)
+    """By the model's id(): the model itself (so that the id names no other), its links as Site.links
+    holds them, and the items they name."""
 
 
 def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
@@ -157,22 +158,24 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
     ids = tuple((kind, tuple(found)) for kind, found in items.items())
     last = kept.items if kept is not None and kept.ids == ids else {}
-    now: dict[int, tuple[Any, Links, list[Ref]]] = {}
+    now: dict[int, tuple[Any, tuple[Named, tuple[Citation, ...]], tuple[Ref, ...]]] = {}
     for kind, entries in located.items():
         for entry in entries:
             owner = Ref(kind, entry.item.id) if hasattr(entry.item, "id") else None
-            hit = last.get(id(entry.item))
+            hit = last.pop(id(entry.item), None)  # let go as it is used: the record is never held twice
             if hit is not None and hit[0] is entry.item:
-                _, links, refs = hit
-                for quote_loc, citation in links[1]:
-                    _check_quote(citation, texts, whole_file, reading, entry.doc, (*entry.loc, *quote_loc), problems)
+                _, named, refs = hit
+                for index, citation in enumerate(named[1]):
+                    _check_quote(citation, texts, whole_file, reading, entry.doc,
+                                 functools.partial(_quote_loc, entry, index), problems)
             else:
                 links = item_links(entry.item)
-                refs = _resolve_item(entry, links, items, places, texts, whole_file, reading, problems)
-            now[id(entry.item)] = (entry.item, links, refs)
+                named = (tuple((kinds, target) for _, kinds, target in links[0]),
+                         tuple(citation for _, citation in links[1]))
+                refs = tuple(_resolve_item(entry, links, items, places, texts, whole_file, reading, problems))
+            now[id(entry.item)] = (entry.item, named, refs)
             if owner and items[kind].get(owner.id) is entry.item:
-                site.links[owner] = (tuple((kinds, target) for _, kinds, target in links[0]),
-                                     tuple(citation for _, citation in links[1]))
+                site.links[owner] = named
             for ref in refs:
                 if owner and ref != owner:
                     backlinks[ref].add(owner)
@@ -212,9 +215,15 @@ def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]]
         ref = _resolve(target, kinds, items, places, entry.doc, (*entry.loc, *field_loc), reading, problems)
         if ref:
             refs.append(ref)
-    for quote_loc, citation in citations:
-        _check_quote(citation, texts, whole_file, reading, entry.doc, (*entry.loc, *quote_loc), problems)
+    for index, (_, citation) in enumerate(citations):
+        _check_quote(citation, texts, whole_file, reading, entry.doc, functools.partial(_quote_loc, entry, index),
+                     problems)
     return refs
+
+
+def _quote_loc(entry: Located, index: int) -> Loc:
+    """Where the item's index-th citation's quote is: gathered again, only for a problem's message."""
+    return (*entry.loc, *item_links(entry.item)[1][index][0])
 
 
 def item_links(item: Any) -> Links:
@@ -400,9 +409,9 @@ def _resolve(target: str, kinds: tuple[str, ...], items: dict[str, dict[str, Any
 
 
 def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable[[str], str], reading: Reading,
-                 doc: Marked, loc: Loc, problems: Collector) -> None:
-    """Report a quote that does not occur in its source, with the closest passage that does (while
-    the reading allowed lasts); once the quote check's reading is spent, say so once and stop."""
+                 doc: Marked, loc_of: Callable[[], Loc], problems: Collector) -> None:
+    """Report a quote that does not occur in its source, at loc_of(), with the closest passage that does
+    (while the reading allowed lasts); once the quote check's reading is spent, say so once and stop."""
     text = texts.get(citation.source)
     if text is None or reading.left < 0:
         return  # the dangling source id is reported by _resolve; a spent reading where it ran out
@@ -410,11 +419,11 @@ def _check_quote(citation: Citation, texts: dict[str, str], whole_file: Callable
     if reading.spend(len(text)) and quoted_in(quote, text):
         return
     if reading.left < 0 or not reading.spend(len(whole_file(citation.source)) + 2 * len(text)):
-        problems.add(doc.path, *doc.where(loc), f"the quote check stopped here: the quotes ask for more than"
+        problems.add(doc.path, *doc.where(loc_of()), f"the quote check stopped here: the quotes ask for more than"
                                                 f" {QUOTE_READING:,} characters of source text to be searched,"
                                                 " far more than a real site's; cite fewer, or shorter, sources")
         return
-    line, column = doc.where(loc)
+    line, column = doc.where(loc_of())
     if quote in whole_file(citation.source):
         problems.add(doc.path, line, column,
                      f'quote is outside the article "{citation.source}" (in reader comments or another article'

@@ -11,6 +11,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sitegen.pages import CONTENT_SECURITY_POLICY
 from sitegen.serve import Preview, preview_server, resolve_request
 from sitegen.write import MARKER
@@ -149,7 +151,8 @@ def test_a_save_resolves_again_only_the_items_it_changed_while_the_ids_are_the_s
     whose text changed, or every item once an id is added, removed or renamed; either way, every page
     it serves is the cold build's."""
     from sitegen import resolve
-    from sitegen.build import build
+    from sitegen.build import build, check_site
+    from sitegen.errors import BuildFailed
     from sitegen.render import Settings
 
     resolved: list[str] = []
@@ -183,6 +186,17 @@ def test_a_save_resolves_again_only_the_items_it_changed_while_the_ids_are_the_s
         "id: family-help-teams", "id: family-help-now"), encoding="utf-8")  # the timeline's event, unchanged, names it
     assert preview.refresh() and [problem.path for problem in preview.problems] == ["data/timeline.yaml"]
     assert 'no item with id "family-help-teams"' in preview.problems[0].message
+    timeline.write_text(timeline.read_text(encoding="utf-8").replace("[family-help-teams]", "[family-help-now]"),
+                        encoding="utf-8")
+    assert preview.refresh() and not preview.problems
+    article = project / "sources" / "article.txt"  # a quote of items resolved from the record is checked again
+    article.write_text(article.read_text(encoding="utf-8").replace("a £200m package", "a £300m package"),
+                       encoding="utf-8")
+    assert preview.refresh()
+    with pytest.raises(BuildFailed) as cold_check:
+        check_site(project)
+    assert [str(problem) for problem in preview.problems] == [str(problem) for problem in cold_check.value.problems]
+    assert str(preview.problems[0]).startswith("data/recommendations.yaml:14:16: quote not found")
 
 
 def test_a_save_works_out_only_the_pages_asked_for(project: Path) -> None:
