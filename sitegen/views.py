@@ -304,10 +304,10 @@ class Views:
         filter a theme by status; a status none of the theme's proposals has is left out."""
         found: list[tuple[str, str, list[m.Recommendation]]] = []
         for theme_id in sorted(self.site.items["themes"]):
-            in_theme = self.recommendations_where("themes", theme_id)
-            for status in STATUS_WORDS:
-                if members := [r for r in in_theme if r.response.status.value == status]:
-                    found.append((theme_id, status, members))
+            by_status: dict[str, list[m.Recommendation]] = {}
+            for r in self.recommendations_where("themes", theme_id):
+                by_status.setdefault(r.response.status.value, []).append(r)
+            found += [(theme_id, status, by_status[status]) for status in STATUS_WORDS if status in by_status]
         return found
 
     def statuses_within(self, theme_id: str) -> list[tuple[str, int]]:
