@@ -49,11 +49,8 @@ REFERENCES: dict[tuple[type[BaseModel], str], tuple[str, ...]] = {
 
 
 class Ref(NamedTuple):
-    """A resolved reference: the kind and id of the item named.
-
-    A named tuple, not a dataclass: sets and dicts of references hash and compare them often, and a
-    tuple does it in C.
-    """
+    """A resolved reference: the kind and id of the item named (a named tuple, which sets and dicts of
+    references hash and compare in C)."""
 
     kind: str
     id: str
@@ -113,16 +110,17 @@ class KeptLinks:
     the same items again while every kind holds the same ids; its quotes are checked again all the same,
     so that the quote check reads as much as a build's."""
 
-    ids: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """Every kind's ids, in order, when the record was made."""
+    ids: tuple[tuple[str, frozenset[str]], ...] = ()
+    """Every kind's ids when the record was made (which ids exist is all a reference's resolving reads)."""
     items: dict[int, tuple[Any, tuple[Named, tuple[Citation, ...]], tuple[Ref, ...]]] = field(default_factory=dict)
-    """By the model's id(): the model itself (so that the id names no other), its links as Site.links
-    holds them, and the items they name."""
+    """By the model's id(): the model (so that the id names no other), its links as Site.links holds
+    them (the very tuples: a record and its site share them) and the items named."""
 
 
 def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
                  sources_dir: Path, problems: Collector, kept: KeptLinks | None = None) -> Site:
-    """Index items, refuse duplicate ids, resolve references and verify quotes."""
+    """Index items, refuse duplicate ids, resolve references and verify quotes; with the preview's kept
+    record, resolve only the items it cannot answer for, and renew it when nothing is wrong."""
     items: dict[str, dict[str, Any]] = {kind: {} for kind in m.DATA_FILES}
     places: dict[Ref, Located] = {}
     for kind, entries in located.items():
@@ -156,31 +154,34 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
 
     reading = Reading()
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
-    ids = tuple((kind, tuple(found)) for kind, found in items.items())
+    ids = tuple((kind, frozenset(found)) for kind, found in items.items())
     last = kept.items if kept is not None and kept.ids == ids else {}
+    if kept is not None and kept.ids != ids:
+        kept.ids, kept.items = ids, {}  # let go now: not one entry would be used
     now: dict[int, tuple[Any, tuple[Named, tuple[Citation, ...]], tuple[Ref, ...]]] = {}
     for kind, entries in located.items():
         for entry in entries:
             owner = Ref(kind, entry.item.id) if hasattr(entry.item, "id") else None
-            hit = last.pop(id(entry.item), None)  # let go as it is used: the record is never held twice
+            hit = last.get(id(entry.item))
             if hit is not None and hit[0] is entry.item:
-                _, named, refs = hit
-                for index, citation in enumerate(named[1]):
-                    _check_quote(citation, texts, whole_file, reading, entry.doc,
-                                 functools.partial(_quote_loc, entry, index), problems)
+                _, site_links, refs = hit
+                quote_at = _quote_locs(entry)
+                for index, citation in enumerate(site_links[1]):
+                    _check_quote(citation, texts, whole_file, reading, entry.doc, functools.partial(quote_at, index),
+                                 problems)
             else:
                 links = item_links(entry.item)
-                named = (tuple((kinds, target) for _, kinds, target in links[0]),
-                         tuple(citation for _, citation in links[1]))
+                site_links = (tuple((kinds, target) for _, kinds, target in links[0]),
+                              tuple(citation for _, citation in links[1]))
                 refs = tuple(_resolve_item(entry, links, items, places, texts, whole_file, reading, problems))
-            now[id(entry.item)] = (entry.item, named, refs)
+            now[id(entry.item)] = (entry.item, site_links, refs)
             if owner and items[kind].get(owner.id) is entry.item:
-                site.links[owner] = named
+                site.links[owner] = site_links
             for ref in refs:
                 if owner and ref != owner:
                     backlinks[ref].add(owner)
     if kept is not None and not problems.problems:
-        kept.ids, kept.items = ids, now
+        kept.items = now
     site.backlinks = {ref: sorted(owners, key=lambda r: (r.kind, r.id)) for ref, owners in backlinks.items()}
     site.changes = [entry.item for entry in located.get("changes", [])]
     for change in site.changes:
@@ -215,15 +216,16 @@ def _resolve_item(entry: Located, links: Links, items: dict[str, dict[str, Any]]
         ref = _resolve(target, kinds, items, places, entry.doc, (*entry.loc, *field_loc), reading, problems)
         if ref:
             refs.append(ref)
+    quote_at = _quote_locs(entry, citations)
     for index, (_, citation) in enumerate(citations):
-        _check_quote(citation, texts, whole_file, reading, entry.doc, functools.partial(_quote_loc, entry, index),
-                     problems)
+        _check_quote(citation, texts, whole_file, reading, entry.doc, functools.partial(quote_at, index), problems)
     return refs
 
 
-def _quote_loc(entry: Located, index: int) -> Loc:
-    """Where the item's index-th citation's quote is: gathered again, only for a problem's message."""
-    return (*entry.loc, *item_links(entry.item)[1][index][0])
+def _quote_locs(entry: Located, citations: list[tuple[Loc, Citation]] | None = None) -> Callable[[int], Loc]:
+    """Where the item's index-th quote is; its citations are gathered, once, only if a problem asks."""
+    gathered = functools.cache(lambda: citations if citations is not None else item_links(entry.item)[1])
+    return lambda index: (*entry.loc, *gathered()[index][0])
 
 
 def item_links(item: Any) -> Links:

@@ -89,7 +89,8 @@ class Preview:
         self.fingerprint: int | None = None
         self.cache = BuildCache(cache_folder(project) / "preview")
         self.kept: Kept = {}
-        self.links = KeptLinks()
+        self.kept_links = KeptLinks()
+        """Each item's links resolved at the last good save (see resolve.KeptLinks)."""
         self.renderer: Renderer | None = None
         self.jobs: dict[str, PageJob] = {}
         self.statics: dict[str, bytes] = {}
@@ -136,7 +137,8 @@ class Preview:
             gc.disable()  # as `build` does: the cycle collector would walk the whole site many times over
             try:
                 check_output(self.out.absolute(), self.project)
-                site = check_site(self.project, kept=self.kept, checks=self.cache.checks, links=self.links)
+                site = check_site(self.project, kept=self.kept, checks=self.cache.checks,
+                                  links=self.kept_links)
                 renderer, jobs = plan(self.project, site, Settings(), self.cache)
                 problems = Collector()
                 statics = static_files(self.project / "templates", problems)

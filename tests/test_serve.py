@@ -197,6 +197,16 @@ def test_a_save_resolves_again_only_the_items_it_changed_while_the_ids_are_the_s
         check_site(project)
     assert [str(problem) for problem in preview.problems] == [str(problem) for problem in cold_check.value.problems]
     assert str(preview.problems[0]).startswith("data/recommendations.yaml:14:16: quote not found")
+    article.write_text(article.read_text(encoding="utf-8").replace("a £300m package", "a £200m package"),
+                       encoding="utf-8")
+    for path, old, new in ((timeline, "[family-help-now]", "[no-such-item]"),  # the ids stay the same
+                           (recommendations, "title: Family help teams", "title: Family help")):  # and again
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        assert preview.refresh()
+        with pytest.raises(BuildFailed) as cold_check:
+            check_site(project)
+        assert [str(problem) for problem in preview.problems] == [str(problem) for problem in cold_check.value.problems]
+        assert 'no item with id "no-such-item"' in preview.problems[0].message, "a save with a problem is not recorded"
 
 
 def test_a_save_works_out_only_the_pages_asked_for(project: Path) -> None:

@@ -132,7 +132,8 @@ def test_the_experimental_rules_asked_for_find_their_faults(tab: Page,
     (root / "locked.css").write_text(LOCKED_CSS, encoding="utf-8")
     home = (root / "index.html").read_text(encoding="utf-8")
     for name, page in (("locked", home.replace("/REPO/site.css", "/REPO/locked.css")),
-                       ("fake-caption", home.replace("</main>", f"{FAKE_CAPTION}\n</main>"))):
+                       ("fake-caption", home.replace("</main>", f"{FAKE_CAPTION}\n</main>")),
+                       ("focusable", home.replace("</main>", '<div tabindex="0">A box to tab to.</div>\n</main>'))):
         (root / name).mkdir()
         (root / name / "index.html").write_text(page, encoding="utf-8")
     with served(root) as site:
@@ -141,6 +142,7 @@ def test_the_experimental_rules_asked_for_find_their_faults(tab: Page,
 
         assert rules("locked/index.html") == ["css-orientation-lock"]
         assert rules("fake-caption/index.html") == ["table-fake-caption", "td-has-header"]
+        assert rules("focusable/index.html") == ["focus-order-semantics"], "a stop of the tab order with no role"
         assert rules("index.html") == []
 
 
