@@ -154,10 +154,9 @@ def resolve_site(located: dict[str, list[Located]], pages: list[PageSource],
 
     reading = Reading()
     backlinks: dict[Ref, set[Ref]] = defaultdict(set)
-    ids = tuple((kind, frozenset(found)) for kind, found in items.items())
-    last = kept.items if kept is not None and kept.ids == ids else {}
-    if kept is not None and kept.ids != ids:
+    if kept is not None and kept.ids != (ids := tuple((kind, frozenset(found)) for kind, found in items.items())):
         kept.ids, kept.items = ids, {}  # let go now: not one entry would be used
+    last = kept.items if kept is not None else {}
     now: dict[int, tuple[Any, tuple[Named, tuple[Citation, ...]], tuple[Ref, ...]]] = {}
     for kind, entries in located.items():
         for entry in entries:
